@@ -1,0 +1,106 @@
+package io.tidbbackup.agent;
+
+import io.tidbbackup.api.BRConfig;
+import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.BackupType;
+import io.tidbbackup.api.JobEnv;
+import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.storage.StorageLocation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds the {@code br backup …} and {@code br log …} command lines, in TiDB Operator v1's order:
+ * subcommand, {@code --pd}, TLS, global flags, storage, filters, performance flags, {@code br.options}.
+ */
+public final class BrBackupCommand {
+  public static final String BINARY = JobEnv.BR_BIN_DIR + "/br";
+
+  private BrBackupCommand() {}
+
+  public static ToolCommand build(BackupInvocation inv, Set<String> presentEnv) {
+    BackupSpec spec = inv.spec();
+    BRConfig br = spec.br;
+    List<Arg> args = new ArrayList<>();
+    LogSubCommand log = inv.logSubcommand();
+    if (log == null) {
+      args.add(Arg.of("backup"));
+      args.add(Arg.of(spec.backupType == null ? BackupType.FULL.value() : spec.backupType.value()));
+      StorageFlags.add(args, "--backupts=", spec.commitTs);
+    } else {
+      args.add(Arg.of("log"));
+      args.add(Arg.of(log.brVerb()));
+      switch (log) {
+        case START -> {
+          args.add(Arg.of("--task-name=" + inv.name()));
+          StorageFlags.add(args, "--start-ts=", spec.commitTs);
+        }
+        case TRUNCATE -> args.add(Arg.of("--until=" + spec.logTruncateUntil));
+        default -> args.add(Arg.of("--task-name=" + inv.name()));
+      }
+    }
+    args.addAll(clusterArgs(br, inv.namespace(), inv.clusterTls()));
+    args.addAll(StorageFlags.forBr(spec, StorageLocation.of(spec), presentEnv));
+    args.addAll(filterArgs(spec.tableFilter, spec.backupType, br));
+    args.addAll(perfArgs(br));
+    args.addAll(options(br.options));
+    return new ToolCommand(BINARY, args);
+  }
+
+  /** {@code --pd}, TLS and BR's global flags: the part shared by backup and restore. */
+  public static List<Arg> clusterArgs(BRConfig br, String namespace, boolean clusterTls) {
+    List<Arg> args = new ArrayList<>();
+    args.add(Arg.of("--pd=" + pdAddress(br, namespace)));
+    if (clusterTls) {
+      args.add(Arg.of("--ca=" + JobEnv.CLUSTER_TLS_DIR + "/ca.crt"));
+      args.add(Arg.of("--cert=" + JobEnv.CLUSTER_TLS_DIR + "/tls.crt"));
+      args.add(Arg.of("--key=" + JobEnv.CLUSTER_TLS_DIR + "/tls.key"));
+    }
+    StorageFlags.add(args, "--log-level=", br.logLevel);
+    StorageFlags.add(args, "--status-addr=", br.statusAddr);
+    StorageFlags.add(args, "--send-credentials-to-tikv=", br.sendCredToTikv);
+    return args;
+  }
+
+  /** {@code <cluster>-pd.<clusterNamespace or namespace>:2379}. */
+  public static String pdAddress(BRConfig br, String namespace) {
+    String ns = br.clusterNamespace == null || br.clusterNamespace.isEmpty() ? namespace : br.clusterNamespace;
+    return br.cluster + "-pd." + ns + ":2379";
+  }
+
+  /** {@code --filter f} per tableFilter entry, else {@code --table/--db} for table and db backups. */
+  public static List<Arg> filterArgs(List<String> tableFilter, BackupType type, BRConfig br) {
+    List<Arg> args = new ArrayList<>();
+    if (tableFilter != null && !tableFilter.isEmpty()) {
+      for (String f : tableFilter) {
+        args.add(Arg.of("--filter"));
+        args.add(Arg.of(f));
+      }
+    } else if (type == BackupType.TABLE) {
+      args.add(Arg.of("--table=" + br.table));
+      args.add(Arg.of("--db=" + br.db));
+    } else if (type == BackupType.DB) {
+      args.add(Arg.of("--db=" + br.db));
+    }
+    return args;
+  }
+
+  static List<Arg> perfArgs(BRConfig br) {
+    List<Arg> args = new ArrayList<>();
+    StorageFlags.add(args, "--concurrency=", br.concurrency);
+    StorageFlags.add(args, "--ratelimit=", br.rateLimit);
+    StorageFlags.add(args, "--timeago=", br.timeAgo);
+    StorageFlags.add(args, "--checksum=", br.checksum);
+    StorageFlags.add(args, "--check-requirements=", br.checkRequirements);
+    return args;
+  }
+
+  static List<Arg> options(List<String> options) {
+    List<Arg> args = new ArrayList<>();
+    if (options != null) {
+      options.forEach(o -> args.add(Arg.of(o)));
+    }
+    return args;
+  }
+}

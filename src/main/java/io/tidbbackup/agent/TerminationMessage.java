@@ -1,0 +1,30 @@
+package io.tidbbackup.agent;
+
+import io.tidbbackup.api.AgentResult;
+import io.tidbbackup.api.Serde;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes the agent's result as JSON to the container's termination message file, within Kubernetes' 4 KiB limit. */
+public final class TerminationMessage {
+  public static final String DEFAULT_PATH = "/dev/termination-log";
+
+  private TerminationMessage() {}
+
+  public static String encode(AgentResult result) {
+    String json = Serde.json(result);
+    while (json.getBytes(StandardCharsets.UTF_8).length > AgentResult.MAX_BYTES && result.error != null
+        && result.error.length() > 16) {
+      // keep the end of the error text: the last lines say what went wrong
+      result.error = "…" + result.error.substring(result.error.length() / 4);
+      json = Serde.json(result);
+    }
+    return json;
+  }
+
+  public static void write(Path path, AgentResult result) throws IOException {
+    Files.writeString(path, encode(result), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,53 @@
+package io.tidbbackup.agent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** A tool binary and its arguments, printable without secrets. */
+public record ToolCommand(String binary, List<Arg> args) {
+
+  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./$-]+");
+
+  public ToolCommand {
+    args = List.copyOf(args);
+  }
+
+  /** Shell-like one-line form with secrets as {@code $ENV} references. */
+  public String display() {
+    StringBuilder sb = new StringBuilder(binary);
+    for (Arg a : args) {
+      sb.append(' ').append(quote(a.display()));
+    }
+    return sb.toString();
+  }
+
+  /** argv for the process, with secrets expanded from {@code env}. */
+  public List<String> argv(Map<String, String> env) {
+    List<String> out = new ArrayList<>(args.size() + 1);
+    out.add(binary);
+    for (Arg a : args) {
+      out.add(a.expand(env));
+    }
+    return out;
+  }
+
+  /** Every secret value this command will carry, for redaction of the tool's output. */
+  public List<String> secretValues(Map<String, String> env) {
+    List<String> out = new ArrayList<>();
+    for (Arg a : args) {
+      if (a.secretEnv() != null && env.get(a.secretEnv()) != null && !env.get(a.secretEnv()).isEmpty()) {
+        out.add(env.get(a.secretEnv()));
+      }
+    }
+    return out;
+  }
+
+  static String quote(String s) {
+    if (!s.isEmpty() && SAFE.matcher(s).matches()) {
+      return s;
+    }
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+}

@@ -1,0 +1,20 @@
+package io.tidbbackup.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * What the agent reports in its container's termination message (JSON, at most 4 KiB) and the operator
+ * copies into status. {@code error} holds the tool's last error lines, with credentials redacted.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AgentResult {
+  public static final int MAX_BYTES = 4096;
+
+  public Boolean success;
+  public String commitTs;
+  public Long backupSize;
+  public String backupPath;
+  public String logTruncateUntil;
+  public Integer exitCode;
+  public String error;
+}

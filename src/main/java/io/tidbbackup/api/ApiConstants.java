@@ -1,0 +1,24 @@
+package io.tidbbackup.api;
+
+/** Group, version, label keys and other names shared by every part of the project. */
+public final class ApiConstants {
+  public static final String GROUP = "pingcap.com";
+  public static final String VERSION = "v1alpha1";
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  /** Finalizer that holds a Backup until its data is cleaned (name as in TiDB Operator v1). */
+  public static final String BACKUP_PROTECTION_FINALIZER = "tidb.pingcap.com/backup-protection";
+
+  public static final String LABEL_NAME = "app.kubernetes.io/name";
+  public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String LABEL_INSTANCE = "app.kubernetes.io/instance";
+  public static final String LABEL_COMPONENT = "app.kubernetes.io/component";
+  public static final String LABEL_BACKUP = "tidb.pingcap.com/backup";
+  public static final String LABEL_RESTORE = "tidb.pingcap.com/restore";
+  public static final String LABEL_BACKUP_SCHEDULE = "tidb.pingcap.com/backup-schedule";
+  public static final String MANAGED_BY_VALUE = "backup-operator";
+
+  public static final String DEFAULT_SERVICE_ACCOUNT = "tidb-backup-manager";
+
+  private ApiConstants() {}
+}

@@ -1,0 +1,27 @@
+package io.tidbbackup.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A backup of a TiDB cluster. */
+@Group(ApiConstants.GROUP)
+@Version(ApiConstants.VERSION)
+@ShortNames("bk")
+@Plural("backups")
+@AdditionalPrinterColumn(name = "Type", jsonPath = ".spec.backupType", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Mode", jsonPath = ".spec.backupMode", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Status", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "BackupPath", jsonPath = ".status.backupPath", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "BackupSize", jsonPath = ".status.backupSizeReadable", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "CommitTS", jsonPath = ".status.commitTs", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "LogTruncateUntil", jsonPath = ".status.logSuccessTruncateUntil", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Started", jsonPath = ".status.timeStarted", type = AdditionalPrinterColumn.Type.DATE, priority = 1)
+@AdditionalPrinterColumn(name = "Completed", jsonPath = ".status.timeCompleted", type = AdditionalPrinterColumn.Type.DATE, priority = 1)
+@AdditionalPrinterColumn(name = "TimeTaken", jsonPath = ".status.timeTaken", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class Backup extends CustomResource<BackupSpec, BackupStatus> implements Namespaced {}

@@ -1,0 +1,16 @@
+package io.tidbbackup.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** BackupSchedule.status as in TiDB Operator v1.6. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BackupScheduleStatus {
+  public String lastBackup;
+  public String lastCompact;
+  public String logBackup;
+  public String logBackupStartTs;
+  public String lastBackupTime;
+  public String lastCompactProgress;
+  public String lastCompactExecutionTs;
+  public String allBackupCleanTime;
+}

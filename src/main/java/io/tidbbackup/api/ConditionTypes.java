@@ -1,0 +1,27 @@
+package io.tidbbackup.api;
+
+/** Condition types (and so phases) of Backup and Restore, spelled as in TiDB Operator v1. */
+public final class ConditionTypes {
+  public static final String SCHEDULED = "Scheduled";
+  public static final String PREPARE = "Prepare";
+  public static final String RUNNING = "Running";
+  public static final String COMPLETE = "Complete";
+  public static final String FAILED = "Failed";
+  public static final String RETRY_FAILED = "RetryFailed";
+  public static final String INVALID = "Invalid";
+  public static final String CLEAN = "Clean";
+  public static final String CLEAN_FAILED = "CleanFailed";
+  public static final String REPEATABLE = "Repeatable";
+  public static final String PAUSED = "Paused";
+  public static final String STOPPED = "Stopped";
+  /** Marks a retried snapshot backup; does not change the phase. */
+  public static final String RESTART = "Restart";
+  public static final String PRUNE_SCHEDULED = "PruneScheduled";
+  public static final String PRUNE_COMPLETE = "PruneComplete";
+  public static final String PRUNE_FAILED = "PruneFailed";
+
+  public static final String TRUE = "True";
+  public static final String FALSE = "False";
+
+  private ConditionTypes() {}
+}

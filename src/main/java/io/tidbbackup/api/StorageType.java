@@ -1,0 +1,12 @@
+package io.tidbbackup.api;
+
+/** Which object store a provider points at, with its URL scheme. */
+public enum StorageType {
+  S3("s3"), GCS("gcs"), AZBLOB("azure"), LOCAL("local");
+
+  private final String scheme;
+
+  StorageType(String scheme) { this.scheme = scheme; }
+
+  public String scheme() { return scheme; }
+}

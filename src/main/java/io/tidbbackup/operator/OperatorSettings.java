@@ -1,0 +1,25 @@
+package io.tidbbackup.operator;
+
+import io.tidbbackup.operator.job.JobSettings;
+import java.util.Set;
+
+/**
+ * Operator-wide settings.
+ *
+ * @param watchNamespaces namespaces to watch; empty means all
+ * @param jobs image and pull policy of the Jobs
+ * @param defaultTikvVersion the tool version when neither a TidbCluster nor spec.toolImage says one
+ * @param serverSideApply JOSDK's server-side apply for finalizers (off for the mock API server in tests)
+ */
+public record OperatorSettings(Set<String> watchNamespaces, JobSettings jobs, String defaultTikvVersion,
+    boolean serverSideApply) {
+  public static final String DEFAULT_TIKV_VERSION = "v8.5.0";
+
+  public static OperatorSettings defaults() {
+    return new OperatorSettings(Set.of(), JobSettings.defaults(), DEFAULT_TIKV_VERSION, true);
+  }
+
+  public OperatorSettings withServerSideApply(boolean ssa) {
+    return new OperatorSettings(watchNamespaces, jobs, defaultTikvVersion, ssa);
+  }
+}

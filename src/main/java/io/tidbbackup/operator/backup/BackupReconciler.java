@@ -1,0 +1,250 @@
+package io.tidbbackup.operator.backup;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.tidbbackup.api.ApiConstants;
+import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.BackupMode;
+import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.BackupStatus;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.api.Timestamps;
+import io.tidbbackup.operator.cluster.ClusterFactsResolver;
+import io.tidbbackup.operator.job.BackupJobBuilder;
+import io.tidbbackup.operator.job.ClusterFacts;
+import io.tidbbackup.operator.job.JobObservation;
+import io.tidbbackup.operator.job.JobSettings;
+import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.job.OwnedSecrets;
+import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.StatusWriter;
+import io.tidbbackup.operator.validation.BackupValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reconciles a Backup: observe the Job it owns, validate the spec, act (create a Job, record the outcome,
+ * retry a failed Job under backoffRetryPolicy). Complete and Failed snapshot backups are final.
+ */
+public class BackupReconciler implements Reconciler<Backup> {
+  static final String CONTAINER = "backup";
+  static final Duration WAIT_FOR_OLD_JOB = Duration.ofSeconds(2);
+  static final Duration CLUSTER_RETRY = Duration.ofSeconds(30);
+  static final Duration LOG_WAIT = Duration.ofSeconds(10);
+
+  private final Clock clock;
+  private final StatusWriter writer;
+  private final JobSettings settings;
+  private final ClusterFactsResolver clusters;
+  private final KubernetesClient client;
+
+  public BackupReconciler(KubernetesClient client, Clock clock, StatusWriter writer, JobSettings settings,
+      ClusterFactsResolver clusters) {
+    this.client = client;
+    this.clock = clock;
+    this.writer = writer;
+    this.settings = settings;
+    this.clusters = clusters;
+  }
+
+  @Override
+  public List<EventSource<?, Backup>> prepareEventSources(EventSourceContext<Backup> ctx) {
+    var config = InformerEventSourceConfiguration.from(Job.class, Backup.class)
+        .withLabelSelector(ApiConstants.LABEL_MANAGED_BY + "=" + ApiConstants.MANAGED_BY_VALUE)
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Backup.class))
+        .build();
+    return List.of(new InformerEventSource<>(config, ctx));
+  }
+
+  @Override
+  public UpdateControl<Backup> reconcile(Backup backup, Context<Backup> ctx) {
+    BackupSpec spec = backup.getSpec();
+    if (spec != null && spec.backupMode == BackupMode.LOG) {
+      return new LogBackupFlow(this, backup, ctx).run();
+    }
+    BackupStatus st = backup.getStatus();
+    String phase = st == null ? null : st.phase;
+    if (ConditionTypes.COMPLETE.equals(phase) || ConditionTypes.FAILED.equals(phase)) {
+      return UpdateControl.noUpdate();
+    }
+    Optional<String> invalid = BackupValidator.validate(spec, null);
+    if (invalid.isPresent()) {
+      writer.write(backup, ctx, BackupStatuses.invalid(st, invalid.get(), now()));
+      return UpdateControl.noUpdate();
+    }
+    Job job = ownedJob(ctx, Names.backupJob(backup.getMetadata().getName(), null));
+    if (job == null) {
+      return createJob(backup, ctx, null);
+    }
+    return observeSnapshotJob(backup, ctx, job);
+  }
+
+  private UpdateControl<Backup> observeSnapshotJob(Backup backup, Context<Backup> ctx, Job job) {
+    BackupStatus st = backup.getStatus();
+    if (isGoingAway(job, BackupStatuses.lastRetryAt(st))) {
+      return UpdateControl.<Backup>noUpdate().rescheduleAfter(WAIT_FOR_OLD_JOB);
+    }
+    JobObservation obs = observe(job);
+    Instant now = now();
+    switch (obs.state()) {
+      case PENDING -> {
+        if (st == null || st.phase == null || ConditionTypes.RETRY_FAILED.equals(st.phase)) {
+          writer.write(backup, ctx, BackupStatuses.scheduled(st, null, BackupJobBuilder.backupPath(backup),
+              job.getMetadata().getName(), now));
+        }
+        return UpdateControl.noUpdate();
+      }
+      case RUNNING -> {
+        writer.write(backup, ctx, BackupStatuses.running(st, null, obs.startTime(), now));
+        return UpdateControl.noUpdate();
+      }
+      case SUCCEEDED -> {
+        writer.write(backup, ctx, BackupStatuses.complete(st, obs.result(), obs.startTime(), obs.completionTime(), now));
+        return UpdateControl.noUpdate();
+      }
+      default -> {
+        return onFailedJob(backup, ctx, job, obs, now);
+      }
+    }
+  }
+
+  private UpdateControl<Backup> onFailedJob(Backup backup, Context<Backup> ctx, Job job, JobObservation obs,
+      Instant now) {
+    BackupStatus st = backup.getStatus();
+    String tool = backup.getSpec().br == null ? "Dumpling" : "BR";
+    var pending = BackupStatuses.pendingRetry(st);
+    if (pending != null) {
+      Instant at = Timestamps.parse(pending.expectedRetryAt);
+      if (now.isBefore(at)) {
+        return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.between(now, at));
+      }
+      deleteJob(job);
+      writer.write(backup, ctx, BackupStatuses.retrying(st, now));
+      return UpdateControl.<Backup>noUpdate().rescheduleAfter(WAIT_FOR_OLD_JOB);
+    }
+    String failure = tool + " failed: " + obs.failure();
+    var decision = BackoffRetry.onFailure(backup.getSpec().backoffRetryPolicy, st == null ? null : st.backoffRetryStatus,
+        now, shorten(failure, 256));
+    if (decision.giveUp() != null) {
+      writer.write(backup, ctx, BackupStatuses.failed(st, null, "BackupFailed", failure + " (" + decision.giveUp() + ")",
+          now));
+      return UpdateControl.noUpdate();
+    }
+    writer.write(backup, ctx, BackupStatuses.retryScheduled(st, decision.retry(), failure, now));
+    Instant at = Timestamps.parse(decision.retry().expectedRetryAt);
+    return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.between(now, at).plusMillis(100));
+  }
+
+  /** Creates the Job for a snapshot backup (log == null) or one log subcommand, and records Scheduled. */
+  UpdateControl<Backup> createJob(Backup backup, Context<Backup> ctx, LogSubCommand log) {
+    BackupSpec spec = backup.getSpec();
+    BackupStatus st = backup.getStatus();
+    String command = log == null ? null : log.value();
+    Instant now = now();
+    ClusterFacts facts;
+    try {
+      facts = clusters.resolve(backup.getMetadata().getNamespace(), spec.br, spec.toolImage);
+    } catch (ClusterFactsResolver.ClusterNotFound e) {
+      writer.write(backup, ctx, BackupStatuses.withCondition(st, Conditions.ofCommand(command,
+          ConditionTypes.RETRY_FAILED, ConditionTypes.TRUE, "TidbClusterNotFound", e.getMessage()), now));
+      return UpdateControl.<Backup>noUpdate().rescheduleAfter(CLUSTER_RETRY);
+    }
+    Optional<String> invalid = BackupValidator.validate(spec, facts.tikvVersion());
+    if (invalid.isPresent()) {
+      writer.write(backup, ctx, BackupStatuses.invalid(st, invalid.get(), now));
+      return UpdateControl.noUpdate();
+    }
+    if (spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()) {
+      createOrReplace(OwnedSecrets.sasSecret(backup, "backup", spec.azblob.sasToken));
+    }
+    Job job = BackupJobBuilder.build(backup, log, facts, settings);
+    try {
+      client.resource(job).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        writer.write(backup, ctx, BackupStatuses.withCondition(st, Conditions.ofCommand(command,
+            ConditionTypes.RETRY_FAILED, ConditionTypes.TRUE, "CreateBackupJobFailed",
+            "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()), now));
+        throw e;
+      }
+    }
+    if (log == null) {
+      writer.write(backup, ctx, BackupStatuses.scheduled(st, null, BackupJobBuilder.backupPath(backup),
+          job.getMetadata().getName(), now));
+    } else {
+      writer.write(backup, ctx, LogStatuses.scheduled(st, log, spec, BackupJobBuilder.backupPath(backup),
+          job.getMetadata().getName(), now));
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  private void createOrReplace(io.fabric8.kubernetes.api.model.Secret secret) {
+    try {
+      client.resource(secret).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      client.resource(secret).update();
+    }
+  }
+
+  /** The Job and its pods, read as one observation. Pods are listed only once the Job has finished. */
+  JobObservation observe(Job job) {
+    JobObservation first = JobObservation.of(job, List.of(), CONTAINER);
+    if (first.state() != JobObservation.State.SUCCEEDED && first.state() != JobObservation.State.FAILED) {
+      return first;
+    }
+    List<Pod> pods = client.pods().inNamespace(job.getMetadata().getNamespace())
+        .withLabel("job-name", job.getMetadata().getName()).list().getItems();
+    return JobObservation.of(job, pods, CONTAINER);
+  }
+
+  void deleteJob(Job job) {
+    // Foreground: the Job stays until its pods are gone, so a retry never overlaps the old BR process.
+    client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
+        .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+  }
+
+  /** A Job being deleted, or one created before the current retry began (a stale cache entry). */
+  static boolean isGoingAway(Job job, String retryStartedAt) {
+    if (job.getMetadata().getDeletionTimestamp() != null) {
+      return true;
+    }
+    Instant created = Timestamps.parse(job.getMetadata().getCreationTimestamp());
+    Instant retry = Timestamps.parse(retryStartedAt);
+    return created != null && retry != null && created.isBefore(retry);
+  }
+
+  static Job ownedJob(Context<Backup> ctx, String name) {
+    return ctx.getSecondaryResources(Job.class).stream().filter(j -> name.equals(j.getMetadata().getName()))
+        .findFirst().orElse(null);
+  }
+
+  static String shorten(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max) + "…";
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  StatusWriter writer() {
+    return writer;
+  }
+}

@@ -1,0 +1,124 @@
+package io.tidbbackup.operator.backup;
+
+import static io.tidbbackup.api.ConditionTypes.TRUE;
+
+import io.tidbbackup.api.AgentResult;
+import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.BackupStatus;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.api.LogSubCommandStatus;
+import io.tidbbackup.api.Timestamps;
+import io.tidbbackup.operator.status.Conditions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Objects;
+
+/** Pure status transitions of a log backup: per-subcommand status plus the top-level condition and phase. */
+public final class LogStatuses {
+
+  private LogStatuses() {}
+
+  public static BackupStatus scheduled(BackupStatus s, LogSubCommand cmd, BackupSpec spec, String backupPath,
+      String jobName, Instant now) {
+    BackupStatus n = BackupStatuses.scheduled(s, cmd.value(), backupPath, jobName, now);
+    LogSubCommandStatus sub = new LogSubCommandStatus();
+    sub.command = cmd.value();
+    sub.phase = ConditionTypes.SCHEDULED;
+    if (cmd == LogSubCommand.TRUNCATE) {
+      sub.logTruncatingUntil = spec.logTruncateUntil;
+    }
+    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.SCHEDULED, TRUE, "JobCreated", null), now);
+  }
+
+  public static BackupStatus running(BackupStatus s, LogSubCommand cmd, String startTime, Instant now) {
+    BackupStatus n = BackupStatuses.running(s, cmd.value(), startTime, now);
+    LogSubCommandStatus sub = sub(n, cmd);
+    sub.phase = ConditionTypes.RUNNING;
+    sub.timeStarted = startTime;
+    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.RUNNING, TRUE, "JobRunning", null), now);
+  }
+
+  /** The subcommand finished: record it and move the phase (Complete, Paused, Stopped). */
+  public static BackupStatus complete(BackupStatus s, LogSubCommand cmd, AgentResult result, String start, String end,
+      Instant now) {
+    String type = switch (cmd) {
+      case PAUSE -> ConditionTypes.PAUSED;
+      case STOP -> ConditionTypes.STOPPED;
+      default -> ConditionTypes.COMPLETE;
+    };
+    BackupStatus n = BackupStatuses.withCondition(s, Conditions.ofCommand(cmd.value(), type, TRUE,
+        "LogSubcommandComplete", "br log " + cmd.brVerb() + " succeeded"), now);
+    LogSubCommandStatus sub = sub(n, cmd);
+    sub.phase = ConditionTypes.COMPLETE;
+    sub.timeStarted = start != null ? start : sub.timeStarted;
+    sub.timeCompleted = end != null ? end : Timestamps.format(now);
+    if (cmd == LogSubCommand.START) {
+      n.commitTs = result != null && result.commitTs != null ? result.commitTs : n.commitTs;
+      n.timeStarted = sub.timeStarted;
+      if (result != null && result.backupPath != null) {
+        n.backupPath = result.backupPath;
+      }
+    }
+    if (cmd == LogSubCommand.STOP) {
+      n.timeCompleted = sub.timeCompleted;
+    }
+    if (cmd == LogSubCommand.TRUNCATE) {
+      n.logSuccessTruncateUntil = sub.logTruncatingUntil;
+    }
+    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.COMPLETE, TRUE, null, null), now);
+  }
+
+  /** A stop asked of a task that never started: nothing to stop. */
+  public static BackupStatus stoppedWithoutTask(BackupStatus s, Instant now) {
+    BackupStatus n = BackupStatuses.withCondition(s, Conditions.ofCommand(LogSubCommand.STOP.value(),
+        ConditionTypes.STOPPED, TRUE, "NeverStarted", "the log backup task was never started; nothing to stop"), now);
+    LogSubCommandStatus sub = sub(n, LogSubCommand.STOP);
+    sub.phase = ConditionTypes.COMPLETE;
+    sub.timeCompleted = Timestamps.format(now);
+    return withSub(n, sub, Conditions.ofCommand(LogSubCommand.STOP.value(), ConditionTypes.COMPLETE, TRUE,
+        "NeverStarted", null), now);
+  }
+
+  public static BackupStatus failed(BackupStatus s, LogSubCommand cmd, String message, String end, Instant now) {
+    BackupStatus n = BackupStatuses.failed(s, cmd.value(), "LogSubcommandFailed", message, now);
+    LogSubCommandStatus sub = sub(n, cmd);
+    sub.phase = ConditionTypes.FAILED;
+    sub.timeCompleted = end != null ? end : Timestamps.format(now);
+    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.FAILED, TRUE, "LogSubcommandFailed",
+        message), now);
+  }
+
+  /** True when this finished Job's outcome is already in the subcommand's status. */
+  public static boolean recorded(BackupStatus s, LogSubCommand cmd, String completionTime) {
+    LogSubCommandStatus sub = s == null || s.logSubCommandStatuses == null ? null
+        : s.logSubCommandStatuses.get(cmd.value());
+    return sub != null && (ConditionTypes.COMPLETE.equals(sub.phase) || ConditionTypes.FAILED.equals(sub.phase))
+        && Objects.equals(sub.timeCompleted, completionTime);
+  }
+
+  static LogSubCommandStatus sub(BackupStatus n, LogSubCommand cmd) {
+    LogSubCommandStatus old = n.logSubCommandStatuses == null ? null : n.logSubCommandStatuses.get(cmd.value());
+    LogSubCommandStatus sub = new LogSubCommandStatus();
+    sub.command = cmd.value();
+    if (old != null) {
+      sub.timeStarted = old.timeStarted;
+      sub.timeCompleted = old.timeCompleted;
+      sub.logTruncatingUntil = old.logTruncatingUntil;
+      sub.phase = old.phase;
+      sub.conditions = old.conditions;
+    }
+    return sub;
+  }
+
+  static BackupStatus withSub(BackupStatus n, LogSubCommandStatus sub,
+      io.tidbbackup.api.BackupCondition c, Instant now) {
+    sub.conditions = Conditions.upsert(sub.conditions == null ? new ArrayList<>() : sub.conditions, sub.phase, c, now)
+        .conditions();
+    n.logSubCommandStatuses = n.logSubCommandStatuses == null ? new LinkedHashMap<>()
+        : new LinkedHashMap<>(n.logSubCommandStatuses);
+    n.logSubCommandStatuses.put(sub.command, sub);
+    return n;
+  }
+}

@@ -1,0 +1,94 @@
+package io.tidbbackup.operator.cluster;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.tidbbackup.api.BRConfig;
+import io.tidbbackup.operator.job.ClusterFacts;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the TiKV version and TLS settings of the cluster a BR Job talks to: from the TidbCluster object when
+ * that CRD exists (read only), else from the tag of spec.toolImage, else the operator's default version.
+ */
+public class ClusterFactsResolver {
+  public static final String TC_CRD = "tidbclusters.pingcap.com";
+  static final ResourceDefinitionContext TC = new ResourceDefinitionContext.Builder()
+      .withGroup("pingcap.com").withVersion("v1alpha1").withKind("TidbCluster").withPlural("tidbclusters")
+      .withNamespaced(true).build();
+
+  private final KubernetesClient client;
+  private final String defaultVersion;
+
+  public ClusterFactsResolver(KubernetesClient client, String defaultVersion) {
+    this.client = client;
+    this.defaultVersion = defaultVersion;
+  }
+
+  /** Thrown when the TidbCluster CRD exists but the named cluster does not: retried, not Invalid. */
+  public static class ClusterNotFound extends RuntimeException {
+    public ClusterNotFound(String message) {
+      super(message);
+    }
+  }
+
+  public ClusterFacts resolve(String namespace, BRConfig br, String toolImage) {
+    if (br != null && tidbClusterCrdExists()) {
+      String ns = br.clusterNamespace == null || br.clusterNamespace.isEmpty() ? namespace : br.clusterNamespace;
+      GenericKubernetesResource tc = client.genericKubernetesResources(TC).inNamespace(ns).withName(br.cluster).get();
+      if (tc == null) {
+        throw new ClusterNotFound("TidbCluster " + ns + "/" + br.cluster + " (spec.br.cluster) was not found");
+      }
+      return fromTidbCluster(tc, fallbackVersion(toolImage));
+    }
+    return ClusterFacts.plain(fallbackVersion(toolImage));
+  }
+
+  boolean tidbClusterCrdExists() {
+    try {
+      return client.apiextensions().v1().customResourceDefinitions().withName(TC_CRD).get() != null;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Version from spec.tikv.image's tag, else spec.tikv.version, else spec.version; TLS from spec.tlsCluster.enabled. */
+  public static ClusterFacts fromTidbCluster(GenericKubernetesResource tc, String fallback) {
+    Map<String, Object> spec = map(tc.getAdditionalProperties().get("spec"));
+    Map<String, Object> tikv = map(spec.get("tikv"));
+    String version = Optional.ofNullable(tagOf((String) tikv.get("image")))
+        .or(() -> Optional.ofNullable((String) tikv.get("version")))
+        .or(() -> Optional.ofNullable((String) spec.get("version")))
+        .orElse(fallback);
+    boolean tls = Boolean.TRUE.equals(map(spec.get("tlsCluster")).get("enabled"));
+    return new ClusterFacts(version, tls);
+  }
+
+  String fallbackVersion(String toolImage) {
+    String tag = tagOf(toolImage);
+    return tag != null ? tag : defaultVersion;
+  }
+
+  static String tagOf(String image) {
+    if (image == null || image.isEmpty()) {
+      return null;
+    }
+    String last = image.substring(image.lastIndexOf('/') + 1);
+    int at = last.indexOf('@');
+    if (at >= 0) {
+      last = last.substring(0, at);
+    }
+    int colon = last.indexOf(':');
+    return colon < 0 ? null : last.substring(colon + 1);
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> map(Object o) {
+    return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+}

@@ -1,0 +1,152 @@
+package io.tidbbackup.operator.job;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.JobEnv;
+import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.storage.StorageLocation;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pure: (Backup, log subcommand, cluster facts, settings) → the batch/v1 Job that runs it. No client, no clock.
+ * Layout follows TiDB Operator v1's makeBRBackupJob: an init container copies the tool out of its official
+ * image, the main container runs this project's agent.
+ */
+public final class BackupJobBuilder {
+  public static final String BR_REPO = "pingcap/br";
+  public static final String DUMPLING_REPO = "pingcap/dumpling";
+  static final String MAIN_CONTAINER = "backup";
+
+  private BackupJobBuilder() {}
+
+  public static Job build(Backup backup, LogSubCommand log, ClusterFacts facts, JobSettings settings) {
+    BackupSpec spec = backup.getSpec();
+    String name = backup.getMetadata().getName();
+    String ns = backup.getMetadata().getNamespace();
+    boolean dumpling = spec.br == null;
+    String tool = dumpling ? "dumpling" : "br";
+    String toolDir = dumpling ? JobEnv.DUMPLING_BIN_DIR : JobEnv.BR_BIN_DIR;
+
+    List<String> args = new ArrayList<>(List.of("agent", "backup", "--namespace=" + ns, "--backupName=" + name,
+        "--tikvVersion=" + facts.tikvVersion(), "--mode=" + (log == null ? "snapshot" : "log")));
+    if (log != null) {
+      args.add("--subcommand=" + log.value());
+    }
+    // Dumpling talks to TiDB over TLS when from.tlsClientSecretName names the client certificate.
+    boolean clientTls = dumpling && spec.from != null && spec.from.tlsClientSecretName != null
+        && !spec.from.tlsClientSecretName.isEmpty();
+    if (!dumpling && facts.clusterTls()) {
+      args.add("--cluster-tls=true");
+    }
+    if (clientTls) {
+      args.add("--client-tls=true");
+    }
+    if (dumpling) {
+      args.add("--output-name=" + dumplingOutputName(backup));
+    }
+
+    List<Volume> volumes = ToolPod.baseVolumes(tool);
+    List<VolumeMount> mounts = ToolPod.baseMounts(tool, toolDir);
+    if (!dumpling && facts.clusterTls()) {
+      volumes.add(ToolPod.secretVolume("cluster-client-tls", Names.clusterTlsSecret(spec.br.cluster)));
+      mounts.add(ToolPod.mount("cluster-client-tls", JobEnv.CLUSTER_TLS_DIR, true));
+    }
+    if (clientTls) {
+      volumes.add(ToolPod.secretVolume("tidb-client-tls", spec.from.tlsClientSecretName));
+      mounts.add(ToolPod.mount("tidb-client-tls", JobEnv.CLIENT_TLS_DIR, true));
+    }
+    ToolPod.addUserVolumes(spec, volumes, mounts);
+
+    String image = ToolPod.toolImage(spec.toolImage, dumpling ? DUMPLING_REPO : BR_REPO, facts.tikvVersion());
+    Container init = ToolPod.copyToolContainer(tool, image, "/" + tool, toolDir, spec, settings.imagePullPolicy());
+    Container main = new ContainerBuilder().withName(MAIN_CONTAINER).withImage(settings.agentImage())
+        .withImagePullPolicy(settings.imagePullPolicy())
+        .withArgs(args)
+        .withEnv(env(backup))
+        .withResources(spec.resources)
+        .withVolumeMounts(mounts)
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build();
+
+    Map<String, String> labels = Names.backupJobLabels(backup, "backup");
+    return new JobBuilder()
+        .withNewMetadata().withName(Names.backupJob(name, log)).withNamespace(ns).withLabels(labels)
+        .withOwnerReferences(ToolPod.controllerRef(backup)).endMetadata()
+        .withNewSpec().withBackoffLimit(0)
+        .withNewTemplate().withNewMetadata().withLabels(labels).withAnnotations(ToolPod.podAnnotations(backup))
+        .endMetadata()
+        .withSpec(ToolPod.podSpec(spec, List.of(init), main, volumes))
+        .endTemplate().endSpec().build();
+  }
+
+  /** Generated env, then spec.env overriding by name. Credentials only as secretKeyRef. */
+  static List<EnvVar> env(Backup backup) {
+    BackupSpec spec = backup.getSpec();
+    List<EnvVar> env = new ArrayList<>();
+    env.add(StorageEnv.plain(JobEnv.BR_LOG_TO_TERM, "1"));
+    env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(agentSpec(spec))));
+    String sas = spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()
+        ? Names.sasSecret("backup", backup.getMetadata().getName()) : null;
+    env.addAll(StorageEnv.of(spec, sas));
+    if (spec.from != null && spec.br == null) {
+      env.add(StorageEnv.secretRef(JobEnv.PASSWORD, spec.from.secretName, JobEnv.TIDB_PASSWORD_KEY, false));
+    }
+    return StorageEnv.overrideByName(env, spec.env);
+  }
+
+  /** The part of the spec the agent needs: no pod shaping, no secrets (the inline SAS token is removed). */
+  public static BackupSpec agentSpec(BackupSpec spec) {
+    BackupSpec s = Serde.copy(spec, BackupSpec.class);
+    s.resources = null;
+    s.env = null;
+    s.tolerations = null;
+    s.affinity = null;
+    s.imagePullSecrets = null;
+    s.podSecurityContext = null;
+    s.priorityClassName = null;
+    s.additionalVolumes = null;
+    s.additionalVolumeMounts = null;
+    s.serviceAccount = null;
+    s.automountServiceAccountToken = null;
+    s.toolImage = null;
+    s.backoffRetryPolicy = null;
+    s.storageClassName = null;
+    s.volumeAttributesClassName = null;
+    s.storageSize = null;
+    if (s.azblob != null) {
+      s.azblob.sasToken = null;
+    }
+    if (s.local != null) {
+      s.local.volume = null;
+    }
+    return s;
+  }
+
+  /** {@code backup-<creationTimestamp, RFC 3339 UTC>}: Dumpling's directory under the prefix, stable across retries. */
+  public static String dumplingOutputName(Backup backup) {
+    String created = backup.getMetadata().getCreationTimestamp();
+    Instant t = created == null ? Instant.EPOCH : Instant.parse(created);
+    return "backup-" + DateTimeFormatter.ISO_INSTANT.format(t);
+  }
+
+  /** What status.backupPath says for this backup: the prefix URL (BR) or the Dumpling export directory. */
+  public static String backupPath(Backup backup) {
+    StorageLocation loc = StorageLocation.of(backup.getSpec());
+    if (loc == null) {
+      return null;
+    }
+    return backup.getSpec().br == null ? loc.child(dumplingOutputName(backup)).url() : loc.url();
+  }
+}

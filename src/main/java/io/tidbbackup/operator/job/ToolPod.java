@@ -1,0 +1,129 @@
+package io.tidbbackup.operator.job;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.tidbbackup.api.ApiConstants;
+import io.tidbbackup.api.JobEnv;
+import io.tidbbackup.api.ToolJobSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Pure helpers that turn the pod-shaping fields every tool Job shares into pod spec parts. */
+public final class ToolPod {
+  public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  static final String SCRATCH_VOLUME = "scratch";
+
+  private ToolPod() {}
+
+  /** The tool image: spec.toolImage (with {@code :<version>} appended when untagged) or {@code <default>:<version>}. */
+  public static String toolImage(String toolImage, String defaultRepo, String version) {
+    if (toolImage == null || toolImage.isEmpty()) {
+      return defaultRepo + ":" + version;
+    }
+    String last = toolImage.substring(toolImage.lastIndexOf('/') + 1);
+    return last.contains(":") || last.contains("@") ? toolImage : toolImage + ":" + version;
+  }
+
+  /** Init container that copies a tool binary out of its official image into an emptyDir. */
+  public static Container copyToolContainer(String name, String image, String binary, String dir, ToolJobSpec spec,
+      String pullPolicy) {
+    String volume = name + "-bin";
+    return new ContainerBuilder().withName(name).withImage(image).withImagePullPolicy(pullPolicy)
+        .withCommand("/bin/sh", "-c", "cp " + binary + " " + dir + "/; echo '" + name + " copy finished'")
+        .withResources(spec.resources)
+        .withVolumeMounts(new VolumeMountBuilder().withName(volume).withMountPath(dir).build())
+        .build();
+  }
+
+  public static Volume emptyDir(String name) {
+    return new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build();
+  }
+
+  public static Volume secretVolume(String name, String secret) {
+    return new VolumeBuilder().withName(name).withNewSecret().withSecretName(secret).endSecret().build();
+  }
+
+  public static VolumeMount mount(String name, String path, boolean readOnly) {
+    return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(readOnly ? Boolean.TRUE : null)
+        .build();
+  }
+
+  /** Volumes every tool pod has: the tool's bin dir and a scratch dir (the agent runs with a read-only root). */
+  public static List<Volume> baseVolumes(String toolContainer) {
+    List<Volume> v = new ArrayList<>();
+    if (toolContainer != null) {
+      v.add(emptyDir(toolContainer + "-bin"));
+    }
+    v.add(emptyDir(SCRATCH_VOLUME));
+    return v;
+  }
+
+  public static List<VolumeMount> baseMounts(String toolContainer, String toolDir) {
+    List<VolumeMount> m = new ArrayList<>();
+    if (toolContainer != null) {
+      m.add(mount(toolContainer + "-bin", toolDir, false));
+    }
+    m.add(mount(SCRATCH_VOLUME, JobEnv.SCRATCH_DIR, false));
+    return m;
+  }
+
+  /** Local storage volume and its mount, then spec.additionalVolumes / additionalVolumeMounts. */
+  public static void addUserVolumes(ToolJobSpec spec, List<Volume> volumes, List<VolumeMount> mounts) {
+    if (spec.local != null) {
+      volumes.add(spec.local.volume);
+      mounts.add(spec.local.volumeMount);
+    }
+    if (spec.additionalVolumes != null) {
+      volumes.addAll(spec.additionalVolumes);
+    }
+    if (spec.additionalVolumeMounts != null) {
+      mounts.addAll(spec.additionalVolumeMounts);
+    }
+  }
+
+  /** Pod spec with every pod-shaping field of the CR honoured. */
+  public static PodSpec podSpec(ToolJobSpec spec, List<Container> init, Container main, List<Volume> volumes) {
+    return new PodSpecBuilder()
+        .withRestartPolicy("Never")
+        .withServiceAccountName(spec.serviceAccount == null || spec.serviceAccount.isEmpty()
+            ? ApiConstants.DEFAULT_SERVICE_ACCOUNT : spec.serviceAccount)
+        .withAutomountServiceAccountToken(spec.automountServiceAccountToken)
+        .withSecurityContext(spec.podSecurityContext)
+        .withTolerations(spec.tolerations)
+        .withImagePullSecrets(spec.imagePullSecrets)
+        .withAffinity(spec.affinity)
+        .withPriorityClassName(spec.priorityClassName)
+        .withInitContainers(init)
+        .withContainers(main)
+        .withVolumes(volumes)
+        .build();
+  }
+
+  /** The CR's annotations for the pod, without kubectl's last-applied copy of the spec (it may hold a SAS token). */
+  public static Map<String, String> podAnnotations(HasMetadata cr) {
+    Map<String, String> a = cr.getMetadata().getAnnotations();
+    if (a == null || a.isEmpty()) {
+      return null;
+    }
+    Map<String, String> out = new LinkedHashMap<>(a);
+    out.remove(LAST_APPLIED);
+    return out.isEmpty() ? null : out;
+  }
+
+  public static OwnerReference controllerRef(HasMetadata owner) {
+    return new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+        .withController(true).withBlockOwnerDeletion(true).build();
+  }
+}

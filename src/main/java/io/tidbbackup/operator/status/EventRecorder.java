@@ -1,0 +1,52 @@
+package io.tidbbackup.operator.status;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.tidbbackup.api.Timestamps;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Records core/v1 Events on our objects. A failure to record is logged, never thrown. */
+public class EventRecorder {
+  public static final String NORMAL = "Normal";
+  public static final String WARNING = "Warning";
+  static final String COMPONENT = "tidb-backup-operator";
+  private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+  private static final int MAX_MESSAGE = 1024;
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final AtomicLong seq = new AtomicLong();
+
+  public EventRecorder(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public void record(HasMetadata obj, String type, String reason, String message) {
+    String now = Timestamps.format(clock.instant());
+    String msg = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
+    String name = obj.getMetadata().getName() + "." + Long.toHexString(System.currentTimeMillis())
+        + Long.toHexString(seq.incrementAndGet());
+    Event e = new EventBuilder()
+        .withNewMetadata().withName(name).withNamespace(obj.getMetadata().getNamespace()).endMetadata()
+        .withNewInvolvedObject().withApiVersion(obj.getApiVersion()).withKind(obj.getKind())
+        .withName(obj.getMetadata().getName()).withNamespace(obj.getMetadata().getNamespace())
+        .withUid(obj.getMetadata().getUid()).endInvolvedObject()
+        .withType(type).withReason(reason).withMessage(msg)
+        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+        .withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
+        .build();
+    try {
+      client.v1().events().inNamespace(obj.getMetadata().getNamespace()).resource(e).create();
+    } catch (KubernetesClientException ex) {
+      LOG.warn("could not record event {} on {}/{}: {}", reason, obj.getMetadata().getNamespace(),
+          obj.getMetadata().getName(), ex.getMessage());
+    }
+  }
+}

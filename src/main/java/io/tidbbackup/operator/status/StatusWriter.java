@@ -1,0 +1,53 @@
+package io.tidbbackup.operator.status;
+
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.tidbbackup.api.BackupCondition;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.HasPhase;
+import io.tidbbackup.api.Serde;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The one class that writes status, for every kind. It writes only when the status really changed (JSON
+ * merge patch on the status subresource, then caches the result so the next reconcile sees it), and records
+ * an Event for every phase transition.
+ */
+public class StatusWriter {
+  private static final Set<String> WARNING_PHASES = Set.of(ConditionTypes.FAILED, ConditionTypes.INVALID,
+      ConditionTypes.RETRY_FAILED, ConditionTypes.CLEAN_FAILED, ConditionTypes.PRUNE_FAILED);
+
+  private final EventRecorder events;
+
+  public StatusWriter(EventRecorder events) {
+    this.events = events;
+  }
+
+  public <S extends HasPhase, P extends CustomResource<?, S>> P write(P resource, Context<P> ctx, S newStatus) {
+    S old = resource.getStatus();
+    if (old != null && Serde.json(old).equals(Serde.json(newStatus))) {
+      return resource;
+    }
+    P updated = PrimaryUpdateAndCacheUtils.mergePatchStatusAndCacheResource(resource, ctx, r -> {
+      r.setStatus(newStatus);
+      return r;
+    });
+    String oldPhase = old == null ? null : old.currentPhase();
+    if (!Objects.equals(oldPhase, newStatus.currentPhase()) && newStatus.currentPhase() != null) {
+      announce(resource, newStatus);
+    }
+    return updated;
+  }
+
+  private void announce(CustomResource<?, ?> resource, HasPhase status) {
+    String phase = status.currentPhase();
+    BackupCondition c = Conditions.find(status.currentConditions(), phase);
+    String reason = c != null && c.reason != null ? c.reason : phase;
+    String message = c != null && c.message != null ? c.message
+        : resource.getKind() + " " + resource.getMetadata().getName() + " is " + phase;
+    events.record(resource, WARNING_PHASES.contains(phase) ? EventRecorder.WARNING : EventRecorder.NORMAL, reason,
+        message);
+  }
+}
