@@ -18,7 +18,7 @@ public record ToolCommand(String binary, List<Arg> args) {
   public String display() {
     StringBuilder sb = new StringBuilder(binary);
     for (Arg a : args) {
-      sb.append(' ').append(quote(a.display()));
+      sb.append(' ').append(a.secretEnv() == null ? quote(a.display()) : quoteExpandable(a.display()));
     }
     return sb.toString();
   }
@@ -42,6 +42,14 @@ public record ToolCommand(String binary, List<Arg> args) {
       }
     }
     return out;
+  }
+
+  /** Double quotes, so that a shell still expands the {@code $ENV} reference. */
+  static String quoteExpandable(String s) {
+    if (SAFE.matcher(s).matches()) {
+      return s;
+    }
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("`", "\\`") + '"';
   }
 
   static String quote(String s) {

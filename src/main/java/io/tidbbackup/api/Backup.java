@@ -1,6 +1,7 @@
 package io.tidbbackup.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -24,4 +25,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Completed", jsonPath = ".status.timeCompleted", type = AdditionalPrinterColumn.Type.DATE, priority = 1)
 @AdditionalPrinterColumn(name = "TimeTaken", jsonPath = ".status.timeTaken", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(value = "has(self.spec) && (has(self.spec.s3) ? 1 : 0) + (has(self.spec.gcs) ? 1 : 0)"
+    + " + (has(self.spec.azblob) ? 1 : 0) + (has(self.spec.local) ? 1 : 0) == 1",
+    message = "spec: set exactly one storage provider of s3, gcs, azblob and local")
 public class Backup extends CustomResource<BackupSpec, BackupStatus> implements Namespaced {}
