@@ -11,9 +11,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The one class that writes status, for every kind. It writes only when the status really changed (JSON
- * merge patch on the status subresource, then caches the result so the next reconcile sees it), and records
- * an Event for every phase transition.
+ * The one class that writes status, for every kind. It writes only when the status really changed (an
+ * update of the status subresource, guarded by resourceVersion so a stale read is retried rather than
+ * overwriting; the result is cached so the next reconcile sees it), and records an Event for every phase
+ * transition.
  */
 public class StatusWriter {
   private static final Set<String> WARNING_PHASES = Set.of(ConditionTypes.FAILED, ConditionTypes.INVALID,
@@ -30,7 +31,7 @@ public class StatusWriter {
     if (old != null && Serde.json(old).equals(Serde.json(newStatus))) {
       return resource;
     }
-    P updated = PrimaryUpdateAndCacheUtils.mergePatchStatusAndCacheResource(resource, ctx, r -> {
+    P updated = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, ctx, r -> {
       r.setStatus(newStatus);
       return r;
     });

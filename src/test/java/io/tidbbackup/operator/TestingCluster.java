@@ -1,0 +1,85 @@
+package io.tidbbackup.operator;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tidbbackup.api.AgentResult;
+import io.tidbbackup.api.Serde;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Plays the parts of a cluster that fabric8's CRUD mock API server does not: installs our CRDs, and moves
+ * Jobs and their pods through their lives the way the Job controller and kubelet would.
+ */
+public final class TestingCluster {
+  private final KubernetesClient client;
+
+  public TestingCluster(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public void installCrds() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("crds"))) {
+      for (Path f : files.toList()) {
+        try (InputStream in = new FileInputStream(f.toFile())) {
+          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          client.resource(crd).create();
+        }
+      }
+    }
+  }
+
+  public Job job(String ns, String name) {
+    return client.batch().v1().jobs().inNamespace(ns).withName(name).get();
+  }
+
+  public void setJobStatus(String ns, String name, JobStatus status) {
+    client.batch().v1().jobs().inNamespace(ns).withName(name).edit(j -> {
+      j.setStatus(status);
+      return j;
+    });
+  }
+
+  public void jobRunning(String ns, String name, String startTime) {
+    setJobStatus(ns, name, new JobStatusBuilder().withActive(1).withStartTime(startTime).build());
+  }
+
+  /** The pod of the Job terminated with {@code result} as its termination message, then the Job finished. */
+  public void jobFinished(String ns, String name, String start, String end, AgentResult result, int exitCode) {
+    Job job = job(ns, name);
+    Pod pod = new PodBuilder().withNewMetadata().withName(name + "-" + Long.toHexString(System.nanoTime()))
+        .withNamespace(ns).addToLabels("job-name", name)
+        .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(name)
+        .withUid(job.getMetadata().getUid()).withController(true).endOwnerReference()
+        .endMetadata()
+        .withNewStatus().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+        .withContainerStatuses(new ContainerStatusBuilder().withName("backup").withNewState().withNewTerminated()
+            .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error")
+            .withMessage(result == null ? null : Serde.json(result)).endTerminated().endState().build())
+        .endStatus().build();
+    client.resource(pod).create();
+    String type = exitCode == 0 ? "Complete" : "Failed";
+    setJobStatus(ns, name, new JobStatusBuilder().withStartTime(start)
+        .withCompletionTime(exitCode == 0 ? end : null)
+        .withSucceeded(exitCode == 0 ? 1 : 0).withFailed(exitCode == 0 ? 0 : 1)
+        .withConditions(new JobConditionBuilder().withType(type).withStatus("True").withLastTransitionTime(end)
+            .withReason(exitCode == 0 ? null : "BackoffLimitExceeded").build())
+        .build());
+  }
+
+  public List<Job> jobs(String ns) {
+    return client.batch().v1().jobs().inNamespace(ns).list().getItems();
+  }
+}
