@@ -14,10 +14,17 @@ import java.util.Set;
 public final class BackupAgent {
   private final AgentEnvironment env;
   private final PrintStream out;
+  private final String binaryOverride;
 
   public BackupAgent(AgentEnvironment env, PrintStream out) {
+    this(env, out, null);
+  }
+
+  /** @param binaryOverride path of the tool to run instead of the one copied into the pod (tests) */
+  public BackupAgent(AgentEnvironment env, PrintStream out, String binaryOverride) {
     this.env = env;
     this.out = out;
+    this.binaryOverride = binaryOverride;
   }
 
   /** The command a Job with these arguments runs (also used by {@code render --command}). */
@@ -37,6 +44,9 @@ public final class BackupAgent {
   /** Runs the tool; writes the result to {@code terminationLog}; returns the process exit code to use. */
   public int run(BackupInvocation inv, Path terminationLog) throws Exception {
     ToolCommand cmd = command(inv, env.present());
+    if (binaryOverride != null) {
+      cmd = cmd.withBinary(binaryOverride);
+    }
     Redactor redactor = new Redactor(env.secretValues());
     ToolOutput output = new ToolOutput();
     int code = new ToolRunner(out).run(cmd, env.env(), env.toolEnv(), redactor, output);

@@ -14,6 +14,11 @@ public record ToolCommand(String binary, List<Arg> args) {
     args = List.copyOf(args);
   }
 
+  /** The same arguments for another binary path (tests run a fake tool). */
+  public ToolCommand withBinary(String path) {
+    return new ToolCommand(path, args);
+  }
+
   /** Shell-like one-line form with secrets as {@code $ENV} references. */
   public String display() {
     StringBuilder sb = new StringBuilder(binary);

@@ -1,0 +1,69 @@
+package io.tidbbackup.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.Serde;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The command lines of TiDB Operator's own examples (reference §2.3), rebuilt from the equivalent specs. */
+class ReferenceCommandLinesTest {
+  static String backup(String yaml, List<String> args) throws Exception {
+    BackupSpec spec = Serde.YAML.readValue(yaml, BackupSpec.class);
+    return BackupAgent.command(AgentArgs.backup(args, spec), Set.of()).display();
+  }
+
+  @Test
+  void awsS3WithSecretOnATlsCluster() throws Exception {
+    String cmd = backup("""
+        commitTs: "400036290571534337"
+        br: {cluster: basic, clusterNamespace: tidb, sendCredToTikv: true, concurrency: 4, checksum: true,
+             options: ["--lastbackupts=400036290571534330"]}
+        s3: {provider: aws, region: us-west-2, bucket: my-bucket, prefix: my-prefix, secretName: s}
+        """, List.of("--namespace=tidb", "--backupName=b", "--tikvVersion=v8.5.0", "--cluster-tls=true"));
+    assertThat(cmd).isEqualTo("/var/lib/br-bin/br backup full --backupts=400036290571534337 --pd=basic-pd.tidb:2379"
+        + " --ca=/var/lib/cluster-client-tls/ca.crt --cert=/var/lib/cluster-client-tls/tls.crt"
+        + " --key=/var/lib/cluster-client-tls/tls.key --send-credentials-to-tikv=true"
+        + " --storage=s3://my-bucket/my-prefix --s3.region=us-west-2 --s3.provider=aws --concurrency=4"
+        + " --checksum=true --lastbackupts=400036290571534330");
+  }
+
+  @Test
+  void logStart() throws Exception {
+    String cmd = backup("""
+        backupMode: log
+        commitTs: "443123456789"
+        br: {cluster: basic}
+        s3: {provider: aws, region: us-west-2, bucket: b, prefix: p/log-2024-01-01t00-00-00}
+        """, List.of("--namespace=tidb", "--backupName=log-sched", "--tikvVersion=v8.5.0", "--mode=log",
+        "--subcommand=log-start"));
+    assertThat(cmd).isEqualTo("/var/lib/br-bin/br log start --task-name=log-sched --start-ts=443123456789"
+        + " --pd=basic-pd.tidb:2379 --storage=s3://b/p/log-2024-01-01t00-00-00 --s3.region=us-west-2 --s3.provider=aws");
+  }
+
+  @Test
+  void cephWithEndpoint() throws Exception {
+    String cmd = backup("""
+        br: {cluster: demo1}
+        s3: {provider: ceph, endpoint: "http://10.0.0.1", bucket: test1-demo1}
+        """, List.of("--namespace=ns", "--backupName=b", "--tikvVersion=v8.5.0"));
+    assertThat(cmd).isEqualTo("/var/lib/br-bin/br backup full --pd=demo1-pd.ns:2379 --storage=s3://test1-demo1"
+        + " --s3.provider=ceph --s3.endpoint=http://10.0.0.1");
+  }
+
+  @Test
+  void logTruncate() throws Exception {
+    String cmd = backup("""
+        backupMode: log
+        logSubcommand: log-truncate
+        logTruncateUntil: "443123456789"
+        br: {cluster: basic}
+        s3: {provider: aws, bucket: b, prefix: p}
+        """, List.of("--namespace=tidb", "--backupName=x", "--tikvVersion=v8.5.0", "--mode=log",
+        "--subcommand=log-truncate"));
+    assertThat(cmd).isEqualTo("/var/lib/br-bin/br log truncate --until=443123456789 --pd=basic-pd.tidb:2379"
+        + " --storage=s3://b/p --s3.provider=aws");
+  }
+}
