@@ -13,7 +13,7 @@ import java.util.Objects;
  * Pure planning of a log backup: from the spec (desired state) and the completed subcommands in status
  * (actual state of the BR log task), which {@code br log} subcommand to run next, or none when in sync.
  * Same intent as TiDB Operator's ParseLogBackupSubcommand: log-start while paused resumes; a truncate runs
- * when logTruncateUntil moves. A stopped task is final: create a new Backup to start again. A subcommand
+ * when logTruncateUntil moves (logSubcommand log-truncate truncates and leaves the task as it is). A stopped task is final: create a new Backup to start again. A subcommand
  * that failed is not re-run by itself: change logSubcommand (or logTruncateUntil) to ask again.
  */
 public final class LogBackupPlan {
@@ -66,6 +66,8 @@ public final class LogBackupPlan {
         case RUNNING -> LogSubCommand.PAUSE;
         default -> null;
       };
+    } else if (spec.logSubcommand == LogSubCommand.TRUNCATE) {
+      wanted = null; // truncate only: the task stays as it is
     } else {
       wanted = switch (state) {
         case NONE -> LogSubCommand.START;

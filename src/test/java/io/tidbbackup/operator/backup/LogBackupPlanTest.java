@@ -57,6 +57,7 @@ class LogBackupPlanTest {
     BackupSpec s = spec(LogSubCommand.TRUNCATE);
     s.logTruncateUntil = "2024-10-01 00:00:00";
     BackupStatus started = done(null, LogSubCommand.START, ConditionTypes.COMPLETE, "2024-01-01T00:00:00Z");
+    assertThat(LogBackupPlan.next(s, null)).as("nothing to truncate before a start").isNull();
     assertThat(LogBackupPlan.next(s, started)).isEqualTo(LogSubCommand.TRUNCATE);
     started.logSuccessTruncateUntil = "2024-10-01 00:00:00";
     assertThat(LogBackupPlan.next(s, started)).isNull();
