@@ -11,6 +11,10 @@ import java.util.List;
  */
 public record StorageLocation(StorageType type, String bucket, String prefix) {
 
+  public StorageLocation {
+    prefix = clean(prefix);
+  }
+
   /** The location a provider's bucket/container and prefix name, or null when no provider is set. */
   public static StorageLocation of(StorageProvider p) {
     StorageType type = p.storageType();
@@ -24,6 +28,39 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
       case LOCAL -> new StorageLocation(type,
           p.local.volumeMount == null ? null : p.local.volumeMount.getMountPath(), clean(p.local.prefix));
     };
+  }
+
+  /**
+   * The location to clean for a backup: its status.backupPath, which must be the provider's own location or
+   * lie under it (a Dumpling export directory). Anything else is refused, so a hand-edited status can never
+   * point the cleaner at other data.
+   */
+  public static StorageLocation target(StorageProvider spec, String backupPath) {
+    StorageLocation base = of(spec);
+    if (base == null) {
+      throw new PrefixGuard.UnsafePrefixException("NoStorage", "the Backup has no storage provider");
+    }
+    if (backupPath == null || backupPath.isEmpty()) {
+      return base;
+    }
+    String baseUrl = trimSlash(base.url());
+    String path = trimSlash(backupPath);
+    if (path.equals(baseUrl)) {
+      return base;
+    }
+    if (path.startsWith(baseUrl + "/")) {
+      return base.child(path.substring(baseUrl.length() + 1));
+    }
+    throw new PrefixGuard.UnsafePrefixException("OutsidePrefix", "status.backupPath " + backupPath
+        + " is not under the storage the spec names (" + base.url() + ")");
+  }
+
+  private static String trimSlash(String s) {
+    String t = s;
+    while (t.endsWith("/")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    return t;
   }
 
   /** This location with {@code child} appended to the prefix. */

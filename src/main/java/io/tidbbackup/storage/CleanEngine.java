@@ -1,0 +1,272 @@
+package io.tidbbackup.storage;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Deletes everything under a backup's prefix, applying cleanOption: list page by page ({@code pageSize}),
+ * the next page listed while the current one is deleted; S3 deletes with DeleteObjects in chunks of at most
+ * 1000 keys, {@code batchConcurrency} requests in flight; every other store (and S3 with
+ * {@code disableBatchConcurrency}) one object per call on {@code routineConcurrency} workers. A round ends
+ * with a listing that must come back empty; failed keys are retried by the next round, up to
+ * {@code retryCount} rounds. Nothing outside the prefix is ever deleted: every key passes {@link PrefixGuard}.
+ */
+public final class CleanEngine {
+  public static final int BATCH_LIMIT = 1000;
+
+  /** Called after every page. */
+  public interface Progress {
+    void update(long listed, long deleted, long failed);
+  }
+
+  /** Sleeps between pages with failures when backoffEnabled (injectable for tests). */
+  public interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  private final Progress progress;
+  private final Sleeper sleeper;
+
+  public CleanEngine(Progress progress, Sleeper sleeper) {
+    this.progress = progress;
+    this.sleeper = sleeper;
+  }
+
+  public CleanEngine() {
+    this((l, d, f) -> { }, d -> Thread.sleep(d.toMillis()));
+  }
+
+  public CleanReport clean(ObjectStore store, StorageLocation loc, CleanSettings s, boolean dryRun)
+      throws InterruptedException {
+    String dir = PrefixGuard.directory(loc);
+    long start = System.nanoTime();
+    Counters c = new Counters();
+    boolean batch = s.batch() && store.supportsBatchDelete();
+    ExecutorService lister = Executors.newSingleThreadExecutor(daemon("clean-list"));
+    ExecutorService workers = Executors.newFixedThreadPool(batch ? s.batchConcurrency() : s.routineConcurrency(),
+        daemon("clean-delete"));
+    int round = 0;
+    boolean verified = false;
+    String error = null;
+    try {
+      while (round < s.retryCount() && !verified) {
+        round++;
+        c.roundFailed.set(0);
+        try {
+          verified = round(store, dir, s, dryRun, batch, lister, workers, c);
+        } catch (IOException e) {
+          // a listing failed after the SDK's own retries: this round failed, the next one starts over
+          c.roundFailed.incrementAndGet();
+          c.lastError.set(e.getMessage());
+        }
+        if (dryRun) {
+          break;
+        }
+      }
+      if (!verified && !dryRun) {
+        long left = remaining(store, dir);
+        error = left + " object(s) remain under " + loc.url() + " after " + round + " round(s)"
+            + (c.lastError.get() != null ? "; last error: " + c.lastError.get() : "");
+      }
+    } catch (IOException e) {
+      error = "cleaning " + loc.url() + " failed: " + e.getMessage();
+    } finally {
+      lister.shutdownNow();
+      workers.shutdownNow();
+    }
+    Map<String, Long> requests = new LinkedHashMap<>();
+    requests.put("list", store.requests().list());
+    requests.put("delete", store.requests().delete());
+    double seconds = Math.round((System.nanoTime() - start) / 1e6) / 1000.0;
+    return new CleanReport(c.listed.get(), c.deleted.get(), verified || dryRun ? 0 : Math.max(c.roundFailed.get(), 1),
+        requests, seconds, round, verified, c.fallback.get() ? Boolean.TRUE : null, dryRun ? Boolean.TRUE : null, error);
+  }
+
+  /** One round: list every page and delete it, then remove directory entries and verify the prefix is empty. */
+  private boolean round(ObjectStore store, String dir, CleanSettings s, boolean dryRun, boolean batch,
+      ExecutorService lister, ExecutorService workers, Counters c) throws IOException, InterruptedException {
+    List<String> directories = new ArrayList<>();
+    Future<ListPage> next = lister.submit(() -> list(store, dir, null, s.pageSize()));
+    Duration backoff = CleanSettings.BACKOFF_START;
+    while (next != null) {
+      ListPage page = get(next);
+      next = page.nextToken() == null ? null
+          : lister.submit(listCall(store, dir, page.nextToken(), s.pageSize()));
+      List<String> keys = new ArrayList<>(page.keys().size());
+      for (String k : page.keys()) {
+        PrefixGuard.requireInside(dir, k);
+        if (store.isDirectoryEntry(k)) {
+          directories.add(k);
+        } else {
+          keys.add(k);
+        }
+      }
+      c.listed.addAndGet(keys.size());
+      long failedBefore = c.roundFailed.get();
+      if (!dryRun && !keys.isEmpty()) {
+        deletePage(store, keys, batch && !c.fallback.get(), workers, c);
+      }
+      progress.update(c.listed.get(), c.deleted.get(), c.roundFailed.get());
+      if (c.roundFailed.get() > failedBefore && s.backoffEnabled()) {
+        sleeper.sleep(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(CleanSettings.BACKOFF_CAP) > 0
+            ? CleanSettings.BACKOFF_CAP : backoff.multipliedBy(2);
+      } else {
+        backoff = CleanSettings.BACKOFF_START;
+      }
+    }
+    if (dryRun) {
+      return false;
+    }
+    deleteDirectories(store, dir, directories, c);
+    return c.roundFailed.get() == 0 && remaining(store, dir) == 0;
+  }
+
+  private void deletePage(ObjectStore store, List<String> keys, boolean batch, ExecutorService workers, Counters c)
+      throws InterruptedException, IOException {
+    List<Future<?>> futures = new ArrayList<>();
+    if (batch) {
+      for (int i = 0; i < keys.size(); i += BATCH_LIMIT) {
+        List<String> chunk = keys.subList(i, Math.min(keys.size(), i + BATCH_LIMIT));
+        futures.add(workers.submit(() -> deleteChunk(store, chunk, c)));
+      }
+    } else {
+      for (String k : keys) {
+        futures.add(workers.submit(() -> deleteOne(store, k, c)));
+      }
+    }
+    for (Future<?> f : futures) {
+      get(f);
+    }
+    if (batch && c.fallback.get() && !c.pendingFallback.isEmpty()) {
+      // the store refused DeleteObjects: the keys of the refused chunks go one by one
+      List<String> retry;
+      synchronized (c.pendingFallback) {
+        retry = new ArrayList<>(c.pendingFallback);
+        c.pendingFallback.clear();
+      }
+      deletePage(store, retry, false, workers, c);
+    }
+  }
+
+  private static Void deleteChunk(ObjectStore store, List<String> chunk, Counters c) {
+    if (c.fallback.get()) {
+      synchronized (c.pendingFallback) {
+        c.pendingFallback.addAll(chunk);
+      }
+      return null;
+    }
+    try {
+      BatchDeleteResult r = store.deleteBatch(chunk);
+      c.deleted.addAndGet(r.deleted().size());
+      long missing = chunk.size() - r.deleted().size();
+      if (missing > 0) {
+        c.roundFailed.addAndGet(missing);
+        r.errors().values().stream().findFirst().ifPresent(c.lastError::set);
+        if (r.errors().isEmpty()) {
+          c.lastError.set("the store reported " + missing + " key(s) neither deleted nor failed");
+        }
+      }
+    } catch (BatchDeleteUnsupportedException e) {
+      c.fallback.set(true);
+      synchronized (c.pendingFallback) {
+        c.pendingFallback.addAll(chunk);
+      }
+    } catch (IOException | RuntimeException e) {
+      c.roundFailed.addAndGet(chunk.size());
+      c.lastError.set(e.getMessage());
+    }
+    return null;
+  }
+
+  private static Void deleteOne(ObjectStore store, String key, Counters c) {
+    try {
+      store.delete(key);
+      c.deleted.incrementAndGet();
+    } catch (IOException | RuntimeException e) {
+      c.roundFailed.incrementAndGet();
+      c.lastError.set(key + ": " + e.getMessage());
+    }
+    return null;
+  }
+
+  /** Directory entries of a hierarchical namespace go last, deepest first; they are not data. */
+  private static void deleteDirectories(ObjectStore store, String dir, List<String> dirs, Counters c) {
+    dirs.sort(Comparator.comparingInt((String k) -> k.split("/").length).reversed());
+    for (String d : dirs) {
+      PrefixGuard.requireInside(dir, d);
+      try {
+        store.delete(d);
+      } catch (IOException | RuntimeException e) {
+        c.lastError.set(d + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** Objects (not directory entries) still under the prefix, counted from the first page of a fresh listing. */
+  private static long remaining(ObjectStore store, String dir) throws IOException {
+    ListPage page = store.list(dir, null, BATCH_LIMIT);
+    long data = page.keys().stream().filter(k -> !store.isDirectoryEntry(k)).count();
+    if (data == 0 && !page.keys().isEmpty()) {
+      // only directory entries left: remove them and look again
+      deleteDirectories(store, dir, new ArrayList<>(page.keys()), new Counters());
+      page = store.list(dir, null, BATCH_LIMIT);
+      return page.keys().size();
+    }
+    return page.nextToken() != null ? Math.max(data, BATCH_LIMIT) : data;
+  }
+
+  private static ListPage list(ObjectStore store, String dir, String token, int max) throws IOException {
+    return store.list(dir, token, max);
+  }
+
+  private static Callable<ListPage> listCall(ObjectStore store, String dir, String token, int max) {
+    return () -> list(store, dir, token, max);
+  }
+
+  private static <T> T get(Future<T> f) throws InterruptedException, IOException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static final class Counters {
+    final AtomicLong listed = new AtomicLong();
+    final AtomicLong deleted = new AtomicLong();
+    final AtomicLong roundFailed = new AtomicLong();
+    final AtomicBoolean fallback = new AtomicBoolean();
+    final java.util.concurrent.atomic.AtomicReference<String> lastError = new java.util.concurrent.atomic.AtomicReference<>();
+    final List<String> pendingFallback = new ArrayList<>();
+  }
+}

@@ -1,0 +1,37 @@
+package io.tidbbackup.storage;
+
+import io.tidbbackup.api.CleanOption;
+import java.time.Duration;
+
+/**
+ * spec.cleanOption with TiDB Operator's defaults applied (a value of zero or less means "default").
+ *
+ * @param pageSize keys listed per page
+ * @param retryCount rounds (list, delete, verify) before giving up
+ * @param backoffEnabled sleep 100 ms doubling to 1 s after a page with failures
+ * @param batch S3 DeleteObjects (unless disableBatchConcurrency)
+ * @param batchConcurrency DeleteObjects requests in flight
+ * @param routineConcurrency per-object delete workers
+ */
+public record CleanSettings(int pageSize, int retryCount, boolean backoffEnabled, boolean batch, int batchConcurrency,
+    int routineConcurrency) {
+  public static final Duration BACKOFF_START = Duration.ofMillis(100);
+  public static final Duration BACKOFF_CAP = Duration.ofSeconds(1);
+
+  public static CleanSettings of(CleanOption o) {
+    CleanOption c = o == null ? new CleanOption() : o;
+    return new CleanSettings(
+        (int) Math.min(Integer.MAX_VALUE, positive(c.pageSize, CleanOption.DEFAULT_PAGE_SIZE)),
+        (int) positive(c.retryCount == null ? null : c.retryCount.longValue(), CleanOption.DEFAULT_RETRY_COUNT),
+        Boolean.TRUE.equals(c.backoffEnabled),
+        !Boolean.TRUE.equals(c.disableBatchConcurrency),
+        (int) positive(c.batchConcurrency == null ? null : c.batchConcurrency.longValue(),
+            CleanOption.DEFAULT_BATCH_CONCURRENCY),
+        (int) positive(c.routineConcurrency == null ? null : c.routineConcurrency.longValue(),
+            CleanOption.DEFAULT_ROUTINE_CONCURRENCY));
+  }
+
+  static long positive(Long v, long dflt) {
+    return v == null || v <= 0 ? dflt : v;
+  }
+}

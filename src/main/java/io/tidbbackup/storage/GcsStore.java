@@ -1,0 +1,117 @@
+package io.tidbbackup.storage;
+
+import com.google.api.gax.paging.Page;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import com.google.cloud.storage.StorageOptions;
+import io.tidbbackup.api.GcsStorageProvider;
+import io.tidbbackup.api.JobEnv;
+import java.io.ByteArrayInputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Google Cloud Storage over its JSON API (google-cloud-storage, HTTP transport). Credentials: the
+ * service-account JSON in GCS_SERVICE_ACCOUNT_JSON_KEY or the file GOOGLE_APPLICATION_CREDENTIALS names, else
+ * application default credentials (workload identity). GCS_ENDPOINT points it at a local server.
+ */
+public final class GcsStore implements ObjectStore {
+  private final Storage storage;
+  private final String bucket;
+  private final RequestCounts requests = new RequestCounts();
+
+  GcsStore(Storage storage, String bucket) {
+    this.storage = storage;
+    this.bucket = bucket;
+  }
+
+  public static GcsStore open(GcsStorageProvider gcs, StoreOptions o) throws IOException {
+    StorageOptions.Builder b = StorageOptions.http().setProjectId(gcs.projectId);
+    String endpoint = o.get(StoreOptions.GCS_ENDPOINT);
+    if (endpoint != null) {
+      b.setHost(endpoint).setCredentials(NoCredentials.getInstance());
+    } else {
+      b.setCredentials(credentials(o));
+    }
+    return new GcsStore(b.build().getService(), gcs.bucket);
+  }
+
+  static GoogleCredentials credentials(StoreOptions o) throws IOException {
+    String json = o.get(JobEnv.GCS_SERVICE_ACCOUNT_JSON_KEY);
+    if (json != null) {
+      try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
+        return GoogleCredentials.fromStream(in);
+      }
+    }
+    String file = o.get(JobEnv.GOOGLE_APPLICATION_CREDENTIALS);
+    if (file != null) {
+      try (InputStream in = new FileInputStream(file)) {
+        return GoogleCredentials.fromStream(in);
+      }
+    }
+    return GoogleCredentials.getApplicationDefault();
+  }
+
+  @Override
+  public String describe() {
+    return "gcs://" + bucket;
+  }
+
+  @Override
+  public ListPage list(String keyPrefix, String token, int max) throws IOException {
+    requests.listed();
+    try {
+      List<Storage.BlobListOption> opts = new ArrayList<>(List.of(Storage.BlobListOption.prefix(keyPrefix),
+          Storage.BlobListOption.pageSize(Math.min(max, 1000)), Storage.BlobListOption.fields(
+              Storage.BlobField.NAME)));
+      if (token != null) {
+        opts.add(Storage.BlobListOption.pageToken(token));
+      }
+      Page<Blob> page = storage.list(bucket, opts.toArray(new Storage.BlobListOption[0]));
+      List<String> keys = new ArrayList<>();
+      for (Blob blob : page.getValues()) {
+        keys.add(blob.getName());
+      }
+      return new ListPage(keys, page.hasNextPage() ? page.getNextPageToken() : null);
+    } catch (StorageException e) {
+      throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean supportsBatchDelete() {
+    return false;
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    requests.deleted();
+    try {
+      storage.delete(BlobId.of(bucket, key)); // false when missing: counts as deleted
+    } catch (StorageException e) {
+      throw new IOException("delete " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public RequestCounts requests() {
+    return requests;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      storage.close();
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.tidbbackup.storage;
+
+import io.tidbbackup.api.JobEnv;
+import io.tidbbackup.api.S3StorageProvider;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * S3 and S3-compatible stores (AWS SDK v2). Region, endpoint and path style as TiDB Operator does them;
+ * credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the default chain (IRSA, instance profile).
+ */
+public final class S3Store implements ObjectStore {
+  private final S3Client client;
+  private final String bucket;
+  private final RequestCounts requests = new RequestCounts();
+
+  public S3Store(S3Client client, String bucket) {
+    this.client = client;
+    this.bucket = bucket;
+  }
+
+  public static S3Store open(S3StorageProvider s3, StoreOptions o) {
+    String region = s3.region == null || s3.region.isEmpty() ? "us-east-1" : s3.region;
+    var b = S3Client.builder().region(Region.of(region))
+        .httpClientBuilder(Apache5HttpClient.builder().maxConnections(Math.max(16, o.maxConnections()))
+            .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60)))
+        .credentialsProvider(credentials(o))
+        .forcePathStyle(pathStyle(s3));
+    if (s3.endpoint != null && !s3.endpoint.isEmpty()) {
+      b.endpointOverride(URI.create(s3.endpoint));
+    }
+    return new S3Store(b.build(), s3.bucket);
+  }
+
+  /** Path style by default (S3-compatible stores), virtual-hosted for AWS without endpoint and for Alibaba/NetEase. */
+  static boolean pathStyle(S3StorageProvider s3) {
+    if (s3.forcePathStyle != null) {
+      return s3.forcePathStyle;
+    }
+    String p = s3.provider == null ? "" : s3.provider.toLowerCase();
+    if (p.equals("alibaba") || p.equals("netease")) {
+      return false;
+    }
+    return !(p.equals("aws") && (s3.endpoint == null || s3.endpoint.isEmpty()));
+  }
+
+  static AwsCredentialsProvider credentials(StoreOptions o) {
+    String id = o.get(JobEnv.AWS_ACCESS_KEY_ID);
+    String secret = o.get(JobEnv.AWS_SECRET_ACCESS_KEY);
+    if (id != null && secret != null) {
+      return StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  @Override
+  public String describe() {
+    return "s3://" + bucket;
+  }
+
+  @Override
+  public ListPage list(String keyPrefix, String token, int max) throws IOException {
+    requests.listed();
+    try {
+      ListObjectsV2Response r = client.listObjectsV2(b -> b.bucket(bucket).prefix(keyPrefix)
+          .maxKeys(Math.min(max, 1000)).continuationToken(token));
+      List<String> keys = new ArrayList<>(r.contents().size());
+      for (S3Object o : r.contents()) {
+        keys.add(o.key());
+      }
+      return new ListPage(keys, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
+    } catch (SdkException e) {
+      throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean supportsBatchDelete() {
+    return true;
+  }
+
+  @Override
+  public BatchDeleteResult deleteBatch(List<String> keys) throws IOException {
+    requests.deleted();
+    List<ObjectIdentifier> ids = new ArrayList<>(keys.size());
+    keys.forEach(k -> ids.add(ObjectIdentifier.builder().key(k).build()));
+    try {
+      DeleteObjectsResponse r = client.deleteObjects(b -> b.bucket(bucket)
+          .delete(Delete.builder().objects(ids).quiet(false).build()));
+      List<String> deleted = new ArrayList<>(r.deleted().size());
+      r.deleted().forEach(d -> deleted.add(d.key()));
+      Map<String, String> errors = new LinkedHashMap<>();
+      for (S3Error e : r.errors()) {
+        errors.put(e.key(), "code:" + e.code() + " msg:" + e.message());
+      }
+      return new BatchDeleteResult(deleted, errors);
+    } catch (S3Exception e) {
+      if (batchUnsupported(e)) {
+        throw new BatchDeleteUnsupportedException(describe() + " rejects DeleteObjects (" + e.statusCode() + " "
+            + code(e) + "): deleting one object per request");
+      }
+      throw new IOException("DeleteObjects on " + describe() + ": " + e.getMessage(), e);
+    } catch (SdkException e) {
+      throw new IOException("DeleteObjects on " + describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** 501 / NotImplemented, or a store that demands Content-MD5 (some S3-compatible stores). */
+  static boolean batchUnsupported(S3Exception e) {
+    String code = code(e);
+    String msg = String.valueOf(e.getMessage());
+    return e.statusCode() == 501 || "NotImplemented".equals(code) || msg.contains("Content-MD5")
+        || "MissingContentMD5".equals(code);
+  }
+
+  static String code(S3Exception e) {
+    return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    requests.deleted();
+    try {
+      client.deleteObject(b -> b.bucket(bucket).key(key));
+    } catch (S3Exception e) {
+      if (e.statusCode() != 404) {
+        throw new IOException("DeleteObject " + key + ": " + e.getMessage(), e);
+      }
+    } catch (SdkException e) {
+      throw new IOException("DeleteObject " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public RequestCounts requests() {
+    return requests;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
