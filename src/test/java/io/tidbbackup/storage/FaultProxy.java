@@ -1,0 +1,148 @@
+package io.tidbbackup.storage;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A small HTTP proxy on 127.0.0.1 in front of an S3 server that injects faults: 503 SlowDown, dropped
+ * connections, DeleteObjects answered with per-key errors (nothing deleted), or no DeleteObjects at all
+ * (501). Counts requests by kind. Only for loopback test servers.
+ */
+public final class FaultProxy implements AutoCloseable {
+  private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade",
+      "transfer-encoding", "keep-alive");
+  private static final Pattern KEY = Pattern.compile("<Key>(.*?)</Key>", Pattern.DOTALL);
+
+  /** Every n-th request of a kind gets the fault; 0 = never. */
+  public volatile int slowDownEvery;
+  public volatile int dropEvery;
+  public volatile int deleteObjectsErrorEvery;
+  public volatile boolean noDeleteObjects;
+
+  public final AtomicLong requests = new AtomicLong();
+  public final AtomicLong listRequests = new AtomicLong();
+  public final AtomicLong deleteObjectsRequests = new AtomicLong();
+  public final AtomicLong deleteRequests = new AtomicLong();
+  public final AtomicLong faults = new AtomicLong();
+
+  private final HttpServer server;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final String target;
+
+  public FaultProxy(String target) throws IOException {
+    this.target = target.endsWith("/") ? target.substring(0, target.length() - 1) : target;
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.setExecutor(Executors.newFixedThreadPool(32));
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public String uri() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    long n = requests.incrementAndGet();
+    try (ex) {
+      String method = ex.getRequestMethod();
+      String query = ex.getRequestURI().getRawQuery();
+      boolean deleteObjects = method.equals("POST") && query != null && query.matches("(^|.*&)delete(=[^&]*)?(&.*|$)");
+      if (method.equals("GET") && query != null && query.contains("list-type=2")) {
+        listRequests.incrementAndGet();
+      } else if (deleteObjects) {
+        deleteObjectsRequests.incrementAndGet();
+      } else if (method.equals("DELETE")) {
+        deleteRequests.incrementAndGet();
+      }
+      byte[] body = readAll(ex.getRequestBody());
+      if (dropEvery > 0 && n % dropEvery == 0) {
+        faults.incrementAndGet();
+        return; // closes the connection without a response
+      }
+      if (slowDownEvery > 0 && n % slowDownEvery == 0) {
+        faults.incrementAndGet();
+        reply(ex, 503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>");
+        return;
+      }
+      if (deleteObjects && noDeleteObjects) {
+        faults.incrementAndGet();
+        reply(ex, 501, "<Error><Code>NotImplemented</Code><Message>A header you provided implies functionality"
+            + " that is not implemented</Message></Error>");
+        return;
+      }
+      if (deleteObjects && deleteObjectsErrorEvery > 0 && deleteObjectsRequests.get() % deleteObjectsErrorEvery == 0) {
+        faults.incrementAndGet();
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeleteResult>");
+        Matcher m = KEY.matcher(new String(body, StandardCharsets.UTF_8));
+        while (m.find()) {
+          xml.append("<Error><Key>").append(m.group(1)).append("</Key><Code>InternalError</Code>")
+              .append("<Message>We encountered an internal error. Please try again.</Message></Error>");
+        }
+        reply(ex, 200, xml.append("</DeleteResult>").toString());
+        return;
+      }
+      forward(ex, method, body);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void forward(HttpExchange ex, String method, byte[] body) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target + ex.getRequestURI().toString()))
+        .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
+    ex.getRequestHeaders().forEach((k, vs) -> {
+      if (!RESTRICTED.contains(k.toLowerCase())) {
+        vs.forEach(v -> b.header(k, v));
+      }
+    });
+    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    r.headers().map().forEach((k, vs) -> {
+      if (!RESTRICTED.contains(k.toLowerCase()) && !k.startsWith(":")) {
+        ex.getResponseHeaders().put(k, new ArrayList<>(vs));
+      }
+    });
+    byte[] out = r.body();
+    ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
+    if (out.length > 0) {
+      ex.getResponseBody().write(out);
+    }
+  }
+
+  private static void reply(HttpExchange ex, int status, String xml) throws IOException {
+    byte[] b = xml.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().add("Content-Type", "application/xml");
+    ex.sendResponseHeaders(status, b.length);
+    ex.getResponseBody().write(b);
+  }
+
+  private static byte[] readAll(InputStream in) throws IOException {
+    return in.readAllBytes();
+  }
+
+  public List<String> summary() {
+    return List.of("requests=" + requests, "list=" + listRequests, "deleteObjects=" + deleteObjectsRequests,
+        "delete=" + deleteRequests, "faults=" + faults);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+  }
+}

@@ -1,0 +1,131 @@
+package io.tidbbackup.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidbbackup.api.CleanOption;
+import io.tidbbackup.api.S3StorageProvider;
+import io.tidbbackup.api.StorageType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.junit.S3ProxyExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The cleaner through a fault-injecting proxy in front of s3proxy: it still ends verified-empty, or reports the
+ * failure honestly after retryCount rounds; nothing outside the prefix is ever touched.
+ */
+class S3FaultCleanTest {
+  static final String BUCKET = "backups";
+  static final String PREFIX = "tidb/basic/backup-1";
+  static final int N = 1500;
+
+  // no signature check: the proxy changes the Host the client signed
+  @RegisterExtension
+  final S3ProxyExtension s3proxy = S3ProxyExtension.builder()
+      .withCredentials(AuthenticationType.NONE, "access", "secret").withBlobStoreProvider("transient").build();
+
+  S3Client admin;
+  FaultProxy proxy;
+  List<String> sentinels;
+
+  @BeforeEach
+  void fill() throws Exception {
+    admin = S3CleanTest.client(s3proxy.getUri().toString());
+    admin.createBucket(b -> b.bucket(BUCKET));
+    S3CleanTest.put(admin, BUCKET, BackupLayout.snapshotKeys(PREFIX, N));
+    sentinels = BackupLayout.siblingSentinels("tidb/basic", "backup-1");
+    S3CleanTest.put(admin, BUCKET, sentinels);
+    proxy = new FaultProxy(s3proxy.getUri().toString());
+  }
+
+  @AfterEach
+  void close() {
+    proxy.close();
+    admin.close();
+  }
+
+  S3Store store() {
+    S3StorageProvider p = new S3StorageProvider();
+    p.provider = "ceph";
+    p.bucket = BUCKET;
+    p.endpoint = proxy.uri();
+    return S3Store.open(p, new StoreOptions(Map.of("AWS_ACCESS_KEY_ID", "access", "AWS_SECRET_ACCESS_KEY", "secret"),
+        32));
+  }
+
+  static CleanSettings settings(int retryCount, boolean backoff) {
+    CleanOption o = new CleanOption();
+    o.pageSize = 500L;
+    o.retryCount = retryCount;
+    o.backoffEnabled = backoff;
+    return CleanSettings.of(o);
+  }
+
+  CleanReport clean(CleanSettings s, CleanEngine engine) throws Exception {
+    try (S3Store store = store()) {
+      return engine.clean(store, new StorageLocation(StorageType.S3, BUCKET, PREFIX), s, false);
+    }
+  }
+
+  void assertOnlySentinelsLeft() {
+    assertThat(S3CleanTest.keys(admin, BUCKET)).containsExactlyInAnyOrderElementsOf(sentinels);
+  }
+
+  @Test
+  void slowDownOnSomeRequestsIsRetried() throws Exception {
+    proxy.slowDownEvery = 3;
+    CleanReport r = clean(settings(5, false), new CleanEngine());
+    assertThat(r.verified()).as(proxy.summary().toString()).isTrue();
+    assertThat(proxy.faults.get()).isPositive();
+    assertOnlySentinelsLeft();
+  }
+
+  @Test
+  void droppedConnectionsAreRetried() throws Exception {
+    proxy.dropEvery = 4;
+    CleanReport r = clean(settings(5, false), new CleanEngine());
+    assertThat(r.verified()).as(proxy.summary().toString()).isTrue();
+    assertThat(proxy.faults.get()).isPositive();
+    assertOnlySentinelsLeft();
+  }
+
+  @Test
+  void perKeyErrorsOfDeleteObjectsAreRetriedInTheNextRoundWithBackoff() throws Exception {
+    proxy.deleteObjectsErrorEvery = 2;
+    List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    CleanReport r = clean(settings(5, true), new CleanEngine((l, d, f) -> { }, sleeps::add));
+    assertThat(r.verified()).isTrue();
+    assertThat(r.rounds()).isGreaterThan(1);
+    assertThat(sleeps).isNotEmpty().allMatch(d -> d.toMillis() >= 100 && d.toMillis() <= 1000);
+    assertThat(sleeps.get(0)).isEqualTo(Duration.ofMillis(100));
+    assertOnlySentinelsLeft();
+  }
+
+  @Test
+  void persistentFailuresEndInAnHonestErrorAfterRetryCountRounds() throws Exception {
+    proxy.deleteObjectsErrorEvery = 1;
+    CleanReport r = clean(settings(2, false), new CleanEngine());
+    assertThat(r.verified()).isFalse();
+    assertThat(r.rounds()).isEqualTo(2);
+    assertThat(r.failed()).isPositive();
+    assertThat(r.error()).contains("remain under s3://backups/tidb/basic/backup-1", "after 2 round(s)", "InternalError");
+    assertThat(S3CleanTest.keys(admin, BUCKET)).hasSize(N + sentinels.size());
+  }
+
+  @Test
+  void aStoreWithoutDeleteObjectsFallsBackToPerObjectDeletes() throws Exception {
+    proxy.noDeleteObjects = true;
+    CleanReport r = clean(settings(3, false), new CleanEngine());
+    assertThat(r.verified()).isTrue();
+    assertThat(r.fallback()).isTrue();
+    assertThat(proxy.deleteRequests.get()).isEqualTo(N);
+    assertOnlySentinelsLeft();
+  }
+}
