@@ -4,6 +4,11 @@ import io.tidbbackup.agent.AgentArgs;
 import io.tidbbackup.agent.AgentEnvironment;
 import io.tidbbackup.agent.BackupAgent;
 import io.tidbbackup.agent.BackupInvocation;
+import io.tidbbackup.agent.CleanAgent;
+import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.storage.CleanReport;
+import picocli.CommandLine.Option;
 import io.tidbbackup.agent.TerminationMessage;
 import io.tidbbackup.api.AgentResult;
 import io.tidbbackup.api.JobEnv;
@@ -15,8 +20,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
 /** {@code agent …}: what runs inside the Jobs the operator creates. */
-@Command(name = "agent", description = "Run inside a Job: backup (BR or Dumpling).",
-    subcommands = {AgentCommand.Backup.class})
+@Command(name = "agent", description = "What runs inside the operator's Jobs: backup (BR or Dumpling), clean.",
+    subcommands = {AgentCommand.Backup.class, AgentCommand.Clean.class})
 public class AgentCommand {
 
   @Command(name = "backup", description = "Run BR or Dumpling for the Backup described by the Job.")
@@ -40,6 +45,69 @@ public class AgentCommand {
         return 2;
       }
       return new BackupAgent(env, System.out).run(inv, termination);
+    }
+  }
+
+  @Command(name = "clean", description = "Delete a backup's data: everything under status.backupPath, which must lie "
+      + "in the spec's storage. Exits 0 only when the prefix is verified empty. Credentials come from the same env "
+      + "vars the Job sets (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, GOOGLE_APPLICATION_CREDENTIALS, "
+      + "AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY, AZURE_SAS_TOKEN or AZURE_CLIENT_ID/SECRET/TENANT_ID).")
+  static class Clean implements Callable<Integer> {
+    @Option(names = {"-f", "--file"}, description = "a Backup manifest (YAML or JSON) with status.backupPath")
+    Path file;
+
+    @Option(names = "--dry-run", description = "list what would be deleted, delete nothing")
+    boolean dryRun;
+
+    @Option(names = "--namespace", description = "in a Job: the Backup's namespace")
+    String namespace;
+
+    @Option(names = "--backupName", description = "in a Job: the Backup's name")
+    String backupName;
+
+    @Option(names = "--backupPath", description = "in a Job: the Backup's status.backupPath")
+    String backupPath;
+
+    @Override
+    public Integer call() throws Exception {
+      BackupSpec spec;
+      String path;
+      boolean inJob = file == null;
+      try {
+        if (inJob) {
+          spec = BackupAgent.specFromEnv(new AgentEnvironment(System.getenv(), Path.of(JobEnv.SCRATCH_DIR)));
+          path = backupPath;
+        } else {
+          io.tidbbackup.api.Backup b = Serde.YAML.readValue(file.toFile(), io.tidbbackup.api.Backup.class);
+          if (b.getSpec() == null) {
+            throw new IllegalArgumentException(file + ": spec is missing");
+          }
+          spec = b.getSpec();
+          path = b.getStatus() == null ? null : b.getStatus().backupPath;
+          if (path == null || path.isEmpty()) {
+            throw new IllegalArgumentException(file + ": status.backupPath is empty: the backup wrote no data to clean");
+          }
+        }
+        CleanReport r = new CleanAgent(System.getenv(), System.out, System.err).clean(spec, path, dryRun);
+        writeTermination(inJob, Serde.json(r));
+        return r.verified() || dryRun ? 0 : 1;
+      } catch (IllegalArgumentException e) {
+        // includes PrefixGuard.UnsafePrefixException: nothing was deleted
+        System.err.println("agent clean: " + e.getMessage());
+        writeTermination(inJob, "{\"verified\":false,\"error\":" + Serde.json(e.getMessage()) + "}");
+        return 2;
+      }
+    }
+
+    static void writeTermination(boolean inJob, String json) {
+      if (!inJob && System.getenv(JobEnv.TERMINATION_LOG) == null) {
+        return;
+      }
+      try {
+        java.nio.file.Files.writeString(terminationLog(), json);
+      } catch (java.io.IOException e) {
+        System.err.println("agent: cannot write the termination message: " + e.getMessage());
+      }
     }
   }
 

@@ -44,7 +44,7 @@ public class OperatorCommand implements Callable<Integer> {
         : Arrays.stream(watchNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
             .collect(Collectors.toSet());
     OperatorSettings settings = new OperatorSettings(ns, new JobSettings(agentImage, pullPolicy), defaultTikvVersion,
-        ssa);
+        ssa, io.tidbbackup.operator.CleanJobPolicy.defaults());
     KubernetesClient client = new KubernetesClientBuilder().build();
     Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);

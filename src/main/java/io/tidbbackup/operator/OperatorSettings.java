@@ -10,16 +10,21 @@ import java.util.Set;
  * @param jobs image and pull policy of the Jobs
  * @param defaultTikvVersion the tool version when neither a TidbCluster nor spec.toolImage says one
  * @param serverSideApply JOSDK's server-side apply for finalizers (off for the mock API server in tests)
+ * @param clean how failed clean Jobs are retried
  */
 public record OperatorSettings(Set<String> watchNamespaces, JobSettings jobs, String defaultTikvVersion,
-    boolean serverSideApply) {
+    boolean serverSideApply, CleanJobPolicy clean) {
   public static final String DEFAULT_TIKV_VERSION = "v8.5.0";
 
   public static OperatorSettings defaults() {
-    return new OperatorSettings(Set.of(), JobSettings.defaults(), DEFAULT_TIKV_VERSION, true);
+    return new OperatorSettings(Set.of(), JobSettings.defaults(), DEFAULT_TIKV_VERSION, true, CleanJobPolicy.defaults());
   }
 
   public OperatorSettings withServerSideApply(boolean ssa) {
-    return new OperatorSettings(watchNamespaces, jobs, defaultTikvVersion, ssa);
+    return new OperatorSettings(watchNamespaces, jobs, defaultTikvVersion, ssa, clean);
+  }
+
+  public OperatorSettings withClean(CleanJobPolicy policy) {
+    return new OperatorSettings(watchNamespaces, jobs, defaultTikvVersion, serverSideApply, policy);
   }
 }

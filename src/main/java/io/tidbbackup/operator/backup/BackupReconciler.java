@@ -29,7 +29,15 @@ import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.job.OwnedSecrets;
 import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.EventRecorder;
 import io.tidbbackup.operator.status.StatusWriter;
+import io.tidbbackup.operator.CleanJobPolicy;
+import io.tidbbackup.storage.CleanMetrics;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import java.util.Map;
+import java.util.Set;
 import io.tidbbackup.operator.validation.BackupValidator;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,30 +57,60 @@ public class BackupReconciler implements Reconciler<Backup> {
 
   private final Clock clock;
   private final StatusWriter writer;
+  private final EventRecorder events;
   private final JobSettings settings;
+  private final CleanJobPolicy cleanPolicy;
   private final ClusterFactsResolver clusters;
   private final KubernetesClient client;
+  private final InProcessCleaner inProcess;
+  private final CleanMetrics metrics;
 
-  public BackupReconciler(KubernetesClient client, Clock clock, StatusWriter writer, JobSettings settings,
-      ClusterFactsResolver clusters) {
+  public BackupReconciler(KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events,
+      JobSettings settings, CleanJobPolicy cleanPolicy, ClusterFactsResolver clusters, InProcessCleaner inProcess,
+      CleanMetrics metrics) {
     this.client = client;
     this.clock = clock;
     this.writer = writer;
+    this.events = events;
     this.settings = settings;
+    this.cleanPolicy = cleanPolicy;
     this.clusters = clusters;
+    this.inProcess = inProcess;
+    this.metrics = metrics;
   }
 
   @Override
   public List<EventSource<?, Backup>> prepareEventSources(EventSourceContext<Backup> ctx) {
     var config = InformerEventSourceConfiguration.from(Job.class, Backup.class)
         .withLabelSelector(ApiConstants.LABEL_MANAGED_BY + "=" + ApiConstants.MANAGED_BY_VALUE)
-        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Backup.class))
+        .withSecondaryToPrimaryMapper(BackupReconciler::backupOf)
         .build();
     return List.of(new InformerEventSource<>(config, ctx));
   }
 
+  /** A Job belongs to the Backup that owns it, or (clean Jobs, which have no owner) that its annotation names. */
+  static Set<ResourceID> backupOf(Job job) {
+    Set<ResourceID> owners = OWNERS.toPrimaryResourceIDs(job);
+    if (!owners.isEmpty()) {
+      return owners;
+    }
+    Map<String, String> a = job.getMetadata().getAnnotations();
+    String name = a == null ? null : a.get(Names.BACKUP_ANNOTATION);
+    return name == null ? Set.of() : Set.of(new ResourceID(name, job.getMetadata().getNamespace()));
+  }
+
+  private static final SecondaryToPrimaryMapper<Job> OWNERS = Mappers.fromOwnerReferences(Backup.class);
+
   @Override
-  public UpdateControl<Backup> reconcile(Backup backup, Context<Backup> ctx) {
+  public UpdateControl<Backup> reconcile(Backup input, Context<Backup> ctx) {
+    if (ctx.isPrimaryResourceDeleted()) {
+      inProcess.forget(input.getMetadata().getNamespace() + "/" + input.getMetadata().getName());
+      return UpdateControl.noUpdate();
+    }
+    if (input.isMarkedForDeletion()) {
+      return new BackupCleanFlow(this, input, ctx).run();
+    }
+    Backup backup = ensureFinalizer(input, ctx);
     BackupSpec spec = backup.getSpec();
     if (spec != null && spec.backupMode == BackupMode.LOG) {
       return new LogBackupFlow(this, backup, ctx).run();
@@ -148,6 +186,25 @@ public class BackupReconciler implements Reconciler<Backup> {
     writer.write(backup, ctx, BackupStatuses.retryScheduled(st, decision.retry(), failure, now));
     Instant at = Timestamps.parse(decision.retry().expectedRetryAt);
     return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.between(now, at).plusMillis(100));
+  }
+
+  /** Adds the finalizer where cleanPolicy (or log mode) needs one; removes it when the policy became Retain. */
+  Backup ensureFinalizer(Backup backup, Context<Backup> ctx) {
+    boolean has = backup.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER);
+    boolean needs = CleanPolicies.needsFinalizer(backup.getSpec());
+    if (needs && !has) {
+      return PrimaryUpdateAndCacheUtils.addFinalizer(ctx, ApiConstants.BACKUP_PROTECTION_FINALIZER);
+    }
+    if (!needs && has) {
+      return PrimaryUpdateAndCacheUtils.removeFinalizer(ctx, ApiConstants.BACKUP_PROTECTION_FINALIZER);
+    }
+    return backup;
+  }
+
+  void releaseFinalizer(Backup backup, Context<Backup> ctx) {
+    if (backup.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER)) {
+      PrimaryUpdateAndCacheUtils.removeFinalizer(client, backup, ApiConstants.BACKUP_PROTECTION_FINALIZER);
+    }
   }
 
   /** Creates the Job for a snapshot backup (log == null) or one log subcommand, and records Scheduled. */
@@ -246,5 +303,29 @@ public class BackupReconciler implements Reconciler<Backup> {
 
   StatusWriter writer() {
     return writer;
+  }
+
+  EventRecorder events() {
+    return events;
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  JobSettings settings() {
+    return settings;
+  }
+
+  CleanJobPolicy cleanPolicy() {
+    return cleanPolicy;
+  }
+
+  InProcessCleaner inProcess() {
+    return inProcess;
+  }
+
+  CleanMetrics metrics() {
+    return metrics;
   }
 }

@@ -17,7 +17,7 @@ import java.util.Objects;
  * started and ended, and what the agent reported in its termination message.
  */
 public record JobObservation(State state, String startTime, String completionTime, AgentResult result,
-    String failure) {
+    String failure, String message) {
 
   public enum State { PENDING, RUNNING, SUCCEEDED, FAILED }
 
@@ -28,19 +28,22 @@ public record JobObservation(State state, String startTime, String completionTim
     Pod pod = latestPod(job, pods);
     ContainerStateTerminated term = terminated(pod, container);
     AgentResult result = parse(term);
+    String message = term == null ? null : term.getMessage();
     if (conditionTrue(job, "Complete") || conditionTrue(job, "SuccessCriteriaMet")) {
-      return new JobObservation(State.SUCCEEDED, start, end != null ? end : lastTransition(job, "Complete"), result, null);
+      return new JobObservation(State.SUCCEEDED, start, end != null ? end : lastTransition(job, "Complete"), result, null,
+          message);
     }
     if (conditionTrue(job, "Failed")) {
       return new JobObservation(State.FAILED, start, lastTransition(job, "Failed"), result,
-          failureText(job, term, result));
+          failureText(job, term, result), message);
     }
     boolean active = st != null && st.getActive() != null && st.getActive() > 0;
-    return new JobObservation(active || start != null ? State.RUNNING : State.PENDING, start, null, result, null);
+    return new JobObservation(active || start != null ? State.RUNNING : State.PENDING, start, null, result, null,
+        message);
   }
 
   /** The newest pod owned by this Job (by UID), or null. */
-  static Pod latestPod(Job job, List<Pod> pods) {
+  public static Pod latestPod(Job job, List<Pod> pods) {
     String uid = job.getMetadata().getUid();
     return pods.stream()
         .filter(p -> p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences().stream()

@@ -23,6 +23,8 @@ import java.util.Map;
  */
 public final class Names {
   public static final int MAX = 63;
+  /** On Jobs without an owner reference (clean Jobs): the name of the Backup they belong to. */
+  public static final String BACKUP_ANNOTATION = "tidb-backup-operator/backup";
   private static final int HASH_LEN = 8;
 
   private Names() {}

@@ -1,0 +1,37 @@
+package io.tidbbackup.operator.backup;
+
+import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.BackupMode;
+import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.CleanPolicy;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.operator.status.Conditions;
+
+/** Pure rules of cleanPolicy (TiDB Operator §3.1, §3.4). */
+public final class CleanPolicies {
+
+  private CleanPolicies() {}
+
+  /** Log backups always (their task must be stopped); others with Delete or OnFailure. Retain: no finalizer. */
+  public static boolean needsFinalizer(BackupSpec spec) {
+    if (spec == null) {
+      return false;
+    }
+    return spec.backupMode == BackupMode.LOG || policy(spec) != CleanPolicy.RETAIN;
+  }
+
+  /** Whether deleting the Backup deletes its data: Delete always, OnFailure only for a failed backup. */
+  public static boolean deletesData(Backup b) {
+    CleanPolicy p = policy(b.getSpec());
+    if (p == CleanPolicy.DELETE) {
+      return true;
+    }
+    return p == CleanPolicy.ON_FAILURE && b.getStatus() != null
+        && (ConditionTypes.FAILED.equals(b.getStatus().phase)
+            || Conditions.isTrue(b.getStatus().conditions, ConditionTypes.FAILED));
+  }
+
+  static CleanPolicy policy(BackupSpec spec) {
+    return spec.cleanPolicy == null ? CleanPolicy.RETAIN : spec.cleanPolicy;
+  }
+}

@@ -1,0 +1,65 @@
+package io.tidbbackup.operator.job;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.JobEnv;
+import io.tidbbackup.api.Serde;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pure: the Job that deletes a Backup's data, {@code clean-<name>}. It runs this project's image with
+ * {@code agent clean} under the Backup's own service account (so IRSA and workload identity apply), with the
+ * same credentials env as the backup Job and none of the tool containers.
+ */
+public final class CleanJobBuilder {
+  static final String CONTAINER = "clean";
+
+  private CleanJobBuilder() {}
+
+  /**
+   * @param backoffLimit pod retries inside the Job (Kubernetes backs off exponentially between them)
+   */
+  public static Job build(Backup backup, String backupPath, JobSettings settings, int backoffLimit) {
+    BackupSpec spec = backup.getSpec();
+    String name = backup.getMetadata().getName();
+    String ns = backup.getMetadata().getNamespace();
+    List<Volume> volumes = ToolPod.baseVolumes(null);
+    List<VolumeMount> mounts = ToolPod.baseMounts(null, null);
+    ToolPod.addUserVolumes(spec, volumes, mounts);
+
+    List<EnvVar> env = new ArrayList<>();
+    env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(BackupJobBuilder.agentSpec(spec))));
+    String sas = spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()
+        ? Names.sasSecret("backup", name) : null;
+    env.addAll(StorageEnv.of(spec, sas));
+
+    Container main = new ContainerBuilder().withName(CONTAINER).withImage(settings.agentImage())
+        .withImagePullPolicy(settings.imagePullPolicy())
+        .withArgs("agent", "clean", "--namespace=" + ns, "--backupName=" + name, "--backupPath=" + backupPath)
+        .withEnv(StorageEnv.overrideByName(env, spec.env))
+        .withResources(spec.resources)
+        .withVolumeMounts(mounts)
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build();
+    Map<String, String> labels = Names.backupJobLabels(backup, "clean");
+    return new JobBuilder()
+        // no owner reference: a foreground deletion of the Backup must not garbage-collect its own clean Job;
+        // the operator deletes the Job when the clean is done
+        .withNewMetadata().withName(Names.cleanJob(name)).withNamespace(ns).withLabels(labels)
+        .withAnnotations(Map.of(Names.BACKUP_ANNOTATION, name)).endMetadata()
+        .withNewSpec().withBackoffLimit(backoffLimit)
+        .withNewTemplate().withNewMetadata().withLabels(labels).withAnnotations(ToolPod.podAnnotations(backup))
+        .endMetadata()
+        .withSpec(ToolPod.podSpec(spec, List.of(), main, volumes))
+        .endTemplate().endSpec().build();
+  }
+}
