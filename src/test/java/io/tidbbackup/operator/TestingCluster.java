@@ -79,6 +79,25 @@ public final class TestingCluster {
         .build());
   }
 
+  /** The clean Job's pod ended with {@code reportJson} as its termination message. */
+  public void finishClean(String ns, String name, String reportJson, int exitCode) {
+    Job job = job(ns, name);
+    Pod pod = new PodBuilder().withNewMetadata().withName(name + "-" + Long.toHexString(System.nanoTime()))
+        .withNamespace(ns).addToLabels("job-name", name)
+        .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(name)
+        .withUid(job.getMetadata().getUid()).withController(true).endOwnerReference()
+        .endMetadata()
+        .withNewStatus().withContainerStatuses(new ContainerStatusBuilder().withName("clean").withNewState()
+            .withNewTerminated().withExitCode(exitCode).withMessage(reportJson).endTerminated().endState().build())
+        .endStatus().build();
+    client.resource(pod).create();
+    String now = io.tidbbackup.api.Timestamps.format(java.time.Instant.now());
+    setJobStatus(ns, name, new JobStatusBuilder().withStartTime(now).withCompletionTime(exitCode == 0 ? now : null)
+        .withConditions(new JobConditionBuilder().withType(exitCode == 0 ? "Complete" : "Failed").withStatus("True")
+            .withLastTransitionTime(now).build())
+        .build());
+  }
+
   public List<Job> jobs(String ns) {
     return client.batch().v1().jobs().inNamespace(ns).list().getItems();
   }

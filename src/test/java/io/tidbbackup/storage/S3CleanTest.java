@@ -6,24 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tidbbackup.api.CleanOption;
 import io.tidbbackup.api.S3StorageProvider;
 import io.tidbbackup.api.StorageType;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The cleaner against a real S3 protocol server (s3proxy, in-memory), with sentinels that must survive. */
 class S3CleanTest {
@@ -43,44 +34,19 @@ class S3CleanTest {
 
   @BeforeEach
   void fill() throws Exception {
-    admin = client(s3proxy.getUri().toString());
+    admin = TestingS3.client(s3proxy.getUri().toString());
     admin.createBucket(b -> b.bucket(BUCKET));
     admin.createBucket(b -> b.bucket(OTHER));
     targets = BackupLayout.snapshotKeys(PREFIX, N);
     sentinels = BackupLayout.siblingSentinels("tidb/basic", "backup-1");
-    put(admin, BUCKET, targets);
-    put(admin, BUCKET, sentinels);
-    put(admin, OTHER, List.of(PREFIX + "/backupmeta", PREFIX + "/1/1_2_x_default.sst"));
+    TestingS3.put(admin, BUCKET, targets);
+    TestingS3.put(admin, BUCKET, sentinels);
+    TestingS3.put(admin, OTHER, List.of(PREFIX + "/backupmeta", PREFIX + "/1/1_2_x_default.sst"));
   }
 
   @AfterEach
   void close() {
     admin.close();
-  }
-
-  static S3Client client(String endpoint) {
-    return S3Client.builder().endpointOverride(java.net.URI.create(endpoint)).region(Region.US_EAST_1)
-        .forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("access", "secret")))
-        .build();
-  }
-
-  static void put(S3Client c, String bucket, List<String> keys) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    List<Future<?>> fs = new ArrayList<>();
-    for (String k : keys) {
-      fs.add(pool.submit(() -> c.putObject(b -> b.bucket(bucket).key(k), RequestBody.fromString("x"))));
-    }
-    for (Future<?> f : fs) {
-      f.get();
-    }
-    pool.shutdown();
-  }
-
-  static List<String> keys(S3Client c, String bucket) {
-    List<String> out = new ArrayList<>();
-    c.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).forEach(out::add);
-    return out;
   }
 
   S3Store store(String endpoint) {
@@ -104,8 +70,8 @@ class S3CleanTest {
   }
 
   void assertOnlySentinelsLeft() {
-    assertThat(keys(admin, BUCKET)).containsExactlyInAnyOrderElementsOf(sentinels);
-    assertThat(keys(admin, OTHER)).hasSize(2);
+    assertThat(TestingS3.keys(admin, BUCKET)).containsExactlyInAnyOrderElementsOf(sentinels);
+    assertThat(TestingS3.keys(admin, OTHER)).hasSize(2);
   }
 
   @Test
@@ -142,7 +108,7 @@ class S3CleanTest {
       assertThat(r.deleted()).isZero();
       assertThat(r.requests().get("delete")).isZero();
     }
-    assertThat(keys(admin, BUCKET)).hasSize(N + sentinels.size());
+    assertThat(TestingS3.keys(admin, BUCKET)).hasSize(N + sentinels.size());
   }
 
   @Test
@@ -154,7 +120,7 @@ class S3CleanTest {
       }
       assertThat(store.requests().list()).isZero();
     }
-    assertThat(keys(admin, BUCKET)).hasSize(N + sentinels.size());
+    assertThat(TestingS3.keys(admin, BUCKET)).hasSize(N + sentinels.size());
   }
 
   @Test
@@ -174,6 +140,6 @@ class S3CleanTest {
       assertThat(r.verified()).isTrue();
       assertThat(r.deleted()).isZero();
     }
-    assertThat(keys(admin, BUCKET)).hasSize(N + sentinels.size());
+    assertThat(TestingS3.keys(admin, BUCKET)).hasSize(N + sentinels.size());
   }
 }

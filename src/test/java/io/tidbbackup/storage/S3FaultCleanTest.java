@@ -37,11 +37,11 @@ class S3FaultCleanTest {
 
   @BeforeEach
   void fill() throws Exception {
-    admin = S3CleanTest.client(s3proxy.getUri().toString());
+    admin = TestingS3.client(s3proxy.getUri().toString());
     admin.createBucket(b -> b.bucket(BUCKET));
-    S3CleanTest.put(admin, BUCKET, BackupLayout.snapshotKeys(PREFIX, N));
+    TestingS3.put(admin, BUCKET, BackupLayout.snapshotKeys(PREFIX, N));
     sentinels = BackupLayout.siblingSentinels("tidb/basic", "backup-1");
-    S3CleanTest.put(admin, BUCKET, sentinels);
+    TestingS3.put(admin, BUCKET, sentinels);
     proxy = new FaultProxy(s3proxy.getUri().toString());
   }
 
@@ -75,7 +75,7 @@ class S3FaultCleanTest {
   }
 
   void assertOnlySentinelsLeft() {
-    assertThat(S3CleanTest.keys(admin, BUCKET)).containsExactlyInAnyOrderElementsOf(sentinels);
+    assertThat(TestingS3.keys(admin, BUCKET)).containsExactlyInAnyOrderElementsOf(sentinels);
   }
 
   @Test
@@ -116,7 +116,7 @@ class S3FaultCleanTest {
     assertThat(r.rounds()).isEqualTo(2);
     assertThat(r.failed()).isPositive();
     assertThat(r.error()).contains("remain under s3://backups/tidb/basic/backup-1", "after 2 round(s)", "InternalError");
-    assertThat(S3CleanTest.keys(admin, BUCKET)).hasSize(N + sentinels.size());
+    assertThat(TestingS3.keys(admin, BUCKET)).hasSize(N + sentinels.size());
   }
 
   @Test

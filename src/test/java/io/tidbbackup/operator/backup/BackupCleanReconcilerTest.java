@@ -1,0 +1,334 @@
+package io.tidbbackup.operator.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.tidbbackup.api.AgentResult;
+import io.tidbbackup.api.ApiConstants;
+import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.BackupStatus;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.operator.CleanJobPolicy;
+import io.tidbbackup.operator.OperatorFactory;
+import io.tidbbackup.operator.OperatorSettings;
+import io.tidbbackup.operator.TestingCluster;
+import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.storage.BackupLayout;
+import io.tidbbackup.storage.CleanReport;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.junit.S3ProxyExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Every cleanPolicy row and the clean Job's life, on the CRUD mock API server; in-process cleans use s3proxy. */
+@EnableKubernetesMockClient(crud = true)
+class BackupCleanReconcilerTest {
+  static final String NS = "tidb";
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  @RegisterExtension
+  final S3ProxyExtension s3proxy = S3ProxyExtension.builder()
+      .withCredentials(AuthenticationType.AWS_V2_OR_V4, "access", "secret").withBlobStoreProvider("transient")
+      .build();
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+  TestingCluster cluster;
+  Operator operator;
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = new TestingCluster(client);
+    cluster.installCrds();
+    operator = startOperator();
+  }
+
+  Operator startOperator() {
+    Operator o = OperatorFactory.create(client, OperatorSettings.defaults().withServerSideApply(false)
+        .withClean(new CleanJobPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(2))), Clock.systemUTC());
+    o.start();
+    return o;
+  }
+
+  @AfterEach
+  void stop() {
+    operator.stop();
+  }
+
+  static String spec(String policy, String prefix) {
+    return """
+          cleanPolicy: %s
+          br: {cluster: basic}
+          s3: {provider: aws, bucket: bkt, prefix: %s, secretName: s3-secret, region: us-east-1}
+        """.formatted(policy, prefix);
+  }
+
+  Backup create(String name, String spec) throws Exception {
+    Backup b = Serde.YAML.readValue("apiVersion: pingcap.com/v1alpha1\nkind: Backup\nmetadata:\n  name: " + name
+        + "\n  namespace: " + NS + "\nspec:\n" + spec, Backup.class);
+    return client.resource(b).create();
+  }
+
+  Backup get(String name) {
+    return client.resources(Backup.class).inNamespace(NS).withName(name).get();
+  }
+
+  BackupStatus status(String name) {
+    Backup b = get(name);
+    return b == null || b.getStatus() == null ? new BackupStatus() : b.getStatus();
+  }
+
+  void complete(String name) {
+    await().atMost(WAIT).until(() -> cluster.job(NS, "backup-" + name) != null);
+    AgentResult r = new AgentResult();
+    r.success = true;
+    r.commitTs = "1";
+    r.backupSize = 10L;
+    cluster.jobFinished(NS, "backup-" + name, "2024-01-01T00:00:00Z", "2024-01-01T00:00:05Z", r, 0);
+    await().atMost(WAIT).until(() -> ConditionTypes.COMPLETE.equals(status(name).phase));
+  }
+
+  void delete(String name) {
+    client.resources(Backup.class).inNamespace(NS).withName(name).delete();
+  }
+
+  void awaitGone(String name) {
+    await().atMost(WAIT).until(() -> get(name) == null);
+  }
+
+  static CleanReport verified(long deleted) {
+    return new CleanReport(deleted, deleted, 0, Map.of("list", 2L, "delete", 1L), 0.5, 1, true, null, null, null);
+  }
+
+  List<String> eventReasons() {
+    return client.v1().events().inNamespace(NS).list().getItems().stream().map(e -> e.getReason()).toList();
+  }
+
+  @Test
+  void retainAddsNoFinalizerAndKeepsTheData() throws Exception {
+    create("keep", spec("Retain", "p/keep"));
+    complete("keep");
+    assertThat(get("keep").getMetadata().getFinalizers()).isNullOrEmpty();
+    delete("keep");
+    awaitGone("keep");
+    assertThat(cluster.job(NS, "clean-keep")).isNull();
+  }
+
+  @Test
+  void deleteRunsTheCleanJobAndReleasesTheFinalizerWhenVerified() throws Exception {
+    create("gone", spec("Delete", "p/gone"));
+    await().atMost(WAIT).until(() -> get("gone").hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER));
+    complete("gone");
+    delete("gone");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "clean-gone") != null);
+    Job job = cluster.job(NS, "clean-gone");
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("tidb-backup-manager");
+    assertThat(pod.getContainers().get(0).getArgs())
+        .containsExactly("agent", "clean", "--namespace=tidb", "--backupName=gone", "--backupPath=s3://bkt/p/gone");
+    await().atMost(WAIT).untilAsserted(() -> {
+      var c = Conditions.find(status("gone").conditions, ConditionTypes.CLEAN);
+      assertThat(c).isNotNull();
+      assertThat(c.status).isEqualTo(ConditionTypes.FALSE);
+    });
+    assertThat(get("gone")).isNotNull();
+    cluster.finishClean(NS, "clean-gone", Serde.json(verified(1234)), 0);
+    awaitGone("gone");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "clean-gone") == null);
+  }
+
+  @Test
+  void onFailureKeepsTheDataOfACompleteBackup() throws Exception {
+    create("okay", spec("OnFailure", "p/okay"));
+    complete("okay");
+    delete("okay");
+    awaitGone("okay");
+    assertThat(cluster.job(NS, "clean-okay")).isNull();
+  }
+
+  @Test
+  void onFailureCleansAFailedBackup() throws Exception {
+    create("bad", spec("OnFailure", "p/bad") + "  backoffRetryPolicy: {maxRetryTimes: 0}\n");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "backup-bad") != null);
+    AgentResult r = new AgentResult();
+    r.success = false;
+    r.error = "[ERROR] boom";
+    cluster.jobFinished(NS, "backup-bad", "2024-01-01T00:00:00Z", "2024-01-01T00:00:05Z", r, 1);
+    await().atMost(WAIT).until(() -> ConditionTypes.FAILED.equals(status("bad").phase));
+    delete("bad");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "clean-bad") != null);
+    cluster.finishClean(NS, "clean-bad", Serde.json(verified(3)), 0);
+    awaitGone("bad");
+  }
+
+  @Test
+  void aPrefixSharedWithAnotherLiveBackupIsNeverDeleted() throws Exception {
+    create("one", spec("Delete", "shared/x"));
+    create("two", spec("Retain", "shared"));
+    complete("one");
+    delete("one");
+    awaitGone("one");
+    assertThat(cluster.job(NS, "clean-one")).isNull();
+    await().atMost(WAIT).until(() -> eventReasons().contains("SharedPrefix"));
+    assertThat(get("two")).isNotNull();
+  }
+
+  @Test
+  void aFailedCleanJobIsReplacedWithBackoffNeverLeftStuck() throws Exception {
+    create("retry", spec("Delete", "p/retry"));
+    complete("retry");
+    delete("retry");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "clean-retry") != null);
+    String firstUid = cluster.job(NS, "clean-retry").getMetadata().getUid();
+    CleanReport failed = new CleanReport(5, 2, 3, Map.of("list", 6L, "delete", 2L), 1.0, 5, false, null, null,
+        "3 object(s) remain under s3://bkt/p/retry after 5 round(s)");
+    cluster.finishClean(NS, "clean-retry", Serde.json(failed), 1);
+    await().atMost(WAIT).untilAsserted(() -> {
+      var c = Conditions.find(status("retry").conditions, ConditionTypes.CLEAN_FAILED);
+      assertThat(c).isNotNull();
+      assertThat(c.reason).isEqualTo("CleanJobFailed");
+      assertThat(c.message).contains("3 object(s) remain");
+    });
+    await().atMost(WAIT).until(() -> {
+      Job j = cluster.job(NS, "clean-retry");
+      return j != null && !j.getMetadata().getUid().equals(firstUid);
+    });
+    assertThat(status("retry").cleanAttempts).isEqualTo(2);
+    cluster.finishClean(NS, "clean-retry", Serde.json(verified(5)), 0);
+    awaitGone("retry");
+  }
+
+  @Test
+  void aRestartOfTheOperatorInTheMiddleOfACleanPicksItUp() throws Exception {
+    create("restart", spec("Delete", "p/restart"));
+    complete("restart");
+    delete("restart");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "clean-restart") != null);
+    operator.stop();
+    cluster.finishClean(NS, "clean-restart", Serde.json(verified(7)), 0);
+    operator = startOperator();
+    awaitGone("restart");
+  }
+
+  @Test
+  void emptyBackupPathIsCleanAtOnce() throws Exception {
+    create("never", spec("Delete", "p/never"));
+    await().atMost(WAIT).until(() -> get("never").hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER));
+    // the backup Job never ran: no status.backupPath written by a result yet, but Scheduled set it; clear it
+    await().atMost(WAIT).until(() -> status("never").phase != null);
+    client.resources(Backup.class).inNamespace(NS).withName("never").editStatus(b -> {
+      b.getStatus().backupPath = null;
+      return b;
+    });
+    delete("never");
+    awaitGone("never");
+    assertThat(cluster.job(NS, "clean-never")).isNull();
+  }
+
+  @Test
+  void aRunningBackupJobIsDeletedBeforeCleaning() throws Exception {
+    create("busy", spec("Delete", "p/busy"));
+    await().atMost(WAIT).until(() -> cluster.job(NS, "backup-busy") != null);
+    String uid = cluster.job(NS, "backup-busy").getMetadata().getUid();
+    cluster.jobRunning(NS, "backup-busy", "2024-01-01T00:00:00Z");
+    await().atMost(WAIT).until(() -> ConditionTypes.RUNNING.equals(status("busy").phase));
+    delete("busy");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "clean-busy") != null);
+    Job backupJob = cluster.job(NS, "backup-busy");
+    assertThat(backupJob == null || !backupJob.getMetadata().getUid().equals(uid)).isTrue();
+    cluster.finishClean(NS, "clean-busy", Serde.json(verified(1)), 0);
+    awaitGone("busy");
+  }
+
+  @Test
+  void skipAnnotationReleasesWithoutCleaning() throws Exception {
+    create("skip", spec("Delete", "p/skip"));
+    complete("skip");
+    client.resources(Backup.class).inNamespace(NS).withName("skip")
+        .edit(b -> {
+          b.getMetadata().setAnnotations(Map.of(ApiConstants.SKIP_CLEAN_ANNOTATION, "true"));
+          return b;
+        });
+    delete("skip");
+    awaitGone("skip");
+    assertThat(cluster.job(NS, "clean-skip")).isNull();
+    assertThat(eventReasons()).contains("CleanSkipped");
+  }
+
+  @Test
+  void logBackupDeletionStopsTheTaskFirst() throws Exception {
+    create("log", """
+          backupMode: log
+          br: {cluster: basic}
+          s3: {provider: aws, bucket: bkt, prefix: p/log}
+        """);
+    await().atMost(WAIT).until(() -> cluster.job(NS, "backup-log-log-start") != null);
+    assertThat(get("log").hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER)).isTrue();
+    AgentResult r = new AgentResult();
+    r.success = true;
+    r.commitTs = "42";
+    cluster.jobFinished(NS, "backup-log-log-start", "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", r, 0);
+    await().atMost(WAIT).until(() -> "42".equals(status("log").commitTs));
+    delete("log");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "backup-log-log-stop") != null);
+    assertThat(get("log")).isNotNull();
+    cluster.jobFinished(NS, "backup-log-log-stop", "2024-01-01T00:02:00Z", "2024-01-01T00:02:10Z", r, 0);
+    awaitGone("log");
+    assertThat(cluster.job(NS, "clean-log")).isNull(); // Retain: data kept
+  }
+
+  void terminating() {
+    client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().withNewStatus()
+        .withPhase("Terminating").endStatus().build()).create();
+  }
+
+  @Test
+  void terminatingNamespaceCleansInProcessWithTheSecret() throws Exception {
+    S3Client admin = io.tidbbackup.storage.TestingS3.client(s3proxy.getUri().toString());
+    admin.createBucket(b -> b.bucket("bkt"));
+    List<String> targets = BackupLayout.snapshotKeys("p/ns-gone", 300);
+    List<String> sentinels = BackupLayout.siblingSentinels("p", "ns-gone");
+    io.tidbbackup.storage.TestingS3.put(admin, "bkt", targets);
+    io.tidbbackup.storage.TestingS3.put(admin, "bkt", sentinels);
+    client.resource(new SecretBuilder().withNewMetadata().withName("s3-secret").withNamespace(NS).endMetadata()
+        .withStringData(Map.of("access_key", "access", "secret_key", "secret")).build()).create();
+    create("ns-gone", spec("Delete", "p/ns-gone").replace("region: us-east-1", "region: us-east-1, endpoint: '"
+        + s3proxy.getUri() + "'"));
+    complete("ns-gone");
+    terminating();
+    delete("ns-gone");
+    awaitGone("ns-gone");
+    assertThat(cluster.job(NS, "clean-ns-gone")).isNull();
+    assertThat(io.tidbbackup.storage.TestingS3.keys(admin, "bkt")).containsExactlyInAnyOrderElementsOf(sentinels);
+    assertThat(eventReasons()).contains("CleaningInProcess");
+    admin.close();
+  }
+
+  @Test
+  void terminatingNamespaceWithoutCredentialsKeepsTheDataAndSaysSo() throws Exception {
+    create("irsa", spec("Delete", "p/irsa").replace(", secretName: s3-secret", ""));
+    complete("irsa");
+    terminating();
+    delete("irsa");
+    awaitGone("irsa");
+    assertThat(eventReasons()).contains("DataOrphaned");
+    String msg = client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> "DataOrphaned".equals(e.getReason())).findFirst().orElseThrow().getMessage();
+    assertThat(msg).contains("s3://bkt/p/irsa");
+  }
+}
