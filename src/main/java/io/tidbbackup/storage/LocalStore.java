@@ -33,13 +33,27 @@ public final class LocalStore implements ObjectStore {
     if (!Files.isDirectory(start)) {
       return new ListPage(List.of(), null);
     }
-    List<String> keys;
-    try (Stream<Path> s = Files.walk(start)) {
-      keys = s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace('\\', '/'))
-          .filter(k -> k.startsWith(keyPrefix)).sorted()
-          .filter(k -> token == null || k.compareTo(token) > 0)
-          .limit(max + 1L).toList();
-    }
+    // Deletions of the previous page run while this listing walks: files may vanish under it.
+    java.util.TreeSet<String> found = new java.util.TreeSet<>();
+    Files.walkFileTree(start, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+        String k = root.relativize(file).toString().replace('\\', '/');
+        if (attrs.isRegularFile() && k.startsWith(keyPrefix) && (token == null || k.compareTo(token) > 0)) {
+          found.add(k);
+          if (found.size() > max + 1) {
+            found.pollLast();
+          }
+        }
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+    });
+    List<String> keys = new ArrayList<>(found);
     if (keys.size() > max) {
       List<String> page = new ArrayList<>(keys.subList(0, max));
       return new ListPage(page, page.get(page.size() - 1));
