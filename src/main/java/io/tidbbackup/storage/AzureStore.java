@@ -65,31 +65,37 @@ public final class AzureStore implements ObjectStore {
     return "azure://" + name;
   }
 
+  /** Up to {@code max} names: as many List Blobs requests (5000 each) as that takes. */
   @Override
   public ListPage list(String keyPrefix, String token, int max) throws IOException {
-    requests.listed();
-    try {
-      ListBlobsOptions opts = new ListBlobsOptions().setPrefix(keyPrefix).setMaxResultsPerPage(Math.min(max, 5000))
-          .setDetails(new BlobListDetails().setRetrieveMetadata(true));
-      Iterator<PagedResponse<BlobItem>> pages = container.listBlobs(opts, token, null).iterableByPage(token,
-          Math.min(max, 5000)).iterator();
-      if (!pages.hasNext()) {
-        return new ListPage(List.of(), null);
-      }
-      PagedResponse<BlobItem> page = pages.next();
-      List<String> keys = new ArrayList<>();
-      for (BlobItem item : page.getValue()) {
-        keys.add(item.getName());
-        Map<String, String> md = item.getMetadata();
-        if (md != null && "true".equalsIgnoreCase(md.get("hdi_isfolder"))) {
-          directories.add(item.getName());
+    List<String> keys = new ArrayList<>();
+    String next = token;
+    do {
+      requests.listed();
+      int want = Math.min(max - keys.size(), 5000);
+      try {
+        ListBlobsOptions opts = new ListBlobsOptions().setPrefix(keyPrefix).setMaxResultsPerPage(want)
+            .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+        Iterator<PagedResponse<BlobItem>> pages = container.listBlobs(opts, next, null).iterableByPage(next, want)
+            .iterator();
+        if (!pages.hasNext()) {
+          break;
         }
+        PagedResponse<BlobItem> page = pages.next();
+        for (BlobItem item : page.getValue()) {
+          keys.add(item.getName());
+          Map<String, String> md = item.getMetadata();
+          if (md != null && "true".equalsIgnoreCase(md.get("hdi_isfolder"))) {
+            directories.add(item.getName());
+          }
+        }
+        String c = page.getContinuationToken();
+        next = c == null || c.isEmpty() ? null : c;
+      } catch (BlobStorageException e) {
+        throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
       }
-      String next = page.getContinuationToken();
-      return new ListPage(keys, next == null || next.isEmpty() ? null : next);
-    } catch (BlobStorageException e) {
-      throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
-    }
+    } while (next != null && keys.size() < max);
+    return new ListPage(keys, next);
   }
 
   @Override

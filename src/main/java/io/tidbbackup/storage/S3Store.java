@@ -78,20 +78,27 @@ public final class S3Store implements ObjectStore {
     return "s3://" + bucket;
   }
 
+  /** Up to {@code max} keys: as many ListObjectsV2 requests (1000 keys each) as that takes. */
   @Override
   public ListPage list(String keyPrefix, String token, int max) throws IOException {
-    requests.listed();
-    try {
-      ListObjectsV2Response r = client.listObjectsV2(b -> b.bucket(bucket).prefix(keyPrefix)
-          .maxKeys(Math.min(max, 1000)).continuationToken(token));
-      List<String> keys = new ArrayList<>(r.contents().size());
-      for (S3Object o : r.contents()) {
-        keys.add(o.key());
+    List<String> keys = new ArrayList<>(Math.min(max, 10_000));
+    String next = token;
+    do {
+      requests.listed();
+      String continuation = next;
+      int want = Math.min(max - keys.size(), 1000);
+      try {
+        ListObjectsV2Response r = client.listObjectsV2(b -> b.bucket(bucket).prefix(keyPrefix).maxKeys(want)
+            .continuationToken(continuation));
+        for (S3Object o : r.contents()) {
+          keys.add(o.key());
+        }
+        next = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
+      } catch (SdkException e) {
+        throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
       }
-      return new ListPage(keys, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
-    } catch (SdkException e) {
-      throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
-    }
+    } while (next != null && keys.size() < max);
+    return new ListPage(keys, next);
   }
 
   @Override

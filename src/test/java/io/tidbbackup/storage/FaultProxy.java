@@ -62,7 +62,9 @@ public final class FaultProxy implements AutoCloseable {
       String method = ex.getRequestMethod();
       String query = ex.getRequestURI().getRawQuery();
       boolean deleteObjects = method.equals("POST") && query != null && query.matches("(^|.*&)delete(=[^&]*)?(&.*|$)");
-      if (method.equals("GET") && query != null && query.contains("list-type=2")) {
+      String path = ex.getRequestURI().getPath();
+      boolean bucketOnly = path.indexOf('/', 1) < 0 || path.indexOf('/', 1) == path.length() - 1;
+      if (method.equals("GET") && bucketOnly && query != null && !query.contains("versioning")) {
         listRequests.incrementAndGet();
       } else if (deleteObjects) {
         deleteObjectsRequests.incrementAndGet();

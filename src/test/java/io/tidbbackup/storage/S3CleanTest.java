@@ -77,14 +77,15 @@ class S3CleanTest {
   @Test
   void batchModeDeletesEverythingUnderThePrefixWithOneDeleteObjectsPerThousandKeys() throws Exception {
     try (S3Store store = store(s3proxy.getUri().toString())) {
-      CleanReport r = new CleanEngine().clean(store, target(PREFIX), settings(1000, null), false);
+      // default cleanOption: one page of up to 10000 keys, listed 1000 per request
+      CleanReport r = new CleanEngine().clean(store, target(PREFIX), CleanSettings.of(null), false);
       assertThat(r.verified()).isTrue();
       assertThat(r.error()).isNull();
       assertThat(r.listed()).isEqualTo(N);
       assertThat(r.deleted()).isEqualTo(N);
       assertThat(r.failed()).isZero();
       assertThat(r.requests().get("delete")).isEqualTo(3); // ceil(2345/1000) DeleteObjects
-      assertThat(r.requests().get("list")).isEqualTo(3 + 1); // 3 pages + the verification listing
+      assertThat(r.requests().get("list")).isEqualTo(3 + 1); // 3 ListObjectsV2 + the verification listing
     }
     assertOnlySentinelsLeft();
   }

@@ -1,0 +1,139 @@
+package io.tidbbackup.bench;
+
+import io.tidbbackup.api.CleanOption;
+import io.tidbbackup.api.S3StorageProvider;
+import io.tidbbackup.api.StorageType;
+import io.tidbbackup.storage.BackupLayout;
+import io.tidbbackup.storage.CleanEngine;
+import io.tidbbackup.storage.CleanReport;
+import io.tidbbackup.storage.CleanSettings;
+import io.tidbbackup.storage.FaultProxy;
+import io.tidbbackup.storage.S3Store;
+import io.tidbbackup.storage.StorageLocation;
+import io.tidbbackup.storage.StoreOptions;
+import io.tidbbackup.storage.TestingS3;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.junit.S3ProxyExtension;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Cleaner benchmark, apart from the tests: fills a local s3proxy (filesystem store) with N objects in BR's
+ * layout, then in one run times and counts the requests of our batch mode, our per-object mode and
+ * {@code rclone delete} (when rclone is installed) on the same data, and prints ratios. Every request goes
+ * through a counting proxy on loopback. Run: {@code mvn -Pbench -DskipTests verify [-Dbench.objects=100000]}.
+ */
+public final class CleanerBenchmark {
+  static final String BUCKET = "bench";
+
+  record Result(String mode, long objects, double seconds, long list, long delete, String note) {}
+
+  public static void main(String[] args) throws Exception {
+    int n = Integer.getInteger("bench.objects", 100_000);
+    S3ProxyExtension s3proxy = S3ProxyExtension.builder()
+        .withCredentials(AuthenticationType.NONE, "access", "secret").withBlobStoreProvider("filesystem").build();
+    s3proxy.beforeEach(null);
+    List<Result> results = new ArrayList<>();
+    try (S3Client admin = TestingS3.client(s3proxy.getUri().toString())) {
+      admin.createBucket(b -> b.bucket(BUCKET));
+      results.add(ours("batch (DeleteObjects, batchConcurrency 10)", admin, s3proxy, n, false));
+      results.add(ours("per-object (routineConcurrency 100)", admin, s3proxy, n, true));
+      results.add(rclone(admin, s3proxy, n));
+    } finally {
+      s3proxy.afterEach(null);
+    }
+    print(n, results);
+  }
+
+  static void fill(S3Client admin, String prefix, int n) throws Exception {
+    long t = System.nanoTime();
+    TestingS3.put(admin, BUCKET, BackupLayout.snapshotKeys(prefix, n));
+    System.err.printf(Locale.ROOT, "filled %d objects under %s in %.1f s%n", n, prefix, (System.nanoTime() - t) / 1e9);
+  }
+
+  static Result ours(String mode, S3Client admin, S3ProxyExtension s3proxy, int n, boolean perObject)
+      throws Exception {
+    String prefix = "br/" + (perObject ? "per-object" : "batch");
+    fill(admin, prefix, n);
+    try (FaultProxy counter = new FaultProxy(s3proxy.getUri().toString())) {
+      S3StorageProvider p = new S3StorageProvider();
+      p.provider = "ceph";
+      p.bucket = BUCKET;
+      p.endpoint = counter.uri();
+      CleanOption o = new CleanOption();
+      o.disableBatchConcurrency = perObject;
+      CleanSettings s = CleanSettings.of(o);
+      CleanReport r;
+      try (S3Store store = S3Store.open(p, new StoreOptions(Map.of("AWS_ACCESS_KEY_ID", "a",
+          "AWS_SECRET_ACCESS_KEY", "b"), 128))) {
+        r = new CleanEngine().clean(store, new StorageLocation(StorageType.S3, BUCKET, prefix), s, false);
+      }
+      if (!r.verified() || r.deleted() != n) {
+        throw new IllegalStateException(mode + " did not clean: " + r);
+      }
+      return new Result(mode, r.deleted(), r.seconds(), counter.listRequests.get(),
+          counter.deleteObjectsRequests.get() + counter.deleteRequests.get(), "verified empty");
+    }
+  }
+
+  static Result rclone(S3Client admin, S3ProxyExtension s3proxy, int n) throws Exception {
+    if (!onPath("rclone")) {
+      return new Result("rclone delete", 0, 0, 0, 0, "rclone is not installed (apt-get install rclone): skipped");
+    }
+    String prefix = "br/rclone";
+    fill(admin, prefix, n);
+    try (FaultProxy counter = new FaultProxy(s3proxy.getUri().toString())) {
+      Path conf = Files.createTempFile("rclone", ".conf");
+      Files.writeString(conf, "[bench]\ntype = s3\nprovider = Other\naccess_key_id = a\nsecret_access_key = b\n"
+          + "endpoint = " + counter.uri() + "\nforce_path_style = true\n");
+      ProcessBuilder pb = new ProcessBuilder("rclone", "--config", conf.toString(), "delete",
+          "bench:" + BUCKET + "/" + prefix).redirectErrorStream(true).inheritIO();
+      pb.environment().remove("AWS_CA_BUNDLE");
+      long t = System.nanoTime();
+      Process proc = pb.start();
+      if (!proc.waitFor(30, TimeUnit.MINUTES) || proc.exitValue() != 0) {
+        throw new IllegalStateException("rclone delete failed");
+      }
+      double secs = (System.nanoTime() - t) / 1e9;
+      long left = admin.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).keyCount();
+      return new Result("rclone delete (default flags)", n, secs, counter.listRequests.get(),
+          counter.deleteObjectsRequests.get() + counter.deleteRequests.get(), left == 0 ? "empty" : left + " left");
+    }
+  }
+
+  static boolean onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static void print(int n, List<Result> results) {
+    System.out.printf(Locale.ROOT, "%nCleaner benchmark: %d objects per mode, s3proxy filesystem store, loopback%n", n);
+    System.out.printf(Locale.ROOT, "%-46s %9s %10s %8s %9s %14s  %s%n", "mode", "seconds", "objects/s", "lists",
+        "deletes", "req/1000 obj", "note");
+    for (Result r : results) {
+      double rate = r.seconds() > 0 ? r.objects() / r.seconds() : 0;
+      double per1000 = r.objects() > 0 ? (r.list() + r.delete()) * 1000.0 / r.objects() : 0;
+      System.out.printf(Locale.ROOT, "%-46s %9.2f %10.0f %8d %9d %14.2f  %s%n", r.mode(), r.seconds(), rate, r.list(),
+          r.delete(), per1000, r.note());
+    }
+    Result batch = results.get(0);
+    System.out.printf(Locale.ROOT, "expected for batch: %d DeleteObjects (ceil(N/1000)), about %d list requests "
+        + "(ceil(N/1000) pages of 1000 keys) + 1 verification%n", (n + 999) / 1000, (n + 999) / 1000);
+    for (Result r : results.subList(1, results.size())) {
+      if (r.seconds() > 0) {
+        System.out.printf(Locale.ROOT, "batch is %.1fx faster than %s, with %.0fx fewer requests%n",
+            r.seconds() / batch.seconds(), r.mode(), (double) (r.list() + r.delete()) / (batch.list() + batch.delete()));
+      }
+    }
+  }
+}
