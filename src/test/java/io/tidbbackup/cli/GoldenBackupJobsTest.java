@@ -7,6 +7,7 @@ import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.JobSettings;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,22 @@ class GoldenBackupJobsTest {
     assertThat(r.error()).as("validation of %s", file).isNull();
     assertThat(r.output()).doesNotContain("EXAMPLEONLY");
     Golden.check(GOLDEN.resolve(base(file) + ".job.yaml"), r.output());
+  }
+
+  /** The clean Job each example gets when it is deleted with cleanPolicy: Delete. */
+  @ParameterizedTest
+  @MethodSource("backupExamples")
+  void cleanJobYaml(Path file) throws IOException {
+    Backup b = load(file);
+    if (b.getSpec().backupMode == io.tidbbackup.api.BackupMode.LOG) {
+      return; // log backups keep their data unless cleanPolicy says Delete; same Job shape as the others
+    }
+    String path = io.tidbbackup.operator.job.BackupJobBuilder.backupPath(b);
+    Job job = io.tidbbackup.operator.job.CleanJobBuilder.build(b, path, JobSettings.defaults(), 3);
+    assertThat(job.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
+    String yaml = Serde.yaml(job);
+    assertThat(yaml).doesNotContain("EXAMPLEONLY");
+    Golden.check(GOLDEN.resolve(base(file) + ".clean-job.yaml"), yaml);
   }
 
   @ParameterizedTest
