@@ -24,7 +24,7 @@ import picocli.CommandLine.Unmatched;
     subcommands = {AgentCommand.Backup.class, AgentCommand.Clean.class})
 public class AgentCommand {
 
-  @Command(name = "backup", description = "Run BR or Dumpling for the Backup described by the Job.")
+  @Command(name = "backup", mixinStandardHelpOptions = true, description = "Run BR or Dumpling for the Backup described by the Job.")
   static class Backup implements Callable<Integer> {
     @Unmatched
     List<String> args = new ArrayList<>();
@@ -48,7 +48,7 @@ public class AgentCommand {
     }
   }
 
-  @Command(name = "clean", description = "Delete a backup's data: everything under status.backupPath, which must lie "
+  @Command(name = "clean", mixinStandardHelpOptions = true, description = "Delete a backup's data: everything under status.backupPath, which must lie "
       + "in the spec's storage. Exits 0 only when the prefix is verified empty. Credentials come from the same env "
       + "vars the Job sets (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, GOOGLE_APPLICATION_CREDENTIALS, "
       + "AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY, AZURE_SAS_TOKEN or AZURE_CLIENT_ID/SECRET/TENANT_ID).")

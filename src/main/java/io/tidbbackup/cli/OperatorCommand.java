@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code operator}: run the controllers against the current kubeconfig or the in-cluster config. */
-@Command(name = "operator", description = "Run the operator against the current kubeconfig or in-cluster config.")
+@Command(name = "operator", mixinStandardHelpOptions = true, description = "Run the operator against the current kubeconfig or in-cluster config.")
 public class OperatorCommand implements Callable<Integer> {
   @Option(names = "--watch-namespaces", defaultValue = "${env:WATCH_NAMESPACES:-}",
       description = "comma-separated namespaces to watch; empty for all (env WATCH_NAMESPACES)")

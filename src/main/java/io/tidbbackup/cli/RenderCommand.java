@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code render -f FILE}: print the Job (or with --command the tool command line) for every object in FILE. */
-@Command(name = "render", description = "Print the Jobs the operator would create for the objects in a file, "
+@Command(name = "render", mixinStandardHelpOptions = true, description = "Print the Jobs the operator would create for the objects in a file, "
     + "with no cluster. Exits 1 when an object is invalid, printing the message its Invalid condition would carry.")
 public class RenderCommand implements Callable<Integer> {
   @Option(names = {"-f", "--file"}, required = true, description = "YAML file with Backup objects")

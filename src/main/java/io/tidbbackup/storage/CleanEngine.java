@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -87,9 +85,7 @@ public final class CleanEngine {
       lister.shutdownNow();
       workers.shutdownNow();
     }
-    Map<String, Long> requests = new LinkedHashMap<>();
-    requests.put("list", store.requests().list());
-    requests.put("delete", store.requests().delete());
+    CleanReport.Requests requests = new CleanReport.Requests(store.requests().list(), store.requests().delete());
     double seconds = Math.round((System.nanoTime() - start) / 1e6) / 1000.0;
     return new CleanReport(c.listed.get(), c.deleted.get(), verified || dryRun ? 0 : Math.max(c.roundFailed.get(), 1),
         requests, seconds, round, verified, c.fallback.get() ? Boolean.TRUE : null, dryRun ? Boolean.TRUE : null, error);

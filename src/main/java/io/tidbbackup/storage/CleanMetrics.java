@@ -18,7 +18,7 @@ public final class CleanMetrics {
         .description("objects deleted by the storage cleaner").register(registry).increment(r.deleted());
     Counter.builder("tidb_backup_clean_delete_requests").tag("provider", provider)
         .description("delete requests sent by the storage cleaner").register(registry)
-        .increment(r.requests().getOrDefault("delete", 0L));
+        .increment(r.requests().delete());
     Counter.builder("tidb_backup_clean_failures").tag("provider", provider)
         .description("cleans that did not end verified-empty").register(registry).increment(r.verified() ? 0 : 1);
     Timer.builder("tidb_backup_clean_duration").tag("provider", provider)

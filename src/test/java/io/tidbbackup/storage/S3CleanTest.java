@@ -84,8 +84,8 @@ class S3CleanTest {
       assertThat(r.listed()).isEqualTo(N);
       assertThat(r.deleted()).isEqualTo(N);
       assertThat(r.failed()).isZero();
-      assertThat(r.requests().get("delete")).isEqualTo(3); // ceil(2345/1000) DeleteObjects
-      assertThat(r.requests().get("list")).isEqualTo(3 + 1); // 3 ListObjectsV2 + the verification listing
+      assertThat(r.requests().delete()).isEqualTo(3); // ceil(2345/1000) DeleteObjects
+      assertThat(r.requests().list()).isEqualTo(3 + 1); // 3 ListObjectsV2 + the verification listing
     }
     assertOnlySentinelsLeft();
   }
@@ -96,7 +96,7 @@ class S3CleanTest {
       CleanReport r = new CleanEngine().clean(store, target(PREFIX), settings(500, true), false);
       assertThat(r.verified()).isTrue();
       assertThat(r.deleted()).isEqualTo(N);
-      assertThat(r.requests().get("delete")).isEqualTo(N);
+      assertThat(r.requests().delete()).isEqualTo(N);
     }
     assertOnlySentinelsLeft();
   }
@@ -107,7 +107,7 @@ class S3CleanTest {
       CleanReport r = new CleanEngine().clean(store, target(PREFIX), settings(1000, null), true);
       assertThat(r.listed()).isEqualTo(N);
       assertThat(r.deleted()).isZero();
-      assertThat(r.requests().get("delete")).isZero();
+      assertThat(r.requests().delete()).isZero();
     }
     assertThat(TestingS3.keys(admin, BUCKET)).hasSize(N + sentinels.size());
   }

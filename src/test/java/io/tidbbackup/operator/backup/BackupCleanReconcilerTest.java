@@ -112,7 +112,7 @@ class BackupCleanReconcilerTest {
   }
 
   static CleanReport verified(long deleted) {
-    return new CleanReport(deleted, deleted, 0, Map.of("list", 2L, "delete", 1L), 0.5, 1, true, null, null, null);
+    return new CleanReport(deleted, deleted, 0, new CleanReport.Requests(2, 1), 0.5, 1, true, null, null, null);
   }
 
   List<String> eventReasons() {
@@ -195,7 +195,7 @@ class BackupCleanReconcilerTest {
     delete("retry");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-retry") != null);
     String firstUid = cluster.job(NS, "clean-retry").getMetadata().getUid();
-    CleanReport failed = new CleanReport(5, 2, 3, Map.of("list", 6L, "delete", 2L), 1.0, 5, false, null, null,
+    CleanReport failed = new CleanReport(5, 2, 3, new CleanReport.Requests(6, 2), 1.0, 5, false, null, null,
         "3 object(s) remain under s3://bkt/p/retry after 5 round(s)");
     cluster.finishClean(NS, "clean-retry", Serde.json(failed), 1);
     await().atMost(WAIT).untilAsserted(() -> {
