@@ -19,6 +19,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
@@ -30,9 +31,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the default chain (IRSA, instance profile).
  */
 public final class S3Store implements ObjectStore {
+  /** Separates key and version id in the keys of a versioned bucket (never part of an S3 key). */
+  static final char VERSION_SEPARATOR = '\u0000';
+
   private final S3Client client;
   private final String bucket;
   private final RequestCounts requests = new RequestCounts();
+  private volatile Boolean versioned;
 
   public S3Store(S3Client client, String bucket) {
     this.client = client;
@@ -78,9 +83,29 @@ public final class S3Store implements ObjectStore {
     return "s3://" + bucket;
   }
 
-  /** Up to {@code max} keys: as many ListObjectsV2 requests (1000 keys each) as that takes. */
+  /**
+   * Whether the bucket keeps versions (versioning Enabled or Suspended): then every version and delete marker
+   * under the prefix is listed and deleted, so nothing of the backup survives as a non-current version.
+   */
+  boolean versioned() {
+    if (versioned == null) {
+      try {
+        var status = client.getBucketVersioning(b -> b.bucket(bucket)).statusAsString();
+        versioned = status != null && !status.isEmpty();
+      } catch (SdkException e) {
+        versioned = false; // stores without the versioning API keep no versions
+      }
+    }
+    return versioned;
+  }
+
+  /** Up to {@code max} keys: as many list requests (1000 keys each) as that takes. */
   @Override
   public ListPage list(String keyPrefix, String token, int max) throws IOException {
+    return versioned() ? listVersions(keyPrefix, token, max) : listCurrent(keyPrefix, token, max);
+  }
+
+  private ListPage listCurrent(String keyPrefix, String token, int max) throws IOException {
     List<String> keys = new ArrayList<>(Math.min(max, 10_000));
     String next = token;
     do {
@@ -101,6 +126,41 @@ public final class S3Store implements ObjectStore {
     return new ListPage(keys, next);
   }
 
+  /** Versions and delete markers, each as {@code key + '\0' + versionId}; the token is the two markers. */
+  private ListPage listVersions(String keyPrefix, String token, int max) throws IOException {
+    List<String> keys = new ArrayList<>(Math.min(max, 10_000));
+    String next = token;
+    do {
+      requests.listed();
+      String keyMarker = next == null ? null : next.substring(0, next.indexOf(VERSION_SEPARATOR));
+      String versionMarker = next == null ? null : next.substring(next.indexOf(VERSION_SEPARATOR) + 1);
+      int want = Math.min(max - keys.size(), 1000);
+      try {
+        ListObjectVersionsResponse r = client.listObjectVersions(b -> b.bucket(bucket).prefix(keyPrefix)
+            .maxKeys(want).keyMarker(keyMarker).versionIdMarker(versionMarker == null || versionMarker.isEmpty()
+                ? null : versionMarker));
+        r.versions().forEach(v -> keys.add(v.key() + VERSION_SEPARATOR + v.versionId()));
+        r.deleteMarkers().forEach(m -> keys.add(m.key() + VERSION_SEPARATOR + m.versionId()));
+        next = Boolean.TRUE.equals(r.isTruncated())
+            ? r.nextKeyMarker() + VERSION_SEPARATOR + (r.nextVersionIdMarker() == null ? "" : r.nextVersionIdMarker())
+            : null;
+      } catch (SdkException e) {
+        throw new IOException("listing versions of " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
+      }
+    } while (next != null && keys.size() < max);
+    return new ListPage(keys, next);
+  }
+
+  static ObjectIdentifier identifier(String key) {
+    int i = key.indexOf(VERSION_SEPARATOR);
+    return i < 0 ? ObjectIdentifier.builder().key(key).build()
+        : ObjectIdentifier.builder().key(key.substring(0, i)).versionId(key.substring(i + 1)).build();
+  }
+
+  static String keyOf(String key, String versionId) {
+    return versionId == null || versionId.isEmpty() ? key : key + VERSION_SEPARATOR + versionId;
+  }
+
   @Override
   public boolean supportsBatchDelete() {
     return true;
@@ -110,15 +170,16 @@ public final class S3Store implements ObjectStore {
   public BatchDeleteResult deleteBatch(List<String> keys) throws IOException {
     requests.deleted();
     List<ObjectIdentifier> ids = new ArrayList<>(keys.size());
-    keys.forEach(k -> ids.add(ObjectIdentifier.builder().key(k).build()));
+    keys.forEach(k -> ids.add(identifier(k)));
     try {
       DeleteObjectsResponse r = client.deleteObjects(b -> b.bucket(bucket)
           .delete(Delete.builder().objects(ids).quiet(false).build()));
       List<String> deleted = new ArrayList<>(r.deleted().size());
-      r.deleted().forEach(d -> deleted.add(d.key()));
+      boolean v = keys.stream().anyMatch(k -> k.indexOf(VERSION_SEPARATOR) >= 0);
+      r.deleted().forEach(d -> deleted.add(v ? keyOf(d.key(), d.versionId()) : d.key()));
       Map<String, String> errors = new LinkedHashMap<>();
       for (S3Error e : r.errors()) {
-        errors.put(e.key(), "code:" + e.code() + " msg:" + e.message());
+        errors.put(v ? keyOf(e.key(), e.versionId()) : e.key(), "code:" + e.code() + " msg:" + e.message());
       }
       return new BatchDeleteResult(deleted, errors);
     } catch (S3Exception e) {
@@ -148,7 +209,8 @@ public final class S3Store implements ObjectStore {
   public void delete(String key) throws IOException {
     requests.deleted();
     try {
-      client.deleteObject(b -> b.bucket(bucket).key(key));
+      ObjectIdentifier id = identifier(key);
+      client.deleteObject(b -> b.bucket(bucket).key(id.key()).versionId(id.versionId()));
     } catch (S3Exception e) {
       if (e.statusCode() != 404) {
         throw new IOException("DeleteObject " + key + ": " + e.getMessage(), e);

@@ -104,6 +104,8 @@ public final class FakeGcsServer implements AutoCloseable {
       if (i > 0) {
         q.put(URLDecoder.decode(kv.substring(0, i), StandardCharsets.UTF_8),
             URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
+      } else if (!kv.isEmpty()) {
+        q.put(URLDecoder.decode(kv, StandardCharsets.UTF_8), "");
       }
     }
     return q;
