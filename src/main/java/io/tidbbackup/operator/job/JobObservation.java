@@ -25,8 +25,7 @@ public record JobObservation(State state, String startTime, String completionTim
     var st = job.getStatus();
     String start = st == null ? null : st.getStartTime();
     String end = st == null ? null : st.getCompletionTime();
-    Pod pod = latestPod(job, pods);
-    ContainerStateTerminated term = terminated(pod, container);
+    ContainerStateTerminated term = resultOf(job, pods, container);
     AgentResult result = parse(term);
     String message = term == null ? null : term.getMessage();
     if (conditionTrue(job, "Complete") || conditionTrue(job, "SuccessCriteriaMet")) {
@@ -40,6 +39,25 @@ public record JobObservation(State state, String startTime, String completionTim
     boolean active = st != null && st.getActive() != null && st.getActive() > 0;
     return new JobObservation(active || start != null ? State.RUNNING : State.PENDING, start, null, result, null,
         message);
+  }
+
+  /**
+   * The terminated container that speaks for the Job: for a succeeded Job the one that exited 0, else the
+   * newest terminated one (a Job with retries has several pods).
+   */
+  static ContainerStateTerminated resultOf(Job job, List<Pod> pods, String container) {
+    String uid = job.getMetadata().getUid();
+    List<ContainerStateTerminated> terms = pods.stream()
+        .filter(p -> p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences().stream()
+            .map(OwnerReference::getUid).anyMatch(u -> Objects.equals(u, uid)))
+        .sorted(Comparator.comparing((Pod p) -> Objects.toString(p.getMetadata().getCreationTimestamp(), "")))
+        .map(p -> terminated(p, container)).filter(Objects::nonNull).toList();
+    if (terms.isEmpty()) {
+      return null;
+    }
+    return terms.stream().filter(t -> Integer.valueOf(0).equals(t.getExitCode())).reduce((a, b) -> b)
+        .filter(t -> conditionTrue(job, "Complete") || conditionTrue(job, "SuccessCriteriaMet"))
+        .orElse(terms.get(terms.size() - 1));
   }
 
   /** The newest pod owned by this Job (by UID), or null. */

@@ -153,6 +153,30 @@ class BackupCleanReconcilerTest {
   }
 
   @Test
+  void cleanProgressIsVisibleWhileTheJobRuns() throws Exception {
+    create("prog", spec("Delete", "p/prog"));
+    complete("prog");
+    delete("prog");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "clean-prog") != null);
+    Job job = cluster.job(NS, "clean-prog");
+    client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("clean-prog-abcde")
+        .withNamespace(NS).addToLabels("job-name", "clean-prog").addNewOwnerReference().withApiVersion("batch/v1")
+        .withKind("Job").withName("clean-prog").withUid(job.getMetadata().getUid()).endOwnerReference().endMetadata()
+        .withNewStatus().withPhase("Running").endStatus().build()).create();
+    server.expect().get().withPath("/api/v1/namespaces/tidb/pods/clean-prog-abcde/log?pretty=false&tailLines=50")
+        .andReturn(200, "progress listed=10000 deleted=3000 failed=0\nprogress listed=20000 deleted=13000 failed=0\n")
+        .always();
+    cluster.jobRunning(NS, "clean-prog", "2024-01-01T00:00:00Z");
+    await().atMost(WAIT).untilAsserted(() -> {
+      var c = Conditions.find(status("prog").conditions, ConditionTypes.CLEAN);
+      assertThat(c.status).isEqualTo(ConditionTypes.FALSE);
+      assertThat(c.message).contains("deleted 13000 of 20000 objects listed so far");
+    });
+    cluster.finishClean(NS, "clean-prog", Serde.json(verified(20000)), 0);
+    awaitGone("prog");
+  }
+
+  @Test
   void onFailureKeepsTheDataOfACompleteBackup() throws Exception {
     create("okay", spec("OnFailure", "p/okay"));
     complete("okay");
