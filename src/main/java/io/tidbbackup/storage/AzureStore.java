@@ -68,20 +68,18 @@ public final class AzureStore implements ObjectStore {
   /** Up to {@code max} names: as many List Blobs requests (5000 each) as that takes. */
   @Override
   public ListPage list(String keyPrefix, String token, int max) throws IOException {
-    List<String> keys = new ArrayList<>();
-    String next = token;
-    do {
+    return ListPage.gather(token, max, 5000, (next, want) -> {
       requests.listed();
-      int want = Math.min(max - keys.size(), 5000);
       try {
         ListBlobsOptions opts = new ListBlobsOptions().setPrefix(keyPrefix).setMaxResultsPerPage(want)
             .setDetails(new BlobListDetails().setRetrieveMetadata(true));
         Iterator<PagedResponse<BlobItem>> pages = container.listBlobs(opts, next, null).iterableByPage(next, want)
             .iterator();
         if (!pages.hasNext()) {
-          break;
+          return new ListPage(List.of(), null);
         }
         PagedResponse<BlobItem> page = pages.next();
+        List<String> keys = new ArrayList<>();
         for (BlobItem item : page.getValue()) {
           keys.add(item.getName());
           Map<String, String> md = item.getMetadata();
@@ -90,12 +88,11 @@ public final class AzureStore implements ObjectStore {
           }
         }
         String c = page.getContinuationToken();
-        next = c == null || c.isEmpty() ? null : c;
+        return new ListPage(keys, c == null || c.isEmpty() ? null : c);
       } catch (BlobStorageException e) {
         throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
       }
-    } while (next != null && keys.size() < max);
-    return new ListPage(keys, next);
+    });
   }
 
   @Override

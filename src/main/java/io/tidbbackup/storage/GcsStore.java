@@ -68,27 +68,22 @@ public final class GcsStore implements ObjectStore {
   /** Up to {@code max} names: as many objects.list requests (1000 each) as that takes. */
   @Override
   public ListPage list(String keyPrefix, String token, int max) throws IOException {
-    List<String> keys = new ArrayList<>();
-    String next = token;
-    do {
+    return ListPage.gather(token, max, 1000, (next, want) -> {
       requests.listed();
       try {
         List<Storage.BlobListOption> opts = new ArrayList<>(List.of(Storage.BlobListOption.prefix(keyPrefix),
-            Storage.BlobListOption.pageSize(Math.min(max - keys.size(), 1000)),
-            Storage.BlobListOption.fields(Storage.BlobField.NAME)));
+            Storage.BlobListOption.pageSize(want), Storage.BlobListOption.fields(Storage.BlobField.NAME)));
         if (next != null) {
           opts.add(Storage.BlobListOption.pageToken(next));
         }
         Page<Blob> page = storage.list(bucket, opts.toArray(new Storage.BlobListOption[0]));
-        for (Blob blob : page.getValues()) {
-          keys.add(blob.getName());
-        }
-        next = page.hasNextPage() ? page.getNextPageToken() : null;
+        List<String> keys = new ArrayList<>();
+        page.getValues().forEach(blob -> keys.add(blob.getName()));
+        return new ListPage(keys, page.hasNextPage() ? page.getNextPageToken() : null);
       } catch (StorageException e) {
         throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
       }
-    } while (next != null && keys.size() < max);
-    return new ListPage(keys, next);
+    });
   }
 
   @Override

@@ -24,7 +24,6 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * S3 and S3-compatible stores (AWS SDK v2). Region, endpoint and path style as TiDB Operator does them;
@@ -106,49 +105,39 @@ public final class S3Store implements ObjectStore {
   }
 
   private ListPage listCurrent(String keyPrefix, String token, int max) throws IOException {
-    List<String> keys = new ArrayList<>(Math.min(max, 10_000));
-    String next = token;
-    do {
+    return ListPage.gather(token, max, 1000, (next, want) -> {
       requests.listed();
-      String continuation = next;
-      int want = Math.min(max - keys.size(), 1000);
       try {
         ListObjectsV2Response r = client.listObjectsV2(b -> b.bucket(bucket).prefix(keyPrefix).maxKeys(want)
-            .continuationToken(continuation));
-        for (S3Object o : r.contents()) {
-          keys.add(o.key());
-        }
-        next = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
+            .continuationToken(next));
+        List<String> keys = new ArrayList<>(r.contents().size());
+        r.contents().forEach(o -> keys.add(o.key()));
+        return new ListPage(keys, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
       } catch (SdkException e) {
         throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
       }
-    } while (next != null && keys.size() < max);
-    return new ListPage(keys, next);
+    });
   }
 
   /** Versions and delete markers, each as {@code key + '\0' + versionId}; the token is the two markers. */
   private ListPage listVersions(String keyPrefix, String token, int max) throws IOException {
-    List<String> keys = new ArrayList<>(Math.min(max, 10_000));
-    String next = token;
-    do {
+    return ListPage.gather(token, max, 1000, (next, want) -> {
       requests.listed();
       String keyMarker = next == null ? null : next.substring(0, next.indexOf(VERSION_SEPARATOR));
-      String versionMarker = next == null ? null : next.substring(next.indexOf(VERSION_SEPARATOR) + 1);
-      int want = Math.min(max - keys.size(), 1000);
+      String versionMarker = next == null ? "" : next.substring(next.indexOf(VERSION_SEPARATOR) + 1);
       try {
         ListObjectVersionsResponse r = client.listObjectVersions(b -> b.bucket(bucket).prefix(keyPrefix)
-            .maxKeys(want).keyMarker(keyMarker).versionIdMarker(versionMarker == null || versionMarker.isEmpty()
-                ? null : versionMarker));
+            .maxKeys(want).keyMarker(keyMarker).versionIdMarker(versionMarker.isEmpty() ? null : versionMarker));
+        List<String> keys = new ArrayList<>();
         r.versions().forEach(v -> keys.add(v.key() + VERSION_SEPARATOR + v.versionId()));
         r.deleteMarkers().forEach(m -> keys.add(m.key() + VERSION_SEPARATOR + m.versionId()));
-        next = Boolean.TRUE.equals(r.isTruncated())
+        return new ListPage(keys, Boolean.TRUE.equals(r.isTruncated())
             ? r.nextKeyMarker() + VERSION_SEPARATOR + (r.nextVersionIdMarker() == null ? "" : r.nextVersionIdMarker())
-            : null;
+            : null);
       } catch (SdkException e) {
         throw new IOException("listing versions of " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
       }
-    } while (next != null && keys.size() < max);
-    return new ListPage(keys, next);
+    });
   }
 
   static ObjectIdentifier identifier(String key) {

@@ -56,8 +56,8 @@ public final class TestingCluster {
     setJobStatus(ns, name, new JobStatusBuilder().withActive(1).withStartTime(startTime).build());
   }
 
-  /** The pod of the Job terminated with {@code result} as its termination message, then the Job finished. */
-  public void jobFinished(String ns, String name, String start, String end, AgentResult result, int exitCode) {
+  /** A pod of Job {@code name} whose {@code container} terminated with {@code message}. */
+  void terminatedPod(String ns, String name, String container, String message, int exitCode) {
     Job job = job(ns, name);
     Pod pod = new PodBuilder().withNewMetadata().withName(name + "-" + Long.toHexString(System.nanoTime()))
         .withNamespace(ns).addToLabels("job-name", name)
@@ -65,11 +65,16 @@ public final class TestingCluster {
         .withUid(job.getMetadata().getUid()).withController(true).endOwnerReference()
         .endMetadata()
         .withNewStatus().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
-        .withContainerStatuses(new ContainerStatusBuilder().withName("backup").withNewState().withNewTerminated()
-            .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error")
-            .withMessage(result == null ? null : Serde.json(result)).endTerminated().endState().build())
+        .withContainerStatuses(new ContainerStatusBuilder().withName(container).withNewState().withNewTerminated()
+            .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error").withMessage(message)
+            .endTerminated().endState().build())
         .endStatus().build();
     client.resource(pod).create();
+  }
+
+  /** The pod of the Job terminated with {@code result} as its termination message, then the Job finished. */
+  public void jobFinished(String ns, String name, String start, String end, AgentResult result, int exitCode) {
+    terminatedPod(ns, name, "backup", result == null ? null : Serde.json(result), exitCode);
     String type = exitCode == 0 ? "Complete" : "Failed";
     setJobStatus(ns, name, new JobStatusBuilder().withStartTime(start)
         .withCompletionTime(exitCode == 0 ? end : null)
@@ -81,16 +86,7 @@ public final class TestingCluster {
 
   /** The clean Job's pod ended with {@code reportJson} as its termination message. */
   public void finishClean(String ns, String name, String reportJson, int exitCode) {
-    Job job = job(ns, name);
-    Pod pod = new PodBuilder().withNewMetadata().withName(name + "-" + Long.toHexString(System.nanoTime()))
-        .withNamespace(ns).addToLabels("job-name", name)
-        .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(name)
-        .withUid(job.getMetadata().getUid()).withController(true).endOwnerReference()
-        .endMetadata()
-        .withNewStatus().withContainerStatuses(new ContainerStatusBuilder().withName("clean").withNewState()
-            .withNewTerminated().withExitCode(exitCode).withMessage(reportJson).endTerminated().endState().build())
-        .endStatus().build();
-    client.resource(pod).create();
+    terminatedPod(ns, name, "clean", reportJson, exitCode);
     String now = io.tidbbackup.api.Timestamps.format(java.time.Instant.now());
     setJobStatus(ns, name, new JobStatusBuilder().withStartTime(now).withCompletionTime(exitCode == 0 ? now : null)
         .withConditions(new JobConditionBuilder().withType(exitCode == 0 ? "Complete" : "Failed").withStatus("True")

@@ -67,7 +67,7 @@ final class BackupCleanFlow {
   }
 
   UpdateControl<Backup> run() {
-    if (!backup.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER)) {
+    if (!backup.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER) || !stillHeld()) {
       return UpdateControl.noUpdate();
     }
     BackupSpec spec = backup.getSpec();
@@ -114,6 +114,26 @@ final class BackupCleanFlow {
       return startCleanJob(target);
     }
     return observeCleanJob(job, target);
+  }
+
+  /**
+   * The informer cache can lag behind our own finalizer release: an event that arrives just after it (the
+   * clean Job's deletion, say) would otherwise find the old Backup, no clean Job, and start a second clean of a
+   * prefix that is already released — one that could delete the data of a new Backup of the same name. So a
+   * deletion is only acted on when the API server still holds this very object with our finalizer.
+   */
+  private boolean stillHeld() {
+    try {
+      Backup live = r.client().resources(Backup.class).inNamespace(backup.getMetadata().getNamespace())
+          .withName(backup.getMetadata().getName()).get();
+      return live != null && live.getMetadata().getUid().equals(backup.getMetadata().getUid())
+          && live.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Log backups: a running or paused task is stopped (a log-stop Job) before anything else. */

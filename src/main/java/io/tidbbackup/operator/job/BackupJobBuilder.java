@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.JobEnv;
@@ -17,7 +16,6 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Pure: (Backup, log subcommand, cluster facts, settings) → the batch/v1 Job that runs it. No client, no clock.
@@ -80,15 +78,8 @@ public final class BackupJobBuilder {
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .build();
 
-    Map<String, String> labels = Names.backupJobLabels(backup, "backup");
-    return new JobBuilder()
-        .withNewMetadata().withName(Names.backupJob(name, log)).withNamespace(ns).withLabels(labels)
-        .withOwnerReferences(ToolPod.controllerRef(backup)).endMetadata()
-        .withNewSpec().withBackoffLimit(0)
-        .withNewTemplate().withNewMetadata().withLabels(labels).withAnnotations(ToolPod.podAnnotations(backup))
-        .endMetadata()
-        .withSpec(ToolPod.podSpec(spec, List.of(init), main, volumes))
-        .endTemplate().endSpec().build();
+    return ToolPod.job(backup, Names.backupJob(name, log), Names.backupJobLabels(backup, "backup"), null, 0,
+        ToolPod.podSpec(spec, List.of(init), main, volumes));
   }
 
   /** Generated env, then spec.env overriding by name. Credentials only as secretKeyRef. */

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.JobEnv;
@@ -50,16 +49,9 @@ public final class CleanJobBuilder {
         .withVolumeMounts(mounts)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .build();
-    Map<String, String> labels = Names.backupJobLabels(backup, "clean");
-    return new JobBuilder()
-        // no owner reference: a foreground deletion of the Backup must not garbage-collect its own clean Job;
-        // the operator deletes the Job when the clean is done
-        .withNewMetadata().withName(Names.cleanJob(name)).withNamespace(ns).withLabels(labels)
-        .withAnnotations(Map.of(Names.BACKUP_ANNOTATION, name)).endMetadata()
-        .withNewSpec().withBackoffLimit(backoffLimit)
-        .withNewTemplate().withNewMetadata().withLabels(labels).withAnnotations(ToolPod.podAnnotations(backup))
-        .endMetadata()
-        .withSpec(ToolPod.podSpec(spec, List.of(), main, volumes))
-        .endTemplate().endSpec().build();
+    // no owner reference: a foreground deletion of the Backup must not garbage-collect its own clean Job;
+    // the operator deletes the Job when the clean is done
+    return ToolPod.job(backup, Names.cleanJob(name), Names.backupJobLabels(backup, "clean"),
+        Map.of(Names.BACKUP_ANNOTATION, name), backoffLimit, ToolPod.podSpec(spec, List.of(), main, volumes));
   }
 }

@@ -51,34 +51,27 @@ public final class Names {
     return cluster + "-cluster-client-secret";
   }
 
-  /** Labels of a backup Job and its pod (TiDB Operator's set), after the Backup's own labels. */
+  /** Labels of a backup or clean Job and its pod (TiDB Operator's set), after the Backup's own labels. */
   public static Map<String, String> backupJobLabels(HasMetadata backup, String component) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    Map<String, String> own = backup.getMetadata().getLabels();
-    if (own != null) {
-      labels.putAll(own);
-    }
-    String name = backup.getMetadata().getName();
-    labels.put(LABEL_NAME, "backup");
-    labels.put(LABEL_MANAGED_BY, MANAGED_BY_VALUE);
-    labels.put(LABEL_INSTANCE, labelValue(own != null && own.containsKey(LABEL_INSTANCE) ? own.get(LABEL_INSTANCE) : name));
-    labels.put(LABEL_COMPONENT, component);
-    labels.put(LABEL_BACKUP, labelValue(name));
-    return labels;
+    return jobLabels(backup, "backup", component, LABEL_BACKUP);
   }
 
   public static Map<String, String> restoreJobLabels(HasMetadata restore) {
+    return jobLabels(restore, "restore", "restore", LABEL_RESTORE);
+  }
+
+  private static Map<String, String> jobLabels(HasMetadata cr, String appName, String component, String crLabel) {
     Map<String, String> labels = new LinkedHashMap<>();
-    Map<String, String> own = restore.getMetadata().getLabels();
+    Map<String, String> own = cr.getMetadata().getLabels();
     if (own != null) {
       labels.putAll(own);
     }
-    String name = restore.getMetadata().getName();
-    labels.put(LABEL_NAME, "restore");
+    String name = cr.getMetadata().getName();
+    labels.put(LABEL_NAME, appName);
     labels.put(LABEL_MANAGED_BY, MANAGED_BY_VALUE);
     labels.put(LABEL_INSTANCE, labelValue(own != null && own.containsKey(LABEL_INSTANCE) ? own.get(LABEL_INSTANCE) : name));
-    labels.put(LABEL_COMPONENT, "restore");
-    labels.put(LABEL_RESTORE, labelValue(name));
+    labels.put(LABEL_COMPONENT, component);
+    labels.put(crLabel, labelValue(name));
     return labels;
   }
 

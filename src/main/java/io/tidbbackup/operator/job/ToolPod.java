@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.ToolJobSpec;
@@ -119,6 +121,23 @@ public final class ToolPod {
     Map<String, String> out = new LinkedHashMap<>(a);
     out.remove(LAST_APPLIED);
     return out.isEmpty() ? null : out;
+  }
+
+  /**
+   * A tool Job for {@code cr}: the same labels on Job and pod, the CR's annotations on the pod, and either an
+   * owner reference to the CR ({@code jobAnnotations == null}) or, for Jobs that must outlive a foreground
+   * deletion of the CR, annotations naming it instead.
+   */
+  public static Job job(HasMetadata cr, String name, Map<String, String> labels, Map<String, String> jobAnnotations,
+      int backoffLimit, PodSpec pod) {
+    return new JobBuilder()
+        .withNewMetadata().withName(name).withNamespace(cr.getMetadata().getNamespace()).withLabels(labels)
+        .withAnnotations(jobAnnotations)
+        .withOwnerReferences(jobAnnotations == null ? List.of(controllerRef(cr)) : List.of()).endMetadata()
+        .withNewSpec().withBackoffLimit(backoffLimit)
+        .withNewTemplate().withNewMetadata().withLabels(labels).withAnnotations(podAnnotations(cr)).endMetadata()
+        .withSpec(pod)
+        .endTemplate().endSpec().build();
   }
 
   public static OwnerReference controllerRef(HasMetadata owner) {
