@@ -3,7 +3,14 @@ package io.tidbbackup.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidbbackup.operator.OperatorFactory;
+import io.tidbbackup.operator.OperatorHttp;
 import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.job.JobSettings;
 import java.time.Clock;
@@ -38,6 +45,10 @@ public class OperatorCommand implements Callable<Integer> {
       description = "use server-side apply for finalizers (turn off for API servers without it)")
   boolean ssa;
 
+  @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-8080}",
+      description = "port of /metrics (Prometheus), /healthz and /readyz; 0 picks a free port, -1 turns it off (env HTTP_PORT)")
+  int httpPort;
+
   @Override
   public Integer call() throws Exception {
     Set<String> ns = watchNamespaces == null || watchNamespaces.isBlank() ? Set.of()
@@ -46,10 +57,22 @@ public class OperatorCommand implements Callable<Integer> {
     OperatorSettings settings = new OperatorSettings(ns, new JobSettings(agentImage, pullPolicy), defaultTikvVersion,
         ssa, io.tidbbackup.operator.CleanJobPolicy.defaults());
     KubernetesClient client = new KubernetesClientBuilder().build();
-    Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), registry);
+    OperatorHttp http = httpPort < 0 ? null : OperatorHttp.start(httpPort, registry, operator::getRuntimeInfo);
+    if (http != null) {
+      System.err.println("operator: /metrics, /healthz and /readyz on port " + http.port());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.stop();
+      if (http != null) {
+        http.close();
+      }
       client.close();
       stopped.countDown();
     }, "operator-shutdown"));

@@ -1,0 +1,55 @@
+package io.tidbbackup.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidbbackup.storage.CleanMetrics;
+import io.tidbbackup.storage.CleanReport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+
+/** /healthz, /readyz and /metrics of a running operator (JOSDK on the CRUD mock API server). */
+@EnableKubernetesMockClient(crud = true)
+class OperatorHttpTest {
+  KubernetesClient client;
+
+  static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void healthFollowsTheOperatorAndMetricsCarryTheCleanCounters() throws Exception {
+    new TestingCluster(client).installCrds();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Operator operator = OperatorFactory.create(client, OperatorSettings.defaults().withServerSideApply(false),
+        Clock.systemUTC(), registry);
+    try (OperatorHttp http = OperatorHttp.start(0, registry, operator::getRuntimeInfo)) {
+      assertThat(get(http.port(), "/readyz").statusCode()).isEqualTo(503);
+      assertThat(get(http.port(), "/healthz").statusCode()).isEqualTo(503);
+      operator.start();
+      assertThat(get(http.port(), "/readyz").statusCode()).isEqualTo(200);
+      assertThat(get(http.port(), "/healthz").body()).isEqualTo("ok\n");
+
+      new CleanMetrics(registry).record("s3", new CleanReport(2500, 2500, 0, new CleanReport.Requests(4, 3), 1.5, 1,
+          true, null, null, null));
+      HttpResponse<String> metrics = get(http.port(), "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body())
+          .contains("tidb_backup_clean_objects_deleted_total{provider=\"s3\"} 2500.0")
+          .contains("tidb_backup_clean_delete_requests_total{provider=\"s3\"} 3.0")
+          .contains("tidb_backup_clean_failures_total{provider=\"s3\"} 0.0")
+          .contains("tidb_backup_clean_duration_seconds_count{provider=\"s3\"} 1");
+    } finally {
+      operator.stop();
+    }
+  }
+}
