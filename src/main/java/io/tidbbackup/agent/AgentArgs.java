@@ -2,6 +2,8 @@ package io.tidbbackup.agent;
 
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.api.RestoreMode;
+import io.tidbbackup.api.RestoreSpec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,9 @@ import java.util.Set;
 public final class AgentArgs {
   private static final Set<String> BACKUP_KEYS = Set.of("namespace", "backupName", "tikvVersion", "mode",
       "subcommand", "cluster-tls", "client-tls", "output-name");
+
+  private static final Set<String> RESTORE_KEYS = Set.of("namespace", "restoreName", "tikvVersion", "mode", "abort",
+      "cluster-tls", "client-tls");
 
   private AgentArgs() {}
 
@@ -38,11 +43,7 @@ public final class AgentArgs {
 
   public static BackupInvocation backup(List<String> args, BackupSpec spec) {
     Map<String, String> m = parse(args, BACKUP_KEYS);
-    for (String required : List.of("namespace", "backupName", "tikvVersion")) {
-      if (!m.containsKey(required)) {
-        throw new IllegalArgumentException("missing option --" + required);
-      }
-    }
+    require(m, "namespace", "backupName", "tikvVersion");
     String mode = m.getOrDefault("mode", "snapshot");
     LogSubCommand log = null;
     if (mode.equals("log")) {
@@ -55,5 +56,28 @@ public final class AgentArgs {
     }
     return new BackupInvocation(m.get("namespace"), m.get("backupName"), m.get("tikvVersion"), spec, log,
         Boolean.parseBoolean(m.get("cluster-tls")), Boolean.parseBoolean(m.get("client-tls")), m.get("output-name"));
+  }
+
+  /** {@code --namespace=… --restoreName=… --tikvVersion=… --mode=snapshot|pitr [--abort=true] [--cluster-tls=true] [--client-tls=true]}. */
+  public static RestoreInvocation restore(List<String> args, RestoreSpec spec) {
+    Map<String, String> m = parse(args, RESTORE_KEYS);
+    require(m, "namespace", "restoreName", "tikvVersion");
+    String mode = m.getOrDefault("mode", RestoreMode.SNAPSHOT.value());
+    RestoreMode restoreMode = java.util.Arrays.stream(RestoreMode.values()).filter(r -> r.value().equals(mode))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("unsupported --mode=" + mode + " (snapshot or pitr)"));
+    boolean abort = Boolean.parseBoolean(m.get("abort"));
+    if (spec.br == null && (restoreMode == RestoreMode.PITR || abort)) {
+      throw new IllegalArgumentException("--mode=pitr and --abort need a BR restore (spec.br)");
+    }
+    return new RestoreInvocation(m.get("namespace"), m.get("restoreName"), m.get("tikvVersion"), spec, restoreMode,
+        abort, Boolean.parseBoolean(m.get("cluster-tls")), Boolean.parseBoolean(m.get("client-tls")));
+  }
+
+  private static void require(Map<String, String> m, String... keys) {
+    for (String required : keys) {
+      if (!m.containsKey(required)) {
+        throw new IllegalArgumentException("missing option --" + required);
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.tidbbackup.agent;
 
 import io.tidbbackup.api.JobEnv;
+import io.tidbbackup.api.Serde;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,15 @@ public final class AgentEnvironment {
 
   public String get(String name) {
     return env.get(name);
+  }
+
+  /** The spec of the CR this Job works on, from {@code TIDB_BACKUP_SPEC} (JSON, without secrets). */
+  public <T> T spec(Class<T> type) {
+    String json = env.get(JobEnv.SPEC);
+    if (json == null || json.isEmpty()) {
+      throw new IllegalArgumentException(JobEnv.SPEC + " is not set: the agent runs inside Jobs the operator creates");
+    }
+    return Serde.fromJson(json, type);
   }
 
   /** Names of the variables that are set and not empty. */

@@ -2,7 +2,6 @@ package io.tidbbackup.agent;
 
 import io.tidbbackup.api.AgentResult;
 import io.tidbbackup.api.BackupSpec;
-import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.storage.StorageLocation;
@@ -34,11 +33,7 @@ public final class BackupAgent {
 
   /** Reads the spec from {@code TIDB_BACKUP_SPEC}. */
   public static BackupSpec specFromEnv(AgentEnvironment env) {
-    String json = env.get(JobEnv.SPEC);
-    if (json == null || json.isEmpty()) {
-      throw new IllegalArgumentException(JobEnv.SPEC + " is not set: the agent runs inside Jobs the operator creates");
-    }
-    return Serde.fromJson(json, BackupSpec.class);
+    return env.spec(BackupSpec.class);
   }
 
   /** Runs the tool; writes the result to {@code terminationLog}; returns the process exit code to use. */
@@ -47,9 +42,8 @@ public final class BackupAgent {
     if (binaryOverride != null) {
       cmd = cmd.withBinary(binaryOverride);
     }
-    Redactor redactor = new Redactor(env.secretValues());
     ToolOutput output = new ToolOutput();
-    int code = new ToolRunner(out).run(cmd, env.env(), env.toolEnv(), redactor, output);
+    int code = new ToolRunner(out).run(cmd, env, output);
     AgentResult result = new AgentResult();
     result.exitCode = code;
     result.success = code == 0;

@@ -2,6 +2,8 @@ package io.tidbbackup.agent;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,6 +17,10 @@ public final class ToolOutput {
   private static final Pattern SIZE = Pattern.compile("\\[Size=(\\d+)]|\\bSize=(\\d+)\\b");
   private static final Pattern START_TS = Pattern.compile("\\bstart-ts=(\\d+)");
   private static final Pattern RESTORE_TS = Pattern.compile("\\b(?:restore-ts|RestoreTS|restored-ts)=(\\d+)");
+  /** BR's progress: {@code [progress] [step="Full Restore"] [progress=45.23%]} or a bar {@code Full Restore <--> 45.23%}. */
+  private static final Pattern PROGRESS_LOG = Pattern.compile("\\[step=\"?([^\"\\]]+)\"?].*?\\[progress=([0-9.]+)%]");
+  private static final Pattern PROGRESS_BAR = Pattern.compile("^\\s*([A-Za-z][A-Za-z ]*?)\\s+<[-/|\\\\>. ]*>\\s+([0-9.]+)%");
+  private static final Pattern RESTORE_TO = Pattern.compile("\\brestore-to=(\\d+)");
   private static final Pattern ERROR = Pattern.compile("\\[(ERROR|FATAL)]|^Error:|^error:|\\bpanic:");
   static final int ERROR_LINES = 5;
 
@@ -23,6 +29,7 @@ public final class ToolOutput {
   private String startTs;
   private String restoreTs;
   private boolean summarySeen;
+  private final Map<String, Double> progress = new LinkedHashMap<>();
   private final Deque<String> errors = new ArrayDeque<>();
   private final Deque<String> tail = new ArrayDeque<>();
 
@@ -43,6 +50,22 @@ public final class ToolOutput {
     m = RESTORE_TS.matcher(line);
     if (m.find()) {
       restoreTs = m.group(1);
+    }
+    m = RESTORE_TO.matcher(line);
+    if (m.find()) {
+      restoreTs = m.group(1);
+    }
+    m = PROGRESS_LOG.matcher(line);
+    if (!m.find()) {
+      m = PROGRESS_BAR.matcher(line);
+      m = m.find() ? m : null;
+    }
+    if (m != null) {
+      try {
+        progress.put(m.group(1).trim(), Math.min(100.0, Double.parseDouble(m.group(2))));
+      } catch (NumberFormatException ignored) {
+        // not a progress line after all
+      }
     }
     if (line.contains("success summary") || line.contains("Success summary")) {
       summarySeen = true;
@@ -69,6 +92,9 @@ public final class ToolOutput {
   public String restoreTs() { return restoreTs; }
 
   public boolean summarySeen() { return summarySeen; }
+
+  /** The last progress of each step, in the order the steps first appeared. */
+  public Map<String, Double> progress() { return new LinkedHashMap<>(progress); }
 
   /** The last error lines, or the last lines when the tool printed no error line. */
   public String errorText() {

@@ -22,6 +22,11 @@ public final class ToolRunner {
     this.out = out;
   }
 
+  /** Runs {@code cmd} in the agent's environment with every credential redacted from what it prints. */
+  public int run(ToolCommand cmd, AgentEnvironment env, ToolOutput output) throws IOException, InterruptedException {
+    return run(cmd, env.env(), env.toolEnv(), new Redactor(env.secretValues()), output);
+  }
+
   /** Runs {@code cmd} and returns its exit code. */
   public int run(ToolCommand cmd, Map<String, String> env, Map<String, String> extraEnv, Redactor redactor,
       ToolOutput output) throws IOException, InterruptedException {

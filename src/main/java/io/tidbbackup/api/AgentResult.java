@@ -16,5 +16,7 @@ public class AgentResult {
   public String backupPath;
   public String logTruncateUntil;
   public Integer exitCode;
+  /** Restores: the last progress of each step the tool reported (percent). */
+  public java.util.List<Progress> progresses;
   public String error;
 }

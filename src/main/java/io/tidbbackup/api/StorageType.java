@@ -9,4 +9,7 @@ public enum StorageType {
   StorageType(String scheme) { this.scheme = scheme; }
 
   public String scheme() { return scheme; }
+
+  /** The spec field that holds this provider: {@code s3}, {@code gcs}, {@code azblob}, {@code local}. */
+  public String field() { return this == AZBLOB ? "azblob" : scheme; }
 }

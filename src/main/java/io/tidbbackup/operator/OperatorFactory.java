@@ -9,6 +9,7 @@ import io.tidbbackup.operator.status.StatusWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidbbackup.operator.backup.InProcessCleaner;
+import io.tidbbackup.operator.restore.RestoreReconciler;
 import io.tidbbackup.storage.CleanMetrics;
 import java.time.Clock;
 
@@ -38,6 +39,12 @@ public final class OperatorFactory {
       // the finalizer is added only where cleanPolicy needs it, so the reconciler handles it itself and is
       // called for every event, deletions included
       o.withTriggerReconcilerOnAllEvents(true);
+      if (!settings.watchNamespaces().isEmpty()) {
+        o.settingNamespaces(settings.watchNamespaces());
+      }
+    });
+    operator.register(new RestoreReconciler(client, clock, writer, events, settings.jobs(), clusters), o -> {
+      o.withName("restore");
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());
       }

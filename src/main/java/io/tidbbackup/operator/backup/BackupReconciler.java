@@ -1,7 +1,5 @@
 package io.tidbbackup.operator.backup;
 
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -32,6 +30,7 @@ import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventRecorder;
 import io.tidbbackup.operator.status.StatusWriter;
 import io.tidbbackup.operator.CleanJobPolicy;
+import io.tidbbackup.operator.Jobs;
 import io.tidbbackup.storage.CleanMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -227,7 +226,7 @@ public class BackupReconciler implements Reconciler<Backup> {
       return UpdateControl.noUpdate();
     }
     if (spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()) {
-      createOrReplace(OwnedSecrets.sasSecret(backup, "backup", spec.azblob.sasToken));
+      Jobs.createOrReplace(client, OwnedSecrets.sasSecret(backup, "backup", spec.azblob.sasToken));
     }
     Job job = BackupJobBuilder.build(backup, log, facts, settings);
     try {
@@ -250,32 +249,12 @@ public class BackupReconciler implements Reconciler<Backup> {
     return UpdateControl.noUpdate();
   }
 
-  private void createOrReplace(io.fabric8.kubernetes.api.model.Secret secret) {
-    try {
-      client.resource(secret).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      client.resource(secret).update();
-    }
-  }
-
-  /** The Job and its pods, read as one observation. Pods are listed only once the Job has finished. */
   JobObservation observe(Job job) {
-    JobObservation first = JobObservation.of(job, List.of(), CONTAINER);
-    if (first.state() != JobObservation.State.SUCCEEDED && first.state() != JobObservation.State.FAILED) {
-      return first;
-    }
-    List<Pod> pods = client.pods().inNamespace(job.getMetadata().getNamespace())
-        .withLabel("job-name", job.getMetadata().getName()).list().getItems();
-    return JobObservation.of(job, pods, CONTAINER);
+    return Jobs.observe(client, job, CONTAINER);
   }
 
   void deleteJob(Job job) {
-    // Foreground: the Job stays until its pods are gone, so a retry never overlaps the old BR process.
-    client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
-        .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+    Jobs.deleteForeground(client, job);
   }
 
   /** A Job being deleted, or one created before the current retry began (a stale cache entry). */
@@ -289,8 +268,7 @@ public class BackupReconciler implements Reconciler<Backup> {
   }
 
   static Job ownedJob(Context<Backup> ctx, String name) {
-    return ctx.getSecondaryResources(Job.class).stream().filter(j -> name.equals(j.getMetadata().getName()))
-        .findFirst().orElse(null);
+    return Jobs.owned(ctx, name);
   }
 
   static String shorten(String s, int max) {

@@ -99,29 +99,8 @@ public final class BackupJobBuilder {
 
   /** The part of the spec the agent needs: no pod shaping, no secrets (the inline SAS token is removed). */
   public static BackupSpec agentSpec(BackupSpec spec) {
-    BackupSpec s = Serde.copy(spec, BackupSpec.class);
-    s.resources = null;
-    s.env = null;
-    s.tolerations = null;
-    s.affinity = null;
-    s.imagePullSecrets = null;
-    s.podSecurityContext = null;
-    s.priorityClassName = null;
-    s.additionalVolumes = null;
-    s.additionalVolumeMounts = null;
-    s.serviceAccount = null;
-    s.automountServiceAccountToken = null;
-    s.toolImage = null;
+    BackupSpec s = ToolPod.agentSpec(spec, BackupSpec.class);
     s.backoffRetryPolicy = null;
-    s.storageClassName = null;
-    s.volumeAttributesClassName = null;
-    s.storageSize = null;
-    if (s.azblob != null) {
-      s.azblob.sasToken = null;
-    }
-    if (s.local != null) {
-      s.local.volume = null;
-    }
     return s;
   }
 

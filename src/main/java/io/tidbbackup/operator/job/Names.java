@@ -42,6 +42,11 @@ public final class Names {
     return bounded("restore-" + restoreName);
   }
 
+  /** The Job of {@code prune: afterFailed} ({@code br abort restore}). */
+  public static String restorePruneJob(String restoreName) {
+    return bounded("restore-" + restoreName + "-prune");
+  }
+
   /** The Secret that carries an inline {@code spec.azblob.sasToken} to the pod as a secretKeyRef. */
   public static String sasSecret(String kind, String name) {
     return bounded(kind + "-" + name + "-sas");
@@ -56,8 +61,9 @@ public final class Names {
     return jobLabels(backup, "backup", component, LABEL_BACKUP);
   }
 
-  public static Map<String, String> restoreJobLabels(HasMetadata restore) {
-    return jobLabels(restore, "restore", "restore", LABEL_RESTORE);
+  /** Labels of a restore Job ({@code component} restore, or prune for the abort Job) and its pod. */
+  public static Map<String, String> restoreJobLabels(HasMetadata restore, String component) {
+    return jobLabels(restore, "restore", component, LABEL_RESTORE);
   }
 
   private static Map<String, String> jobLabels(HasMetadata cr, String appName, String component, String crLabel) {

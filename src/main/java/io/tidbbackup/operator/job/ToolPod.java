@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.JobEnv;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.api.StorageProvider;
 import io.tidbbackup.api.ToolJobSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,6 +112,44 @@ public final class ToolPod {
         .withContainers(main)
         .withVolumes(volumes)
         .build();
+  }
+
+  /**
+   * A copy of {@code spec} for the agent ({@code TIDB_BACKUP_SPEC}): without the fields that only shape the pod
+   * and without any secret (an inline SAS token reaches the pod through a Secret instead).
+   */
+  public static <T extends ToolJobSpec> T agentSpec(T spec, Class<T> type) {
+    T s = Serde.copy(spec, type);
+    s.resources = null;
+    s.env = null;
+    s.tolerations = null;
+    s.affinity = null;
+    s.imagePullSecrets = null;
+    s.podSecurityContext = null;
+    s.priorityClassName = null;
+    s.additionalVolumes = null;
+    s.additionalVolumeMounts = null;
+    s.serviceAccount = null;
+    s.automountServiceAccountToken = null;
+    s.toolImage = null;
+    s.storageClassName = null;
+    s.volumeAttributesClassName = null;
+    s.storageSize = null;
+    withoutSecrets(s);
+    return s;
+  }
+
+  /** Removes the inline SAS token and the local volume source (the agent needs only the mount path). */
+  public static void withoutSecrets(StorageProvider p) {
+    if (p == null) {
+      return;
+    }
+    if (p.azblob != null) {
+      p.azblob.sasToken = null;
+    }
+    if (p.local != null) {
+      p.local.volume = null;
+    }
   }
 
   /** The CR's annotations for the pod, without kubectl's last-applied copy of the spec (it may hold a SAS token). */

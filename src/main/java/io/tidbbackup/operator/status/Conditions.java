@@ -7,13 +7,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Pure condition arithmetic, as TiDB Operator's UpdateBackupCondition: a condition replaces the one of the
  * same type; its lastTransitionTime moves only when its status flips; the phase becomes the condition's type
- * (except for {@code Restart}).
+ * (except for the {@link #MARKERS}).
  */
 public final class Conditions {
+
+  /**
+   * Conditions that record an event without changing the phase: a retried backup ({@code Restart}), and the prune
+   * that follows a failed restore, so that a pruned restore still reads {@code Failed}.
+   */
+  public static final Set<String> MARKERS = Set.of(ConditionTypes.RESTART, ConditionTypes.PRUNE_SCHEDULED,
+      ConditionTypes.PRUNE_COMPLETE, ConditionTypes.PRUNE_FAILED);
 
   private Conditions() {}
 
@@ -33,7 +41,7 @@ public final class Conditions {
       next.lastTransitionTime = Timestamps.format(now);
       out.add(next);
     }
-    String newPhase = ConditionTypes.RESTART.equals(c.type) ? phase : c.type;
+    String newPhase = MARKERS.contains(c.type) ? phase : c.type;
     return new Applied(out, newPhase);
   }
 

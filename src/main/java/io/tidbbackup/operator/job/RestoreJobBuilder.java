@@ -1,0 +1,109 @@
+package io.tidbbackup.operator.job;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.tidbbackup.api.JobEnv;
+import io.tidbbackup.api.Restore;
+import io.tidbbackup.api.RestoreMode;
+import io.tidbbackup.api.RestoreSpec;
+import io.tidbbackup.api.Serde;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Pure: (Restore, prune?, cluster facts, settings) → the batch/v1 Job that runs it. No client, no clock. Same
+ * layout as the backup Job (TiDB Operator v1's restore job): an init container copies {@code br} or
+ * {@code tidb-lightning} out of its official image, the main container runs this project's {@code agent restore}.
+ */
+public final class RestoreJobBuilder {
+  public static final String LIGHTNING_REPO = "pingcap/tidb-lightning";
+  static final String MAIN_CONTAINER = "restore";
+
+  private RestoreJobBuilder() {}
+
+  /** @param prune the Job of {@code prune: afterFailed}: {@code br abort restore …} */
+  public static Job build(Restore restore, boolean prune, ClusterFacts facts, JobSettings settings) {
+    RestoreSpec spec = restore.getSpec();
+    String name = restore.getMetadata().getName();
+    String ns = restore.getMetadata().getNamespace();
+    boolean lightning = spec.br == null;
+    String tool = lightning ? "lightning" : "br";
+    String toolDir = lightning ? JobEnv.LIGHTNING_BIN_DIR : JobEnv.BR_BIN_DIR;
+    RestoreMode mode = spec.restoreMode == null ? RestoreMode.SNAPSHOT : spec.restoreMode;
+
+    List<String> args = new ArrayList<>(List.of("agent", "restore", "--namespace=" + ns, "--restoreName=" + name,
+        "--tikvVersion=" + facts.tikvVersion(), "--mode=" + mode.value()));
+    if (prune) {
+      args.add("--abort=true");
+    }
+    boolean clientTls = lightning && spec.to != null && spec.to.tlsClientSecretName != null
+        && !spec.to.tlsClientSecretName.isEmpty();
+    if (!lightning && facts.clusterTls()) {
+      args.add("--cluster-tls=true");
+    }
+    if (clientTls) {
+      args.add("--client-tls=true");
+    }
+
+    List<Volume> volumes = ToolPod.baseVolumes(tool);
+    List<VolumeMount> mounts = ToolPod.baseMounts(tool, toolDir);
+    if (!lightning && facts.clusterTls()) {
+      volumes.add(ToolPod.secretVolume("cluster-client-tls", Names.clusterTlsSecret(spec.br.cluster)));
+      mounts.add(ToolPod.mount("cluster-client-tls", JobEnv.CLUSTER_TLS_DIR, true));
+    }
+    if (clientTls) {
+      volumes.add(ToolPod.secretVolume("tidb-client-tls", spec.to.tlsClientSecretName));
+      mounts.add(ToolPod.mount("tidb-client-tls", JobEnv.CLIENT_TLS_DIR, true));
+    }
+    ToolPod.addUserVolumes(spec, volumes, mounts);
+
+    String image = ToolPod.toolImage(spec.toolImage, lightning ? LIGHTNING_REPO : BackupJobBuilder.BR_REPO,
+        facts.tikvVersion());
+    Container init = ToolPod.copyToolContainer(tool, image, lightning ? "/tidb-lightning" : "/br", toolDir, spec,
+        settings.imagePullPolicy());
+    Container main = new ContainerBuilder().withName(MAIN_CONTAINER).withImage(settings.agentImage())
+        .withImagePullPolicy(settings.imagePullPolicy())
+        .withArgs(args)
+        .withEnv(env(restore))
+        .withResources(spec.resources)
+        .withVolumeMounts(mounts)
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .build();
+    int backoffLimit = prune || spec.backoffLimit == null ? 0 : spec.backoffLimit;
+    return ToolPod.job(restore, prune ? Names.restorePruneJob(name) : Names.restoreJob(name),
+        Names.restoreJobLabels(restore, prune ? "prune" : "restore"), null, backoffLimit,
+        ToolPod.podSpec(spec, List.of(init), main, volumes));
+  }
+
+  /** Generated env, then spec.env overriding by name. Credentials only as secretKeyRef. */
+  static List<EnvVar> env(Restore restore) {
+    RestoreSpec spec = restore.getSpec();
+    List<EnvVar> env = new ArrayList<>();
+    env.add(StorageEnv.plain(JobEnv.BR_LOG_TO_TERM, "1"));
+    env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(agentSpec(spec))));
+    env.addAll(StorageEnv.of(spec, sasSecret(restore)));
+    if (spec.to != null && spec.br == null) {
+      env.add(StorageEnv.secretRef(JobEnv.PASSWORD, spec.to.secretName, JobEnv.TIDB_PASSWORD_KEY, false));
+    }
+    return StorageEnv.overrideByName(env, spec.env);
+  }
+
+  /** The owned Secret that carries an inline {@code spec.azblob.sasToken}, or null when there is none. */
+  public static String sasSecret(Restore restore) {
+    RestoreSpec spec = restore.getSpec();
+    return spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()
+        ? Names.sasSecret("restore", restore.getMetadata().getName()) : null;
+  }
+
+  /** The part of the spec the agent needs: no pod shaping, no secrets. */
+  public static RestoreSpec agentSpec(RestoreSpec spec) {
+    RestoreSpec s = ToolPod.agentSpec(spec, RestoreSpec.class);
+    s.backoffLimit = null;
+    ToolPod.withoutSecrets(s.pitrFullBackupStorageProvider);
+    return s;
+  }
+}

@@ -1,0 +1,216 @@
+package io.tidbbackup.operator.restore;
+
+import static io.tidbbackup.api.ConditionTypes.TRUE;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.tidbbackup.api.ApiConstants;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.PruneType;
+import io.tidbbackup.api.Restore;
+import io.tidbbackup.api.RestoreSpec;
+import io.tidbbackup.api.RestoreStatus;
+import io.tidbbackup.operator.Jobs;
+import io.tidbbackup.operator.cluster.ClusterFactsResolver;
+import io.tidbbackup.operator.job.ClusterFacts;
+import io.tidbbackup.operator.job.JobObservation;
+import io.tidbbackup.operator.job.JobSettings;
+import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.job.OwnedSecrets;
+import io.tidbbackup.operator.job.RestoreJobBuilder;
+import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.EventRecorder;
+import io.tidbbackup.operator.status.StatusWriter;
+import io.tidbbackup.operator.validation.RestoreValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reconciles a Restore: observe the Job it owns, validate the spec, act (create the Job, record the outcome). A
+ * failed Job has already had its {@code spec.backoffLimit} retries, so the restore is Failed; with {@code prune:
+ * afterFailed} a {@code br abort restore} Job then removes BR's checkpoint data. Complete and Failed are final:
+ * a restore never runs twice.
+ */
+public class RestoreReconciler implements Reconciler<Restore> {
+  static final String CONTAINER = "restore";
+  static final Duration CLUSTER_RETRY = Duration.ofSeconds(30);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final StatusWriter writer;
+  private final EventRecorder events;
+  private final JobSettings settings;
+  private final ClusterFactsResolver clusters;
+
+  public RestoreReconciler(KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events,
+      JobSettings settings, ClusterFactsResolver clusters) {
+    this.client = client;
+    this.clock = clock;
+    this.writer = writer;
+    this.events = events;
+    this.settings = settings;
+    this.clusters = clusters;
+  }
+
+  @Override
+  public List<EventSource<?, Restore>> prepareEventSources(EventSourceContext<Restore> ctx) {
+    var config = InformerEventSourceConfiguration.from(Job.class, Restore.class)
+        .withLabelSelector(ApiConstants.LABEL_MANAGED_BY + "=" + ApiConstants.MANAGED_BY_VALUE + ","
+            + ApiConstants.LABEL_NAME + "=restore")
+        .build();
+    return List.of(new InformerEventSource<>(config, ctx));
+  }
+
+  @Override
+  public UpdateControl<Restore> reconcile(Restore restore, Context<Restore> ctx) {
+    RestoreStatus st = restore.getStatus();
+    String phase = st == null ? null : st.phase;
+    if (ConditionTypes.COMPLETE.equals(phase)) {
+      return UpdateControl.noUpdate();
+    }
+    if (ConditionTypes.FAILED.equals(phase)) {
+      return restore.getSpec() != null && restore.getSpec().prune == PruneType.AFTER_FAILED
+          ? prune(restore, ctx) : UpdateControl.noUpdate();
+    }
+    Optional<String> invalid = RestoreValidator.validate(restore.getSpec(), null);
+    if (invalid.isPresent()) {
+      writer.write(restore, ctx, RestoreStatuses.invalid(st, invalid.get(), now()));
+      return UpdateControl.noUpdate();
+    }
+    Job job = Jobs.owned(ctx, Names.restoreJob(restore.getMetadata().getName()));
+    if (job == null) {
+      return createJob(restore, ctx);
+    }
+    return observe(restore, ctx, job);
+  }
+
+  private UpdateControl<Restore> observe(Restore restore, Context<Restore> ctx, Job job) {
+    RestoreStatus st = restore.getStatus();
+    JobObservation obs = Jobs.observe(client, job, CONTAINER);
+    Instant now = now();
+    switch (obs.state()) {
+      case PENDING -> {
+        if (st == null || st.phase == null || ConditionTypes.RETRY_FAILED.equals(st.phase)) {
+          writer.write(restore, ctx, RestoreStatuses.scheduled(st, job.getMetadata().getName(), now));
+        }
+      }
+      case RUNNING -> writer.write(restore, ctx, RestoreStatuses.running(st, obs.startTime(), now));
+      case SUCCEEDED -> writer.write(restore, ctx, RestoreStatuses.complete(st, obs.result(), obs.startTime(),
+          obs.completionTime(), now));
+      default -> {
+        Restore failed = writer.write(restore, ctx, RestoreStatuses.failed(st, "RestoreFailed",
+            tool(restore.getSpec()) + " failed: " + obs.failure(), obs.result(), obs.startTime(), obs.completionTime(),
+            now));
+        if (restore.getSpec().prune == PruneType.AFTER_FAILED) {
+          return prune(failed, ctx);
+        }
+      }
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  private UpdateControl<Restore> createJob(Restore restore, Context<Restore> ctx) {
+    RestoreSpec spec = restore.getSpec();
+    RestoreStatus st = restore.getStatus();
+    Instant now = now();
+    ClusterFacts facts;
+    try {
+      facts = clusters.resolve(restore.getMetadata().getNamespace(), spec.br, spec.toolImage);
+    } catch (ClusterFactsResolver.ClusterNotFound e) {
+      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.RETRY_FAILED, TRUE,
+          "TidbClusterNotFound", e.getMessage()), now));
+      return UpdateControl.<Restore>noUpdate().rescheduleAfter(CLUSTER_RETRY);
+    }
+    Optional<String> invalid = RestoreValidator.validate(spec, facts.tikvVersion());
+    if (invalid.isPresent()) {
+      writer.write(restore, ctx, RestoreStatuses.invalid(st, invalid.get(), now));
+      return UpdateControl.noUpdate();
+    }
+    if (RestoreJobBuilder.sasSecret(restore) != null) {
+      Jobs.createOrReplace(client, OwnedSecrets.sasSecret(restore, "restore", spec.azblob.sasToken));
+    }
+    Job job = RestoreJobBuilder.build(restore, false, facts, settings);
+    try {
+      client.resource(job).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.RETRY_FAILED, TRUE,
+            "CreateRestoreJobFailed", "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()),
+            now));
+        throw e;
+      }
+    }
+    writer.write(restore, ctx, RestoreStatuses.scheduled(st, job.getMetadata().getName(), now));
+    return UpdateControl.noUpdate();
+  }
+
+  /** {@code prune: afterFailed}: one {@code br abort restore} Job; its outcome is recorded, the phase stays Failed. */
+  private UpdateControl<Restore> prune(Restore restore, Context<Restore> ctx) {
+    RestoreStatus st = restore.getStatus();
+    if (Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_COMPLETE)
+        || Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_FAILED)) {
+      return UpdateControl.noUpdate();
+    }
+    Instant now = now();
+    String name = Names.restorePruneJob(restore.getMetadata().getName());
+    Job job = Jobs.owned(ctx, name);
+    if (job == null) {
+      if (Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_SCHEDULED)) {
+        return UpdateControl.noUpdate(); // created; the informer has not seen it yet
+      }
+      ClusterFacts facts;
+      try {
+        facts = clusters.resolve(restore.getMetadata().getNamespace(), restore.getSpec().br,
+            restore.getSpec().toolImage);
+      } catch (ClusterFactsResolver.ClusterNotFound e) {
+        writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE,
+            "TidbClusterNotFound", e.getMessage() + "; nothing was pruned"), now));
+        return UpdateControl.noUpdate();
+      }
+      Job prune = RestoreJobBuilder.build(restore, true, facts, settings);
+      try {
+        client.resource(prune).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_SCHEDULED, TRUE,
+          "JobCreated", "created Job " + name + " to run br abort restore"), now));
+      events.record(restore, EventRecorder.NORMAL, "PruneScheduled", "created Job " + name
+          + ": br abort restore removes the failed restore's checkpoint data");
+      return UpdateControl.noUpdate();
+    }
+    JobObservation obs = Jobs.observe(client, job, CONTAINER);
+    if (obs.state() == JobObservation.State.SUCCEEDED) {
+      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_COMPLETE, TRUE,
+          "PruneComplete", "br abort restore finished"), now));
+      events.record(restore, EventRecorder.NORMAL, "PruneComplete", "br abort restore finished");
+    } else if (obs.state() == JobObservation.State.FAILED) {
+      String msg = "br abort restore failed: " + obs.failure();
+      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE,
+          "PruneFailed", msg), now));
+      events.record(restore, EventRecorder.WARNING, "PruneFailed", msg);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  static String tool(RestoreSpec spec) {
+    return spec.br == null ? "TiDB Lightning" : "BR";
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+}

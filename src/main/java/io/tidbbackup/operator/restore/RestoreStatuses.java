@@ -1,0 +1,103 @@
+package io.tidbbackup.operator.restore;
+
+import static io.tidbbackup.api.ConditionTypes.TRUE;
+
+import io.tidbbackup.api.AgentResult;
+import io.tidbbackup.api.BackupCondition;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.GoDuration;
+import io.tidbbackup.api.Progress;
+import io.tidbbackup.api.RestoreStatus;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.api.Timestamps;
+import io.tidbbackup.operator.status.Conditions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Pure status transitions of a Restore. Each returns a new status; the input is never changed. */
+public final class RestoreStatuses {
+
+  private RestoreStatuses() {}
+
+  public static RestoreStatus copy(RestoreStatus s) {
+    return s == null ? new RestoreStatus() : Serde.copy(s, RestoreStatus.class);
+  }
+
+  public static RestoreStatus withCondition(RestoreStatus s, BackupCondition c, Instant now) {
+    RestoreStatus n = copy(s);
+    Conditions.Applied a = Conditions.upsert(n.conditions, n.phase, c, now);
+    n.conditions = a.conditions();
+    n.phase = a.phase();
+    return n;
+  }
+
+  public static RestoreStatus invalid(RestoreStatus s, String message, Instant now) {
+    return withCondition(s, Conditions.of(ConditionTypes.INVALID, TRUE, "InvalidSpec", message), now);
+  }
+
+  public static RestoreStatus scheduled(RestoreStatus s, String jobName, Instant now) {
+    return withCondition(s, Conditions.of(ConditionTypes.SCHEDULED, TRUE, "JobCreated", "created Job " + jobName), now);
+  }
+
+  public static RestoreStatus running(RestoreStatus s, String startTime, Instant now) {
+    RestoreStatus n = withCondition(s, Conditions.of(ConditionTypes.RUNNING, TRUE, "JobRunning", null), now);
+    if (startTime != null) {
+      n.timeStarted = startTime;
+    }
+    return n;
+  }
+
+  /** The restore finished: commitTs, progress and times from the agent's result and the Job. */
+  public static RestoreStatus complete(RestoreStatus s, AgentResult result, String start, String end, Instant now) {
+    String msg = result == null ? "the restore Job succeeded but its pod's result could not be read" : null;
+    RestoreStatus n = withCondition(s, Conditions.of(ConditionTypes.COMPLETE, TRUE, "RestoreComplete", msg), now);
+    if (result != null) {
+      if (result.commitTs != null) {
+        n.commitTs = result.commitTs;
+      }
+      n.progresses = progresses(n.progresses, result.progresses, now);
+    }
+    finish(n, start, end, now);
+    return n;
+  }
+
+  public static RestoreStatus failed(RestoreStatus s, String reason, String message, AgentResult result, String start,
+      String end, Instant now) {
+    RestoreStatus n = withCondition(s, Conditions.of(ConditionTypes.FAILED, TRUE, reason, message), now);
+    if (result != null) {
+      n.progresses = progresses(n.progresses, result.progresses, now);
+    }
+    finish(n, start, end, now);
+    return n;
+  }
+
+  private static void finish(RestoreStatus n, String start, String end, Instant now) {
+    n.timeStarted = start != null ? start : n.timeStarted;
+    n.timeCompleted = end != null ? end : Timestamps.format(now);
+    Instant a = Timestamps.parse(n.timeStarted);
+    Instant b = Timestamps.parse(n.timeCompleted);
+    n.timeTaken = a == null || b == null ? null : GoDuration.format(Duration.between(a, b));
+  }
+
+  /** Reported progress per step; a step's lastTransitionTime moves only when its percentage changes. */
+  static List<Progress> progresses(List<Progress> old, List<Progress> reported, Instant now) {
+    if (reported == null || reported.isEmpty()) {
+      return old;
+    }
+    List<Progress> out = new ArrayList<>();
+    for (Progress r : reported) {
+      Progress prev = old == null ? null
+          : old.stream().filter(p -> Objects.equals(p.step, r.step)).findFirst().orElse(null);
+      Progress p = new Progress();
+      p.step = r.step;
+      p.progress = r.progress;
+      p.lastTransitionTime = prev != null && Objects.equals(prev.progress, r.progress) && prev.lastTransitionTime != null
+          ? prev.lastTransitionTime : Timestamps.format(now);
+      out.add(p);
+    }
+    return out;
+  }
+}

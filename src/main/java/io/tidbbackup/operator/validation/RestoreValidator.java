@@ -1,0 +1,143 @@
+package io.tidbbackup.operator.validation;
+
+import io.tidbbackup.api.RestoreMode;
+import io.tidbbackup.api.RestoreSpec;
+import io.tidbbackup.api.StorageProvider;
+import io.tidbbackup.api.Timestamps;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Pure validation of a Restore spec. The returned message names the field; it becomes condition Invalid. */
+public final class RestoreValidator {
+
+  private RestoreValidator() {}
+
+  /** All problems, in field order. Empty when the spec is valid. */
+  public static List<String> problems(RestoreSpec spec, String tikvVersion) {
+    List<String> errors = SpecValidator.newErrors();
+    if (spec == null) {
+      errors.add("spec is required");
+      return errors;
+    }
+    SpecValidator.storage("spec", spec, errors);
+    SpecValidator.common("spec", spec, errors);
+    boolean pitr = spec.restoreMode == RestoreMode.PITR;
+    if (spec.br == null) {
+      if (spec.to == null) {
+        errors.add("spec.to is required for a TiDB Lightning restore (spec.br is not set)");
+      } else {
+        SpecValidator.tidbAccess("spec.to", spec.to, errors);
+      }
+      if (pitr) {
+        errors.add("spec.restoreMode pitr needs spec.br: point-in-time restores run BR on a log backup");
+      }
+      if (spec.prune != null) {
+        errors.add("spec.prune needs spec.br: only BR restores leave checkpoint data to prune");
+      }
+      String path = sourcePath(spec);
+      if (path != null && isTarball(path)) {
+        errors.add("spec." + spec.storageType().field() + ".path \"" + path + "\" is a tarball: point it (or the prefix) "
+            + "at the Dumpling export directory, which TiDB Lightning reads in place");
+      }
+    } else {
+      SpecValidator.br("spec", spec, errors);
+    }
+    if (pitr) {
+      boolean full = spec.pitrFullBackupStorageProvider != null
+          && spec.pitrFullBackupStorageProvider.providerCount() > 0;
+      boolean start = !empty(spec.logRestoreStartTs);
+      if (full == start) {
+        errors.add("spec: a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs");
+      }
+      if (full) {
+        fullBackupStorage(spec, errors);
+      }
+      if (!Versions.atLeast(tikvVersion, 6, 2, 0)) {
+        errors.add("spec.restoreMode pitr needs TiKV v6.2.0 or later, the cluster runs " + tikvVersion);
+      }
+    } else {
+      for (String[] f : new String[][] {{"pitrRestoredTs", spec.pitrRestoredTs},
+          {"logRestoreStartTs", spec.logRestoreStartTs}}) {
+        if (!empty(f[1])) {
+          errors.add("spec." + f[0] + " is only for restoreMode pitr (restoreMode is snapshot)");
+        }
+      }
+      if (spec.pitrFullBackupStorageProvider != null) {
+        errors.add("spec.pitrFullBackupStorageProvider is only for restoreMode pitr (restoreMode is snapshot)");
+      }
+    }
+    ts("spec.pitrRestoredTs", spec.pitrRestoredTs, errors);
+    ts("spec.logRestoreStartTs", spec.logRestoreStartTs, errors);
+    if (spec.backoffLimit != null && spec.backoffLimit < 0) {
+      errors.add("spec.backoffLimit must not be negative");
+    }
+    return errors;
+  }
+
+  /** The first problem, if any: the message of the Invalid condition. */
+  public static Optional<String> validate(RestoreSpec spec, String tikvVersion) {
+    return problems(spec, tikvVersion).stream().findFirst();
+  }
+
+  /**
+   * The full backup is read with the credentials the pod has for the log backup, so it must be on the same kind
+   * of storage and carry no credentials of its own.
+   */
+  static void fullBackupStorage(RestoreSpec spec, List<String> errors) {
+    StorageProvider full = spec.pitrFullBackupStorageProvider;
+    SpecValidator.storage("spec.pitrFullBackupStorageProvider", full, errors);
+    if (full.providerCount() != 1 || spec.providerCount() != 1) {
+      return;
+    }
+    if (full.storageType() != spec.storageType()) {
+      errors.add("spec.pitrFullBackupStorageProvider." + full.storageType().field() + ": the full backup must be on "
+          + spec.storageType().field() + " like the log backup (the Job has one set of storage credentials)");
+      return;
+    }
+    String own = switch (full.storageType()) {
+      case S3 -> full.s3.secretName;
+      case GCS -> full.gcs.secretName;
+      case AZBLOB -> full.azblob.sasToken != null && !full.azblob.sasToken.isEmpty() ? "sasToken" : full.azblob.secretName;
+      case LOCAL -> null;
+    };
+    String logs = switch (spec.storageType()) {
+      case S3 -> spec.s3.secretName;
+      case GCS -> spec.gcs.secretName;
+      case AZBLOB -> spec.azblob.secretName;
+      case LOCAL -> null;
+    };
+    if (!empty(own) && !own.equals(logs)) {
+      errors.add("spec.pitrFullBackupStorageProvider." + full.storageType().field() + " has credentials of its own ("
+          + ("sasToken".equals(own) ? "sasToken" : "secretName " + own) + "); the Job reads both backups with the "
+          + "credentials of spec." + spec.storageType().field());
+    }
+  }
+
+  static String sourcePath(RestoreSpec spec) {
+    if (spec.providerCount() != 1) {
+      return null;
+    }
+    return switch (spec.storageType()) {
+      case S3 -> spec.s3.path;
+      case GCS -> spec.gcs.path;
+      case AZBLOB -> spec.azblob.path;
+      case LOCAL -> null;
+    };
+  }
+
+  static boolean isTarball(String path) {
+    String p = path.toLowerCase(Locale.ROOT);
+    return p.endsWith(".tgz") || p.endsWith(".tar.gz") || p.endsWith(".tar");
+  }
+
+  static void ts(String field, String value, List<String> errors) {
+    if (!empty(value) && !Timestamps.isTsoOrDatetime(value)) {
+      errors.add(field + " \"" + value + "\" is neither a TSO nor a datetime");
+    }
+  }
+
+  static boolean empty(String s) {
+    return s == null || s.isEmpty();
+  }
+}
