@@ -39,11 +39,15 @@ public final class RestoreAgent {
     result.exitCode = code;
     result.success = code == 0;
     if (code == 0 && !inv.abort()) {
-      // PiTR: the point BR restored to (what it printed, else what the spec asked); snapshot: the backup's TS
-      String asked = inv.mode() == RestoreMode.PITR && inv.spec().pitrRestoredTs != null
-          && !inv.spec().pitrRestoredTs.isEmpty() ? inv.spec().pitrRestoredTs : null;
-      result.commitTs = output.restoreTs() != null ? output.restoreTs()
-          : output.backupTs() != null ? output.backupTs() : asked;
+      // as TiDB Operator: a snapshot restore reports the backup's TS; PiTR the point BR restored to (what it
+      // printed, else what the spec asked for)
+      if (inv.mode() == RestoreMode.PITR) {
+        String asked = inv.spec().pitrRestoredTs;
+        result.commitTs = output.restoreTs() != null ? output.restoreTs()
+            : asked != null && !asked.isEmpty() ? asked : null;
+      } else {
+        result.commitTs = output.backupTs();
+      }
     } else if (code != 0) {
       result.error = output.errorText();
     }

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 public final class Timestamps {
   private static final Pattern TSO = Pattern.compile("\\d{1,20}");
   private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-  private static final DateTimeFormatter DATETIME_ZONE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z");
+  /** {@code 2022-05-15 18:00:00+0800} (BR's documented form), also with a space or as {@code +08:00}. */
+  private static final DateTimeFormatter DATETIME_ZONE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[ ][XXX][Z]");
 
   private Timestamps() {}
 

@@ -5,6 +5,9 @@ import io.tidbbackup.agent.AgentEnvironment;
 import io.tidbbackup.agent.BackupAgent;
 import io.tidbbackup.agent.BackupInvocation;
 import io.tidbbackup.agent.CleanAgent;
+import io.tidbbackup.agent.RestoreAgent;
+import io.tidbbackup.agent.RestoreInvocation;
+import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.storage.CleanReport;
@@ -20,8 +23,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
 /** {@code agent …}: what runs inside the Jobs the operator creates. */
-@Command(name = "agent", description = "What runs inside the operator's Jobs: backup (BR or Dumpling), clean.",
-    subcommands = {AgentCommand.Backup.class, AgentCommand.Clean.class})
+@Command(name = "agent", description = "What runs inside the operator's Jobs: backup (BR or Dumpling), restore (BR or "
+    + "TiDB Lightning), clean.",
+    subcommands = {AgentCommand.Backup.class, AgentCommand.Restore.class, AgentCommand.Clean.class})
 public class AgentCommand {
 
   @Command(name = "backup", mixinStandardHelpOptions = true, description = "Run BR or Dumpling for the Backup described by the Job.")
@@ -37,15 +41,40 @@ public class AgentCommand {
       try {
         inv = AgentArgs.backup(args, BackupAgent.specFromEnv(env));
       } catch (IllegalArgumentException e) {
-        AgentResult r = new AgentResult();
-        r.success = false;
-        r.error = "agent: " + e.getMessage();
-        System.err.println(r.error);
-        TerminationMessage.write(termination, r);
-        return 2;
+        return refuse(termination, e);
       }
       return new BackupAgent(env, System.out).run(inv, termination);
     }
+  }
+
+  @Command(name = "restore", mixinStandardHelpOptions = true, description = "Run BR (restore, or abort restore) or "
+      + "TiDB Lightning for the Restore described by the Job.")
+  static class Restore implements Callable<Integer> {
+    @Unmatched
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      AgentEnvironment env = new AgentEnvironment(System.getenv(), Path.of(JobEnv.SCRATCH_DIR));
+      Path termination = terminationLog();
+      RestoreInvocation inv;
+      try {
+        inv = AgentArgs.restore(args, env.spec(RestoreSpec.class));
+      } catch (IllegalArgumentException e) {
+        return refuse(termination, e);
+      }
+      return new RestoreAgent(env, System.out, null).run(inv, termination);
+    }
+  }
+
+  /** Arguments the agent cannot work with: said on stderr and in the termination message; exit 2. */
+  static int refuse(Path termination, IllegalArgumentException e) throws java.io.IOException {
+    AgentResult r = new AgentResult();
+    r.success = false;
+    r.error = "agent: " + e.getMessage();
+    System.err.println(r.error);
+    TerminationMessage.write(termination, r);
+    return 2;
   }
 
   @Command(name = "clean", mixinStandardHelpOptions = true, description = "Delete a backup's data: everything under status.backupPath, which must lie "

@@ -10,6 +10,11 @@ import io.tidbbackup.api.BackupMode;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.api.Restore;
+import io.tidbbackup.api.RestoreSpec;
+import io.tidbbackup.agent.RestoreAgent;
+import io.tidbbackup.operator.job.RestoreJobBuilder;
+import io.tidbbackup.operator.validation.RestoreValidator;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.job.BackupJobBuilder;
 import io.tidbbackup.operator.job.ClusterFacts;
@@ -21,7 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Pure rendering of what the operator would create for an object, with no cluster: the Job, or the tool
+ * Pure rendering of what the operator would create for a Backup or Restore, with no cluster: the Job, or the tool
  * command line its agent would run. Used by {@code render}, and by the golden tests.
  */
 public final class Render {
@@ -62,6 +67,35 @@ public final class Render {
     BackupSpec spec = Serde.fromJson(envValue(main, JobEnv.SPEC), BackupSpec.class);
     String line = BackupAgent.command(AgentArgs.backup(args, spec), presentEnv(main)).display();
     return new Result(b.getMetadata().getName(), line, null);
+  }
+
+  public static Result restoreJob(Restore r, ClusterFacts facts, JobSettings settings) {
+    Optional<String> invalid = RestoreValidator.validate(r.getSpec(), facts.tikvVersion());
+    if (invalid.isPresent()) {
+      return new Result(r.getMetadata().getName(), null, invalid.get());
+    }
+    return new Result(r.getMetadata().getName(), Serde.yaml(RestoreJobBuilder.build(r, false, facts, settings)), null);
+  }
+
+  /** The restore's command line; with {@code prune: afterFailed} also the {@code br abort restore} that may follow. */
+  public static Result restoreCommand(Restore r, ClusterFacts facts, JobSettings settings) {
+    Optional<String> invalid = RestoreValidator.validate(r.getSpec(), facts.tikvVersion());
+    if (invalid.isPresent()) {
+      return new Result(r.getMetadata().getName(), null, invalid.get());
+    }
+    StringBuilder out = new StringBuilder(restoreLine(RestoreJobBuilder.build(r, false, facts, settings)));
+    if (r.getSpec().prune != null) {
+      out.append(System.lineSeparator()).append("# after a failure: ")
+          .append(restoreLine(RestoreJobBuilder.build(r, true, facts, settings)));
+    }
+    return new Result(r.getMetadata().getName(), out.toString(), null);
+  }
+
+  static String restoreLine(Job job) {
+    Container main = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    List<String> args = main.getArgs().subList(2, main.getArgs().size());
+    RestoreSpec spec = Serde.fromJson(envValue(main, JobEnv.SPEC), RestoreSpec.class);
+    return RestoreAgent.command(AgentArgs.restore(args, spec), presentEnv(main)).display();
   }
 
   /** Env vars the container surely has: plain values and non-optional secretKeyRefs. */

@@ -3,6 +3,7 @@ package io.tidbbackup.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;
 import io.tidbbackup.operator.OperatorSettings;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "render", mixinStandardHelpOptions = true, description = "Print the Jobs the operator would create for the objects in a file, "
     + "with no cluster. Exits 1 when an object is invalid, printing the message its Invalid condition would carry.")
 public class RenderCommand implements Callable<Integer> {
-  @Option(names = {"-f", "--file"}, required = true, description = "YAML file with Backup objects")
+  @Option(names = {"-f", "--file"}, required = true, description = "YAML file with Backup and Restore objects")
   File file;
 
   @Option(names = "--tikv-version", description = "TiKV version of the cluster (default: ${DEFAULT-VALUE})")
@@ -56,15 +57,21 @@ public class RenderCommand implements Callable<Integer> {
     boolean first = true;
     for (JsonNode doc : docs) {
       String kind = doc.path("kind").asText();
-      if (!kind.equals("Backup")) {
+      Render.Result r;
+      if (kind.equals("Backup")) {
+        Backup b = Serde.JSON.convertValue(doc, Backup.class);
+        defaults(b);
+        r = command ? Render.backupCommand(b, facts, settings) : Render.backupJob(b, facts, settings);
+      } else if (kind.equals("Restore")) {
+        Restore rt = Serde.JSON.convertValue(doc, Restore.class);
+        defaults(rt);
+        r = command ? Render.restoreCommand(rt, facts, settings) : Render.restoreJob(rt, facts, settings);
+      } else {
         err.println("skipping " + kind + " " + doc.path("metadata").path("name").asText() + ": not rendered");
         continue;
       }
-      Backup b = Serde.JSON.convertValue(doc, Backup.class);
-      defaults(b);
-      Render.Result r = command ? Render.backupCommand(b, facts, settings) : Render.backupJob(b, facts, settings);
       if (r.error() != null) {
-        err.println("Backup " + r.name() + " is invalid: " + r.error());
+        err.println(kind + " " + r.name() + " is invalid: " + r.error());
         failures++;
         continue;
       }
@@ -78,7 +85,7 @@ public class RenderCommand implements Callable<Integer> {
   }
 
   /** What the API server would fill in: namespace, creationTimestamp, and the CRD defaults we rely on. */
-  static void defaults(Backup b) {
+  static void defaults(io.fabric8.kubernetes.api.model.HasMetadata b) {
     if (b.getMetadata().getNamespace() == null) {
       b.getMetadata().setNamespace("default");
     }

@@ -3,6 +3,7 @@ package io.tidbbackup.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.api.Serde;
 import java.util.List;
 import java.util.Set;
@@ -65,5 +66,47 @@ class ReferenceCommandLinesTest {
         "--subcommand=log-truncate"));
     assertThat(cmd).isEqualTo("/var/lib/br-bin/br log truncate --until=443123456789 --pd=basic-pd.tidb:2379"
         + " --storage=s3://b/p --s3.provider=aws");
+  }
+
+  static String restore(String yaml, List<String> args) throws Exception {
+    RestoreSpec spec = Serde.YAML.readValue(yaml, RestoreSpec.class);
+    return RestoreAgent.command(AgentArgs.restore(args, spec), Set.of()).display();
+  }
+
+  /** Reference §2.5: Restore r1, cluster basic, log data at s3://b/log, the full backup at s3://b/full. */
+  @Test
+  void pitrRestoreWithAFullBackupStorage() throws Exception {
+    String cmd = restore("""
+        restoreMode: pitr
+        pitrRestoredTs: "443123456789"
+        br: {cluster: basic}
+        s3: {provider: aws, region: us-west-2, bucket: b, prefix: log, secretName: s}
+        pitrFullBackupStorageProvider:
+          s3: {provider: aws, region: us-west-2, bucket: b, prefix: full}
+        """, List.of("--namespace=tidb", "--restoreName=r1", "--tikvVersion=v8.5.0", "--mode=pitr"));
+    assertThat(cmd).isEqualTo("/var/lib/br-bin/br restore point --pd=basic-pd.tidb:2379 --storage=s3://b/log"
+        + " --s3.region=us-west-2 --s3.provider=aws --restored-ts=443123456789 --full-backup-storage=s3://b/full");
+  }
+
+  /** Reference §2.5's snapshot example: GCS, no credentials sent to TiKV, a filter, performance flags. */
+  @Test
+  void snapshotRestoreFromGcs() throws Exception {
+    String cmd = restore("""
+        br: {cluster: basic, sendCredToTikv: false, concurrency: 128, checksum: true}
+        tableFilter: ["db1.*"]
+        gcs: {projectId: p, bucket: b, prefix: p}
+        """, List.of("--namespace=tidb", "--restoreName=r", "--tikvVersion=v8.5.0", "--mode=snapshot"));
+    assertThat(cmd).isEqualTo("/var/lib/br-bin/br restore full --pd=basic-pd.tidb:2379 --send-credentials-to-tikv=false"
+        + " --storage=gcs://b/p/ --filter 'db1.*' --concurrency=128 --checksum=true");
+  }
+
+  /** br.options come after every generated flag of a snapshot restore, so they win. */
+  @Test
+  void restoreOptionsComeLast() throws Exception {
+    String cmd = restore("""
+        br: {cluster: basic, rateLimit: 64, checkRequirements: false, onLine: true, options: ["--ratelimit=32"]}
+        s3: {provider: aws, bucket: b, prefix: p}
+        """, List.of("--namespace=tidb", "--restoreName=r", "--tikvVersion=v8.5.0"));
+    assertThat(cmd).endsWith("--check-requirements=false --ratelimit=64 --online=true --ratelimit=32");
   }
 }

@@ -33,6 +33,9 @@ class GoDurationAndTimestampsTest {
     assertThat(Timestamps.isTsoOrDatetime("400036290571534337")).isTrue();
     assertThat(Timestamps.isTsoOrDatetime("2024-10-01 00:00:00")).isTrue();
     assertThat(Timestamps.isTsoOrDatetime("2024-10-01 00:00:00 +0800")).isTrue();
+    assertThat(Timestamps.isTsoOrDatetime("2022-05-15 18:00:00+0800")).isTrue();
+    assertThat(Timestamps.isTsoOrDatetime("2022-05-15 18:00:00+08:00")).isTrue();
+    assertThat(Timestamps.isTsoOrDatetime("2022-05-15 18:00:00 junk")).isFalse();
     assertThat(Timestamps.isTsoOrDatetime("2024-10-01T00:00:00Z")).isTrue();
     assertThat(Timestamps.isTsoOrDatetime("yesterday")).isFalse();
     assertThat(Timestamps.isTsoOrDatetime("")).isFalse();
