@@ -74,7 +74,13 @@ public final class TestingCluster {
 
   /** The pod of the Job terminated with {@code result} as its termination message, then the Job finished. */
   public void jobFinished(String ns, String name, String start, String end, AgentResult result, int exitCode) {
-    terminatedPod(ns, name, "backup", result == null ? null : Serde.json(result), exitCode);
+    jobFinished(ns, name, "backup", start, end, result, exitCode);
+  }
+
+  /** The same, for a Job whose main container is {@code container} ({@code restore}). */
+  public void jobFinished(String ns, String name, String container, String start, String end, AgentResult result,
+      int exitCode) {
+    terminatedPod(ns, name, container, result == null ? null : Serde.json(result), exitCode);
     String type = exitCode == 0 ? "Complete" : "Failed";
     setJobStatus(ns, name, new JobStatusBuilder().withStartTime(start)
         .withCompletionTime(exitCode == 0 ? end : null)
