@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,26 +50,42 @@ public class OperatorCommand implements Callable<Integer> {
       description = "port of /metrics (Prometheus), /healthz and /readyz; 0 picks a free port, -1 turns it off (env HTTP_PORT)")
   int httpPort;
 
+  @Option(names = "--leader-election", negatable = true, defaultValue = "${env:LEADER_ELECTION:-false}",
+      description = "elect one active replica through a Lease (env LEADER_ELECTION); needed with more than one replica")
+  boolean leaderElection;
+
+  @Option(names = "--leader-election-namespace", defaultValue = "${env:POD_NAMESPACE:-}",
+      description = "namespace of the Lease (env POD_NAMESPACE; default: the pod's own namespace)")
+  String leaseNamespace;
+
   @Override
   public Integer call() throws Exception {
     Set<String> ns = watchNamespaces == null || watchNamespaces.isBlank() ? Set.of()
         : Arrays.stream(watchNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
             .collect(Collectors.toSet());
     OperatorSettings settings = new OperatorSettings(ns, new JobSettings(agentImage, pullPolicy), defaultTikvVersion,
-        ssa, io.tidbbackup.operator.CleanJobPolicy.defaults());
+        ssa, io.tidbbackup.operator.CleanJobPolicy.defaults(), leaderElection ? leaseNamespace() : null);
     KubernetesClient client = new KubernetesClientBuilder().build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), registry);
+    AtomicBoolean stopping = new AtomicBoolean();
+    Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), registry, () -> {
+      if (!stopping.get()) {
+        // another replica may hold the Lease now: stop at once rather than reconcile beside it
+        System.err.println("operator: lost the leader Lease; exiting");
+        Runtime.getRuntime().halt(1);
+      }
+    });
     OperatorHttp http = httpPort < 0 ? null : OperatorHttp.start(httpPort, registry, operator::getRuntimeInfo);
     if (http != null) {
       System.err.println("operator: /metrics, /healthz and /readyz on port " + http.port());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.set(true);
       operator.stop();
       if (http != null) {
         http.close();
@@ -79,5 +96,18 @@ public class OperatorCommand implements Callable<Integer> {
     operator.start();
     stopped.await();
     return 0;
+  }
+
+  /** The flag, else the namespace of the pod's service account. */
+  String leaseNamespace() throws java.io.IOException {
+    if (leaseNamespace != null && !leaseNamespace.isBlank()) {
+      return leaseNamespace.trim();
+    }
+    java.nio.file.Path sa = java.nio.file.Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+    if (java.nio.file.Files.isReadable(sa)) {
+      return java.nio.file.Files.readString(sa).trim();
+    }
+    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        "--leader-election needs --leader-election-namespace (or env POD_NAMESPACE) outside a pod");
   }
 }

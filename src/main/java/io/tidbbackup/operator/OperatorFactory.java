@@ -2,6 +2,8 @@ package io.tidbbackup.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.tidbbackup.operator.backup.BackupReconciler;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.status.EventRecorder;
@@ -24,12 +26,27 @@ public final class OperatorFactory {
 
   public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock,
       MeterRegistry registry) {
+    return create(client, settings, clock, registry, () -> { });
+  }
+
+  /**
+   * @param onLostLease run when this replica stops holding the leader Lease (also on a normal stop): the operator
+   *     command halts the process then, unless it is shutting down, so that two replicas never reconcile at once
+   */
+  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock,
+      MeterRegistry registry, Runnable onLostLease) {
     Operator operator = new Operator(o -> o
         .withKubernetesClient(client)
         .withCloseClientOnStop(false)
         .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
         .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply())
-        .withStopOnInformerErrorDuringStartup(false));
+        .withStopOnInformerErrorDuringStartup(false)
+        .withLeaderElectionConfiguration(settings.leaseNamespace() == null ? null
+            : new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace(),
+                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null,
+                new LeaderCallbacks(() -> { }, onLostLease, leader -> { }), false)));
     EventRecorder events = new EventRecorder(client, clock);
     StatusWriter writer = new StatusWriter(events);
     ClusterFactsResolver clusters = new ClusterFactsResolver(client, settings.defaultTikvVersion());
