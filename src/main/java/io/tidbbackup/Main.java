@@ -13,8 +13,14 @@ import picocli.CommandLine.Command;
 public class Main {
 
   public static void main(String[] args) {
+    // before the first logger exists: LOG_FORMAT=json picks the JSON encoder (one object per line on stderr)
+    if ("json".equalsIgnoreCase(System.getenv("LOG_FORMAT")) && System.getProperty(LOGBACK_CONFIG) == null) {
+      System.setProperty(LOGBACK_CONFIG, "logback-json.xml");
+    }
     System.exit(run(args));
   }
+
+  static final String LOGBACK_CONFIG = "logback.configurationFile";
 
   public static int run(String... args) {
     return new CommandLine(new Main()).execute(args);

@@ -1,0 +1,81 @@
+{{- define "tbo.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "tbo.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "tbo.selector" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "tbo.serviceAccount" -}}
+{{- default (include "tbo.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{- define "tbo.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+
+{{/* Namespaced permissions: the same rules in a ClusterRole (all namespaces) or in a Role per watched namespace. */}}
+{{- define "tbo.namespacedRules" -}}
+- apiGroups: ["pingcap.com"]
+  resources: ["backups", "restores", "backupschedules"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["pingcap.com"]
+  resources: ["backups/status", "restores/status", "backupschedules/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["pingcap.com"]
+  resources: ["tidbclusters"]
+  verbs: ["get"]
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["get", "list", "watch", "create", "delete"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list"]
+- apiGroups: [""]
+  resources: ["pods/log"]
+  verbs: ["get"]
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: [{{ if .Values.rbac.readSecrets }}"get", {{ end }}"create", "update"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end -}}
+
+{{/* Cluster-scoped reads: whether the TidbCluster CRD exists, whether a namespace is terminating; JOSDK's own check
+     of its Lease permissions. */}}
+{{- define "tbo.clusterRules" -}}
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  resourceNames: ["tidbclusters.pingcap.com"]
+  verbs: ["get"]
+- apiGroups: [""]
+  resources: ["namespaces"]
+  verbs: ["get"]
+- apiGroups: ["authorization.k8s.io"]
+  resources: ["selfsubjectrulesreviews"]
+  verbs: ["create"]
+{{- end -}}
+
+{{- define "tbo.jobNamespaces" -}}
+{{- if .Values.jobServiceAccount.namespaces -}}
+{{- join "," .Values.jobServiceAccount.namespaces -}}
+{{- else if .Values.watchNamespaces -}}
+{{- join "," .Values.watchNamespaces -}}
+{{- else -}}
+{{- .Release.Namespace -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,132 @@
+package io.tidbbackup.deploy;
+
+import static io.tidbbackup.deploy.HelmChart.NAMESPACE;
+import static io.tidbbackup.deploy.HelmChart.ofKind;
+import static io.tidbbackup.deploy.HelmChart.one;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The Helm chart, linted and rendered by real Helm for the main value combinations. */
+class HelmChartTest {
+
+  static JsonNode env(JsonNode container, String name) {
+    for (JsonNode e : container.path("env")) {
+      if (name.equals(e.path("name").asText())) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  static List<String> texts(JsonNode list) {
+    return java.util.stream.StreamSupport.stream(list.spliterator(), false).map(JsonNode::asText).toList();
+  }
+
+  @Test
+  void lintPasses() {
+    LintResult r = new Helm(HelmChart.CHART).lint().strict().call();
+    assertThat(r.isFailed()).as(String.join("\n", r.getMessages())).isFalse();
+  }
+
+  @Test
+  void defaultsAreAHardenedSingleReplicaWithLeaderElectionAndClusterWideRbac() throws Exception {
+    List<JsonNode> docs = HelmChart.render(Map.of());
+    JsonNode deploy = one(docs, "Deployment", "tbo-tidb-backup-operator");
+    assertThat(deploy).isNotNull();
+    assertThat(deploy.path("metadata").path("namespace").asText()).isEqualTo(NAMESPACE);
+    assertThat(deploy.path("spec").path("replicas").asInt()).isEqualTo(1);
+    JsonNode pod = deploy.path("spec").path("template").path("spec");
+    assertThat(pod.path("serviceAccountName").asText()).isEqualTo("tbo-tidb-backup-operator");
+    assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+    assertThat(pod.path("securityContext").path("runAsUser").asInt()).isEqualTo(65532);
+    JsonNode c = pod.path("containers").get(0);
+    assertThat(c.path("image").asText()).isEqualTo("tidb-backup-operator:0.1.0");
+    assertThat(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(c.path("securityContext").path("allowPrivilegeEscalation").asBoolean()).isFalse();
+    assertThat(texts(c.path("securityContext").path("capabilities").path("drop"))).containsExactly("ALL");
+    assertThat(c.path("resources").path("requests").path("memory").asText()).isEqualTo("256Mi");
+    assertThat(c.path("resources").path("limits").path("memory").asText()).isEqualTo("512Mi");
+    assertThat(c.path("startupProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
+    assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
+    assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthz");
+    assertThat(env(c, "LEADER_ELECTION").path("value").asText()).isEqualTo("true");
+    assertThat(env(c, "POD_NAMESPACE").path("valueFrom").path("fieldRef").path("fieldPath").asText())
+        .isEqualTo("metadata.namespace");
+    assertThat(env(c, "WATCH_NAMESPACES").path("value").asText()).isEmpty();
+    assertThat(env(c, "AGENT_IMAGE").path("value").asText()).isEqualTo("tidb-backup-operator:0.1.0");
+
+    assertThat(one(docs, "ClusterRole", "tbo-tidb-backup-operator")).isNotNull();
+    assertThat(ofKind(docs, "Role")).extracting(r -> r.path("metadata").path("name").asText())
+        .containsExactly("tbo-tidb-backup-operator-leader-election");
+    assertThat(one(docs, "ServiceAccount", "tidb-backup-manager").path("metadata").path("namespace").asText())
+        .isEqualTo(NAMESPACE);
+    assertThat(one(docs, "Service", "tbo-tidb-backup-operator-metrics")).isNotNull();
+    assertThat(ofKind(docs, "ServiceMonitor")).isEmpty();
+  }
+
+  @Test
+  void watchedNamespacesGetRolesTheJobAccountAndTwoReplicas() throws Exception {
+    List<JsonNode> docs = HelmChart.render(Map.of("watchNamespaces[0]", "team-a", "watchNamespaces[1]", "team-b",
+        "replicas", 2, "rbac.readSecrets", false, "metrics.serviceMonitor.enabled", true,
+        "jobServiceAccount.annotations.eks\\.amazonaws\\.com/role-arn", "arn:aws:iam::123456789012:role/backup",
+        "logFormat", "json"));
+    JsonNode c = one(docs, "Deployment", "tbo-tidb-backup-operator").path("spec").path("template").path("spec")
+        .path("containers").get(0);
+    assertThat(one(docs, "Deployment", "tbo-tidb-backup-operator").path("spec").path("replicas").asInt()).isEqualTo(2);
+    assertThat(env(c, "WATCH_NAMESPACES").path("value").asText()).isEqualTo("team-a,team-b");
+    assertThat(env(c, "LOG_FORMAT").path("value").asText()).isEqualTo("json");
+
+    List<JsonNode> roles = ofKind(docs, "Role").stream()
+        .filter(r -> !r.path("metadata").path("name").asText().endsWith("leader-election")).toList();
+    assertThat(roles).extracting(r -> r.path("metadata").path("namespace").asText()).containsExactly("team-a", "team-b");
+    assertThat(ofKind(docs, "RoleBinding")).hasSize(3);
+    JsonNode clusterRole = one(docs, "ClusterRole", "tbo-tidb-backup-operator");
+    assertThat(clusterRole.toString()).doesNotContain("backups").doesNotContain("jobs");
+    for (JsonNode rule : roles.get(0).path("rules")) {
+      if (texts(rule.path("resources")).contains("secrets")) {
+        assertThat(texts(rule.path("verbs"))).containsExactly("create", "update");
+      }
+    }
+    List<JsonNode> jobAccounts = ofKind(docs, "ServiceAccount").stream()
+        .filter(s -> s.path("metadata").path("name").asText().equals("tidb-backup-manager")).toList();
+    assertThat(jobAccounts).extracting(s -> s.path("metadata").path("namespace").asText())
+        .containsExactly("team-a", "team-b");
+    assertThat(jobAccounts.get(0).path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText())
+        .isEqualTo("arn:aws:iam::123456789012:role/backup");
+    assertThat(one(docs, "ServiceMonitor", "tbo-tidb-backup-operator")).isNotNull();
+  }
+
+  @Test
+  void twoReplicasWithoutLeaderElectionAreRefused() {
+    assertThatThrownBy(() -> HelmChart.render(Map.of("replicas", 2, "leaderElection.enabled", false)))
+        .hasMessageContaining("replicas > 1 needs leaderElection.enabled");
+    assertThatThrownBy(() -> HelmChart.render(Map.of("logFormat", "xml"))).hasMessageContaining("logFormat");
+  }
+
+  /** The chart installs the very CRDs the build generates (crds/): nothing to keep in sync by hand. */
+  @Test
+  void theChartsCrdsAreTheGeneratedOnes() throws Exception {
+    try (Stream<Path> s = Files.list(Path.of("crds"))) {
+      List<Path> generated = s.sorted().toList();
+      assertThat(generated).isNotEmpty();
+      for (Path crd : generated) {
+        Path inChart = HelmChart.CHART.resolve("crds").resolve(crd.getFileName());
+        assertThat(inChart).as("%s in the chart (cp crds/* %s/crds/)", crd.getFileName(), HelmChart.CHART).exists();
+        assertThat(Files.readString(inChart)).isEqualTo(Files.readString(crd));
+      }
+    }
+    try (Stream<Path> s = Files.list(HelmChart.CHART.resolve("crds"))) {
+      assertThat(s.count()).isEqualTo(Files.list(Path.of("crds")).count());
+    }
+  }
+}
