@@ -38,4 +38,16 @@ public class BackupStatus implements HasPhase {
   public List<BackupCondition> currentConditions() {
     return conditions;
   }
+
+  @Override
+  @JsonIgnore
+  public String startedAt() {
+    return timeStarted;
+  }
+
+  @Override
+  @JsonIgnore
+  public String completedAt() {
+    return timeCompleted;
+  }
 }

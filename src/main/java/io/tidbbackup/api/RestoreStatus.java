@@ -28,4 +28,16 @@ public class RestoreStatus implements HasPhase {
   public List<BackupCondition> currentConditions() {
     return conditions;
   }
+
+  @Override
+  @JsonIgnore
+  public String startedAt() {
+    return timeStarted;
+  }
+
+  @Override
+  @JsonIgnore
+  public String completedAt() {
+    return timeCompleted;
+  }
 }

@@ -7,7 +7,9 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.tidbbackup.operator.backup.BackupReconciler;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.status.EventRecorder;
+import io.tidbbackup.operator.status.PhaseMetrics;
 import io.tidbbackup.operator.status.StatusWriter;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidbbackup.operator.backup.InProcessCleaner;
@@ -41,6 +43,7 @@ public final class OperatorFactory {
         .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
         .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply())
         .withStopOnInformerErrorDuringStartup(false)
+        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
         .withLeaderElectionConfiguration(settings.leaseNamespace() == null ? null
             : new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace(),
                 LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
@@ -48,7 +51,7 @@ public final class OperatorFactory {
                 LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null,
                 new LeaderCallbacks(() -> { }, onLostLease, leader -> { }), false)));
     EventRecorder events = new EventRecorder(client, clock);
-    StatusWriter writer = new StatusWriter(events);
+    StatusWriter writer = new StatusWriter(events, new PhaseMetrics(registry));
     ClusterFactsResolver clusters = new ClusterFactsResolver(client, settings.defaultTikvVersion());
     operator.register(new BackupReconciler(client, clock, writer, events, settings.jobs(), settings.clean(), clusters,
         new InProcessCleaner(), new CleanMetrics(registry)), o -> {

@@ -13,17 +13,19 @@ import java.util.Set;
 /**
  * The one class that writes status, for every kind. It writes only when the status really changed (an
  * update of the status subresource, guarded by resourceVersion so a stale read is retried rather than
- * overwriting; the result is cached so the next reconcile sees it), and records an Event for every phase
- * transition.
+ * overwriting; the result is cached so the next reconcile sees it), and records an Event and the phase metrics
+ * for every phase transition.
  */
 public class StatusWriter {
   private static final Set<String> WARNING_PHASES = Set.of(ConditionTypes.FAILED, ConditionTypes.INVALID,
       ConditionTypes.RETRY_FAILED, ConditionTypes.CLEAN_FAILED, ConditionTypes.PRUNE_FAILED);
 
   private final EventRecorder events;
+  private final PhaseMetrics metrics;
 
-  public StatusWriter(EventRecorder events) {
+  public StatusWriter(EventRecorder events, PhaseMetrics metrics) {
     this.events = events;
+    this.metrics = metrics;
   }
 
   public <S extends HasPhase, P extends CustomResource<?, S>> P write(P resource, Context<P> ctx, S newStatus) {
@@ -38,6 +40,7 @@ public class StatusWriter {
     String oldPhase = old == null ? null : old.currentPhase();
     if (!Objects.equals(oldPhase, newStatus.currentPhase()) && newStatus.currentPhase() != null) {
       announce(resource, newStatus);
+      metrics.changed(resource.getKind().toLowerCase(java.util.Locale.ROOT), oldPhase, newStatus);
     }
     return updated;
   }
