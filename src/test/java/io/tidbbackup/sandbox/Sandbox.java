@@ -99,7 +99,7 @@ public final class Sandbox implements AutoCloseable {
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   /** The walk's own lines are the output; the servers' request logs are not. */
-  static void quietLogs() {
+  public static void quietLogs() {
     QUIET.setLevel(java.util.logging.Level.WARNING);
     if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
         instanceof ch.qos.logback.classic.Logger root) {
