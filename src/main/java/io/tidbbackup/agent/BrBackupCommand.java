@@ -51,7 +51,7 @@ public final class BrBackupCommand {
   /** {@code --pd}, TLS and BR's global flags: the part shared by backup and restore. */
   public static List<Arg> clusterArgs(BRConfig br, String namespace, boolean clusterTls) {
     List<Arg> args = new ArrayList<>();
-    args.add(Arg.of("--pd=" + pdAddress(br, namespace)));
+    args.add(Arg.of("--pd=" + br.pdAddress(namespace)));
     if (clusterTls) {
       args.add(Arg.of("--ca=" + JobEnv.CLUSTER_TLS_DIR + "/ca.crt"));
       args.add(Arg.of("--cert=" + JobEnv.CLUSTER_TLS_DIR + "/tls.crt"));
@@ -61,12 +61,6 @@ public final class BrBackupCommand {
     StorageFlags.add(args, "--status-addr=", br.statusAddr);
     StorageFlags.add(args, "--send-credentials-to-tikv=", br.sendCredToTikv);
     return args;
-  }
-
-  /** {@code <cluster>-pd.<clusterNamespace or namespace>:2379}. */
-  public static String pdAddress(BRConfig br, String namespace) {
-    String ns = br.clusterNamespace == null || br.clusterNamespace.isEmpty() ? namespace : br.clusterNamespace;
-    return br.cluster + "-pd." + ns + ":2379";
   }
 
   /** {@code --filter f} per tableFilter entry, else {@code --table/--db} for table and db backups. */

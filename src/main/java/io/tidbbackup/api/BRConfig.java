@@ -26,4 +26,10 @@ public class BRConfig {
   public Boolean onLine;
   /** Appended last, so they win over every generated flag. */
   public List<String> options;
+
+  /** {@code <cluster>-pd.<clusterNamespace or namespace>:2379}: the PD address BR talks to. */
+  public String pdAddress(String namespace) {
+    String ns = clusterNamespace == null || clusterNamespace.isEmpty() ? namespace : clusterNamespace;
+    return cluster + "-pd." + ns + ":2379";
+  }
 }

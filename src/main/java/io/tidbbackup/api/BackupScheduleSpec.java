@@ -10,6 +10,8 @@ import java.util.List;
 public class BackupScheduleSpec extends StorageProvider {
   /** Five-field cron expression. */
   @Required public String schedule;
+  /** Additive: the IANA time zone the schedule is read in (e.g. Asia/Shanghai). Default UTC. */
+  public String timeZone;
   public Boolean pause;
   /** 0 means unlimited. */
   public Integer maxBackups;
