@@ -1,0 +1,137 @@
+package io.tidbbackup.operator.schedule;
+
+import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.BackupMode;
+import io.tidbbackup.api.BackupSchedule;
+import io.tidbbackup.api.BackupScheduleSpec;
+import io.tidbbackup.api.BackupScheduleStatus;
+import io.tidbbackup.api.GoDuration;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.api.Timestamps;
+import io.tidbbackup.operator.validation.BackupValidator;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Pure: (schedule, its child Backups, now) → what to do. One snapshot backup per cron firing; a firing missed while
+ * the operator was down or the previous backup was still running gives one catch-up backup (for the latest missed
+ * firing), never a burst; no backup starts while the previous one runs; {@code pause} stops new backups but not
+ * retention; the log backup is created once.
+ */
+public final class SchedulePlanner {
+  /** How often to look again while the previous backup still runs (its own status change wakes us sooner). */
+  static final Duration BUSY_RECHECK = Duration.ofSeconds(30);
+  static final int MAX_MISSED = 1_000_000;
+
+  public record Plan(Backup create, Backup createLog, List<Backup> delete, String truncateLogTo,
+      BackupScheduleStatus status, Instant wakeAt, String waiting) {}
+
+  private SchedulePlanner() {}
+
+  /** The spec problems, each naming its field; empty when the schedule can run. */
+  public static List<String> problems(BackupScheduleSpec spec) {
+    List<String> errors = new ArrayList<>();
+    if (spec == null) {
+      errors.add("spec is required");
+      return errors;
+    }
+    try {
+      Cron.parse(spec.schedule);
+    } catch (IllegalArgumentException e) {
+      errors.add("spec.schedule \"" + spec.schedule + "\": " + e.getMessage());
+    }
+    if (spec.timeZone != null && !spec.timeZone.isEmpty()) {
+      try {
+        ZoneId.of(spec.timeZone);
+      } catch (DateTimeException e) {
+        errors.add("spec.timeZone \"" + spec.timeZone + "\" is not a time zone like UTC or Asia/Shanghai");
+      }
+    }
+    if (spec.maxReservedTime != null && !spec.maxReservedTime.isEmpty() && !GoDuration.isValid(spec.maxReservedTime)) {
+      errors.add("spec.maxReservedTime \"" + spec.maxReservedTime + "\" is not a duration like 72h");
+    }
+    if (spec.maxBackups != null && spec.maxBackups < 0) {
+      errors.add("spec.maxBackups must not be negative");
+    }
+    if (spec.backupTemplate == null) {
+      errors.add("spec.backupTemplate is required");
+    } else {
+      BackupValidator.problems(ScheduleChildren.template(spec, spec.backupTemplate), null).stream().findFirst()
+          .ifPresent(p -> errors.add("spec.backupTemplate" + p.substring(Math.min(4, p.length()))));
+      if (spec.backupTemplate.backupMode == BackupMode.LOG) {
+        errors.add("spec.backupTemplate.backupMode must be snapshot; put a log backup in spec.logBackupTemplate");
+      }
+    }
+    if (spec.logBackupTemplate != null) {
+      io.tidbbackup.api.BackupSpec log = ScheduleChildren.template(spec, spec.logBackupTemplate);
+      log.backupMode = BackupMode.LOG;
+      BackupValidator.problems(log, null).stream().findFirst()
+          .ifPresent(p -> errors.add("spec.logBackupTemplate" + p.substring(Math.min(4, p.length()))));
+    }
+    return errors;
+  }
+
+  public static Plan plan(BackupSchedule bs, List<Backup> children, Instant now) {
+    BackupScheduleSpec spec = bs.getSpec();
+    BackupScheduleStatus st = bs.getStatus() == null ? new BackupScheduleStatus()
+        : Serde.copy(bs.getStatus(), BackupScheduleStatus.class);
+    st.conditions = null;
+    boolean paused = Boolean.TRUE.equals(spec.pause);
+    String logName = ScheduleChildren.logName(bs);
+    Backup log = children.stream().filter(b -> b.getMetadata().getName().equals(logName)).findFirst().orElse(null);
+
+    Duration reserve = spec.maxReservedTime == null || spec.maxReservedTime.isEmpty() ? null
+        : GoDuration.parse(spec.maxReservedTime);
+    Retention.Decision retention = Retention.decide(children, spec.maxBackups, reserve, log, now);
+
+    Backup createLog = null;
+    if (spec.logBackupTemplate != null && log == null && !paused && st.logBackup == null) {
+      createLog = ScheduleChildren.log(bs, now);
+      st.logBackup = createLog.getMetadata().getName();
+      st.logBackupStartTs = Timestamps.format(now);
+    }
+
+    Cron cron = Cron.parse(spec.schedule);
+    ZoneId zone = spec.timeZone == null || spec.timeZone.isEmpty() ? ZoneOffset.UTC : ZoneId.of(spec.timeZone);
+    Instant base = Optional.ofNullable(Timestamps.parse(st.lastBackupTime))
+        .orElse(Optional.ofNullable(Timestamps.parse(bs.getMetadata().getCreationTimestamp())).orElse(now));
+    ZonedDateTime fire = cron.next(base.atZone(zone), zone);
+    if (fire.toInstant().isAfter(now)) {
+      return new Plan(null, createLog, retention.delete(), retention.truncateLogTo(), st, fire.toInstant(), null);
+    }
+    // the latest firing at or before now: one catch-up backup for everything missed
+    int missed = 0;
+    ZonedDateTime next = cron.next(fire, zone);
+    while (!next.toInstant().isAfter(now) && missed++ < MAX_MISSED) {
+      fire = next;
+      next = cron.next(fire, zone);
+    }
+    if (paused) {
+      return new Plan(null, createLog, retention.delete(), retention.truncateLogTo(), st, next.toInstant(),
+          "paused");
+    }
+    Backup running = newestSnapshot(children).filter(b -> !Retention.finished(b)).orElse(null);
+    if (running != null) {
+      return new Plan(null, createLog, retention.delete(), retention.truncateLogTo(), st, now.plus(BUSY_RECHECK),
+          "backup " + running.getMetadata().getName() + " is still running");
+    }
+    Backup create = ScheduleChildren.snapshot(bs, fire.toInstant());
+    st.lastBackup = create.getMetadata().getName();
+    st.lastBackupTime = Timestamps.format(fire.toInstant());
+    return new Plan(create, createLog, retention.delete(), retention.truncateLogTo(), st, next.toInstant(), null);
+  }
+
+  static Optional<Backup> newestSnapshot(List<Backup> children) {
+    return children.stream().filter(b -> b.getMetadata().getDeletionTimestamp() == null)
+        .filter(b -> b.getSpec() == null || b.getSpec().backupMode != BackupMode.LOG)
+        .max(Comparator.comparing(Retention::createdAt));
+  }
+}

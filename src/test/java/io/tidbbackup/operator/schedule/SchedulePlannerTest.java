@@ -1,0 +1,195 @@
+package io.tidbbackup.operator.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.tidbbackup.api.ApiConstants;
+import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.BackupSchedule;
+import io.tidbbackup.api.BackupScheduleStatus;
+import io.tidbbackup.api.BackupStatus;
+import io.tidbbackup.api.Serde;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The schedule's decisions at chosen instants: firing, catch-up, no overlap, pause, retention, the log backup. */
+class SchedulePlannerTest {
+  static final String CREATED = "2024-01-01T00:00:00Z";
+
+  static BackupSchedule schedule(String extraSpec) throws Exception {
+    BackupSchedule bs = Serde.YAML.readValue("""
+        apiVersion: pingcap.com/v1alpha1
+        kind: BackupSchedule
+        metadata: {name: nightly, namespace: tidb, uid: u-1, creationTimestamp: "%s"}
+        spec:
+          schedule: "0 2 * * *"
+          backupTemplate:
+            cleanPolicy: Delete
+            br: {cluster: basic}
+            s3: {provider: aws, bucket: b, prefix: sched, secretName: s}
+        %s""".formatted(CREATED, extraSpec.indent(2)), BackupSchedule.class);
+    return bs;
+  }
+
+  static Instant at(String t) {
+    return Instant.parse(t);
+  }
+
+  static String tso(String time) {
+    return BigInteger.valueOf(Instant.parse(time).toEpochMilli()).shiftLeft(18).toString();
+  }
+
+  static Backup child(String name, String created, String phase, String commitTime, boolean log) {
+    Backup b = new Backup();
+    b.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("tidb").withCreationTimestamp(created)
+        .addToLabels(ApiConstants.LABEL_BACKUP_SCHEDULE, "nightly").build());
+    b.setSpec(new io.tidbbackup.api.BackupSpec());
+    if (log) {
+      b.getSpec().backupMode = io.tidbbackup.api.BackupMode.LOG;
+    }
+    if (phase != null) {
+      b.setStatus(new BackupStatus());
+      b.getStatus().phase = phase;
+      b.getStatus().commitTs = commitTime == null ? null : tso(commitTime);
+    }
+    return b;
+  }
+
+  @Test
+  void waitsForTheFirstFiringThenCreatesOneBackupNamedAndPrefixedAsUpstream() throws Exception {
+    BackupSchedule bs = schedule("");
+    SchedulePlanner.Plan before = SchedulePlanner.plan(bs, List.of(), at("2024-01-01T01:00:00Z"));
+    assertThat(before.create()).isNull();
+    assertThat(before.wakeAt()).isEqualTo(at("2024-01-01T02:00:00Z"));
+
+    SchedulePlanner.Plan p = SchedulePlanner.plan(bs, List.of(), at("2024-01-01T02:00:03Z"));
+    Backup b = p.create();
+    assertThat(b.getMetadata().getName()).isEqualTo("nightly-2024-01-01t02-00-00");
+    assertThat(b.getSpec().s3.prefix).isEqualTo("sched/basic-pd.tidb-2379-2024-01-01t02-00-00");
+    assertThat(b.getMetadata().getLabels()).containsEntry(ApiConstants.LABEL_BACKUP_SCHEDULE, "nightly");
+    assertThat(b.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getKind()).isEqualTo("BackupSchedule"));
+    assertThat(p.status().lastBackup).isEqualTo("nightly-2024-01-01t02-00-00");
+    assertThat(p.status().lastBackupTime).isEqualTo("2024-01-01T02:00:00Z");
+    assertThat(p.wakeAt()).isEqualTo(at("2024-01-02T02:00:00Z"));
+  }
+
+  @Test
+  void daysOfDowntimeGiveOneCatchUpBackupNotABurst() throws Exception {
+    BackupSchedule bs = schedule("");
+    bs.setStatus(new BackupScheduleStatus());
+    bs.getStatus().lastBackupTime = "2024-01-01T02:00:00Z";
+    List<Backup> children = List.of(child("nightly-2024-01-01t02-00-00", "2024-01-01T02:00:01Z", "Complete",
+        "2024-01-01T02:00:00Z", false));
+    SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-05T09:00:00Z"));
+    assertThat(p.create().getMetadata().getName()).isEqualTo("nightly-2024-01-05t02-00-00");
+    assertThat(p.wakeAt()).isEqualTo(at("2024-01-06T02:00:00Z"));
+    bs.setStatus(p.status());
+    List<Backup> after = new ArrayList<>(children);
+    after.add(child("nightly-2024-01-05t02-00-00", "2024-01-05T09:00:01Z", "Complete", "2024-01-05T09:00:00Z", false));
+    assertThat(SchedulePlanner.plan(bs, after, at("2024-01-05T09:00:05Z")).create()).isNull();
+  }
+
+  @Test
+  void noBackupStartsWhileThePreviousOneRuns() throws Exception {
+    BackupSchedule bs = schedule("");
+    bs.setStatus(new BackupScheduleStatus());
+    bs.getStatus().lastBackupTime = "2024-01-01T02:00:00Z";
+    List<Backup> children = List.of(child("nightly-2024-01-01t02-00-00", "2024-01-01T02:00:01Z", "Running", null,
+        false));
+    SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-02T02:00:00Z"));
+    assertThat(p.create()).isNull();
+    assertThat(p.waiting()).contains("nightly-2024-01-01t02-00-00 is still running");
+    assertThat(p.status().lastBackupTime).isEqualTo("2024-01-01T02:00:00Z");
+  }
+
+  @Test
+  void pauseStopsNewBackupsButNotRetention() throws Exception {
+    BackupSchedule bs = schedule("pause: true\nmaxBackups: 1");
+    List<Backup> children = List.of(
+        child("nightly-a", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
+        child("nightly-b", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false));
+    SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-03T03:00:00Z"));
+    assertThat(p.create()).isNull();
+    assertThat(p.waiting()).isEqualTo("paused");
+    assertThat(p.delete()).extracting(b -> b.getMetadata().getName()).containsExactly("nightly-a");
+  }
+
+  @Test
+  void maxBackupsCountsOnlySnapshotsAndKeepsTheNewestCompleteEvenIfOlder() throws Exception {
+    BackupSchedule bs = schedule("maxBackups: 2\nlogBackupTemplate:\n  br: {cluster: basic}\n"
+        + "  s3: {provider: aws, bucket: b, prefix: sched}");
+    List<Backup> children = List.of(
+        child("log-nightly", "2023-12-01T00:00:00Z", "Running", null, true),
+        child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
+        child("nightly-2", "2024-01-02T02:00:00Z", "Failed", null, false),
+        child("nightly-3", "2024-01-03T02:00:00Z", "Failed", null, false),
+        child("nightly-4", "2024-01-04T02:00:00Z", "Failed", null, false));
+    SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z"));
+    // the newest two are the failed 4 and 3; 2 goes; 1 is the last good backup and stays; the log backup never counts
+    assertThat(p.delete()).extracting(b -> b.getMetadata().getName()).containsExactly("nightly-2");
+  }
+
+  @Test
+  void maxReservedTimeExpiresByCommitTsAndNeverTheLastGoodOne() throws Exception {
+    BackupSchedule bs = schedule("maxReservedTime: 48h\nmaxBackups: 1");
+    List<Backup> children = List.of(
+        child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
+        child("nightly-2", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false),
+        child("nightly-3", "2024-01-03T02:00:00Z", "Complete", "2024-01-03T02:00:00Z", false),
+        child("nightly-4", "2024-01-04T02:00:00Z", "Running", null, false));
+    SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z"));
+    // cutoff 2024-01-02T03:00: 1 and 2 are expired; maxReservedTime wins over maxBackups; 4 still runs
+    assertThat(p.delete()).extracting(b -> b.getMetadata().getName()).containsExactly("nightly-2", "nightly-1");
+    // everything expired: the newest Complete one still stays
+    SchedulePlanner.Plan late = SchedulePlanner.plan(bs, children, at("2024-02-01T00:00:00Z"));
+    assertThat(late.delete()).extracting(b -> b.getMetadata().getName())
+        .containsExactly("nightly-2", "nightly-1");
+  }
+
+  @Test
+  void withALogBackupTheNewestExpiredSnapshotIsKeptAsThePitrBaseAndTheLogIsTruncatedToIt() throws Exception {
+    BackupSchedule bs = schedule("maxReservedTime: 48h\nlogBackupTemplate:\n  br: {cluster: basic}\n"
+        + "  s3: {provider: aws, bucket: b, prefix: sched}");
+    bs.setStatus(new BackupScheduleStatus());
+    bs.getStatus().logBackup = "log-nightly";
+    List<Backup> children = List.of(
+        child("log-nightly", "2023-12-01T00:00:00Z", "Running", null, true),
+        child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
+        child("nightly-2", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false),
+        child("nightly-3", "2024-01-03T02:00:00Z", "Complete", "2024-01-03T02:00:00Z", false));
+    SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z"));
+    assertThat(p.delete()).extracting(b -> b.getMetadata().getName()).containsExactly("nightly-1");
+    assertThat(p.truncateLogTo()).isEqualTo(tso("2024-01-02T02:00:00Z"));
+    assertThat(p.createLog()).isNull();
+  }
+
+  @Test
+  void theLogBackupIsCreatedOnceWithItsOwnPrefix() throws Exception {
+    BackupSchedule bs = schedule("logBackupTemplate:\n  br: {cluster: basic}\n  s3: {provider: aws, bucket: b, "
+        + "prefix: sched, secretName: s}");
+    SchedulePlanner.Plan p = SchedulePlanner.plan(bs, List.of(), at("2024-01-01T01:00:00Z"));
+    assertThat(p.createLog().getMetadata().getName()).isEqualTo("log-nightly");
+    assertThat(p.createLog().getSpec().backupMode).isEqualTo(io.tidbbackup.api.BackupMode.LOG);
+    assertThat(p.createLog().getSpec().s3.prefix).isEqualTo("sched/log-2024-01-01t01-00-00");
+    assertThat(p.status().logBackup).isEqualTo("log-nightly");
+    bs.setStatus(p.status());
+    assertThat(SchedulePlanner.plan(bs, List.of(), at("2024-01-01T01:00:05Z")).createLog()).isNull();
+  }
+
+  @Test
+  void problemsNameTheField() throws Exception {
+    assertThat(SchedulePlanner.problems(schedule("").getSpec())).isEmpty();
+    BackupSchedule bad = schedule("timeZone: Mars/Olympus\nmaxReservedTime: 2d");
+    bad.getSpec().schedule = "0 0 * *";
+    bad.getSpec().backupTemplate.s3.bucket = null;
+    assertThat(SchedulePlanner.problems(bad.getSpec())).containsExactly(
+        "spec.schedule \"0 0 * *\": expected 5 fields (minute hour day-of-month month day-of-week), found 4",
+        "spec.timeZone \"Mars/Olympus\" is not a time zone like UTC or Asia/Shanghai",
+        "spec.maxReservedTime \"2d\" is not a duration like 72h",
+        "spec.backupTemplate.s3.bucket is required");
+  }
+}
