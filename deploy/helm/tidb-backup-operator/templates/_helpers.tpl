@@ -32,6 +32,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: ["pingcap.com"]
   resources: ["backups", "restores", "backupschedules"]
   verbs: ["get", "list", "watch", "patch", "update"]
+# a BackupSchedule creates its Backups and deletes the ones retention expires
+- apiGroups: ["pingcap.com"]
+  resources: ["backups"]
+  verbs: ["create", "delete"]
 - apiGroups: ["pingcap.com"]
   resources: ["backups/status", "restores/status", "backupschedules/status"]
   verbs: ["get", "patch", "update"]

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidbbackup.operator.backup.InProcessCleaner;
 import io.tidbbackup.operator.restore.RestoreReconciler;
+import io.tidbbackup.operator.schedule.BackupScheduleReconciler;
 import io.tidbbackup.storage.CleanMetrics;
 import java.time.Clock;
 
@@ -65,6 +66,14 @@ public final class OperatorFactory {
     });
     operator.register(new RestoreReconciler(client, clock, writer, events, settings.jobs(), clusters), o -> {
       o.withName("restore");
+      if (!settings.watchNamespaces().isEmpty()) {
+        o.settingNamespaces(settings.watchNamespaces());
+      }
+    });
+    operator.register(new BackupScheduleReconciler(client, clock, writer, events), o -> {
+      o.withName("backupschedule");
+      // any change (pause, a template edit, a touched annotation) and every child's change re-plans
+      o.withGenerationAware(false);
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());
       }

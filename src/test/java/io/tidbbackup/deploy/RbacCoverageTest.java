@@ -123,6 +123,31 @@ class RbacCoverageTest {
       await().atMost(WAIT).until(() -> cluster.job(NS, "restore-r1") != null);
       cluster.jobFinished(NS, "restore-r1", "restore", "2024-01-01T00:00:00Z", "2024-01-01T00:00:05Z", ok, 0);
       await().atMost(WAIT).until(() -> ConditionTypes.COMPLETE.equals(phase(Restore.class, "r1")));
+      // a schedule creates Backups and its retention deletes them
+      client.resource(Serde.YAML.readValue("""
+          apiVersion: pingcap.com/v1alpha1
+          kind: BackupSchedule
+          metadata: {name: s1, namespace: team-a}
+          spec:
+            schedule: "@every 1s"
+            maxBackups: 1
+            backupTemplate:
+              br: {cluster: basic}
+              s3: {provider: aws, bucket: b, prefix: sched, secretName: s3-secret}
+          """, io.tidbbackup.api.BackupSchedule.class)).create();
+      String first = null;
+      for (int i = 0; i < 2; i++) {
+        String previous = first;
+        await().atMost(WAIT).until(() -> scheduled().stream().anyMatch(c -> previous == null || c.compareTo(previous) > 0));
+        String child = scheduled().stream().filter(c -> previous == null || c.compareTo(previous) > 0).findFirst()
+            .orElseThrow();
+        first = first == null ? child : first;
+        await().atMost(WAIT).until(() -> cluster.job(NS, "backup-" + child) != null);
+        cluster.jobFinished(NS, "backup-" + child, "2024-01-01T00:00:00Z", "2024-01-01T00:00:05Z", ok, 0);
+        await().atMost(WAIT).until(() -> ConditionTypes.COMPLETE.equals(phase(Backup.class, child)));
+      }
+      String expired = first;
+      await().atMost(WAIT).until(() -> !scheduled().contains(expired));
     } finally {
       operator.stop();
       operatorClient.close();
@@ -137,6 +162,13 @@ class RbacCoverageTest {
     }
     calls.forEach(System.out::println);
     return calls;
+  }
+
+  /** The schedule's live children, oldest first. */
+  List<String> scheduled() {
+    return client.resources(Backup.class).inNamespace(NS).withLabel("tidb.pingcap.com/backup-schedule", "s1").list()
+        .getItems().stream().filter(b -> b.getMetadata().getDeletionTimestamp() == null)
+        .map(b -> b.getMetadata().getName()).sorted().toList();
   }
 
   <T extends io.fabric8.kubernetes.api.model.HasMetadata> void create(Class<T> type, String yaml) throws Exception {

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.tidbbackup.api.BackupCondition;
+import io.tidbbackup.api.BackupSchedule;
+import io.tidbbackup.api.BackupScheduleStatus;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.HasPhase;
 import io.tidbbackup.api.Serde;
@@ -43,6 +45,18 @@ public class StatusWriter {
       metrics.changed(resource.getKind().toLowerCase(java.util.Locale.ROOT), oldPhase, newStatus);
     }
     return updated;
+  }
+
+  /** A BackupSchedule's status (it has no phase): written only when it changed, cached for the next reconcile. */
+  public BackupSchedule writeSchedule(BackupSchedule schedule, Context<BackupSchedule> ctx, BackupScheduleStatus status) {
+    BackupScheduleStatus old = schedule.getStatus();
+    if (old != null && Serde.json(old).equals(Serde.json(status))) {
+      return schedule;
+    }
+    return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(schedule, ctx, r -> {
+      r.setStatus(status);
+      return r;
+    });
   }
 
   private void announce(CustomResource<?, ?> resource, HasPhase status) {

@@ -1,0 +1,117 @@
+package io.tidbbackup.operator.schedule;
+
+import static io.tidbbackup.api.ConditionTypes.TRUE;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.tidbbackup.api.ApiConstants;
+import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.BackupSchedule;
+import io.tidbbackup.api.BackupScheduleStatus;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.EventRecorder;
+import io.tidbbackup.operator.status.StatusWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Reconciles a BackupSchedule: validate, plan (pure: {@link SchedulePlanner}), act — delete what retention expires
+ * (each child goes through its own cleanPolicy), truncate the log backup, create the log backup and the next snapshot
+ * backup — then sleep until the next firing. Every child is labelled with and owned by the schedule.
+ */
+public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
+  static final Duration MIN_WAKE = Duration.ofSeconds(1);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final StatusWriter writer;
+  private final EventRecorder events;
+
+  public BackupScheduleReconciler(KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events) {
+    this.client = client;
+    this.clock = clock;
+    this.writer = writer;
+    this.events = events;
+  }
+
+  @Override
+  public List<EventSource<?, BackupSchedule>> prepareEventSources(EventSourceContext<BackupSchedule> ctx) {
+    var config = InformerEventSourceConfiguration.from(Backup.class, BackupSchedule.class)
+        .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
+        .build();
+    return List.of(new InformerEventSource<>(config, ctx));
+  }
+
+  @Override
+  public UpdateControl<BackupSchedule> reconcile(BackupSchedule bs, Context<BackupSchedule> ctx) {
+    if (bs.isMarkedForDeletion()) {
+      return UpdateControl.noUpdate();
+    }
+    List<String> problems = SchedulePlanner.problems(bs.getSpec());
+    if (!problems.isEmpty()) {
+      BackupScheduleStatus st = bs.getStatus() == null ? new BackupScheduleStatus()
+          : Serde.copy(bs.getStatus(), BackupScheduleStatus.class);
+      boolean already = Conditions.isTrue(st.conditions, ConditionTypes.INVALID);
+      st.conditions = Conditions.upsert(st.conditions, null, Conditions.of(ConditionTypes.INVALID, TRUE, "InvalidSpec",
+          problems.get(0)), clock.instant()).conditions();
+      writer.writeSchedule(bs, ctx, st);
+      if (!already) {
+        events.record(bs, EventRecorder.WARNING, "InvalidSpec", problems.get(0));
+      }
+      return UpdateControl.noUpdate();
+    }
+    String name = bs.getMetadata().getName();
+    List<Backup> children = ctx.getSecondaryResources(Backup.class).stream()
+        .filter(b -> name.equals(b.getMetadata().getLabels().get(ApiConstants.LABEL_BACKUP_SCHEDULE))).toList();
+    Instant now = clock.instant();
+    SchedulePlanner.Plan plan = SchedulePlanner.plan(bs, children, now);
+
+    for (Backup old : plan.delete()) {
+      client.resources(Backup.class).inNamespace(old.getMetadata().getNamespace())
+          .withName(old.getMetadata().getName()).delete();
+      events.record(bs, EventRecorder.NORMAL, "BackupExpired", "retention deleted Backup " + old.getMetadata().getName()
+          + " (its cleanPolicy decides what happens to its data)");
+    }
+    if (plan.truncateLogTo() != null) {
+      String log = ScheduleChildren.logName(bs);
+      client.resources(Backup.class).inNamespace(bs.getMetadata().getNamespace()).withName(log).edit(b -> {
+        b.getSpec().logTruncateUntil = plan.truncateLogTo();
+        return b;
+      });
+      events.record(bs, EventRecorder.NORMAL, "LogBackupTruncated", "log backup " + log + " is truncated to "
+          + plan.truncateLogTo() + ", the commitTs of the oldest snapshot kept as the PiTR base");
+    }
+    create(bs, plan.createLog());
+    create(bs, plan.create());
+    writer.writeSchedule(bs, ctx, plan.status());
+    Duration wait = Duration.between(clock.instant(), plan.wakeAt());
+    return UpdateControl.<BackupSchedule>noUpdate().rescheduleAfter(wait.compareTo(MIN_WAKE) < 0 ? MIN_WAKE : wait);
+  }
+
+  private void create(BackupSchedule bs, Backup child) {
+    if (child == null) {
+      return;
+    }
+    try {
+      client.resource(child).create();
+      events.record(bs, EventRecorder.NORMAL, "BackupCreated", "created Backup " + child.getMetadata().getName());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+}
