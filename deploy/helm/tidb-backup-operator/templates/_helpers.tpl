@@ -30,14 +30,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/* Namespaced permissions: the same rules in a ClusterRole (all namespaces) or in a Role per watched namespace. */}}
 {{- define "tbo.namespacedRules" -}}
 - apiGroups: ["pingcap.com"]
-  resources: ["backups", "restores", "backupschedules"]
+  resources: ["backups", "restores", "backupschedules", "compactbackups"]
   verbs: ["get", "list", "watch", "patch", "update"]
-# a BackupSchedule creates its Backups and deletes the ones retention expires
+# a BackupSchedule creates its Backups (and CompactBackups) and deletes the ones retention expires
 - apiGroups: ["pingcap.com"]
-  resources: ["backups"]
+  resources: ["backups", "compactbackups"]
   verbs: ["create", "delete"]
 - apiGroups: ["pingcap.com"]
-  resources: ["backups/status", "restores/status", "backupschedules/status"]
+  resources: ["backups/status", "restores/status", "backupschedules/status", "compactbackups/status"]
   verbs: ["get", "patch", "update"]
 - apiGroups: ["pingcap.com"]
   resources: ["tidbclusters"]

@@ -16,6 +16,7 @@ public final class ApiConstants {
   public static final String LABEL_BACKUP = "tidb.pingcap.com/backup";
   public static final String LABEL_RESTORE = "tidb.pingcap.com/restore";
   public static final String LABEL_BACKUP_SCHEDULE = "tidb.pingcap.com/backup-schedule";
+  public static final String LABEL_COMPACT = "tidb.pingcap.com/compact-backup";
   public static final String MANAGED_BY_VALUE = "backup-operator";
 
   public static final String DEFAULT_SERVICE_ACCOUNT = "tidb-backup-manager";

@@ -33,6 +33,9 @@ public final class JobEnv {
   public static final String BR_BIN_DIR = "/var/lib/br-bin";
   public static final String DUMPLING_BIN_DIR = "/var/lib/dumpling-bin";
   public static final String LIGHTNING_BIN_DIR = "/var/lib/lightning-bin";
+  public static final String TIKV_BIN_DIR = "/var/lib/tikv-bin";
+  /** Set by Kubernetes in the pods of an Indexed Job (a sharded compaction). */
+  public static final String JOB_COMPLETION_INDEX = "JOB_COMPLETION_INDEX";
   /** A writable emptyDir (the agent's image has a read-only root filesystem). */
   public static final String SCRATCH_DIR = "/tmp";
 

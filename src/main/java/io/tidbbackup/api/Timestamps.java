@@ -54,4 +54,22 @@ public final class Timestamps {
       return false;
     }
   }
+
+  /** A TSO as is, or a datetime as the TSO of that instant (milliseconds shifted left by 18 bits). */
+  public static String toTso(String s) {
+    if (s == null || s.isEmpty() || TSO.matcher(s).matches()) {
+      return s;
+    }
+    Instant t;
+    try {
+      t = OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      try {
+        t = OffsetDateTime.parse(s, DATETIME_ZONE).toInstant();
+      } catch (DateTimeParseException e2) {
+        t = LocalDateTime.parse(s, DATETIME).toInstant(ZoneOffset.UTC);
+      }
+    }
+    return java.math.BigInteger.valueOf(t.toEpochMilli()).shiftLeft(18).toString();
+  }
 }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Unmatched;
 /** {@code agent …}: what runs inside the Jobs the operator creates. */
 @Command(name = "agent", description = "What runs inside the operator's Jobs: backup (BR or Dumpling), restore (BR or "
     + "TiDB Lightning), clean.",
-    subcommands = {AgentCommand.Backup.class, AgentCommand.Restore.class, AgentCommand.Clean.class})
+    subcommands = {AgentCommand.Backup.class, AgentCommand.Restore.class, AgentCommand.Compact.class,
+        AgentCommand.Clean.class})
 public class AgentCommand {
 
   @Command(name = "backup", mixinStandardHelpOptions = true, description = "Run BR or Dumpling for the Backup described by the Job.")
@@ -64,6 +65,27 @@ public class AgentCommand {
         return refuse(termination, e);
       }
       return new RestoreAgent(env, System.out, null).run(inv, termination);
+    }
+  }
+
+  @Command(name = "compact", mixinStandardHelpOptions = true, description = "Run tikv-ctl compact-log-backup for the "
+      + "CompactBackup described by the Job (one shard of it in a sharded compaction).")
+  static class Compact implements Callable<Integer> {
+    @Option(names = "--namespace") String namespace;
+    @Option(names = "--compactName") String compactName;
+    @Option(names = "--tikvVersion") String tikvVersion;
+
+    @Override
+    public Integer call() throws Exception {
+      AgentEnvironment env = new AgentEnvironment(System.getenv(), Path.of(JobEnv.SCRATCH_DIR));
+      Path termination = terminationLog();
+      io.tidbbackup.api.CompactSpec spec;
+      try {
+        spec = env.spec(io.tidbbackup.api.CompactSpec.class);
+      } catch (IllegalArgumentException e) {
+        return refuse(termination, e);
+      }
+      return new io.tidbbackup.agent.CompactAgent(env, System.out, null).run(spec, termination);
     }
   }
 

@@ -10,6 +10,11 @@ import io.tidbbackup.api.BackupMode;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.api.CompactBackup;
+import io.tidbbackup.api.CompactSpec;
+import io.tidbbackup.agent.CompactCommand;
+import io.tidbbackup.operator.job.CompactJobBuilder;
+import io.tidbbackup.operator.validation.CompactValidator;
 import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.agent.RestoreAgent;
@@ -96,6 +101,27 @@ public final class Render {
     List<String> args = main.getArgs().subList(2, main.getArgs().size());
     RestoreSpec spec = Serde.fromJson(envValue(main, JobEnv.SPEC), RestoreSpec.class);
     return RestoreAgent.command(AgentArgs.restore(args, spec), presentEnv(main)).display();
+  }
+
+  public static Result compactJob(CompactBackup c, ClusterFacts facts, JobSettings settings) {
+    Optional<String> invalid = CompactValidator.validate(c.getSpec());
+    if (invalid.isPresent()) {
+      return new Result(c.getMetadata().getName(), null, invalid.get());
+    }
+    return new Result(c.getMetadata().getName(), Serde.yaml(CompactJobBuilder.build(c, facts, settings)), null);
+  }
+
+  /** The tikv-ctl command line (of shard 0 in a sharded compaction). */
+  public static Result compactCommand(CompactBackup c, ClusterFacts facts, JobSettings settings) {
+    Optional<String> invalid = CompactValidator.validate(c.getSpec());
+    if (invalid.isPresent()) {
+      return new Result(c.getMetadata().getName(), null, invalid.get());
+    }
+    Container main = CompactJobBuilder.build(c, facts, settings).getSpec().getTemplate().getSpec().getContainers()
+        .get(0);
+    CompactSpec spec = Serde.fromJson(envValue(main, JobEnv.SPEC), CompactSpec.class);
+    return new Result(c.getMetadata().getName(), CompactCommand.build(spec,
+        "sharded".equals(spec.mode) ? 0 : null).display(), null);
   }
 
   /** Env vars the container surely has: plain values and non-optional secretKeyRefs. */

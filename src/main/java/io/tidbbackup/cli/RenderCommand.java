@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.Restore;
+import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;
 import io.tidbbackup.operator.OperatorSettings;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "render", mixinStandardHelpOptions = true, description = "Print the Jobs the operator would create for the objects in a file, "
     + "with no cluster. Exits 1 when an object is invalid, printing the message its Invalid condition would carry.")
 public class RenderCommand implements Callable<Integer> {
-  @Option(names = {"-f", "--file"}, required = true, description = "YAML file with Backup and Restore objects")
+  @Option(names = {"-f", "--file"}, required = true, description = "YAML file with Backup, Restore and CompactBackup objects")
   File file;
 
   @Option(names = "--tikv-version", description = "TiKV version of the cluster (default: ${DEFAULT-VALUE})")
@@ -66,6 +67,10 @@ public class RenderCommand implements Callable<Integer> {
         Restore rt = Serde.JSON.convertValue(doc, Restore.class);
         defaults(rt);
         r = command ? Render.restoreCommand(rt, facts, settings) : Render.restoreJob(rt, facts, settings);
+      } else if (kind.equals("CompactBackup")) {
+        CompactBackup cb = Serde.JSON.convertValue(doc, CompactBackup.class);
+        defaults(cb);
+        r = command ? Render.compactCommand(cb, facts, settings) : Render.compactJob(cb, facts, settings);
       } else {
         err.println("skipping " + kind + " " + doc.path("metadata").path("name").asText() + ": not rendered");
         continue;

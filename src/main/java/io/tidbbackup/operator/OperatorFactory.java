@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidbbackup.operator.backup.InProcessCleaner;
 import io.tidbbackup.operator.restore.RestoreReconciler;
+import io.tidbbackup.operator.compact.CompactBackupReconciler;
 import io.tidbbackup.operator.schedule.BackupScheduleReconciler;
 import io.tidbbackup.storage.CleanMetrics;
 import java.time.Clock;
@@ -66,6 +67,12 @@ public final class OperatorFactory {
     });
     operator.register(new RestoreReconciler(client, clock, writer, events, settings.jobs(), clusters), o -> {
       o.withName("restore");
+      if (!settings.watchNamespaces().isEmpty()) {
+        o.settingNamespaces(settings.watchNamespaces());
+      }
+    });
+    operator.register(new CompactBackupReconciler(client, writer, settings.jobs(), clusters), o -> {
+      o.withName("compactbackup");
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());
       }

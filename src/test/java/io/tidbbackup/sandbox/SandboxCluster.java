@@ -114,7 +114,8 @@ public final class SandboxCluster implements AutoCloseable {
     answer("/apis/pingcap.com/v1alpha1", resources("pingcap.com/v1alpha1",
         resource("backups", "Backup", true, List.of("bk")),
         resource("restores", "Restore", true, List.of("rt")),
-        resource("backupschedules", "BackupSchedule", true, List.of("bks"))));
+        resource("backupschedules", "BackupSchedule", true, List.of("bks")),
+        resource("compactbackups", "CompactBackup", true, List.of("cpbk"))));
   }
 
   private void answer(String path, Object body) {

@@ -1,6 +1,7 @@
 package io.tidbbackup.operator.job;
 
 import static io.tidbbackup.api.ApiConstants.LABEL_BACKUP;
+import static io.tidbbackup.api.ApiConstants.LABEL_COMPACT;
 import static io.tidbbackup.api.ApiConstants.LABEL_COMPONENT;
 import static io.tidbbackup.api.ApiConstants.LABEL_INSTANCE;
 import static io.tidbbackup.api.ApiConstants.LABEL_MANAGED_BY;
@@ -42,6 +43,10 @@ public final class Names {
     return bounded("restore-" + restoreName);
   }
 
+  public static String compactJob(String compactName) {
+    return bounded("compact-" + compactName);
+  }
+
   /** The Job of {@code prune: afterFailed} ({@code br abort restore}). */
   public static String restorePruneJob(String restoreName) {
     return bounded("restore-" + restoreName + "-prune");
@@ -64,6 +69,10 @@ public final class Names {
   /** Labels of a restore Job ({@code component} restore, or prune for the abort Job) and its pod. */
   public static Map<String, String> restoreJobLabels(HasMetadata restore, String component) {
     return jobLabels(restore, "restore", component, LABEL_RESTORE);
+  }
+
+  public static Map<String, String> compactJobLabels(HasMetadata compact) {
+    return jobLabels(compact, "compact", "compact", LABEL_COMPACT);
   }
 
   private static Map<String, String> jobLabels(HasMetadata cr, String appName, String component, String crLabel) {

@@ -1,0 +1,102 @@
+package io.tidbbackup.operator.compact;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.tidbbackup.api.ApiConstants;
+import io.tidbbackup.api.CompactBackup;
+import io.tidbbackup.api.CompactStatus;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.operator.Jobs;
+import io.tidbbackup.operator.cluster.ClusterFactsResolver;
+import io.tidbbackup.operator.job.ClusterFacts;
+import io.tidbbackup.operator.job.CompactJobBuilder;
+import io.tidbbackup.operator.job.JobObservation;
+import io.tidbbackup.operator.job.JobSettings;
+import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.status.StatusWriter;
+import io.tidbbackup.operator.validation.CompactValidator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reconciles a CompactBackup: validate, create the Job {@code compact-<name>}, follow it to Complete or Failed (the
+ * Job has already retried {@code maxRetryTimes}). Complete and Failed are final.
+ */
+public class CompactBackupReconciler implements Reconciler<CompactBackup> {
+  static final String CONTAINER = "compact";
+
+  private final KubernetesClient client;
+  private final StatusWriter writer;
+  private final JobSettings settings;
+  private final ClusterFactsResolver clusters;
+
+  public CompactBackupReconciler(KubernetesClient client, StatusWriter writer, JobSettings settings,
+      ClusterFactsResolver clusters) {
+    this.client = client;
+    this.writer = writer;
+    this.settings = settings;
+    this.clusters = clusters;
+  }
+
+  @Override
+  public List<EventSource<?, CompactBackup>> prepareEventSources(EventSourceContext<CompactBackup> ctx) {
+    var config = InformerEventSourceConfiguration.from(Job.class, CompactBackup.class)
+        .withLabelSelector(ApiConstants.LABEL_MANAGED_BY + "=" + ApiConstants.MANAGED_BY_VALUE + ","
+            + ApiConstants.LABEL_NAME + "=compact")
+        .build();
+    return List.of(new InformerEventSource<>(config, ctx));
+  }
+
+  @Override
+  public UpdateControl<CompactBackup> reconcile(CompactBackup cb, Context<CompactBackup> ctx) {
+    CompactStatus st = cb.getStatus();
+    String state = st == null ? null : st.state;
+    if (ConditionTypes.COMPLETE.equals(state) || ConditionTypes.FAILED.equals(state)) {
+      return UpdateControl.noUpdate();
+    }
+    Optional<String> invalid = CompactValidator.validate(cb.getSpec());
+    if (invalid.isPresent()) {
+      writer.write(cb, ctx, CompactStatuses.invalid(st, invalid.get()));
+      return UpdateControl.noUpdate();
+    }
+    Job job = Jobs.owned(ctx, Names.compactJob(cb.getMetadata().getName()));
+    if (job == null) {
+      ClusterFacts facts;
+      try {
+        facts = clusters.resolve(cb.getMetadata().getNamespace(), cb.getSpec().br, cb.getSpec().tikvImage);
+      } catch (ClusterFactsResolver.ClusterNotFound e) {
+        writer.write(cb, ctx, CompactStatuses.with(st, ConditionTypes.RETRY_FAILED, e.getMessage()));
+        return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(Duration.ofSeconds(30));
+      }
+      Job created = CompactJobBuilder.build(cb, facts, settings);
+      try {
+        client.resource(created).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+      writer.write(cb, ctx, CompactStatuses.scheduled(st, created.getMetadata().getName()));
+      return UpdateControl.noUpdate();
+    }
+    JobObservation obs = Jobs.observe(client, job, CONTAINER);
+    switch (obs.state()) {
+      case RUNNING -> writer.write(cb, ctx, CompactStatuses.running(st, obs.startTime()));
+      case SUCCEEDED -> writer.write(cb, ctx, CompactStatuses.complete(st, cb.getSpec().endTs, obs.startTime(),
+          obs.completionTime()));
+      case FAILED -> writer.write(cb, ctx, CompactStatuses.failed(st, "tikv-ctl compact-log-backup failed: "
+          + obs.failure(), obs.startTime(), obs.completionTime()));
+      default -> { }
+    }
+    return UpdateControl.noUpdate();
+  }
+}
