@@ -16,6 +16,7 @@ import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupSchedule;
 import io.tidbbackup.api.BackupScheduleStatus;
+import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.status.Conditions;
@@ -52,7 +53,11 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
         .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
         .build();
-    return List.of(new InformerEventSource<>(config, ctx));
+    var compacts = InformerEventSourceConfiguration.from(CompactBackup.class, BackupSchedule.class)
+        .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
+        .build();
+    return List.of(new InformerEventSource<>(config, ctx), new InformerEventSource<>(compacts, ctx));
   }
 
   @Override
@@ -77,7 +82,9 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     List<Backup> children = ctx.getSecondaryResources(Backup.class).stream()
         .filter(b -> name.equals(b.getMetadata().getLabels().get(ApiConstants.LABEL_BACKUP_SCHEDULE))).toList();
     Instant now = clock.instant();
-    SchedulePlanner.Plan plan = SchedulePlanner.plan(bs, children, now);
+    List<CompactBackup> compacts = ctx.getSecondaryResources(CompactBackup.class).stream()
+        .filter(c -> name.equals(c.getMetadata().getLabels().get(ApiConstants.LABEL_BACKUP_SCHEDULE))).toList();
+    SchedulePlanner.Plan plan = SchedulePlanner.plan(bs, children, compacts, now);
 
     for (Backup old : plan.delete()) {
       client.resources(Backup.class).inNamespace(old.getMetadata().getNamespace())
@@ -96,18 +103,20 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     }
     create(bs, plan.createLog());
     create(bs, plan.create());
+    create(bs, plan.createCompact());
     writer.writeSchedule(bs, ctx, plan.status());
     Duration wait = Duration.between(clock.instant(), plan.wakeAt());
     return UpdateControl.<BackupSchedule>noUpdate().rescheduleAfter(wait.compareTo(MIN_WAKE) < 0 ? MIN_WAKE : wait);
   }
 
-  private void create(BackupSchedule bs, Backup child) {
+  private void create(BackupSchedule bs, io.fabric8.kubernetes.api.model.HasMetadata child) {
     if (child == null) {
       return;
     }
     try {
       client.resource(child).create();
-      events.record(bs, EventRecorder.NORMAL, "BackupCreated", "created Backup " + child.getMetadata().getName());
+      events.record(bs, EventRecorder.NORMAL, child.getKind() + "Created", "created " + child.getKind() + " "
+          + child.getMetadata().getName());
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;

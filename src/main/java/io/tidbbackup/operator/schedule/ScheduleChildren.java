@@ -60,6 +60,38 @@ public final class ScheduleChildren {
     return child(bs, logName(bs), spec);
   }
 
+  public static String compactName(BackupSchedule bs, Instant at) {
+    return "compact-" + bs.getMetadata().getName() + "-" + TS.format(at);
+  }
+
+  /**
+   * A compaction of the log backup's data from {@code startTs} to {@code endTs}: the template, on the log backup's
+   * storage when the template names none.
+   */
+  public static io.tidbbackup.api.CompactBackup compact(BackupSchedule bs, Backup logBackup, String startTs,
+      String endTs, Instant at) {
+    io.tidbbackup.api.CompactSpec spec = Serde.copy(bs.getSpec().compactBackupTemplate,
+        io.tidbbackup.api.CompactSpec.class);
+    if (spec.storageType() == null && logBackup.getSpec() != null) {
+      StorageProvider own = Serde.copy(logBackup.getSpec(), StorageProvider.class);
+      spec.s3 = own.s3;
+      spec.gcs = own.gcs;
+      spec.azblob = own.azblob;
+      spec.local = own.local;
+    }
+    if (spec.br == null && logBackup.getSpec() != null) {
+      spec.br = logBackup.getSpec().br;
+    }
+    spec.startTs = startTs;
+    spec.endTs = endTs;
+    io.tidbbackup.api.CompactBackup c = new io.tidbbackup.api.CompactBackup();
+    c.setMetadata(new ObjectMetaBuilder().withName(compactName(bs, at)).withNamespace(bs.getMetadata().getNamespace())
+        .withLabels(Map.of(ApiConstants.LABEL_BACKUP_SCHEDULE, bs.getMetadata().getName()))
+        .withOwnerReferences(ToolPod.controllerRef(bs)).build());
+    c.setSpec(spec);
+    return c;
+  }
+
   /** A copy of the template, with the schedule's own storage, br and pull secrets where the template has none. */
   static BackupSpec template(BackupScheduleSpec s, BackupSpec template) {
     BackupSpec spec = Serde.copy(template, BackupSpec.class);

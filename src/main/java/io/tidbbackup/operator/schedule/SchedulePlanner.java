@@ -5,6 +5,8 @@ import io.tidbbackup.api.BackupMode;
 import io.tidbbackup.api.BackupSchedule;
 import io.tidbbackup.api.BackupScheduleSpec;
 import io.tidbbackup.api.BackupScheduleStatus;
+import io.tidbbackup.api.CompactBackup;
+import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.GoDuration;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;
@@ -18,6 +20,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -32,7 +35,13 @@ public final class SchedulePlanner {
   static final int MAX_MISSED = 1_000_000;
 
   public record Plan(Backup create, Backup createLog, List<Backup> delete, String truncateLogTo,
-      BackupScheduleStatus status, Instant wakeAt, String waiting) {}
+      BackupScheduleStatus status, Instant wakeAt, String waiting, CompactBackup createCompact) {
+
+    Plan withCompact(CompactBackup c, Instant compactWake) {
+      Instant wake = compactWake != null && compactWake.isBefore(wakeAt) ? compactWake : wakeAt;
+      return new Plan(create, createLog, delete, truncateLogTo, status, wake, waiting, c);
+    }
+  }
 
   private SchedulePlanner() {}
 
@@ -70,6 +79,17 @@ public final class SchedulePlanner {
         errors.add("spec.backupTemplate.backupMode must be snapshot; put a log backup in spec.logBackupTemplate");
       }
     }
+    if (spec.compactBackupTemplate != null) {
+      if (spec.logBackupTemplate == null) {
+        errors.add("spec.compactBackupTemplate needs spec.logBackupTemplate: it compacts the log backup's data");
+      }
+      if (spec.compactInterval == null || spec.compactInterval.isEmpty()) {
+        errors.add("spec.compactInterval is required with spec.compactBackupTemplate (a duration like 6h)");
+      }
+    }
+    if (spec.compactInterval != null && !spec.compactInterval.isEmpty() && !GoDuration.isValid(spec.compactInterval)) {
+      errors.add("spec.compactInterval \"" + spec.compactInterval + "\" is not a duration like 6h");
+    }
     if (spec.logBackupTemplate != null) {
       io.tidbbackup.api.BackupSpec log = ScheduleChildren.template(spec, spec.logBackupTemplate);
       log.backupMode = BackupMode.LOG;
@@ -80,6 +100,57 @@ public final class SchedulePlanner {
   }
 
   public static Plan plan(BackupSchedule bs, List<Backup> children, Instant now) {
+    return plan(bs, children, List.of(), now);
+  }
+
+  public static Plan plan(BackupSchedule bs, List<Backup> children, List<CompactBackup> compacts, Instant now) {
+    Plan p = planBackups(bs, children, now);
+    return compaction(bs, children, compacts, p, now);
+  }
+
+  /**
+   * Every {@code compactInterval}, one CompactBackup of the log backup's data from where the last completed one ended
+   * (else {@code minCompactStartTs}, else the log backup's start) up to now; a failed one is retried over the same
+   * range at the next interval; none while one runs.
+   */
+  static Plan compaction(BackupSchedule bs, List<Backup> children, List<CompactBackup> compacts, Plan p, Instant now) {
+    BackupScheduleSpec spec = bs.getSpec();
+    if (spec.compactBackupTemplate == null || spec.compactInterval == null || spec.compactInterval.isEmpty()
+        || Boolean.TRUE.equals(spec.pause)) {
+      return p;
+    }
+    String logName = ScheduleChildren.logName(bs);
+    Backup log = children.stream().filter(b -> b.getMetadata().getName().equals(logName)).findFirst().orElse(null);
+    if (log == null || log.getStatus() == null || log.getStatus().commitTs == null) {
+      return p;
+    }
+    List<CompactBackup> sorted = new ArrayList<>(compacts);
+    sorted.sort(Comparator.comparing((CompactBackup c) -> Objects.toString(c.getMetadata().getCreationTimestamp(), ""))
+        .reversed());
+    if (!sorted.isEmpty() && !Retention.FINISHED.contains(state(sorted.get(0)))) {
+      return p;
+    }
+    Instant last = Timestamps.parse(p.status().lastCompactExecutionTs);
+    Duration interval = GoDuration.parse(spec.compactInterval);
+    if (last != null && now.isBefore(last.plus(interval))) {
+      return p.withCompact(null, last.plus(interval));
+    }
+    String start = sorted.stream().filter(c -> ConditionTypes.COMPLETE.equals(state(c))).findFirst()
+        .map(c -> c.getSpec().endTs).orElse(spec.minCompactStartTs != null && !spec.minCompactStartTs.isEmpty()
+            ? spec.minCompactStartTs : log.getStatus().commitTs);
+    String end = Timestamps.toTso(Timestamps.format(now));
+    CompactBackup c = ScheduleChildren.compact(bs, log, Timestamps.toTso(start), end, now);
+    p.status().lastCompact = c.getMetadata().getName();
+    p.status().lastCompactExecutionTs = Timestamps.format(now);
+    p.status().lastCompactProgress = start;
+    return p.withCompact(c, now.plus(interval));
+  }
+
+  static String state(CompactBackup c) {
+    return c.getStatus() == null ? null : c.getStatus().state;
+  }
+
+  static Plan planBackups(BackupSchedule bs, List<Backup> children, Instant now) {
     BackupScheduleSpec spec = bs.getSpec();
     BackupScheduleStatus st = bs.getStatus() == null ? new BackupScheduleStatus()
         : Serde.copy(bs.getStatus(), BackupScheduleStatus.class);
@@ -105,7 +176,7 @@ public final class SchedulePlanner {
         .orElse(Optional.ofNullable(Timestamps.parse(bs.getMetadata().getCreationTimestamp())).orElse(now));
     ZonedDateTime fire = cron.next(base.atZone(zone), zone);
     if (fire.toInstant().isAfter(now)) {
-      return new Plan(null, createLog, retention.delete(), retention.truncateLogTo(), st, fire.toInstant(), null);
+      return new Plan(null, createLog, retention.delete(), retention.truncateLogTo(), st, fire.toInstant(), null, null);
     }
     // the latest firing at or before now: one catch-up backup for everything missed
     int missed = 0;
@@ -116,17 +187,17 @@ public final class SchedulePlanner {
     }
     if (paused) {
       return new Plan(null, createLog, retention.delete(), retention.truncateLogTo(), st, next.toInstant(),
-          "paused");
+          "paused", null);
     }
     Backup running = newestSnapshot(children).filter(b -> !Retention.finished(b)).orElse(null);
     if (running != null) {
       return new Plan(null, createLog, retention.delete(), retention.truncateLogTo(), st, now.plus(BUSY_RECHECK),
-          "backup " + running.getMetadata().getName() + " is still running");
+          "backup " + running.getMetadata().getName() + " is still running", null);
     }
     Backup create = ScheduleChildren.snapshot(bs, fire.toInstant());
     st.lastBackup = create.getMetadata().getName();
     st.lastBackupTime = Timestamps.format(fire.toInstant());
-    return new Plan(create, createLog, retention.delete(), retention.truncateLogTo(), st, next.toInstant(), null);
+    return new Plan(create, createLog, retention.delete(), retention.truncateLogTo(), st, next.toInstant(), null, null);
   }
 
   static Optional<Backup> newestSnapshot(List<Backup> children) {

@@ -78,10 +78,14 @@ class BackupScheduleReconcilerTest {
   /** Moves the clock and makes the operator look (an annotation change is an event; the schedule is not generation-aware). */
   void moveTo(Instant t) {
     clock.set(t);
-    client.resources(BackupSchedule.class).inNamespace(NS).withName("hourly").edit(s -> {
-      s.getMetadata().setAnnotations(java.util.Map.of("test/now", t.toString()));
-      return s;
-    });
+    merge("{\"metadata\":{\"annotations\":{\"test/now\":\"" + t + "\"}}}");
+  }
+
+  /** A merge patch without resourceVersion: the operator writes the status at the same time. */
+  void merge(String patch) {
+    client.resources(BackupSchedule.class).inNamespace(NS).withName("hourly")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
   }
 
   List<Backup> children() {
@@ -142,10 +146,7 @@ class BackupScheduleReconcilerTest {
     Instant created = Instant.parse(schedule().getMetadata().getCreationTimestamp());
     moveTo(created.plus(Duration.ofHours(3)));
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> children().isEmpty());
-    client.resources(BackupSchedule.class).inNamespace(NS).withName("hourly").edit(s -> {
-      s.getSpec().pause = false;
-      return s;
-    });
+    merge("{\"spec\":{\"pause\":false}}");
     await().atMost(WAIT).until(() -> children().size() == 1);
   }
 

@@ -192,4 +192,56 @@ class SchedulePlannerTest {
         "spec.maxReservedTime \"2d\" is not a duration like 72h",
         "spec.backupTemplate.s3.bucket is required");
   }
+
+  static io.tidbbackup.api.CompactBackup compact(String name, String created, String state, String endTs) {
+    io.tidbbackup.api.CompactBackup c = new io.tidbbackup.api.CompactBackup();
+    c.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("tidb").withCreationTimestamp(created).build());
+    c.setSpec(new io.tidbbackup.api.CompactSpec());
+    c.getSpec().endTs = endTs;
+    if (state != null) {
+      c.setStatus(new io.tidbbackup.api.CompactStatus());
+      c.getStatus().state = state;
+    }
+    return c;
+  }
+
+  @Test
+  void compactionsFollowTheIntervalAndStartWhereTheLastCompletedOneEnded() throws Exception {
+    BackupSchedule bs = schedule("""
+        compactInterval: 6h
+        compactBackupTemplate: {concurrency: 8}
+        logBackupTemplate:
+          br: {cluster: basic}
+          s3: {provider: aws, bucket: b, prefix: sched, secretName: s}""");
+    assertThat(SchedulePlanner.problems(bs.getSpec())).isEmpty();
+    Backup log = child("log-nightly", "2024-01-01T00:00:00Z", "Running", "2024-01-01T00:00:00Z", true);
+    log.getSpec().s3 = new io.tidbbackup.api.S3StorageProvider();
+    log.getSpec().s3.bucket = "b";
+    log.getSpec().s3.prefix = "sched/log-2024-01-01t00-00-00";
+    bs.setStatus(new BackupScheduleStatus());
+    bs.getStatus().logBackup = "log-nightly";
+
+    SchedulePlanner.Plan first = SchedulePlanner.plan(bs, List.of(log), List.of(), at("2024-01-01T01:00:00Z"));
+    io.tidbbackup.api.CompactBackup c = first.createCompact();
+    assertThat(c.getMetadata().getName()).isEqualTo("compact-nightly-2024-01-01t01-00-00");
+    assertThat(c.getSpec().startTs).isEqualTo(tso("2024-01-01T00:00:00Z"));
+    assertThat(c.getSpec().endTs).isEqualTo(tso("2024-01-01T01:00:00Z"));
+    assertThat(c.getSpec().concurrency).isEqualTo(8);
+    assertThat(c.getSpec().s3.prefix).isEqualTo("sched/log-2024-01-01t00-00-00");
+    assertThat(first.wakeAt()).isEqualTo(at("2024-01-01T02:00:00Z")); // the 02:00 backup comes first
+    bs.setStatus(first.status());
+
+    var running = List.of(compact(c.getMetadata().getName(), "2024-01-01T01:00:00Z", "Running", c.getSpec().endTs));
+    assertThat(SchedulePlanner.plan(bs, List.of(log), running, at("2024-01-01T08:00:00Z")).createCompact()).isNull();
+    var done = List.of(compact(c.getMetadata().getName(), "2024-01-01T01:00:00Z", "Complete", c.getSpec().endTs));
+    assertThat(SchedulePlanner.plan(bs, List.of(log), done, at("2024-01-01T06:59:00Z")).createCompact()).isNull();
+    io.tidbbackup.api.CompactBackup next = SchedulePlanner.plan(bs, List.of(log), done, at("2024-01-01T07:00:00Z"))
+        .createCompact();
+    assertThat(next.getSpec().startTs).isEqualTo(tso("2024-01-01T01:00:00Z"));
+    assertThat(next.getSpec().endTs).isEqualTo(tso("2024-01-01T07:00:00Z"));
+
+    BackupSchedule noLog = schedule("compactInterval: 6h\ncompactBackupTemplate: {concurrency: 8}");
+    assertThat(SchedulePlanner.problems(noLog.getSpec()))
+        .contains("spec.compactBackupTemplate needs spec.logBackupTemplate: it compacts the log backup's data");
+  }
 }
