@@ -52,7 +52,8 @@ class RbacCoverageTest {
   void everyCallTheOperatorMakesIsGrantedByTheChartsRbac() throws Exception {
     Set<HelmChart.Access> calls = operatorCalls();
     assertThat(calls).extracting(HelmChart.Access::resource)
-        .contains("backups", "backups/status", "restores/status", "jobs", "pods", "secrets", "events", "leases");
+        .contains("backups", "backups/status", "restores/status", "compactbackups/status", "backupschedules/status",
+            "jobs", "pods", "secrets", "events", "leases");
 
     List<JsonNode> clusterWide = HelmChart.render(Map.of());
     List<JsonNode> namespaced = HelmChart.render(Map.of("watchNamespaces[0]", NS));
@@ -123,6 +124,19 @@ class RbacCoverageTest {
       await().atMost(WAIT).until(() -> cluster.job(NS, "restore-r1") != null);
       cluster.jobFinished(NS, "restore-r1", "restore", "2024-01-01T00:00:00Z", "2024-01-01T00:00:05Z", ok, 0);
       await().atMost(WAIT).until(() -> ConditionTypes.COMPLETE.equals(phase(Restore.class, "r1")));
+      // a compaction of a log backup
+      client.resource(Serde.YAML.readValue("""
+          apiVersion: pingcap.com/v1alpha1
+          kind: CompactBackup
+          metadata: {name: c1, namespace: team-a}
+          spec:
+            startTs: "443123456789000000"
+            s3: {provider: aws, bucket: b, prefix: log, secretName: s3-secret}
+          """, io.tidbbackup.api.CompactBackup.class)).create();
+      await().atMost(WAIT).until(() -> cluster.job(NS, "compact-c1") != null);
+      cluster.jobFinished(NS, "compact-c1", "compact", "2024-01-01T00:00:00Z", "2024-01-01T00:00:05Z", ok, 0);
+      await().atMost(WAIT).until(() -> ConditionTypes.COMPLETE.equals(phase(io.tidbbackup.api.CompactBackup.class,
+          "c1")));
       // a schedule creates Backups and its retention deletes them
       client.resource(Serde.YAML.readValue("""
           apiVersion: pingcap.com/v1alpha1

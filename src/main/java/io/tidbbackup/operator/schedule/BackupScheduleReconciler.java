@@ -4,6 +4,8 @@ import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -94,10 +96,9 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     }
     if (plan.truncateLogTo() != null) {
       String log = ScheduleChildren.logName(bs);
-      client.resources(Backup.class).inNamespace(bs.getMetadata().getNamespace()).withName(log).edit(b -> {
-        b.getSpec().logTruncateUntil = plan.truncateLogTo();
-        return b;
-      });
+      client.resources(Backup.class).inNamespace(bs.getMetadata().getNamespace()).withName(log)
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"logTruncateUntil\":\"" + plan.truncateLogTo()
+              + "\"}}");
       events.record(bs, EventRecorder.NORMAL, "LogBackupTruncated", "log backup " + log + " is truncated to "
           + plan.truncateLogTo() + ", the commitTs of the oldest snapshot kept as the PiTR base");
     }
