@@ -3,7 +3,6 @@ package io.tidbbackup.agent;
 import io.tidbbackup.api.AgentResult;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.LogSubCommand;
-import io.tidbbackup.api.Serde;
 import io.tidbbackup.storage.StorageLocation;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -39,9 +38,7 @@ public final class BackupAgent {
   /** Runs the tool; writes the result to {@code terminationLog}; returns the process exit code to use. */
   public int run(BackupInvocation inv, Path terminationLog) throws Exception {
     ToolCommand cmd = command(inv, env.present());
-    if (binaryOverride != null) {
-      cmd = cmd.withBinary(binaryOverride);
-    }
+    cmd = cmd.withBinary(binaryOverride);
     ToolOutput output = new ToolOutput();
     int code = new ToolRunner(out).run(cmd, env, output);
     AgentResult result = new AgentResult();
@@ -61,8 +58,6 @@ public final class BackupAgent {
     } else {
       result.error = output.errorText();
     }
-    TerminationMessage.write(terminationLog, result);
-    out.println("agent: " + (code == 0 ? "succeeded" : "tool exited with code " + code) + ": " + Serde.json(result));
-    return code == 0 ? 0 : 1;
+    return TerminationMessage.report(terminationLog, result, out);
   }
 }

@@ -3,7 +3,6 @@ package io.tidbbackup.agent;
 import io.tidbbackup.api.AgentResult;
 import io.tidbbackup.api.CompactSpec;
 import io.tidbbackup.api.JobEnv;
-import io.tidbbackup.api.Serde;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -27,9 +26,7 @@ public final class CompactAgent {
 
   public int run(CompactSpec spec, Path terminationLog) throws Exception {
     ToolCommand cmd = command(spec, env);
-    if (binaryOverride != null) {
-      cmd = cmd.withBinary(binaryOverride);
-    }
+    cmd = cmd.withBinary(binaryOverride);
     ToolOutput output = new ToolOutput();
     int code = new ToolRunner(out).run(cmd, env, output);
     AgentResult result = new AgentResult();
@@ -38,8 +35,6 @@ public final class CompactAgent {
     if (code != 0) {
       result.error = output.errorText();
     }
-    TerminationMessage.write(terminationLog, result);
-    out.println("agent: " + (code == 0 ? "succeeded" : "tool exited with code " + code) + ": " + Serde.json(result));
-    return code == 0 ? 0 : 1;
+    return TerminationMessage.report(terminationLog, result, out);
   }
 }

@@ -3,7 +3,6 @@ package io.tidbbackup.agent;
 import io.tidbbackup.api.AgentResult;
 import io.tidbbackup.api.Progress;
 import io.tidbbackup.api.RestoreMode;
-import io.tidbbackup.api.Serde;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,9 +29,7 @@ public final class RestoreAgent {
   /** Runs the tool; writes the result to {@code terminationLog}; returns the process exit code to use. */
   public int run(RestoreInvocation inv, Path terminationLog) throws Exception {
     ToolCommand cmd = command(inv, env.present());
-    if (binaryOverride != null) {
-      cmd = cmd.withBinary(binaryOverride);
-    }
+    cmd = cmd.withBinary(binaryOverride);
     ToolOutput output = new ToolOutput();
     int code = new ToolRunner(out).run(cmd, env, output);
     AgentResult result = new AgentResult();
@@ -60,8 +57,6 @@ public final class RestoreAgent {
         result.progresses.add(p);
       });
     }
-    TerminationMessage.write(terminationLog, result);
-    out.println("agent: " + (code == 0 ? "succeeded" : "tool exited with code " + code) + ": " + Serde.json(result));
-    return code == 0 ? 0 : 1;
+    return TerminationMessage.report(terminationLog, result, out);
   }
 }

@@ -24,6 +24,14 @@ public final class TerminationMessage {
     return json;
   }
 
+  /** Writes the result, says it on {@code out}, and returns the agent's exit code (0 only when the tool succeeded). */
+  public static int report(Path path, AgentResult result, java.io.PrintStream out) throws IOException {
+    write(path, result);
+    boolean ok = Boolean.TRUE.equals(result.success);
+    out.println("agent: " + (ok ? "succeeded" : "tool exited with code " + result.exitCode) + ": " + Serde.json(result));
+    return ok ? 0 : 1;
+  }
+
   public static void write(Path path, AgentResult result) throws IOException {
     Files.writeString(path, encode(result), StandardCharsets.UTF_8);
   }

@@ -14,9 +14,9 @@ public record ToolCommand(String binary, List<Arg> args) {
     args = List.copyOf(args);
   }
 
-  /** The same arguments for another binary path (tests run a fake tool). */
+  /** The same arguments for another binary path (tests run a fake tool); null keeps this one. */
   public ToolCommand withBinary(String path) {
-    return new ToolCommand(path, args);
+    return path == null ? this : new ToolCommand(path, args);
   }
 
   /** Shell-like one-line form with secrets as {@code $ENV} references. */

@@ -103,4 +103,13 @@ public final class TestingCluster {
   public List<Job> jobs(String ns) {
     return client.batch().v1().jobs().inNamespace(ns).list().getItems();
   }
+
+  /** The CRDs installed, then the operator started on this mock API server as the reconciler tests run it. */
+  public io.javaoperatorsdk.operator.Operator startOperator(java.time.Clock clock) throws IOException {
+    installCrds();
+    io.javaoperatorsdk.operator.Operator o = io.tidbbackup.operator.OperatorFactory.create(client,
+        io.tidbbackup.operator.OperatorSettings.defaults().withServerSideApply(false), clock);
+    o.start();
+    return o;
+  }
 }

@@ -11,6 +11,7 @@ import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.CompactSpec;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.Serde;
+import io.tidbbackup.api.StorageProvider;
 import io.tidbbackup.api.ToolJobSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,23 +75,22 @@ public final class CompactJobBuilder {
     return t;
   }
 
-  /** What the agent needs: storage, range, mode; no pod shaping, no secrets. */
+  /** What the agent needs, and nothing else: storage (without secrets), range, mode, concurrency. */
   public static CompactSpec agentSpec(CompactSpec spec) {
-    CompactSpec s = Serde.copy(spec, CompactSpec.class);
-    s.resources = null;
-    s.env = null;
-    s.tolerations = null;
-    s.affinity = null;
-    s.imagePullSecrets = null;
-    s.podSecurityContext = null;
-    s.priorityClassName = null;
-    s.additionalVolumes = null;
-    s.additionalVolumeMounts = null;
-    s.serviceAccount = null;
-    s.automountServiceAccountToken = null;
-    s.toolImage = null;
-    s.tikvImage = null;
-    ToolPod.withoutSecrets(s);
+    CompactSpec s = new CompactSpec();
+    StorageProvider storage = Serde.copy(spec, StorageProvider.class);
+    ToolPod.withoutSecrets(storage);
+    s.s3 = storage.s3;
+    s.gcs = storage.gcs;
+    s.azblob = storage.azblob;
+    s.local = storage.local;
+    s.startTs = spec.startTs;
+    s.endTs = spec.endTs;
+    s.mode = spec.mode;
+    s.shardCount = spec.shardCount;
+    s.physicalFileCacheCapacity = spec.physicalFileCacheCapacity;
+    s.name = spec.name;
+    s.concurrency = spec.concurrency;
     return s;
   }
 }

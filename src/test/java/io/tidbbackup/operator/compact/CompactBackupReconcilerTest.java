@@ -12,8 +12,6 @@ import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.CompactStatus;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
-import io.tidbbackup.operator.OperatorFactory;
-import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.TestingCluster;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,9 +32,7 @@ class CompactBackupReconcilerTest {
   @BeforeEach
   void start() throws Exception {
     cluster = new TestingCluster(client);
-    cluster.installCrds();
-    operator = OperatorFactory.create(client, OperatorSettings.defaults().withServerSideApply(false), Clock.systemUTC());
-    operator.start();
+    operator = cluster.startOperator(Clock.systemUTC());
   }
 
   @AfterEach

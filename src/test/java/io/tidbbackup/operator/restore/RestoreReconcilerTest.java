@@ -13,8 +13,6 @@ import io.tidbbackup.api.Progress;
 import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.RestoreStatus;
 import io.tidbbackup.api.Serde;
-import io.tidbbackup.operator.OperatorFactory;
-import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.TestingCluster;
 import io.tidbbackup.operator.status.Conditions;
 import java.time.Clock;
@@ -38,10 +36,7 @@ class RestoreReconcilerTest {
   @BeforeEach
   void start() throws Exception {
     cluster = new TestingCluster(client);
-    cluster.installCrds();
-    operator = OperatorFactory.create(client, OperatorSettings.defaults().withServerSideApply(false),
-        Clock.systemUTC());
-    operator.start();
+    operator = cluster.startOperator(Clock.systemUTC());
   }
 
   @AfterEach

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidbbackup.api.AgentResult;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
@@ -14,8 +13,6 @@ import io.tidbbackup.api.BackupSchedule;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.MutableClock;
-import io.tidbbackup.operator.OperatorFactory;
-import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.TestingCluster;
 import io.tidbbackup.operator.status.Conditions;
 import java.math.BigInteger;
@@ -44,12 +41,9 @@ class BackupScheduleReconcilerTest {
   @BeforeEach
   void start() throws Exception {
     cluster = new TestingCluster(client);
-    cluster.installCrds();
     // the schedule's base is its creationTimestamp, which the mock server sets from the real clock
     clock = new MutableClock(Instant.now());
-    operator = OperatorFactory.create(client, OperatorSettings.defaults().withServerSideApply(false), clock,
-        new SimpleMeterRegistry());
-    operator.start();
+    operator = cluster.startOperator(clock);
   }
 
   @AfterEach
