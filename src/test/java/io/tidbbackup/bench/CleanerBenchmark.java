@@ -31,13 +31,20 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class CleanerBenchmark {
   static final String BUCKET = "bench";
+  /**
+   * s3proxy's store: {@code filesystem} (default; each delete is a file unlink, so the server's disk work dominates)
+   * or {@code transient} (in memory; request overhead dominates, closer to a remote object store's per-request cost).
+   */
+  static final String STORE = System.getProperty("bench.store", "filesystem");
+  /** Added to every request by the counting proxy: a remote store's round trip (-Dbench.latencyMs=20). */
+  static final long LATENCY_MS = Long.getLong("bench.latencyMs", 0);
 
   record Result(String mode, long objects, double seconds, long list, long delete, String note) {}
 
   public static void main(String[] args) throws Exception {
     int n = Integer.getInteger("bench.objects", 100_000);
     S3ProxyExtension s3proxy = S3ProxyExtension.builder()
-        .withCredentials(AuthenticationType.NONE, "access", "secret").withBlobStoreProvider("filesystem").build();
+        .withCredentials(AuthenticationType.NONE, "access", "secret").withBlobStoreProvider(STORE).build();
     s3proxy.beforeEach(null);
     List<Result> results = new ArrayList<>();
     try (S3Client admin = TestingS3.client(s3proxy.getUri().toString())) {
@@ -62,6 +69,7 @@ public final class CleanerBenchmark {
     String prefix = "br/" + (perObject ? "per-object" : "batch");
     fill(admin, prefix, n);
     try (FaultProxy counter = new FaultProxy(s3proxy.getUri().toString())) {
+      counter.latencyMillis = LATENCY_MS;
       S3StorageProvider p = new S3StorageProvider();
       p.provider = "ceph";
       p.bucket = BUCKET;
@@ -89,6 +97,7 @@ public final class CleanerBenchmark {
     String prefix = "br/rclone";
     fill(admin, prefix, n);
     try (FaultProxy counter = new FaultProxy(s3proxy.getUri().toString())) {
+      counter.latencyMillis = LATENCY_MS;
       Path conf = Files.createTempFile("rclone", ".conf");
       Files.writeString(conf, "[bench]\ntype = s3\nprovider = Other\naccess_key_id = a\nsecret_access_key = b\n"
           + "endpoint = " + counter.uri() + "\nforce_path_style = true\n");
@@ -117,7 +126,8 @@ public final class CleanerBenchmark {
   }
 
   static void print(int n, List<Result> results) {
-    System.out.printf(Locale.ROOT, "%nCleaner benchmark: %d objects per mode, s3proxy filesystem store, loopback%n", n);
+    System.out.printf(Locale.ROOT, "%nCleaner benchmark: %d objects per mode, s3proxy %s store, loopback, %d ms added per request%n", n, STORE,
+        LATENCY_MS);
     System.out.printf(Locale.ROOT, "%-46s %9s %10s %8s %9s %14s  %s%n", "mode", "seconds", "objects/s", "lists",
         "deletes", "req/1000 obj", "note");
     for (Result r : results) {

@@ -33,6 +33,8 @@ public final class FaultProxy implements AutoCloseable {
   public volatile int dropEvery;
   public volatile int deleteObjectsErrorEvery;
   public volatile boolean noDeleteObjects;
+  /** Added to every forwarded request: the round trip of a remote store (benchmarks), 0 for none. */
+  public volatile long latencyMillis;
 
   public final AtomicLong requests = new AtomicLong();
   public final AtomicLong listRequests = new AtomicLong();
@@ -47,7 +49,7 @@ public final class FaultProxy implements AutoCloseable {
   public FaultProxy(String target) throws IOException {
     this.target = target.endsWith("/") ? target.substring(0, target.length() - 1) : target;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-    server.setExecutor(Executors.newFixedThreadPool(32));
+    server.setExecutor(Executors.newFixedThreadPool(256));
     server.createContext("/", this::handle);
     server.start();
   }
@@ -97,6 +99,9 @@ public final class FaultProxy implements AutoCloseable {
         }
         reply(ex, 200, xml.append("</DeleteResult>").toString());
         return;
+      }
+      if (latencyMillis > 0) {
+        Thread.sleep(latencyMillis);
       }
       forward(ex, method, body);
     } catch (InterruptedException e) {
