@@ -1,0 +1,10 @@
+//go:build tools
+
+// The main packages this module builds; the build tag keeps them out of any compile.
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kubectl"
+)
