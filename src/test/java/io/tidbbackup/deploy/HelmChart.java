@@ -13,14 +13,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /** The chart rendered by real Helm (helm-java), as a list of objects to assert on. */
-final class HelmChart {
-  static final Path CHART = Path.of("deploy/helm/tidb-backup-operator");
-  static final String RELEASE = "tbo";
-  static final String NAMESPACE = "tidb-admin";
+public final class HelmChart {
+  public static final Path CHART = Path.of("deploy/helm/tidb-backup-operator");
+  public static final String RELEASE = "tbo";
+  public static final String NAMESPACE = "tidb-admin";
 
   private HelmChart() {}
 
-  static List<JsonNode> render(Map<String, Object> values) throws IOException {
+  public static List<JsonNode> render(Map<String, Object> values) throws IOException {
     TemplateCommand t = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
     for (Map.Entry<String, Object> e : values.entrySet()) {
       t = t.set(e.getKey(), e.getValue());
@@ -37,7 +37,7 @@ final class HelmChart {
     return docs;
   }
 
-  static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
+  public static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
     return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
   }
 

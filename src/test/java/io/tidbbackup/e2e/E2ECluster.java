@@ -1,0 +1,188 @@
+package io.tidbbackup.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.controlplane.AgentRuntime;
+import io.tidbbackup.controlplane.ControlPlane;
+import io.tidbbackup.controlplane.LocalKubelet;
+import io.tidbbackup.deploy.HelmChart;
+import io.tidbbackup.operator.CleanJobPolicy;
+import io.tidbbackup.operator.OperatorFactory;
+import io.tidbbackup.operator.OperatorSettings;
+import io.tidbbackup.operator.job.JobSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.junit.S3ProxyExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * What every end-to-end test shares, set up once per JVM: the real control plane, our CRDs applied to it, the Helm
+ * chart's RBAC (ServiceAccount, ClusterRole, binding) applied to it, an s3proxy S3 server, and the local kubelet
+ * running pods with {@link AgentRuntime}. The operator itself runs in this JVM, started per test class with a
+ * ServiceAccount token of the chart's account, so it has exactly the chart's permissions.
+ */
+public final class E2ECluster {
+  public static final String ACCESS_KEY = "e2e-access";
+  public static final String SECRET_KEY = "e2e-secret-key-never-logged";
+  public static final String OPERATOR_NAMESPACE = HelmChart.NAMESPACE;
+
+  private static E2ECluster shared;
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+  public final ControlPlane controlPlane;
+  public final KubernetesClient admin;
+  public final S3ProxyExtension s3proxy;
+  public final AgentRuntime runtime;
+  public final LocalKubelet kubelet;
+  private final String operatorServiceAccount;
+
+  private E2ECluster(ControlPlane cp, S3ProxyExtension s3proxy, String operatorServiceAccount) {
+    this.controlPlane = cp;
+    this.admin = cp.admin();
+    this.s3proxy = s3proxy;
+    this.operatorServiceAccount = operatorServiceAccount;
+    this.runtime = new AgentRuntime(200, E2ECluster::log);
+    this.kubelet = new LocalKubelet(cp.client(ControlPlane.ADMIN_TOKEN), runtime, E2ECluster::log).start();
+  }
+
+  static void log(String line) {
+    System.out.println(java.time.LocalTime.now() + " " + line);
+  }
+
+  public static synchronized E2ECluster get() throws Exception {
+    if (shared == null) {
+      ControlPlane cp = ControlPlane.shared();
+      installCrds(cp.admin(), Path.of("crds"));
+      String sa = installChartRbac(cp.admin());
+      S3ProxyExtension s3 = S3ProxyExtension.builder().withCredentials(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY,
+          SECRET_KEY).withBlobStoreProvider("transient").build();
+      s3.beforeEach(null);
+      shared = new E2ECluster(cp, s3, sa);
+    }
+    return shared;
+  }
+
+  /** Applies every CRD in {@code dir} (server-side) and waits until each is Established. */
+  public static void installCrds(KubernetesClient client, Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        try (InputStream in = Files.newInputStream(f)) {
+          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          client.resource(crd).forceConflicts().serverSideApply();
+          client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+              .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
+                  .anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True")), 60,
+                  TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  /**
+   * The chart rendered by real Helm; its ServiceAccount, ClusterRoles and ClusterRoleBindings applied. Returns the
+   * operator's ServiceAccount name.
+   */
+  static String installChartRbac(KubernetesClient admin) throws IOException {
+    admin.resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NAMESPACE).endMetadata().build())
+        .serverSideApply();
+    List<JsonNode> docs = HelmChart.render(Map.of());
+    String sa = null;
+    for (JsonNode d : docs) {
+      String kind = d.path("kind").asText();
+      if (kind.equals("Deployment")) {
+        sa = d.path("spec").path("template").path("spec").path("serviceAccountName").asText();
+      }
+      if (Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding").contains(kind)
+          && (!d.path("metadata").has("namespace")
+              || d.path("metadata").path("namespace").asText().equals(OPERATOR_NAMESPACE))) {
+        HasMetadata obj = Serialization.unmarshal(Serde.json(d), HasMetadata.class);
+        admin.resource(obj).forceConflicts().serverSideApply();
+      }
+    }
+    if (sa == null || sa.isEmpty()) {
+      throw new IllegalStateException("the chart's Deployment names no serviceAccountName");
+    }
+    return sa;
+  }
+
+  /** A fresh namespace {@code <prefix>-<n>} with the S3 credentials Secret {@code s3-secret}. */
+  public String namespace(String prefix) {
+    String ns = prefix + "-" + NAMESPACES.incrementAndGet();
+    admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    admin.resource(new SecretBuilder().withNewMetadata().withName("s3-secret").withNamespace(ns).endMetadata()
+        .withData(Map.of("access_key", b64(ACCESS_KEY), "secret_key", b64(SECRET_KEY))).build()).create();
+    return ns;
+  }
+
+  /** A client that authenticates as the chart's operator ServiceAccount. */
+  public KubernetesClient operatorClient() {
+    return controlPlane.client(controlPlane.serviceAccountToken(OPERATOR_NAMESPACE, operatorServiceAccount));
+  }
+
+  /** The operator, started in this JVM with the chart's permissions, watching {@code namespaces}. */
+  public RunningOperator startOperator(Set<String> namespaces) {
+    KubernetesClient client = operatorClient();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OperatorSettings settings = new OperatorSettings(namespaces, JobSettings.defaults(),
+        OperatorSettings.DEFAULT_TIKV_VERSION, true, CleanJobPolicy.defaults(), null);
+    Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), registry);
+    operator.start();
+    return new RunningOperator(operator, client, registry);
+  }
+
+  /** An operator of a test; {@link #close()} stops it. */
+  public record RunningOperator(Operator operator, KubernetesClient client, PrometheusMeterRegistry registry)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      operator.stop();
+      client.close();
+    }
+  }
+
+  public String s3Endpoint() {
+    String uri = s3proxy.getUri().toString();
+    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+  }
+
+  public S3Client s3() {
+    return S3Client.builder().endpointOverride(URI.create(s3Endpoint())).region(Region.US_EAST_1)
+        .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build();
+  }
+
+  /** An admin kubeconfig for kubectl with {@code namespace} as default. */
+  public Path kubeconfig(String namespace) throws IOException {
+    return controlPlane.writeKubeconfig(Path.of("target", "e2e", namespace + ".kubeconfig"), ControlPlane.ADMIN_TOKEN,
+        namespace);
+  }
+
+  static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+}
