@@ -165,6 +165,14 @@ final class BackupCleanFlow {
       }
     }
     if (state == LogBackupPlan.TaskState.RUNNING || state == LogBackupPlan.TaskState.PAUSED) {
+      if (namespaceTerminating()) {
+        // no Job can run in a terminating namespace, so br log stop cannot either; waiting for it would hold the
+        // namespace forever. Say so, and go on to what the cleanPolicy asks (an in-process clean, or keep).
+        warn("LogStopSkipped", "namespace " + backup.getMetadata().getNamespace() + " is being terminated, so no "
+            + "Job can run br log stop: the log task " + backup.getMetadata().getName() + " may still run in the "
+            + "TiDB cluster; stop it with br log stop");
+        return null;
+      }
       r.createJob(backup, ctx, LogSubCommand.STOP);
       return UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
     }

@@ -42,11 +42,22 @@ public class EventRecorder {
         .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
         .withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
         .build();
+    // the log carries every event too: in a terminating namespace the API server refuses the Event itself
+    String what = obj.getKind() + " " + obj.getMetadata().getNamespace() + "/" + obj.getMetadata().getName();
+    if (WARNING.equals(type)) {
+      LOG.warn("{} {}: {}", what, reason, msg);
+    } else {
+      LOG.info("{} {}: {}", what, reason, msg);
+    }
     try {
       client.v1().events().inNamespace(obj.getMetadata().getNamespace()).resource(e).create();
     } catch (KubernetesClientException ex) {
-      LOG.warn("could not record event {} on {}/{}: {}", reason, obj.getMetadata().getNamespace(),
-          obj.getMetadata().getName(), ex.getMessage());
+      if (ex.getCode() == 403 && String.valueOf(ex.getMessage()).contains("being terminated")) {
+        LOG.debug("{}: event {} not recorded: the namespace is being terminated", what, reason);
+        return;
+      }
+      LOG.warn("{}: event {} not recorded: {}", what, reason, ex.getStatus() != null
+          && ex.getStatus().getMessage() != null ? ex.getStatus().getMessage() : ex.getMessage());
     }
   }
 }
