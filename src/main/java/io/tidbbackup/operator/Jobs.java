@@ -44,9 +44,30 @@ public final class Jobs {
     }
   }
 
-  /** The Job of this name among the reconciled object's secondary resources, or null. */
-  public static <P extends HasMetadata> Job owned(Context<P> ctx, String name) {
+  /**
+   * The Job of this name among the reconciled object's secondary resources that belongs to {@code owner} itself:
+   * its controller owner reference carries the owner's UID (a Job without owner references, a clean Job, is matched
+   * by name). A Job left by an earlier object of the same name, not yet removed by the garbage collector, is not
+   * this object's: its result must never become this object's status.
+   */
+  public static <P extends HasMetadata> Job owned(Context<P> ctx, P owner, String name) {
     return ctx.getSecondaryResources(Job.class).stream().filter(j -> name.equals(j.getMetadata().getName()))
-        .findFirst().orElse(null);
+        .filter(j -> belongsTo(j, owner)).findFirst().orElse(null);
+  }
+
+  /** A Job of this name that belongs to another object (an earlier one of the same name), or null. */
+  public static <P extends HasMetadata> Job foreign(Context<P> ctx, P owner, String name) {
+    return ctx.getSecondaryResources(Job.class).stream().filter(j -> name.equals(j.getMetadata().getName()))
+        .filter(j -> !belongsTo(j, owner)).findFirst().orElse(null);
+  }
+
+  /** Whether {@code job} has no owner references or a controller reference with {@code owner}'s UID. */
+  public static boolean belongsTo(Job job, HasMetadata owner) {
+    var refs = job.getMetadata().getOwnerReferences();
+    if (refs == null || refs.isEmpty()) {
+      return true;
+    }
+    return refs.stream().anyMatch(r -> Boolean.TRUE.equals(r.getController())
+        && r.getUid().equals(owner.getMetadata().getUid()));
   }
 }

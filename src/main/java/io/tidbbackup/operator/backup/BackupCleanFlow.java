@@ -109,7 +109,7 @@ final class BackupCleanFlow {
     if (inProcess != null) {
       return pollInProcess(inProcess, target);
     }
-    Job job = BackupReconciler.ownedJob(ctx, Names.cleanJob(backup.getMetadata().getName()));
+    Job job = BackupReconciler.ownedJob(ctx, backup, Names.cleanJob(backup.getMetadata().getName()));
     if (job == null) {
       return startCleanJob(target);
     }
@@ -139,7 +139,7 @@ final class BackupCleanFlow {
   /** Log backups: a running or paused task is stopped (a log-stop Job) before anything else. */
   private UpdateControl<Backup> stopLogTask() {
     LogBackupPlan.TaskState state = LogBackupPlan.state(backup.getStatus());
-    Job stop = BackupReconciler.ownedJob(ctx, Names.backupJob(backup.getMetadata().getName(), LogSubCommand.STOP));
+    Job stop = BackupReconciler.ownedJob(ctx, backup, Names.backupJob(backup.getMetadata().getName(), LogSubCommand.STOP));
     if (stop != null) {
       JobObservation obs = r.observe(stop);
       switch (obs.state()) {

@@ -50,6 +50,7 @@ import java.util.Optional;
  */
 public class BackupReconciler implements Reconciler<Backup> {
   static final String CONTAINER = "backup";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupReconciler.class);
   static final Duration WAIT_FOR_OLD_JOB = Duration.ofSeconds(2);
   static final Duration CLUSTER_RETRY = Duration.ofSeconds(30);
   static final Duration LOG_WAIT = Duration.ofSeconds(10);
@@ -124,8 +125,16 @@ public class BackupReconciler implements Reconciler<Backup> {
       writer.write(backup, ctx, BackupStatuses.invalid(st, invalid.get(), now()));
       return UpdateControl.noUpdate();
     }
-    Job job = ownedJob(ctx, Names.backupJob(backup.getMetadata().getName(), null));
+    String jobName = Names.backupJob(backup.getMetadata().getName(), null);
+    Job job = ownedJob(ctx, backup, jobName);
     if (job == null) {
+      Job old = Jobs.foreign(ctx, backup, jobName);
+      if (old != null) {
+        LOG.info("Backup {}/{} waits for Job {} of an earlier Backup of the same name (uid {}) to be removed",
+            backup.getMetadata().getNamespace(), backup.getMetadata().getName(), jobName,
+            old.getMetadata().getOwnerReferences().get(0).getUid());
+        return UpdateControl.<Backup>noUpdate().rescheduleAfter(WAIT_FOR_OLD_JOB);
+      }
       return createJob(backup, ctx, null);
     }
     return observeSnapshotJob(backup, ctx, job);
@@ -267,8 +276,8 @@ public class BackupReconciler implements Reconciler<Backup> {
     return created != null && retry != null && created.isBefore(retry);
   }
 
-  static Job ownedJob(Context<Backup> ctx, String name) {
-    return Jobs.owned(ctx, name);
+  static Job ownedJob(Context<Backup> ctx, Backup backup, String name) {
+    return Jobs.owned(ctx, backup, name);
   }
 
   static String shorten(String s, int max) {

@@ -37,7 +37,7 @@ final class LogBackupFlow {
     Backup current = backup;
     boolean busy = false;
     for (LogSubCommand cmd : LogSubCommand.values()) {
-      Job job = BackupReconciler.ownedJob(ctx, Names.backupJob(backup.getMetadata().getName(), cmd));
+      Job job = BackupReconciler.ownedJob(ctx, backup, Names.backupJob(backup.getMetadata().getName(), cmd));
       if (job == null || job.getMetadata().getDeletionTimestamp() != null) {
         busy |= job != null;
         continue;
@@ -75,7 +75,7 @@ final class LogBackupFlow {
       r.writer().write(current, ctx, LogStatuses.stoppedWithoutTask(current.getStatus(), now));
       return UpdateControl.noUpdate();
     }
-    Job old = BackupReconciler.ownedJob(ctx, Names.backupJob(backup.getMetadata().getName(), next));
+    Job old = BackupReconciler.ownedJob(ctx, backup, Names.backupJob(backup.getMetadata().getName(), next));
     if (old != null) {
       // a finished Job of an earlier round of the same subcommand (pause, resume, pause again): replace it
       r.deleteJob(old);

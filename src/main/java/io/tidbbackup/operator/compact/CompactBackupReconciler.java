@@ -68,7 +68,7 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
       writer.write(cb, ctx, CompactStatuses.invalid(st, invalid.get()));
       return UpdateControl.noUpdate();
     }
-    Job job = Jobs.owned(ctx, Names.compactJob(cb.getMetadata().getName()));
+    Job job = Jobs.owned(ctx, cb, Names.compactJob(cb.getMetadata().getName()));
     if (job == null) {
       ClusterFacts facts;
       try {

@@ -88,7 +88,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
       writer.write(restore, ctx, RestoreStatuses.invalid(st, invalid.get(), now()));
       return UpdateControl.noUpdate();
     }
-    Job job = Jobs.owned(ctx, Names.restoreJob(restore.getMetadata().getName()));
+    Job job = Jobs.owned(ctx, restore, Names.restoreJob(restore.getMetadata().getName()));
     if (job == null) {
       return createJob(restore, ctx);
     }
@@ -164,7 +164,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
     }
     Instant now = now();
     String name = Names.restorePruneJob(restore.getMetadata().getName());
-    Job job = Jobs.owned(ctx, name);
+    Job job = Jobs.owned(ctx, restore, name);
     if (job == null) {
       if (Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_SCHEDULED)) {
         return UpdateControl.noUpdate(); // created; the informer has not seen it yet

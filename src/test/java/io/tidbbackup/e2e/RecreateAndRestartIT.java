@@ -1,0 +1,120 @@
+package io.tidbbackup.e2e;
+
+import static io.tidbbackup.e2e.E2E.awaitBackup;
+import static io.tidbbackup.e2e.E2E.phase;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tidbbackup.api.Backup;
+import io.tidbbackup.controlplane.LocalKubelet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Timing that only a real control plane has: a Backup re-created under the same name while the garbage collector
+ * has not yet removed the old Backup's Job, and an operator restarted while a clean Job runs.
+ */
+class RecreateAndRestartIT {
+  static final String BUCKET = "recreate";
+  static final String HOLD = "e2e.tidbbackup.io/hold";
+  static E2ECluster cluster;
+  static KubernetesClient k;
+  static S3Client s3;
+  static final OperatorLog logs = new OperatorLog();
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = E2ECluster.get();
+    k = cluster.admin;
+    s3 = cluster.s3();
+    E2E.bucket(s3, BUCKET);
+    logs.attach();
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void detach() {
+    logs.detach();
+  }
+
+  @AfterEach
+  void clear() {
+    cluster.kubelet.clearInjections();
+  }
+
+  /**
+   * The old Job is held by a finalizer after the garbage collector deleted it (as any Job whose pods are slow to
+   * go would linger): the new Backup must not take the old Job's result as its own, and runs its own Job once the
+   * old one is gone.
+   */
+  @Test
+  void aBackupRecreatedUnderTheSameNameRunsItsOwnJob() {
+    String ns = cluster.namespace("recreate");
+    try (var operator = cluster.startOperator(Set.of(ns))) {
+      E2E.createBackup(k, E2E.backupYaml(cluster, ns, "rc", BUCKET, "one/rc", null));
+      Backup first = awaitBackup(k, ns, "rc", phase("Complete"));
+      k.batch().v1().jobs().inNamespace(ns).withName("backup-rc").edit(j -> {
+        j.getMetadata().getFinalizers().add(HOLD);
+        return j;
+      });
+      k.resource(first).delete();
+      E2E.awaitGone(k, Backup.class, ns, "rc", Duration.ofSeconds(30));
+      await().atMost(Duration.ofSeconds(90)).until(() -> {
+        Job old = k.batch().v1().jobs().inNamespace(ns).withName("backup-rc").get();
+        return old != null && old.getMetadata().getDeletionTimestamp() != null;
+      });
+
+      Backup second = E2E.createBackup(k, E2E.backupYaml(cluster, ns, "rc", BUCKET, "two/rc", null));
+      // the reconciles that saw the old Job have run: the operator logs each decision naming the object
+      await().atMost(Duration.ofSeconds(30)).until(() -> logs.lines().anyMatch(l -> l.contains(ns + "/rc")
+          && l.contains("waits for Job backup-rc")));
+      Backup waiting = E2E.backup(k, ns, "rc");
+      assertThat(waiting.getStatus() == null ? null : waiting.getStatus().phase)
+          .as("the old Job's success is not the new Backup's").isNotEqualTo("Complete");
+      assertThat(waiting.getStatus() == null ? null : waiting.getStatus().commitTs).isNull();
+
+      k.batch().v1().jobs().inNamespace(ns).withName("backup-rc").edit(j -> {
+        j.getMetadata().getFinalizers().remove(HOLD);
+        return j;
+      });
+      Backup done = awaitBackup(k, ns, "rc", phase("Complete"));
+      assertThat(done.getMetadata().getUid()).isEqualTo(second.getMetadata().getUid());
+      assertThat(done.getStatus().backupPath).isEqualTo("s3://" + BUCKET + "/two/rc");
+      assertThat(E2E.keys(s3, BUCKET, "two/rc/")).isNotEmpty();
+      Job job = k.batch().v1().jobs().inNamespace(ns).withName("backup-rc").get();
+      assertThat(job.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(second.getMetadata().getUid()));
+    }
+  }
+
+  /** The operator stops while the clean Job runs; a new operator process picks the deletion up and finishes it. */
+  @Test
+  void anOperatorRestartedMidCleanFinishesTheClean() throws Exception {
+    String ns = cluster.namespace("restart");
+    List<String> sentinels = List.of("mid/c1-old/backupmeta", "mid/c10/backupmeta");
+    sentinels.forEach(key -> E2E.put(s3, BUCKET, key));
+    LocalKubelet.Hold hold = cluster.kubelet.inject(LocalKubelet.ofJob(ns, "clean-c1"), LocalKubelet.Fault.HOLD);
+    var first = cluster.startOperator(Set.of(ns));
+    E2E.createBackup(k, E2E.backupYaml(cluster, ns, "c1", BUCKET, "mid/c1", "cleanPolicy: Delete"));
+    awaitBackup(k, ns, "c1", phase("Complete"));
+    assertThat(E2E.keys(s3, BUCKET, "mid/c1/")).isNotEmpty();
+    k.resources(Backup.class).inNamespace(ns).withName("c1").delete();
+    assertThat(hold.awaitReached(60)).as("the clean pod started").isTrue();
+    first.close();
+
+    try (var second = cluster.startOperator(Set.of(ns))) {
+      hold.release();
+      E2E.awaitGone(k, Backup.class, ns, "c1", Duration.ofSeconds(90));
+    }
+    assertThat(E2E.keys(s3, BUCKET, "mid/c1/")).isEmpty();
+    for (String key : sentinels) {
+      assertThat(E2E.keys(s3, BUCKET, key)).as("sentinel %s", key).containsExactly(key);
+    }
+  }
+}
