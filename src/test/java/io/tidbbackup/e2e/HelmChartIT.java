@@ -50,7 +50,7 @@ class HelmChartIT {
     assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(k.serviceAccounts().inNamespace(NAMESPACE).withName(fullName).get()).isNotNull();
     assertThat(k.serviceAccounts().inNamespace("helm-watched").withName("tidb-backup-manager").get()).isNotNull();
-    assertThat(k.services().inNamespace(NAMESPACE).withName(fullName).get()).isNotNull();
+    assertThat(k.services().inNamespace(NAMESPACE).withName(fullName + "-metrics").get()).isNotNull();
     // watchNamespaces: a Role and RoleBinding in each watched namespace instead of a ClusterRole
     assertThat(k.rbac().roles().inNamespace("helm-watched").list().getItems()).isNotEmpty();
 
