@@ -12,7 +12,7 @@ import io.tidbbackup.operator.backup.BackupStatuses;
 import io.tidbbackup.operator.job.BackupJobBuilder;
 import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.JobSettings;
-import io.tidbbackup.sandbox.SandboxCluster;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,7 +74,7 @@ public final class OperatorScaleBenchmark {
 
   /** Create, Job, status, Event per Backup, from a bare client on {@link #THREADS} threads. */
   static double floor(int n) throws Exception {
-    try (SandboxCluster api = SandboxCluster.start(0, Path.of("crds"))) {
+    try (MockApiServer api = MockApiServer.start(0, Path.of("crds"))) {
       KubernetesClient c = api.client();
       c.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -109,7 +109,7 @@ public final class OperatorScaleBenchmark {
   record Operator(double readySeconds, double seconds, double peakRssMiB, double peakHeapMiB) {}
 
   static Operator operator(int n, Path jar) throws Exception {
-    try (SandboxCluster api = SandboxCluster.start(0, Path.of("crds"))) {
+    try (MockApiServer api = MockApiServer.start(0, Path.of("crds"))) {
       KubernetesClient c = api.client();
       c.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
       Path kubeconfig = api.writeKubeconfig(Files.createTempDirectory("scale-bench").resolve("kubeconfig"));

@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
   static final String TSO_BASE = "4500000000000";
 
-  private final int objectsPerBackup;
+  private volatile int objectsPerBackup;
   private final Consumer<String> log;
   private final List<Override> overrides = new CopyOnWriteArrayList<>();
 
@@ -53,6 +53,11 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
   public AgentRuntime(int objectsPerBackup, Consumer<String> log) {
     this.objectsPerBackup = objectsPerBackup;
     this.log = log;
+  }
+
+  /** How many objects a simulated snapshot backup writes from now on. */
+  public void objectsPerBackup(int n) {
+    objectsPerBackup = n;
   }
 
   /** From now on the pods {@code which} picks end with {@code outcome} instead. */

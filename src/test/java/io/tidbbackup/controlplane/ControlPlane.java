@@ -30,7 +30,7 @@ import javax.net.ssl.X509TrustManager;
 /**
  * A real Kubernetes control plane for the end-to-end tests and the sandbox: etcd, kube-apiserver (RBAC on, on
  * 127.0.0.1) and kube-controller-manager (the Job, garbage-collector and namespace controllers), built from Go
- * modules by {@code controlplane/build.sh}. One per JVM ({@link #shared()}); nothing runs pods, that is
+ * modules by {@code controlplane/build.sh}. One per JVM ({@link #shared}); nothing runs pods, that is
  * {@link LocalKubelet}'s part.
  *
  * <p>Authentication: a static admin token (group {@code system:masters}) for the tests' own client and the
@@ -57,10 +57,10 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /** The JVM's control plane, started on first use and stopped when the JVM exits. */
-  public static synchronized ControlPlane shared() {
+  public static synchronized ControlPlane shared(Consumer<String> log) {
     if (shared == null) {
       ControlPlane cp = new ControlPlane(Path.of("target", "controlplane", "run-" + ProcessHandle.current().pid()),
-          line -> System.out.println("controlplane: " + line));
+          line -> log.accept(line.startsWith("controlplane:") ? line : "controlplane: " + line));
       try {
         cp.start();
       } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.tidbbackup.e2e;
 
+import io.tidbbackup.controlplane.LocalCluster;
 import static io.tidbbackup.e2e.E2E.awaitBackup;
 import static io.tidbbackup.e2e.E2E.phase;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,16 +28,16 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class BackupLifecycleIT {
   static final String BUCKET = "lifecycle";
-  static E2ECluster cluster;
+  static LocalCluster cluster;
   static KubernetesClient k;
   static String ns;
-  static E2ECluster.RunningOperator operator;
+  static LocalCluster.RunningOperator operator;
   static Path kubeconfig;
   static S3Client s3;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = E2ECluster.get();
+    cluster = LocalCluster.get();
     k = cluster.admin;
     ns = cluster.namespace("lifecycle");
     kubeconfig = cluster.kubeconfig(ns);
@@ -83,7 +84,7 @@ class BackupLifecycleIT {
     var describe = cluster.controlPlane.kubectl(kubeconfig, "describe", "bk", "b1");
     assertThat(describe.output()).as("kubectl describe shows the operator's events").contains("Events:")
         .containsPattern("Normal\\s+\\S+\\s+.*backup-b1");
-    assertThat(describe.output()).doesNotContain(E2ECluster.SECRET_KEY);
+    assertThat(describe.output()).doesNotContain(LocalCluster.SECRET_KEY);
 
     k.resource(Serialization.unmarshal("""
         apiVersion: pingcap.com/v1alpha1

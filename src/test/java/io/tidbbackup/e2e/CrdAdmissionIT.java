@@ -1,5 +1,6 @@
 package io.tidbbackup.e2e;
 
+import io.tidbbackup.controlplane.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,13 +22,13 @@ import org.junit.jupiter.api.Test;
  * and the schema's defaults appear on stored objects.
  */
 class CrdAdmissionIT {
-  static E2ECluster cluster;
+  static LocalCluster cluster;
   static KubernetesClient admin;
   static String ns;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = E2ECluster.get();
+    cluster = LocalCluster.get();
     admin = cluster.admin;
     ns = cluster.namespace("admission");
   }

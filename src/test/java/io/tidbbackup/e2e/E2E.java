@@ -1,5 +1,6 @@
 package io.tidbbackup.e2e;
 
+import io.tidbbackup.controlplane.LocalCluster;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -22,7 +23,7 @@ final class E2E {
 
   private E2E() {}
 
-  static String backupYaml(E2ECluster c, String ns, String name, String bucket, String prefix, String extra) {
+  static String backupYaml(LocalCluster c, String ns, String name, String bucket, String prefix, String extra) {
     return """
         apiVersion: pingcap.com/v1alpha1
         kind: Backup

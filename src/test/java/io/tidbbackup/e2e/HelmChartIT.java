@@ -1,5 +1,6 @@
 package io.tidbbackup.e2e;
 
+import io.tidbbackup.controlplane.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.Helm;
@@ -20,13 +21,13 @@ import org.junit.jupiter.api.Test;
 class HelmChartIT {
   static final String RELEASE = "tbo-helm";
   static final String NAMESPACE = "helm-e2e";
-  static E2ECluster cluster;
+  static LocalCluster cluster;
   static KubernetesClient k;
   static Path kubeconfig;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = E2ECluster.get();
+    cluster = LocalCluster.get();
     k = cluster.admin;
     kubeconfig = cluster.kubeconfig(NAMESPACE).toAbsolutePath();
     k.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("helm-watched")

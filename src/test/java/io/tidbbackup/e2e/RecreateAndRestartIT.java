@@ -1,5 +1,6 @@
 package io.tidbbackup.e2e;
 
+import io.tidbbackup.controlplane.LocalCluster;
 import static io.tidbbackup.e2e.E2E.awaitBackup;
 import static io.tidbbackup.e2e.E2E.phase;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,14 +25,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 class RecreateAndRestartIT {
   static final String BUCKET = "recreate";
   static final String HOLD = "e2e.tidbbackup.io/hold";
-  static E2ECluster cluster;
+  static LocalCluster cluster;
   static KubernetesClient k;
   static S3Client s3;
   static final OperatorLog logs = new OperatorLog();
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = E2ECluster.get();
+    cluster = LocalCluster.get();
     k = cluster.admin;
     s3 = cluster.s3();
     E2E.bucket(s3, BUCKET);

@@ -1,65 +1,55 @@
 package io.tidbbackup.sandbox;
 
-import io.javaoperatorsdk.operator.Operator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tidbbackup.controlplane.LocalCluster;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tidbbackup.operator.OperatorFactory;
 import io.tidbbackup.operator.OperatorHttp;
-import io.tidbbackup.operator.OperatorSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.junit.S3ProxyExtension;
 
 /**
- * The embedded sandbox, in one JVM: the mock API server (kubectl works against it), an s3proxy S3 server, the
- * operator itself (the production code, with server-side apply off because the mock has none) and a local job
- * runner that plays the kubelet. Dev-only: it lives with the tests, so the production jar carries none of it.
+ * The embedded sandbox, in one JVM: a real control plane (etcd, kube-apiserver, kube-controller-manager, built by
+ * {@code controlplane/build.sh} on first use), an s3proxy S3 server, the operator itself (the production code, with
+ * the Helm chart's RBAC) and the local kubelet that runs the Job controller's pods. Dev-only: it lives with the
+ * tests, so the production jar carries none of it.
  *
  * <p>{@code sandbox demo} walks a Backup through create → Complete → Restore → delete → cleaned and exits 0 when every
  * step checked out; {@code sandbox} keeps running and prints the kubeconfig for kubectl.
  */
 public final class Sandbox implements AutoCloseable {
-  public static final String ACCESS_KEY = "sandbox-access";
-  public static final String SECRET_KEY = "sandbox-secret-key";
+  public static final String ACCESS_KEY = LocalCluster.ACCESS_KEY;
+  public static final String SECRET_KEY = LocalCluster.SECRET_KEY;
 
-  final SandboxCluster cluster;
-  final S3ProxyExtension s3;
-  final Operator operator;
+  final LocalCluster cluster;
+  final LocalCluster.RunningOperator operator;
   final OperatorHttp http;
-  final LocalJobRunner kubelet;
 
-  private Sandbox(SandboxCluster cluster, S3ProxyExtension s3, Operator operator, OperatorHttp http,
-      LocalJobRunner kubelet) {
+  private Sandbox(LocalCluster cluster, LocalCluster.RunningOperator operator, OperatorHttp http) {
     this.cluster = cluster;
-    this.s3 = s3;
     this.operator = operator;
     this.http = http;
-    this.kubelet = kubelet;
   }
 
   /** Starts everything; {@code objects} is how many objects each simulated backup writes. */
-  public static Sandbox start(int apiPort, int objects, PrintStream out) throws Exception {
-    SandboxCluster cluster = SandboxCluster.start(apiPort, Path.of("crds"));
-    S3ProxyExtension s3 = S3ProxyExtension.builder().withCredentials(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY,
-        SECRET_KEY).withBlobStoreProvider("transient").build();
-    s3.beforeEach(null);
+  public static Sandbox start(int objects, PrintStream out) throws Exception {
+    LocalCluster cluster = LocalCluster.get(objects, out::println);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Operator operator = OperatorFactory.create(cluster.client(), OperatorSettings.defaults().withServerSideApply(false),
-        Clock.systemUTC(), registry);
-    operator.start();
-    OperatorHttp http = OperatorHttp.start(0, registry, operator::getRuntimeInfo);
-    LocalJobRunner kubelet = new LocalJobRunner(cluster.client(), objects, out::println).start();
-    out.println("sandbox: API server " + cluster.url() + ", S3 " + s3.getUri() + ", operator metrics http://127.0.0.1:"
-        + http.port() + "/metrics");
-    return new Sandbox(cluster, s3, operator, http, kubelet);
+    LocalCluster.RunningOperator operator = cluster.startOperator(Set.of(), registry);
+    OperatorHttp http = OperatorHttp.start(0, registry, operator.operator()::getRuntimeInfo);
+    out.println("sandbox: API server " + cluster.controlPlane.url() + ", S3 " + cluster.s3Endpoint()
+        + ", operator metrics http://127.0.0.1:" + http.port() + "/metrics");
+    return new Sandbox(cluster, operator, http);
+  }
+
+  public KubernetesClient client() {
+    return cluster.admin;
   }
 
   public String s3Endpoint() {
-    String uri = s3.getUri().toString();
-    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+    return cluster.s3Endpoint();
   }
 
   public static void main(String[] args) throws Exception {
@@ -68,12 +58,16 @@ public final class Sandbox implements AutoCloseable {
     int objects = Integer.getInteger("sandbox.objects", 3000);
     PrintStream out = System.out;
     int code;
-    try (Sandbox sb = start(demo ? 0 : Integer.getInteger("sandbox.port", 0), objects, out)) {
+    if (demo) {
+      out.println("sandbox: starting a real control plane (the first run builds it from Go modules: 5-25 minutes, "
+          + "progress below), an S3 server, the operator and a local kubelet");
+    }
+    try (Sandbox sb = start(objects, out)) {
       if (demo) {
         code = new SandboxDemo(sb, out).run() ? 0 : 1;
       } else {
         Path dir = Path.of("target", "sandbox");
-        Path kubeconfig = sb.cluster.writeKubeconfig(dir.resolve("kubeconfig"));
+        Path kubeconfig = sb.cluster.kubeconfig(dir.resolve("kubeconfig"), SandboxDemo.NS).toAbsolutePath();
         SandboxDemo d = new SandboxDemo(sb, out);
         d.prepare();
         java.nio.file.Files.writeString(dir.resolve("backup.yaml"), d.backupYaml("my-backup"));
@@ -81,11 +75,13 @@ public final class Sandbox implements AutoCloseable {
         out.println("""
             sandbox: running; Ctrl-C stops it. Namespace tidb has Secret s3-secret for the embedded S3.
               export KUBECONFIG=%1$s
-              kubectl apply --validate=false -f %2$s/backup.yaml
-              kubectl get bk;  kubectl get bk my-backup -o yaml
-              kubectl apply --validate=false -f %2$s/restore.yaml;  kubectl get rt
-              kubectl delete bk my-backup --wait=false; kubectl get bk   # cleanPolicy Delete: the clean Job empties the prefix"""
-            .formatted(kubeconfig.toAbsolutePath(), dir.toAbsolutePath()));
+              alias kubectl=%3$s   # the kubectl built with the control plane (any kubectl 1.35-1.37 works)
+              kubectl apply -f %2$s/backup.yaml
+              kubectl get bk -w                      # watch it go Scheduled, Running, Complete (Ctrl-C)
+              kubectl describe bk my-backup          # status, conditions and the operator's events
+              kubectl apply -f %2$s/restore.yaml && kubectl wait --for=condition=Complete rt/my-restore
+              kubectl delete bk my-backup            # cleanPolicy Delete: the clean Job empties the prefix first"""
+            .formatted(kubeconfig, dir.toAbsolutePath(), sb.cluster.controlPlane.kubectlBinary()));
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         stop.await();
@@ -106,19 +102,14 @@ public final class Sandbox implements AutoCloseable {
       root.setLevel(ch.qos.logback.classic.Level.WARN);
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.fabric8"))
           .setLevel(ch.qos.logback.classic.Level.ERROR);
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.javaoperatorsdk"))
+          .setLevel(ch.qos.logback.classic.Level.WARN);
     }
   }
 
   @Override
   public void close() {
-    kubelet.close();
     http.close();
-    operator.stop();
-    try {
-      s3.afterEach(null);
-    } catch (Exception e) {
-      // the JVM is going away
-    }
-    cluster.close();
+    operator.close();
   }
 }

@@ -53,7 +53,7 @@ public final class SandboxDemo {
   public SandboxDemo(Sandbox sb, PrintStream out) {
     this.sb = sb;
     this.out = out;
-    this.client = sb.cluster.client();
+    this.client = sb.client();
   }
 
   /** Namespace tidb, its S3 credentials Secret, the bucket, and the sentinel objects. */

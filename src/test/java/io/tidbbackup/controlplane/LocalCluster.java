@@ -1,4 +1,4 @@
-package io.tidbbackup.e2e;
+package io.tidbbackup.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -11,9 +11,6 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidbbackup.api.Serde;
-import io.tidbbackup.controlplane.AgentRuntime;
-import io.tidbbackup.controlplane.ControlPlane;
-import io.tidbbackup.controlplane.LocalKubelet;
 import io.tidbbackup.deploy.HelmChart;
 import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.OperatorFactory;
@@ -32,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.junit.S3ProxyExtension;
@@ -41,17 +39,18 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * What every end-to-end test shares, set up once per JVM: the real control plane, our CRDs applied to it, the Helm
- * chart's RBAC (ServiceAccount, ClusterRole, binding) applied to it, an s3proxy S3 server, and the local kubelet
- * running pods with {@link AgentRuntime}. The operator itself runs in this JVM, started per test class with a
- * ServiceAccount token of the chart's account, so it has exactly the chart's permissions.
+ * A local cluster for the end-to-end tests and the sandbox, set up once per JVM: the real control plane, our CRDs
+ * applied to it, the Helm chart's RBAC (ServiceAccount, ClusterRole, binding) applied to it, an s3proxy S3 server,
+ * and the local kubelet running pods with {@link AgentRuntime}. The operator itself runs in this JVM
+ * ({@link #startOperator}) with a ServiceAccount token of the chart's account, so it has exactly the chart's
+ * permissions: a missing grant fails the run, as it would in a cluster.
  */
-public final class E2ECluster {
+public final class LocalCluster {
   public static final String ACCESS_KEY = "e2e-access";
   public static final String SECRET_KEY = "e2e-secret-key-never-logged";
   public static final String OPERATOR_NAMESPACE = HelmChart.NAMESPACE;
 
-  private static E2ECluster shared;
+  private static LocalCluster shared;
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
   public final ControlPlane controlPlane;
@@ -61,29 +60,37 @@ public final class E2ECluster {
   public final LocalKubelet kubelet;
   private final String operatorServiceAccount;
 
-  private E2ECluster(ControlPlane cp, S3ProxyExtension s3proxy, String operatorServiceAccount) {
+  private LocalCluster(ControlPlane cp, S3ProxyExtension s3proxy, String operatorServiceAccount, int objects,
+      Consumer<String> log) {
     this.controlPlane = cp;
     this.admin = cp.admin();
     this.s3proxy = s3proxy;
     this.operatorServiceAccount = operatorServiceAccount;
-    this.runtime = new AgentRuntime(200, E2ECluster::log);
-    this.kubelet = new LocalKubelet(cp.client(ControlPlane.ADMIN_TOKEN), runtime, E2ECluster::log).start();
+    this.runtime = new AgentRuntime(objects, log);
+    this.kubelet = new LocalKubelet(cp.client(ControlPlane.ADMIN_TOKEN), runtime, log).start();
   }
 
   static void log(String line) {
     System.out.println(java.time.LocalTime.now() + " " + line);
   }
 
-  public static synchronized E2ECluster get() throws Exception {
+  /** The tests' cluster: simulated backups write 200 objects, the kubelet logs to stdout. */
+  public static LocalCluster get() throws Exception {
+    return get(200, LocalCluster::log);
+  }
+
+  /** The JVM's cluster, started on first use; {@code objects} is how many objects a simulated backup writes. */
+  public static synchronized LocalCluster get(int objects, Consumer<String> log) throws Exception {
     if (shared == null) {
-      ControlPlane cp = ControlPlane.shared();
+      ControlPlane cp = ControlPlane.shared(log);
       installCrds(cp.admin(), Path.of("crds"));
       String sa = installChartRbac(cp.admin());
       S3ProxyExtension s3 = S3ProxyExtension.builder().withCredentials(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY,
           SECRET_KEY).withBlobStoreProvider("transient").build();
       s3.beforeEach(null);
-      shared = new E2ECluster(cp, s3, sa);
+      shared = new LocalCluster(cp, s3, sa, objects, log);
     }
+    shared.runtime.objectsPerBackup(objects);
     return shared;
   }
 
@@ -107,7 +114,7 @@ public final class E2ECluster {
    * The chart rendered by real Helm; its ServiceAccount, ClusterRoles and ClusterRoleBindings applied. Returns the
    * operator's ServiceAccount name.
    */
-  static String installChartRbac(KubernetesClient admin) throws IOException {
+  public static String installChartRbac(KubernetesClient admin) throws IOException {
     admin.resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NAMESPACE).endMetadata().build())
         .serverSideApply();
     List<JsonNode> docs = HelmChart.render(Map.of());
@@ -146,8 +153,12 @@ public final class E2ECluster {
 
   /** The operator, started in this JVM with the chart's permissions, watching {@code namespaces}. */
   public RunningOperator startOperator(Set<String> namespaces) {
+    return startOperator(namespaces, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** The same, recording its metrics in {@code registry}; an empty {@code namespaces} watches all. */
+  public RunningOperator startOperator(Set<String> namespaces, PrometheusMeterRegistry registry) {
     KubernetesClient client = operatorClient();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     OperatorSettings settings = new OperatorSettings(namespaces, JobSettings.defaults(),
         OperatorSettings.DEFAULT_TIKV_VERSION, true, CleanJobPolicy.defaults(), null);
     Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), registry);
@@ -178,11 +189,14 @@ public final class E2ECluster {
 
   /** An admin kubeconfig for kubectl with {@code namespace} as default. */
   public Path kubeconfig(String namespace) throws IOException {
-    return controlPlane.writeKubeconfig(Path.of("target", "e2e", namespace + ".kubeconfig"), ControlPlane.ADMIN_TOKEN,
-        namespace);
+    return kubeconfig(Path.of("target", "e2e", namespace + ".kubeconfig"), namespace);
   }
 
-  static String b64(String s) {
+  public Path kubeconfig(Path file, String namespace) throws IOException {
+    return controlPlane.writeKubeconfig(file, ControlPlane.ADMIN_TOKEN, namespace);
+  }
+
+  public static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 }

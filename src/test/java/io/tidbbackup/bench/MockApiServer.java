@@ -1,4 +1,4 @@
-package io.tidbbackup.sandbox;
+package io.tidbbackup.bench;
 
 import io.fabric8.kubernetes.api.model.APIGroupBuilder;
 import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
@@ -34,24 +34,24 @@ import java.util.stream.Stream;
  * {@code kubectl --kubeconfig … apply --validate=false}, {@code get bk}, {@code get bk -o yaml} and {@code delete}
  * work against it. No server-side apply, no strategic merge, no watch from kubectl, no garbage collection.
  */
-public final class SandboxCluster implements AutoCloseable {
+final class MockApiServer implements AutoCloseable {
   private static final List<String> QUERIES = List.of("", "?timeout=32s", "?timeout=10s", "?timeout=5s");
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
-  private SandboxCluster(KubernetesMockServer server) {
+  private MockApiServer(KubernetesMockServer server) {
     this.server = server;
     this.client = server.createClient();
   }
 
   /** Starts on {@code 127.0.0.1:port} (0 picks a free port) and installs the CRDs from {@code crdDir}. */
-  public static SandboxCluster start(int port, Path crdDir) throws IOException {
+  public static MockApiServer start(int port, Path crdDir) throws IOException {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
         new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
     server.init(InetAddress.getByName("127.0.0.1"), port);
-    SandboxCluster c = new SandboxCluster(server);
+    MockApiServer c = new MockApiServer(server);
     c.discovery();
     try (Stream<Path> files = Files.list(crdDir)) {
       for (Path f : files.sorted().toList()) {
