@@ -68,7 +68,8 @@ public final class ControlPlane implements AutoCloseable {
         throw new IllegalStateException("the test control plane did not start: " + e.getMessage()
             + " (logs in " + cp.dir.toAbsolutePath() + ")", e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(cp::close, "controlplane-stop"));
+      // only the processes: clients may be in use by other hooks until the JVM halts
+      Runtime.getRuntime().addShutdownHook(new Thread(cp::stopProcesses, "controlplane-stop"));
       shared = cp;
     }
     return shared;
@@ -218,9 +219,20 @@ public final class ControlPlane implements AutoCloseable {
     return binaries.resolve(name).toString();
   }
 
+  /**
+   * Starts {@code cmd} under a small shell watchdog that stops it when this JVM is gone, however it went (a
+   * shutdown hook does not run on SIGKILL), so that no etcd or apiserver outlives its test run.
+   */
   private void start(String name, List<String> cmd) throws IOException {
     Path logFile = dir.resolve(name + ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+    List<String> watched = new ArrayList<>(List.of("bash", "-c",
+        "\"$@\" & child=$!; "
+            + "stop() { kill $child 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 $child 2>/dev/null || exit 0; "
+            + "sleep 0.5; done; kill -9 $child 2>/dev/null; exit 0; }; trap stop TERM INT; "
+            + "while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null && kill -0 $child 2>/dev/null; do "
+            + "sleep 1; done; stop", name));
+    watched.addAll(cmd);
+    Process p = new ProcessBuilder(watched).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
     processes.add(p);
   }
 
@@ -301,10 +313,14 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
     if (admin != null) {
       admin.close();
     }
+    stopProcesses();
+  }
+
+  private synchronized void stopProcesses() {
     for (int i = processes.size() - 1; i >= 0; i--) {
       Process p = processes.get(i);
       p.destroy();

@@ -36,6 +36,7 @@ public final class Sandbox implements AutoCloseable {
   /** Starts everything; {@code objects} is how many objects each simulated backup writes. */
   public static Sandbox start(int objects, PrintStream out) throws Exception {
     LocalCluster cluster = LocalCluster.get(objects, out::println);
+    restoreSignalHandlers();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     LocalCluster.RunningOperator operator = cluster.startOperator(Set.of(), registry);
     OperatorHttp http = OperatorHttp.start(0, registry, operator.operator()::getRuntimeInfo);
@@ -89,6 +90,18 @@ public final class Sandbox implements AutoCloseable {
       }
     }
     System.exit(code);
+  }
+
+  /**
+   * Helm (helm-java, which renders the chart's RBAC) is a Go library loaded into this JVM, and the Go runtime takes
+   * over SIGTERM and SIGINT: Ctrl-C would no longer stop the sandbox. Handing them back to the JVM makes them run
+   * the shutdown hooks again (which stop the control plane).
+   */
+  @SuppressWarnings("sunapi")
+  static void restoreSignalHandlers() {
+    for (String name : new String[] {"TERM", "INT", "HUP"}) {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> System.exit(128 + sig.getNumber()));
+    }
   }
 
   /** Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
