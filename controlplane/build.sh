@@ -1,45 +1,84 @@
 #!/usr/bin/env bash
-# Builds the test control plane (kube-apiserver, kube-controller-manager, kubectl, etcd) from the Go modules
-# pinned in controlplane/k8s and controlplane/etcd into the layout fabric8's kube-api-test reads:
-#   ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<version>-linux-amd64/{kube-apiserver,kube-controller-manager,kubectl,etcd}
-# Skips the build when all four binaries of the pinned version are there. Test infrastructure only.
-# A cold build takes 15-25 minutes on 2 cores; a Go error fails the script (no fallback).
+# Builds the test infrastructure from the Go modules pinned in this directory (test only, never shipped):
+#   control plane: kube-apiserver, kube-controller-manager and kubectl (controlplane/k8s) and etcd (controlplane/etcd)
+#     into ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<version>-linux-amd64/, the layout fabric8's kube-api-test reads;
+#   emulators: fake-gcs-server (controlplane/emulators) into ${KUBE_API_TEST_DIR:-~/.kubeapitest}/emulators/.
+# Each part is skipped when its binaries for the pinned versions are there. A cold build of the control plane takes
+# 5-25 minutes on 2 cores (most of it kube-apiserver); a Go error fails the script, with no fallback.
+#
+#   build.sh [all|controlplane|emulators]   build (default: all)
+#   build.sh --print-dir                    print the control plane's binary directory
+#   build.sh --print-fake-gcs-server        print the fake-gcs-server binary's path
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-K8S_VERSION="$(sed -n 's/^require k8s.io\/kubernetes v\(.*\)$/\1/p' "$here/k8s/go.mod")"
-ETCD_VERSION="$(sed -n 's/^require go.etcd.io\/etcd\/server\/v3 v\(.*\)$/\1/p' "$here/etcd/go.mod")"
-[ -n "$K8S_VERSION" ] && [ -n "$ETCD_VERSION" ] || { echo "controlplane: cannot read the pinned versions" >&2; exit 1; }
+pinned() { sed -n "s|^require $1 v\(.*\)\$|\1|p" "$2"; }
+K8S_VERSION="$(pinned k8s.io/kubernetes "$here/k8s/go.mod")"
+ETCD_VERSION="$(pinned go.etcd.io/etcd/server/v3 "$here/etcd/go.mod")"
+GCS_VERSION="$(pinned github.com/fsouza/fake-gcs-server "$here/emulators/go.mod")"
+[ -n "$K8S_VERSION" ] && [ -n "$ETCD_VERSION" ] && [ -n "$GCS_VERSION" ] \
+  || { echo "controlplane: cannot read the pinned versions" >&2; exit 1; }
 root="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
-out="$root/k8s/$K8S_VERSION-linux-amd64"
-stamp="$out/.built-from"
-want="kubernetes v$K8S_VERSION, etcd v$ETCD_VERSION"
-if [ "${1:-}" = "--print-dir" ]; then echo "$out"; exit 0; fi
-if [ -x "$out/kube-apiserver" ] && [ -x "$out/kube-controller-manager" ] && [ -x "$out/kubectl" ] \
-   && [ -x "$out/etcd" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-  echo "controlplane: $want already built in $out"
-  exit 0
-fi
-command -v go >/dev/null || { echo "controlplane: Go is needed to build the test control plane" >&2; exit 1; }
-mkdir -p "$out.tmp"
+cp_dir="$root/k8s/$K8S_VERSION-linux-amd64"
+gcs_dir="$root/emulators/fake-gcs-server-v$GCS_VERSION"
+case "${1:-all}" in
+  --print-dir) echo "$cp_dir"; exit 0 ;;
+  --print-fake-gcs-server) echo "$gcs_dir/fake-gcs-server"; exit 0 ;;
+  all|controlplane|emulators) target="${1:-all}" ;;
+  *) echo "usage: build.sh [all|controlplane|emulators|--print-dir|--print-fake-gcs-server]" >&2; exit 2 ;;
+esac
 export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=mod" GOTOOLCHAIN=local
-minor="$(echo "$K8S_VERSION" | cut -d. -f2)"
-ldflags="-s -w"
-for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-  ldflags="$ldflags -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
-done
-started=$(date +%s)
-for cmd in kube-apiserver kube-controller-manager kubectl; do
-  echo "controlplane: building $cmd v$K8S_VERSION (cold: several minutes each; go's cache makes it seconds later)"
-  t=$(date +%s)
-  (cd "$here/k8s" && go build -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ldflags" \
-      -o "$out.tmp/$cmd" "k8s.io/kubernetes/cmd/$cmd")
-  echo "controlplane: $cmd built in $(( $(date +%s) - t )) s"
-done
-echo "controlplane: building etcd v$ETCD_VERSION"
-t=$(date +%s)
-(cd "$here/etcd" && go build -trimpath -ldflags "-s -w" -o "$out.tmp/etcd" go.etcd.io/etcd/server/v3)
-echo "controlplane: etcd built in $(( $(date +%s) - t )) s"
-echo "$want" > "$out.tmp/.built-from"
-rm -rf "$out"
-mv "$out.tmp" "$out"
-echo "controlplane: $want built into $out in $(( $(date +%s) - started )) s"
+
+# build <module dir> <main package> <output> [go build flags…]
+build() {
+  local module="$1" pkg="$2" out="$3"; shift 3
+  echo "controlplane: building $(basename "$out") from $pkg (cold: minutes; cached: seconds)"
+  local t; t=$(date +%s)
+  (cd "$module" && go build -trimpath "$@" -o "$out" "$pkg")
+  echo "controlplane: $(basename "$out") built in $(( $(date +%s) - t )) s"
+}
+
+need_go() {
+  command -v go >/dev/null || { echo "controlplane: Go is needed to build the test infrastructure" >&2; exit 1; }
+}
+
+control_plane() {
+  local stamp="$cp_dir/.built-from" want="kubernetes v$K8S_VERSION, etcd v$ETCD_VERSION"
+  if [ -x "$cp_dir/kube-apiserver" ] && [ -x "$cp_dir/kube-controller-manager" ] && [ -x "$cp_dir/kubectl" ] \
+     && [ -x "$cp_dir/etcd" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    echo "controlplane: $want already built in $cp_dir"
+    return
+  fi
+  need_go
+  local started; started=$(date +%s)
+  rm -rf "$cp_dir.tmp"; mkdir -p "$cp_dir.tmp"
+  local minor; minor="$(echo "$K8S_VERSION" | cut -d. -f2)"
+  local ldflags="-s -w"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags="$ldflags -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+  done
+  for cmd in kube-apiserver kube-controller-manager kubectl; do
+    build "$here/k8s" "k8s.io/kubernetes/cmd/$cmd" "$cp_dir.tmp/$cmd" -tags selinux,notest,grpcnotrace \
+      -ldflags "$ldflags"
+  done
+  build "$here/etcd" go.etcd.io/etcd/server/v3 "$cp_dir.tmp/etcd" -ldflags "-s -w"
+  echo "$want" > "$cp_dir.tmp/.built-from"
+  rm -rf "$cp_dir"; mv "$cp_dir.tmp" "$cp_dir"
+  echo "controlplane: $want built into $cp_dir in $(( $(date +%s) - started )) s"
+}
+
+emulators() {
+  if [ -x "$gcs_dir/fake-gcs-server" ]; then
+    echo "controlplane: fake-gcs-server v$GCS_VERSION already built in $gcs_dir"
+    return
+  fi
+  need_go
+  rm -rf "$gcs_dir.tmp"; mkdir -p "$gcs_dir.tmp"
+  build "$here/emulators" github.com/fsouza/fake-gcs-server "$gcs_dir.tmp/fake-gcs-server" -ldflags "-s -w"
+  rm -rf "$gcs_dir"; mv "$gcs_dir.tmp" "$gcs_dir"
+}
+
+case "$target" in
+  all) control_plane; emulators ;;
+  controlplane) control_plane ;;
+  emulators) emulators ;;
+esac

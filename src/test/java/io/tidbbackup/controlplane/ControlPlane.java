@@ -84,7 +84,7 @@ public final class ControlPlane implements AutoCloseable {
     if (!Files.isExecutable(script)) {
       throw new IllegalStateException(script + " not found: run from the project's root directory");
     }
-    Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder("bash", script.toString(), "controlplane").redirectErrorStream(true).start();
     try (var out = p.inputReader(StandardCharsets.UTF_8)) {
       out.lines().forEach(log);
     }

@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A small HTTP proxy on 127.0.0.1 in front of an S3 server that injects faults: 503 SlowDown, dropped
+ * A small HTTP proxy on 127.0.0.1 in front of an S3 (or GCS JSON API) server that injects faults: 503 SlowDown, dropped
  * connections, DeleteObjects answered with per-key errors (nothing deleted), or no DeleteObjects at all
  * (501). Counts requests by kind. Only for loopback test servers.
  */
@@ -66,7 +66,8 @@ public final class FaultProxy implements AutoCloseable {
       boolean deleteObjects = method.equals("POST") && query != null && query.matches("(^|.*&)delete(=[^&]*)?(&.*|$)");
       String path = ex.getRequestURI().getPath();
       boolean bucketOnly = path.indexOf('/', 1) < 0 || path.indexOf('/', 1) == path.length() - 1;
-      if (method.equals("GET") && bucketOnly && query != null && !query.contains("versioning")) {
+      boolean gcsList = method.equals("GET") && path.matches("/storage/v1/b/[^/]+/o/?");
+      if (gcsList || method.equals("GET") && bucketOnly && query != null && !query.contains("versioning")) {
         listRequests.incrementAndGet();
       } else if (deleteObjects) {
         deleteObjectsRequests.incrementAndGet();

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The cleaner against an HTTP fake of the GCS JSON API, and against a directory (local volumes). */
+/** The cleaner against fake-gcs-server (the GCS JSON API emulator), and against a directory (local volumes). */
 class GcsAndLocalCleanTest {
   static final String PREFIX = "tidb/basic/backup-1";
   static final int N = 1200;
@@ -27,7 +27,9 @@ class GcsAndLocalCleanTest {
 
   @Test
   void gcsPerObjectDeletesWithPaging() throws Exception {
-    try (FakeGcsServer gcs = new FakeGcsServer()) {
+    try (TestingGcs gcs = TestingGcs.start(); FaultProxy proxy = new FaultProxy(gcs.endpoint())) {
+      gcs.createBucket("bkt");
+      gcs.createBucket("other");
       gcs.put("bkt", BackupLayout.snapshotKeys(PREFIX, N));
       List<String> sentinels = BackupLayout.siblingSentinels("tidb/basic", "backup-1");
       gcs.put("bkt", sentinels);
@@ -37,15 +39,15 @@ class GcsAndLocalCleanTest {
       p.projectId = "test";
       p.bucket = "bkt";
       CleanReport r;
-      try (ObjectStore store = GcsStore.open(p, new StoreOptions(Map.of(StoreOptions.GCS_ENDPOINT, gcs.endpoint()),
+      try (ObjectStore store = GcsStore.open(p, new StoreOptions(Map.of(StoreOptions.GCS_ENDPOINT, proxy.uri()),
           8))) {
         r = new CleanEngine().clean(store, new StorageLocation(StorageType.GCS, "bkt", PREFIX), settings(500, 32),
             false);
       }
       assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
       assertThat(r.deleted()).isEqualTo(N);
-      assertThat(gcs.deleteRequests.get()).isEqualTo(N);
-      assertThat(gcs.listRequests.get()).isEqualTo(3 + 1); // 3 pages of 500 + verification
+      assertThat(proxy.deleteRequests.get()).isEqualTo(N);
+      assertThat(proxy.listRequests.get()).isEqualTo(3 + 1); // 3 pages of 500 + verification
       assertThat(gcs.names("bkt")).containsExactlyInAnyOrderElementsOf(
           Stream.concat(sentinels.stream(), Stream.of("tidb/basic/backup-1")).toList());
       assertThat(gcs.names("other")).hasSize(1);

@@ -5,49 +5,72 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidbbackup.api.CleanOption;
 import io.tidbbackup.api.S3StorageProvider;
 import io.tidbbackup.api.StorageType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
-/** In a versioned bucket every version and delete marker under the prefix goes (TiDB Operator issue 6066). */
+/**
+ * A versioned bucket on moto's S3 server: every version and every delete marker under the prefix is removed (a
+ * bucket that still holds old versions is not clean: they are billed and restorable), and nothing outside it.
+ */
 class S3VersionedCleanTest {
   static final String PREFIX = "tidb/basic/backup-1";
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void allVersionsAndDeleteMarkersUnderThePrefixAreRemoved(boolean perObject) throws Exception {
-    try (FakeVersionedS3 s3 = new FakeVersionedS3("vbk")) {
+    String bucket = "vbk-" + perObject;
+    try (TestingMoto moto = TestingMoto.start(); S3Client s3 = moto.client()) {
+      s3.createBucket(b -> b.bucket(bucket));
+      s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status(
+          BucketVersioningStatus.ENABLED)));
       List<String> targets = BackupLayout.snapshotKeys(PREFIX, 700);
       for (int i = 0; i < targets.size(); i++) {
-        s3.put(targets.get(i), false);
+        String key = targets.get(i);
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v1"));
         if (i % 2 == 0) {
-          s3.put(targets.get(i), false); // a second version
+          s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v2")); // a second version
         }
         if (i % 7 == 0) {
-          s3.put(targets.get(i), true); // deleted by hand earlier: only a delete marker is current
+          s3.deleteObject(b -> b.bucket(bucket).key(key)); // deleted by hand earlier: a delete marker is current
         }
       }
-      for (String s : BackupLayout.siblingSentinels("tidb/basic", "backup-1")) {
-        s3.put(s, false);
-        s3.put(s, false);
+      for (String key : BackupLayout.siblingSentinels("tidb/basic", "backup-1")) {
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v1"));
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v2"));
       }
-      List<String> outside = s3.versions().stream().filter(v -> !v.startsWith(PREFIX + "/")).toList();
+      List<String> outside = versions(s3, bucket).stream().filter(v -> !v.startsWith(PREFIX + "/")).toList();
+      assertThat(outside).isNotEmpty();
       S3StorageProvider p = new S3StorageProvider();
       p.provider = "minio";
-      p.bucket = "vbk";
-      p.endpoint = s3.endpoint();
+      p.bucket = bucket;
+      p.endpoint = moto.endpoint();
       CleanOption o = new CleanOption();
       o.pageSize = 400L;
       o.disableBatchConcurrency = perObject;
       try (S3Store store = S3Store.open(p, new StoreOptions(Map.of("AWS_ACCESS_KEY_ID", "a",
           "AWS_SECRET_ACCESS_KEY", "b"), 16))) {
-        CleanReport r = new CleanEngine().clean(store, new StorageLocation(StorageType.S3, "vbk", PREFIX),
+        CleanReport r = new CleanEngine().clean(store, new StorageLocation(StorageType.S3, bucket, PREFIX),
             CleanSettings.of(o), false);
         assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
         assertThat(r.deleted()).isEqualTo(700 + 350 + 100); // versions, second versions, delete markers
       }
-      assertThat(s3.versions()).containsExactlyInAnyOrderElementsOf(outside);
+      assertThat(versions(s3, bucket)).containsExactlyInAnyOrderElementsOf(outside);
     }
+  }
+
+  /** Every version and delete marker in the bucket, as {@code key@versionId}. */
+  static List<String> versions(S3Client s3, String bucket) {
+    List<String> out = new ArrayList<>();
+    for (var page : s3.listObjectVersionsPaginator(b -> b.bucket(bucket))) {
+      page.versions().forEach(v -> out.add(v.key() + "@" + v.versionId()));
+      page.deleteMarkers().forEach(m -> out.add(m.key() + "@" + m.versionId()));
+    }
+    return out;
   }
 }
