@@ -28,26 +28,33 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{/* Namespaced permissions: the same rules in a ClusterRole (all namespaces) or in a Role per watched namespace. */}}
+{{- /* Exactly what the operator calls: RbacIT runs it on a real API server with these rules and fails on a
+     request they refuse or on a verb it never uses. */ -}}
 {{- define "tbo.namespacedRules" -}}
+# get: a status update that meets a conflict re-reads the object
 - apiGroups: ["pingcap.com"]
   resources: ["backups", "restores", "backupschedules", "compactbackups"]
-  verbs: ["get", "list", "watch", "patch", "update"]
-# a BackupSchedule creates its Backups (and CompactBackups) and deletes the ones retention expires
+  verbs: ["get", "list", "watch"]
+# patch: the Backup finalizer, and a schedule's log truncation; a BackupSchedule creates its Backups (and
+# CompactBackups) and deletes the ones retention expires
 - apiGroups: ["pingcap.com"]
-  resources: ["backups", "compactbackups"]
+  resources: ["backups"]
+  verbs: ["patch", "create", "delete"]
+- apiGroups: ["pingcap.com"]
+  resources: ["compactbackups"]
   verbs: ["create", "delete"]
 - apiGroups: ["pingcap.com"]
   resources: ["backups/status", "restores/status", "backupschedules/status", "compactbackups/status"]
-  verbs: ["get", "patch", "update"]
+  verbs: ["update"]
 - apiGroups: ["pingcap.com"]
   resources: ["tidbclusters"]
   verbs: ["get"]
 - apiGroups: ["batch"]
   resources: ["jobs"]
-  verbs: ["get", "list", "watch", "create", "delete"]
+  verbs: ["list", "watch", "create", "delete"]
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list"]
+  verbs: ["list"]
 - apiGroups: [""]
   resources: ["pods/log"]
   verbs: ["get"]

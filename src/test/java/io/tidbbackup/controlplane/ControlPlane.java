@@ -113,6 +113,17 @@ public final class ControlPlane implements AutoCloseable {
     Path pki = Files.createDirectories(dir.resolve("pki"));
     Path saKey = pki.resolve("sa.key");
     Files.writeString(saKey, rsaPrivateKeyPem());
+    Path policy = pki.resolve("audit-policy.yaml");
+    // every request of the operator's ServiceAccounts (namespace tidb-admin) is recorded: RbacIT reads it
+    Files.writeString(policy, """
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: ["RequestReceived"]
+        rules:
+        - level: Metadata
+          userGroups: ["system:serviceaccounts:tidb-admin"]
+        - level: None
+        """);
     Path tokens = pki.resolve("tokens.csv");
     Files.writeString(tokens, ADMIN_TOKEN + ",e2e-admin,e2e-admin-uid,\"system:masters\"\n");
     apiPort = freePort();
@@ -126,7 +137,8 @@ public final class ControlPlane implements AutoCloseable {
         "--service-cluster-ip-range=10.0.0.0/24", "--allow-privileged=true",
         // as envtest: no token volumes are mounted into pods (nothing would read them; the kubelet is ours)
         "--disable-admission-plugins=ServiceAccount",
-        "--event-ttl=1h", "--v=0"));
+        "--audit-policy-file=" + policy, "--audit-log-path=" + auditLog(), "--audit-log-format=json",
+        "--audit-log-mode=blocking", "--event-ttl=1h", "--v=0"));
     waitFor("kube-apiserver", () -> get(URI.create(url() + "/readyz"), ADMIN_TOKEN) == 200);
 
     Path kubeconfig = writeKubeconfig(dir.resolve("admin.kubeconfig"), ADMIN_TOKEN, "default");
@@ -144,6 +156,11 @@ public final class ControlPlane implements AutoCloseable {
         .get() != null);
     log.accept("etcd, kube-apiserver and kube-controller-manager up at " + url() + " in "
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms (logs in " + dir.toAbsolutePath() + ")");
+  }
+
+  /** The API server's audit log: one JSON event per request of a ServiceAccount of namespace tidb-admin. */
+  public Path auditLog() {
+    return dir.resolve("audit.log").toAbsolutePath();
   }
 
   public String url() {

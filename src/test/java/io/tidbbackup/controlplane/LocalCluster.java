@@ -115,9 +115,13 @@ public final class LocalCluster {
    * operator's ServiceAccount name.
    */
   public static String installChartRbac(KubernetesClient admin) throws IOException {
+    return installChartRbac(admin, HelmChart.render(Map.of()));
+  }
+
+  /** The RBAC objects among {@code docs} (a rendered chart) applied; returns the operator's ServiceAccount. */
+  public static String installChartRbac(KubernetesClient admin, List<JsonNode> docs) {
     admin.resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NAMESPACE).endMetadata().build())
         .serverSideApply();
-    List<JsonNode> docs = HelmChart.render(Map.of());
     String sa = null;
     for (JsonNode d : docs) {
       String kind = d.path("kind").asText();
@@ -148,7 +152,12 @@ public final class LocalCluster {
 
   /** A client that authenticates as the chart's operator ServiceAccount. */
   public KubernetesClient operatorClient() {
-    return controlPlane.client(controlPlane.serviceAccountToken(OPERATOR_NAMESPACE, operatorServiceAccount));
+    return operatorClient(operatorServiceAccount);
+  }
+
+  /** A client that authenticates as ServiceAccount {@code name} of the operator's namespace. */
+  public KubernetesClient operatorClient(String serviceAccount) {
+    return controlPlane.client(controlPlane.serviceAccountToken(OPERATOR_NAMESPACE, serviceAccount));
   }
 
   /** The operator, started in this JVM with the chart's permissions, watching {@code namespaces}. */

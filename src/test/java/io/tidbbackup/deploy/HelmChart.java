@@ -21,7 +21,12 @@ public final class HelmChart {
   private HelmChart() {}
 
   public static List<JsonNode> render(Map<String, Object> values) throws IOException {
-    TemplateCommand t = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
+    return render(RELEASE, values);
+  }
+
+  /** The chart rendered as release {@code release} in {@link #NAMESPACE}. */
+  public static List<JsonNode> render(String release, Map<String, Object> values) throws IOException {
+    TemplateCommand t = new Helm(CHART).template().withName(release).withNamespace(NAMESPACE);
     for (Map.Entry<String, Object> e : values.entrySet()) {
       t = t.set(e.getKey(), e.getValue());
     }
@@ -41,7 +46,7 @@ public final class HelmChart {
     return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
   }
 
-  static JsonNode one(List<JsonNode> docs, String kind, String name) {
+  public static JsonNode one(List<JsonNode> docs, String kind, String name) {
     return docs.stream().filter(d -> kind.equals(d.path("kind").asText())
         && Objects.equals(name, d.path("metadata").path("name").asText())).findFirst().orElse(null);
   }
