@@ -123,6 +123,32 @@ class BackupLifecycleIT {
         .noneMatch(j -> j.getMetadata().getName().equals("clean-b1")));
   }
 
+  /**
+   * The clean agent refuses (exit 2, nothing deleted): the Job controller fails the Job on its first pod (the clean
+   * Job's pod failure policy) instead of retrying it, and the operator releases the Backup with the data kept.
+   */
+  @Test
+  void aRefusedCleanFailsAtOnceAndReleasesTheBackupWithItsDataKept() {
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    cluster.runtime.override(run -> run.namespace().equals(ns) && "clean-rf".equals(run.jobName()), run -> {
+      runs.incrementAndGet();
+      return new io.tidbbackup.controlplane.LocalKubelet.Outcome(2,
+          "{\"verified\":false,\"error\":\"refused by the test\"}");
+    });
+    try {
+      E2E.createBackup(k, E2E.backupYaml(cluster, ns, "rf", BUCKET, "team/rf", "cleanPolicy: Delete"));
+      awaitBackup(k, ns, "rf", phase("Complete"));
+      k.resources(Backup.class).inNamespace(ns).withName("rf").delete();
+      E2E.awaitGone(k, Backup.class, ns, "rf", E2E.WAIT);
+    } finally {
+      cluster.runtime.clearOverrides();
+    }
+    assertThat(runs.get()).as("pods the refusing clean Job ran").isEqualTo(1);
+    assertThat(E2E.keys(s3, BUCKET, "team/rf/")).as("the data is kept").isNotEmpty();
+    assertThat(k.v1().events().inNamespace(ns).list().getItems()).anyMatch(e -> "CleanRefused".equals(e.getReason())
+        && e.getInvolvedObject().getName().equals("rf") && e.getMessage().contains("the data is kept"));
+  }
+
   @Test
   void kubectlWatchSeesTheBackupMoveThroughItsPhases() throws Exception {
     Process watch = new ProcessBuilder(cluster.controlPlane.kubectlBinary().toString(), "--kubeconfig=" + kubeconfig,

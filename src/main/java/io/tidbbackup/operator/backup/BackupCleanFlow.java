@@ -101,8 +101,7 @@ final class BackupCleanFlow {
       PrefixGuard.directory(target);
       PrefixGuard.requireNotShared(target, otherLiveBackups());
     } catch (PrefixGuard.UnsafePrefixException e) {
-      write(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, e.reason(), e.getMessage() + "; the data is kept"));
-      warn(e.reason(), e.getMessage() + "; the data is kept");
+      writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, e.reason(), e.getMessage() + "; the data is kept"));
       return release();
     }
     Future<CleanReport> inProcess = r.inProcess().get(key);
@@ -245,9 +244,24 @@ final class BackupCleanFlow {
       }
       default -> {
         CleanReport report = report(obs.message());
-        return failedAttempt(job, obs, report != null && report.error() != null ? report.error() : obs.failure());
+        String error = report != null && report.error() != null ? report.error() : obs.failure();
+        String terminal = CleanFailures.terminal(obs.exitCode(), error);
+        if (terminal != null) {
+          return refused(job, target, terminal, error);
+        }
+        return failedAttempt(job, obs, error);
       }
     }
+  }
+
+  /** A clean no retry can fix: the data is kept, said in a condition and a Warning event, and the Backup goes. */
+  private UpdateControl<Backup> refused(Job job, StorageLocation target, String why, String error) {
+    String message = "the clean of " + target.url() + " cannot succeed: " + why + " (" + error + "); the data is "
+        + "kept there and the Backup is released";
+    writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, "CleanRefused", message));
+    r.client().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName()).delete();
+    return release();
   }
 
   private UpdateControl<Backup> failedAttempt(Job job, JobObservation obs, String error) {
@@ -433,6 +447,19 @@ final class BackupCleanFlow {
 
   private void write(io.tidbbackup.api.BackupCondition c) {
     update(BackupStatuses.withCondition(current.getStatus(), c, r.now()));
+  }
+
+  /**
+   * Writes a Warning condition and makes sure exactly one Warning event says it: the status writer announces a
+   * phase change itself, so the event is recorded here only when the phase stays (a clean that failed before).
+   */
+  private void writeWarning(io.tidbbackup.api.BackupCondition c) {
+    String before = current.getStatus() == null ? null : current.getStatus().phase;
+    BackupStatus next = BackupStatuses.withCondition(current.getStatus(), c, r.now());
+    update(next);
+    if (java.util.Objects.equals(before, next.phase)) {
+      warn(c.reason, c.message);
+    }
   }
 
   private void update(BackupStatus next) {

@@ -5,6 +5,8 @@ import io.tidbbackup.api.BackupMode;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.CleanPolicy;
 import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.api.LogSubCommandStatus;
 import io.tidbbackup.operator.status.Conditions;
 
 /** Pure rules of cleanPolicy (TiDB Operator §3.1, §3.4). */
@@ -20,15 +22,26 @@ public final class CleanPolicies {
     return spec.backupMode == BackupMode.LOG || policy(spec) != CleanPolicy.RETAIN;
   }
 
-  /** Whether deleting the Backup deletes its data: Delete always, OnFailure only for a failed backup. */
+  /**
+   * Whether deleting the Backup deletes its data: Delete always, OnFailure only for a failed backup. A log backup
+   * counts as failed only when its task never started (its log-start failed): a later subcommand
+   * that failed (a log-truncate, say) leaves a healthy log backup whose data must be kept.
+   */
   public static boolean deletesData(Backup b) {
     CleanPolicy p = policy(b.getSpec());
     if (p == CleanPolicy.DELETE) {
       return true;
     }
-    return p == CleanPolicy.ON_FAILURE && b.getStatus() != null
-        && (ConditionTypes.FAILED.equals(b.getStatus().phase)
-            || Conditions.isTrue(b.getStatus().conditions, ConditionTypes.FAILED));
+    if (p != CleanPolicy.ON_FAILURE || b.getStatus() == null) {
+      return false;
+    }
+    if (b.getSpec().backupMode == BackupMode.LOG) {
+      var statuses = b.getStatus().logSubCommandStatuses;
+      LogSubCommandStatus start = statuses == null ? null : statuses.get(LogSubCommand.START.value());
+      return start != null && ConditionTypes.FAILED.equals(start.phase);
+    }
+    return ConditionTypes.FAILED.equals(b.getStatus().phase)
+        || Conditions.isTrue(b.getStatus().conditions, ConditionTypes.FAILED);
   }
 
   static CleanPolicy policy(BackupSpec spec) {

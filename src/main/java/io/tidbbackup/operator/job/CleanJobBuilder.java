@@ -21,6 +21,8 @@ import java.util.Map;
  */
 public final class CleanJobBuilder {
   static final String CONTAINER = "clean";
+  /** The agent's exit code when it refuses its input before deleting anything. */
+  public static final int AGENT_REFUSED = 2;
 
   private CleanJobBuilder() {}
 
@@ -51,7 +53,12 @@ public final class CleanJobBuilder {
         .build();
     // no owner reference: a foreground deletion of the Backup must not garbage-collect its own clean Job;
     // the operator deletes the Job when the clean is done
-    return ToolPod.job(backup, Names.cleanJob(name), Names.backupJobLabels(backup, "clean"),
+    Job job = ToolPod.job(backup, Names.cleanJob(name), Names.backupJobLabels(backup, "clean"),
         Map.of(Names.BACKUP_ANNOTATION, name), backoffLimit, ToolPod.podSpec(spec, List.of(), main, volumes));
+    // the agent exits 2 when it refuses its input (nothing deleted): another pod would only refuse again
+    job.getSpec().setPodFailurePolicy(new io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder()
+        .addNewRule().withAction("FailJob").withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
+        .withValues(AGENT_REFUSED).endOnExitCodes().endRule().build());
+    return job;
   }
 }

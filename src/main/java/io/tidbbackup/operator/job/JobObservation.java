@@ -17,7 +17,7 @@ import java.util.Objects;
  * started and ended, and what the agent reported in its termination message.
  */
 public record JobObservation(State state, String startTime, String completionTime, AgentResult result,
-    String failure, String message) {
+    String failure, String message, Integer exitCode) {
 
   public enum State { PENDING, RUNNING, SUCCEEDED, FAILED }
 
@@ -28,17 +28,18 @@ public record JobObservation(State state, String startTime, String completionTim
     ContainerStateTerminated term = resultOf(job, pods, container);
     AgentResult result = parse(term);
     String message = term == null ? null : term.getMessage();
+    Integer exit = term == null ? null : term.getExitCode();
     if (conditionTrue(job, "Complete") || conditionTrue(job, "SuccessCriteriaMet")) {
       return new JobObservation(State.SUCCEEDED, start, end != null ? end : lastTransition(job, "Complete"), result, null,
-          message);
+          message, exit);
     }
     if (conditionTrue(job, "Failed")) {
       return new JobObservation(State.FAILED, start, lastTransition(job, "Failed"), result,
-          failureText(job, term, result), message);
+          failureText(job, term, result), message, exit);
     }
     boolean active = st != null && st.getActive() != null && st.getActive() > 0;
     return new JobObservation(active || start != null ? State.RUNNING : State.PENDING, start, null, result, null,
-        message);
+        message, exit);
   }
 
   /**

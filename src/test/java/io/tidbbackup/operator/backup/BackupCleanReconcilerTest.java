@@ -241,6 +241,60 @@ class BackupCleanReconcilerTest {
     awaitGone("retry");
   }
 
+  /** The agent refused the path (exit 2, nothing deleted): no retry can help, so the Backup goes, data kept. */
+  @Test
+  void aCleanTheAgentRefusesReleasesWithTheDataKeptAndNoRetry() throws Exception {
+    create("refused", spec("Delete", "p/refused"));
+    complete("refused");
+    delete("refused");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "clean-refused") != null);
+    cluster.finishClean(NS, "clean-refused", "{\"verified\":false,\"error\":\"status.backupPath s3://other/x lies "
+        + "outside the spec's storage s3://bkt/p/refused\"}", 2);
+    awaitGone("refused");
+    assertThat(eventReasons()).contains("CleanRefused");
+    assertThat(client.v1().events().inNamespace(NS).list().getItems()).filteredOn(e -> "CleanRefused"
+        .equals(e.getReason())).singleElement().satisfies(e -> assertThat(e.getMessage())
+            .contains("the data is kept", "refused the backup's path", "s3://bkt/p/refused"));
+    assertThat(cluster.job(NS, "clean-refused")).as("no second clean Job").isNull();
+  }
+
+  /** A refusal after a retryable failure (the phase is CleanFailed already) still says so, once. */
+  @Test
+  void aRefusalAfterAFailedAttemptIsStillOneWarning() throws Exception {
+    create("again", spec("Delete", "p/again"));
+    complete("again");
+    delete("again");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "clean-again") != null);
+    String firstUid = cluster.job(NS, "clean-again").getMetadata().getUid();
+    CleanReport failed = new CleanReport(5, 2, 3, new CleanReport.Requests(6, 2), 1.0, 5, false, null, null,
+        "3 object(s) remain under s3://bkt/p/again after 5 round(s)");
+    cluster.finishClean(NS, "clean-again", Serde.json(failed), 1);
+    await().atMost(WAIT).until(() -> {
+      Job j = cluster.job(NS, "clean-again");
+      return j != null && !j.getMetadata().getUid().equals(firstUid);
+    });
+    CleanReport denied = new CleanReport(0, 0, 0, new CleanReport.Requests(1, 0), 0.1, 1, false, null, null,
+        "NoSuchBucket: The specified bucket does not exist");
+    cluster.finishClean(NS, "clean-again", Serde.json(denied), 1);
+    awaitGone("again");
+    assertThat(eventReasons()).filteredOn("CleanRefused"::equals).hasSize(1);
+  }
+
+  /** The store denied access: retrying the same credentials cannot succeed. */
+  @Test
+  void aCleanDeniedByTheStoreReleasesWithTheDataKeptAndNoRetry() throws Exception {
+    create("denied", spec("Delete", "p/denied"));
+    complete("denied");
+    delete("denied");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "clean-denied") != null);
+    CleanReport denied = new CleanReport(0, 0, 0, new CleanReport.Requests(1, 0), 0.1, 1, false, null, null,
+        "Access Denied (Service: S3, Status Code: 403, Request ID: 1)");
+    cluster.finishClean(NS, "clean-denied", Serde.json(denied), 1);
+    awaitGone("denied");
+    assertThat(eventReasons()).contains("CleanRefused");
+    assertThat(cluster.job(NS, "clean-denied")).isNull();
+  }
+
   @Test
   void aRestartOfTheOperatorInTheMiddleOfACleanPicksItUp() throws Exception {
     create("restart", spec("Delete", "p/restart"));
