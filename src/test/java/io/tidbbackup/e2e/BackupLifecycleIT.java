@@ -86,23 +86,8 @@ class BackupLifecycleIT {
         .containsPattern("Normal\\s+\\S+\\s+.*backup-b1");
     assertThat(describe.output()).doesNotContain(LocalCluster.SECRET_KEY);
 
-    k.resource(Serialization.unmarshal("""
-        apiVersion: pingcap.com/v1alpha1
-        kind: Restore
-        metadata:
-          name: r1
-          namespace: %s
-        spec:
-          br:
-            cluster: basic
-          s3:
-            provider: aws
-            secretName: s3-secret
-            endpoint: %s
-            forcePathStyle: true
-            bucket: %s
-            prefix: team/b1
-        """.formatted(ns, cluster.s3Endpoint(), BUCKET), Restore.class)).create();
+    k.resource(Serialization.unmarshal(E2E.restoreYaml(cluster, ns, "r1", BUCKET, "team/b1"), Restore.class))
+        .create();
     var rwait = cluster.controlPlane.kubectl(kubeconfig, "wait", "--for=condition=Complete", "rt/r1",
         "--timeout=90s");
     assertThat(rwait.exitCode()).as(rwait.output()).isZero();

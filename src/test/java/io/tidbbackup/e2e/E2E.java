@@ -44,6 +44,26 @@ final class E2E {
         """.formatted(name, ns, ns, c.s3Endpoint(), bucket, prefix) + (extra == null ? "" : extra.indent(2));
   }
 
+  static String restoreYaml(LocalCluster c, String ns, String name, String bucket, String prefix) {
+    return """
+        apiVersion: pingcap.com/v1alpha1
+        kind: Restore
+        metadata:
+          name: %s
+          namespace: %s
+        spec:
+          br:
+            cluster: basic
+          s3:
+            provider: aws
+            secretName: s3-secret
+            endpoint: %s
+            forcePathStyle: true
+            bucket: %s
+            prefix: %s
+        """.formatted(name, ns, c.s3Endpoint(), bucket, prefix);
+  }
+
   static Backup createBackup(KubernetesClient k, String yaml) {
     return k.resource(Serialization.unmarshal(yaml, Backup.class)).create();
   }

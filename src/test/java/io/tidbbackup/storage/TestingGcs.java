@@ -1,9 +1,5 @@
 package io.tidbbackup.storage;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts fake-gcs-server (the maintained GCS JSON API emulator, built from its Go module by
@@ -40,28 +35,11 @@ public final class TestingGcs implements AutoCloseable {
     Process where = new ProcessBuilder("bash", script.toString(), "--print-fake-gcs-server").start();
     Path bin = Path.of(new String(where.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
     where.waitFor();
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Path log = Files.createTempFile("fake-gcs-server", ".log");
-    Process p = new ProcessBuilder(bin.toString(), "-scheme", "http", "-host", "127.0.0.1", "-port",
-        String.valueOf(port), "-backend", "memory", "-public-host", "127.0.0.1:" + port, "-log-level", "warn")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("fake-gcs-server exited: " + Files.readString(log));
-      }
-      try (Socket ignored = new Socket()) {
-        ignored.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return new TestingGcs(p, port);
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    p.destroyForcibly();
-    throw new IllegalStateException("fake-gcs-server did not listen on 127.0.0.1:" + port + " within 30 s");
+    int port = TestServers.freePort();
+    Process p = TestServers.startListening("fake-gcs-server", List.of(bin.toString(), "-scheme", "http", "-host",
+        "127.0.0.1", "-port", String.valueOf(port), "-backend", "memory", "-public-host", "127.0.0.1:" + port,
+        "-log-level", "warn"), port, Files.createTempFile("fake-gcs-server", ".log"), 30);
+    return new TestingGcs(p, port);
   }
 
   public String endpoint() {
@@ -119,9 +97,6 @@ public final class TestingGcs implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
+    TestServers.stop(process);
   }
 }

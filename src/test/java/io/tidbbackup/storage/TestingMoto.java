@@ -1,14 +1,9 @@
 package io.tidbbackup.storage;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -35,34 +30,17 @@ public final class TestingMoto implements AutoCloseable {
     Path bin = VENV.resolve("bin/moto_server");
     if (!Files.isExecutable(bin)) {
       Files.createDirectories(VENV.getParent());
-      TestingAzurite.run(List.of("python3", "-m", "venv", VENV.toString()), 120);
-      TestingAzurite.run(List.of(VENV.resolve("bin/pip").toString(), "install", "--quiet", "--disable-pip-version-check",
+      TestServers.run(List.of("python3", "-m", "venv", VENV.toString()), 120);
+      TestServers.run(List.of(VENV.resolve("bin/pip").toString(), "install", "--quiet", "--disable-pip-version-check",
           PACKAGE), 600);
     }
     if (!Files.isExecutable(bin)) {
       throw new IllegalStateException("moto is not installed at " + bin + " (pip install " + PACKAGE + " failed)");
     }
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Path log = Files.createTempFile("moto", ".log");
-    Process p = new ProcessBuilder(bin.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("moto_server exited: " + Files.readString(log));
-      }
-      try (Socket ignored = new Socket()) {
-        ignored.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return new TestingMoto(p, port);
-      } catch (IOException notYet) {
-        Thread.sleep(200);
-      }
-    }
-    p.destroyForcibly();
-    throw new IllegalStateException("moto_server did not listen on 127.0.0.1:" + port + " within 60 s");
+    int port = TestServers.freePort();
+    Process p = TestServers.startListening("moto_server", List.of(bin.toString(), "-H", "127.0.0.1", "-p",
+        String.valueOf(port)), port, Files.createTempFile("moto", ".log"), 60);
+    return new TestingMoto(p, port);
   }
 
   public String endpoint() {
@@ -77,9 +55,6 @@ public final class TestingMoto implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
+    TestServers.stop(process);
   }
 }
