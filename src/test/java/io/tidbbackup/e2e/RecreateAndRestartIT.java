@@ -94,6 +94,25 @@ class RecreateAndRestartIT {
     }
   }
 
+  /** kubectl delete job on a running backup cancels it: Failed (JobDeleted), and no second BR beside the first. */
+  @Test
+  void deletingARunningBackupsJobCancelsIt() throws Exception {
+    String ns = cluster.namespace("cancel");
+    LocalKubelet.Hold hold = cluster.kubelet.inject(LocalKubelet.ofJob(ns, "backup-k1"), LocalKubelet.Fault.HOLD);
+    try (var operator = cluster.startOperator(Set.of(ns))) {
+      E2E.createBackup(k, E2E.backupYaml(cluster, ns, "k1", BUCKET, "cancel/k1", null));
+      assertThat(hold.awaitReached(60)).as("the backup pod runs").isTrue();
+      awaitBackup(k, ns, "k1", phase("Running"));
+      var delete = cluster.controlPlane.kubectl(cluster.kubeconfig(ns), "delete", "job", "backup-k1");
+      assertThat(delete.exitCode()).as(delete.output()).isZero();
+      Backup b = awaitBackup(k, ns, "k1", phase("Failed"));
+      assertThat(b.getStatus().conditions).anyMatch(c -> "Failed".equals(c.type) && "JobDeleted".equals(c.reason));
+      await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+      assertThat(k.batch().v1().jobs().inNamespace(ns).withName("backup-k1").get()).as("no second Job").isNull();
+      assertThat(E2E.backup(k, ns, "k1").getStatus().phase).isEqualTo("Failed");
+    }
+  }
+
   /** The operator stops while the clean Job runs; a new operator process picks the deletion up and finishes it. */
   @Test
   void anOperatorRestartedMidCleanFinishesTheClean() throws Exception {

@@ -135,6 +135,15 @@ public class BackupReconciler implements Reconciler<Backup> {
             old.getMetadata().getOwnerReferences().get(0).getUid());
         return UpdateControl.<Backup>noUpdate().rescheduleAfter(WAIT_FOR_OLD_JOB);
       }
+      if (st != null && ConditionTypes.RUNNING.equals(st.phase)) {
+        // the Job was seen running and is gone: someone deleted it (the way to cancel). Running it again would
+        // put a second BR beside a process that may still be writing to the prefix.
+        LOG.info("Backup {}/{}: Job {} was deleted before it finished; the backup is Failed (JobDeleted)",
+            backup.getMetadata().getNamespace(), backup.getMetadata().getName(), jobName);
+        writer.write(backup, ctx, BackupStatuses.failed(st, null, "JobDeleted", "Job " + jobName + " was deleted "
+            + "before it finished; the backup is not run again (create a new Backup to run it again)", now()));
+        return UpdateControl.noUpdate();
+      }
       return createJob(backup, ctx, null);
     }
     return observeSnapshotJob(backup, ctx, job);

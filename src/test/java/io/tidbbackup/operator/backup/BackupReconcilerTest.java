@@ -151,6 +151,23 @@ class BackupReconcilerTest {
         .until(() -> cluster.job(NS, "backup-b2") == null && ConditionTypes.COMPLETE.equals(status("b2").phase));
   }
 
+  /** Deleting a running backup's Job cancels it: Failed with reason JobDeleted, and no second Job. */
+  @Test
+  void aRunningBackupWhoseJobIsDeletedFailsWithJobDeletedAndIsNotRunAgain() throws Exception {
+    client.resource(backup("cancel", S3_SPEC)).create();
+    awaitJob("backup-cancel");
+    cluster.jobRunning(NS, "backup-cancel", "2024-01-01T00:00:00Z");
+    awaitPhase("cancel", ConditionTypes.RUNNING);
+    client.batch().v1().jobs().inNamespace(NS).withName("backup-cancel").delete();
+    awaitPhase("cancel", ConditionTypes.FAILED);
+    var failed = Conditions.find(status("cancel").conditions, ConditionTypes.FAILED);
+    assertThat(failed.reason).isEqualTo("JobDeleted");
+    assertThat(failed.message).contains("backup-cancel", "not run again");
+    // Failed is final: the reconcile that wrote it saw no Job and created none, and a terminal phase never runs
+    assertThat(cluster.job(NS, "backup-cancel")).isNull();
+    assertThat(status("cancel").backoffRetryStatus).isNullOrEmpty();
+  }
+
   @Test
   void failedJobIsRetriedPerPolicyThenFailedWithTheToolsError() throws Exception {
     client.resource(backup("b3", S3_SPEC)).create();
