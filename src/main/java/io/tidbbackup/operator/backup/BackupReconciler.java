@@ -151,7 +151,7 @@ public class BackupReconciler implements Reconciler<Backup> {
 
   private UpdateControl<Backup> observeSnapshotJob(Backup backup, Context<Backup> ctx, Job job) {
     BackupStatus st = backup.getStatus();
-    if (isGoingAway(job, BackupStatuses.lastRetryAt(st))) {
+    if (isGoingAway(job, st)) {
       return UpdateControl.<Backup>noUpdate().rescheduleAfter(WAIT_FOR_OLD_JOB);
     }
     JobObservation obs = observe(job);
@@ -200,6 +200,7 @@ public class BackupReconciler implements Reconciler<Backup> {
           now));
       return UpdateControl.noUpdate();
     }
+    decision.retry().failedJobUID = job.getMetadata().getUid();
     writer.write(backup, ctx, BackupStatuses.retryScheduled(st, decision.retry(), failure, now));
     Instant at = Timestamps.parse(decision.retry().expectedRetryAt);
     return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.between(now, at).plusMillis(100));
@@ -275,14 +276,15 @@ public class BackupReconciler implements Reconciler<Backup> {
     Jobs.deleteForeground(client, job);
   }
 
-  /** A Job being deleted, or one created before the current retry began (a stale cache entry). */
-  static boolean isGoingAway(Job job, String retryStartedAt) {
+  /** A Job being deleted, or a failed one whose retry has begun (a stale cache entry of the Job it deleted). */
+  static boolean isGoingAway(Job job, BackupStatus st) {
     if (job.getMetadata().getDeletionTimestamp() != null) {
       return true;
     }
-    Instant created = Timestamps.parse(job.getMetadata().getCreationTimestamp());
-    Instant retry = Timestamps.parse(retryStartedAt);
-    return created != null && retry != null && created.isBefore(retry);
+    // identified by UID, never by comparing our clock with the API server's creationTimestamp
+    String uid = job.getMetadata().getUid();
+    return st != null && st.backoffRetryStatus != null && st.backoffRetryStatus.stream()
+        .anyMatch(r -> r.realRetryAt != null && uid != null && uid.equals(r.failedJobUID));
   }
 
   static Job ownedJob(Context<Backup> ctx, Backup backup, String name) {

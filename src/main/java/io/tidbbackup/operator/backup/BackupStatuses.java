@@ -114,14 +114,6 @@ public final class BackupStatuses {
     return last.realRetryAt == null ? last : null;
   }
 
-  /** When the current Job attempt began, or null before any retry. */
-  public static String lastRetryAt(BackupStatus s) {
-    if (s == null || s.backoffRetryStatus == null || s.backoffRetryStatus.isEmpty()) {
-      return null;
-    }
-    return s.backoffRetryStatus.get(s.backoffRetryStatus.size() - 1).realRetryAt;
-  }
-
   static String timeTaken(String start, String end) {
     Instant a = Timestamps.parse(start);
     Instant b = Timestamps.parse(end);
