@@ -113,6 +113,44 @@ class RecreateAndRestartIT {
     }
   }
 
+  /**
+   * The skip annotation set while the clean Job runs: the clean Job is stopped and gone before the finalizer is
+   * released, so nothing keeps deleting the data the release says is kept.
+   */
+  @Test
+  void skippingTheCleanWhileItRunsStopsTheCleanJobBeforeTheRelease() throws Exception {
+    String ns = cluster.namespace("skip");
+    LocalKubelet.Hold hold = cluster.kubelet.inject(LocalKubelet.ofJob(ns, "clean-s1"), LocalKubelet.Fault.HOLD);
+    try (var operator = cluster.startOperator(Set.of(ns))) {
+      E2E.createBackup(k, E2E.backupYaml(cluster, ns, "s1", BUCKET, "skip/s1", "cleanPolicy: Delete"));
+      awaitBackup(k, ns, "s1", phase("Complete"));
+      int objects = E2E.keys(s3, BUCKET, "skip/s1/").size();
+      k.resources(Backup.class).inNamespace(ns).withName("s1").delete();
+      assertThat(hold.awaitReached(60)).as("the clean pod started").isTrue();
+      k.resources(Backup.class).inNamespace(ns).withName("s1").edit(b -> {
+        var a = b.getMetadata().getAnnotations() == null ? new java.util.HashMap<String, String>()
+            : new java.util.HashMap<>(b.getMetadata().getAnnotations());
+        a.put(io.tidbbackup.api.ApiConstants.SKIP_CLEAN_ANNOTATION, "true");
+        b.getMetadata().setAnnotations(a);
+        return b;
+      });
+      boolean[] jobGoneFirst = {true};
+      await().atMost(E2E.WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+        boolean jobThere = k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get() != null;
+        boolean backupGone = E2E.backup(k, ns, "s1") == null;
+        if (backupGone && jobThere) {
+          jobGoneFirst[0] = false;
+        }
+        return backupGone;
+      });
+      assertThat(jobGoneFirst[0]).as("the clean Job was gone before the Backup was released").isTrue();
+      assertThat(k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get()).isNull();
+      assertThat(E2E.keys(s3, BUCKET, "skip/s1/")).as("the data is kept").hasSize(objects);
+    } finally {
+      hold.release();
+    }
+  }
+
   /** The operator stops while the clean Job runs; a new operator process picks the deletion up and finishes it. */
   @Test
   void anOperatorRestartedMidCleanFinishesTheClean() throws Exception {

@@ -49,6 +49,7 @@ import java.util.regex.Pattern;
  */
 final class BackupCleanFlow {
   static final Duration POLL = Duration.ofSeconds(5);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupCleanFlow.class);
   private static final Pattern PROGRESS = Pattern.compile("progress listed=(\\d+) deleted=(\\d+) failed=(\\d+)");
 
   private final BackupReconciler r;
@@ -74,6 +75,10 @@ final class BackupCleanFlow {
     BackupStatus st = backup.getStatus();
     String path = st == null ? null : st.backupPath;
     if ("true".equalsIgnoreCase(annotation(ApiConstants.SKIP_CLEAN_ANNOTATION))) {
+      UpdateControl<Backup> stopping = stopCleanJob();
+      if (stopping != null) {
+        return stopping;
+      }
       warn("CleanSkipped", "annotation " + ApiConstants.SKIP_CLEAN_ANNOTATION + " is set: the data at "
           + orNone(path) + " is kept");
       return release();
@@ -85,7 +90,8 @@ final class BackupCleanFlow {
       }
     }
     if (spec == null || !CleanPolicies.deletesData(backup)) {
-      return release();
+      UpdateControl<Backup> stopping = stopCleanJob(); // cleanPolicy changed to Retain while a clean ran
+      return stopping != null ? stopping : release();
     }
     UpdateControl<Backup> waiting = stopBackupJobs();
     if (waiting != null) {
@@ -101,6 +107,10 @@ final class BackupCleanFlow {
       PrefixGuard.directory(target);
       PrefixGuard.requireNotShared(target, otherLiveBackups());
     } catch (PrefixGuard.UnsafePrefixException e) {
+      UpdateControl<Backup> stopping = stopCleanJob(); // e.g. a new Backup now shares the prefix
+      if (stopping != null) {
+        return stopping;
+      }
       writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, e.reason(), e.getMessage() + "; the data is kept"));
       return release();
     }
@@ -176,6 +186,24 @@ final class BackupCleanFlow {
       return UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
     }
     return null;
+  }
+
+  /**
+   * Before the finalizer is released for any reason but a verified clean, a clean Job of this Backup is deleted
+   * (foreground: the Job stays until its pod is gone) and waited for, so that no clean keeps deleting data the
+   * release says is kept. Null when there is none.
+   */
+  private UpdateControl<Backup> stopCleanJob() {
+    Job clean = BackupReconciler.ownedJob(ctx, backup, Names.cleanJob(backup.getMetadata().getName()));
+    if (clean == null) {
+      return null;
+    }
+    if (clean.getMetadata().getDeletionTimestamp() == null) {
+      LOG.info("Backup {}: stopping clean Job {} before the finalizer is released without a clean", key,
+          clean.getMetadata().getName());
+      r.deleteJob(clean);
+    }
+    return UpdateControl.<Backup>noUpdate().rescheduleAfter(BackupReconciler.WAIT_FOR_OLD_JOB);
   }
 
   /** A backup Job still running is deleted, and waited for, before its data is cleaned. */
