@@ -257,6 +257,15 @@ public class BackupReconciler implements Reconciler<Backup> {
             "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()), now));
         throw e;
       }
+      String taken = takenBy(backup, job.getMetadata().getName());
+      if (taken != null) {
+        LOG.warn("Backup {}/{}: Job name {} is taken by {}", backup.getMetadata().getNamespace(),
+            backup.getMetadata().getName(), job.getMetadata().getName(), taken);
+        writer.write(backup, ctx, BackupStatuses.withCondition(st, Conditions.ofCommand(command,
+            ConditionTypes.INVALID, ConditionTypes.TRUE, "JobNameTaken", "Job " + job.getMetadata().getName()
+                + " already exists and belongs to " + taken + ": rename this Backup"), now));
+        return UpdateControl.noUpdate();
+      }
     }
     if (log == null) {
       writer.write(backup, ctx, BackupStatuses.scheduled(st, null, BackupJobBuilder.backupPath(backup),
@@ -266,6 +275,28 @@ public class BackupReconciler implements Reconciler<Backup> {
           job.getMetadata().getName(), now));
     }
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * After a 409: who holds the Job name, when it is neither this Backup nor an earlier one of the same name (whose
+   * Job the garbage collector is about to remove); null otherwise. {@code backup-lb-log-start} is both Backup
+   * {@code lb}'s log-start Job and Backup {@code lb-log-start}'s Job.
+   */
+  private String takenBy(Backup backup, String jobName) {
+    List<Job> found = client.batch().v1().jobs().inNamespace(backup.getMetadata().getNamespace())
+        .withField("metadata.name", jobName).list().getItems().stream()
+        .filter(j -> jobName.equals(j.getMetadata().getName())).toList();
+    if (found.isEmpty() || Jobs.belongsTo(found.get(0), backup)) {
+      return null;
+    }
+    var refs = found.get(0).getMetadata().getOwnerReferences();
+    var owner = refs == null ? null : refs.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst()
+        .orElse(null);
+    if (owner != null && owner.getKind().equals(backup.getKind())
+        && owner.getName().equals(backup.getMetadata().getName())) {
+      return null; // an earlier Backup of this name: its Job is waited for
+    }
+    return owner == null ? "no owner (created by hand?)" : owner.getKind() + " " + owner.getName();
   }
 
   JobObservation observe(Job job) {

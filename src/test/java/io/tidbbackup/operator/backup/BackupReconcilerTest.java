@@ -168,6 +168,20 @@ class BackupReconcilerTest {
     assertThat(status("cancel").backoffRetryStatus).isNullOrEmpty();
   }
 
+  /** backup-lb-log-start is Backup lb's log-start Job; Backup lb-log-start's own Job would have that name too. */
+  @Test
+  void aJobNameTakenByAnotherBackupIsAVisibleConditionNotASilent409() throws Exception {
+    client.resource(backup("lb", S3_SPEC + "  backupMode: log\n  logSubcommand: log-start\n")).create();
+    awaitJob("backup-lb-log-start");
+    client.resource(backup("lb-log-start", S3_SPEC)).create();
+    awaitPhase("lb-log-start", ConditionTypes.INVALID);
+    var c = Conditions.find(status("lb-log-start").conditions, ConditionTypes.INVALID);
+    assertThat(c.reason).isEqualTo("JobNameTaken");
+    assertThat(c.message).contains("backup-lb-log-start", "Backup lb", "rename this Backup");
+    assertThat(cluster.job(NS, "backup-lb-log-start").getMetadata().getOwnerReferences().get(0).getName())
+        .as("the other Backup's Job is untouched").isEqualTo("lb");
+  }
+
   @Test
   void failedJobIsRetriedPerPolicyThenFailedWithTheToolsError() throws Exception {
     client.resource(backup("b3", S3_SPEC)).create();
