@@ -102,12 +102,15 @@ public final class LocalCluster {
           CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
           client.resource(crd).forceConflicts().serverSideApply();
           client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-              .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-                  .anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True")), 60,
-                  TimeUnit.SECONDS);
+              .waitUntilCondition(LocalCluster::established, 60, TimeUnit.SECONDS);
         }
       }
     }
+  }
+
+  private static boolean established(CustomResourceDefinition c) {
+    return c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus()
+        .getConditions().stream().anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True"));
   }
 
   /**

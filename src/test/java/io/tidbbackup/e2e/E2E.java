@@ -3,7 +3,6 @@ package io.tidbbackup.e2e;
 import io.tidbbackup.controlplane.LocalCluster;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -114,9 +113,5 @@ final class E2E {
       page.contents().stream().map(S3Object::key).forEach(out::add);
     }
     return out;
-  }
-
-  static GenericKubernetesResource generic(String yaml) {
-    return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
   }
 }

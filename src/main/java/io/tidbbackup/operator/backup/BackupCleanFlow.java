@@ -206,6 +206,12 @@ final class BackupCleanFlow {
     return UpdateControl.<Backup>noUpdate().rescheduleAfter(BackupReconciler.WAIT_FOR_OLD_JOB);
   }
 
+  /** A clean Job that has ended (its pod no longer runs) is removed; no need to wait for it. */
+  private void deleteFinishedCleanJob(Job job) {
+    r.client().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName()).delete();
+  }
+
   /** A backup Job still running is deleted, and waited for, before its data is cleaned. */
   private UpdateControl<Backup> stopBackupJobs() {
     String prefix = Names.backupJob(backup.getMetadata().getName(), null);
@@ -287,8 +293,7 @@ final class BackupCleanFlow {
     String message = "the clean of " + target.url() + " cannot succeed: " + why + " (" + error + "); the data is "
         + "kept there and the Backup is released";
     writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, "CleanRefused", message));
-    r.client().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName()).delete();
+    deleteFinishedCleanJob(job);
     return release();
   }
 
@@ -316,8 +321,7 @@ final class BackupCleanFlow {
     write(Conditions.of(ConditionTypes.CLEAN, TRUE, "Cleaned", "deleted " + report.deleted() + " object(s); "
         + target.url() + " verified empty"));
     if (job != null) {
-      r.client().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
-          .withName(job.getMetadata().getName()).delete();
+      deleteFinishedCleanJob(job);
     }
     return release();
   }
