@@ -84,6 +84,7 @@ public final class CleanEngine {
     } finally {
       lister.shutdownNow();
       workers.shutdownNow();
+      awaitStopped(lister, workers);
     }
     CleanReport.Requests requests = new CleanReport.Requests(store.requests().list(), store.requests().delete());
     double seconds = Math.round((System.nanoTime() - start) / 1e6) / 1000.0;
@@ -245,6 +246,27 @@ public final class CleanEngine {
         throw re;
       }
       throw new IOException(cause);
+    }
+  }
+
+  /**
+   * Waits (up to a minute, even when interrupted) until no list or delete call of this clean is in flight, so that
+   * a clean that has returned, stopped or not, sends nothing more. The interrupt is kept for the caller.
+   */
+  private static void awaitStopped(ExecutorService... pools) {
+    boolean interrupted = Thread.interrupted();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    for (ExecutorService pool : pools) {
+      while (!pool.isTerminated() && System.nanoTime() < deadline) {
+        try {
+          pool.awaitTermination(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -20,6 +20,7 @@ import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;
+import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.job.CleanJobBuilder;
 import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
@@ -58,6 +59,8 @@ final class BackupCleanFlow {
   private Backup current;
   private final Context<Backup> ctx;
   private final String key;
+  /** The in-process clean is this Backup's by UID: a Backup re-created under the name never sees it. */
+  private final String uid;
 
   BackupCleanFlow(BackupReconciler r, Backup backup, Context<Backup> ctx) {
     this.r = r;
@@ -65,6 +68,7 @@ final class BackupCleanFlow {
     this.current = backup;
     this.ctx = ctx;
     this.key = backup.getMetadata().getNamespace() + "/" + backup.getMetadata().getName();
+    this.uid = backup.getMetadata().getUid();
   }
 
   UpdateControl<Backup> run() {
@@ -114,15 +118,25 @@ final class BackupCleanFlow {
       writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, e.reason(), e.getMessage() + "; the data is kept"));
       return release();
     }
-    Future<CleanReport> inProcess = r.inProcess().get(key);
+    Future<CleanReport> inProcess = r.inProcess().get(uid);
     if (inProcess != null) {
       return pollInProcess(inProcess, target);
     }
-    Job job = BackupReconciler.ownedJob(ctx, backup, Names.cleanJob(backup.getMetadata().getName()));
-    if (job == null) {
-      return startCleanJob(target);
-    }
-    return observeCleanJob(job, target);
+    ToolJobs.Step clean = r.jobs().step(ctx, backup, Names.cleanJob(backup.getMetadata().getName()),
+        CleanJobBuilder.CONTAINER, false);
+    return switch (clean.kind()) {
+      case WAIT -> UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      case TAKEN -> nameTaken(clean.takenMessage());
+      case OBSERVED -> observeCleanJob(clean.job(), clean.observation(), target);
+      default -> startCleanJob(target); // ABSENT; a clean Job someone deleted is simply started again
+    };
+  }
+
+  /** The clean Job's name is held by a Job that is not this Backup's: said, and looked at again later. */
+  private UpdateControl<Backup> nameTaken(String message) {
+    writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, "JobNameTaken", message
+        + "; the data is kept until that Job is removed"));
+    return UpdateControl.<Backup>noUpdate().rescheduleAfter(BackupReconciler.CLUSTER_RETRY);
   }
 
   /**
@@ -148,7 +162,7 @@ final class BackupCleanFlow {
   /** Log backups: a running or paused task is stopped (a log-stop Job) before anything else. */
   private UpdateControl<Backup> stopLogTask() {
     LogBackupPlan.TaskState state = LogBackupPlan.state(backup.getStatus());
-    Job stop = BackupReconciler.ownedJob(ctx, backup, Names.backupJob(backup.getMetadata().getName(), LogSubCommand.STOP));
+    Job stop = ToolJobs.owned(ctx, backup, Names.backupJob(backup.getMetadata().getName(), LogSubCommand.STOP));
     if (stop != null) {
       JobObservation obs = r.observe(stop);
       switch (obs.state()) {
@@ -161,7 +175,7 @@ final class BackupCleanFlow {
         }
         case FAILED -> {
           if (!LogStatuses.recorded(backup.getStatus(), LogSubCommand.STOP, obs.completionTime())) {
-            update(LogStatuses.failed(current.getStatus(), LogSubCommand.STOP,
+            update(LogStatuses.failed(current.getStatus(), LogSubCommand.STOP, "LogSubcommandFailed",
                 "br log stop failed: " + obs.failure(), obs.completionTime(), r.now()));
             warn("LogStopFailed", "br log stop failed while deleting the Backup; the log task "
                 + backup.getMetadata().getName() + " may still run: stop it with br log stop. " + obs.failure());
@@ -194,16 +208,21 @@ final class BackupCleanFlow {
    * release says is kept. Null when there is none.
    */
   private UpdateControl<Backup> stopCleanJob() {
-    Job clean = BackupReconciler.ownedJob(ctx, backup, Names.cleanJob(backup.getMetadata().getName()));
+    if (!r.inProcess().stop(uid)) {
+      LOG.info("Backup {}: waiting for the in-process clean to stop before the finalizer is released without a "
+          + "clean", key);
+      return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+    }
+    Job clean = ToolJobs.owned(ctx, backup, Names.cleanJob(backup.getMetadata().getName()));
     if (clean == null) {
       return null;
     }
     if (clean.getMetadata().getDeletionTimestamp() == null) {
       LOG.info("Backup {}: stopping clean Job {} before the finalizer is released without a clean", key,
           clean.getMetadata().getName());
-      r.deleteJob(clean);
+      r.jobs().deleteForeground(clean);
     }
-    return UpdateControl.<Backup>noUpdate().rescheduleAfter(BackupReconciler.WAIT_FOR_OLD_JOB);
+    return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
   }
 
   /** A clean Job that has ended (its pod no longer runs) is removed; no need to wait for it. */
@@ -218,18 +237,18 @@ final class BackupCleanFlow {
     boolean waiting = false;
     for (Job job : ctx.getSecondaryResources(Job.class)) {
       String name = job.getMetadata().getName();
-      if (!name.equals(prefix) && !name.startsWith(prefix + "-log-")) {
+      if ((!name.equals(prefix) && !name.startsWith(prefix + "-log-")) || !ToolJobs.belongsTo(job, backup)) {
         continue;
       }
-      JobObservation.State s = JobObservation.of(job, List.of(), "backup").state();
+      JobObservation.State s = JobObservation.of(job, List.of(), BackupReconciler.CONTAINER).state();
       if (s == JobObservation.State.PENDING || s == JobObservation.State.RUNNING) {
         if (job.getMetadata().getDeletionTimestamp() == null) {
-          r.deleteJob(job);
+          r.jobs().deleteForeground(job);
         }
         waiting = true;
       }
     }
-    return waiting ? UpdateControl.<Backup>noUpdate().rescheduleAfter(BackupReconciler.WAIT_FOR_OLD_JOB) : null;
+    return waiting ? UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB) : null;
   }
 
   private UpdateControl<Backup> startCleanJob(StorageLocation target) {
@@ -242,25 +261,25 @@ final class BackupCleanFlow {
       return startInProcess(target);
     }
     Job job = CleanJobBuilder.build(backup, backup.getStatus().backupPath, r.settings(), r.cleanPolicy().backoffLimit());
-    try {
-      r.client().resource(job).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("terminat")) {
+    ToolJobs.Creation created = r.jobs().create(ctx, backup, job);
+    switch (created.outcome()) {
+      case NAMESPACE_TERMINATING -> {
         return startInProcess(target);
       }
-      if (e.getCode() != 409) {
-        throw e;
+      case WAIT -> {
+        return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      }
+      case TAKEN -> {
+        return nameTaken("Job " + created.name() + " already exists and belongs to " + created.holder());
+      }
+      default -> {
+        update(next);
+        return UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
       }
     }
-    update(next);
-    return UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
   }
 
-  private UpdateControl<Backup> observeCleanJob(Job job, StorageLocation target) {
-    if (job.getMetadata().getDeletionTimestamp() != null) {
-      return UpdateControl.<Backup>noUpdate().rescheduleAfter(BackupReconciler.WAIT_FOR_OLD_JOB);
-    }
-    JobObservation obs = observeClean(job);
+  private UpdateControl<Backup> observeCleanJob(Job job, JobObservation obs, StorageLocation target) {
     switch (obs.state()) {
       case PENDING, RUNNING -> {
         String progress = progress(job);
@@ -308,8 +327,8 @@ final class BackupCleanFlow {
     if (now.isBefore(retryAt)) {
       return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.between(now, retryAt));
     }
-    r.deleteJob(job);
-    return UpdateControl.<Backup>noUpdate().rescheduleAfter(BackupReconciler.WAIT_FOR_OLD_JOB);
+    r.jobs().deleteForeground(job);
+    return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
   }
 
   private UpdateControl<Backup> finish(CleanReport report, StorageLocation target, Job job) {
@@ -351,7 +370,7 @@ final class BackupCleanFlow {
         + "cleans " + target.url() + " itself");
     write(Conditions.of(ConditionTypes.CLEAN, FALSE, "CleaningInProcess", "cleaning " + target.url()
         + " in the operator (namespace terminating)"));
-    r.inProcess().submit(key, spec, target, env);
+    r.inProcess().submit(uid, spec, target, env);
     return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
   }
 
@@ -359,7 +378,7 @@ final class BackupCleanFlow {
     if (!f.isDone()) {
       return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
     }
-    r.inProcess().forget(key);
+    r.inProcess().forget(uid);
     try {
       CleanReport report = f.get();
       if (report.verified()) {
@@ -401,22 +420,10 @@ final class BackupCleanFlow {
         .toList();
   }
 
-  private JobObservation observeClean(Job job) {
-    JobObservation first = JobObservation.of(job, List.of(), "clean");
-    if (first.state() == JobObservation.State.PENDING || first.state() == JobObservation.State.RUNNING) {
-      return first;
-    }
-    List<Pod> pods = r.client().pods().inNamespace(job.getMetadata().getNamespace())
-        .withLabel("job-name", job.getMetadata().getName()).list().getItems();
-    return JobObservation.of(job, pods, "clean");
-  }
-
   /** "deleted X of Y listed" from the clean pod's last progress line; null when it cannot be read. */
   private String progress(Job job) {
     try {
-      List<Pod> pods = r.client().pods().inNamespace(job.getMetadata().getNamespace())
-          .withLabel("job-name", job.getMetadata().getName()).list().getItems();
-      Pod pod = JobObservation.latestPod(job, pods);
+      Pod pod = JobObservation.latestPod(job, r.jobs().pods(job));
       if (pod == null) {
         return null;
       }
@@ -508,7 +515,7 @@ final class BackupCleanFlow {
   }
 
   private UpdateControl<Backup> release() {
-    r.inProcess().forget(key);
+    r.inProcess().forget(uid);
     r.releaseFinalizer(current, ctx);
     return UpdateControl.noUpdate();
   }

@@ -30,7 +30,7 @@ import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventRecorder;
 import io.tidbbackup.operator.status.StatusWriter;
 import io.tidbbackup.operator.CleanJobPolicy;
-import io.tidbbackup.operator.Jobs;
+import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.storage.CleanMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -51,7 +51,6 @@ import java.util.Optional;
 public class BackupReconciler implements Reconciler<Backup> {
   static final String CONTAINER = "backup";
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupReconciler.class);
-  static final Duration WAIT_FOR_OLD_JOB = Duration.ofSeconds(2);
   static final Duration CLUSTER_RETRY = Duration.ofSeconds(30);
   static final Duration LOG_WAIT = Duration.ofSeconds(10);
 
@@ -64,6 +63,7 @@ public class BackupReconciler implements Reconciler<Backup> {
   private final KubernetesClient client;
   private final InProcessCleaner inProcess;
   private final CleanMetrics metrics;
+  private final ToolJobs jobs;
 
   public BackupReconciler(KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events,
       JobSettings settings, CleanJobPolicy cleanPolicy, ClusterFactsResolver clusters, InProcessCleaner inProcess,
@@ -77,12 +77,13 @@ public class BackupReconciler implements Reconciler<Backup> {
     this.clusters = clusters;
     this.inProcess = inProcess;
     this.metrics = metrics;
+    this.jobs = new ToolJobs(client);
   }
 
   @Override
   public List<EventSource<?, Backup>> prepareEventSources(EventSourceContext<Backup> ctx) {
     var config = InformerEventSourceConfiguration.from(Job.class, Backup.class)
-        .withLabelSelector(ApiConstants.LABEL_MANAGED_BY + "=" + ApiConstants.MANAGED_BY_VALUE)
+        .withLabelSelector(Names.jobSelector("backup"))
         .withSecondaryToPrimaryMapper(BackupReconciler::backupOf)
         .build();
     return List.of(new InformerEventSource<>(config, ctx));
@@ -104,7 +105,9 @@ public class BackupReconciler implements Reconciler<Backup> {
   @Override
   public UpdateControl<Backup> reconcile(Backup input, Context<Backup> ctx) {
     if (ctx.isPrimaryResourceDeleted()) {
-      inProcess.forget(input.getMetadata().getNamespace() + "/" + input.getMetadata().getName());
+      // gone without our release (its finalizer removed by hand): nobody waits for its in-process clean any more
+      inProcess.stop(input.getMetadata().getUid());
+      inProcess.forget(input.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
     if (input.isMarkedForDeletion()) {
@@ -126,35 +129,37 @@ public class BackupReconciler implements Reconciler<Backup> {
       return UpdateControl.noUpdate();
     }
     String jobName = Names.backupJob(backup.getMetadata().getName(), null);
-    Job job = ownedJob(ctx, backup, jobName);
-    if (job == null) {
-      Job old = Jobs.foreign(ctx, backup, jobName);
-      if (old != null) {
-        LOG.info("Backup {}/{} waits for Job {} of an earlier Backup of the same name (uid {}) to be removed",
-            backup.getMetadata().getNamespace(), backup.getMetadata().getName(), jobName,
-            old.getMetadata().getOwnerReferences().get(0).getUid());
-        return UpdateControl.<Backup>noUpdate().rescheduleAfter(WAIT_FOR_OLD_JOB);
+    boolean expected = st != null && (ConditionTypes.SCHEDULED.equals(st.phase)
+        || ConditionTypes.RUNNING.equals(st.phase));
+    ToolJobs.Step step = jobs.step(ctx, backup, jobName, CONTAINER, expected);
+    switch (step.kind()) {
+      case WAIT -> {
+        return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
       }
-      if (st != null && ConditionTypes.RUNNING.equals(st.phase)) {
-        // the Job was seen running and is gone: someone deleted it (the way to cancel). Running it again would
-        // put a second BR beside a process that may still be writing to the prefix.
-        LOG.info("Backup {}/{}: Job {} was deleted before it finished; the backup is Failed (JobDeleted)",
-            backup.getMetadata().getNamespace(), backup.getMetadata().getName(), jobName);
-        writer.write(backup, ctx, BackupStatuses.failed(st, null, "JobDeleted", "Job " + jobName + " was deleted "
-            + "before it finished; the backup is not run again (create a new Backup to run it again)", now()));
+      case TAKEN -> {
+        writer.write(backup, ctx, BackupStatuses.withCondition(st, Conditions.of(ConditionTypes.INVALID,
+            ConditionTypes.TRUE, "JobNameTaken", step.takenMessage()), now()));
         return UpdateControl.noUpdate();
       }
-      return createJob(backup, ctx, null);
+      case DELETED -> {
+        // running it again would put a second BR beside a process that may still be writing to the prefix
+        writer.write(backup, ctx, BackupStatuses.failed(st, null, "JobDeleted", step.deletedMessage("backup"), now()));
+        return UpdateControl.noUpdate();
+      }
+      case ABSENT -> {
+        return createJob(backup, ctx, null);
+      }
+      default -> {
+        return observeSnapshotJob(backup, ctx, step.job(), step.observation());
+      }
     }
-    return observeSnapshotJob(backup, ctx, job);
   }
 
-  private UpdateControl<Backup> observeSnapshotJob(Backup backup, Context<Backup> ctx, Job job) {
+  private UpdateControl<Backup> observeSnapshotJob(Backup backup, Context<Backup> ctx, Job job, JobObservation obs) {
     BackupStatus st = backup.getStatus();
     if (isGoingAway(job, st)) {
-      return UpdateControl.<Backup>noUpdate().rescheduleAfter(WAIT_FOR_OLD_JOB);
+      return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
     }
-    JobObservation obs = observe(job);
     Instant now = now();
     switch (obs.state()) {
       case PENDING -> {
@@ -188,9 +193,9 @@ public class BackupReconciler implements Reconciler<Backup> {
       if (now.isBefore(at)) {
         return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.between(now, at));
       }
-      deleteJob(job);
+      jobs.deleteForeground(job);
       writer.write(backup, ctx, BackupStatuses.retrying(st, now));
-      return UpdateControl.<Backup>noUpdate().rescheduleAfter(WAIT_FOR_OLD_JOB);
+      return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
     }
     String failure = tool + " failed: " + obs.failure();
     var decision = BackoffRetry.onFailure(backup.getSpec().backoffRetryPolicy, st == null ? null : st.backoffRetryStatus,
@@ -245,27 +250,34 @@ public class BackupReconciler implements Reconciler<Backup> {
       return UpdateControl.noUpdate();
     }
     if (spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()) {
-      Jobs.createOrReplace(client, OwnedSecrets.sasSecret(backup, "backup", spec.azblob.sasToken));
+      jobs.createOrReplace(OwnedSecrets.sasSecret(backup, "backup", spec.azblob.sasToken));
     }
     Job job = BackupJobBuilder.build(backup, log, facts, settings);
+    ToolJobs.Creation created;
     try {
-      client.resource(job).create();
+      created = jobs.create(ctx, backup, job);
     } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        writer.write(backup, ctx, BackupStatuses.withCondition(st, Conditions.ofCommand(command,
-            ConditionTypes.RETRY_FAILED, ConditionTypes.TRUE, "CreateBackupJobFailed",
-            "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()), now));
-        throw e;
+      writer.write(backup, ctx, BackupStatuses.withCondition(st, Conditions.ofCommand(command,
+          ConditionTypes.RETRY_FAILED, ConditionTypes.TRUE, "CreateBackupJobFailed",
+          "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()), now));
+      throw e;
+    }
+    switch (created.outcome()) {
+      case WAIT -> {
+        return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
       }
-      String taken = takenBy(backup, job.getMetadata().getName());
-      if (taken != null) {
-        LOG.warn("Backup {}/{}: Job name {} is taken by {}", backup.getMetadata().getNamespace(),
-            backup.getMetadata().getName(), job.getMetadata().getName(), taken);
+      case TAKEN -> {
         writer.write(backup, ctx, BackupStatuses.withCondition(st, Conditions.ofCommand(command,
-            ConditionTypes.INVALID, ConditionTypes.TRUE, "JobNameTaken", "Job " + job.getMetadata().getName()
-                + " already exists and belongs to " + taken + ": rename this Backup"), now));
+            ConditionTypes.INVALID, ConditionTypes.TRUE, "JobNameTaken", "Job " + created.name()
+                + " already exists and belongs to " + created.holder() + ": rename this Backup"), now));
         return UpdateControl.noUpdate();
       }
+      case NAMESPACE_TERMINATING -> {
+        LOG.info("Backup {}/{}: namespace is terminating; Job {} cannot be created", backup.getMetadata().getNamespace(),
+            backup.getMetadata().getName(), created.name());
+        return UpdateControl.noUpdate();
+      }
+      default -> { }
     }
     if (log == null) {
       writer.write(backup, ctx, BackupStatuses.scheduled(st, null, BackupJobBuilder.backupPath(backup),
@@ -277,34 +289,12 @@ public class BackupReconciler implements Reconciler<Backup> {
     return UpdateControl.noUpdate();
   }
 
-  /**
-   * After a 409: who holds the Job name, when it is neither this Backup nor an earlier one of the same name (whose
-   * Job the garbage collector is about to remove); null otherwise. {@code backup-lb-log-start} is both Backup
-   * {@code lb}'s log-start Job and Backup {@code lb-log-start}'s Job.
-   */
-  private String takenBy(Backup backup, String jobName) {
-    List<Job> found = client.batch().v1().jobs().inNamespace(backup.getMetadata().getNamespace())
-        .withField("metadata.name", jobName).list().getItems().stream()
-        .filter(j -> jobName.equals(j.getMetadata().getName())).toList();
-    if (found.isEmpty() || Jobs.belongsTo(found.get(0), backup)) {
-      return null;
-    }
-    var refs = found.get(0).getMetadata().getOwnerReferences();
-    var owner = refs == null ? null : refs.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst()
-        .orElse(null);
-    if (owner != null && owner.getKind().equals(backup.getKind())
-        && owner.getName().equals(backup.getMetadata().getName())) {
-      return null; // an earlier Backup of this name: its Job is waited for
-    }
-    return owner == null ? "no owner (created by hand?)" : owner.getKind() + " " + owner.getName();
-  }
-
   JobObservation observe(Job job) {
-    return Jobs.observe(client, job, CONTAINER);
+    return jobs.observe(job, CONTAINER);
   }
 
-  void deleteJob(Job job) {
-    Jobs.deleteForeground(client, job);
+  ToolJobs jobs() {
+    return jobs;
   }
 
   /** A Job being deleted, or a failed one whose retry has begun (a stale cache entry of the Job it deleted). */
@@ -316,10 +306,6 @@ public class BackupReconciler implements Reconciler<Backup> {
     String uid = job.getMetadata().getUid();
     return st != null && st.backoffRetryStatus != null && st.backoffRetryStatus.stream()
         .anyMatch(r -> r.realRetryAt != null && uid != null && uid.equals(r.failedJobUID));
-  }
-
-  static Job ownedJob(Context<Backup> ctx, Backup backup, String name) {
-    return Jobs.owned(ctx, backup, name);
   }
 
   static String shorten(String s, int max) {

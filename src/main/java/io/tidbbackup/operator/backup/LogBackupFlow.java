@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.validation.BackupValidator;
@@ -37,13 +38,22 @@ final class LogBackupFlow {
     Backup current = backup;
     boolean busy = false;
     for (LogSubCommand cmd : LogSubCommand.values()) {
-      Job job = BackupReconciler.ownedJob(ctx, backup, Names.backupJob(backup.getMetadata().getName(), cmd));
-      if (job == null || job.getMetadata().getDeletionTimestamp() != null) {
-        busy |= job != null;
+      BackupStatus st = current.getStatus();
+      ToolJobs.Step step = r.jobs().step(ctx, backup, Names.backupJob(backup.getMetadata().getName(), cmd),
+          BackupReconciler.CONTAINER, LogStatuses.started(st, cmd));
+      if (step.kind() == ToolJobs.Kind.WAIT) {
+        busy = true;
         continue;
       }
-      JobObservation obs = r.observe(job);
-      BackupStatus st = current.getStatus();
+      if (step.kind() == ToolJobs.Kind.DELETED) {
+        current = r.writer().write(current, ctx, LogStatuses.failed(st, cmd, "JobDeleted",
+            step.deletedMessage("br log " + cmd.brVerb()), null, now));
+        continue;
+      }
+      if (step.kind() != ToolJobs.Kind.OBSERVED) {
+        continue; // ABSENT; TAKEN matters only when this subcommand is to run (createJob reports it)
+      }
+      JobObservation obs = step.observation();
       switch (obs.state()) {
         case PENDING -> busy = true;
         case RUNNING -> {
@@ -58,7 +68,7 @@ final class LogBackupFlow {
         }
         case FAILED -> {
           if (!LogStatuses.recorded(st, cmd, obs.completionTime())) {
-            current = r.writer().write(current, ctx, LogStatuses.failed(st, cmd,
+            current = r.writer().write(current, ctx, LogStatuses.failed(st, cmd, "LogSubcommandFailed",
                 "br log " + cmd.brVerb() + " failed: " + obs.failure(), obs.completionTime(), now));
           }
         }
@@ -75,11 +85,11 @@ final class LogBackupFlow {
       r.writer().write(current, ctx, LogStatuses.stoppedWithoutTask(current.getStatus(), now));
       return UpdateControl.noUpdate();
     }
-    Job old = BackupReconciler.ownedJob(ctx, backup, Names.backupJob(backup.getMetadata().getName(), next));
+    Job old = ToolJobs.owned(ctx, backup, Names.backupJob(backup.getMetadata().getName(), next));
     if (old != null) {
       // a finished Job of an earlier round of the same subcommand (pause, resume, pause again): replace it
-      r.deleteJob(old);
-      return UpdateControl.<Backup>noUpdate().rescheduleAfter(BackupReconciler.WAIT_FOR_OLD_JOB);
+      r.jobs().deleteForeground(old);
+      return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
     }
     return r.createJob(current, ctx, next);
   }

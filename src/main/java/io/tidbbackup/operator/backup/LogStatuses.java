@@ -81,13 +81,21 @@ public final class LogStatuses {
         "NeverStarted", null), now);
   }
 
-  public static BackupStatus failed(BackupStatus s, LogSubCommand cmd, String message, String end, Instant now) {
-    BackupStatus n = BackupStatuses.failed(s, cmd.value(), "LogSubcommandFailed", message, now);
+  /** The subcommand failed ({@code reason} LogSubcommandFailed, or JobDeleted when its Job vanished). */
+  public static BackupStatus failed(BackupStatus s, LogSubCommand cmd, String reason, String message, String end,
+      Instant now) {
+    BackupStatus n = BackupStatuses.failed(s, cmd.value(), reason, message, now);
     LogSubCommandStatus sub = sub(n, cmd);
     sub.phase = ConditionTypes.FAILED;
     sub.timeCompleted = end != null ? end : Timestamps.format(now);
-    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.FAILED, TRUE, "LogSubcommandFailed",
-        message), now);
+    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.FAILED, TRUE, reason, message), now);
+  }
+
+  /** Whether the subcommand's Job was created and has not finished (its status is Scheduled or Running). */
+  public static boolean started(BackupStatus s, LogSubCommand cmd) {
+    LogSubCommandStatus sub = s == null || s.logSubCommandStatuses == null ? null
+        : s.logSubCommandStatuses.get(cmd.value());
+    return sub != null && (ConditionTypes.SCHEDULED.equals(sub.phase) || ConditionTypes.RUNNING.equals(sub.phase));
   }
 
   /** True when this finished Job's outcome is already in the subcommand's status. */

@@ -14,7 +14,7 @@ import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.CompactStatus;
 import io.tidbbackup.api.ConditionTypes;
-import io.tidbbackup.operator.Jobs;
+import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.CompactJobBuilder;
@@ -38,6 +38,7 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
   private final StatusWriter writer;
   private final JobSettings settings;
   private final ClusterFactsResolver clusters;
+  private final ToolJobs jobs;
 
   public CompactBackupReconciler(KubernetesClient client, StatusWriter writer, JobSettings settings,
       ClusterFactsResolver clusters) {
@@ -45,13 +46,13 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
     this.writer = writer;
     this.settings = settings;
     this.clusters = clusters;
+    this.jobs = new ToolJobs(client);
   }
 
   @Override
   public List<EventSource<?, CompactBackup>> prepareEventSources(EventSourceContext<CompactBackup> ctx) {
     var config = InformerEventSourceConfiguration.from(Job.class, CompactBackup.class)
-        .withLabelSelector(ApiConstants.LABEL_MANAGED_BY + "=" + ApiConstants.MANAGED_BY_VALUE + ","
-            + ApiConstants.LABEL_NAME + "=compact")
+        .withLabelSelector(Names.jobSelector("compact"))
         .build();
     return List.of(new InformerEventSource<>(config, ctx));
   }
@@ -68,27 +69,26 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
       writer.write(cb, ctx, CompactStatuses.invalid(st, invalid.get()));
       return UpdateControl.noUpdate();
     }
-    Job job = Jobs.owned(ctx, cb, Names.compactJob(cb.getMetadata().getName()));
-    if (job == null) {
-      ClusterFacts facts;
-      try {
-        facts = clusters.resolve(cb.getMetadata().getNamespace(), cb.getSpec().br, cb.getSpec().tikvImage);
-      } catch (ClusterFactsResolver.ClusterNotFound e) {
-        writer.write(cb, ctx, CompactStatuses.with(st, ConditionTypes.RETRY_FAILED, e.getMessage()));
-        return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(Duration.ofSeconds(30));
+    boolean expected = ConditionTypes.SCHEDULED.equals(state) || ConditionTypes.RUNNING.equals(state);
+    ToolJobs.Step step = jobs.step(ctx, cb, Names.compactJob(cb.getMetadata().getName()), CONTAINER, expected);
+    switch (step.kind()) {
+      case WAIT -> {
+        return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
       }
-      Job created = CompactJobBuilder.build(cb, facts, settings);
-      try {
-        client.resource(created).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
+      case TAKEN -> {
+        writer.write(cb, ctx, CompactStatuses.invalid(st, step.takenMessage()));
+        return UpdateControl.noUpdate();
       }
-      writer.write(cb, ctx, CompactStatuses.scheduled(st, created.getMetadata().getName()));
-      return UpdateControl.noUpdate();
+      case DELETED -> {
+        writer.write(cb, ctx, CompactStatuses.failed(st, step.deletedMessage("compaction"), null, null));
+        return UpdateControl.noUpdate();
+      }
+      case ABSENT -> {
+        return createJob(cb, ctx);
+      }
+      default -> { }
     }
-    JobObservation obs = Jobs.observe(client, job, CONTAINER);
+    JobObservation obs = step.observation();
     switch (obs.state()) {
       case RUNNING -> writer.write(cb, ctx, CompactStatuses.running(st, obs.startTime()));
       case SUCCEEDED -> writer.write(cb, ctx, CompactStatuses.complete(st, cb.getSpec().endTs, obs.startTime(),
@@ -98,5 +98,29 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
       default -> { }
     }
     return UpdateControl.noUpdate();
+  }
+
+  private UpdateControl<CompactBackup> createJob(CompactBackup cb, Context<CompactBackup> ctx) {
+    CompactStatus st = cb.getStatus();
+    ClusterFacts facts;
+    try {
+      facts = clusters.resolve(cb.getMetadata().getNamespace(), cb.getSpec().br, cb.getSpec().tikvImage);
+    } catch (ClusterFactsResolver.ClusterNotFound e) {
+      writer.write(cb, ctx, CompactStatuses.with(st, ConditionTypes.RETRY_FAILED, e.getMessage()));
+      return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(Duration.ofSeconds(30));
+    }
+    ToolJobs.Creation created = jobs.create(ctx, cb, CompactJobBuilder.build(cb, facts, settings));
+    return switch (created.outcome()) {
+      case CREATED -> {
+        writer.write(cb, ctx, CompactStatuses.scheduled(st, created.name()));
+        yield UpdateControl.noUpdate();
+      }
+      case TAKEN -> {
+        writer.write(cb, ctx, CompactStatuses.invalid(st, "Job " + created.name() + " already exists and belongs to "
+            + created.holder() + ": rename this CompactBackup"));
+        yield UpdateControl.noUpdate();
+      }
+      default -> UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+    };
   }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
  * same credentials env as the backup Job and none of the tool containers.
  */
 public final class CleanJobBuilder {
-  static final String CONTAINER = "clean";
+  public static final String CONTAINER = "clean";
   /** The agent's exit code when it refuses its input before deleting anything. */
   public static final int AGENT_REFUSED = 2;
 
@@ -53,8 +53,14 @@ public final class CleanJobBuilder {
         .build();
     // no owner reference: a foreground deletion of the Backup must not garbage-collect its own clean Job;
     // the operator deletes the Job when the clean is done
-    Job job = ToolPod.job(backup, Names.cleanJob(name), Names.backupJobLabels(backup, "clean"),
-        Map.of(Names.BACKUP_ANNOTATION, name), backoffLimit, ToolPod.podSpec(spec, List.of(), main, volumes));
+    // it belongs to the Backup by UID (the name is shared by a Backup re-created under it); see ToolJobs.belongsTo
+    Map<String, String> owner = new java.util.LinkedHashMap<>();
+    owner.put(Names.BACKUP_ANNOTATION, name);
+    if (backup.getMetadata().getUid() != null) {
+      owner.put(Names.BACKUP_UID_ANNOTATION, backup.getMetadata().getUid());
+    }
+    Job job = ToolPod.job(backup, Names.cleanJob(name), Names.backupJobLabels(backup, "clean"), owner, backoffLimit,
+        ToolPod.podSpec(spec, List.of(), main, volumes));
     // the agent exits 2 when it refuses its input (nothing deleted): another pod would only refuse again
     job.getSpec().setPodFailurePolicy(new io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder()
         .addNewRule().withAction("FailJob").withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")

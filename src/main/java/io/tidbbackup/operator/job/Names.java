@@ -21,26 +21,49 @@ import java.util.Map;
 /**
  * Every name and label the operator gives to objects it creates. Names are deterministic and at most
  * 63 characters: a name that would be longer keeps its start and gets a hash of the whole name as suffix.
+ *
+ * <p>Job names are TiDB Operator's ({@code backup-<name>}, {@code backup-<name>-log-start}, {@code restore-<name>},
+ * {@code restore-<name>-prune}, {@code clean-<name>}, {@code compact-<name>}) except where two objects' Jobs would
+ * share one: Backup {@code lb}'s log-start Job and Backup {@code lb-log-start}'s Job are both
+ * {@code backup-lb-log-start} upstream. Here the main Job of an object whose name ends with one of its kind's
+ * derived suffixes ({@code -log-start}, {@code -log-stop}, {@code -log-pause}, {@code -log-resume},
+ * {@code -log-truncate} for Backups, {@code -prune} for Restores) gets a hash suffix instead
+ * ({@code backup-lb-log-start-1c0b2e7a}), which no derived Job name ends with. Only an object named on purpose after
+ * another object's hashed Job name can still collide, and that is reported ({@code JobNameTaken}), never adopted.
  */
 public final class Names {
   public static final int MAX = 63;
-  /** On Jobs without an owner reference (clean Jobs): the name of the Backup they belong to. */
+  /** On clean Jobs, which have no owner reference: the name of the Backup they belong to. */
   public static final String BACKUP_ANNOTATION = "tidb-backup-operator/backup";
+  /** On clean Jobs: the UID of the Backup they belong to (the name alone is shared by re-created Backups). */
+  public static final String BACKUP_UID_ANNOTATION = "tidb-backup-operator/backup-uid";
+  /** The label the Job controller puts on a Job's pods. */
+  public static final String JOB_NAME_LABEL = "job-name";
   private static final int HASH_LEN = 8;
+  private static final String PRUNE_SUFFIX = "-prune";
 
   private Names() {}
 
-  /** {@code backup-<name>} for snapshot and Dumpling backups, {@code backup-<name>-<log-cmd>} for log backups. */
+  /**
+   * {@code backup-<name>} for snapshot and Dumpling backups, {@code backup-<name>-<log-cmd>} for log backups; the
+   * snapshot Job of a Backup whose name ends with a log subcommand suffix is hashed (see the class comment).
+   */
   public static String backupJob(String backupName, LogSubCommand log) {
-    return bounded("backup-" + backupName + (log == null ? "" : "-" + log.value()));
+    if (log != null) {
+      return bounded("backup-" + backupName + "-" + log.value());
+    }
+    boolean ambiguous = java.util.Arrays.stream(LogSubCommand.values())
+        .anyMatch(c -> backupName.endsWith("-" + c.value()));
+    return ambiguous ? hashed("backup-" + backupName) : bounded("backup-" + backupName);
   }
 
   public static String cleanJob(String backupName) {
     return bounded("clean-" + backupName);
   }
 
+  /** {@code restore-<name>}; hashed when the name ends with {@code -prune} (see the class comment). */
   public static String restoreJob(String restoreName) {
-    return bounded("restore-" + restoreName);
+    return restoreName.endsWith(PRUNE_SUFFIX) ? hashed("restore-" + restoreName) : bounded("restore-" + restoreName);
   }
 
   public static String compactJob(String compactName) {
@@ -49,7 +72,7 @@ public final class Names {
 
   /** The Job of {@code prune: afterFailed} ({@code br abort restore}). */
   public static String restorePruneJob(String restoreName) {
-    return bounded("restore-" + restoreName + "-prune");
+    return bounded("restore-" + restoreName + PRUNE_SUFFIX);
   }
 
   /** The Secret that carries an inline {@code spec.azblob.sasToken} to the pod as a secretKeyRef. */
@@ -90,6 +113,14 @@ public final class Names {
     return labels;
   }
 
+  /**
+   * The label selector of one kind's Jobs ({@code backup}: backup and clean Jobs; {@code restore}: restore and prune
+   * Jobs; {@code compact}), as {@link #jobLabels} sets it: what each reconciler's Job informer watches.
+   */
+  public static String jobSelector(String appName) {
+    return LABEL_MANAGED_BY + "=" + MANAGED_BY_VALUE + "," + LABEL_NAME + "=" + appName;
+  }
+
   /** A label value: the value itself when it fits, else a hashed, bounded form. */
   public static String labelValue(String value) {
     return bounded(value);
@@ -100,11 +131,25 @@ public final class Names {
     if (s.length() <= MAX) {
       return s;
     }
-    String head = s.substring(0, MAX - HASH_LEN - 1);
+    return head(s) + "-" + hash(s);
+  }
+
+  private static String head(String s) {
+    String head = s.substring(0, Math.min(s.length(), MAX - HASH_LEN - 1));
     while (!head.isEmpty() && !Character.isLetterOrDigit(head.charAt(head.length() - 1))) {
       head = head.substring(0, head.length() - 1);
     }
-    return head + "-" + hash(s);
+    return head;
+  }
+
+  /**
+   * {@code s-<hash>}, cut like {@link #bounded} when longer than 63: a name that ends with a hash, so no derived Job
+   * name can equal it. The hash is salted, so that it differs from {@code bounded(s)} when {@code s} is long (the
+   * long derived name {@code backup-<name>-log-start} is {@code bounded} of the same string).
+   */
+  static String hashed(String s) {
+    String h = hash("main:" + s);
+    return s.length() + 1 + HASH_LEN <= MAX ? s + "-" + h : head(s) + "-" + h;
   }
 
   static String hash(String s) {

@@ -18,7 +18,7 @@ import io.tidbbackup.api.PruneType;
 import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.api.RestoreStatus;
-import io.tidbbackup.operator.Jobs;
+import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.JobObservation;
@@ -52,6 +52,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
   private final EventRecorder events;
   private final JobSettings settings;
   private final ClusterFactsResolver clusters;
+  private final ToolJobs jobs;
 
   public RestoreReconciler(KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events,
       JobSettings settings, ClusterFactsResolver clusters) {
@@ -61,13 +62,13 @@ public class RestoreReconciler implements Reconciler<Restore> {
     this.events = events;
     this.settings = settings;
     this.clusters = clusters;
+    this.jobs = new ToolJobs(client);
   }
 
   @Override
   public List<EventSource<?, Restore>> prepareEventSources(EventSourceContext<Restore> ctx) {
     var config = InformerEventSourceConfiguration.from(Job.class, Restore.class)
-        .withLabelSelector(ApiConstants.LABEL_MANAGED_BY + "=" + ApiConstants.MANAGED_BY_VALUE + ","
-            + ApiConstants.LABEL_NAME + "=restore")
+        .withLabelSelector(Names.jobSelector("restore"))
         .build();
     return List.of(new InformerEventSource<>(config, ctx));
   }
@@ -88,21 +89,34 @@ public class RestoreReconciler implements Reconciler<Restore> {
       writer.write(restore, ctx, RestoreStatuses.invalid(st, invalid.get(), now()));
       return UpdateControl.noUpdate();
     }
-    Job job = Jobs.owned(ctx, restore, Names.restoreJob(restore.getMetadata().getName()));
-    if (job == null) {
-      return createJob(restore, ctx);
-    }
-    return observe(restore, ctx, job);
+    boolean expected = ConditionTypes.SCHEDULED.equals(phase) || ConditionTypes.RUNNING.equals(phase);
+    ToolJobs.Step step = jobs.step(ctx, restore, Names.restoreJob(restore.getMetadata().getName()), CONTAINER,
+        expected);
+    return switch (step.kind()) {
+      case WAIT -> UpdateControl.<Restore>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      case TAKEN -> {
+        writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.INVALID, TRUE,
+            "JobNameTaken", step.takenMessage()), now()));
+        yield UpdateControl.noUpdate();
+      }
+      case DELETED -> {
+        // the restore may have written part of the data: running it again by itself could make it worse
+        writer.write(restore, ctx, RestoreStatuses.failed(st, "JobDeleted", step.deletedMessage("restore"), null,
+            null, null, now()));
+        yield UpdateControl.noUpdate();
+      }
+      case ABSENT -> createJob(restore, ctx);
+      case OBSERVED -> observe(restore, ctx, step.name(), step.observation());
+    };
   }
 
-  private UpdateControl<Restore> observe(Restore restore, Context<Restore> ctx, Job job) {
+  private UpdateControl<Restore> observe(Restore restore, Context<Restore> ctx, String jobName, JobObservation obs) {
     RestoreStatus st = restore.getStatus();
-    JobObservation obs = Jobs.observe(client, job, CONTAINER);
     Instant now = now();
     switch (obs.state()) {
       case PENDING -> {
         if (st == null || st.phase == null || ConditionTypes.RETRY_FAILED.equals(st.phase)) {
-          writer.write(restore, ctx, RestoreStatuses.scheduled(st, job.getMetadata().getName(), now));
+          writer.write(restore, ctx, RestoreStatuses.scheduled(st, jobName, now));
         }
       }
       case RUNNING -> writer.write(restore, ctx, RestoreStatuses.running(st, obs.startTime(), now));
@@ -138,21 +152,31 @@ public class RestoreReconciler implements Reconciler<Restore> {
       return UpdateControl.noUpdate();
     }
     if (RestoreJobBuilder.sasSecret(restore) != null) {
-      Jobs.createOrReplace(client, OwnedSecrets.sasSecret(restore, "restore", spec.azblob.sasToken));
+      jobs.createOrReplace(OwnedSecrets.sasSecret(restore, "restore", spec.azblob.sasToken));
     }
     Job job = RestoreJobBuilder.build(restore, false, facts, settings);
+    ToolJobs.Creation created;
     try {
-      client.resource(job).create();
+      created = jobs.create(ctx, restore, job);
     } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.RETRY_FAILED, TRUE,
-            "CreateRestoreJobFailed", "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()),
-            now));
-        throw e;
-      }
+      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.RETRY_FAILED, TRUE,
+          "CreateRestoreJobFailed", "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()),
+          now));
+      throw e;
     }
-    writer.write(restore, ctx, RestoreStatuses.scheduled(st, job.getMetadata().getName(), now));
-    return UpdateControl.noUpdate();
+    return switch (created.outcome()) {
+      case CREATED -> {
+        writer.write(restore, ctx, RestoreStatuses.scheduled(st, job.getMetadata().getName(), now));
+        yield UpdateControl.noUpdate();
+      }
+      case TAKEN -> {
+        writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.INVALID, TRUE,
+            "JobNameTaken", "Job " + created.name() + " already exists and belongs to " + created.holder()
+                + ": rename this Restore"), now));
+        yield UpdateControl.noUpdate();
+      }
+      default -> UpdateControl.<Restore>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+    };
   }
 
   /** {@code prune: afterFailed}: one {@code br abort restore} Job; its outcome is recorded, the phase stays Failed. */
@@ -164,11 +188,20 @@ public class RestoreReconciler implements Reconciler<Restore> {
     }
     Instant now = now();
     String name = Names.restorePruneJob(restore.getMetadata().getName());
-    Job job = Jobs.owned(ctx, restore, name);
-    if (job == null) {
-      if (Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_SCHEDULED)) {
-        return UpdateControl.noUpdate(); // created; the informer has not seen it yet
-      }
+    ToolJobs.Step step = jobs.step(ctx, restore, name, CONTAINER,
+        Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_SCHEDULED));
+    if (step.kind() == ToolJobs.Kind.WAIT) {
+      return UpdateControl.<Restore>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+    }
+    if (step.kind() == ToolJobs.Kind.TAKEN || step.kind() == ToolJobs.Kind.DELETED) {
+      String msg = step.kind() == ToolJobs.Kind.TAKEN ? step.takenMessage() + "; nothing was pruned"
+          : step.deletedMessage("prune");
+      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE,
+          step.kind() == ToolJobs.Kind.TAKEN ? "JobNameTaken" : "JobDeleted", msg), now));
+      events.record(restore, EventRecorder.WARNING, "PruneFailed", msg);
+      return UpdateControl.noUpdate();
+    }
+    if (step.kind() == ToolJobs.Kind.ABSENT) {
       ClusterFacts facts;
       try {
         facts = clusters.resolve(restore.getMetadata().getNamespace(), restore.getSpec().br,
@@ -178,13 +211,10 @@ public class RestoreReconciler implements Reconciler<Restore> {
             "TidbClusterNotFound", e.getMessage() + "; nothing was pruned"), now));
         return UpdateControl.noUpdate();
       }
-      Job prune = RestoreJobBuilder.build(restore, true, facts, settings);
-      try {
-        client.resource(prune).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
+      ToolJobs.Creation created = jobs.create(ctx, restore, RestoreJobBuilder.build(restore, true, facts, settings));
+      if (created.outcome() != ToolJobs.Created.CREATED) {
+        // another object's Job (or a terminating namespace): the next reconcile's step says which
+        return UpdateControl.<Restore>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
       }
       writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_SCHEDULED, TRUE,
           "JobCreated", "created Job " + name + " to run br abort restore"), now));
@@ -192,7 +222,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
           + ": br abort restore removes the failed restore's checkpoint data");
       return UpdateControl.noUpdate();
     }
-    JobObservation obs = Jobs.observe(client, job, CONTAINER);
+    JobObservation obs = step.observation();
     if (obs.state() == JobObservation.State.SUCCEEDED) {
       writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_COMPLETE, TRUE,
           "PruneComplete", "br abort restore finished"), now));

@@ -141,6 +141,8 @@ class BackupCleanReconcilerTest {
     assertThat(pod.getServiceAccountName()).isEqualTo("tidb-backup-manager");
     assertThat(pod.getContainers().get(0).getArgs())
         .containsExactly("agent", "clean", "--namespace=tidb", "--backupName=gone", "--backupPath=s3://bkt/p/gone");
+    assertThat(job.getMetadata().getAnnotations()).containsEntry(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION,
+        get("gone").getMetadata().getUid());
     await().atMost(WAIT).untilAsserted(() -> {
       var c = Conditions.find(status("gone").conditions, ConditionTypes.CLEAN);
       assertThat(c).isNotNull();
@@ -412,5 +414,32 @@ class BackupCleanReconcilerTest {
     String msg = client.v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> "DataOrphaned".equals(e.getReason())).findFirst().orElseThrow().getMessage();
     assertThat(msg).contains("s3://bkt/p/irsa");
+  }
+
+  /**
+   * A clean Job left by an earlier Backup of the same name (it has no owner reference, so no garbage collector
+   * removes it) is neither taken as this Backup's clean nor left running: it is deleted, and this Backup's own clean
+   * Job, bound to its UID, runs; its report, not the old one, releases the Backup.
+   */
+  @Test
+  void anEarlierBackupsCleanJobIsNeverTakenForThisBackupsClean() throws Exception {
+    create("again", spec("Delete", "p/again"));
+    complete("again");
+    String uid = get("again").getMetadata().getUid();
+    Job stale = io.tidbbackup.operator.job.CleanJobBuilder.build(get("again"), "s3://bkt/p/again",
+        io.tidbbackup.operator.OperatorSettings.defaults().jobs(), 0);
+    stale.getMetadata().getAnnotations().put(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION, "uid-of-earlier");
+    client.resource(stale).create();
+    // the earlier Backup's clean had succeeded: were its report taken for ours, the Backup would go uncleaned
+    cluster.finishClean(NS, "clean-again", Serde.json(verified(1)), 0);
+    delete("again");
+    await().atMost(WAIT).until(() -> {
+      Job j = cluster.job(NS, "clean-again");
+      return j != null && uid.equals(j.getMetadata().getAnnotations()
+          .get(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION));
+    });
+    assertThat(get("again")).as("not released by the earlier Backup's report").isNotNull();
+    cluster.finishClean(NS, "clean-again", Serde.json(verified(7)), 0);
+    awaitGone("again");
   }
 }

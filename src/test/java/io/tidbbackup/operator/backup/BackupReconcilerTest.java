@@ -19,6 +19,7 @@ import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.OperatorFactory;
 import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.TestingCluster;
+import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.status.Conditions;
 import java.time.Clock;
 import java.time.Duration;
@@ -168,18 +169,68 @@ class BackupReconcilerTest {
     assertThat(status("cancel").backoffRetryStatus).isNullOrEmpty();
   }
 
-  /** backup-lb-log-start is Backup lb's log-start Job; Backup lb-log-start's own Job would have that name too. */
+  /**
+   * Upstream, backup-lb-log-start is both Backup lb's log-start Job and Backup lb-log-start's Job; here the second
+   * gets a hashed name of its own and both run.
+   */
   @Test
-  void aJobNameTakenByAnotherBackupIsAVisibleConditionNotASilent409() throws Exception {
+  void aBackupNamedLikeAnotherBackupsLogJobRunsAJobOfItsOwn() throws Exception {
     client.resource(backup("lb", S3_SPEC + "  backupMode: log\n  logSubcommand: log-start\n")).create();
     awaitJob("backup-lb-log-start");
     client.resource(backup("lb-log-start", S3_SPEC)).create();
-    awaitPhase("lb-log-start", ConditionTypes.INVALID);
-    var c = Conditions.find(status("lb-log-start").conditions, ConditionTypes.INVALID);
-    assertThat(c.reason).isEqualTo("JobNameTaken");
-    assertThat(c.message).contains("backup-lb-log-start", "Backup lb", "rename this Backup");
+    String own = Names.backupJob("lb-log-start", null);
+    assertThat(own).startsWith("backup-lb-log-start-");
+    Job job = awaitJob(own);
+    assertThat(job.getMetadata().getOwnerReferences().get(0).getUid())
+        .isEqualTo(get("lb-log-start").getMetadata().getUid());
+    awaitPhase("lb-log-start", ConditionTypes.SCHEDULED);
     assertThat(cluster.job(NS, "backup-lb-log-start").getMetadata().getOwnerReferences().get(0).getName())
         .as("the other Backup's Job is untouched").isEqualTo("lb");
+  }
+
+  /** A Job of the name made by hand (or by another tool) is never adopted, nor its 409 taken as success. */
+  @Test
+  void aJobNameHeldByAJobOfNobodysIsAVisibleConditionNotASilent409() throws Exception {
+    client.resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata().withName("backup-held")
+        .withNamespace(NS).addToLabels(io.tidbbackup.api.ApiConstants.LABEL_MANAGED_BY,
+            io.tidbbackup.api.ApiConstants.MANAGED_BY_VALUE).addToLabels(io.tidbbackup.api.ApiConstants.LABEL_NAME,
+            "backup").endMetadata().withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("x")
+        .withImage("busybox").endContainer().withRestartPolicy("Never").endSpec().endTemplate().endSpec().build())
+        .create();
+    client.resource(backup("held", S3_SPEC)).create();
+    awaitPhase("held", ConditionTypes.INVALID);
+    var c = Conditions.find(status("held").conditions, ConditionTypes.INVALID);
+    assertThat(c.reason).isEqualTo("JobNameTaken");
+    assertThat(c.message).contains("backup-held", "no owner");
+    assertThat(cluster.job(NS, "backup-held").getMetadata().getOwnerReferences()).isNullOrEmpty();
+  }
+
+  /** A Job deleted before its pod ever ran is a cancel too: never a second Job. */
+  @Test
+  void aPendingBackupWhoseJobIsDeletedFailsWithJobDeleted() throws Exception {
+    client.resource(backup("pend", S3_SPEC)).create();
+    awaitJob("backup-pend");
+    awaitPhase("pend", ConditionTypes.SCHEDULED);
+    client.batch().v1().jobs().inNamespace(NS).withName("backup-pend").delete();
+    awaitPhase("pend", ConditionTypes.FAILED);
+    assertThat(Conditions.find(status("pend").conditions, ConditionTypes.FAILED).reason).isEqualTo("JobDeleted");
+    assertThat(cluster.job(NS, "backup-pend")).isNull();
+  }
+
+  /** A log subcommand's Job deleted while it runs: that subcommand Failed (JobDeleted), not run again by itself. */
+  @Test
+  void aLogSubcommandWhoseJobIsDeletedFailsWithJobDeletedAndIsNotRunAgain() throws Exception {
+    client.resource(backup("lg", S3_SPEC + "  backupMode: log\n  logSubcommand: log-start\n")).create();
+    awaitJob("backup-lg-log-start");
+    cluster.jobRunning(NS, "backup-lg-log-start", "2024-01-01T00:00:00Z");
+    await().atMost(WAIT).until(() -> status("lg").logSubCommandStatuses != null
+        && ConditionTypes.RUNNING.equals(status("lg").logSubCommandStatuses.get("log-start").phase));
+    client.batch().v1().jobs().inNamespace(NS).withName("backup-lg-log-start").delete();
+    await().atMost(WAIT).until(() -> ConditionTypes.FAILED.equals(status("lg").logSubCommandStatuses
+        .get("log-start").phase));
+    var sub = status("lg").logSubCommandStatuses.get("log-start");
+    assertThat(Conditions.find(sub.conditions, ConditionTypes.FAILED).reason).isEqualTo("JobDeleted");
+    assertThat(cluster.job(NS, "backup-lg-log-start")).isNull();
   }
 
   @Test

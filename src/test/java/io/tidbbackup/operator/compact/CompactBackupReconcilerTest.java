@@ -83,4 +83,18 @@ class CompactBackupReconcilerTest {
     assertThat(status("bad").message).startsWith("spec.startTs is required");
     assertThat(cluster.job(NS, "compact-bad")).isNull();
   }
+
+  /** Deleting a compaction's Job cancels it: Failed, and no second Job. */
+  @Test
+  void aCompactionWhoseJobIsDeletedFailsAndIsNotRunAgain() throws Exception {
+    create("cd", "  startTs: '1'\n  s3: {provider: aws, bucket: b, prefix: log}\n");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "compact-cd") != null);
+    cluster.jobRunning(NS, "compact-cd", "2024-01-01T00:00:00Z");
+    await().atMost(WAIT).until(() -> ConditionTypes.RUNNING.equals(status("cd").state));
+    client.batch().v1().jobs().inNamespace(NS).withName("compact-cd").delete();
+    await().atMost(WAIT).until(() -> ConditionTypes.FAILED.equals(status("cd").state));
+    assertThat(status("cd").message)
+        .contains("compact-cd", "deleted");
+    assertThat(cluster.job(NS, "compact-cd")).isNull();
+  }
 }

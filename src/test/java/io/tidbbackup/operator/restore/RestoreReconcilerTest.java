@@ -156,4 +156,32 @@ class RestoreReconcilerTest {
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
         .until(() -> cluster.job(NS, "restore-p1-prune") == null);
   }
+
+  /** Deleting a restore's Job cancels it: Failed (JobDeleted), never a second restore; prune then cleans up. */
+  @Test
+  void aRestoreWhoseJobIsDeletedFailsWithJobDeletedAndIsPruned() throws Exception {
+    create("rd", "  br: {cluster: basic}\n  prune: afterFailed\n" + S3);
+    await().atMost(WAIT).until(() -> cluster.job(NS, "restore-rd") != null);
+    cluster.jobRunning(NS, "restore-rd", "2024-01-01T00:00:00Z");
+    awaitPhase("rd", ConditionTypes.RUNNING);
+    client.batch().v1().jobs().inNamespace(NS).withName("restore-rd").delete();
+    awaitPhase("rd", ConditionTypes.FAILED);
+    assertThat(Conditions.find(status("rd").conditions, ConditionTypes.FAILED).reason).isEqualTo("JobDeleted");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "restore-rd-prune") != null);
+    assertThat(cluster.job(NS, "restore-rd")).isNull();
+  }
+
+  /** A prune Job deleted before it finished: PruneFailed (JobDeleted), not a Restore waiting for ever. */
+  @Test
+  void aPruneWhoseJobIsDeletedIsPruneFailed() throws Exception {
+    create("rp", "  br: {cluster: basic}\n  prune: afterFailed\n" + S3);
+    await().atMost(WAIT).until(() -> cluster.job(NS, "restore-rp") != null);
+    cluster.jobFinished(NS, "restore-rp", "restore", "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", result(false), 1);
+    await().atMost(WAIT).until(() -> cluster.job(NS, "restore-rp-prune") != null);
+    await().atMost(WAIT).until(() -> Conditions.isTrue(status("rp").conditions, ConditionTypes.PRUNE_SCHEDULED));
+    client.batch().v1().jobs().inNamespace(NS).withName("restore-rp-prune").delete();
+    await().atMost(WAIT).until(() -> Conditions.isTrue(status("rp").conditions, ConditionTypes.PRUNE_FAILED));
+    assertThat(Conditions.find(status("rp").conditions, ConditionTypes.PRUNE_FAILED).reason).isEqualTo("JobDeleted");
+    assertThat(cluster.job(NS, "restore-rp-prune")).isNull();
+  }
 }
