@@ -74,7 +74,7 @@ class RecreateAndRestartIT {
       Backup second = E2E.createBackup(k, E2E.backupYaml(cluster, ns, "rc", BUCKET, "two/rc", null));
       // the reconciles that saw the old Job have run: the operator logs each decision naming the object
       await().atMost(Duration.ofSeconds(30)).until(() -> logs.lines().anyMatch(l -> l.contains(ns + "/rc")
-          && l.contains("waits for Job backup-rc")));
+          && l.contains("waiting for Job backup-rc of an earlier object")));
       Backup waiting = E2E.backup(k, ns, "rc");
       assertThat(waiting.getStatus() == null ? null : waiting.getStatus().phase)
           .as("the old Job's success is not the new Backup's").isNotEqualTo("Complete");
@@ -115,11 +115,14 @@ class RecreateAndRestartIT {
 
   /**
    * The skip annotation set while the clean Job runs: the clean Job is stopped and gone before the finalizer is
-   * released, so nothing keeps deleting the data the release says is kept.
+   * released, so nothing keeps deleting the data the release says is kept. A Backup then re-created under the same
+   * name and prefix is cleaned by a clean Job of its own (bound to its UID), to the last object, sentinels intact.
    */
   @Test
   void skippingTheCleanWhileItRunsStopsTheCleanJobBeforeTheRelease() throws Exception {
     String ns = cluster.namespace("skip");
+    List<String> sentinels = List.of("skip/s10/backupmeta", "skip/s1-old/backupmeta", "skip/s1.tmp");
+    sentinels.forEach(key -> E2E.put(s3, BUCKET, key));
     LocalKubelet.Hold hold = cluster.kubelet.inject(LocalKubelet.ofJob(ns, "clean-s1"), LocalKubelet.Fault.HOLD);
     try (var operator = cluster.startOperator(Set.of(ns))) {
       E2E.createBackup(k, E2E.backupYaml(cluster, ns, "s1", BUCKET, "skip/s1", "cleanPolicy: Delete"));
@@ -146,6 +149,26 @@ class RecreateAndRestartIT {
       assertThat(jobGoneFirst[0]).as("the clean Job was gone before the Backup was released").isTrue();
       assertThat(k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get()).isNull();
       assertThat(E2E.keys(s3, BUCKET, "skip/s1/")).as("the data is kept").hasSize(objects);
+
+      hold.release();
+      cluster.kubelet.clearInjections();
+      Backup again = E2E.createBackup(k, E2E.backupYaml(cluster, ns, "s1", BUCKET, "skip/s1", "cleanPolicy: Delete"));
+      awaitBackup(k, ns, "s1", phase("Complete"));
+      k.resources(Backup.class).inNamespace(ns).withName("s1").delete();
+      await().atMost(E2E.WAIT).until(() -> {
+        Job clean = k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get();
+        return clean != null || E2E.backup(k, ns, "s1") == null;
+      });
+      Job clean = k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get();
+      if (clean != null) {
+        assertThat(clean.getMetadata().getAnnotations())
+            .containsEntry(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION, again.getMetadata().getUid());
+      }
+      E2E.awaitGone(k, Backup.class, ns, "s1", E2E.WAIT);
+      assertThat(E2E.keys(s3, BUCKET, "skip/s1/")).as("the re-created Backup's data is cleaned").isEmpty();
+      for (String key : sentinels) {
+        assertThat(E2E.keys(s3, BUCKET, key)).as("sentinel %s", key).containsExactly(key);
+      }
     } finally {
       hold.release();
     }

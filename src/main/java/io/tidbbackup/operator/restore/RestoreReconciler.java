@@ -101,9 +101,9 @@ public class RestoreReconciler implements Reconciler<Restore> {
       }
       case DELETED -> {
         // the restore may have written part of the data: running it again by itself could make it worse
-        writer.write(restore, ctx, RestoreStatuses.failed(st, "JobDeleted", step.deletedMessage("restore"), null,
-            null, null, now()));
-        yield UpdateControl.noUpdate();
+        Restore failed = writer.write(restore, ctx, RestoreStatuses.failed(st, "JobDeleted",
+            step.deletedMessage("restore"), null, null, null, now()));
+        yield restore.getSpec().prune == PruneType.AFTER_FAILED ? prune(failed, ctx) : UpdateControl.noUpdate();
       }
       case ABSENT -> createJob(restore, ctx);
       case OBSERVED -> observe(restore, ctx, step.name(), step.observation());
