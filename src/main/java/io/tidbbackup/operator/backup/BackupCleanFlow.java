@@ -42,11 +42,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One reconcile of a Backup that is being deleted. In order: honour the skip annotation; stop a running log
- * task; keep the data unless cleanPolicy says otherwise; stop a still-running backup Job; refuse an unsafe or
- * shared prefix (data kept, Warning event, finalizer released); run the clean Job (retried with backoff, never
- * left stuck) or, in a terminating namespace, clean in-process; release the finalizer once the prefix is
- * verified empty. Never sleeps: every wait is a reschedule.
+ * One reconcile of a Backup that is being deleted: observe the facts {@link CleanDecisions} asks for, take its
+ * decision (a pure table: skip annotation, log task, cleanPolicy, running backup Jobs, empty path, unsafe or shared
+ * prefix, the clean so far, a terminating namespace), and carry it out. Never sleeps: every wait is a reschedule.
+ * Before any release without a verified clean, a running clean is stopped and confirmed gone.
  */
 final class BackupCleanFlow {
   static final Duration POLL = Duration.ofSeconds(5);
@@ -72,64 +71,220 @@ final class BackupCleanFlow {
   }
 
   UpdateControl<Backup> run() {
-    if (!backup.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER) || !stillHeld()) {
-      return UpdateControl.noUpdate();
+    Facts facts = new Facts();
+    CleanDecisions.Action action = CleanDecisions.decide(facts);
+    if (action != CleanDecisions.Action.NOTHING) {
+      LOG.debug("Backup {} (being deleted): {}", key, action);
     }
-    BackupSpec spec = backup.getSpec();
-    BackupStatus st = backup.getStatus();
-    String path = st == null ? null : st.backupPath;
-    if ("true".equalsIgnoreCase(annotation(ApiConstants.SKIP_CLEAN_ANNOTATION))) {
-      UpdateControl<Backup> stopping = stopCleanJob();
-      if (stopping != null) {
-        return stopping;
+    String path = orNone(backup.getStatus() == null ? null : backup.getStatus().backupPath);
+    return switch (action) {
+      case NOTHING -> UpdateControl.noUpdate();
+      case STOP_CLEAN -> stopClean();
+      case RELEASE_SKIPPED -> {
+        warn("CleanSkipped", "annotation " + ApiConstants.SKIP_CLEAN_ANNOTATION + " is set: the data at " + path
+            + " is kept");
+        yield release();
       }
-      warn("CleanSkipped", "annotation " + ApiConstants.SKIP_CLEAN_ANNOTATION + " is set: the data at "
-          + orNone(path) + " is kept");
-      return release();
-    }
-    if (spec != null && spec.backupMode == BackupMode.LOG) {
-      UpdateControl<Backup> stopping = stopLogTask();
-      if (stopping != null) {
-        return stopping;
+      case WAIT_LOG_STOP -> UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
+      case START_LOG_STOP -> {
+        r.createJob(backup, ctx, LogSubCommand.STOP);
+        yield UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
       }
-    }
-    if (spec == null || !CleanPolicies.deletesData(backup)) {
-      UpdateControl<Backup> stopping = stopCleanJob(); // cleanPolicy changed to Retain while a clean ran
-      return stopping != null ? stopping : release();
-    }
-    UpdateControl<Backup> waiting = stopBackupJobs();
-    if (waiting != null) {
-      return waiting;
-    }
-    if (path == null || path.isEmpty()) {
-      write(Conditions.of(ConditionTypes.CLEAN, TRUE, "NothingToClean", "the backup wrote no data"));
-      return release();
-    }
-    StorageLocation target;
-    try {
-      target = StorageLocation.target(spec, path);
-      PrefixGuard.directory(target);
-      PrefixGuard.requireNotShared(target, otherLiveBackups());
-    } catch (PrefixGuard.UnsafePrefixException e) {
-      UpdateControl<Backup> stopping = stopCleanJob(); // e.g. a new Backup now shares the prefix
-      if (stopping != null) {
-        return stopping;
+      case RELEASE_KEPT -> {
+        LOG.info("Backup {}: cleanPolicy keeps the data at {}; releasing", key, path);
+        yield release();
       }
-      writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, e.reason(), e.getMessage() + "; the data is kept"));
-      return release();
-    }
-    Future<CleanReport> inProcess = r.inProcess().get(uid);
-    if (inProcess != null) {
-      return pollInProcess(inProcess, target);
-    }
-    ToolJobs.Step clean = r.jobs().step(ctx, backup, Names.cleanJob(backup.getMetadata().getName()),
-        CleanJobBuilder.CONTAINER, false);
-    return switch (clean.kind()) {
-      case WAIT -> UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
-      case TAKEN -> nameTaken(clean.takenMessage());
-      case OBSERVED -> observeCleanJob(clean.job(), clean.observation(), target);
-      default -> startCleanJob(target); // ABSENT; a clean Job someone deleted is simply started again
+      case STOP_BACKUP_JOBS -> {
+        facts.runningBackupJobs().stream().filter(j -> j.getMetadata().getDeletionTimestamp() == null)
+            .forEach(j -> r.jobs().deleteForeground(j));
+        yield UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      }
+      case RELEASE_NOTHING_TO_CLEAN -> {
+        write(Conditions.of(ConditionTypes.CLEAN, TRUE, "NothingToClean", "the backup wrote no data"));
+        yield release();
+      }
+      case RELEASE_UNSAFE -> {
+        PrefixGuard.UnsafePrefixException e = facts.unsafe;
+        writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, e.reason(), e.getMessage()
+            + "; the data is kept"));
+        yield release();
+      }
+      case WAIT_IN_PROCESS -> UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+      case FINISH -> finish(facts.report, facts.target, facts.cleanJob == null ? null : facts.cleanJob.job());
+      case RELEASE_ORPHANED -> {
+        warn("DataOrphaned", "namespace is terminating and the in-process clean of " + facts.target.url()
+            + " failed: " + facts.failure + "; the remaining data is kept");
+        yield release();
+      }
+      case WAIT_OLD_JOB -> UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      case REPORT_NAME_TAKEN -> nameTaken(facts.cleanJob.takenMessage());
+      case SHOW_PROGRESS -> {
+        String progress = progress(facts.cleanJob.job());
+        if (progress != null) {
+          write(Conditions.of(ConditionTypes.CLEAN, FALSE, "Cleaning", "cleaning " + facts.target.url() + ": "
+              + progress));
+        }
+        yield UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
+      }
+      case RELEASE_REFUSED -> refused(facts.cleanJob.job(), facts.target, facts.refusal, facts.failure);
+      case WAIT_RETRY -> {
+        recordFailedAttempt(facts.failure, facts.retryAt);
+        yield UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.between(r.now(), facts.retryAt));
+      }
+      case REPLACE_CLEAN_JOB -> {
+        recordFailedAttempt(facts.failure, facts.retryAt);
+        r.jobs().deleteForeground(facts.cleanJob.job());
+        yield UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      }
+      case START_IN_PROCESS -> startInProcess(facts.target);
+      case START_CLEAN_JOB -> startCleanJob(facts.target);
     };
+  }
+
+  /**
+   * The facts {@link CleanDecisions} asks for, each observed once and only when asked. Observing a finished
+   * {@code br log stop} Job records its outcome in status, as every flow records what it observes.
+   */
+  private final class Facts implements CleanDecisions.Facts {
+    private final String cleanName = Names.cleanJob(backup.getMetadata().getName());
+    StorageLocation target;
+    PrefixGuard.UnsafePrefixException unsafe;
+    ToolJobs.Step cleanJob;
+    CleanReport report;
+    String failure;
+    String refusal;
+    Instant retryAt;
+
+    @Override
+    public boolean held() {
+      return backup.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER) && stillHeld();
+    }
+
+    @Override
+    public boolean skip() {
+      return "true".equalsIgnoreCase(annotation(ApiConstants.SKIP_CLEAN_ANNOTATION));
+    }
+
+    @Override
+    public boolean cleanExists() {
+      return r.inProcess().get(uid) != null || ToolJobs.owned(ctx, backup, cleanName) != null;
+    }
+
+    @Override
+    public CleanDecisions.LogTask logTask() {
+      BackupSpec spec = backup.getSpec();
+      return spec != null && spec.backupMode == BackupMode.LOG ? observeLogTask()
+          : CleanDecisions.LogTask.NOTHING_TO_STOP;
+    }
+
+    @Override
+    public boolean deletesData() {
+      return backup.getSpec() != null && CleanPolicies.deletesData(backup);
+    }
+
+    @Override
+    public boolean backupJobsRunning() {
+      return !runningBackupJobs().isEmpty();
+    }
+
+    /** This Backup's snapshot and log subcommand Jobs that are pending or running. */
+    List<Job> runningBackupJobs() {
+      String name = backup.getMetadata().getName();
+      java.util.Set<String> names = new java.util.HashSet<>();
+      names.add(Names.backupJob(name, null));
+      for (LogSubCommand c : LogSubCommand.values()) {
+        names.add(Names.backupJob(name, c));
+      }
+      return ctx.getSecondaryResources(Job.class).stream()
+          .filter(j -> names.contains(j.getMetadata().getName()) && ToolJobs.belongsTo(j, backup))
+          .filter(j -> {
+            JobObservation.State s = JobObservation.of(j, List.of(), BackupReconciler.CONTAINER).state();
+            return s == JobObservation.State.PENDING || s == JobObservation.State.RUNNING;
+          }).toList();
+    }
+
+    @Override
+    public boolean pathEmpty() {
+      BackupStatus st = backup.getStatus();
+      return st == null || st.backupPath == null || st.backupPath.isEmpty();
+    }
+
+    @Override
+    public boolean prefixUnsafe() {
+      try {
+        target = StorageLocation.target(backup.getSpec(), backup.getStatus().backupPath);
+        PrefixGuard.directory(target);
+        PrefixGuard.requireNotShared(target, otherLiveBackups());
+        return false;
+      } catch (PrefixGuard.UnsafePrefixException e) {
+        unsafe = e;
+        return true;
+      }
+    }
+
+    @Override
+    public CleanDecisions.Clean clean() {
+      Future<CleanReport> inProcess = r.inProcess().get(uid);
+      if (inProcess != null) {
+        return inProcessClean(inProcess);
+      }
+      cleanJob = r.jobs().step(ctx, backup, cleanName, CleanJobBuilder.CONTAINER, false);
+      return switch (cleanJob.kind()) {
+        case WAIT -> CleanDecisions.Clean.JOB_GOING_AWAY;
+        case TAKEN -> CleanDecisions.Clean.JOB_NAME_TAKEN;
+        case OBSERVED -> jobClean(cleanJob.observation());
+        default -> CleanDecisions.Clean.NONE; // ABSENT; a clean Job someone deleted is simply started again
+      };
+    }
+
+    private CleanDecisions.Clean inProcessClean(Future<CleanReport> f) {
+      if (!f.isDone()) {
+        return CleanDecisions.Clean.IN_PROCESS_RUNNING;
+      }
+      r.inProcess().forget(uid);
+      try {
+        report = f.get();
+        failure = report == null ? "stopped" : report.error();
+      } catch (ExecutionException | InterruptedException | java.util.concurrent.CancellationException e) {
+        failure = e.getMessage();
+      }
+      return report != null && report.verified() ? CleanDecisions.Clean.IN_PROCESS_VERIFIED
+          : CleanDecisions.Clean.IN_PROCESS_FAILED;
+    }
+
+    private CleanDecisions.Clean jobClean(JobObservation obs) {
+      switch (obs.state()) {
+        case PENDING, RUNNING -> {
+          return CleanDecisions.Clean.JOB_RUNNING;
+        }
+        case SUCCEEDED -> {
+          report = report(obs.message());
+          if (report != null && report.verified()) {
+            return CleanDecisions.Clean.JOB_VERIFIED;
+          }
+          failure = "the clean Job succeeded but reported no verified-empty prefix";
+        }
+        default -> {
+          CleanReport failed = report(obs.message());
+          failure = failed != null && failed.error() != null ? failed.error() : obs.failure();
+          refusal = CleanFailures.terminal(obs.exitCode(), failure);
+          if (refusal != null) {
+            return CleanDecisions.Clean.JOB_REFUSED;
+          }
+        }
+      }
+      BackupStatus st = current.getStatus();
+      int attempts = st == null || st.cleanAttempts == null ? 1 : st.cleanAttempts;
+      Instant failedAt = obs.completionTime() != null ? Timestamps.parse(obs.completionTime()) : r.now();
+      retryAt = failedAt.plus(r.cleanPolicy().delayAfter(attempts));
+      return r.now().isBefore(retryAt) ? CleanDecisions.Clean.JOB_FAILED_RETRY_LATER
+          : CleanDecisions.Clean.JOB_FAILED_RETRY_DUE;
+    }
+
+    @Override
+    public boolean namespaceTerminating() {
+      return BackupCleanFlow.this.namespaceTerminating();
+    }
   }
 
   /** The clean Job's name is held by a Job that is not this Backup's: said, and looked at again later. */
@@ -159,9 +314,11 @@ final class BackupCleanFlow {
     }
   }
 
-  /** Log backups: a running or paused task is stopped (a log-stop Job) before anything else. */
-  private UpdateControl<Backup> stopLogTask() {
-    LogBackupPlan.TaskState state = LogBackupPlan.state(backup.getStatus());
+  /**
+   * Log backups: where stopping the task stands. A stop Job that has ended has its outcome recorded (a failure
+   * also as a Warning: the task may still run); a terminating namespace, where no Job can run, is said in a Warning.
+   */
+  private CleanDecisions.LogTask observeLogTask() {
     Job stop = ToolJobs.owned(ctx, backup, Names.backupJob(backup.getMetadata().getName(), LogSubCommand.STOP));
     if (stop != null) {
       JobObservation obs = r.observe(stop);
@@ -171,7 +328,7 @@ final class BackupCleanFlow {
             update(LogStatuses.complete(current.getStatus(), LogSubCommand.STOP, obs.result(),
                 obs.startTime(), obs.completionTime(), r.now()));
           }
-          return null;
+          return CleanDecisions.LogTask.NOTHING_TO_STOP;
         }
         case FAILED -> {
           if (!LogStatuses.recorded(backup.getStatus(), LogSubCommand.STOP, obs.completionTime())) {
@@ -180,44 +337,41 @@ final class BackupCleanFlow {
             warn("LogStopFailed", "br log stop failed while deleting the Backup; the log task "
                 + backup.getMetadata().getName() + " may still run: stop it with br log stop. " + obs.failure());
           }
-          return null;
+          return CleanDecisions.LogTask.NOTHING_TO_STOP;
         }
         default -> {
-          return UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
+          return CleanDecisions.LogTask.STOP_RUNNING;
         }
       }
     }
-    if (state == LogBackupPlan.TaskState.RUNNING || state == LogBackupPlan.TaskState.PAUSED) {
-      if (namespaceTerminating()) {
-        // no Job can run in a terminating namespace, so br log stop cannot either; waiting for it would hold the
-        // namespace forever. Say so, and go on to what the cleanPolicy asks (an in-process clean, or keep).
-        warn("LogStopSkipped", "namespace " + backup.getMetadata().getNamespace() + " is being terminated, so no "
-            + "Job can run br log stop: the log task " + backup.getMetadata().getName() + " may still run in the "
-            + "TiDB cluster; stop it with br log stop");
-        return null;
-      }
-      r.createJob(backup, ctx, LogSubCommand.STOP);
-      return UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
+    LogBackupPlan.TaskState state = LogBackupPlan.state(backup.getStatus());
+    if (state != LogBackupPlan.TaskState.RUNNING && state != LogBackupPlan.TaskState.PAUSED) {
+      return CleanDecisions.LogTask.NOTHING_TO_STOP;
     }
-    return null;
+    if (namespaceTerminating()) {
+      // no Job can run in a terminating namespace, so br log stop cannot either; waiting for it would hold the
+      // namespace forever. Say so, and go on to what the cleanPolicy asks (an in-process clean, or keep).
+      warn("LogStopSkipped", "namespace " + backup.getMetadata().getNamespace() + " is being terminated, so no "
+          + "Job can run br log stop: the log task " + backup.getMetadata().getName() + " may still run in the "
+          + "TiDB cluster; stop it with br log stop");
+      return CleanDecisions.LogTask.TO_STOP_NOT_POSSIBLE;
+    }
+    return CleanDecisions.LogTask.TO_STOP;
   }
 
   /**
-   * Before the finalizer is released for any reason but a verified clean, a clean Job of this Backup is deleted
-   * (foreground: the Job stays until its pod is gone) and waited for, so that no clean keeps deleting data the
-   * release says is kept. Null when there is none.
+   * Before the finalizer is released for any reason but a verified clean, a clean of this Backup is stopped and
+   * waited for — a clean Job deleted in the foreground (it stays until its pod is gone), an in-process clean until
+   * it has left the engine — so that no clean keeps deleting data the release says is kept.
    */
-  private UpdateControl<Backup> stopCleanJob() {
+  private UpdateControl<Backup> stopClean() {
     if (!r.inProcess().stop(uid)) {
       LOG.info("Backup {}: waiting for the in-process clean to stop before the finalizer is released without a "
           + "clean", key);
       return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
     }
     Job clean = ToolJobs.owned(ctx, backup, Names.cleanJob(backup.getMetadata().getName()));
-    if (clean == null) {
-      return null;
-    }
-    if (clean.getMetadata().getDeletionTimestamp() == null) {
+    if (clean != null && clean.getMetadata().getDeletionTimestamp() == null) {
       LOG.info("Backup {}: stopping clean Job {} before the finalizer is released without a clean", key,
           clean.getMetadata().getName());
       r.jobs().deleteForeground(clean);
@@ -229,26 +383,6 @@ final class BackupCleanFlow {
   private void deleteFinishedCleanJob(Job job) {
     r.client().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
         .withName(job.getMetadata().getName()).delete();
-  }
-
-  /** A backup Job still running is deleted, and waited for, before its data is cleaned. */
-  private UpdateControl<Backup> stopBackupJobs() {
-    String prefix = Names.backupJob(backup.getMetadata().getName(), null);
-    boolean waiting = false;
-    for (Job job : ctx.getSecondaryResources(Job.class)) {
-      String name = job.getMetadata().getName();
-      if ((!name.equals(prefix) && !name.startsWith(prefix + "-log-")) || !ToolJobs.belongsTo(job, backup)) {
-        continue;
-      }
-      JobObservation.State s = JobObservation.of(job, List.of(), BackupReconciler.CONTAINER).state();
-      if (s == JobObservation.State.PENDING || s == JobObservation.State.RUNNING) {
-        if (job.getMetadata().getDeletionTimestamp() == null) {
-          r.jobs().deleteForeground(job);
-        }
-        waiting = true;
-      }
-    }
-    return waiting ? UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB) : null;
   }
 
   private UpdateControl<Backup> startCleanJob(StorageLocation target) {
@@ -279,34 +413,6 @@ final class BackupCleanFlow {
     }
   }
 
-  private UpdateControl<Backup> observeCleanJob(Job job, JobObservation obs, StorageLocation target) {
-    switch (obs.state()) {
-      case PENDING, RUNNING -> {
-        String progress = progress(job);
-        if (progress != null) {
-          write(Conditions.of(ConditionTypes.CLEAN, FALSE, "Cleaning", "cleaning " + target.url() + ": " + progress));
-        }
-        return UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
-      }
-      case SUCCEEDED -> {
-        CleanReport report = report(obs.message());
-        if (report != null && report.verified()) {
-          return finish(report, target, job);
-        }
-        return failedAttempt(job, obs, "the clean Job succeeded but reported no verified-empty prefix");
-      }
-      default -> {
-        CleanReport report = report(obs.message());
-        String error = report != null && report.error() != null ? report.error() : obs.failure();
-        String terminal = CleanFailures.terminal(obs.exitCode(), error);
-        if (terminal != null) {
-          return refused(job, target, terminal, error);
-        }
-        return failedAttempt(job, obs, error);
-      }
-    }
-  }
-
   /** A clean no retry can fix: the data is kept, said in a condition and a Warning event, and the Backup goes. */
   private UpdateControl<Backup> refused(Job job, StorageLocation target, String why, String error) {
     String message = "the clean of " + target.url() + " cannot succeed: " + why + " (" + error + "); the data is "
@@ -316,19 +422,12 @@ final class BackupCleanFlow {
     return release();
   }
 
-  private UpdateControl<Backup> failedAttempt(Job job, JobObservation obs, String error) {
+  /** A failed clean attempt, said in a condition with the time of the retry (capped backoff, see CleanJobPolicy). */
+  private void recordFailedAttempt(String error, Instant retryAt) {
     BackupStatus st = current.getStatus();
-    int attempts = st.cleanAttempts == null ? 1 : st.cleanAttempts;
-    Instant failedAt = obs.completionTime() != null ? Timestamps.parse(obs.completionTime()) : r.now();
-    Instant retryAt = failedAt.plus(r.cleanPolicy().delayAfter(attempts));
+    int attempts = st == null || st.cleanAttempts == null ? 1 : st.cleanAttempts;
     write(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, "CleanJobFailed", "clean attempt " + attempts
         + " failed: " + error + "; retrying at " + Timestamps.format(retryAt)));
-    Instant now = r.now();
-    if (now.isBefore(retryAt)) {
-      return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.between(now, retryAt));
-    }
-    r.jobs().deleteForeground(job);
-    return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
   }
 
   private UpdateControl<Backup> finish(CleanReport report, StorageLocation target, Job job) {
@@ -372,25 +471,6 @@ final class BackupCleanFlow {
         + " in the operator (namespace terminating)"));
     r.inProcess().submit(uid, spec, target, env);
     return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
-  }
-
-  private UpdateControl<Backup> pollInProcess(Future<CleanReport> f, StorageLocation target) {
-    if (!f.isDone()) {
-      return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
-    }
-    r.inProcess().forget(uid);
-    try {
-      CleanReport report = f.get();
-      if (report.verified()) {
-        return finish(report, target, null);
-      }
-      warn("DataOrphaned", "namespace is terminating and the in-process clean of " + target.url() + " failed: "
-          + report.error() + "; the remaining data is kept");
-    } catch (ExecutionException | InterruptedException e) {
-      warn("DataOrphaned", "namespace is terminating and the in-process clean of " + target.url() + " failed: "
-          + e.getMessage() + "; the data is kept");
-    }
-    return release();
   }
 
   private boolean namespaceTerminating() {
