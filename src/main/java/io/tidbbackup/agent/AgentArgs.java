@@ -1,5 +1,7 @@
 package io.tidbbackup.agent;
 
+import static io.tidbbackup.api.AgentProtocol.*;
+
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.api.RestoreMode;
@@ -14,11 +16,11 @@ import java.util.Set;
  * --tikvVersion=… --mode=… [--subcommand=…] [--cluster-tls=true] [--client-tls=true] [--output-name=…]}).
  */
 public final class AgentArgs {
-  private static final Set<String> BACKUP_KEYS = Set.of("namespace", "backupName", "tikvVersion", "mode",
-      "subcommand", "cluster-tls", "client-tls", "output-name");
+  private static final Set<String> BACKUP_KEYS = Set.of(NAMESPACE, BACKUP_NAME, TIKV_VERSION, MODE, SUBCOMMAND,
+      CLUSTER_TLS, CLIENT_TLS, OUTPUT_NAME);
 
-  private static final Set<String> RESTORE_KEYS = Set.of("namespace", "restoreName", "tikvVersion", "mode", "abort",
-      "cluster-tls", "client-tls");
+  private static final Set<String> RESTORE_KEYS = Set.of(NAMESPACE, RESTORE_NAME, TIKV_VERSION, MODE, ABORT,
+      CLUSTER_TLS, CLIENT_TLS);
 
   private AgentArgs() {}
 
@@ -43,34 +45,34 @@ public final class AgentArgs {
 
   public static BackupInvocation backup(List<String> args, BackupSpec spec) {
     Map<String, String> m = parse(args, BACKUP_KEYS);
-    require(m, "namespace", "backupName", "tikvVersion");
-    String mode = m.getOrDefault("mode", "snapshot");
+    require(m, NAMESPACE, BACKUP_NAME, TIKV_VERSION);
+    String mode = m.getOrDefault(MODE, "snapshot");
     LogSubCommand log = null;
     if (mode.equals("log")) {
-      log = LogSubCommand.fromValue(m.getOrDefault("subcommand", LogSubCommand.START.value()));
+      log = LogSubCommand.fromValue(m.getOrDefault(SUBCOMMAND, LogSubCommand.START.value()));
     } else if (!mode.equals("snapshot")) {
       throw new IllegalArgumentException("unsupported --mode=" + mode + " (snapshot or log)");
     }
-    if (spec.br == null && !m.containsKey("output-name")) {
+    if (spec.br == null && !m.containsKey(OUTPUT_NAME)) {
       throw new IllegalArgumentException("missing option --output-name for a Dumpling backup");
     }
-    return new BackupInvocation(m.get("namespace"), m.get("backupName"), m.get("tikvVersion"), spec, log,
-        Boolean.parseBoolean(m.get("cluster-tls")), Boolean.parseBoolean(m.get("client-tls")), m.get("output-name"));
+    return new BackupInvocation(m.get(NAMESPACE), m.get(BACKUP_NAME), m.get(TIKV_VERSION), spec, log,
+        Boolean.parseBoolean(m.get(CLUSTER_TLS)), Boolean.parseBoolean(m.get(CLIENT_TLS)), m.get(OUTPUT_NAME));
   }
 
   /** {@code --namespace=… --restoreName=… --tikvVersion=… --mode=snapshot|pitr [--abort=true] [--cluster-tls=true] [--client-tls=true]}. */
   public static RestoreInvocation restore(List<String> args, RestoreSpec spec) {
     Map<String, String> m = parse(args, RESTORE_KEYS);
-    require(m, "namespace", "restoreName", "tikvVersion");
-    String mode = m.getOrDefault("mode", RestoreMode.SNAPSHOT.value());
+    require(m, NAMESPACE, RESTORE_NAME, TIKV_VERSION);
+    String mode = m.getOrDefault(MODE, RestoreMode.SNAPSHOT.value());
     RestoreMode restoreMode = java.util.Arrays.stream(RestoreMode.values()).filter(r -> r.value().equals(mode))
         .findFirst().orElseThrow(() -> new IllegalArgumentException("unsupported --mode=" + mode + " (snapshot or pitr)"));
-    boolean abort = Boolean.parseBoolean(m.get("abort"));
+    boolean abort = Boolean.parseBoolean(m.get(ABORT));
     if (spec.br == null && (restoreMode == RestoreMode.PITR || abort)) {
       throw new IllegalArgumentException("--mode=pitr and --abort need a BR restore (spec.br)");
     }
-    return new RestoreInvocation(m.get("namespace"), m.get("restoreName"), m.get("tikvVersion"), spec, restoreMode,
-        abort, Boolean.parseBoolean(m.get("cluster-tls")), Boolean.parseBoolean(m.get("client-tls")));
+    return new RestoreInvocation(m.get(NAMESPACE), m.get(RESTORE_NAME), m.get(TIKV_VERSION), spec, restoreMode,
+        abort, Boolean.parseBoolean(m.get(CLUSTER_TLS)), Boolean.parseBoolean(m.get(CLIENT_TLS)));
   }
 
   private static void require(Map<String, String> m, String... keys) {

@@ -1,12 +1,13 @@
 package io.tidbbackup.agent;
 
+import io.tidbbackup.api.AgentProtocol;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.storage.CleanEngine;
 import io.tidbbackup.storage.CleanMetrics;
-import io.tidbbackup.storage.CleanReport;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.storage.CleanSettings;
 import io.tidbbackup.storage.ObjectStore;
 import io.tidbbackup.storage.ObjectStores;
@@ -39,7 +40,7 @@ public final class CleanAgent {
     CleanSettings settings = CleanSettings.of(spec.cleanOption);
     err.println("agent: cleaning " + target.url() + (dryRun ? " (dry run)" : "") + " with " + settings);
     CleanEngine engine = new CleanEngine(
-        (listed, deleted, failed) -> err.println("progress listed=" + listed + " deleted=" + deleted + " failed=" + failed),
+        (listed, deleted, failed) -> err.println(new AgentProtocol.CleanProgress(listed, deleted, failed).line()),
         d -> Thread.sleep(d.toMillis()));
     CleanReport report;
     try (ObjectStore store = ObjectStores.open(spec, new StoreOptions(env,

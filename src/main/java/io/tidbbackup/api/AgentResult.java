@@ -19,4 +19,6 @@ public class AgentResult {
   /** Restores: the last progress of each step the tool reported (percent). */
   public java.util.List<Progress> progresses;
   public String error;
+  /** Cleans: what the clean did ({@link AgentProtocol#cleanResult}). */
+  public CleanReport clean;
 }

@@ -10,9 +10,10 @@ import io.tidbbackup.agent.RestoreInvocation;
 import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.Serde;
-import io.tidbbackup.storage.CleanReport;
+import io.tidbbackup.api.CleanReport;
 import picocli.CommandLine.Option;
 import io.tidbbackup.agent.TerminationMessage;
+import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.AgentResult;
 import io.tidbbackup.api.JobEnv;
 import java.nio.file.Path;
@@ -71,9 +72,9 @@ public class AgentCommand {
   @Command(name = "compact", mixinStandardHelpOptions = true, description = "Run tikv-ctl compact-log-backup for the "
       + "CompactBackup described by the Job (one shard of it in a sharded compaction).")
   static class Compact implements Callable<Integer> {
-    @Option(names = "--namespace") String namespace;
-    @Option(names = "--compactName") String compactName;
-    @Option(names = "--tikvVersion") String tikvVersion;
+    @Option(names = "--" + AgentProtocol.NAMESPACE) String namespace;
+    @Option(names = "--" + AgentProtocol.COMPACT_NAME) String compactName;
+    @Option(names = "--" + AgentProtocol.TIKV_VERSION) String tikvVersion;
 
     @Override
     public Integer call() throws Exception {
@@ -94,9 +95,10 @@ public class AgentCommand {
     AgentResult r = new AgentResult();
     r.success = false;
     r.error = "agent: " + e.getMessage();
+    r.exitCode = AgentProtocol.REFUSED;
     System.err.println(r.error);
     TerminationMessage.write(termination, r);
-    return 2;
+    return AgentProtocol.REFUSED;
   }
 
   @Command(name = "clean", mixinStandardHelpOptions = true, description = "Delete a backup's data: everything under status.backupPath, which must lie "
@@ -110,13 +112,13 @@ public class AgentCommand {
     @Option(names = "--dry-run", description = "list what would be deleted, delete nothing")
     boolean dryRun;
 
-    @Option(names = "--namespace", description = "in a Job: the Backup's namespace")
+    @Option(names = "--" + AgentProtocol.NAMESPACE, description = "in a Job: the Backup's namespace")
     String namespace;
 
-    @Option(names = "--backupName", description = "in a Job: the Backup's name")
+    @Option(names = "--" + AgentProtocol.BACKUP_NAME, description = "in a Job: the Backup's name")
     String backupName;
 
-    @Option(names = "--backupPath", description = "in a Job: the Backup's status.backupPath")
+    @Option(names = "--" + AgentProtocol.BACKUP_PATH, description = "in a Job: the Backup's status.backupPath")
     String backupPath;
 
     @Override
@@ -140,22 +142,23 @@ public class AgentCommand {
           }
         }
         CleanReport r = new CleanAgent(System.getenv(), System.out, System.err).clean(spec, path, dryRun);
-        writeTermination(inJob, Serde.json(r));
-        return r.verified() || dryRun ? 0 : 1;
+        AgentResult result = AgentProtocol.cleanResult(r);
+        writeTermination(inJob, result);
+        return result.exitCode;
       } catch (IllegalArgumentException e) {
         // includes PrefixGuard.UnsafePrefixException: nothing was deleted
         System.err.println("agent clean: " + e.getMessage());
-        writeTermination(inJob, "{\"verified\":false,\"error\":" + Serde.json(e.getMessage()) + "}");
-        return 2;
+        writeTermination(inJob, AgentProtocol.refusal(e.getMessage()));
+        return AgentProtocol.REFUSED;
       }
     }
 
-    static void writeTermination(boolean inJob, String json) {
+    static void writeTermination(boolean inJob, AgentResult result) {
       if (!inJob && System.getenv(JobEnv.TERMINATION_LOG) == null) {
         return;
       }
       try {
-        java.nio.file.Files.writeString(terminationLog(), json);
+        TerminationMessage.write(terminationLog(), result);
       } catch (java.io.IOException e) {
         System.err.println("agent: cannot write the termination message: " + e.getMessage());
       }

@@ -1,5 +1,6 @@
 package io.tidbbackup.storage;
 
+import io.tidbbackup.api.CleanReport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.tidbbackup.storage;
 
+import io.tidbbackup.api.CleanReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -5,7 +5,7 @@ import io.tidbbackup.api.S3StorageProvider;
 import io.tidbbackup.api.StorageType;
 import io.tidbbackup.storage.BackupLayout;
 import io.tidbbackup.storage.CleanEngine;
-import io.tidbbackup.storage.CleanReport;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.storage.CleanSettings;
 import io.tidbbackup.storage.FaultProxy;
 import io.tidbbackup.storage.S3Store;

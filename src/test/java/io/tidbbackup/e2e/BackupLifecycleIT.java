@@ -118,7 +118,7 @@ class BackupLifecycleIT {
     cluster.runtime.override(run -> run.namespace().equals(ns) && "clean-rf".equals(run.jobName()), run -> {
       runs.incrementAndGet();
       return new io.tidbbackup.controlplane.LocalKubelet.Outcome(2,
-          "{\"verified\":false,\"error\":\"refused by the test\"}");
+          io.tidbbackup.api.Serde.json(io.tidbbackup.api.AgentProtocol.refusal("refused by the test")));
     });
     try {
       E2E.createBackup(k, E2E.backupYaml(cluster, ns, "rf", BUCKET, "team/rf", "cleanPolicy: Delete"));

@@ -90,9 +90,14 @@ public final class TestingCluster {
         .build());
   }
 
-  /** The clean Job's pod ended with {@code reportJson} as its termination message. */
-  public void finishClean(String ns, String name, String reportJson, int exitCode) {
-    terminatedPod(ns, name, "clean", reportJson, exitCode);
+  /** The clean Job's pod ended having done {@code report}, said in its termination message as the agent says it. */
+  public void finishClean(String ns, String name, io.tidbbackup.api.CleanReport report, int exitCode) {
+    finishClean(ns, name, io.tidbbackup.api.AgentProtocol.cleanResult(report), exitCode);
+  }
+
+  /** The clean Job's pod ended with {@code result} as its termination message. */
+  public void finishClean(String ns, String name, AgentResult result, int exitCode) {
+    terminatedPod(ns, name, io.tidbbackup.api.AgentProtocol.CLEAN, Serde.json(result), exitCode);
     String now = io.tidbbackup.api.Timestamps.format(java.time.Instant.now());
     setJobStatus(ns, name, new JobStatusBuilder().withStartTime(now).withCompletionTime(exitCode == 0 ? now : null)
         .withConditions(new JobConditionBuilder().withType(exitCode == 0 ? "Complete" : "Failed").withStatus("True")

@@ -1,5 +1,6 @@
 package io.tidbbackup.storage;
 
+import io.tidbbackup.api.CleanReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.util.BinaryData;

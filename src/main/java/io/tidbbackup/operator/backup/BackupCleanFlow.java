@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupMode;
@@ -26,7 +27,7 @@ import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventRecorder;
-import io.tidbbackup.storage.CleanReport;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.storage.PrefixGuard;
 import io.tidbbackup.storage.StorageLocation;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One reconcile of a Backup that is being deleted: observe the facts {@link CleanDecisions} asks for, take its
@@ -50,7 +49,6 @@ import java.util.regex.Pattern;
 final class BackupCleanFlow {
   static final Duration POLL = Duration.ofSeconds(5);
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupCleanFlow.class);
-  private static final Pattern PROGRESS = Pattern.compile("progress listed=(\\d+) deleted=(\\d+) failed=(\\d+)");
 
   private final BackupReconciler r;
   private final Backup backup;
@@ -228,7 +226,7 @@ final class BackupCleanFlow {
       if (inProcess != null) {
         return inProcessClean(inProcess);
       }
-      cleanJob = r.jobs().step(ctx, backup, cleanName, CleanJobBuilder.CONTAINER, false);
+      cleanJob = r.jobs().step(ctx, backup, cleanName, AgentProtocol.CLEAN, false);
       return switch (cleanJob.kind()) {
         case WAIT -> CleanDecisions.Clean.JOB_GOING_AWAY;
         case TAKEN -> CleanDecisions.Clean.JOB_NAME_TAKEN;
@@ -258,15 +256,14 @@ final class BackupCleanFlow {
           return CleanDecisions.Clean.JOB_RUNNING;
         }
         case SUCCEEDED -> {
-          report = report(obs.message());
+          report = obs.result() == null ? null : obs.result().clean;
           if (report != null && report.verified()) {
             return CleanDecisions.Clean.JOB_VERIFIED;
           }
           failure = "the clean Job succeeded but reported no verified-empty prefix";
         }
         default -> {
-          CleanReport failed = report(obs.message());
-          failure = failed != null && failed.error() != null ? failed.error() : obs.failure();
+          failure = obs.failure(); // the agent's error when it reported one, else the container's or the Job's
           refusal = CleanFailures.terminal(obs.exitCode(), failure);
           if (refusal != null) {
             return CleanDecisions.Clean.JOB_REFUSED;
@@ -509,25 +506,10 @@ final class BackupCleanFlow {
       }
       String log = r.client().pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
           .tailingLines(50).getLog();
-      Matcher m = PROGRESS.matcher(log == null ? "" : log);
-      String last = null;
-      while (m.find()) {
-        last = "deleted " + m.group(2) + " of " + m.group(1) + " objects listed so far"
-            + ("0".equals(m.group(3)) ? "" : ", " + m.group(3) + " failed in this round");
-      }
-      return last;
+      AgentProtocol.CleanProgress p = AgentProtocol.CleanProgress.last(log);
+      return p == null ? null : "deleted " + p.deleted() + " of " + p.listed() + " objects listed so far"
+          + (p.failed() == 0 ? "" : ", " + p.failed() + " failed in this round");
     } catch (KubernetesClientException e) {
-      return null;
-    }
-  }
-
-  static CleanReport report(String message) {
-    if (message == null || !message.trim().startsWith("{")) {
-      return null;
-    }
-    try {
-      return Serde.fromJson(message.trim(), CleanReport.class);
-    } catch (IllegalArgumentException e) {
       return null;
     }
   }

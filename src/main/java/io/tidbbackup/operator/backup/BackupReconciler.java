@@ -49,7 +49,7 @@ import java.util.Optional;
  * retry a failed Job under backoffRetryPolicy). Complete and Failed snapshot backups are final.
  */
 public class BackupReconciler implements Reconciler<Backup> {
-  static final String CONTAINER = "backup";
+  static final String CONTAINER = io.tidbbackup.api.AgentProtocol.BACKUP;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupReconciler.class);
   static final Duration CLUSTER_RETRY = Duration.ofSeconds(30);
   static final Duration LOG_WAIT = Duration.ofSeconds(10);

@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 final class CleanFailures {
   /** What the agent exits with when it refuses its input, before deleting anything. */
-  static final int AGENT_REFUSED = io.tidbbackup.operator.job.CleanJobBuilder.AGENT_REFUSED;
+  static final int AGENT_REFUSED = io.tidbbackup.api.AgentProtocol.REFUSED;
   private static final List<String> TERMINAL = List.of(
       "accessdenied", "access denied", "status code: 403", "authorizationpermissionmismatch",
       "authorizationfailure", "nosuchbucket", "the specified bucket does not exist", "containernotfound",

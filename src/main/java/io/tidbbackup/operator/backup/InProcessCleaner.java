@@ -2,7 +2,7 @@ package io.tidbbackup.operator.backup;
 
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.storage.CleanEngine;
-import io.tidbbackup.storage.CleanReport;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.storage.CleanSettings;
 import io.tidbbackup.storage.ObjectStore;
 import io.tidbbackup.storage.ObjectStores;

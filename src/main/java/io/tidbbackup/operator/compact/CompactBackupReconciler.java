@@ -32,7 +32,7 @@ import java.util.Optional;
  * Job has already retried {@code maxRetryTimes}). Complete and Failed are final.
  */
 public class CompactBackupReconciler implements Reconciler<CompactBackup> {
-  static final String CONTAINER = "compact";
+  static final String CONTAINER = io.tidbbackup.api.AgentProtocol.COMPACT;
 
   private final KubernetesClient client;
   private final StatusWriter writer;

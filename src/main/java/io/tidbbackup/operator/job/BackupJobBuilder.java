@@ -1,5 +1,6 @@
 package io.tidbbackup.operator.job;
 
+import static io.tidbbackup.api.AgentProtocol.*;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -25,7 +26,7 @@ import java.util.List;
 public final class BackupJobBuilder {
   public static final String BR_REPO = "pingcap/br";
   public static final String DUMPLING_REPO = "pingcap/dumpling";
-  static final String MAIN_CONTAINER = "backup";
+  static final String MAIN_CONTAINER = BACKUP;
 
   private BackupJobBuilder() {}
 
@@ -37,22 +38,22 @@ public final class BackupJobBuilder {
     String tool = dumpling ? "dumpling" : "br";
     String toolDir = dumpling ? JobEnv.DUMPLING_BIN_DIR : JobEnv.BR_BIN_DIR;
 
-    List<String> args = new ArrayList<>(List.of("agent", "backup", "--namespace=" + ns, "--backupName=" + name,
-        "--tikvVersion=" + facts.tikvVersion(), "--mode=" + (log == null ? "snapshot" : "log")));
+    List<String> args = new ArrayList<>(List.of("agent", BACKUP, option(NAMESPACE, ns), option(BACKUP_NAME, name),
+        option(TIKV_VERSION, facts.tikvVersion()), option(MODE, log == null ? "snapshot" : "log")));
     if (log != null) {
-      args.add("--subcommand=" + log.value());
+      args.add(option(SUBCOMMAND, log.value()));
     }
     // Dumpling talks to TiDB over TLS when from.tlsClientSecretName names the client certificate.
     boolean clientTls = dumpling && spec.from != null && spec.from.tlsClientSecretName != null
         && !spec.from.tlsClientSecretName.isEmpty();
     if (!dumpling && facts.clusterTls()) {
-      args.add("--cluster-tls=true");
+      args.add(option(CLUSTER_TLS, true));
     }
     if (clientTls) {
-      args.add("--client-tls=true");
+      args.add(option(CLIENT_TLS, true));
     }
     if (dumpling) {
-      args.add("--output-name=" + dumplingOutputName(backup));
+      args.add(option(OUTPUT_NAME, dumplingOutputName(backup)));
     }
 
     List<Volume> volumes = ToolPod.baseVolumes(tool);
@@ -97,11 +98,26 @@ public final class BackupJobBuilder {
     return StorageEnv.overrideByName(env, spec.env);
   }
 
-  /** The part of the spec the agent needs: no pod shaping, no secrets (the inline SAS token is removed). */
+  /**
+   * What the agent needs ({@code TIDB_BACKUP_SPEC}), and nothing else: a whitelist, so a field added to the CRD
+   * reaches the pod only when it is added here. Storage without secrets (the inline SAS token reaches the pod through
+   * a Secret), the tool's configuration, the log task fields, and cleanOption for {@code agent clean}.
+   */
   public static BackupSpec agentSpec(BackupSpec spec) {
-    BackupSpec s = ToolPod.agentSpec(spec, BackupSpec.class);
-    s.backoffRetryPolicy = null;
-    return s;
+    BackupSpec s = new BackupSpec();
+    ToolPod.copyStorageWithoutSecrets(spec, s);
+    s.br = spec.br;
+    s.from = spec.from;
+    s.dumpling = spec.dumpling;
+    s.tableFilter = spec.tableFilter;
+    s.backupType = spec.backupType;
+    s.backupMode = spec.backupMode;
+    s.commitTs = spec.commitTs;
+    s.logSubcommand = spec.logSubcommand;
+    s.logTruncateUntil = spec.logTruncateUntil;
+    s.logStop = spec.logStop;
+    s.cleanOption = spec.cleanOption;
+    return Serde.copy(s, BackupSpec.class);
   }
 
   /** {@code backup-<creationTimestamp, RFC 3339 UTC>}: Dumpling's directory under the prefix, stable across retries. */

@@ -1,5 +1,6 @@
 package io.tidbbackup.operator.job;
 
+import static io.tidbbackup.api.AgentProtocol.*;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -20,9 +21,6 @@ import java.util.Map;
  * same credentials env as the backup Job and none of the tool containers.
  */
 public final class CleanJobBuilder {
-  public static final String CONTAINER = "clean";
-  /** The agent's exit code when it refuses its input before deleting anything. */
-  public static final int AGENT_REFUSED = 2;
 
   private CleanJobBuilder() {}
 
@@ -43,9 +41,9 @@ public final class CleanJobBuilder {
         ? Names.sasSecret("backup", name) : null;
     env.addAll(StorageEnv.of(spec, sas));
 
-    Container main = new ContainerBuilder().withName(CONTAINER).withImage(settings.agentImage())
+    Container main = new ContainerBuilder().withName(CLEAN).withImage(settings.agentImage())
         .withImagePullPolicy(settings.imagePullPolicy())
-        .withArgs("agent", "clean", "--namespace=" + ns, "--backupName=" + name, "--backupPath=" + backupPath)
+        .withArgs("agent", CLEAN, option(NAMESPACE, ns), option(BACKUP_NAME, name), option(BACKUP_PATH, backupPath))
         .withEnv(StorageEnv.overrideByName(env, spec.env))
         .withResources(spec.resources)
         .withVolumeMounts(mounts)
@@ -63,8 +61,8 @@ public final class CleanJobBuilder {
         ToolPod.podSpec(spec, List.of(), main, volumes));
     // the agent exits 2 when it refuses its input (nothing deleted): another pod would only refuse again
     job.getSpec().setPodFailurePolicy(new io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder()
-        .addNewRule().withAction("FailJob").withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
-        .withValues(AGENT_REFUSED).endOnExitCodes().endRule().build());
+        .addNewRule().withAction("FailJob").withNewOnExitCodes().withContainerName(CLEAN).withOperator("In")
+        .withValues(REFUSED).endOnExitCodes().endRule().build());
     return job;
   }
 }

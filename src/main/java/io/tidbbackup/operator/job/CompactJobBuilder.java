@@ -1,5 +1,6 @@
 package io.tidbbackup.operator.job;
 
+import static io.tidbbackup.api.AgentProtocol.*;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -24,7 +25,7 @@ import java.util.List;
  */
 public final class CompactJobBuilder {
   public static final String TIKV_REPO = "pingcap/tikv";
-  static final String MAIN_CONTAINER = "compact";
+  static final String MAIN_CONTAINER = COMPACT;
 
   private CompactJobBuilder() {}
 
@@ -32,8 +33,8 @@ public final class CompactJobBuilder {
     CompactSpec spec = cb.getSpec();
     String name = cb.getMetadata().getName();
     ToolJobSpec pod = podFields(spec);
-    List<String> args = new ArrayList<>(List.of("agent", "compact", "--namespace=" + cb.getMetadata().getNamespace(),
-        "--compactName=" + name, "--tikvVersion=" + facts.tikvVersion()));
+    List<String> args = new ArrayList<>(List.of("agent", COMPACT, option(NAMESPACE, cb.getMetadata().getNamespace()),
+        option(COMPACT_NAME, name), option(TIKV_VERSION, facts.tikvVersion())));
     List<Volume> volumes = ToolPod.baseVolumes("tikv-ctl");
     List<VolumeMount> mounts = ToolPod.baseMounts("tikv-ctl", JobEnv.TIKV_BIN_DIR);
     ToolPod.addUserVolumes(pod, volumes, mounts);
@@ -78,12 +79,7 @@ public final class CompactJobBuilder {
   /** What the agent needs, and nothing else: storage (without secrets), range, mode, concurrency. */
   public static CompactSpec agentSpec(CompactSpec spec) {
     CompactSpec s = new CompactSpec();
-    StorageProvider storage = Serde.copy(spec, StorageProvider.class);
-    ToolPod.withoutSecrets(storage);
-    s.s3 = storage.s3;
-    s.gcs = storage.gcs;
-    s.azblob = storage.azblob;
-    s.local = storage.local;
+    ToolPod.copyStorageWithoutSecrets(spec, s);
     s.startTs = spec.startTs;
     s.endTs = spec.endTs;
     s.mode = spec.mode;

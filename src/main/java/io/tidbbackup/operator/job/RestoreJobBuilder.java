@@ -1,5 +1,6 @@
 package io.tidbbackup.operator.job;
 
+import static io.tidbbackup.api.AgentProtocol.*;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -21,7 +22,7 @@ import java.util.List;
  */
 public final class RestoreJobBuilder {
   public static final String LIGHTNING_REPO = "pingcap/tidb-lightning";
-  static final String MAIN_CONTAINER = "restore";
+  static final String MAIN_CONTAINER = RESTORE;
 
   private RestoreJobBuilder() {}
 
@@ -35,18 +36,18 @@ public final class RestoreJobBuilder {
     String toolDir = lightning ? JobEnv.LIGHTNING_BIN_DIR : JobEnv.BR_BIN_DIR;
     RestoreMode mode = spec.restoreMode == null ? RestoreMode.SNAPSHOT : spec.restoreMode;
 
-    List<String> args = new ArrayList<>(List.of("agent", "restore", "--namespace=" + ns, "--restoreName=" + name,
-        "--tikvVersion=" + facts.tikvVersion(), "--mode=" + mode.value()));
+    List<String> args = new ArrayList<>(List.of("agent", RESTORE, option(NAMESPACE, ns), option(RESTORE_NAME, name),
+        option(TIKV_VERSION, facts.tikvVersion()), option(MODE, mode.value())));
     if (prune) {
-      args.add("--abort=true");
+      args.add(option(ABORT, true));
     }
     boolean clientTls = lightning && spec.to != null && spec.to.tlsClientSecretName != null
         && !spec.to.tlsClientSecretName.isEmpty();
     if (!lightning && facts.clusterTls()) {
-      args.add("--cluster-tls=true");
+      args.add(option(CLUSTER_TLS, true));
     }
     if (clientTls) {
-      args.add("--client-tls=true");
+      args.add(option(CLIENT_TLS, true));
     }
 
     List<Volume> volumes = ToolPod.baseVolumes(tool);
@@ -99,11 +100,21 @@ public final class RestoreJobBuilder {
         ? Names.sasSecret("restore", restore.getMetadata().getName()) : null;
   }
 
-  /** The part of the spec the agent needs: no pod shaping, no secrets. */
+  /** What the agent needs, and nothing else (a whitelist, as {@link BackupJobBuilder#agentSpec}): no secrets. */
   public static RestoreSpec agentSpec(RestoreSpec spec) {
-    RestoreSpec s = ToolPod.agentSpec(spec, RestoreSpec.class);
-    s.backoffLimit = null;
-    ToolPod.withoutSecrets(s.pitrFullBackupStorageProvider);
-    return s;
+    RestoreSpec s = new RestoreSpec();
+    ToolPod.copyStorageWithoutSecrets(spec, s);
+    s.br = spec.br;
+    s.to = spec.to;
+    s.tableFilter = spec.tableFilter;
+    s.backupType = spec.backupType;
+    s.restoreMode = spec.restoreMode;
+    s.pitrRestoredTs = spec.pitrRestoredTs;
+    s.logRestoreStartTs = spec.logRestoreStartTs;
+    if (spec.pitrFullBackupStorageProvider != null) {
+      s.pitrFullBackupStorageProvider = new io.tidbbackup.api.StorageProvider();
+      ToolPod.copyStorageWithoutSecrets(spec.pitrFullBackupStorageProvider, s.pitrFullBackupStorageProvider);
+    }
+    return Serde.copy(s, RestoreSpec.class);
   }
 }

@@ -114,29 +114,14 @@ public final class ToolPod {
         .build();
   }
 
-  /**
-   * A copy of {@code spec} for the agent ({@code TIDB_BACKUP_SPEC}): without the fields that only shape the pod
-   * and without any secret (an inline SAS token reaches the pod through a Secret instead).
-   */
-  public static <T extends ToolJobSpec> T agentSpec(T spec, Class<T> type) {
-    T s = Serde.copy(spec, type);
-    s.resources = null;
-    s.env = null;
-    s.tolerations = null;
-    s.affinity = null;
-    s.imagePullSecrets = null;
-    s.podSecurityContext = null;
-    s.priorityClassName = null;
-    s.additionalVolumes = null;
-    s.additionalVolumeMounts = null;
-    s.serviceAccount = null;
-    s.automountServiceAccountToken = null;
-    s.toolImage = null;
-    s.storageClassName = null;
-    s.volumeAttributesClassName = null;
-    s.storageSize = null;
-    withoutSecrets(s);
-    return s;
+  /** Copies {@code from}'s storage into {@code to}, without the inline SAS token and the local volume source. */
+  public static void copyStorageWithoutSecrets(StorageProvider from, StorageProvider to) {
+    StorageProvider storage = Serde.copy(from, StorageProvider.class);
+    withoutSecrets(storage);
+    to.s3 = storage.s3;
+    to.gcs = storage.gcs;
+    to.azblob = storage.azblob;
+    to.local = storage.local;
   }
 
   /** Removes the inline SAS token and the local volume source (the agent needs only the mount path). */

@@ -43,7 +43,7 @@ import java.util.Optional;
  * a restore never runs twice.
  */
 public class RestoreReconciler implements Reconciler<Restore> {
-  static final String CONTAINER = "restore";
+  static final String CONTAINER = io.tidbbackup.api.AgentProtocol.RESTORE;
   static final Duration CLUSTER_RETRY = Duration.ofSeconds(30);
 
   private final KubernetesClient client;

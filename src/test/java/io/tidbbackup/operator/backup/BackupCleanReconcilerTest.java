@@ -22,7 +22,7 @@ import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.TestingCluster;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.storage.BackupLayout;
-import io.tidbbackup.storage.CleanReport;
+import io.tidbbackup.api.CleanReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -149,7 +149,7 @@ class BackupCleanReconcilerTest {
       assertThat(c.status).isEqualTo(ConditionTypes.FALSE);
     });
     assertThat(get("gone")).isNotNull();
-    cluster.finishClean(NS, "clean-gone", Serde.json(verified(1234)), 0);
+    cluster.finishClean(NS, "clean-gone", verified(1234), 0);
     awaitGone("gone");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-gone") == null);
     // the deletion of the clean Job reaches the operator after the release, while its cache may still hold the
@@ -178,7 +178,7 @@ class BackupCleanReconcilerTest {
       assertThat(c.status).isEqualTo(ConditionTypes.FALSE);
       assertThat(c.message).contains("deleted 13000 of 20000 objects listed so far");
     });
-    cluster.finishClean(NS, "clean-prog", Serde.json(verified(20000)), 0);
+    cluster.finishClean(NS, "clean-prog", verified(20000), 0);
     awaitGone("prog");
   }
 
@@ -202,7 +202,7 @@ class BackupCleanReconcilerTest {
     await().atMost(WAIT).until(() -> ConditionTypes.FAILED.equals(status("bad").phase));
     delete("bad");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-bad") != null);
-    cluster.finishClean(NS, "clean-bad", Serde.json(verified(3)), 0);
+    cluster.finishClean(NS, "clean-bad", verified(3), 0);
     awaitGone("bad");
   }
 
@@ -227,7 +227,7 @@ class BackupCleanReconcilerTest {
     String firstUid = cluster.job(NS, "clean-retry").getMetadata().getUid();
     CleanReport failed = new CleanReport(5, 2, 3, new CleanReport.Requests(6, 2), 1.0, 5, false, null, null,
         "3 object(s) remain under s3://bkt/p/retry after 5 round(s)");
-    cluster.finishClean(NS, "clean-retry", Serde.json(failed), 1);
+    cluster.finishClean(NS, "clean-retry", failed, 1);
     await().atMost(WAIT).untilAsserted(() -> {
       var c = Conditions.find(status("retry").conditions, ConditionTypes.CLEAN_FAILED);
       assertThat(c).isNotNull();
@@ -239,7 +239,7 @@ class BackupCleanReconcilerTest {
       return j != null && !j.getMetadata().getUid().equals(firstUid);
     });
     assertThat(status("retry").cleanAttempts).isEqualTo(2);
-    cluster.finishClean(NS, "clean-retry", Serde.json(verified(5)), 0);
+    cluster.finishClean(NS, "clean-retry", verified(5), 0);
     awaitGone("retry");
   }
 
@@ -250,8 +250,8 @@ class BackupCleanReconcilerTest {
     complete("refused");
     delete("refused");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-refused") != null);
-    cluster.finishClean(NS, "clean-refused", "{\"verified\":false,\"error\":\"status.backupPath s3://other/x lies "
-        + "outside the spec's storage s3://bkt/p/refused\"}", 2);
+    cluster.finishClean(NS, "clean-refused", io.tidbbackup.api.AgentProtocol.refusal("status.backupPath s3://other/x "
+        + "lies outside the spec's storage s3://bkt/p/refused"), 2);
     awaitGone("refused");
     assertThat(eventReasons()).contains("CleanRefused");
     assertThat(client.v1().events().inNamespace(NS).list().getItems()).filteredOn(e -> "CleanRefused"
@@ -270,14 +270,14 @@ class BackupCleanReconcilerTest {
     String firstUid = cluster.job(NS, "clean-again").getMetadata().getUid();
     CleanReport failed = new CleanReport(5, 2, 3, new CleanReport.Requests(6, 2), 1.0, 5, false, null, null,
         "3 object(s) remain under s3://bkt/p/again after 5 round(s)");
-    cluster.finishClean(NS, "clean-again", Serde.json(failed), 1);
+    cluster.finishClean(NS, "clean-again", failed, 1);
     await().atMost(WAIT).until(() -> {
       Job j = cluster.job(NS, "clean-again");
       return j != null && !j.getMetadata().getUid().equals(firstUid);
     });
     CleanReport denied = new CleanReport(0, 0, 0, new CleanReport.Requests(1, 0), 0.1, 1, false, null, null,
         "NoSuchBucket: The specified bucket does not exist");
-    cluster.finishClean(NS, "clean-again", Serde.json(denied), 1);
+    cluster.finishClean(NS, "clean-again", denied, 1);
     awaitGone("again");
     assertThat(eventReasons()).filteredOn("CleanRefused"::equals).hasSize(1);
   }
@@ -291,7 +291,7 @@ class BackupCleanReconcilerTest {
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-denied") != null);
     CleanReport denied = new CleanReport(0, 0, 0, new CleanReport.Requests(1, 0), 0.1, 1, false, null, null,
         "Access Denied (Service: S3, Status Code: 403, Request ID: 1)");
-    cluster.finishClean(NS, "clean-denied", Serde.json(denied), 1);
+    cluster.finishClean(NS, "clean-denied", denied, 1);
     awaitGone("denied");
     assertThat(eventReasons()).contains("CleanRefused");
     assertThat(cluster.job(NS, "clean-denied")).isNull();
@@ -304,7 +304,7 @@ class BackupCleanReconcilerTest {
     delete("restart");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-restart") != null);
     operator.stop();
-    cluster.finishClean(NS, "clean-restart", Serde.json(verified(7)), 0);
+    cluster.finishClean(NS, "clean-restart", verified(7), 0);
     operator = startOperator();
     awaitGone("restart");
   }
@@ -335,7 +335,7 @@ class BackupCleanReconcilerTest {
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-busy") != null);
     Job backupJob = cluster.job(NS, "backup-busy");
     assertThat(backupJob == null || !backupJob.getMetadata().getUid().equals(uid)).isTrue();
-    cluster.finishClean(NS, "clean-busy", Serde.json(verified(1)), 0);
+    cluster.finishClean(NS, "clean-busy", verified(1), 0);
     awaitGone("busy");
   }
 
@@ -431,7 +431,7 @@ class BackupCleanReconcilerTest {
     stale.getMetadata().getAnnotations().put(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION, "uid-of-earlier");
     client.resource(stale).create();
     // the earlier Backup's clean had succeeded: were its report taken for ours, the Backup would go uncleaned
-    cluster.finishClean(NS, "clean-again", Serde.json(verified(1)), 0);
+    cluster.finishClean(NS, "clean-again", verified(1), 0);
     delete("again");
     await().atMost(WAIT).until(() -> {
       Job j = cluster.job(NS, "clean-again");
@@ -439,7 +439,7 @@ class BackupCleanReconcilerTest {
           .get(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION));
     });
     assertThat(get("again")).as("not released by the earlier Backup's report").isNotNull();
-    cluster.finishClean(NS, "clean-again", Serde.json(verified(7)), 0);
+    cluster.finishClean(NS, "clean-again", verified(7), 0);
     awaitGone("again");
   }
 }

@@ -2,7 +2,7 @@ package io.tidbbackup.operator.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidbbackup.storage.CleanReport;
+import io.tidbbackup.api.CleanReport;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.tidbbackup.storage;
+package io.tidbbackup.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
