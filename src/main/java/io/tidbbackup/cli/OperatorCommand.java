@@ -64,7 +64,8 @@ public class OperatorCommand implements Callable<Integer> {
         : Arrays.stream(watchNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
             .collect(Collectors.toSet());
     OperatorSettings settings = new OperatorSettings(ns, new JobSettings(agentImage, pullPolicy), defaultTikvVersion,
-        ssa, io.tidbbackup.operator.CleanJobPolicy.defaults(), leaderElection ? leaseNamespace() : null);
+        ssa, io.tidbbackup.operator.CleanJobPolicy.defaults(), leaderElection ? leaseNamespace() : null,
+        io.tidbbackup.operator.ReconcileIntervals.defaults());
     KubernetesClient client = new KubernetesClientBuilder().build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);

@@ -56,7 +56,7 @@ public final class OperatorFactory {
     StatusWriter writer = new StatusWriter(events, new PhaseMetrics(registry));
     ClusterFactsResolver clusters = new ClusterFactsResolver(client, settings.defaultTikvVersion());
     operator.register(new BackupReconciler(client, clock, writer, events, settings.jobs(), settings.clean(), clusters,
-        new InProcessCleaner(), new CleanMetrics(registry)), o -> {
+        new InProcessCleaner(), new CleanMetrics(registry), settings.intervals()), o -> {
       o.withName("backup");
       // the finalizer is added only where cleanPolicy needs it, so the reconciler handles it itself and is
       // called for every event, deletions included
@@ -65,13 +65,14 @@ public final class OperatorFactory {
         o.settingNamespaces(settings.watchNamespaces());
       }
     });
-    operator.register(new RestoreReconciler(client, clock, writer, events, settings.jobs(), clusters), o -> {
+    operator.register(new RestoreReconciler(client, clock, writer, events, settings.jobs(), clusters,
+        settings.intervals()), o -> {
       o.withName("restore");
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());
       }
     });
-    operator.register(new CompactBackupReconciler(client, writer, settings.jobs(), clusters), o -> {
+    operator.register(new CompactBackupReconciler(client, writer, settings.jobs(), clusters, settings.intervals()), o -> {
       o.withName("compactbackup");
       if (!settings.watchNamespaces().isEmpty()) {
         o.settingNamespaces(settings.watchNamespaces());

@@ -12,7 +12,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,8 +28,6 @@ import java.util.Objects;
  * {@link Names#BACKUP_UID_ANNOTATION} does.
  */
 public final class ToolJobs {
-  /** How long to wait before looking again at a Job that is going away. */
-  public static final Duration WAIT_FOR_OLD_JOB = Duration.ofSeconds(2);
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ToolJobs.class);
 
   /** What one reconcile found under one Job name. */

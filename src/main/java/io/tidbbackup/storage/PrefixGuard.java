@@ -12,17 +12,19 @@ public final class PrefixGuard {
 
   private PrefixGuard() {}
 
+  /** Why a prefix is refused (the operator's condition reason of the same name). */
+  public enum Refusal { EmptyPrefix, OutsidePrefix, SharedPrefix, NoStorage }
+
   /** Thrown before anything is deleted. */
   public static class UnsafePrefixException extends IllegalArgumentException {
-    private final String reason;
+    private final Refusal reason;
 
-    public UnsafePrefixException(String reason, String message) {
+    public UnsafePrefixException(Refusal reason, String message) {
       super(message);
       this.reason = reason;
     }
 
-    /** A condition reason: {@code EmptyPrefix}, {@code SharedPrefix}, {@code OutsidePrefix}. */
-    public String reason() {
+    public Refusal reason() {
       return reason;
     }
   }
@@ -31,11 +33,11 @@ public final class PrefixGuard {
   public static String directory(StorageLocation loc) {
     String p = StorageLocation.clean(loc.prefix());
     if (p.isEmpty()) {
-      throw new UnsafePrefixException("EmptyPrefix", "refusing to clean " + loc.url()
+      throw new UnsafePrefixException(Refusal.EmptyPrefix, "refusing to clean " + loc.url()
           + ": the prefix is empty, which would be the whole bucket");
     }
     if (loc.bucket() == null || StorageLocation.clean(loc.bucket()).isEmpty()) {
-      throw new UnsafePrefixException("EmptyPrefix", "refusing to clean " + loc.url() + ": no bucket");
+      throw new UnsafePrefixException(Refusal.EmptyPrefix, "refusing to clean " + loc.url() + ": no bucket");
     }
     return p + "/";
   }
@@ -43,7 +45,7 @@ public final class PrefixGuard {
   /** Fails unless {@code key} lies inside {@code directory}. */
   public static void requireInside(String directory, String key) {
     if (!key.startsWith(directory) || key.length() == directory.length()) {
-      throw new UnsafePrefixException("OutsidePrefix", "refusing to delete \"" + key + "\": not under \""
+      throw new UnsafePrefixException(Refusal.OutsidePrefix, "refusing to delete \"" + key + "\": not under \""
           + directory + "\"");
     }
   }
@@ -62,7 +64,7 @@ public final class PrefixGuard {
   public static void requireNotShared(StorageLocation target, Collection<Named> others) {
     for (Named o : others) {
       if (overlaps(target, o.location())) {
-        throw new UnsafePrefixException("SharedPrefix", "refusing to clean " + target.url() + ": Backup "
+        throw new UnsafePrefixException(Refusal.SharedPrefix, "refusing to clean " + target.url() + ": Backup "
             + o.name() + " uses " + o.location().url() + ", which overlaps it; delete or move that Backup first");
       }
     }

@@ -38,7 +38,7 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
   public static StorageLocation target(StorageProvider spec, String backupPath) {
     StorageLocation base = of(spec);
     if (base == null) {
-      throw new PrefixGuard.UnsafePrefixException("NoStorage", "the Backup has no storage provider");
+      throw new PrefixGuard.UnsafePrefixException(PrefixGuard.Refusal.NoStorage, "the Backup has no storage provider");
     }
     if (backupPath == null || backupPath.isEmpty()) {
       return base;
@@ -51,7 +51,7 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
     if (path.startsWith(baseUrl + "/")) {
       return base.child(path.substring(baseUrl.length() + 1));
     }
-    throw new PrefixGuard.UnsafePrefixException("OutsidePrefix", "status.backupPath " + backupPath
+    throw new PrefixGuard.UnsafePrefixException(PrefixGuard.Refusal.OutsidePrefix, "status.backupPath " + backupPath
         + " is not under the storage the spec names (" + base.url() + ")");
   }
 

@@ -172,7 +172,8 @@ public final class LocalCluster {
   public RunningOperator startOperator(Set<String> namespaces, PrometheusMeterRegistry registry) {
     KubernetesClient client = operatorClient();
     OperatorSettings settings = new OperatorSettings(namespaces, JobSettings.defaults(),
-        OperatorSettings.DEFAULT_TIKV_VERSION, true, CleanJobPolicy.defaults(), null);
+        OperatorSettings.DEFAULT_TIKV_VERSION, true, CleanJobPolicy.defaults(), null,
+        io.tidbbackup.operator.ReconcileIntervals.defaults());
     Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), registry);
     operator.start();
     return new RunningOperator(operator, client, registry);

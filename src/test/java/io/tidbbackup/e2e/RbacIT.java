@@ -65,7 +65,8 @@ class RbacIT {
 
     KubernetesClient client = cluster.operatorClient(sa);
     OperatorSettings settings = new OperatorSettings(Set.of(), JobSettings.defaults(),
-        OperatorSettings.DEFAULT_TIKV_VERSION, true, CleanJobPolicy.defaults(), LocalCluster.OPERATOR_NAMESPACE);
+        OperatorSettings.DEFAULT_TIKV_VERSION, true, CleanJobPolicy.defaults(), LocalCluster.OPERATOR_NAMESPACE,
+        io.tidbbackup.operator.ReconcileIntervals.defaults());
     Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), new SimpleMeterRegistry());
     try {
       operator.start();

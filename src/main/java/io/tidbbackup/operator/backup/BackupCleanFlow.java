@@ -1,5 +1,7 @@
 package io.tidbbackup.operator.backup;
 
+import io.tidbbackup.operator.status.EventType;
+import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.FALSE;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
@@ -47,24 +49,22 @@ import java.util.concurrent.Future;
  * Before any release without a verified clean, a running clean is stopped and confirmed gone.
  */
 final class BackupCleanFlow {
-  static final Duration POLL = Duration.ofSeconds(5);
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupCleanFlow.class);
 
-  private final BackupReconciler r;
+  private final BackupContext c;
+  private final BackupServices s;
   private final Backup backup;
-  /** The Backup as last written in this reconcile, so that a second write never uses a stale version. */
-  private Backup current;
   private final Context<Backup> ctx;
   private final String key;
   /** The in-process clean is this Backup's by UID: a Backup re-created under the name never sees it. */
   private final String uid;
 
-  BackupCleanFlow(BackupReconciler r, Backup backup, Context<Backup> ctx) {
-    this.r = r;
-    this.backup = backup;
-    this.current = backup;
-    this.ctx = ctx;
-    this.key = backup.getMetadata().getNamespace() + "/" + backup.getMetadata().getName();
+  BackupCleanFlow(BackupContext c) {
+    this.c = c;
+    this.s = c.services();
+    this.backup = c.backup();
+    this.ctx = c.josdk();
+    this.key = c.key();
     this.uid = backup.getMetadata().getUid();
   }
 
@@ -79,14 +79,14 @@ final class BackupCleanFlow {
       case NOTHING -> UpdateControl.noUpdate();
       case STOP_CLEAN -> stopClean();
       case RELEASE_SKIPPED -> {
-        warn("CleanSkipped", "annotation " + ApiConstants.SKIP_CLEAN_ANNOTATION + " is set: the data at " + path
+        warn(Reason.CleanSkipped, "annotation " + ApiConstants.SKIP_CLEAN_ANNOTATION + " is set: the data at " + path
             + " is kept");
         yield release();
       }
-      case WAIT_LOG_STOP -> UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
+      case WAIT_LOG_STOP -> BackupContext.after(s.intervals().cleanPoll());
       case START_LOG_STOP -> {
-        r.createJob(backup, ctx, LogSubCommand.STOP);
-        yield UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
+        BackupJobStart.start(c, LogSubCommand.STOP);
+        yield BackupContext.after(s.intervals().cleanPoll());
       }
       case RELEASE_KEPT -> {
         LOG.info("Backup {}: cleanPolicy keeps the data at {}; releasing", key, path);
@@ -94,45 +94,45 @@ final class BackupCleanFlow {
       }
       case STOP_BACKUP_JOBS -> {
         facts.runningBackupJobs().stream().filter(j -> j.getMetadata().getDeletionTimestamp() == null)
-            .forEach(j -> r.jobs().deleteForeground(j));
-        yield UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+            .forEach(j -> c.jobs().deleteForeground(j));
+        yield BackupContext.after(s.intervals().oldJob());
       }
       case RELEASE_NOTHING_TO_CLEAN -> {
-        write(Conditions.of(ConditionTypes.CLEAN, TRUE, "NothingToClean", "the backup wrote no data"));
+        write(Conditions.of(ConditionTypes.CLEAN, TRUE, Reason.NothingToClean, "the backup wrote no data"));
         yield release();
       }
       case RELEASE_UNSAFE -> {
         PrefixGuard.UnsafePrefixException e = facts.unsafe;
-        writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, e.reason(), e.getMessage()
+        writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, Reason.valueOf(e.reason().name()), e.getMessage()
             + "; the data is kept"));
         yield release();
       }
-      case WAIT_IN_PROCESS -> UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+      case WAIT_IN_PROCESS -> BackupContext.after(s.intervals().inProcessPoll());
       case FINISH -> finish(facts.report, facts.target, facts.cleanJob == null ? null : facts.cleanJob.job());
       case RELEASE_ORPHANED -> {
-        warn("DataOrphaned", "namespace is terminating and the in-process clean of " + facts.target.url()
+        warn(Reason.DataOrphaned, "namespace is terminating and the in-process clean of " + facts.target.url()
             + " failed: " + facts.failure + "; the remaining data is kept");
         yield release();
       }
-      case WAIT_OLD_JOB -> UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      case WAIT_OLD_JOB -> BackupContext.after(s.intervals().oldJob());
       case REPORT_NAME_TAKEN -> nameTaken(facts.cleanJob.takenMessage());
       case SHOW_PROGRESS -> {
         String progress = progress(facts.cleanJob.job());
         if (progress != null) {
-          write(Conditions.of(ConditionTypes.CLEAN, FALSE, "Cleaning", "cleaning " + facts.target.url() + ": "
+          write(Conditions.of(ConditionTypes.CLEAN, FALSE, Reason.Cleaning, "cleaning " + facts.target.url() + ": "
               + progress));
         }
-        yield UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
+        yield BackupContext.after(s.intervals().cleanPoll());
       }
       case RELEASE_REFUSED -> refused(facts.cleanJob.job(), facts.target, facts.refusal, facts.failure);
       case WAIT_RETRY -> {
         recordFailedAttempt(facts.failure, facts.retryAt);
-        yield UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.between(r.now(), facts.retryAt));
+        yield BackupContext.after(Duration.between(c.now(), facts.retryAt));
       }
       case REPLACE_CLEAN_JOB -> {
         recordFailedAttempt(facts.failure, facts.retryAt);
-        r.jobs().deleteForeground(facts.cleanJob.job());
-        yield UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+        c.jobs().deleteForeground(facts.cleanJob.job());
+        yield BackupContext.after(s.intervals().oldJob());
       }
       case START_IN_PROCESS -> startInProcess(facts.target);
       case START_CLEAN_JOB -> startCleanJob(facts.target);
@@ -165,7 +165,7 @@ final class BackupCleanFlow {
 
     @Override
     public boolean cleanExists() {
-      return r.inProcess().get(uid) != null || ToolJobs.owned(ctx, backup, cleanName) != null;
+      return s.inProcess().get(uid) != null || ToolJobs.owned(ctx, backup, cleanName) != null;
     }
 
     @Override
@@ -196,8 +196,8 @@ final class BackupCleanFlow {
       return ctx.getSecondaryResources(Job.class).stream()
           .filter(j -> names.contains(j.getMetadata().getName()) && ToolJobs.belongsTo(j, backup))
           .filter(j -> {
-            JobObservation.State s = JobObservation.of(j, List.of(), BackupReconciler.CONTAINER).state();
-            return s == JobObservation.State.PENDING || s == JobObservation.State.RUNNING;
+            JobObservation.State state = JobObservation.of(j, List.of(), BackupReconciler.CONTAINER).state();
+            return state == JobObservation.State.PENDING || state == JobObservation.State.RUNNING;
           }).toList();
     }
 
@@ -222,11 +222,11 @@ final class BackupCleanFlow {
 
     @Override
     public CleanDecisions.Clean clean() {
-      Future<CleanReport> inProcess = r.inProcess().get(uid);
+      Future<CleanReport> inProcess = s.inProcess().get(uid);
       if (inProcess != null) {
         return inProcessClean(inProcess);
       }
-      cleanJob = r.jobs().step(ctx, backup, cleanName, AgentProtocol.CLEAN, false);
+      cleanJob = c.jobs().step(ctx, backup, cleanName, AgentProtocol.CLEAN, false);
       return switch (cleanJob.kind()) {
         case WAIT -> CleanDecisions.Clean.JOB_GOING_AWAY;
         case TAKEN -> CleanDecisions.Clean.JOB_NAME_TAKEN;
@@ -239,7 +239,7 @@ final class BackupCleanFlow {
       if (!f.isDone()) {
         return CleanDecisions.Clean.IN_PROCESS_RUNNING;
       }
-      r.inProcess().forget(uid);
+      s.inProcess().forget(uid);
       try {
         report = f.get();
         failure = report == null ? "stopped" : report.error();
@@ -270,11 +270,11 @@ final class BackupCleanFlow {
           }
         }
       }
-      BackupStatus st = current.getStatus();
+      BackupStatus st = c.status();
       int attempts = st == null || st.cleanAttempts == null ? 1 : st.cleanAttempts;
-      Instant failedAt = obs.completionTime() != null ? Timestamps.parse(obs.completionTime()) : r.now();
-      retryAt = failedAt.plus(r.cleanPolicy().delayAfter(attempts));
-      return r.now().isBefore(retryAt) ? CleanDecisions.Clean.JOB_FAILED_RETRY_LATER
+      Instant failedAt = obs.completionTime() != null ? Timestamps.parse(obs.completionTime()) : c.now();
+      retryAt = failedAt.plus(s.cleanPolicy().delayAfter(attempts));
+      return c.now().isBefore(retryAt) ? CleanDecisions.Clean.JOB_FAILED_RETRY_LATER
           : CleanDecisions.Clean.JOB_FAILED_RETRY_DUE;
     }
 
@@ -286,9 +286,9 @@ final class BackupCleanFlow {
 
   /** The clean Job's name is held by a Job that is not this Backup's: said, and looked at again later. */
   private UpdateControl<Backup> nameTaken(String message) {
-    writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, "JobNameTaken", message
+    writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, Reason.JobNameTaken, message
         + "; the data is kept until that Job is removed"));
-    return UpdateControl.<Backup>noUpdate().rescheduleAfter(BackupReconciler.CLUSTER_RETRY);
+    return BackupContext.after(s.intervals().clusterRetry());
   }
 
   /**
@@ -299,7 +299,7 @@ final class BackupCleanFlow {
    */
   private boolean stillHeld() {
     try {
-      Backup live = r.client().resources(Backup.class).inNamespace(backup.getMetadata().getNamespace())
+      Backup live = s.client().resources(Backup.class).inNamespace(backup.getMetadata().getNamespace())
           .withName(backup.getMetadata().getName()).get();
       return live != null && live.getMetadata().getUid().equals(backup.getMetadata().getUid())
           && live.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER);
@@ -318,20 +318,20 @@ final class BackupCleanFlow {
   private CleanDecisions.LogTask observeLogTask() {
     Job stop = ToolJobs.owned(ctx, backup, Names.backupJob(backup.getMetadata().getName(), LogSubCommand.STOP));
     if (stop != null) {
-      JobObservation obs = r.observe(stop);
+      JobObservation obs = c.jobs().observe(stop, BackupReconciler.CONTAINER);
       switch (obs.state()) {
         case SUCCEEDED -> {
-          if (!LogStatuses.recorded(backup.getStatus(), LogSubCommand.STOP, obs.completionTime())) {
-            update(LogStatuses.complete(current.getStatus(), LogSubCommand.STOP, obs.result(),
-                obs.startTime(), obs.completionTime(), r.now()));
+          if (!LogStatuses.recorded(c.status(), LogSubCommand.STOP, obs.completionTime())) {
+            update(LogStatuses.complete(c.status(), LogSubCommand.STOP, obs.result(),
+                obs.startTime(), obs.completionTime(), c.now()));
           }
           return CleanDecisions.LogTask.NOTHING_TO_STOP;
         }
         case FAILED -> {
-          if (!LogStatuses.recorded(backup.getStatus(), LogSubCommand.STOP, obs.completionTime())) {
-            update(LogStatuses.failed(current.getStatus(), LogSubCommand.STOP, "LogSubcommandFailed",
-                "br log stop failed: " + obs.failure(), obs.completionTime(), r.now()));
-            warn("LogStopFailed", "br log stop failed while deleting the Backup; the log task "
+          if (!LogStatuses.recorded(c.status(), LogSubCommand.STOP, obs.completionTime())) {
+            update(LogStatuses.failed(c.status(), LogSubCommand.STOP, Reason.LogSubcommandFailed,
+                "br log stop failed: " + obs.failure(), obs.completionTime(), c.now()));
+            warn(Reason.LogStopFailed, "br log stop failed while deleting the Backup; the log task "
                 + backup.getMetadata().getName() + " may still run: stop it with br log stop. " + obs.failure());
           }
           return CleanDecisions.LogTask.NOTHING_TO_STOP;
@@ -348,7 +348,7 @@ final class BackupCleanFlow {
     if (namespaceTerminating()) {
       // no Job can run in a terminating namespace, so br log stop cannot either; waiting for it would hold the
       // namespace forever. Say so, and go on to what the cleanPolicy asks (an in-process clean, or keep).
-      warn("LogStopSkipped", "namespace " + backup.getMetadata().getNamespace() + " is being terminated, so no "
+      warn(Reason.LogStopSkipped, "namespace " + backup.getMetadata().getNamespace() + " is being terminated, so no "
           + "Job can run br log stop: the log task " + backup.getMetadata().getName() + " may still run in the "
           + "TiDB cluster; stop it with br log stop");
       return CleanDecisions.LogTask.TO_STOP_NOT_POSSIBLE;
@@ -362,50 +362,50 @@ final class BackupCleanFlow {
    * it has left the engine — so that no clean keeps deleting data the release says is kept.
    */
   private UpdateControl<Backup> stopClean() {
-    if (!r.inProcess().stop(uid)) {
+    if (!s.inProcess().stop(uid)) {
       LOG.info("Backup {}: waiting for the in-process clean to stop before the finalizer is released without a "
           + "clean", key);
-      return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+      return BackupContext.after(s.intervals().inProcessPoll());
     }
     Job clean = ToolJobs.owned(ctx, backup, Names.cleanJob(backup.getMetadata().getName()));
     if (clean != null && clean.getMetadata().getDeletionTimestamp() == null) {
       LOG.info("Backup {}: stopping clean Job {} before the finalizer is released without a clean", key,
           clean.getMetadata().getName());
-      r.jobs().deleteForeground(clean);
+      c.jobs().deleteForeground(clean);
     }
-    return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+    return BackupContext.after(s.intervals().oldJob());
   }
 
   /** A clean Job that has ended (its pod no longer runs) is removed; no need to wait for it. */
   private void deleteFinishedCleanJob(Job job) {
-    r.client().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
+    s.client().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
         .withName(job.getMetadata().getName()).delete();
   }
 
   private UpdateControl<Backup> startCleanJob(StorageLocation target) {
-    BackupStatus st = current.getStatus();
+    BackupStatus st = c.status();
     int attempts = st.cleanAttempts == null ? 0 : st.cleanAttempts;
-    BackupStatus next = BackupStatuses.withCondition(st, Conditions.of(ConditionTypes.CLEAN, FALSE, "Cleaning",
-        "cleaning " + target.url() + (attempts > 0 ? " (attempt " + (attempts + 1) + ")" : "")), r.now());
+    BackupStatus next = BackupStatuses.withCondition(st, Conditions.of(ConditionTypes.CLEAN, FALSE, Reason.Cleaning,
+        "cleaning " + target.url() + (attempts > 0 ? " (attempt " + (attempts + 1) + ")" : "")), c.now());
     next.cleanAttempts = attempts + 1;
     if (namespaceTerminating()) {
       return startInProcess(target);
     }
-    Job job = CleanJobBuilder.build(backup, backup.getStatus().backupPath, r.settings(), r.cleanPolicy().backoffLimit());
-    ToolJobs.Creation created = r.jobs().create(ctx, backup, job);
+    Job job = CleanJobBuilder.build(backup, backup.getStatus().backupPath, s.settings(), s.cleanPolicy().backoffLimit());
+    ToolJobs.Creation created = c.jobs().create(ctx, backup, job);
     switch (created.outcome()) {
       case NAMESPACE_TERMINATING -> {
         return startInProcess(target);
       }
       case WAIT -> {
-        return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+        return BackupContext.after(s.intervals().oldJob());
       }
       case TAKEN -> {
         return nameTaken("Job " + created.name() + " already exists and belongs to " + created.holder());
       }
       default -> {
         update(next);
-        return UpdateControl.<Backup>noUpdate().rescheduleAfter(POLL);
+        return BackupContext.after(s.intervals().cleanPoll());
       }
     }
   }
@@ -414,26 +414,26 @@ final class BackupCleanFlow {
   private UpdateControl<Backup> refused(Job job, StorageLocation target, String why, String error) {
     String message = "the clean of " + target.url() + " cannot succeed: " + why + " (" + error + "); the data is "
         + "kept there and the Backup is released";
-    writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, "CleanRefused", message));
+    writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, Reason.CleanRefused, message));
     deleteFinishedCleanJob(job);
     return release();
   }
 
   /** A failed clean attempt, said in a condition with the time of the retry (capped backoff, see CleanJobPolicy). */
   private void recordFailedAttempt(String error, Instant retryAt) {
-    BackupStatus st = current.getStatus();
+    BackupStatus st = c.status();
     int attempts = st == null || st.cleanAttempts == null ? 1 : st.cleanAttempts;
-    write(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, "CleanJobFailed", "clean attempt " + attempts
+    write(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, Reason.CleanJobFailed, "clean attempt " + attempts
         + " failed: " + error + "; retrying at " + Timestamps.format(retryAt)));
   }
 
   private UpdateControl<Backup> finish(CleanReport report, StorageLocation target, Job job) {
-    r.metrics().record(target.type().scheme(), report);
+    s.metrics().record(target.type().scheme(), report);
     if (Boolean.TRUE.equals(report.fallback())) {
-      r.events().record(backup, EventRecorder.WARNING, "BatchDeleteUnsupported", "the store behind "
+      c.event(EventType.WARNING, Reason.BatchDeleteUnsupported, "the store behind "
           + target.url() + " rejected DeleteObjects; the clean deleted one object per request");
     }
-    write(Conditions.of(ConditionTypes.CLEAN, TRUE, "Cleaned", "deleted " + report.deleted() + " object(s); "
+    write(Conditions.of(ConditionTypes.CLEAN, TRUE, Reason.Cleaned, "deleted " + report.deleted() + " object(s); "
         + target.url() + " verified empty"));
     if (job != null) {
       deleteFinishedCleanJob(job);
@@ -448,8 +448,9 @@ final class BackupCleanFlow {
     Map<String, String> env = null;
     if (secretName != null) {
       try {
-        Secret s = r.client().secrets().inNamespace(backup.getMetadata().getNamespace()).withName(secretName).get();
-        env = s == null ? null : envOf(s);
+        Secret secret = s.client().secrets().inNamespace(backup.getMetadata().getNamespace()).withName(secretName)
+            .get();
+        env = secret == null ? null : envOf(secret);
       } catch (KubernetesClientException e) {
         env = null;
       }
@@ -457,22 +458,22 @@ final class BackupCleanFlow {
       env = Map.of(JobEnv.AZURE_SAS_TOKEN, spec.azblob.sasToken);
     }
     if (env == null || spec.local != null) {
-      warn("DataOrphaned", "namespace " + backup.getMetadata().getNamespace() + " is terminating and the operator "
+      warn(Reason.DataOrphaned, "namespace " + backup.getMetadata().getNamespace() + " is terminating and the operator "
           + "cannot clean " + target.url() + " itself (" + (spec.local != null ? "a local volume"
           : "no readable credentials Secret") + "): the data is kept there");
       return release();
     }
-    r.events().record(backup, EventRecorder.NORMAL, "CleaningInProcess", "namespace is terminating: the operator "
+    c.event(EventType.NORMAL, Reason.CleaningInProcess, "namespace is terminating: the operator "
         + "cleans " + target.url() + " itself");
-    write(Conditions.of(ConditionTypes.CLEAN, FALSE, "CleaningInProcess", "cleaning " + target.url()
+    write(Conditions.of(ConditionTypes.CLEAN, FALSE, Reason.CleaningInProcess, "cleaning " + target.url()
         + " in the operator (namespace terminating)"));
-    r.inProcess().submit(uid, spec, target, env);
-    return UpdateControl.<Backup>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+    s.inProcess().submit(uid, spec, target, env);
+    return BackupContext.after(s.intervals().inProcessPoll());
   }
 
   private boolean namespaceTerminating() {
     try {
-      Namespace ns = r.client().namespaces().withName(backup.getMetadata().getNamespace()).get();
+      Namespace ns = s.client().namespaces().withName(backup.getMetadata().getNamespace()).get();
       return ns != null && (ns.getMetadata().getDeletionTimestamp() != null
           || (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase())));
     } catch (KubernetesClientException e) {
@@ -500,11 +501,11 @@ final class BackupCleanFlow {
   /** "deleted X of Y listed" from the clean pod's last progress line; null when it cannot be read. */
   private String progress(Job job) {
     try {
-      Pod pod = JobObservation.latestPod(job, r.jobs().pods(job));
+      Pod pod = JobObservation.latestPod(job, c.jobs().pods(job));
       if (pod == null) {
         return null;
       }
-      String log = r.client().pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+      String log = s.client().pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
           .tailingLines(50).getLog();
       AgentProtocol.CleanProgress p = AgentProtocol.CleanProgress.last(log);
       return p == null ? null : "deleted " + p.deleted() + " of " + p.listed() + " objects listed so far"
@@ -546,29 +547,29 @@ final class BackupCleanFlow {
     return env;
   }
 
-  private void write(io.tidbbackup.api.BackupCondition c) {
-    update(BackupStatuses.withCondition(current.getStatus(), c, r.now()));
+  private void write(io.tidbbackup.api.BackupCondition condition) {
+    update(BackupStatuses.withCondition(c.status(), condition, c.now()));
   }
 
   /**
    * Writes a Warning condition and makes sure exactly one Warning event says it: the status writer announces a
    * phase change itself, so the event is recorded here only when the phase stays (a clean that failed before).
    */
-  private void writeWarning(io.tidbbackup.api.BackupCondition c) {
-    String before = current.getStatus() == null ? null : current.getStatus().phase;
-    BackupStatus next = BackupStatuses.withCondition(current.getStatus(), c, r.now());
+  private void writeWarning(io.tidbbackup.api.BackupCondition condition) {
+    String before = c.status() == null ? null : c.status().phase;
+    BackupStatus next = BackupStatuses.withCondition(c.status(), condition, c.now());
     update(next);
     if (java.util.Objects.equals(before, next.phase)) {
-      warn(c.reason, c.message);
+      warn(Reason.valueOf(condition.reason), condition.message);
     }
   }
 
   private void update(BackupStatus next) {
-    current = r.writer().write(current, ctx, next);
+    c.update(next);
   }
 
-  private void warn(String reason, String message) {
-    r.events().record(backup, EventRecorder.WARNING, reason, message);
+  private void warn(Reason reason, String message) {
+    c.event(EventType.WARNING, reason, message);
   }
 
   private String annotation(String name) {
@@ -577,8 +578,8 @@ final class BackupCleanFlow {
   }
 
   private UpdateControl<Backup> release() {
-    r.inProcess().forget(uid);
-    r.releaseFinalizer(current, ctx);
+    s.inProcess().forget(uid);
+    c.releaseFinalizer();
     return UpdateControl.noUpdate();
   }
 

@@ -1,5 +1,6 @@
 package io.tidbbackup.operator.backup;
 
+import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.FALSE;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
@@ -35,11 +36,11 @@ public final class BackupStatuses {
   }
 
   public static BackupStatus invalid(BackupStatus s, String message, Instant now) {
-    return withCondition(s, Conditions.of(ConditionTypes.INVALID, TRUE, "InvalidSpec", message), now);
+    return withCondition(s, Conditions.of(ConditionTypes.INVALID, TRUE, Reason.InvalidSpec, message), now);
   }
 
   public static BackupStatus scheduled(BackupStatus s, String command, String backupPath, String jobName, Instant now) {
-    BackupStatus n = withCondition(s, Conditions.ofCommand(command, ConditionTypes.SCHEDULED, TRUE, "JobCreated",
+    BackupStatus n = withCondition(s, Conditions.ofCommand(command, ConditionTypes.SCHEDULED, TRUE, Reason.JobCreated,
         "created Job " + jobName), now);
     if (command == null) {
       n.backupPath = backupPath;
@@ -50,7 +51,7 @@ public final class BackupStatuses {
   }
 
   public static BackupStatus running(BackupStatus s, String command, String startTime, Instant now) {
-    BackupStatus n = withCondition(s, Conditions.ofCommand(command, ConditionTypes.RUNNING, TRUE, "JobRunning", null), now);
+    BackupStatus n = withCondition(s, Conditions.ofCommand(command, ConditionTypes.RUNNING, TRUE, Reason.JobRunning, null), now);
     if (command == null && startTime != null) {
       n.timeStarted = startTime;
     }
@@ -61,7 +62,7 @@ public final class BackupStatuses {
   public static BackupStatus complete(BackupStatus s, AgentResult result, String start, String end, Instant now) {
     String msg = result == null || result.commitTs == null
         ? "the backup Job succeeded but its pod's result could not be read; commitTs and size are unknown" : null;
-    BackupStatus n = withCondition(s, Conditions.of(ConditionTypes.COMPLETE, TRUE, "BackupComplete", msg), now);
+    BackupStatus n = withCondition(s, Conditions.of(ConditionTypes.COMPLETE, TRUE, Reason.BackupComplete, msg), now);
     if (result != null) {
       n.commitTs = result.commitTs;
       if (result.backupSize != null) {
@@ -78,7 +79,7 @@ public final class BackupStatuses {
     return n;
   }
 
-  public static BackupStatus failed(BackupStatus s, String command, String reason, String message, Instant now) {
+  public static BackupStatus failed(BackupStatus s, String command, Reason reason, String message, Instant now) {
     BackupStatus n = withCondition(s, Conditions.ofCommand(command, ConditionTypes.FAILED, TRUE, reason, message), now);
     if (command == null && n.timeCompleted == null) {
       n.timeCompleted = Timestamps.format(now);
@@ -89,7 +90,7 @@ public final class BackupStatuses {
 
   /** A failed Job will be retried at record.expectedRetryAt. */
   public static BackupStatus retryScheduled(BackupStatus s, BackoffRetryRecord record, String failure, Instant now) {
-    BackupStatus n = withCondition(s, Conditions.of(ConditionTypes.RETRY_FAILED, TRUE, "BackupJobFailed",
+    BackupStatus n = withCondition(s, Conditions.of(ConditionTypes.RETRY_FAILED, TRUE, Reason.BackupJobFailed,
         "attempt failed, retry " + record.retryNum + " at " + record.expectedRetryAt + ": " + failure), now);
     n.backoffRetryStatus = n.backoffRetryStatus == null ? new ArrayList<>() : new ArrayList<>(n.backoffRetryStatus);
     n.backoffRetryStatus.add(record);
@@ -101,7 +102,7 @@ public final class BackupStatuses {
     BackupStatus n = copy(s);
     BackoffRetryRecord last = n.backoffRetryStatus.get(n.backoffRetryStatus.size() - 1);
     last.realRetryAt = Timestamps.format(now);
-    return withCondition(n, Conditions.of(ConditionTypes.RESTART, TRUE, "RetryFailedBackup",
+    return withCondition(n, Conditions.of(ConditionTypes.RESTART, TRUE, Reason.RetryFailedBackup,
         "retry " + last.retryNum + ": replacing the failed Job"), now);
   }
 

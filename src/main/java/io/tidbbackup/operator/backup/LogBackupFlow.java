@@ -1,7 +1,7 @@
 package io.tidbbackup.operator.backup;
 
+import io.tidbbackup.operator.status.Reason;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
@@ -18,79 +18,74 @@ import java.util.Optional;
  * next subcommand that {@link LogBackupPlan} asks for. Log subcommands are not retried (as upstream).
  */
 final class LogBackupFlow {
-  private final BackupReconciler r;
-  private final Backup backup;
-  private final Context<Backup> ctx;
+  private final BackupContext c;
 
-  LogBackupFlow(BackupReconciler r, Backup backup, Context<Backup> ctx) {
-    this.r = r;
-    this.backup = backup;
-    this.ctx = ctx;
+  LogBackupFlow(BackupContext c) {
+    this.c = c;
   }
 
   UpdateControl<Backup> run() {
-    Instant now = r.now();
+    Backup backup = c.backup();
+    Instant now = c.now();
     Optional<String> invalid = BackupValidator.validate(backup.getSpec(), null);
     if (invalid.isPresent()) {
-      r.writer().write(backup, ctx, BackupStatuses.invalid(backup.getStatus(), invalid.get(), now));
-      return UpdateControl.noUpdate();
+      c.update(BackupStatuses.invalid(c.status(), invalid.get(), now));
+      return BackupContext.done();
     }
-    Backup current = backup;
     boolean busy = false;
     for (LogSubCommand cmd : LogSubCommand.values()) {
-      BackupStatus st = current.getStatus();
-      ToolJobs.Step step = r.jobs().step(ctx, backup, Names.backupJob(backup.getMetadata().getName(), cmd),
+      BackupStatus st = c.status();
+      ToolJobs.Step step = c.jobs().step(c.josdk(), backup, Names.backupJob(backup.getMetadata().getName(), cmd),
           BackupReconciler.CONTAINER, LogStatuses.started(st, cmd));
       if (step.kind() == ToolJobs.Kind.WAIT) {
         busy = true;
         continue;
       }
       if (step.kind() == ToolJobs.Kind.DELETED) {
-        current = r.writer().write(current, ctx, LogStatuses.failed(st, cmd, "JobDeleted",
-            step.deletedMessage("br log " + cmd.brVerb()), null, now));
+        c.update(LogStatuses.failed(st, cmd, Reason.JobDeleted, step.deletedMessage("br log " + cmd.brVerb()), null,
+            now));
         continue;
       }
       if (step.kind() != ToolJobs.Kind.OBSERVED) {
-        continue; // ABSENT; TAKEN matters only when this subcommand is to run (createJob reports it)
+        continue; // ABSENT; TAKEN matters only when this subcommand is to run (BackupJobStart reports it)
       }
       JobObservation obs = step.observation();
       switch (obs.state()) {
         case PENDING -> busy = true;
         case RUNNING -> {
           busy = true;
-          current = r.writer().write(current, ctx, LogStatuses.running(st, cmd, obs.startTime(), now));
+          c.update(LogStatuses.running(st, cmd, obs.startTime(), now));
         }
         case SUCCEEDED -> {
           if (!LogStatuses.recorded(st, cmd, obs.completionTime())) {
-            current = r.writer().write(current, ctx,
-                LogStatuses.complete(st, cmd, obs.result(), obs.startTime(), obs.completionTime(), now));
+            c.update(LogStatuses.complete(st, cmd, obs.result(), obs.startTime(), obs.completionTime(), now));
           }
         }
         case FAILED -> {
           if (!LogStatuses.recorded(st, cmd, obs.completionTime())) {
-            current = r.writer().write(current, ctx, LogStatuses.failed(st, cmd, "LogSubcommandFailed",
-                "br log " + cmd.brVerb() + " failed: " + obs.failure(), obs.completionTime(), now));
+            c.update(LogStatuses.failed(st, cmd, Reason.LogSubcommandFailed, "br log " + cmd.brVerb() + " failed: "
+                + obs.failure(), obs.completionTime(), now));
           }
         }
       }
     }
     if (busy) {
-      return UpdateControl.<Backup>noUpdate().rescheduleAfter(BackupReconciler.LOG_WAIT);
+      return BackupContext.after(c.services().intervals().logPoll());
     }
-    LogSubCommand next = LogBackupPlan.next(current.getSpec(), current.getStatus());
+    LogSubCommand next = LogBackupPlan.next(backup.getSpec(), c.status());
     if (next == null) {
-      return UpdateControl.noUpdate();
+      return BackupContext.done();
     }
-    if (next == LogSubCommand.STOP && LogBackupPlan.state(current.getStatus()) == LogBackupPlan.TaskState.NONE) {
-      r.writer().write(current, ctx, LogStatuses.stoppedWithoutTask(current.getStatus(), now));
-      return UpdateControl.noUpdate();
+    if (next == LogSubCommand.STOP && LogBackupPlan.state(c.status()) == LogBackupPlan.TaskState.NONE) {
+      c.update(LogStatuses.stoppedWithoutTask(c.status(), now));
+      return BackupContext.done();
     }
-    Job old = ToolJobs.owned(ctx, backup, Names.backupJob(backup.getMetadata().getName(), next));
+    Job old = ToolJobs.owned(c.josdk(), backup, Names.backupJob(backup.getMetadata().getName(), next));
     if (old != null) {
       // a finished Job of an earlier round of the same subcommand (pause, resume, pause again): replace it
-      r.jobs().deleteForeground(old);
-      return UpdateControl.<Backup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      c.jobs().deleteForeground(old);
+      return BackupContext.after(c.services().intervals().oldJob());
     }
-    return r.createJob(current, ctx, next);
+    return BackupJobStart.start(c, next);
   }
 }

@@ -1,5 +1,6 @@
 package io.tidbbackup.operator.backup;
 
+import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.tidbbackup.api.AgentResult;
@@ -29,7 +30,7 @@ public final class LogStatuses {
     if (cmd == LogSubCommand.TRUNCATE) {
       sub.logTruncatingUntil = spec.logTruncateUntil;
     }
-    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.SCHEDULED, TRUE, "JobCreated", null), now);
+    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.SCHEDULED, TRUE, Reason.JobCreated, null), now);
   }
 
   public static BackupStatus running(BackupStatus s, LogSubCommand cmd, String startTime, Instant now) {
@@ -37,7 +38,7 @@ public final class LogStatuses {
     LogSubCommandStatus sub = sub(n, cmd);
     sub.phase = ConditionTypes.RUNNING;
     sub.timeStarted = startTime;
-    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.RUNNING, TRUE, "JobRunning", null), now);
+    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.RUNNING, TRUE, Reason.JobRunning, null), now);
   }
 
   /** The subcommand finished: record it and move the phase (Complete, Paused, Stopped). */
@@ -49,7 +50,7 @@ public final class LogStatuses {
       default -> ConditionTypes.COMPLETE;
     };
     BackupStatus n = BackupStatuses.withCondition(s, Conditions.ofCommand(cmd.value(), type, TRUE,
-        "LogSubcommandComplete", "br log " + cmd.brVerb() + " succeeded"), now);
+        Reason.LogSubcommandComplete, "br log " + cmd.brVerb() + " succeeded"), now);
     LogSubCommandStatus sub = sub(n, cmd);
     sub.phase = ConditionTypes.COMPLETE;
     sub.timeStarted = start != null ? start : sub.timeStarted;
@@ -73,16 +74,16 @@ public final class LogStatuses {
   /** A stop asked of a task that never started: nothing to stop. */
   public static BackupStatus stoppedWithoutTask(BackupStatus s, Instant now) {
     BackupStatus n = BackupStatuses.withCondition(s, Conditions.ofCommand(LogSubCommand.STOP.value(),
-        ConditionTypes.STOPPED, TRUE, "NeverStarted", "the log backup task was never started; nothing to stop"), now);
+        ConditionTypes.STOPPED, TRUE, Reason.NeverStarted, "the log backup task was never started; nothing to stop"), now);
     LogSubCommandStatus sub = sub(n, LogSubCommand.STOP);
     sub.phase = ConditionTypes.COMPLETE;
     sub.timeCompleted = Timestamps.format(now);
     return withSub(n, sub, Conditions.ofCommand(LogSubCommand.STOP.value(), ConditionTypes.COMPLETE, TRUE,
-        "NeverStarted", null), now);
+        Reason.NeverStarted, null), now);
   }
 
   /** The subcommand failed ({@code reason} LogSubcommandFailed, or JobDeleted when its Job vanished). */
-  public static BackupStatus failed(BackupStatus s, LogSubCommand cmd, String reason, String message, String end,
+  public static BackupStatus failed(BackupStatus s, LogSubCommand cmd, Reason reason, String message, String end,
       Instant now) {
     BackupStatus n = BackupStatuses.failed(s, cmd.value(), reason, message, now);
     LogSubCommandStatus sub = sub(n, cmd);

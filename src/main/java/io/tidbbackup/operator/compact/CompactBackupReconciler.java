@@ -39,14 +39,16 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
   private final JobSettings settings;
   private final ClusterFactsResolver clusters;
   private final ToolJobs jobs;
+  private final io.tidbbackup.operator.ReconcileIntervals intervals;
 
   public CompactBackupReconciler(KubernetesClient client, StatusWriter writer, JobSettings settings,
-      ClusterFactsResolver clusters) {
+      ClusterFactsResolver clusters, io.tidbbackup.operator.ReconcileIntervals intervals) {
     this.client = client;
     this.writer = writer;
     this.settings = settings;
     this.clusters = clusters;
     this.jobs = new ToolJobs(client);
+    this.intervals = intervals;
   }
 
   @Override
@@ -73,7 +75,7 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
     ToolJobs.Step step = jobs.step(ctx, cb, Names.compactJob(cb.getMetadata().getName()), CONTAINER, expected);
     switch (step.kind()) {
       case WAIT -> {
-        return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+        return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.oldJob());
       }
       case TAKEN -> {
         writer.write(cb, ctx, CompactStatuses.invalid(st, step.takenMessage()));
@@ -107,7 +109,7 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
       facts = clusters.resolve(cb.getMetadata().getNamespace(), cb.getSpec().br, cb.getSpec().tikvImage);
     } catch (ClusterFactsResolver.ClusterNotFound e) {
       writer.write(cb, ctx, CompactStatuses.with(st, ConditionTypes.RETRY_FAILED, e.getMessage()));
-      return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(Duration.ofSeconds(30));
+      return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.clusterRetry());
     }
     ToolJobs.Creation created = jobs.create(ctx, cb, CompactJobBuilder.build(cb, facts, settings));
     return switch (created.outcome()) {
@@ -120,7 +122,7 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
             + created.holder() + ": rename this CompactBackup"));
         yield UpdateControl.noUpdate();
       }
-      default -> UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      default -> UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.oldJob());
     };
   }
 }

@@ -1,5 +1,7 @@
 package io.tidbbackup.operator.restore;
 
+import io.tidbbackup.operator.status.EventType;
+import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -44,7 +46,6 @@ import java.util.Optional;
  */
 public class RestoreReconciler implements Reconciler<Restore> {
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.RESTORE;
-  static final Duration CLUSTER_RETRY = Duration.ofSeconds(30);
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -53,9 +54,10 @@ public class RestoreReconciler implements Reconciler<Restore> {
   private final JobSettings settings;
   private final ClusterFactsResolver clusters;
   private final ToolJobs jobs;
+  private final io.tidbbackup.operator.ReconcileIntervals intervals;
 
   public RestoreReconciler(KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events,
-      JobSettings settings, ClusterFactsResolver clusters) {
+      JobSettings settings, ClusterFactsResolver clusters, io.tidbbackup.operator.ReconcileIntervals intervals) {
     this.client = client;
     this.clock = clock;
     this.writer = writer;
@@ -63,6 +65,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
     this.settings = settings;
     this.clusters = clusters;
     this.jobs = new ToolJobs(client);
+    this.intervals = intervals;
   }
 
   @Override
@@ -93,15 +96,15 @@ public class RestoreReconciler implements Reconciler<Restore> {
     ToolJobs.Step step = jobs.step(ctx, restore, Names.restoreJob(restore.getMetadata().getName()), CONTAINER,
         expected);
     return switch (step.kind()) {
-      case WAIT -> UpdateControl.<Restore>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      case WAIT -> UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.oldJob());
       case TAKEN -> {
         writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.INVALID, TRUE,
-            "JobNameTaken", step.takenMessage()), now()));
+            Reason.JobNameTaken, step.takenMessage()), now()));
         yield UpdateControl.noUpdate();
       }
       case DELETED -> {
         // the restore may have written part of the data: running it again by itself could make it worse
-        Restore failed = writer.write(restore, ctx, RestoreStatuses.failed(st, "JobDeleted",
+        Restore failed = writer.write(restore, ctx, RestoreStatuses.failed(st, Reason.JobDeleted,
             step.deletedMessage("restore"), null, null, null, now()));
         yield restore.getSpec().prune == PruneType.AFTER_FAILED ? prune(failed, ctx) : UpdateControl.noUpdate();
       }
@@ -123,7 +126,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
       case SUCCEEDED -> writer.write(restore, ctx, RestoreStatuses.complete(st, obs.result(), obs.startTime(),
           obs.completionTime(), now));
       default -> {
-        Restore failed = writer.write(restore, ctx, RestoreStatuses.failed(st, "RestoreFailed",
+        Restore failed = writer.write(restore, ctx, RestoreStatuses.failed(st, Reason.RestoreFailed,
             tool(restore.getSpec()) + " failed: " + obs.failure(), obs.result(), obs.startTime(), obs.completionTime(),
             now));
         if (restore.getSpec().prune == PruneType.AFTER_FAILED) {
@@ -143,8 +146,8 @@ public class RestoreReconciler implements Reconciler<Restore> {
       facts = clusters.resolve(restore.getMetadata().getNamespace(), spec.br, spec.toolImage);
     } catch (ClusterFactsResolver.ClusterNotFound e) {
       writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.RETRY_FAILED, TRUE,
-          "TidbClusterNotFound", e.getMessage()), now));
-      return UpdateControl.<Restore>noUpdate().rescheduleAfter(CLUSTER_RETRY);
+          Reason.TidbClusterNotFound, e.getMessage()), now));
+      return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.clusterRetry());
     }
     Optional<String> invalid = RestoreValidator.validate(spec, facts.tikvVersion());
     if (invalid.isPresent()) {
@@ -160,7 +163,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
       created = jobs.create(ctx, restore, job);
     } catch (KubernetesClientException e) {
       writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.RETRY_FAILED, TRUE,
-          "CreateRestoreJobFailed", "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()),
+          Reason.CreateRestoreJobFailed, "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()),
           now));
       throw e;
     }
@@ -171,11 +174,11 @@ public class RestoreReconciler implements Reconciler<Restore> {
       }
       case TAKEN -> {
         writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.INVALID, TRUE,
-            "JobNameTaken", "Job " + created.name() + " already exists and belongs to " + created.holder()
+            Reason.JobNameTaken, "Job " + created.name() + " already exists and belongs to " + created.holder()
                 + ": rename this Restore"), now));
         yield UpdateControl.noUpdate();
       }
-      default -> UpdateControl.<Restore>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      default -> UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.oldJob());
     };
   }
 
@@ -191,14 +194,14 @@ public class RestoreReconciler implements Reconciler<Restore> {
     ToolJobs.Step step = jobs.step(ctx, restore, name, CONTAINER,
         Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_SCHEDULED));
     if (step.kind() == ToolJobs.Kind.WAIT) {
-      return UpdateControl.<Restore>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+      return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.oldJob());
     }
     if (step.kind() == ToolJobs.Kind.TAKEN || step.kind() == ToolJobs.Kind.DELETED) {
       String msg = step.kind() == ToolJobs.Kind.TAKEN ? step.takenMessage() + "; nothing was pruned"
           : step.deletedMessage("prune");
       writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE,
-          step.kind() == ToolJobs.Kind.TAKEN ? "JobNameTaken" : "JobDeleted", msg), now));
-      events.record(restore, EventRecorder.WARNING, "PruneFailed", msg);
+          step.kind() == ToolJobs.Kind.TAKEN ? Reason.JobNameTaken : Reason.JobDeleted, msg), now));
+      events.record(restore, EventType.WARNING, Reason.PruneFailed, msg);
       return UpdateControl.noUpdate();
     }
     if (step.kind() == ToolJobs.Kind.ABSENT) {
@@ -208,30 +211,30 @@ public class RestoreReconciler implements Reconciler<Restore> {
             restore.getSpec().toolImage);
       } catch (ClusterFactsResolver.ClusterNotFound e) {
         writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE,
-            "TidbClusterNotFound", e.getMessage() + "; nothing was pruned"), now));
+            Reason.TidbClusterNotFound, e.getMessage() + "; nothing was pruned"), now));
         return UpdateControl.noUpdate();
       }
       ToolJobs.Creation created = jobs.create(ctx, restore, RestoreJobBuilder.build(restore, true, facts, settings));
       if (created.outcome() != ToolJobs.Created.CREATED) {
         // another object's Job (or a terminating namespace): the next reconcile's step says which
-        return UpdateControl.<Restore>noUpdate().rescheduleAfter(ToolJobs.WAIT_FOR_OLD_JOB);
+        return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.oldJob());
       }
       writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_SCHEDULED, TRUE,
-          "JobCreated", "created Job " + name + " to run br abort restore"), now));
-      events.record(restore, EventRecorder.NORMAL, "PruneScheduled", "created Job " + name
+          Reason.JobCreated, "created Job " + name + " to run br abort restore"), now));
+      events.record(restore, EventType.NORMAL, Reason.PruneScheduled, "created Job " + name
           + ": br abort restore removes the failed restore's checkpoint data");
       return UpdateControl.noUpdate();
     }
     JobObservation obs = step.observation();
     if (obs.state() == JobObservation.State.SUCCEEDED) {
       writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_COMPLETE, TRUE,
-          "PruneComplete", "br abort restore finished"), now));
-      events.record(restore, EventRecorder.NORMAL, "PruneComplete", "br abort restore finished");
+          Reason.PruneComplete, "br abort restore finished"), now));
+      events.record(restore, EventType.NORMAL, Reason.PruneComplete, "br abort restore finished");
     } else if (obs.state() == JobObservation.State.FAILED) {
       String msg = "br abort restore failed: " + obs.failure();
       writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE,
-          "PruneFailed", msg), now));
-      events.record(restore, EventRecorder.WARNING, "PruneFailed", msg);
+          Reason.PruneFailed, msg), now));
+      events.record(restore, EventType.WARNING, Reason.PruneFailed, msg);
     }
     return UpdateControl.noUpdate();
   }

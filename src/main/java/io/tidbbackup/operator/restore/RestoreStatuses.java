@@ -1,5 +1,6 @@
 package io.tidbbackup.operator.restore;
 
+import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.tidbbackup.api.AgentResult;
@@ -35,15 +36,15 @@ public final class RestoreStatuses {
   }
 
   public static RestoreStatus invalid(RestoreStatus s, String message, Instant now) {
-    return withCondition(s, Conditions.of(ConditionTypes.INVALID, TRUE, "InvalidSpec", message), now);
+    return withCondition(s, Conditions.of(ConditionTypes.INVALID, TRUE, Reason.InvalidSpec, message), now);
   }
 
   public static RestoreStatus scheduled(RestoreStatus s, String jobName, Instant now) {
-    return withCondition(s, Conditions.of(ConditionTypes.SCHEDULED, TRUE, "JobCreated", "created Job " + jobName), now);
+    return withCondition(s, Conditions.of(ConditionTypes.SCHEDULED, TRUE, Reason.JobCreated, "created Job " + jobName), now);
   }
 
   public static RestoreStatus running(RestoreStatus s, String startTime, Instant now) {
-    RestoreStatus n = withCondition(s, Conditions.of(ConditionTypes.RUNNING, TRUE, "JobRunning", null), now);
+    RestoreStatus n = withCondition(s, Conditions.of(ConditionTypes.RUNNING, TRUE, Reason.JobRunning, null), now);
     if (startTime != null) {
       n.timeStarted = startTime;
     }
@@ -53,7 +54,7 @@ public final class RestoreStatuses {
   /** The restore finished: commitTs, progress and times from the agent's result and the Job. */
   public static RestoreStatus complete(RestoreStatus s, AgentResult result, String start, String end, Instant now) {
     String msg = result == null ? "the restore Job succeeded but its pod's result could not be read" : null;
-    RestoreStatus n = withCondition(s, Conditions.of(ConditionTypes.COMPLETE, TRUE, "RestoreComplete", msg), now);
+    RestoreStatus n = withCondition(s, Conditions.of(ConditionTypes.COMPLETE, TRUE, Reason.RestoreComplete, msg), now);
     if (result != null) {
       if (result.commitTs != null) {
         n.commitTs = result.commitTs;
@@ -64,7 +65,7 @@ public final class RestoreStatuses {
     return n;
   }
 
-  public static RestoreStatus failed(RestoreStatus s, String reason, String message, AgentResult result, String start,
+  public static RestoreStatus failed(RestoreStatus s, Reason reason, String message, AgentResult result, String start,
       String end, Instant now) {
     RestoreStatus n = withCondition(s, Conditions.of(ConditionTypes.FAILED, TRUE, reason, message), now);
     if (result != null) {

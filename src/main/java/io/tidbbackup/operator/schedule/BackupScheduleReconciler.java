@@ -1,5 +1,7 @@
 package io.tidbbackup.operator.schedule;
 
+import io.tidbbackup.operator.status.EventType;
+import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -72,11 +74,11 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
       BackupScheduleStatus st = bs.getStatus() == null ? new BackupScheduleStatus()
           : Serde.copy(bs.getStatus(), BackupScheduleStatus.class);
       boolean already = Conditions.isTrue(st.conditions, ConditionTypes.INVALID);
-      st.conditions = Conditions.upsert(st.conditions, null, Conditions.of(ConditionTypes.INVALID, TRUE, "InvalidSpec",
+      st.conditions = Conditions.upsert(st.conditions, null, Conditions.of(ConditionTypes.INVALID, TRUE, Reason.InvalidSpec,
           problems.get(0)), clock.instant()).conditions();
       writer.writeSchedule(bs, ctx, st);
       if (!already) {
-        events.record(bs, EventRecorder.WARNING, "InvalidSpec", problems.get(0));
+        events.record(bs, EventType.WARNING, Reason.InvalidSpec, problems.get(0));
       }
       return UpdateControl.noUpdate();
     }
@@ -91,7 +93,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     for (Backup old : plan.delete()) {
       client.resources(Backup.class).inNamespace(old.getMetadata().getNamespace())
           .withName(old.getMetadata().getName()).delete();
-      events.record(bs, EventRecorder.NORMAL, "BackupExpired", "retention deleted Backup " + old.getMetadata().getName()
+      events.record(bs, EventType.NORMAL, Reason.BackupExpired, "retention deleted Backup " + old.getMetadata().getName()
           + " (its cleanPolicy decides what happens to its data)");
     }
     if (plan.truncateLogTo() != null) {
@@ -99,7 +101,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
       client.resources(Backup.class).inNamespace(bs.getMetadata().getNamespace()).withName(log)
           .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"logTruncateUntil\":\"" + plan.truncateLogTo()
               + "\"}}");
-      events.record(bs, EventRecorder.NORMAL, "LogBackupTruncated", "log backup " + log + " is truncated to "
+      events.record(bs, EventType.NORMAL, Reason.LogBackupTruncated, "log backup " + log + " is truncated to "
           + plan.truncateLogTo() + ", the commitTs of the oldest snapshot kept as the PiTR base");
     }
     create(bs, plan.createLog());
@@ -116,7 +118,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     }
     try {
       client.resource(child).create();
-      events.record(bs, EventRecorder.NORMAL, child.getKind() + "Created", "created " + child.getKind() + " "
+      events.record(bs, EventType.NORMAL, Reason.valueOf(child.getKind() + "Created"), "created " + child.getKind() + " "
           + child.getMetadata().getName());
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {

@@ -58,12 +58,12 @@ public final class Conditions {
     return c != null && ConditionTypes.TRUE.equals(c.status);
   }
 
-  public static BackupCondition of(String type, String status, String reason, String message) {
-    return new BackupCondition(type, status, reason, message);
+  public static BackupCondition of(String type, String status, Reason reason, String message) {
+    return new BackupCondition(type, status, Reason.wire(reason), message);
   }
 
-  public static BackupCondition ofCommand(String command, String type, String status, String reason, String message) {
-    BackupCondition c = new BackupCondition(type, status, reason, message);
+  public static BackupCondition ofCommand(String command, String type, String status, Reason reason, String message) {
+    BackupCondition c = new BackupCondition(type, status, Reason.wire(reason), message);
     c.command = command;
     return c;
   }

@@ -13,8 +13,6 @@ import org.slf4j.LoggerFactory;
 
 /** Records core/v1 Events on our objects. A failure to record is logged, never thrown. */
 public class EventRecorder {
-  public static final String NORMAL = "Normal";
-  public static final String WARNING = "Warning";
   static final String COMPONENT = "tidb-backup-operator";
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final int MAX_MESSAGE = 1024;
@@ -28,7 +26,12 @@ public class EventRecorder {
     this.clock = clock;
   }
 
-  public void record(HasMetadata obj, String type, String reason, String message) {
+  public void record(HasMetadata obj, EventType type, Reason reason, String message) {
+    record(obj, type, reason.name(), message);
+  }
+
+  /** The same, with the reason as read back from a condition (the status writer announcing a phase). */
+  void record(HasMetadata obj, EventType type, String reason, String message) {
     String now = Timestamps.format(clock.instant());
     String msg = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
     String name = obj.getMetadata().getName() + "." + Long.toHexString(System.currentTimeMillis())
@@ -38,13 +41,13 @@ public class EventRecorder {
         .withNewInvolvedObject().withApiVersion(obj.getApiVersion()).withKind(obj.getKind())
         .withName(obj.getMetadata().getName()).withNamespace(obj.getMetadata().getNamespace())
         .withUid(obj.getMetadata().getUid()).endInvolvedObject()
-        .withType(type).withReason(reason).withMessage(msg)
+        .withType(type.wire()).withReason(reason).withMessage(msg)
         .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
         .withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
         .build();
     // the log carries every event too: in a terminating namespace the API server refuses the Event itself
     String what = obj.getKind() + " " + obj.getMetadata().getNamespace() + "/" + obj.getMetadata().getName();
-    if (WARNING.equals(type)) {
+    if (type == EventType.WARNING) {
       LOG.warn("{} {}: {}", what, reason, msg);
     } else {
       LOG.info("{} {}: {}", what, reason, msg);

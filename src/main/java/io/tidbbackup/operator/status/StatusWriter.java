@@ -65,7 +65,7 @@ public class StatusWriter {
     String reason = c != null && c.reason != null ? c.reason : phase;
     String message = c != null && c.message != null ? c.message
         : resource.getKind() + " " + resource.getMetadata().getName() + " is " + phase;
-    events.record(resource, WARNING_PHASES.contains(phase) ? EventRecorder.WARNING : EventRecorder.NORMAL, reason,
+    events.record(resource, WARNING_PHASES.contains(phase) ? EventType.WARNING : EventType.NORMAL, reason,
         message);
   }
 }
