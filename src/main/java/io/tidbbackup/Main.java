@@ -7,14 +7,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the one jar: {@code operator}, {@code agent …}, {@code render}. */
-@Command(name = "tidb-backup-operator", mixinStandardHelpOptions = true, version = "0.1.0",
+@Command(
+    name = "tidb-backup-operator",
+    mixinStandardHelpOptions = true,
+    version = "0.1.0",
     description = "Backs up and restores TiDB clusters on Kubernetes (pingcap.com/v1alpha1).",
     subcommands = {OperatorCommand.class, AgentCommand.class, RenderCommand.class})
 public class Main {
 
   public static void main(String[] args) {
-    // before the first logger exists: LOG_FORMAT=json picks the JSON encoder (one object per line on stderr)
-    if ("json".equalsIgnoreCase(System.getenv("LOG_FORMAT")) && System.getProperty(LOGBACK_CONFIG) == null) {
+    // before the first logger exists: LOG_FORMAT=json picks the JSON encoder (one object per line
+    // on stderr)
+    if ("json".equalsIgnoreCase(System.getenv("LOG_FORMAT"))
+        && System.getProperty(LOGBACK_CONFIG) == null) {
       System.setProperty(LOGBACK_CONFIG, "logback-json.xml");
     }
     System.exit(run(args));

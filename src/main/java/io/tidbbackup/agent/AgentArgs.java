@@ -12,15 +12,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Parses the arguments the operator puts into a Job's main container ({@code --namespace=… --backupName=…
- * --tikvVersion=… --mode=… [--subcommand=…] [--cluster-tls=true] [--client-tls=true] [--output-name=…]}).
+ * Parses the arguments the operator puts into a Job's main container ({@code --namespace=…
+ * --backupName=… --tikvVersion=… --mode=… [--subcommand=…] [--cluster-tls=true] [--client-tls=true]
+ * [--output-name=…]}).
  */
 public final class AgentArgs {
-  private static final Set<String> BACKUP_KEYS = Set.of(NAMESPACE, BACKUP_NAME, TIKV_VERSION, MODE, SUBCOMMAND,
-      CLUSTER_TLS, CLIENT_TLS, OUTPUT_NAME);
+  private static final Set<String> BACKUP_KEYS =
+      Set.of(
+          NAMESPACE,
+          BACKUP_NAME,
+          TIKV_VERSION,
+          MODE,
+          SUBCOMMAND,
+          CLUSTER_TLS,
+          CLIENT_TLS,
+          OUTPUT_NAME);
 
-  private static final Set<String> RESTORE_KEYS = Set.of(NAMESPACE, RESTORE_NAME, TIKV_VERSION, MODE, ABORT,
-      CLUSTER_TLS, CLIENT_TLS);
+  private static final Set<String> RESTORE_KEYS =
+      Set.of(NAMESPACE, RESTORE_NAME, TIKV_VERSION, MODE, ABORT, CLUSTER_TLS, CLIENT_TLS);
 
   private AgentArgs() {}
 
@@ -28,7 +37,8 @@ public final class AgentArgs {
     Map<String, String> out = new HashMap<>();
     for (String a : args) {
       if (!a.startsWith("--") || !a.contains("=")) {
-        throw new IllegalArgumentException("unexpected argument \"" + a + "\": expected --name=value");
+        throw new IllegalArgumentException(
+            "unexpected argument \"" + a + "\": expected --name=value");
       }
       String key = a.substring(2, a.indexOf('='));
       if (!known.contains(key)) {
@@ -56,23 +66,46 @@ public final class AgentArgs {
     if (spec.br == null && !m.containsKey(OUTPUT_NAME)) {
       throw new IllegalArgumentException("missing option --output-name for a Dumpling backup");
     }
-    return new BackupInvocation(m.get(NAMESPACE), m.get(BACKUP_NAME), m.get(TIKV_VERSION), spec, log,
-        Boolean.parseBoolean(m.get(CLUSTER_TLS)), Boolean.parseBoolean(m.get(CLIENT_TLS)), m.get(OUTPUT_NAME));
+    return new BackupInvocation(
+        m.get(NAMESPACE),
+        m.get(BACKUP_NAME),
+        m.get(TIKV_VERSION),
+        spec,
+        log,
+        Boolean.parseBoolean(m.get(CLUSTER_TLS)),
+        Boolean.parseBoolean(m.get(CLIENT_TLS)),
+        m.get(OUTPUT_NAME));
   }
 
-  /** {@code --namespace=… --restoreName=… --tikvVersion=… --mode=snapshot|pitr [--abort=true] [--cluster-tls=true] [--client-tls=true]}. */
+  /**
+   * {@code --namespace=… --restoreName=… --tikvVersion=… --mode=snapshot|pitr [--abort=true]
+   * [--cluster-tls=true] [--client-tls=true]}.
+   */
   public static RestoreInvocation restore(List<String> args, RestoreSpec spec) {
     Map<String, String> m = parse(args, RESTORE_KEYS);
     require(m, NAMESPACE, RESTORE_NAME, TIKV_VERSION);
     String mode = m.getOrDefault(MODE, RestoreMode.SNAPSHOT.value());
-    RestoreMode restoreMode = java.util.Arrays.stream(RestoreMode.values()).filter(r -> r.value().equals(mode))
-        .findFirst().orElseThrow(() -> new IllegalArgumentException("unsupported --mode=" + mode + " (snapshot or pitr)"));
+    RestoreMode restoreMode =
+        java.util.Arrays.stream(RestoreMode.values())
+            .filter(r -> r.value().equals(mode))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "unsupported --mode=" + mode + " (snapshot or pitr)"));
     boolean abort = Boolean.parseBoolean(m.get(ABORT));
     if (spec.br == null && (restoreMode == RestoreMode.PITR || abort)) {
       throw new IllegalArgumentException("--mode=pitr and --abort need a BR restore (spec.br)");
     }
-    return new RestoreInvocation(m.get(NAMESPACE), m.get(RESTORE_NAME), m.get(TIKV_VERSION), spec, restoreMode,
-        abort, Boolean.parseBoolean(m.get(CLUSTER_TLS)), Boolean.parseBoolean(m.get(CLIENT_TLS)));
+    return new RestoreInvocation(
+        m.get(NAMESPACE),
+        m.get(RESTORE_NAME),
+        m.get(TIKV_VERSION),
+        spec,
+        restoreMode,
+        abort,
+        Boolean.parseBoolean(m.get(CLUSTER_TLS)),
+        Boolean.parseBoolean(m.get(CLIENT_TLS)));
   }
 
   private static void require(Map<String, String> m, String... keys) {

@@ -12,11 +12,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The agent's view of its environment: which variables are set, and what the tool child needs added. */
+/**
+ * The agent's view of its environment: which variables are set, and what the tool child needs
+ * added.
+ */
 public final class AgentEnvironment {
-  private static final List<String> SECRET_VARS = List.of(JobEnv.PASSWORD, JobEnv.AWS_SECRET_ACCESS_KEY,
-      JobEnv.AWS_ACCESS_KEY_ID, JobEnv.GCS_SERVICE_ACCOUNT_JSON_KEY, JobEnv.AZURE_STORAGE_KEY,
-      JobEnv.AZURE_CLIENT_SECRET, JobEnv.AZURE_SAS_TOKEN);
+  private static final List<String> SECRET_VARS =
+      List.of(
+          JobEnv.PASSWORD,
+          JobEnv.AWS_SECRET_ACCESS_KEY,
+          JobEnv.AWS_ACCESS_KEY_ID,
+          JobEnv.GCS_SERVICE_ACCOUNT_JSON_KEY,
+          JobEnv.AZURE_STORAGE_KEY,
+          JobEnv.AZURE_CLIENT_SECRET,
+          JobEnv.AZURE_SAS_TOKEN);
 
   private final Map<String, String> env;
   private final Path scratch;
@@ -34,23 +43,27 @@ public final class AgentEnvironment {
     return env.get(name);
   }
 
-  /** The spec of the CR this Job works on, from {@code TIDB_BACKUP_SPEC} (JSON, without secrets). */
+  /**
+   * The spec of the CR this Job works on, from {@code TIDB_BACKUP_SPEC} (JSON, without secrets).
+   */
   public <T> T spec(Class<T> type) {
     String json = env.get(JobEnv.SPEC);
     if (json == null || json.isEmpty()) {
-      throw new IllegalArgumentException(JobEnv.SPEC + " is not set: the agent runs inside Jobs the operator creates");
+      throw new IllegalArgumentException(
+          JobEnv.SPEC + " is not set: the agent runs inside Jobs the operator creates");
     }
-    return Serde.fromJson(json, type);
+    return io.tidbbackup.api.CrdDefaults.apply(Serde.fromJson(json, type));
   }
 
   /** Names of the variables that are set and not empty. */
   public Set<String> present() {
     Set<String> s = new LinkedHashSet<>();
-    env.forEach((k, v) -> {
-      if (v != null && !v.isEmpty()) {
-        s.add(k);
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (v != null && !v.isEmpty()) {
+            s.add(k);
+          }
+        });
     return s;
   }
 
@@ -60,8 +73,9 @@ public final class AgentEnvironment {
   }
 
   /**
-   * Variables to add for the tool: GCS service-account JSON from {@code GCS_SERVICE_ACCOUNT_JSON_KEY} is
-   * written to a 0600 file in the scratch dir and named by GOOGLE_APPLICATION_CREDENTIALS.
+   * Variables to add for the tool: GCS service-account JSON from {@code
+   * GCS_SERVICE_ACCOUNT_JSON_KEY} is written to a 0600 file in the scratch dir and named by
+   * GOOGLE_APPLICATION_CREDENTIALS.
    */
   public Map<String, String> toolEnv() throws IOException {
     Map<String, String> extra = new HashMap<>();
@@ -69,7 +83,8 @@ public final class AgentEnvironment {
     if (gcs != null && !gcs.isEmpty() && env.get(JobEnv.GOOGLE_APPLICATION_CREDENTIALS) == null) {
       Path f = scratch.resolve("google-credentials.json");
       Files.deleteIfExists(f);
-      Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(f, gcs);
       extra.put(JobEnv.GOOGLE_APPLICATION_CREDENTIALS, f.toString());
     }

@@ -3,8 +3,9 @@ package io.tidbbackup.agent;
 import java.util.Map;
 
 /**
- * One argument of a tool command line. A secret part is kept as a reference to an environment variable
- * and only expanded when the process is started, so printed command lines never carry a secret.
+ * One argument of a tool command line. A secret part is kept as a reference to an environment
+ * variable and only expanded when the process is started, so printed command lines never carry a
+ * secret.
  */
 public record Arg(String literalPrefix, String secretEnv, String literalSuffix) {
 

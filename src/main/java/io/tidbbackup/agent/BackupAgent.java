@@ -18,7 +18,9 @@ public final class BackupAgent {
     this(env, out, null);
   }
 
-  /** @param binaryOverride path of the tool to run instead of the one copied into the pod (tests) */
+  /**
+   * @param binaryOverride path of the tool to run instead of the one copied into the pod (tests)
+   */
   public BackupAgent(AgentEnvironment env, PrintStream out, String binaryOverride) {
     this.env = env;
     this.out = out;
@@ -27,7 +29,9 @@ public final class BackupAgent {
 
   /** The command a Job with these arguments runs (also used by {@code render --command}). */
   public static ToolCommand command(BackupInvocation inv, Set<String> presentEnv) {
-    return inv.dumpling() ? DumplingCommand.build(inv, presentEnv) : BrBackupCommand.build(inv, presentEnv);
+    return inv.dumpling()
+        ? DumplingCommand.build(inv, presentEnv)
+        : BrBackupCommand.build(inv, presentEnv);
   }
 
   /** Reads the spec from {@code TIDB_BACKUP_SPEC}. */
@@ -35,7 +39,10 @@ public final class BackupAgent {
     return env.spec(BackupSpec.class);
   }
 
-  /** Runs the tool; writes the result to {@code terminationLog}; returns the process exit code to use. */
+  /**
+   * Runs the tool; writes the result to {@code terminationLog}; returns the process exit code to
+   * use.
+   */
   public int run(BackupInvocation inv, Path terminationLog) throws Exception {
     ToolCommand cmd = command(inv, env.present());
     cmd = cmd.withBinary(binaryOverride);
@@ -44,7 +51,8 @@ public final class BackupAgent {
     AgentResult result = new AgentResult();
     result.exitCode = code;
     result.success = code == 0;
-    result.backupPath = inv.dumpling() ? DumplingCommand.output(inv).url() : StorageLocation.of(inv.spec()).url();
+    result.backupPath =
+        inv.dumpling() ? DumplingCommand.output(inv).url() : StorageLocation.of(inv.spec()).url();
     if (code == 0) {
       LogSubCommand log = inv.logSubcommand();
       if (log == null) {

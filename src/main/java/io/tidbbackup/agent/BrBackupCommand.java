@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * Builds the {@code br backup …} and {@code br log …} command lines, in TiDB Operator v1's order:
- * subcommand, {@code --pd}, TLS, global flags, storage, filters, performance flags, {@code br.options}.
+ * subcommand, {@code --pd}, TLS, global flags, storage, filters, performance flags, {@code
+ * br.options}.
  */
 public final class BrBackupCommand {
   public static final String BINARY = JobEnv.BR_BIN_DIR + "/br";
@@ -63,7 +64,9 @@ public final class BrBackupCommand {
     return args;
   }
 
-  /** {@code --filter f} per tableFilter entry, else {@code --table/--db} for table and db backups. */
+  /**
+   * {@code --filter f} per tableFilter entry, else {@code --table/--db} for table and db backups.
+   */
   public static List<Arg> filterArgs(List<String> tableFilter, BackupType type, BRConfig br) {
     List<Arg> args = new ArrayList<>();
     if (tableFilter != null && !tableFilter.isEmpty()) {

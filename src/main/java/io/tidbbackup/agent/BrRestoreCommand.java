@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Builds {@code br restore …} (and {@code br abort restore …} for pruning) in TiDB Operator v1's order:
- * subcommand, {@code --pd}, TLS, global flags, storage, filters, performance flags, {@code br.options}; a PiTR
- * restore ends with {@code --restored-ts} and {@code --full-backup-storage} or {@code --start-ts}.
+ * Builds {@code br restore …} (and {@code br abort restore …} for pruning) in TiDB Operator v1's
+ * order: subcommand, {@code --pd}, TLS, global flags, storage, filters, performance flags, {@code
+ * br.options}; a PiTR restore ends with {@code --restored-ts} and {@code --full-backup-storage} or
+ * {@code --start-ts}.
  */
 public final class BrRestoreCommand {
 
@@ -27,7 +28,11 @@ public final class BrRestoreCommand {
       args.add(Arg.of("abort"));
     }
     args.add(Arg.of("restore"));
-    args.add(Arg.of(pitr ? "point" : spec.backupType == null ? BackupType.FULL.value() : spec.backupType.value()));
+    args.add(
+        Arg.of(
+            pitr
+                ? "point"
+                : spec.backupType == null ? BackupType.FULL.value() : spec.backupType.value()));
     args.addAll(BrBackupCommand.clusterArgs(br, inv.namespace(), inv.clusterTls()));
     args.addAll(StorageFlags.forBr(spec, StorageLocation.of(spec), presentEnv));
     args.addAll(BrBackupCommand.filterArgs(spec.tableFilter, spec.backupType, br));
@@ -42,9 +47,14 @@ public final class BrRestoreCommand {
     if (pitr) {
       // as TiDB Operator's backup-manager: "0" lets BR restore up to the newest log data
       args.add(Arg.of("--restored-ts=" + (empty(spec.pitrRestoredTs) ? "0" : spec.pitrRestoredTs)));
-      if (spec.pitrFullBackupStorageProvider != null && spec.pitrFullBackupStorageProvider.storageType() != null) {
-        args.addAll(StorageFlags.storageUrl("--full-backup-storage=", spec.pitrFullBackupStorageProvider,
-            StorageLocation.of(spec.pitrFullBackupStorageProvider), presentEnv));
+      if (spec.pitrFullBackupStorageProvider != null
+          && spec.pitrFullBackupStorageProvider.storageType() != null) {
+        args.addAll(
+            StorageFlags.storageUrl(
+                "--full-backup-storage=",
+                spec.pitrFullBackupStorageProvider,
+                StorageLocation.of(spec.pitrFullBackupStorageProvider),
+                presentEnv));
       } else if (!empty(spec.logRestoreStartTs)) {
         args.add(Arg.of("--start-ts=" + spec.logRestoreStartTs));
       }

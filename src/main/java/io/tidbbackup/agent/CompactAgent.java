@@ -6,7 +6,10 @@ import io.tidbbackup.api.JobEnv;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
-/** {@code agent compact}: runs {@code tikv-ctl compact-log-backup} for one CompactBackup (one shard of it). */
+/**
+ * {@code agent compact}: runs {@code tikv-ctl compact-log-backup} for one CompactBackup (one shard
+ * of it).
+ */
 public final class CompactAgent {
   private final AgentEnvironment env;
   private final PrintStream out;
@@ -18,10 +21,13 @@ public final class CompactAgent {
     this.binaryOverride = binaryOverride;
   }
 
-  /** The command of this pod: its shard comes from JOB_COMPLETION_INDEX in a sharded (Indexed) Job. */
+  /**
+   * The command of this pod: its shard comes from JOB_COMPLETION_INDEX in a sharded (Indexed) Job.
+   */
   public static ToolCommand command(CompactSpec spec, AgentEnvironment env) {
     String index = env.get(JobEnv.JOB_COMPLETION_INDEX);
-    return CompactCommand.build(spec, index == null || index.isEmpty() ? null : Integer.valueOf(index));
+    return CompactCommand.build(
+        spec, index == null || index.isEmpty() ? null : Integer.valueOf(index));
   }
 
   public int run(CompactSpec spec, Path terminationLog) throws Exception {

@@ -7,22 +7,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code tikv-ctl --log-level INFO --log-format json compact-log-backup --storage-base64 … --from … -N …
- * [--name …] [--until …]}, and for {@code mode: sharded} {@code --cal-shift-ts --physical-file-cache-capacity …
- * --shard <index>/<count> --minimal-compaction-size 0}, as TiDB Operator's compact manager runs it. Datetimes become
- * TSOs.
+ * {@code tikv-ctl --log-level INFO --log-format json compact-log-backup --storage-base64 … --from …
+ * -N … [--name …] [--until …]}, and for {@code mode: sharded} {@code --cal-shift-ts
+ * --physical-file-cache-capacity … --shard <index>/<count> --minimal-compaction-size 0}, as TiDB
+ * Operator's compact manager runs it. Datetimes become TSOs.
  */
 public final class CompactCommand {
   public static final String BINARY = JobEnv.TIKV_BIN_DIR + "/tikv-ctl";
 
   private CompactCommand() {}
 
-  /** @param shardIndex this pod's index in a sharded compaction (JOB_COMPLETION_INDEX), else null */
+  /**
+   * @param shardIndex this pod's index in a sharded compaction (JOB_COMPLETION_INDEX), else null
+   */
   public static ToolCommand build(CompactSpec spec, Integer shardIndex) {
-    List<Arg> args = new ArrayList<>(List.of(Arg.of("--log-level"), Arg.of("INFO"), Arg.of("--log-format"),
-        Arg.of("json"), Arg.of("compact-log-backup"), Arg.of("--storage-base64"),
-        Arg.of(StorageBackendProto.base64(spec)), Arg.of("--from"), Arg.of(Timestamps.toTso(spec.startTs)),
-        Arg.of("-N"), Arg.of(String.valueOf(spec.concurrency == null ? 4 : spec.concurrency))));
+    List<Arg> args =
+        new ArrayList<>(
+            List.of(
+                Arg.of("--log-level"),
+                Arg.of("INFO"),
+                Arg.of("--log-format"),
+                Arg.of("json"),
+                Arg.of("compact-log-backup"),
+                Arg.of("--storage-base64"),
+                Arg.of(StorageBackendProto.base64(spec)),
+                Arg.of("--from"),
+                Arg.of(Timestamps.toTso(spec.startTs)),
+                Arg.of("-N"),
+                Arg.of(String.valueOf(spec.concurrency))));
     if (spec.name != null && !spec.name.isEmpty()) {
       args.add(Arg.of("--name"));
       args.add(Arg.of(spec.name));
@@ -38,7 +50,11 @@ public final class CompactCommand {
         args.add(Arg.of(spec.physicalFileCacheCapacity));
       }
       args.add(Arg.of("--shard"));
-      args.add(Arg.of((shardIndex == null ? 0 : shardIndex) + "/" + (spec.shardCount == null ? 1 : spec.shardCount)));
+      args.add(
+          Arg.of(
+              (shardIndex == null ? 0 : shardIndex)
+                  + "/"
+                  + (spec.shardCount == null ? 1 : spec.shardCount)));
       args.add(Arg.of("--minimal-compaction-size"));
       args.add(Arg.of("0"));
     }

@@ -13,30 +13,37 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Builds the TiDB Lightning command line that imports a Dumpling export with the {@code tidb} backend, in TiDB
- * Operator v1's flag order. Lightning reads the export straight from the object store ({@code --d=s3://…} with the
- * provider's settings as URL parameters): no PVC, no download, no tarball. The password goes in from env only.
+ * Builds the TiDB Lightning command line that imports a Dumpling export with the {@code tidb}
+ * backend, in TiDB Operator v1's flag order. Lightning reads the export straight from the object
+ * store ({@code --d=s3://…} with the provider's settings as URL parameters): no PVC, no download,
+ * no tarball. The password goes in from env only.
  */
 public final class LightningCommand {
   public static final String BINARY = JobEnv.LIGHTNING_BIN_DIR + "/tidb-lightning";
 
   private LightningCommand() {}
 
-  /** The export directory: {@code <provider>.path} ({@code <bucket>/<dir>}) when set, else bucket and prefix. */
+  /**
+   * The export directory: {@code <provider>.path} ({@code <bucket>/<dir>}) when set, else bucket
+   * and prefix.
+   */
   public static StorageLocation source(RestoreSpec spec) {
-    String path = switch (spec.storageType()) {
-      case S3 -> spec.s3.path;
-      case GCS -> spec.gcs.path;
-      case AZBLOB -> spec.azblob.path;
-      case LOCAL -> null;
-    };
+    String path =
+        switch (spec.storageType()) {
+          case S3 -> spec.s3.path;
+          case GCS -> spec.gcs.path;
+          case AZBLOB -> spec.azblob.path;
+          case LOCAL -> null;
+        };
     if (path == null || path.isEmpty()) {
       return StorageLocation.of(spec);
     }
     String clean = StorageLocation.clean(path);
     int slash = clean.indexOf('/');
-    return slash < 0 ? new StorageLocation(spec.storageType(), clean, "")
-        : new StorageLocation(spec.storageType(), clean.substring(0, slash), clean.substring(slash + 1));
+    return slash < 0
+        ? new StorageLocation(spec.storageType(), clean, "")
+        : new StorageLocation(
+            spec.storageType(), clean.substring(0, slash), clean.substring(slash + 1));
   }
 
   public static ToolCommand build(RestoreInvocation inv, Set<String> presentEnv) {
@@ -46,7 +53,10 @@ public final class LightningCommand {
     args.add(Arg.of("--backend=tidb"));
     args.add(Arg.of("--server-mode=false"));
     args.add(Arg.of("--log-file=-"));
-    args.add(Arg.of("--tidb-user=" + (spec.to.user == null || spec.to.user.isEmpty() ? "root" : spec.to.user)));
+    args.add(
+        Arg.of(
+            "--tidb-user="
+                + (spec.to.user == null || spec.to.user.isEmpty() ? "root" : spec.to.user)));
     args.add(Arg.secret("--tidb-password=", JobEnv.PASSWORD));
     args.add(Arg.of("--tidb-host=" + spec.to.host));
     args.add(sourceArg(spec, presentEnv));
@@ -65,7 +75,10 @@ public final class LightningCommand {
     return new ToolCommand(BINARY, args);
   }
 
-  /** {@code --d=<url>?<provider settings>}; an Azure SAS token is a secret part expanded only for the process. */
+  /**
+   * {@code --d=<url>?<provider settings>}; an Azure SAS token is a secret part expanded only for
+   * the process.
+   */
   static Arg sourceArg(RestoreSpec spec, Set<String> presentEnv) {
     StorageLocation loc = source(spec);
     Map<String, String> q = new LinkedHashMap<>();
@@ -89,10 +102,17 @@ public final class LightningCommand {
         put(q, "account-name", spec.azblob.storageAccount);
         put(q, "access-tier", spec.azblob.accessTier);
       }
-      case LOCAL -> { }
+      case LOCAL -> {}
     }
-    String url = "--d=" + loc.url() + (q.isEmpty() ? "" : "?" + q.entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("&")));
+    String url =
+        "--d="
+            + loc.url()
+            + (q.isEmpty()
+                ? ""
+                : "?"
+                    + q.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining("&")));
     if (type == StorageType.AZBLOB && presentEnv.contains(JobEnv.AZURE_SAS_TOKEN)) {
       return Arg.secret(url + (q.isEmpty() ? "?" : "&") + "sas-token=", JobEnv.AZURE_SAS_TOKEN);
     }

@@ -8,14 +8,15 @@ import java.util.regex.Pattern;
 
 /**
  * Removes credentials from text before it is printed or reported: every known secret value, plus
- * anything that looks like one in a URL or flag ({@code sas-token=}, {@code sig=}, {@code --password=},
- * {@code AccountKey=}, …) even if its value was not known to us.
+ * anything that looks like one in a URL or flag ({@code sas-token=}, {@code sig=}, {@code
+ * --password=}, {@code AccountKey=}, …) even if its value was not known to us.
  */
 public final class Redactor {
   public static final String MASK = "******";
-  private static final Pattern PATTERNS = Pattern.compile(
-      "(?i)((?:sas-token|sig|password|passwd|secret[-_]?access[-_]?key|access[-_]?key|accountkey|client[-_]?secret"
-          + "|x-amz-security-token|x-amz-credential)[=:]\\s*)([^&\\s\"',;\\]]+)");
+  private static final Pattern PATTERNS =
+      Pattern.compile(
+          "(?i)((?:sas-token|sig|password|passwd|secret[-_]?access[-_]?key|access[-_]?key|accountkey|client[-_]?secret"
+              + "|x-amz-security-token|x-amz-credential)[=:]\\s*)([^&\\s\"',;\\]]+)");
 
   private final List<String> secrets;
 

@@ -8,13 +8,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Set;
 
-/** {@code agent restore}: runs BR (restore, or abort restore to prune) or TiDB Lightning for one Restore. */
+/**
+ * {@code agent restore}: runs BR (restore, or abort restore to prune) or TiDB Lightning for one
+ * Restore.
+ */
 public final class RestoreAgent {
   private final AgentEnvironment env;
   private final PrintStream out;
   private final String binaryOverride;
 
-  /** @param binaryOverride path of the tool to run instead of the one copied into the pod (tests), or null */
+  /**
+   * @param binaryOverride path of the tool to run instead of the one copied into the pod (tests),
+   *     or null
+   */
   public RestoreAgent(AgentEnvironment env, PrintStream out, String binaryOverride) {
     this.env = env;
     this.out = out;
@@ -23,10 +29,15 @@ public final class RestoreAgent {
 
   /** The command a Job with these arguments runs (also used by {@code render --command}). */
   public static ToolCommand command(RestoreInvocation inv, Set<String> presentEnv) {
-    return inv.lightning() ? LightningCommand.build(inv, presentEnv) : BrRestoreCommand.build(inv, presentEnv);
+    return inv.lightning()
+        ? LightningCommand.build(inv, presentEnv)
+        : BrRestoreCommand.build(inv, presentEnv);
   }
 
-  /** Runs the tool; writes the result to {@code terminationLog}; returns the process exit code to use. */
+  /**
+   * Runs the tool; writes the result to {@code terminationLog}; returns the process exit code to
+   * use.
+   */
   public int run(RestoreInvocation inv, Path terminationLog) throws Exception {
     ToolCommand cmd = command(inv, env.present());
     cmd = cmd.withBinary(binaryOverride);
@@ -36,12 +47,15 @@ public final class RestoreAgent {
     result.exitCode = code;
     result.success = code == 0;
     if (code == 0 && !inv.abort()) {
-      // as TiDB Operator: a snapshot restore reports the backup's TS; PiTR the point BR restored to (what it
+      // as TiDB Operator: a snapshot restore reports the backup's TS; PiTR the point BR restored to
+      // (what it
       // printed, else what the spec asked for)
       if (inv.mode() == RestoreMode.PITR) {
         String asked = inv.spec().pitrRestoredTs;
-        result.commitTs = output.restoreTs() != null ? output.restoreTs()
-            : asked != null && !asked.isEmpty() ? asked : null;
+        result.commitTs =
+            output.restoreTs() != null
+                ? output.restoreTs()
+                : asked != null && !asked.isEmpty() ? asked : null;
       } else {
         result.commitTs = output.backupTs();
       }
@@ -50,12 +64,15 @@ public final class RestoreAgent {
     }
     if (!output.progress().isEmpty()) {
       result.progresses = new ArrayList<>();
-      output.progress().forEach((step, pct) -> {
-        Progress p = new Progress();
-        p.step = step;
-        p.progress = pct;
-        result.progresses.add(p);
-      });
+      output
+          .progress()
+          .forEach(
+              (step, pct) -> {
+                Progress p = new Progress();
+                p.step = step;
+                p.progress = pct;
+                result.progresses.add(p);
+              });
     }
     return TerminationMessage.report(terminationLog, result, out);
   }

@@ -11,15 +11,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The one implementation of "storage provider → tool flags" ({@code --storage=… --s3.region=…}), shared
- * by BR backup, BR restore, Dumpling and Lightning. Flag order as in TiDB Operator's GenStorageArgsForFlag.
+ * The one implementation of "storage provider → tool flags" ({@code --storage=… --s3.region=…}),
+ * shared by BR backup, BR restore, Dumpling and Lightning. Flag order as in TiDB Operator's
+ * GenStorageArgsForFlag.
  */
 public final class StorageFlags {
 
   private StorageFlags() {}
 
   /** The storage URL with the query parameters BR needs (path style, Azure SAS). */
-  public static List<Arg> storageUrl(String flag, StorageProvider p, StorageLocation loc, Set<String> presentEnv) {
+  public static List<Arg> storageUrl(
+      String flag, StorageProvider p, StorageLocation loc, Set<String> presentEnv) {
     String url = loc.url();
     List<Arg> out = new ArrayList<>();
     switch (loc.type()) {
@@ -30,9 +32,13 @@ public final class StorageFlags {
       case AZBLOB -> {
         if (presentEnv.contains(JobEnv.AZURE_SAS_TOKEN)) {
           AzblobStorageProvider az = p.azblob;
-          String account = az.storageAccount != null && !az.storageAccount.isEmpty() ? az.storageAccount : null;
+          String account =
+              az.storageAccount != null && !az.storageAccount.isEmpty() ? az.storageAccount : null;
           if (account != null) {
-            out.add(Arg.secret(flag + url + "?account-name=" + account + "&sas-token=", JobEnv.AZURE_SAS_TOKEN));
+            out.add(
+                Arg.secret(
+                    flag + url + "?account-name=" + account + "&sas-token=",
+                    JobEnv.AZURE_SAS_TOKEN));
           } else {
             out.add(Arg.secret(flag + url + "?sas-token=", JobEnv.AZURE_SAS_TOKEN));
           }
@@ -52,7 +58,10 @@ public final class StorageFlags {
     return out;
   }
 
-  /** The provider flags only ({@code --s3.region=…}, {@code --gcs.storage-class=…}, {@code --azblob.access-tier=…}). */
+  /**
+   * The provider flags only ({@code --s3.region=…}, {@code --gcs.storage-class=…}, {@code
+   * --azblob.access-tier=…}).
+   */
   public static List<Arg> providerFlags(StorageProvider p) {
     List<Arg> out = new ArrayList<>();
     switch (p.storageType()) {
@@ -71,7 +80,7 @@ public final class StorageFlags {
         add(out, "--gcs.predefined-acl=", gcs.objectAcl);
       }
       case AZBLOB -> add(out, "--azblob.access-tier=", p.azblob.accessTier);
-      case LOCAL -> { }
+      case LOCAL -> {}
     }
     return out;
   }

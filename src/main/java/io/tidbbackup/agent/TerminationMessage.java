@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes the agent's result as JSON to the container's termination message file, within Kubernetes' 4 KiB limit. */
+/**
+ * Writes the agent's result as JSON to the container's termination message file, within Kubernetes'
+ * 4 KiB limit.
+ */
 public final class TerminationMessage {
   public static final String DEFAULT_PATH = "/dev/termination-log";
 
@@ -15,7 +18,8 @@ public final class TerminationMessage {
 
   public static String encode(AgentResult result) {
     String json = Serde.json(result);
-    while (json.getBytes(StandardCharsets.UTF_8).length > AgentResult.MAX_BYTES && result.error != null
+    while (json.getBytes(StandardCharsets.UTF_8).length > AgentResult.MAX_BYTES
+        && result.error != null
         && result.error.length() > 16) {
       // keep the end of the error text: the last lines say what went wrong
       result.error = "…" + result.error.substring(result.error.length() / 4);
@@ -24,11 +28,19 @@ public final class TerminationMessage {
     return json;
   }
 
-  /** Writes the result, says it on {@code out}, and returns the agent's exit code (0 only when the tool succeeded). */
-  public static int report(Path path, AgentResult result, java.io.PrintStream out) throws IOException {
+  /**
+   * Writes the result, says it on {@code out}, and returns the agent's exit code (0 only when the
+   * tool succeeded).
+   */
+  public static int report(Path path, AgentResult result, java.io.PrintStream out)
+      throws IOException {
     write(path, result);
     boolean ok = Boolean.TRUE.equals(result.success);
-    out.println("agent: " + (ok ? "succeeded" : "tool exited with code " + result.exitCode) + ": " + Serde.json(result));
+    out.println(
+        "agent: "
+            + (ok ? "succeeded" : "tool exited with code " + result.exitCode)
+            + ": "
+            + Serde.json(result));
     return ok ? 0 : 1;
   }
 

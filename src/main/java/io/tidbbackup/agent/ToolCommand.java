@@ -23,7 +23,8 @@ public record ToolCommand(String binary, List<Arg> args) {
   public String display() {
     StringBuilder sb = new StringBuilder(binary);
     for (Arg a : args) {
-      sb.append(' ').append(a.secretEnv() == null ? quote(a.display()) : quoteExpandable(a.display()));
+      sb.append(' ')
+          .append(a.secretEnv() == null ? quote(a.display()) : quoteExpandable(a.display()));
     }
     return sb.toString();
   }
@@ -42,7 +43,9 @@ public record ToolCommand(String binary, List<Arg> args) {
   public List<String> secretValues(Map<String, String> env) {
     List<String> out = new ArrayList<>();
     for (Arg a : args) {
-      if (a.secretEnv() != null && env.get(a.secretEnv()) != null && !env.get(a.secretEnv()).isEmpty()) {
+      if (a.secretEnv() != null
+          && env.get(a.secretEnv()) != null
+          && !env.get(a.secretEnv()).isEmpty()) {
         out.add(env.get(a.secretEnv()));
       }
     }

@@ -8,20 +8,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads what BR, Dumpling and Lightning print, line by line, tolerant of log prefixes and field order:
- * the snapshot TS ({@code BackupTS=}, {@code start-ts=}, {@code restore-ts=}), the size ({@code Size=}), and the
- * last error lines.
+ * Reads what BR, Dumpling and Lightning print, line by line, tolerant of log prefixes and field
+ * order: the snapshot TS ({@code BackupTS=}, {@code start-ts=}, {@code restore-ts=}), the size
+ * ({@code Size=}), and the last error lines.
  */
 public final class ToolOutput {
   private static final Pattern BACKUP_TS = Pattern.compile("\\bBackupTS=(\\d+)");
   private static final Pattern SIZE = Pattern.compile("\\[Size=(\\d+)]|\\bSize=(\\d+)\\b");
   private static final Pattern START_TS = Pattern.compile("\\bstart-ts=(\\d+)");
-  private static final Pattern RESTORE_TS = Pattern.compile("\\b(?:restore-ts|RestoreTS|restored-ts)=(\\d+)");
-  /** BR's progress: {@code [progress] [step="Full Restore"] [progress=45.23%]} or a bar {@code Full Restore <--> 45.23%}. */
-  private static final Pattern PROGRESS_LOG = Pattern.compile("\\[step=\"?([^\"\\]]+)\"?].*?\\[progress=([0-9.]+)%]");
-  private static final Pattern PROGRESS_BAR = Pattern.compile("^\\s*([A-Za-z][A-Za-z ]*?)\\s+<[-/|\\\\>. ]*>\\s+([0-9.]+)%");
+  private static final Pattern RESTORE_TS =
+      Pattern.compile("\\b(?:restore-ts|RestoreTS|restored-ts)=(\\d+)");
+
+  /**
+   * BR's progress: {@code [progress] [step="Full Restore"] [progress=45.23%]} or a bar {@code Full
+   * Restore <--> 45.23%}.
+   */
+  private static final Pattern PROGRESS_LOG =
+      Pattern.compile("\\[step=\"?([^\"\\]]+)\"?].*?\\[progress=([0-9.]+)%]");
+
+  private static final Pattern PROGRESS_BAR =
+      Pattern.compile("^\\s*([A-Za-z][A-Za-z ]*?)\\s+<[-/|\\\\>. ]*>\\s+([0-9.]+)%");
   private static final Pattern RESTORE_TO = Pattern.compile("\\brestore-to=(\\d+)");
-  private static final Pattern ERROR = Pattern.compile("\\[(ERROR|FATAL)]|^Error:|^error:|\\bpanic:");
+  private static final Pattern ERROR =
+      Pattern.compile("\\[(ERROR|FATAL)]|^Error:|^error:|\\bpanic:");
   static final int ERROR_LINES = 5;
 
   private String backupTs;
@@ -83,18 +92,30 @@ public final class ToolOutput {
     }
   }
 
-  public String backupTs() { return backupTs; }
+  public String backupTs() {
+    return backupTs;
+  }
 
-  public Long size() { return size; }
+  public Long size() {
+    return size;
+  }
 
-  public String startTs() { return startTs; }
+  public String startTs() {
+    return startTs;
+  }
 
-  public String restoreTs() { return restoreTs; }
+  public String restoreTs() {
+    return restoreTs;
+  }
 
-  public boolean summarySeen() { return summarySeen; }
+  public boolean summarySeen() {
+    return summarySeen;
+  }
 
   /** The last progress of each step, in the order the steps first appeared. */
-  public Map<String, Double> progress() { return new LinkedHashMap<>(progress); }
+  public Map<String, Double> progress() {
+    return new LinkedHashMap<>(progress);
+  }
 
   /** The last error lines, or the last lines when the tool printed no error line. */
   public String errorText() {

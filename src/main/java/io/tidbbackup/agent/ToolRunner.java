@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a tool binary, streams its (redacted) output to our stdout line by line, and passes each line to a
- * {@link ToolOutput}. On SIGTERM (pod deletion) the child gets SIGTERM too and is waited for, then killed.
+ * Runs a tool binary, streams its (redacted) output to our stdout line by line, and passes each
+ * line to a {@link ToolOutput}. On SIGTERM (pod deletion) the child gets SIGTERM too and is waited
+ * for, then killed.
  */
 public final class ToolRunner {
   static final long CHILD_GRACE_SECONDS = 20;
@@ -22,14 +23,22 @@ public final class ToolRunner {
     this.out = out;
   }
 
-  /** Runs {@code cmd} in the agent's environment with every credential redacted from what it prints. */
-  public int run(ToolCommand cmd, AgentEnvironment env, ToolOutput output) throws IOException, InterruptedException {
+  /**
+   * Runs {@code cmd} in the agent's environment with every credential redacted from what it prints.
+   */
+  public int run(ToolCommand cmd, AgentEnvironment env, ToolOutput output)
+      throws IOException, InterruptedException {
     return run(cmd, env.env(), env.toolEnv(), new Redactor(env.secretValues()), output);
   }
 
   /** Runs {@code cmd} and returns its exit code. */
-  public int run(ToolCommand cmd, Map<String, String> env, Map<String, String> extraEnv, Redactor redactor,
-      ToolOutput output) throws IOException, InterruptedException {
+  public int run(
+      ToolCommand cmd,
+      Map<String, String> env,
+      Map<String, String> extraEnv,
+      Redactor redactor,
+      ToolOutput output)
+      throws IOException, InterruptedException {
     List<String> argv = cmd.argv(env);
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
     pb.environment().putAll(extraEnv);
@@ -37,7 +46,8 @@ public final class ToolRunner {
     Process p = pb.start();
     Thread hook = new Thread(() -> stop(p), "stop-tool");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         String safe = redactor.redact(line);

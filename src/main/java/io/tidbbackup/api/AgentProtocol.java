@@ -4,20 +4,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The contract between the operator and the agent that runs inside its Jobs, defined once for both sides: the
- * agent's subcommands and options (what a Job's main container gets as args), the main containers' names, the clean
- * progress line (stderr, read from the pod log), and the termination message: one {@link AgentResult} for every
- * agent, a clean's {@link CleanReport} in {@link AgentResult#clean}.
+ * The contract between the operator and the agent that runs inside its Jobs, defined once for both
+ * sides: the agent's subcommands and options (what a Job's main container gets as args), the main
+ * containers' names, the clean progress line (stderr, read from the pod log), and the termination
+ * message: one {@link AgentResult} for every agent, a clean's {@link CleanReport} in {@link
+ * AgentResult#clean}.
  */
 public final class AgentProtocol {
   /** The main containers, named after the agent subcommand they run. */
   public static final String BACKUP = "backup";
+
   public static final String RESTORE = "restore";
   public static final String COMPACT = "compact";
   public static final String CLEAN = "clean";
 
   /** The agent's options ({@code --name=value}). */
   public static final String NAMESPACE = "namespace";
+
   public static final String BACKUP_NAME = "backupName";
   public static final String RESTORE_NAME = "restoreName";
   public static final String COMPACT_NAME = "compactName";
@@ -30,10 +33,14 @@ public final class AgentProtocol {
   public static final String OUTPUT_NAME = "output-name";
   public static final String BACKUP_PATH = "backupPath";
 
-  /** The agent's exit code when it refuses its input before doing anything (nothing deleted, no tool run). */
+  /**
+   * The agent's exit code when it refuses its input before doing anything (nothing deleted, no tool
+   * run).
+   */
   public static final int REFUSED = 2;
 
-  private static final Pattern PROGRESS = Pattern.compile("progress listed=(\\d+) deleted=(\\d+) failed=(\\d+)");
+  private static final Pattern PROGRESS =
+      Pattern.compile("progress listed=(\\d+) deleted=(\\d+) failed=(\\d+)");
 
   private AgentProtocol() {}
 
@@ -54,13 +61,17 @@ public final class AgentProtocol {
       Matcher m = PROGRESS.matcher(log == null ? "" : log);
       CleanProgress last = null;
       while (m.find()) {
-        last = new CleanProgress(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+        last =
+            new CleanProgress(
+                Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
       }
       return last;
     }
   }
 
-  /** The termination message of a clean that ran: success only when the prefix was verified empty. */
+  /**
+   * The termination message of a clean that ran: success only when the prefix was verified empty.
+   */
   public static AgentResult cleanResult(CleanReport report) {
     AgentResult r = new AgentResult();
     r.success = report.verified() || Boolean.TRUE.equals(report.dryRun());

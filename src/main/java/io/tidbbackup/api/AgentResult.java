@@ -3,8 +3,9 @@ package io.tidbbackup.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * What the agent reports in its container's termination message (JSON, at most 4 KiB) and the operator
- * copies into status. {@code error} holds the tool's last error lines, with credentials redacted.
+ * What the agent reports in its container's termination message (JSON, at most 4 KiB) and the
+ * operator copies into status. {@code error} holds the tool's last error lines, with credentials
+ * redacted.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AgentResult {
@@ -16,9 +17,12 @@ public class AgentResult {
   public String backupPath;
   public String logTruncateUntil;
   public Integer exitCode;
+
   /** Restores: the last progress of each step the tool reported (percent). */
   public java.util.List<Progress> progresses;
+
   public String error;
+
   /** Cleans: what the clean did ({@link AgentProtocol#cleanResult}). */
   public CleanReport clean;
 }

@@ -22,8 +22,8 @@ public final class ApiConstants {
   public static final String DEFAULT_SERVICE_ACCOUNT = "tidb-backup-manager";
 
   /**
-   * Set to "true" on a Backup to release its finalizer without cleaning: the data is kept and a Warning
-   * event names the path that was left behind.
+   * Set to "true" on a Backup to release its finalizer without cleaning: the data is kept and a
+   * Warning event names the path that was left behind.
    */
   public static final String SKIP_CLEAN_ANNOTATION = "tidb-backup-operator/skip-clean";
 

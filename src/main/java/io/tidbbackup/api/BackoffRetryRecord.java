@@ -11,6 +11,10 @@ public class BackoffRetryRecord {
   public String realRetryAt;
   public String retryReason;
   public String originalReason;
-  /** Additive: the UID of the Job whose failure this retry replaces, so a cached copy of it is never read again. */
+
+  /**
+   * Additive: the UID of the Job whose failure this retry replaces, so a cached copy of it is never
+   * read again.
+   */
   public String failedJobUID;
 }

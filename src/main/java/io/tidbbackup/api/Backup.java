@@ -14,18 +14,56 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ApiConstants.VERSION)
 @ShortNames("bk")
 @Plural("backups")
-@AdditionalPrinterColumn(name = "Type", jsonPath = ".spec.backupType", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Mode", jsonPath = ".spec.backupMode", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Status", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "BackupPath", jsonPath = ".status.backupPath", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "BackupSize", jsonPath = ".status.backupSizeReadable", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "CommitTS", jsonPath = ".status.commitTs", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "LogTruncateUntil", jsonPath = ".status.logSuccessTruncateUntil", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Started", jsonPath = ".status.timeStarted", type = AdditionalPrinterColumn.Type.DATE, priority = 1)
-@AdditionalPrinterColumn(name = "Completed", jsonPath = ".status.timeCompleted", type = AdditionalPrinterColumn.Type.DATE, priority = 1)
-@AdditionalPrinterColumn(name = "TimeTaken", jsonPath = ".status.timeTaken", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-@ValidationRule(value = "has(self.spec) && (has(self.spec.s3) ? 1 : 0) + (has(self.spec.gcs) ? 1 : 0)"
-    + " + (has(self.spec.azblob) ? 1 : 0) + (has(self.spec.local) ? 1 : 0) == 1",
+@AdditionalPrinterColumn(
+    name = "Type",
+    jsonPath = ".spec.backupType",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Mode",
+    jsonPath = ".spec.backupMode",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Status",
+    jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "BackupPath",
+    jsonPath = ".status.backupPath",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "BackupSize",
+    jsonPath = ".status.backupSizeReadable",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "CommitTS",
+    jsonPath = ".status.commitTs",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "LogTruncateUntil",
+    jsonPath = ".status.logSuccessTruncateUntil",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Started",
+    jsonPath = ".status.timeStarted",
+    type = AdditionalPrinterColumn.Type.DATE,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Completed",
+    jsonPath = ".status.timeCompleted",
+    type = AdditionalPrinterColumn.Type.DATE,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "TimeTaken",
+    jsonPath = ".status.timeTaken",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value =
+        "has(self.spec) && (has(self.spec.s3) ? 1 : 0) + (has(self.spec.gcs) ? 1 : 0)"
+            + " + (has(self.spec.azblob) ? 1 : 0) + (has(self.spec.local) ? 1 : 0) == 1",
     message = "spec: set exactly one storage provider of s3, gcs, azblob and local")
 public class Backup extends CustomResource<BackupSpec, BackupStatus> implements Namespaced {}

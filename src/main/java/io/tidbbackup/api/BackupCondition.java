@@ -3,7 +3,10 @@ package io.tidbbackup.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Objects;
 
-/** A condition of a Backup or Restore (type, status, reason, message, lastTransitionTime, log command). */
+/**
+ * A condition of a Backup or Restore (type, status, reason, message, lastTransitionTime, log
+ * command).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BackupCondition {
   public String command;
@@ -27,8 +30,11 @@ public class BackupCondition {
     if (!(o instanceof BackupCondition c)) {
       return false;
     }
-    return Objects.equals(command, c.command) && Objects.equals(type, c.type) && Objects.equals(status, c.status)
-        && Objects.equals(lastTransitionTime, c.lastTransitionTime) && Objects.equals(reason, c.reason)
+    return Objects.equals(command, c.command)
+        && Objects.equals(type, c.type)
+        && Objects.equals(status, c.status)
+        && Objects.equals(lastTransitionTime, c.lastTransitionTime)
+        && Objects.equals(reason, c.reason)
         && Objects.equals(message, c.message);
   }
 

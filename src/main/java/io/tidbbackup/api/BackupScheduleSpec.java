@@ -10,13 +10,18 @@ import java.util.List;
 public class BackupScheduleSpec extends StorageProvider {
   /** Five-field cron expression. */
   @Required public String schedule;
+
   /** Additive: the IANA time zone the schedule is read in (e.g. Asia/Shanghai). Default UTC. */
   public String timeZone;
+
   public Boolean pause;
+
   /** 0 means unlimited. */
   public Integer maxBackups;
+
   /** Go duration; wins over maxBackups. */
   public String maxReservedTime;
+
   public String compactInterval;
   @Required public BackupSpec backupTemplate;
   public BackupSpec logBackupTemplate;

@@ -13,6 +13,7 @@ public class BackupScheduleStatus {
   public String lastCompactProgress;
   public String lastCompactExecutionTs;
   public String allBackupCleanTime;
+
   /** Additive: {@code Invalid} (with the field at fault) while the spec cannot be acted on. */
   public java.util.List<BackupCondition> conditions;
 }

@@ -6,25 +6,41 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** Backup.spec: TiDB Operator v1.6's BackupSpec without the AWS EBS volume-snapshot fields. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!(has(self.logStop) && self.logStop && has(self.logSubcommand))",
+@ValidationRule(
+    value = "!(has(self.logStop) && self.logStop && has(self.logSubcommand))",
     message = "logStop and logSubcommand are mutually exclusive; use logSubcommand: log-stop")
-@ValidationRule(value = "(has(self.s3) ? 1 : 0) + (has(self.gcs) ? 1 : 0) + (has(self.azblob) ? 1 : 0) + (has(self.local) ? 1 : 0) <= 1",
+@ValidationRule(
+    value =
+        "(has(self.s3) ? 1 : 0) + (has(self.gcs) ? 1 : 0) + (has(self.azblob) ? 1 : 0) + (has(self.local) ? 1 : 0) <= 1",
     message = "set at most one storage provider of s3, gcs, azblob and local")
-@ValidationRule(value = "has(self.br) || has(self.from)",
+@ValidationRule(
+    value = "has(self.br) || has(self.from)",
     message = "a Dumpling backup (no br) needs from")
-@ValidationRule(value = "!has(self.logSubcommand) || !has(self.backupMode) || self.backupMode == 'log'",
+@ValidationRule(
+    value = "!has(self.logSubcommand) || !has(self.backupMode) || self.backupMode == 'log'",
     message = "logSubcommand needs backupMode: log")
 public class BackupSpec extends ToolJobSpec {
   public TiDBAccessConfig from;
-  @Default("snapshot") public BackupMode backupMode;
+
+  @Default("snapshot")
+  public BackupMode backupMode;
+
   /** Snapshot: the backup TS ({@code --backupts}); log: the start TS. TSO or datetime. */
   public String commitTs;
+
   public LogSubCommand logSubcommand;
   public String logTruncateUntil;
+
   /** Deprecated form of logSubcommand: log-stop. */
   public Boolean logStop;
+
   public DumplingConfig dumpling;
-  @Default("Retain") public CleanPolicy cleanPolicy;
+
+  @Default("Retain")
+  public CleanPolicy cleanPolicy;
+
   public CleanOption cleanOption;
-  @Default("{}") public BackoffRetryPolicy backoffRetryPolicy;
+
+  @Default("{}")
+  public BackoffRetryPolicy backoffRetryPolicy;
 }

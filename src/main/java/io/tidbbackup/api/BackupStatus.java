@@ -24,6 +24,7 @@ public class BackupStatus implements HasPhase {
   public List<Progress> progresses;
   public List<BrOperation> brOperations;
   public List<BackoffRetryRecord> backoffRetryStatus;
+
   /** Clean Jobs started so far for this deletion (additive; drives the clean retry backoff). */
   public Integer cleanAttempts;
 

@@ -13,19 +13,29 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.List;
 
-/** CompactBackup.spec (and BackupSchedule.spec.compactBackupTemplate), as in TiDB Operator release-1.x. */
+/**
+ * CompactBackup.spec (and BackupSchedule.spec.compactBackupTemplate), as in TiDB Operator
+ * release-1.x.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CompactSpec extends StorageProvider {
   public ResourceRequirements resources;
+
   /** "" or "sharded". */
   public String mode;
-  @Min(1) public Integer shardCount;
+
+  @Min(1)
+  public Integer shardCount;
+
   public String physicalFileCacheCapacity;
   public String name;
   public List<EnvVar> env;
   public String startTs;
   public String endTs;
-  @Default("4") public Integer concurrency;
+
+  @Default("4")
+  public Integer concurrency;
+
   public List<Toleration> tolerations;
   public String toolImage;
   public String tikvImage;
@@ -37,7 +47,10 @@ public class CompactSpec extends StorageProvider {
   public Boolean automountServiceAccountToken;
   public PodSecurityContext podSecurityContext;
   public String priorityClassName;
-  @Default("6") public Integer maxRetryTimes;
+
+  @Default("6")
+  public Integer maxRetryTimes;
+
   public List<Volume> additionalVolumes;
   public List<VolumeMount> additionalVolumeMounts;
 }

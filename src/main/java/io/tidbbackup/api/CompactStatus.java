@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/** CompactBackup.status as TiDB Operator release-1.x: a state (Scheduled, Running, Complete, Failed), progress, message. */
+/**
+ * CompactBackup.status as TiDB Operator release-1.x: a state (Scheduled, Running, Complete,
+ * Failed), progress, message.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CompactStatus implements HasPhase {
   public String state;
@@ -14,8 +17,10 @@ public class CompactStatus implements HasPhase {
   public String completedIndexes;
   public String failedIndexes;
   public List<BackoffRetryRecord> backoffRetryStatus;
+
   /** Additive: when the compaction's Job started and ended (RFC 3339). */
   public String timeStarted;
+
   public String timeCompleted;
 
   @Override

@@ -14,8 +14,10 @@ public final class ConditionTypes {
   public static final String REPEATABLE = "Repeatable";
   public static final String PAUSED = "Paused";
   public static final String STOPPED = "Stopped";
+
   /** Marks a retried snapshot backup; does not change the phase. */
   public static final String RESTART = "Restart";
+
   public static final String PRUNE_SCHEDULED = "PruneScheduled";
   public static final String PRUNE_COMPLETE = "PruneComplete";
   public static final String PRUNE_FAILED = "PruneFailed";

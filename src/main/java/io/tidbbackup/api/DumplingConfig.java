@@ -8,6 +8,7 @@ import java.util.List;
 public class DumplingConfig {
   /** Replace the defaults {@code --threads=16 --rows=10000}. */
   public List<String> options;
+
   /** Deprecated: use spec.tableFilter. */
   public List<String> tableFilter;
 }

@@ -13,7 +13,9 @@ public class GcsStorageProvider {
   public String storageClass;
   public String objectAcl;
   public String bucketAcl;
+
   /** Secret with key {@code credentials} (service-account JSON); absent means workload identity. */
   public String secretName;
+
   public String prefix;
 }

@@ -4,9 +4,13 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Go's duration syntax ({@code 300s}, {@code 1h30m}, {@code 1.5h}), used by TiDB Operator fields; and its String form. */
+/**
+ * Go's duration syntax ({@code 300s}, {@code 1h30m}, {@code 1.5h}), used by TiDB Operator fields;
+ * and its String form.
+ */
 public final class GoDuration {
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
+  private static final Pattern PART =
+      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 
   private GoDuration() {}
 
@@ -31,14 +35,16 @@ public final class GoDuration {
         throw new IllegalArgumentException("invalid duration \"" + s + "\"");
       }
       double v = Double.parseDouble(m.group(1));
-      nanos += v * switch (m.group(2)) {
-        case "ns" -> 1d;
-        case "us", "µs" -> 1e3;
-        case "ms" -> 1e6;
-        case "s" -> 1e9;
-        case "m" -> 60e9;
-        default -> 3600e9;
-      };
+      nanos +=
+          v
+              * switch (m.group(2)) {
+                case "ns" -> 1d;
+                case "us", "µs" -> 1e3;
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                default -> 3600e9;
+              };
       pos = m.end();
     }
     Duration d = Duration.ofNanos((long) nanos);
@@ -54,7 +60,10 @@ public final class GoDuration {
     }
   }
 
-  /** Go's Duration.String() for whole seconds: {@code 0s}, {@code 45s}, {@code 1m30s}, {@code 2h0m5s}. */
+  /**
+   * Go's Duration.String() for whole seconds: {@code 0s}, {@code 45s}, {@code 1m30s}, {@code
+   * 2h0m5s}.
+   */
   public static String format(Duration d) {
     long secs = d.getSeconds();
     if (secs == 0) {

@@ -1,9 +1,13 @@
 package io.tidbbackup.api;
 
-/** Environment variable names: the contract between the Jobs the operator builds and the agent inside them. */
+/**
+ * Environment variable names: the contract between the Jobs the operator builds and the agent
+ * inside them.
+ */
 public final class JobEnv {
   /** The spec the agent works on, as JSON, with every secret removed. */
   public static final String SPEC = "TIDB_BACKUP_SPEC";
+
   public static final String BR_LOG_TO_TERM = "BR_LOG_TO_TERM";
   public static final String PASSWORD = "BACKUP_MANAGER_PASSWORD";
   public static final String KMS_PASSWORD = "KMS_ENCRYPTED_BACKUP_MANAGER_PASSWORD";
@@ -18,24 +22,29 @@ public final class JobEnv {
   public static final String AZURE_CLIENT_SECRET = "AZURE_CLIENT_SECRET";
   public static final String AZURE_TENANT_ID = "AZURE_TENANT_ID";
   public static final String AZURE_SAS_TOKEN = "AZURE_SAS_TOKEN";
+
   /** Where the agent writes its JSON result; the container's terminationMessagePath. */
   public static final String TERMINATION_LOG = "TERMINATION_LOG";
 
   /** Secret keys, as in TiDB Operator v1. */
   public static final String S3_ACCESS_KEY = "access_key";
+
   public static final String S3_SECRET_KEY = "secret_key";
   public static final String GCS_CREDENTIALS_KEY = "credentials";
   public static final String TIDB_PASSWORD_KEY = "password";
 
   /** Mount points inside Job pods. */
   public static final String CLUSTER_TLS_DIR = "/var/lib/cluster-client-tls";
+
   public static final String CLIENT_TLS_DIR = "/var/lib/tidb-client-tls";
   public static final String BR_BIN_DIR = "/var/lib/br-bin";
   public static final String DUMPLING_BIN_DIR = "/var/lib/dumpling-bin";
   public static final String LIGHTNING_BIN_DIR = "/var/lib/lightning-bin";
   public static final String TIKV_BIN_DIR = "/var/lib/tikv-bin";
+
   /** Set by Kubernetes in the pods of an Indexed Job (a sharded compaction). */
   public static final String JOB_COMPLETION_INDEX = "JOB_COMPLETION_INDEX";
+
   /** A writable emptyDir (the agent's image has a read-only root filesystem). */
   public static final String SCRATCH_DIR = "/tmp";
 

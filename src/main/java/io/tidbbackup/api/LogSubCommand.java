@@ -4,11 +4,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Desired state of a log backup task ({@code br log <verb>}). */
 public enum LogSubCommand {
-  @JsonProperty("log-start") START("log-start", "start"),
-  @JsonProperty("log-stop") STOP("log-stop", "stop"),
-  @JsonProperty("log-pause") PAUSE("log-pause", "pause"),
-  @JsonProperty("log-resume") RESUME("log-resume", "resume"),
-  @JsonProperty("log-truncate") TRUNCATE("log-truncate", "truncate");
+  @JsonProperty("log-start")
+  START("log-start", "start"),
+  @JsonProperty("log-stop")
+  STOP("log-stop", "stop"),
+  @JsonProperty("log-pause")
+  PAUSE("log-pause", "pause"),
+  @JsonProperty("log-resume")
+  RESUME("log-resume", "resume"),
+  @JsonProperty("log-truncate")
+  TRUNCATE("log-truncate", "truncate");
 
   private final String value;
   private final String brVerb;
@@ -18,10 +23,14 @@ public enum LogSubCommand {
     this.brVerb = brVerb;
   }
 
-  public String value() { return value; }
+  public String value() {
+    return value;
+  }
 
   /** The word after {@code br log}. */
-  public String brVerb() { return brVerb; }
+  public String brVerb() {
+    return brVerb;
+  }
 
   public static LogSubCommand fromValue(String v) {
     for (LogSubCommand c : values()) {

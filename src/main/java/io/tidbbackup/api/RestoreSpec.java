@@ -5,26 +5,48 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** Restore.spec: TiDB Operator v1.6's RestoreSpec without the AWS EBS volume-snapshot and warm-up fields. */
+/**
+ * Restore.spec: TiDB Operator v1.6's RestoreSpec without the AWS EBS volume-snapshot and warm-up
+ * fields.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "(has(self.s3) ? 1 : 0) + (has(self.gcs) ? 1 : 0) + (has(self.azblob) ? 1 : 0) + (has(self.local) ? 1 : 0) <= 1",
+@ValidationRule(
+    value =
+        "(has(self.s3) ? 1 : 0) + (has(self.gcs) ? 1 : 0) + (has(self.azblob) ? 1 : 0) + (has(self.local) ? 1 : 0) <= 1",
     message = "set at most one storage provider of s3, gcs, azblob and local")
-@ValidationRule(value = "!has(self.restoreMode) || self.restoreMode != 'pitr' || (has(self.pitrFullBackupStorageProvider) != has(self.logRestoreStartTs))",
-    message = "a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs")
-@ValidationRule(value = "has(self.br) || has(self.to)",
+@ValidationRule(
+    value =
+        "!has(self.restoreMode) || self.restoreMode != 'pitr' || (has(self.pitrFullBackupStorageProvider) != has(self.logRestoreStartTs))",
+    message =
+        "a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs")
+@ValidationRule(
+    value = "has(self.br) || has(self.to)",
     message = "a TiDB Lightning restore (no br) needs to")
 public class RestoreSpec extends ToolJobSpec {
   public TiDBAccessConfig to;
-  @Default("snapshot") public RestoreMode restoreMode;
+
+  @Default("snapshot")
+  public RestoreMode restoreMode;
+
   /** PiTR target TS (TSO or datetime). */
   public String pitrRestoredTs;
+
   public PruneType prune;
+
   /** PiTR without a full backup: restore log data from this TS. */
   public String logRestoreStartTs;
-  /** PiTR: where the full (snapshot) backup is; the inline provider then points at the log backup. */
+
+  /**
+   * PiTR: where the full (snapshot) backup is; the inline provider then points at the log backup.
+   */
   public StorageProvider pitrFullBackupStorageProvider;
+
   public Boolean tolerateSingleTiKVOutage;
+
   /** Job backoffLimit. */
-  @Default("0") @Min(0) public Integer backoffLimit;
+  @Default("0")
+  @Min(0)
+  public Integer backoffLimit;
+
   public ReplicationConfig replicationConfig;
 }

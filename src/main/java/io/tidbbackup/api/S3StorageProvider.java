@@ -9,18 +9,27 @@ import java.util.List;
 public class S3StorageProvider {
   /** aws, ceph, minio, alibaba, netease, other, ... */
   @Required public String provider;
+
   public String region;
+
   /** Dumpling/Lightning: full object path {@code <bucket>/<path>}. */
   public String path;
+
   public String bucket;
   public String endpoint;
   public String storageClass;
   public String acl;
-  /** Secret with keys {@code access_key} and {@code secret_key}; absent means IRSA / default chain. */
+
+  /**
+   * Secret with keys {@code access_key} and {@code secret_key}; absent means IRSA / default chain.
+   */
   public String secretName;
+
   public String prefix;
   public String sse;
+
   /** rclone options in TiDB Operator; accepted and ignored here (no rclone), see README. */
   public List<String> options;
+
   public Boolean forcePathStyle;
 }

@@ -11,11 +11,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 /** Deterministic JSON and YAML mappers (sorted map keys, no nulls). */
 public final class Serde {
   public static final ObjectMapper JSON = configure(new ObjectMapper());
-  public static final ObjectMapper YAML = configure(new ObjectMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .build()));
+  public static final ObjectMapper YAML =
+      configure(
+          new ObjectMapper(
+              YAMLFactory.builder()
+                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                  .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                  .build()));
 
   private static ObjectMapper configure(ObjectMapper m) {
     return m.setSerializationInclusion(JsonInclude.Include.NON_NULL)
@@ -43,7 +46,8 @@ public final class Serde {
     try {
       return JSON.readValue(s, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot parse " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot parse " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
     }
   }
 

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * The inline storage provider of TiDB Operator ({@code s3}, {@code gcs}, {@code azblob}, {@code local}).
- * Exactly one is expected; as upstream, the first set one wins in the order s3, gcs, azblob, local.
+ * The inline storage provider of TiDB Operator ({@code s3}, {@code gcs}, {@code azblob}, {@code
+ * local}). Exactly one is expected; as upstream, the first set one wins in the order s3, gcs,
+ * azblob, local.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StorageProvider {
@@ -35,6 +36,9 @@ public class StorageProvider {
   /** Number of providers set; validation wants exactly one. */
   @JsonIgnore
   public int providerCount() {
-    return (s3 != null ? 1 : 0) + (gcs != null ? 1 : 0) + (azblob != null ? 1 : 0) + (local != null ? 1 : 0);
+    return (s3 != null ? 1 : 0)
+        + (gcs != null ? 1 : 0)
+        + (azblob != null ? 1 : 0)
+        + (local != null ? 1 : 0);
   }
 }

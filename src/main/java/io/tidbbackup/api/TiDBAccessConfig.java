@@ -7,12 +7,16 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TiDBAccessConfig {
   @Required public String host;
+
   /** Default 4000. */
   public Integer port;
+
   /** Default root. */
   public String user;
+
   /** Secret with key {@code password}. */
   @Required public String secretName;
+
   /** Default {@code <cluster>-tidb-client-secret}. */
   public String tlsClientSecretName;
 }

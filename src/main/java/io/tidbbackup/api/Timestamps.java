@@ -12,9 +12,15 @@ import java.util.regex.Pattern;
 /** Kubernetes times (RFC 3339, whole seconds, UTC) and BR timestamps (TSO or datetime). */
 public final class Timestamps {
   private static final Pattern TSO = Pattern.compile("\\d{1,20}");
-  private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-  /** {@code 2022-05-15 18:00:00+0800} (BR's documented form), also with a space or as {@code +08:00}. */
-  private static final DateTimeFormatter DATETIME_ZONE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[ ][XXX][Z]");
+  private static final DateTimeFormatter DATETIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  /**
+   * {@code 2022-05-15 18:00:00+0800} (BR's documented form), also with a space or as {@code
+   * +08:00}.
+   */
+  private static final DateTimeFormatter DATETIME_ZONE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[ ][XXX][Z]");
 
   private Timestamps() {}
 
@@ -27,7 +33,10 @@ public final class Timestamps {
     return s == null || s.isEmpty() ? null : OffsetDateTime.parse(s).toInstant();
   }
 
-  /** True for what BR accepts as a timestamp: a TSO, RFC 3339, or {@code yyyy-MM-dd HH:mm:ss[ ±zone]}. */
+  /**
+   * True for what BR accepts as a timestamp: a TSO, RFC 3339, or {@code yyyy-MM-dd HH:mm:ss[
+   * ±zone]}.
+   */
   public static boolean isTsoOrDatetime(String s) {
     if (s == null || s.isEmpty()) {
       return false;
@@ -55,7 +64,9 @@ public final class Timestamps {
     }
   }
 
-  /** A TSO as is, or a datetime as the TSO of that instant (milliseconds shifted left by 18 bits). */
+  /**
+   * A TSO as is, or a datetime as the TSO of that instant (milliseconds shifted left by 18 bits).
+   */
   public static String toTso(String s) {
     if (s == null || s.isEmpty() || TSO.matcher(s).matches()) {
       return s;

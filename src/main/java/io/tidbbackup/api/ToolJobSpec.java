@@ -19,26 +19,38 @@ import java.util.List;
 public class ToolJobSpec extends StorageProvider {
   /** Requests and limits of the init and main containers. */
   public ResourceRequirements resources;
+
   /** Added to the generated env; an entry with the same name replaces the generated one. */
   public List<EnvVar> env;
+
   public BackupType backupType;
+
   /** Go duration; raises tikv_gc_life_time while a tool runs (only with from/to). Default 72h. */
   public String tikvGCLifeTime;
+
   public String storageClassName;
   public String volumeAttributesClassName;
   public String storageSize;
+
   /** Presence selects BR; absence selects Dumpling (Backup) or TiDB Lightning (Restore). */
   public BRConfig br;
+
   public List<Toleration> tolerations;
+
   /** Image holding the tool binary; {@code :<tikv version>} is appended when it has no tag. */
   public String toolImage;
+
   public List<LocalObjectReference> imagePullSecrets;
+
   /** {@code --filter} per entry; wins over br.db/br.table. */
   public List<String> tableFilter;
+
   public Affinity affinity;
   public Boolean useKMS;
+
   /** Default tidb-backup-manager. */
   public String serviceAccount;
+
   public Boolean automountServiceAccountToken;
   public PodSecurityContext podSecurityContext;
   public String priorityClassName;

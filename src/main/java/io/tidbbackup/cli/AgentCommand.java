@@ -7,33 +7,42 @@ import io.tidbbackup.agent.BackupInvocation;
 import io.tidbbackup.agent.CleanAgent;
 import io.tidbbackup.agent.RestoreAgent;
 import io.tidbbackup.agent.RestoreInvocation;
-import io.tidbbackup.api.RestoreSpec;
-import io.tidbbackup.api.BackupSpec;
-import io.tidbbackup.api.Serde;
-import io.tidbbackup.api.CleanReport;
-import picocli.CommandLine.Option;
 import io.tidbbackup.agent.TerminationMessage;
 import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.AgentResult;
+import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.JobEnv;
+import io.tidbbackup.api.RestoreSpec;
+import io.tidbbackup.api.Serde;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /** {@code agent …}: what runs inside the Jobs the operator creates. */
-@Command(name = "agent", description = "What runs inside the operator's Jobs: backup (BR or Dumpling), restore (BR or "
-    + "TiDB Lightning), clean.",
-    subcommands = {AgentCommand.Backup.class, AgentCommand.Restore.class, AgentCommand.Compact.class,
-        AgentCommand.Clean.class})
+@Command(
+    name = "agent",
+    description =
+        "What runs inside the operator's Jobs: backup (BR or Dumpling), restore (BR or "
+            + "TiDB Lightning), clean.",
+    subcommands = {
+      AgentCommand.Backup.class,
+      AgentCommand.Restore.class,
+      AgentCommand.Compact.class,
+      AgentCommand.Clean.class
+    })
 public class AgentCommand {
 
-  @Command(name = "backup", mixinStandardHelpOptions = true, description = "Run BR or Dumpling for the Backup described by the Job.")
+  @Command(
+      name = "backup",
+      mixinStandardHelpOptions = true,
+      description = "Run BR or Dumpling for the Backup described by the Job.")
   static class Backup implements Callable<Integer> {
-    @Unmatched
-    List<String> args = new ArrayList<>();
+    @Unmatched List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -49,11 +58,14 @@ public class AgentCommand {
     }
   }
 
-  @Command(name = "restore", mixinStandardHelpOptions = true, description = "Run BR (restore, or abort restore) or "
-      + "TiDB Lightning for the Restore described by the Job.")
+  @Command(
+      name = "restore",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run BR (restore, or abort restore) or "
+              + "TiDB Lightning for the Restore described by the Job.")
   static class Restore implements Callable<Integer> {
-    @Unmatched
-    List<String> args = new ArrayList<>();
+    @Unmatched List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -69,12 +81,21 @@ public class AgentCommand {
     }
   }
 
-  @Command(name = "compact", mixinStandardHelpOptions = true, description = "Run tikv-ctl compact-log-backup for the "
-      + "CompactBackup described by the Job (one shard of it in a sharded compaction).")
+  @Command(
+      name = "compact",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run tikv-ctl compact-log-backup for the "
+              + "CompactBackup described by the Job (one shard of it in a sharded compaction).")
   static class Compact implements Callable<Integer> {
-    @Option(names = "--" + AgentProtocol.NAMESPACE) String namespace;
-    @Option(names = "--" + AgentProtocol.COMPACT_NAME) String compactName;
-    @Option(names = "--" + AgentProtocol.TIKV_VERSION) String tikvVersion;
+    @Option(names = "--" + AgentProtocol.NAMESPACE)
+    String namespace;
+
+    @Option(names = "--" + AgentProtocol.COMPACT_NAME)
+    String compactName;
+
+    @Option(names = "--" + AgentProtocol.TIKV_VERSION)
+    String tikvVersion;
 
     @Override
     public Integer call() throws Exception {
@@ -90,7 +111,9 @@ public class AgentCommand {
     }
   }
 
-  /** Arguments the agent cannot work with: said on stderr and in the termination message; exit 2. */
+  /**
+   * Arguments the agent cannot work with: said on stderr and in the termination message; exit 2.
+   */
   static int refuse(Path termination, IllegalArgumentException e) throws java.io.IOException {
     AgentResult r = new AgentResult();
     r.success = false;
@@ -101,24 +124,34 @@ public class AgentCommand {
     return AgentProtocol.REFUSED;
   }
 
-  @Command(name = "clean", mixinStandardHelpOptions = true, description = "Delete a backup's data: everything under status.backupPath, which must lie "
-      + "in the spec's storage. Exits 0 only when the prefix is verified empty. Credentials come from the same env "
-      + "vars the Job sets (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, GOOGLE_APPLICATION_CREDENTIALS, "
-      + "AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY, AZURE_SAS_TOKEN or AZURE_CLIENT_ID/SECRET/TENANT_ID).")
+  @Command(
+      name = "clean",
+      mixinStandardHelpOptions = true,
+      description =
+          "Delete a backup's data: everything under status.backupPath, which must lie "
+              + "in the spec's storage. Exits 0 only when the prefix is verified empty. Credentials come from the same env "
+              + "vars the Job sets (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, GOOGLE_APPLICATION_CREDENTIALS, "
+              + "AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY, AZURE_SAS_TOKEN or AZURE_CLIENT_ID/SECRET/TENANT_ID).")
   static class Clean implements Callable<Integer> {
-    @Option(names = {"-f", "--file"}, description = "a Backup manifest (YAML or JSON) with status.backupPath")
+    @Option(
+        names = {"-f", "--file"},
+        description = "a Backup manifest (YAML or JSON) with status.backupPath")
     Path file;
 
     @Option(names = "--dry-run", description = "list what would be deleted, delete nothing")
     boolean dryRun;
 
-    @Option(names = "--" + AgentProtocol.NAMESPACE, description = "in a Job: the Backup's namespace")
+    @Option(
+        names = "--" + AgentProtocol.NAMESPACE,
+        description = "in a Job: the Backup's namespace")
     String namespace;
 
     @Option(names = "--" + AgentProtocol.BACKUP_NAME, description = "in a Job: the Backup's name")
     String backupName;
 
-    @Option(names = "--" + AgentProtocol.BACKUP_PATH, description = "in a Job: the Backup's status.backupPath")
+    @Option(
+        names = "--" + AgentProtocol.BACKUP_PATH,
+        description = "in a Job: the Backup's status.backupPath")
     String backupPath;
 
     @Override
@@ -128,20 +161,25 @@ public class AgentCommand {
       boolean inJob = file == null;
       try {
         if (inJob) {
-          spec = BackupAgent.specFromEnv(new AgentEnvironment(System.getenv(), Path.of(JobEnv.SCRATCH_DIR)));
+          spec =
+              BackupAgent.specFromEnv(
+                  new AgentEnvironment(System.getenv(), Path.of(JobEnv.SCRATCH_DIR)));
           path = backupPath;
         } else {
-          io.tidbbackup.api.Backup b = Serde.YAML.readValue(file.toFile(), io.tidbbackup.api.Backup.class);
+          io.tidbbackup.api.Backup b =
+              Serde.YAML.readValue(file.toFile(), io.tidbbackup.api.Backup.class);
           if (b.getSpec() == null) {
             throw new IllegalArgumentException(file + ": spec is missing");
           }
           spec = b.getSpec();
           path = b.getStatus() == null ? null : b.getStatus().backupPath;
           if (path == null || path.isEmpty()) {
-            throw new IllegalArgumentException(file + ": status.backupPath is empty: the backup wrote no data to clean");
+            throw new IllegalArgumentException(
+                file + ": status.backupPath is empty: the backup wrote no data to clean");
           }
         }
-        CleanReport r = new CleanAgent(System.getenv(), System.out, System.err).clean(spec, path, dryRun);
+        CleanReport r =
+            new CleanAgent(System.getenv(), System.out, System.err).clean(spec, path, dryRun);
         AgentResult result = AgentProtocol.cleanResult(r);
         writeTermination(inJob, result);
         return result.exitCode;

@@ -23,49 +23,81 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code operator}: run the controllers against the current kubeconfig or the in-cluster config. */
-@Command(name = "operator", mixinStandardHelpOptions = true, description = "Run the operator against the current kubeconfig or in-cluster config.")
+/**
+ * {@code operator}: run the controllers against the current kubeconfig or the in-cluster config.
+ */
+@Command(
+    name = "operator",
+    mixinStandardHelpOptions = true,
+    description = "Run the operator against the current kubeconfig or in-cluster config.")
 public class OperatorCommand implements Callable<Integer> {
-  @Option(names = "--watch-namespaces", defaultValue = "${env:WATCH_NAMESPACES:-}",
+  @Option(
+      names = "--watch-namespaces",
+      defaultValue = "${env:WATCH_NAMESPACES:-}",
       description = "comma-separated namespaces to watch; empty for all (env WATCH_NAMESPACES)")
   String watchNamespaces;
 
-  @Option(names = "--agent-image", defaultValue = "${env:AGENT_IMAGE:-" + JobSettings.DEFAULT_AGENT_IMAGE + "}",
+  @Option(
+      names = "--agent-image",
+      defaultValue = "${env:AGENT_IMAGE:-" + JobSettings.DEFAULT_AGENT_IMAGE + "}",
       description = "image that runs `agent` in Jobs (env AGENT_IMAGE)")
   String agentImage;
 
   @Option(names = "--image-pull-policy", defaultValue = "${env:IMAGE_PULL_POLICY:-IfNotPresent}")
   String pullPolicy;
 
-  @Option(names = "--default-tikv-version", defaultValue = "${env:DEFAULT_TIKV_VERSION:-"
-      + OperatorSettings.DEFAULT_TIKV_VERSION + "}",
+  @Option(
+      names = "--default-tikv-version",
+      defaultValue = "${env:DEFAULT_TIKV_VERSION:-" + OperatorSettings.DEFAULT_TIKV_VERSION + "}",
       description = "tool version when no TidbCluster or spec.toolImage names one")
   String defaultTikvVersion;
 
-  @Option(names = "--server-side-apply", negatable = true, defaultValue = "${env:SERVER_SIDE_APPLY:-true}",
+  @Option(
+      names = "--server-side-apply",
+      negatable = true,
+      defaultValue = "${env:SERVER_SIDE_APPLY:-true}",
       description = "use server-side apply for finalizers (turn off for API servers without it)")
   boolean ssa;
 
-  @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-8080}",
-      description = "port of /metrics (Prometheus), /healthz and /readyz; 0 picks a free port, -1 turns it off (env HTTP_PORT)")
+  @Option(
+      names = "--http-port",
+      defaultValue = "${env:HTTP_PORT:-8080}",
+      description =
+          "port of /metrics (Prometheus), /healthz and /readyz; 0 picks a free port, -1 turns it off (env HTTP_PORT)")
   int httpPort;
 
-  @Option(names = "--leader-election", negatable = true, defaultValue = "${env:LEADER_ELECTION:-false}",
-      description = "elect one active replica through a Lease (env LEADER_ELECTION); needed with more than one replica")
+  @Option(
+      names = "--leader-election",
+      negatable = true,
+      defaultValue = "${env:LEADER_ELECTION:-false}",
+      description =
+          "elect one active replica through a Lease (env LEADER_ELECTION); needed with more than one replica")
   boolean leaderElection;
 
-  @Option(names = "--leader-election-namespace", defaultValue = "${env:POD_NAMESPACE:-}",
+  @Option(
+      names = "--leader-election-namespace",
+      defaultValue = "${env:POD_NAMESPACE:-}",
       description = "namespace of the Lease (env POD_NAMESPACE; default: the pod's own namespace)")
   String leaseNamespace;
 
   @Override
   public Integer call() throws Exception {
-    Set<String> ns = watchNamespaces == null || watchNamespaces.isBlank() ? Set.of()
-        : Arrays.stream(watchNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-            .collect(Collectors.toSet());
-    OperatorSettings settings = new OperatorSettings(ns, new JobSettings(agentImage, pullPolicy), defaultTikvVersion,
-        ssa, io.tidbbackup.operator.CleanJobPolicy.defaults(), leaderElection ? leaseNamespace() : null,
-        io.tidbbackup.operator.ReconcileIntervals.defaults());
+    Set<String> ns =
+        watchNamespaces == null || watchNamespaces.isBlank()
+            ? Set.of()
+            : Arrays.stream(watchNamespaces.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet());
+    OperatorSettings settings =
+        new OperatorSettings(
+            ns,
+            new JobSettings(agentImage, pullPolicy),
+            defaultTikvVersion,
+            ssa,
+            io.tidbbackup.operator.CleanJobPolicy.defaults(),
+            leaderElection ? leaseNamespace() : null,
+            io.tidbbackup.operator.ReconcileIntervals.defaults());
     KubernetesClient client = new KubernetesClientBuilder().build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -73,27 +105,39 @@ public class OperatorCommand implements Callable<Integer> {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     AtomicBoolean stopping = new AtomicBoolean();
-    Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), registry, () -> {
-      if (!stopping.get()) {
-        // another replica may hold the Lease now: stop at once rather than reconcile beside it
-        System.err.println("operator: lost the leader Lease; exiting");
-        Runtime.getRuntime().halt(1);
-      }
-    });
-    OperatorHttp http = httpPort < 0 ? null : OperatorHttp.start(httpPort, registry, operator::getRuntimeInfo);
+    Operator operator =
+        OperatorFactory.create(
+            client,
+            settings,
+            Clock.systemUTC(),
+            registry,
+            () -> {
+              if (!stopping.get()) {
+                // another replica may hold the Lease now: stop at once rather than reconcile beside
+                // it
+                System.err.println("operator: lost the leader Lease; exiting");
+                Runtime.getRuntime().halt(1);
+              }
+            });
+    OperatorHttp http =
+        httpPort < 0 ? null : OperatorHttp.start(httpPort, registry, operator::getRuntimeInfo);
     if (http != null) {
       System.err.println("operator: /metrics, /healthz and /readyz on port " + http.port());
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping.set(true);
-      operator.stop();
-      if (http != null) {
-        http.close();
-      }
-      client.close();
-      stopped.countDown();
-    }, "operator-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopping.set(true);
+                  operator.stop();
+                  if (http != null) {
+                    http.close();
+                  }
+                  client.close();
+                  stopped.countDown();
+                },
+                "operator-shutdown"));
     operator.start();
     stopped.await();
     return 0;
@@ -104,11 +148,13 @@ public class OperatorCommand implements Callable<Integer> {
     if (leaseNamespace != null && !leaseNamespace.isBlank()) {
       return leaseNamespace.trim();
     }
-    java.nio.file.Path sa = java.nio.file.Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+    java.nio.file.Path sa =
+        java.nio.file.Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
     if (java.nio.file.Files.isReadable(sa)) {
       return java.nio.file.Files.readString(sa).trim();
     }
-    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+    throw new picocli.CommandLine.ParameterException(
+        new picocli.CommandLine(this),
         "--leader-election needs --leader-election-namespace (or env POD_NAMESPACE) outside a pod");
   }
 }

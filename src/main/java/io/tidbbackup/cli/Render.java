@@ -5,34 +5,36 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.tidbbackup.agent.AgentArgs;
 import io.tidbbackup.agent.BackupAgent;
+import io.tidbbackup.agent.CompactCommand;
+import io.tidbbackup.agent.RestoreAgent;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupMode;
 import io.tidbbackup.api.BackupSpec;
-import io.tidbbackup.api.JobEnv;
-import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.CompactSpec;
-import io.tidbbackup.agent.CompactCommand;
-import io.tidbbackup.operator.job.CompactJobBuilder;
-import io.tidbbackup.operator.validation.CompactValidator;
+import io.tidbbackup.api.CrdDefaults;
+import io.tidbbackup.api.JobEnv;
+import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.RestoreSpec;
-import io.tidbbackup.agent.RestoreAgent;
-import io.tidbbackup.operator.job.RestoreJobBuilder;
-import io.tidbbackup.operator.validation.RestoreValidator;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.job.BackupJobBuilder;
 import io.tidbbackup.operator.job.ClusterFacts;
+import io.tidbbackup.operator.job.CompactJobBuilder;
 import io.tidbbackup.operator.job.JobSettings;
+import io.tidbbackup.operator.job.RestoreJobBuilder;
 import io.tidbbackup.operator.validation.BackupValidator;
+import io.tidbbackup.operator.validation.CompactValidator;
+import io.tidbbackup.operator.validation.RestoreValidator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Pure rendering of what the operator would create for a Backup or Restore, with no cluster: the Job, or the tool
- * command line its agent would run. Used by {@code render}, and by the golden tests.
+ * Pure rendering of what the operator would create for a Backup or Restore, with no cluster: the
+ * Job, or the tool command line its agent would run. Used by {@code render}, and by the golden
+ * tests.
  */
 public final class Render {
 
@@ -41,7 +43,10 @@ public final class Render {
 
   private Render() {}
 
-  /** The log subcommand a Backup's Job is rendered for: the one its spec asks for (log-start by default). */
+  /**
+   * The log subcommand a Backup's Job is rendered for: the one its spec asks for (log-start by
+   * default).
+   */
   public static LogSubCommand logCommand(BackupSpec spec) {
     if (spec.backupMode != BackupMode.LOG) {
       return null;
@@ -53,6 +58,7 @@ public final class Render {
   }
 
   public static Result backupJob(Backup b, ClusterFacts facts, JobSettings settings) {
+    CrdDefaults.apply(b.getSpec()); // as the API server would
     Optional<String> invalid = BackupValidator.validate(b.getSpec(), facts.tikvVersion());
     if (invalid.isPresent()) {
       return new Result(b.getMetadata().getName(), null, invalid.get());
@@ -62,6 +68,7 @@ public final class Render {
   }
 
   public static Result backupCommand(Backup b, ClusterFacts facts, JobSettings settings) {
+    CrdDefaults.apply(b.getSpec()); // as the API server would
     Optional<String> invalid = BackupValidator.validate(b.getSpec(), facts.tikvVersion());
     if (invalid.isPresent()) {
       return new Result(b.getMetadata().getName(), null, invalid.get());
@@ -75,22 +82,32 @@ public final class Render {
   }
 
   public static Result restoreJob(Restore r, ClusterFacts facts, JobSettings settings) {
+    CrdDefaults.apply(r.getSpec()); // as the API server would
     Optional<String> invalid = RestoreValidator.validate(r.getSpec(), facts.tikvVersion());
     if (invalid.isPresent()) {
       return new Result(r.getMetadata().getName(), null, invalid.get());
     }
-    return new Result(r.getMetadata().getName(), Serde.yaml(RestoreJobBuilder.build(r, false, facts, settings)), null);
+    return new Result(
+        r.getMetadata().getName(),
+        Serde.yaml(RestoreJobBuilder.build(r, false, facts, settings)),
+        null);
   }
 
-  /** The restore's command line; with {@code prune: afterFailed} also the {@code br abort restore} that may follow. */
+  /**
+   * The restore's command line; with {@code prune: afterFailed} also the {@code br abort restore}
+   * that may follow.
+   */
   public static Result restoreCommand(Restore r, ClusterFacts facts, JobSettings settings) {
+    CrdDefaults.apply(r.getSpec()); // as the API server would
     Optional<String> invalid = RestoreValidator.validate(r.getSpec(), facts.tikvVersion());
     if (invalid.isPresent()) {
       return new Result(r.getMetadata().getName(), null, invalid.get());
     }
-    StringBuilder out = new StringBuilder(restoreLine(RestoreJobBuilder.build(r, false, facts, settings)));
+    StringBuilder out =
+        new StringBuilder(restoreLine(RestoreJobBuilder.build(r, false, facts, settings)));
     if (r.getSpec().prune != null) {
-      out.append(System.lineSeparator()).append("# after a failure: ")
+      out.append(System.lineSeparator())
+          .append("# after a failure: ")
           .append(restoreLine(RestoreJobBuilder.build(r, true, facts, settings)));
     }
     return new Result(r.getMetadata().getName(), out.toString(), null);
@@ -104,33 +121,46 @@ public final class Render {
   }
 
   public static Result compactJob(CompactBackup c, ClusterFacts facts, JobSettings settings) {
+    CrdDefaults.apply(c.getSpec()); // as the API server would
     Optional<String> invalid = CompactValidator.validate(c.getSpec());
     if (invalid.isPresent()) {
       return new Result(c.getMetadata().getName(), null, invalid.get());
     }
-    return new Result(c.getMetadata().getName(), Serde.yaml(CompactJobBuilder.build(c, facts, settings)), null);
+    return new Result(
+        c.getMetadata().getName(), Serde.yaml(CompactJobBuilder.build(c, facts, settings)), null);
   }
 
   /** The tikv-ctl command line (of shard 0 in a sharded compaction). */
   public static Result compactCommand(CompactBackup c, ClusterFacts facts, JobSettings settings) {
+    CrdDefaults.apply(c.getSpec()); // as the API server would
     Optional<String> invalid = CompactValidator.validate(c.getSpec());
     if (invalid.isPresent()) {
       return new Result(c.getMetadata().getName(), null, invalid.get());
     }
-    Container main = CompactJobBuilder.build(c, facts, settings).getSpec().getTemplate().getSpec().getContainers()
-        .get(0);
+    Container main =
+        CompactJobBuilder.build(c, facts, settings)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
     CompactSpec spec = Serde.fromJson(envValue(main, JobEnv.SPEC), CompactSpec.class);
-    return new Result(c.getMetadata().getName(), CompactCommand.build(spec,
-        "sharded".equals(spec.mode) ? 0 : null).display(), null);
+    return new Result(
+        c.getMetadata().getName(),
+        CompactCommand.build(spec, "sharded".equals(spec.mode) ? 0 : null).display(),
+        null);
   }
 
   /** Env vars the container surely has: plain values and non-optional secretKeyRefs. */
   static Set<String> presentEnv(Container c) {
     Set<String> s = new LinkedHashSet<>();
     for (EnvVar e : c.getEnv()) {
-      boolean optional = e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
-          && Boolean.TRUE.equals(e.getValueFrom().getSecretKeyRef().getOptional());
-      if ((e.getValue() != null && !e.getValue().isEmpty()) || (e.getValueFrom() != null && !optional)) {
+      boolean optional =
+          e.getValueFrom() != null
+              && e.getValueFrom().getSecretKeyRef() != null
+              && Boolean.TRUE.equals(e.getValueFrom().getSecretKeyRef().getOptional());
+      if ((e.getValue() != null && !e.getValue().isEmpty())
+          || (e.getValueFrom() != null && !optional)) {
         s.add(e.getName());
       }
     }
@@ -138,6 +168,10 @@ public final class Render {
   }
 
   static String envValue(Container c, String name) {
-    return c.getEnv().stream().filter(e -> name.equals(e.getName())).map(EnvVar::getValue).findFirst().orElseThrow();
+    return c.getEnv().stream()
+        .filter(e -> name.equals(e.getName()))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElseThrow();
   }
 }

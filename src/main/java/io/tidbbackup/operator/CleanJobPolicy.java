@@ -3,9 +3,9 @@ package io.tidbbackup.operator;
 import java.time.Duration;
 
 /**
- * How clean Jobs are retried: Kubernetes retries the pod {@code backoffLimit} times with its own exponential
- * backoff; a Job that still failed is replaced after {@code retryBase} doubling per attempt up to
- * {@code retryCap}. A clean is never left stuck.
+ * How clean Jobs are retried: Kubernetes retries the pod {@code backoffLimit} times with its own
+ * exponential backoff; a Job that still failed is replaced after {@code retryBase} doubling per
+ * attempt up to {@code retryCap}. A clean is never left stuck.
  */
 public record CleanJobPolicy(int backoffLimit, Duration retryBase, Duration retryCap) {
 

@@ -1,21 +1,21 @@
 package io.tidbbackup.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.tidbbackup.operator.backup.BackupReconciler;
-import io.tidbbackup.operator.cluster.ClusterFactsResolver;
-import io.tidbbackup.operator.status.EventRecorder;
-import io.tidbbackup.operator.status.PhaseMetrics;
-import io.tidbbackup.operator.status.StatusWriter;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tidbbackup.operator.backup.BackupReconciler;
 import io.tidbbackup.operator.backup.InProcessCleaner;
-import io.tidbbackup.operator.restore.RestoreReconciler;
+import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.compact.CompactBackupReconciler;
+import io.tidbbackup.operator.restore.RestoreReconciler;
 import io.tidbbackup.operator.schedule.BackupScheduleReconciler;
+import io.tidbbackup.operator.status.EventRecorder;
+import io.tidbbackup.operator.status.PhaseMetrics;
+import io.tidbbackup.operator.status.StatusWriter;
 import io.tidbbackup.storage.CleanMetrics;
 import java.time.Clock;
 
@@ -28,64 +28,97 @@ public final class OperatorFactory {
     return create(client, settings, clock, new SimpleMeterRegistry());
   }
 
-  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock,
-      MeterRegistry registry) {
-    return create(client, settings, clock, registry, () -> { });
+  public static Operator create(
+      KubernetesClient client, OperatorSettings settings, Clock clock, MeterRegistry registry) {
+    return create(client, settings, clock, registry, () -> {});
   }
 
   /**
-   * @param onLostLease run when this replica stops holding the leader Lease (also on a normal stop): the operator
-   *     command halts the process then, unless it is shutting down, so that two replicas never reconcile at once
+   * @param onLostLease run when this replica stops holding the leader Lease (also on a normal
+   *     stop): the operator command halts the process then, unless it is shutting down, so that two
+   *     replicas never reconcile at once
    */
-  public static Operator create(KubernetesClient client, OperatorSettings settings, Clock clock,
-      MeterRegistry registry, Runnable onLostLease) {
-    Operator operator = new Operator(o -> o
-        .withKubernetesClient(client)
-        .withCloseClientOnStop(false)
-        .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
-        .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply())
-        .withStopOnInformerErrorDuringStartup(false)
-        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
-        .withLeaderElectionConfiguration(settings.leaseNamespace() == null ? null
-            : new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, settings.leaseNamespace(),
-                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null,
-                new LeaderCallbacks(() -> { }, onLostLease, leader -> { }), false)));
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Clock clock,
+      MeterRegistry registry,
+      Runnable onLostLease) {
+    Operator operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
+                    .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply())
+                    .withStopOnInformerErrorDuringStartup(false)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                    .withLeaderElectionConfiguration(
+                        settings.leaseNamespace() == null
+                            ? null
+                            : new LeaderElectionConfiguration(
+                                OperatorSettings.LEASE_NAME,
+                                settings.leaseNamespace(),
+                                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                                null,
+                                new LeaderCallbacks(() -> {}, onLostLease, leader -> {}),
+                                false)));
     EventRecorder events = new EventRecorder(client, clock);
     StatusWriter writer = new StatusWriter(events, new PhaseMetrics(registry));
     ClusterFactsResolver clusters = new ClusterFactsResolver(client, settings.defaultTikvVersion());
-    operator.register(new BackupReconciler(client, clock, writer, events, settings.jobs(), settings.clean(), clusters,
-        new InProcessCleaner(), new CleanMetrics(registry), settings.intervals()), o -> {
-      o.withName("backup");
-      // the finalizer is added only where cleanPolicy needs it, so the reconciler handles it itself and is
-      // called for every event, deletions included
-      o.withTriggerReconcilerOnAllEvents(true);
-      if (!settings.watchNamespaces().isEmpty()) {
-        o.settingNamespaces(settings.watchNamespaces());
-      }
-    });
-    operator.register(new RestoreReconciler(client, clock, writer, events, settings.jobs(), clusters,
-        settings.intervals()), o -> {
-      o.withName("restore");
-      if (!settings.watchNamespaces().isEmpty()) {
-        o.settingNamespaces(settings.watchNamespaces());
-      }
-    });
-    operator.register(new CompactBackupReconciler(client, writer, settings.jobs(), clusters, settings.intervals()), o -> {
-      o.withName("compactbackup");
-      if (!settings.watchNamespaces().isEmpty()) {
-        o.settingNamespaces(settings.watchNamespaces());
-      }
-    });
-    operator.register(new BackupScheduleReconciler(client, clock, writer, events), o -> {
-      o.withName("backupschedule");
-      // any change (pause, a template edit, a touched annotation) and every child's change re-plans
-      o.withGenerationAware(false);
-      if (!settings.watchNamespaces().isEmpty()) {
-        o.settingNamespaces(settings.watchNamespaces());
-      }
-    });
+    operator.register(
+        new BackupReconciler(
+            client,
+            clock,
+            writer,
+            events,
+            settings.jobs(),
+            settings.clean(),
+            clusters,
+            new InProcessCleaner(),
+            new CleanMetrics(registry),
+            settings.intervals()),
+        o -> {
+          o.withName("backup");
+          // the finalizer is added only where cleanPolicy needs it, so the reconciler handles it
+          // itself and is
+          // called for every event, deletions included
+          o.withTriggerReconcilerOnAllEvents(true);
+          if (!settings.watchNamespaces().isEmpty()) {
+            o.settingNamespaces(settings.watchNamespaces());
+          }
+        });
+    operator.register(
+        new RestoreReconciler(
+            client, clock, writer, events, settings.jobs(), clusters, settings.intervals()),
+        o -> {
+          o.withName("restore");
+          if (!settings.watchNamespaces().isEmpty()) {
+            o.settingNamespaces(settings.watchNamespaces());
+          }
+        });
+    operator.register(
+        new CompactBackupReconciler(
+            client, writer, settings.jobs(), clusters, settings.intervals()),
+        o -> {
+          o.withName("compactbackup");
+          if (!settings.watchNamespaces().isEmpty()) {
+            o.settingNamespaces(settings.watchNamespaces());
+          }
+        });
+    operator.register(
+        new BackupScheduleReconciler(client, clock, writer, events),
+        o -> {
+          o.withName("backupschedule");
+          // any change (pause, a template edit, a touched annotation) and every child's change
+          // re-plans
+          o.withGenerationAware(false);
+          if (!settings.watchNamespaces().isEmpty()) {
+            o.settingNamespaces(settings.watchNamespaces());
+          }
+        });
     return operator;
   }
 }

@@ -9,31 +9,55 @@ import java.util.Set;
  * @param watchNamespaces namespaces to watch; empty means all
  * @param jobs image and pull policy of the Jobs
  * @param defaultTikvVersion the tool version when neither a TidbCluster nor spec.toolImage says one
- * @param serverSideApply JOSDK's server-side apply for finalizers (off for the mock API server in tests)
+ * @param serverSideApply JOSDK's server-side apply for finalizers (off for the mock API server in
+ *     tests)
  * @param clean how failed clean Jobs are retried
- * @param leaseNamespace where the leader-election Lease lives; null runs without leader election (one replica)
+ * @param leaseNamespace where the leader-election Lease lives; null runs without leader election
+ *     (one replica)
  * @param intervals how long each kind of wait lasts before a reconcile looks again
  */
-public record OperatorSettings(Set<String> watchNamespaces, JobSettings jobs, String defaultTikvVersion,
-    boolean serverSideApply, CleanJobPolicy clean, String leaseNamespace, ReconcileIntervals intervals) {
+public record OperatorSettings(
+    Set<String> watchNamespaces,
+    JobSettings jobs,
+    String defaultTikvVersion,
+    boolean serverSideApply,
+    CleanJobPolicy clean,
+    String leaseNamespace,
+    ReconcileIntervals intervals) {
   /** The Lease that elects the one active replica. */
   public static final String LEASE_NAME = "tidb-backup-operator";
+
   public static final String DEFAULT_TIKV_VERSION = "v8.5.0";
 
   public static OperatorSettings defaults() {
-    return new OperatorSettings(Set.of(), JobSettings.defaults(), DEFAULT_TIKV_VERSION, true, CleanJobPolicy.defaults(),
-        null, ReconcileIntervals.defaults());
+    return new OperatorSettings(
+        Set.of(),
+        JobSettings.defaults(),
+        DEFAULT_TIKV_VERSION,
+        true,
+        CleanJobPolicy.defaults(),
+        null,
+        ReconcileIntervals.defaults());
   }
 
   public OperatorSettings withServerSideApply(boolean ssa) {
-    return new OperatorSettings(watchNamespaces, jobs, defaultTikvVersion, ssa, clean, leaseNamespace, intervals);
+    return new OperatorSettings(
+        watchNamespaces, jobs, defaultTikvVersion, ssa, clean, leaseNamespace, intervals);
   }
 
   public OperatorSettings withClean(CleanJobPolicy policy) {
-    return new OperatorSettings(watchNamespaces, jobs, defaultTikvVersion, serverSideApply, policy, leaseNamespace, intervals);
+    return new OperatorSettings(
+        watchNamespaces,
+        jobs,
+        defaultTikvVersion,
+        serverSideApply,
+        policy,
+        leaseNamespace,
+        intervals);
   }
 
   public OperatorSettings withLeaderElection(String namespace) {
-    return new OperatorSettings(watchNamespaces, jobs, defaultTikvVersion, serverSideApply, clean, namespace, intervals);
+    return new OperatorSettings(
+        watchNamespaces, jobs, defaultTikvVersion, serverSideApply, clean, namespace, intervals);
   }
 }

@@ -3,20 +3,29 @@ package io.tidbbackup.operator;
 import java.time.Duration;
 
 /**
- * How long a reconcile waits before it looks again, by what it waits for: every reschedule of every reconciler
- * comes from here (part of {@link OperatorSettings}), none from a constant in a flow.
+ * How long a reconcile waits before it looks again, by what it waits for: every reschedule of every
+ * reconciler comes from here (part of {@link OperatorSettings}), none from a constant in a flow.
  *
- * @param oldJob a Job going away (deleted in the foreground, or an earlier object's Job the garbage collector removes)
+ * @param oldJob a Job going away (deleted in the foreground, or an earlier object's Job the garbage
+ *     collector removes)
  * @param clusterRetry a TidbCluster that is not there yet, or a Job name held by another object
  * @param logPoll a running log subcommand Job
  * @param cleanPoll a running clean Job (its progress is read from its log each time)
  * @param inProcessPoll an in-process clean (a terminating namespace's)
  */
-public record ReconcileIntervals(Duration oldJob, Duration clusterRetry, Duration logPoll, Duration cleanPoll,
+public record ReconcileIntervals(
+    Duration oldJob,
+    Duration clusterRetry,
+    Duration logPoll,
+    Duration cleanPoll,
     Duration inProcessPoll) {
 
   public static ReconcileIntervals defaults() {
-    return new ReconcileIntervals(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(10),
-        Duration.ofSeconds(5), Duration.ofSeconds(1));
+    return new ReconcileIntervals(
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(1));
   }
 }

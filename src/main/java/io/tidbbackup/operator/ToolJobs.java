@@ -17,15 +17,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The one life of a tool Job, for every kind and role (backup, log subcommand, restore, prune, compact, clean):
- * find the Job that belongs to the object by UID, tell a Job of an earlier object of the same name (waited for) from
- * a name taken by another object (reported, never adopted), notice a Job that vanished before it finished (the run is
- * Failed with {@code JobDeleted}, never re-created), create a Job so that the next reconcile sees it, observe it,
- * and delete it in the foreground.
+ * The one life of a tool Job, for every kind and role (backup, log subcommand, restore, prune,
+ * compact, clean): find the Job that belongs to the object by UID, tell a Job of an earlier object
+ * of the same name (waited for) from a name taken by another object (reported, never adopted),
+ * notice a Job that vanished before it finished (the run is Failed with {@code JobDeleted}, never
+ * re-created), create a Job so that the next reconcile sees it, observe it, and delete it in the
+ * foreground.
  *
- * <p>A Job belongs to an object when its controller owner reference carries the object's UID; a clean Job, which has
- * no owner reference (the Backup's foreground deletion must not collect it), when its
- * {@link Names#BACKUP_UID_ANNOTATION} does.
+ * <p>A Job belongs to an object when its controller owner reference carries the object's UID; a
+ * clean Job, which has no owner reference (the Backup's foreground deletion must not collect it),
+ * when its {@link Names#BACKUP_UID_ANNOTATION} does.
  */
 public final class ToolJobs {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ToolJobs.class);
@@ -34,9 +35,14 @@ public final class ToolJobs {
   public enum Kind {
     /** No Job, and none was expected: create it. */
     ABSENT,
-    /** A Job of an earlier object of the same name, or this object's Job being deleted: look again later. */
+    /**
+     * A Job of an earlier object of the same name, or this object's Job being deleted: look again
+     * later.
+     */
     WAIT,
-    /** The Job was created (the status says so) and is gone before it finished: someone deleted it. */
+    /**
+     * The Job was created (the status says so) and is gone before it finished: someone deleted it.
+     */
     DELETED,
     /** Another object's Job (or one made by hand) has the name. */
     TAKEN,
@@ -44,20 +50,32 @@ public final class ToolJobs {
     OBSERVED
   }
 
-  /** A {@link Kind} with what goes with it: the Job and its observation (OBSERVED), or who holds the name (TAKEN). */
+  /**
+   * A {@link Kind} with what goes with it: the Job and its observation (OBSERVED), or who holds the
+   * name (TAKEN).
+   */
   public record Step(Kind kind, String name, Job job, JobObservation observation, String holder) {
     public String takenMessage() {
       return "Job " + name + " already exists and belongs to " + holder + ": rename this object";
     }
 
     public String deletedMessage(String what) {
-      return "Job " + name + " was deleted before it finished; the " + what + " is not run again (create a new "
+      return "Job "
+          + name
+          + " was deleted before it finished; the "
+          + what
+          + " is not run again (create a new "
           + "object to run it again)";
     }
   }
 
   /** What a create did. */
-  public enum Created { CREATED, WAIT, TAKEN, NAMESPACE_TERMINATING }
+  public enum Created {
+    CREATED,
+    WAIT,
+    TAKEN,
+    NAMESPACE_TERMINATING
+  }
 
   /** A create's outcome, with the holder of the name when TAKEN. */
   public record Creation(Created outcome, String name, String holder) {}
@@ -72,11 +90,12 @@ public final class ToolJobs {
    * Where the Job {@code name} of {@code owner} stands.
    *
    * @param container the agent's container, whose termination message is the result
-   * @param expected whether the status says this Job was created and has not finished: a missing Job is then one
-   *     that was deleted ({@link Kind#DELETED}), not one to create. {@link #create} puts a new Job into the informer's
-   *     cache, so a reconcile right after it sees the Job.
+   * @param expected whether the status says this Job was created and has not finished: a missing
+   *     Job is then one that was deleted ({@link Kind#DELETED}), not one to create. {@link #create}
+   *     puts a new Job into the informer's cache, so a reconcile right after it sees the Job.
    */
-  public <P extends HasMetadata> Step step(Context<P> ctx, P owner, String name, String container, boolean expected) {
+  public <P extends HasMetadata> Step step(
+      Context<P> ctx, P owner, String name, String container, boolean expected) {
     Job job = owned(ctx, owner, name);
     if (job != null) {
       if (job.getMetadata().getDeletionTimestamp() != null) {
@@ -84,14 +103,21 @@ public final class ToolJobs {
       }
       return new Step(Kind.OBSERVED, name, job, observe(job, container), null);
     }
-    Job other = ctx.getSecondaryResources(Job.class).stream().filter(j -> name.equals(j.getMetadata().getName()))
-        .findFirst().orElse(null);
+    Job other =
+        ctx.getSecondaryResources(Job.class).stream()
+            .filter(j -> name.equals(j.getMetadata().getName()))
+            .findFirst()
+            .orElse(null);
     if (other != null) {
       return foreign(owner, other);
     }
     if (expected) {
-      LOG.info("{} {}/{}: Job {} was deleted before it finished: the run is Failed (JobDeleted)", owner.getKind(),
-          owner.getMetadata().getNamespace(), owner.getMetadata().getName(), name);
+      LOG.info(
+          "{} {}/{}: Job {} was deleted before it finished: the run is Failed (JobDeleted)",
+          owner.getKind(),
+          owner.getMetadata().getNamespace(),
+          owner.getMetadata().getName(),
+          name);
       return new Step(Kind.DELETED, name, null, null, null);
     }
     return new Step(Kind.ABSENT, name, null, null, null);
@@ -99,23 +125,31 @@ public final class ToolJobs {
 
   /** This object's Job of that name, whatever its state, or null. */
   public static <P extends HasMetadata> Job owned(Context<P> ctx, P owner, String name) {
-    return ctx.getSecondaryResources(Job.class).stream().filter(j -> name.equals(j.getMetadata().getName()))
-        .filter(j -> belongsTo(j, owner)).findFirst().orElse(null);
+    return ctx.getSecondaryResources(Job.class).stream()
+        .filter(j -> name.equals(j.getMetadata().getName()))
+        .filter(j -> belongsTo(j, owner))
+        .findFirst()
+        .orElse(null);
   }
 
   /**
-   * Creates {@code job} for {@code owner}. A Job of the same name that is there already is classified as
-   * {@link #step} would: this object's own (CREATED: the cache had not seen it yet), an earlier object's (WAIT), or
-   * another's (TAKEN, never taken as success). A namespace being deleted refuses every create
-   * (NAMESPACE_TERMINATING). Any other error is thrown for JOSDK to retry.
+   * Creates {@code job} for {@code owner}. A Job of the same name that is there already is
+   * classified as {@link #step} would: this object's own (CREATED: the cache had not seen it yet),
+   * an earlier object's (WAIT), or another's (TAKEN, never taken as success). A namespace being
+   * deleted refuses every create (NAMESPACE_TERMINATING). Any other error is thrown for JOSDK to
+   * retry.
    */
   public <P extends HasMetadata> Creation create(Context<P> ctx, P owner, Job job) {
     String name = job.getMetadata().getName();
     try {
       Job created = client.resource(job).create();
       remember(ctx, owner, created);
-      LOG.info("{} {}/{}: created Job {}", owner.getKind(), owner.getMetadata().getNamespace(),
-          owner.getMetadata().getName(), name);
+      LOG.info(
+          "{} {}/{}: created Job {}",
+          owner.getKind(),
+          owner.getMetadata().getNamespace(),
+          owner.getMetadata().getName(),
+          name);
       return new Creation(Created.CREATED, name, null);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("terminat")) {
@@ -125,7 +159,14 @@ public final class ToolJobs {
         throw e;
       }
     }
-    Job there = client.batch().v1().jobs().inNamespace(owner.getMetadata().getNamespace()).withName(name).get();
+    Job there =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(owner.getMetadata().getNamespace())
+            .withName(name)
+            .get();
     if (there == null) {
       return new Creation(Created.WAIT, name, null); // deleted in between: try again
     }
@@ -134,36 +175,56 @@ public final class ToolJobs {
       return new Creation(Created.CREATED, name, null);
     }
     Step s = foreign(owner, there);
-    return s.kind() == Kind.WAIT ? new Creation(Created.WAIT, name, null) : new Creation(Created.TAKEN, name, s.holder());
+    return s.kind() == Kind.WAIT
+        ? new Creation(Created.WAIT, name, null)
+        : new Creation(Created.TAKEN, name, s.holder());
   }
 
   /**
-   * A Job of this name that is not {@code owner}'s. An earlier object's (same kind and name, another UID) is waited
-   * for: the garbage collector removes a Job whose owner is gone; a clean Job has no owner reference, so an earlier
-   * Backup's clean Job is deleted here (stopping a clean nobody waits for never loses data). Anything else holds the
-   * name.
+   * A Job of this name that is not {@code owner}'s. An earlier object's (same kind and name,
+   * another UID) is waited for: the garbage collector removes a Job whose owner is gone; a clean
+   * Job has no owner reference, so an earlier Backup's clean Job is deleted here (stopping a clean
+   * nobody waits for never loses data). Anything else holds the name.
    */
   private <P extends HasMetadata> Step foreign(P owner, Job job) {
     String name = job.getMetadata().getName();
     OwnerReference ref = controller(job);
     String ns = owner.getMetadata().getNamespace();
-    boolean earlier = ref != null ? ref.getKind().equals(owner.getKind())
-        && ref.getName().equals(owner.getMetadata().getName())
-        : owner.getMetadata().getName().equals(annotation(job, Names.BACKUP_ANNOTATION));
+    boolean earlier =
+        ref != null
+            ? ref.getKind().equals(owner.getKind())
+                && ref.getName().equals(owner.getMetadata().getName())
+            : owner.getMetadata().getName().equals(annotation(job, Names.BACKUP_ANNOTATION));
     if (!earlier) {
-      String holder = ref == null ? "no owner (created by hand?)" : ref.getKind() + " " + ref.getName();
-      LOG.warn("{} {}/{}: Job name {} is taken by {}", owner.getKind(), ns, owner.getMetadata().getName(), name,
+      String holder =
+          ref == null ? "no owner (created by hand?)" : ref.getKind() + " " + ref.getName();
+      LOG.warn(
+          "{} {}/{}: Job name {} is taken by {}",
+          owner.getKind(),
+          ns,
+          owner.getMetadata().getName(),
+          name,
           holder);
       return new Step(Kind.TAKEN, name, job, null, holder);
     }
     String uid = ref != null ? ref.getUid() : annotation(job, Names.BACKUP_UID_ANNOTATION);
     if (ref == null && job.getMetadata().getDeletionTimestamp() == null) {
-      LOG.info("{} {}/{}: deleting Job {} left by an earlier object of the same name (uid {})", owner.getKind(), ns,
-          owner.getMetadata().getName(), name, uid);
+      LOG.info(
+          "{} {}/{}: deleting Job {} left by an earlier object of the same name (uid {})",
+          owner.getKind(),
+          ns,
+          owner.getMetadata().getName(),
+          name,
+          uid);
       deleteForeground(job);
     } else {
-      LOG.info("{} {}/{}: waiting for Job {} of an earlier object of the same name (uid {}) to be removed",
-          owner.getKind(), ns, owner.getMetadata().getName(), name, uid);
+      LOG.info(
+          "{} {}/{}: waiting for Job {} of an earlier object of the same name (uid {}) to be removed",
+          owner.getKind(),
+          ns,
+          owner.getMetadata().getName(),
+          name,
+          uid);
     }
     return new Step(Kind.WAIT, name, job, null, null);
   }
@@ -178,33 +239,57 @@ public final class ToolJobs {
         jobs.handleRecentResourceCreate(ResourceID.fromResource(owner), job);
       }
     } catch (RuntimeException e) {
-      // no Job event source (a testing context): the status records the creation and the watch delivers the Job
-      LOG.debug("no Job event source to remember {}: {}", job.getMetadata().getName(), e.getMessage());
+      // no Job event source (a testing context): the status records the creation and the watch
+      // delivers the Job
+      LOG.debug(
+          "no Job event source to remember {}: {}", job.getMetadata().getName(), e.getMessage());
     }
   }
 
-  /** The Job and its pods, read as one observation. Pods are listed only once the Job has finished. */
+  /**
+   * The Job and its pods, read as one observation. Pods are listed only once the Job has finished.
+   */
   public JobObservation observe(Job job, String container) {
     JobObservation first = JobObservation.of(job, List.of(), container);
-    if (first.state() != JobObservation.State.SUCCEEDED && first.state() != JobObservation.State.FAILED) {
+    if (first.state() != JobObservation.State.SUCCEEDED
+        && first.state() != JobObservation.State.FAILED) {
       return first;
     }
     return JobObservation.of(job, pods(job), container);
   }
 
-  /** The pods of a Job (by the Job controller's label; {@link JobObservation} keeps those it owns by UID). */
+  /**
+   * The pods of a Job (by the Job controller's label; {@link JobObservation} keeps those it owns by
+   * UID).
+   */
   public List<Pod> pods(Job job) {
-    return client.pods().inNamespace(job.getMetadata().getNamespace())
-        .withLabel(Names.JOB_NAME_LABEL, job.getMetadata().getName()).list().getItems();
+    return client
+        .pods()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withLabel(Names.JOB_NAME_LABEL, job.getMetadata().getName())
+        .list()
+        .getItems();
   }
 
-  /** Foreground: the Job stays until its pods are gone, so a retry never overlaps the old tool process. */
+  /**
+   * Foreground: the Job stays until its pods are gone, so a retry never overlaps the old tool
+   * process.
+   */
   public void deleteForeground(Job job) {
-    client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
-        .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+        .delete();
   }
 
-  /** Creates an object a tool Job needs (the Secret with an inline SAS token), or replaces the one that is there. */
+  /**
+   * Creates an object a tool Job needs (the Secret with an inline SAS token), or replaces the one
+   * that is there.
+   */
   public void createOrReplace(HasMetadata object) {
     try {
       client.resource(object).create();
@@ -217,8 +302,9 @@ public final class ToolJobs {
   }
 
   /**
-   * Whether {@code job} is {@code owner}'s: its controller owner reference carries the owner's UID, or (a Job with
-   * no owner reference: a clean Job) its {@link Names#BACKUP_UID_ANNOTATION} does. A Job without either is nobody's.
+   * Whether {@code job} is {@code owner}'s: its controller owner reference carries the owner's UID,
+   * or (a Job with no owner reference: a clean Job) its {@link Names#BACKUP_UID_ANNOTATION} does. A
+   * Job without either is nobody's.
    */
   public static boolean belongsTo(Job job, HasMetadata owner) {
     String uid = owner.getMetadata().getUid();
@@ -227,14 +313,19 @@ public final class ToolJobs {
       return Objects.equals(ref.getUid(), uid);
     }
     var refs = job.getMetadata().getOwnerReferences();
-    return (refs == null || refs.isEmpty()) && uid != null
+    return (refs == null || refs.isEmpty())
+        && uid != null
         && uid.equals(annotation(job, Names.BACKUP_UID_ANNOTATION));
   }
 
   private static OwnerReference controller(Job job) {
     var refs = job.getMetadata().getOwnerReferences();
-    return refs == null ? null
-        : refs.stream().filter(r -> Boolean.TRUE.equals(r.getController())).findFirst().orElse(null);
+    return refs == null
+        ? null
+        : refs.stream()
+            .filter(r -> Boolean.TRUE.equals(r.getController()))
+            .findFirst()
+            .orElse(null);
   }
 
   private static String annotation(Job job, String key) {

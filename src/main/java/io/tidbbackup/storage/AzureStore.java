@@ -21,9 +21,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Azure Blob Storage: shared key, SAS token or Azure AD client secret, as the env vars of TiDB Operator name
- * them. On accounts with a hierarchical namespace, directory entries (metadata hdi_isfolder=true) are
- * recognised and removed after the data, so an emptied backup leaves no empty "folders" behind.
+ * Azure Blob Storage: shared key, SAS token or Azure AD client secret, as the env vars of TiDB
+ * Operator name them. On accounts with a hierarchical namespace, directory entries (metadata
+ * hdi_isfolder=true) are recognised and removed after the data, so an emptied backup leaves no
+ * empty "folders" behind.
  */
 public final class AzureStore implements ObjectStore {
   private final BlobContainerClient container;
@@ -37,25 +38,36 @@ public final class AzureStore implements ObjectStore {
   }
 
   public static AzureStore open(AzblobStorageProvider az, StoreOptions o) {
-    String account = az.storageAccount != null && !az.storageAccount.isEmpty() ? az.storageAccount
-        : o.get(JobEnv.AZURE_STORAGE_ACCOUNT);
+    String account =
+        az.storageAccount != null && !az.storageAccount.isEmpty()
+            ? az.storageAccount
+            : o.get(JobEnv.AZURE_STORAGE_ACCOUNT);
     if (account == null) {
-      throw new IllegalArgumentException("spec.azblob.storageAccount or AZURE_STORAGE_ACCOUNT is required");
+      throw new IllegalArgumentException(
+          "spec.azblob.storageAccount or AZURE_STORAGE_ACCOUNT is required");
     }
     String endpoint = o.get(StoreOptions.AZURE_STORAGE_ENDPOINT);
-    BlobServiceClientBuilder b = new BlobServiceClientBuilder()
-        .endpoint(endpoint != null ? endpoint : "https://" + account + ".blob.core.windows.net");
-    String sas = az.sasToken != null && !az.sasToken.isEmpty() ? az.sasToken : o.get(JobEnv.AZURE_SAS_TOKEN);
+    BlobServiceClientBuilder b =
+        new BlobServiceClientBuilder()
+            .endpoint(
+                endpoint != null ? endpoint : "https://" + account + ".blob.core.windows.net");
+    String sas =
+        az.sasToken != null && !az.sasToken.isEmpty() ? az.sasToken : o.get(JobEnv.AZURE_SAS_TOKEN);
     if (o.get(JobEnv.AZURE_STORAGE_KEY) != null) {
       b.credential(new StorageSharedKeyCredential(account, o.get(JobEnv.AZURE_STORAGE_KEY)));
     } else if (sas != null) {
       b.sasToken(sas);
     } else if (o.get(JobEnv.AZURE_CLIENT_ID) != null) {
-      b.credential(new ClientSecretCredentialBuilder().clientId(o.get(JobEnv.AZURE_CLIENT_ID))
-          .clientSecret(o.get(JobEnv.AZURE_CLIENT_SECRET)).tenantId(o.get(JobEnv.AZURE_TENANT_ID)).build());
+      b.credential(
+          new ClientSecretCredentialBuilder()
+              .clientId(o.get(JobEnv.AZURE_CLIENT_ID))
+              .clientSecret(o.get(JobEnv.AZURE_CLIENT_SECRET))
+              .tenantId(o.get(JobEnv.AZURE_TENANT_ID))
+              .build());
     } else {
-      throw new IllegalArgumentException("no Azure credentials: set AZURE_STORAGE_KEY, AZURE_SAS_TOKEN, or "
-          + "AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/AZURE_TENANT_ID");
+      throw new IllegalArgumentException(
+          "no Azure credentials: set AZURE_STORAGE_KEY, AZURE_SAS_TOKEN, or "
+              + "AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/AZURE_TENANT_ID");
     }
     return new AzureStore(b.buildClient().getBlobContainerClient(az.container), az.container);
   }
@@ -68,31 +80,39 @@ public final class AzureStore implements ObjectStore {
   /** Up to {@code max} names: as many List Blobs requests (5000 each) as that takes. */
   @Override
   public ListPage list(String keyPrefix, String token, int max) throws IOException {
-    return ListPage.gather(token, max, 5000, (next, want) -> {
-      requests.listed();
-      try {
-        ListBlobsOptions opts = new ListBlobsOptions().setPrefix(keyPrefix).setMaxResultsPerPage(want)
-            .setDetails(new BlobListDetails().setRetrieveMetadata(true));
-        Iterator<PagedResponse<BlobItem>> pages = container.listBlobs(opts, next, null).iterableByPage(next, want)
-            .iterator();
-        if (!pages.hasNext()) {
-          return new ListPage(List.of(), null);
-        }
-        PagedResponse<BlobItem> page = pages.next();
-        List<String> keys = new ArrayList<>();
-        for (BlobItem item : page.getValue()) {
-          keys.add(item.getName());
-          Map<String, String> md = item.getMetadata();
-          if (md != null && "true".equalsIgnoreCase(md.get("hdi_isfolder"))) {
-            directories.add(item.getName());
+    return ListPage.gather(
+        token,
+        max,
+        5000,
+        (next, want) -> {
+          requests.listed();
+          try {
+            ListBlobsOptions opts =
+                new ListBlobsOptions()
+                    .setPrefix(keyPrefix)
+                    .setMaxResultsPerPage(want)
+                    .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+            Iterator<PagedResponse<BlobItem>> pages =
+                container.listBlobs(opts, next, null).iterableByPage(next, want).iterator();
+            if (!pages.hasNext()) {
+              return new ListPage(List.of(), null);
+            }
+            PagedResponse<BlobItem> page = pages.next();
+            List<String> keys = new ArrayList<>();
+            for (BlobItem item : page.getValue()) {
+              keys.add(item.getName());
+              Map<String, String> md = item.getMetadata();
+              if (md != null && "true".equalsIgnoreCase(md.get("hdi_isfolder"))) {
+                directories.add(item.getName());
+              }
+            }
+            String c = page.getContinuationToken();
+            return new ListPage(keys, c == null || c.isEmpty() ? null : c);
+          } catch (BlobStorageException e) {
+            throw new IOException(
+                "listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
           }
-        }
-        String c = page.getContinuationToken();
-        return new ListPage(keys, c == null || c.isEmpty() ? null : c);
-      } catch (BlobStorageException e) {
-        throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
-      }
-    });
+        });
   }
 
   @Override
@@ -112,7 +132,8 @@ public final class AzureStore implements ObjectStore {
       container.getBlobClient(key).delete();
     } catch (BlobStorageException e) {
       if (e.getErrorCode() != BlobErrorCode.BLOB_NOT_FOUND && e.getStatusCode() != 404) {
-        throw new IOException("delete " + key + ": " + e.getErrorCode() + " " + e.getStatusCode(), e);
+        throw new IOException(
+            "delete " + key + ": " + e.getErrorCode() + " " + e.getStatusCode(), e);
       }
     }
   }

@@ -16,12 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Deletes everything under a backup's prefix, applying cleanOption: list page by page ({@code pageSize}),
- * the next page listed while the current one is deleted; S3 deletes with DeleteObjects in chunks of at most
- * 1000 keys, {@code batchConcurrency} requests in flight; every other store (and S3 with
- * {@code disableBatchConcurrency}) one object per call on {@code routineConcurrency} workers. A round ends
- * with a listing that must come back empty; failed keys are retried by the next round, up to
- * {@code retryCount} rounds. Nothing outside the prefix is ever deleted: every key passes {@link PrefixGuard}.
+ * Deletes everything under a backup's prefix, applying cleanOption: list page by page ({@code
+ * pageSize}), the next page listed while the current one is deleted; S3 deletes with DeleteObjects
+ * in chunks of at most 1000 keys, {@code batchConcurrency} requests in flight; every other store
+ * (and S3 with {@code disableBatchConcurrency}) one object per call on {@code routineConcurrency}
+ * workers. A round ends with a listing that must come back empty; failed keys are retried by the
+ * next round, up to {@code retryCount} rounds. Nothing outside the prefix is ever deleted: every
+ * key passes {@link PrefixGuard}.
  */
 public final class CleanEngine {
   public static final int BATCH_LIMIT = 1000;
@@ -45,7 +46,7 @@ public final class CleanEngine {
   }
 
   public CleanEngine() {
-    this((l, d, f) -> { }, d -> Thread.sleep(d.toMillis()));
+    this((l, d, f) -> {}, d -> Thread.sleep(d.toMillis()));
   }
 
   public CleanReport clean(ObjectStore store, StorageLocation loc, CleanSettings s, boolean dryRun)
@@ -55,8 +56,9 @@ public final class CleanEngine {
     Counters c = new Counters();
     boolean batch = s.batch() && store.supportsBatchDelete();
     ExecutorService lister = Executors.newSingleThreadExecutor(daemon("clean-list"));
-    ExecutorService workers = Executors.newFixedThreadPool(batch ? s.batchConcurrency() : s.routineConcurrency(),
-        daemon("clean-delete"));
+    ExecutorService workers =
+        Executors.newFixedThreadPool(
+            batch ? s.batchConcurrency() : s.routineConcurrency(), daemon("clean-delete"));
     int round = 0;
     boolean verified = false;
     String error = null;
@@ -67,7 +69,8 @@ public final class CleanEngine {
         try {
           verified = round(store, dir, s, dryRun, batch, lister, workers, c);
         } catch (IOException e) {
-          // a listing failed after the SDK's own retries: this round failed, the next one starts over
+          // a listing failed after the SDK's own retries: this round failed, the next one starts
+          // over
           c.roundFailed.incrementAndGet();
           c.lastError.set(e.getMessage());
         }
@@ -77,8 +80,14 @@ public final class CleanEngine {
       }
       if (!verified && !dryRun) {
         long left = remaining(store, dir);
-        error = left + " object(s) remain under " + loc.url() + " after " + round + " round(s)"
-            + (c.lastError.get() != null ? "; last error: " + c.lastError.get() : "");
+        error =
+            left
+                + " object(s) remain under "
+                + loc.url()
+                + " after "
+                + round
+                + " round(s)"
+                + (c.lastError.get() != null ? "; last error: " + c.lastError.get() : "");
       }
     } catch (IOException e) {
       error = "cleaning " + loc.url() + " failed: " + e.getMessage();
@@ -87,22 +96,45 @@ public final class CleanEngine {
       workers.shutdownNow();
       awaitStopped(lister, workers);
     }
-    CleanReport.Requests requests = new CleanReport.Requests(store.requests().list(), store.requests().delete());
+    CleanReport.Requests requests =
+        new CleanReport.Requests(store.requests().list(), store.requests().delete());
     double seconds = Math.round((System.nanoTime() - start) / 1e6) / 1000.0;
-    return new CleanReport(c.listed.get(), c.deleted.get(), verified || dryRun ? 0 : Math.max(c.roundFailed.get(), 1),
-        requests, seconds, round, verified, c.fallback.get() ? Boolean.TRUE : null, dryRun ? Boolean.TRUE : null, error);
+    return new CleanReport(
+        c.listed.get(),
+        c.deleted.get(),
+        verified || dryRun ? 0 : Math.max(c.roundFailed.get(), 1),
+        requests,
+        seconds,
+        round,
+        verified,
+        c.fallback.get() ? Boolean.TRUE : null,
+        dryRun ? Boolean.TRUE : null,
+        error);
   }
 
-  /** One round: list every page and delete it, then remove directory entries and verify the prefix is empty. */
-  private boolean round(ObjectStore store, String dir, CleanSettings s, boolean dryRun, boolean batch,
-      ExecutorService lister, ExecutorService workers, Counters c) throws IOException, InterruptedException {
+  /**
+   * One round: list every page and delete it, then remove directory entries and verify the prefix
+   * is empty.
+   */
+  private boolean round(
+      ObjectStore store,
+      String dir,
+      CleanSettings s,
+      boolean dryRun,
+      boolean batch,
+      ExecutorService lister,
+      ExecutorService workers,
+      Counters c)
+      throws IOException, InterruptedException {
     List<String> directories = new ArrayList<>();
     Future<ListPage> next = lister.submit(() -> list(store, dir, null, s.pageSize()));
     Duration backoff = CleanSettings.BACKOFF_START;
     while (next != null) {
       ListPage page = get(next);
-      next = page.nextToken() == null ? null
-          : lister.submit(listCall(store, dir, page.nextToken(), s.pageSize()));
+      next =
+          page.nextToken() == null
+              ? null
+              : lister.submit(listCall(store, dir, page.nextToken(), s.pageSize()));
       List<String> keys = new ArrayList<>(page.keys().size());
       for (String k : page.keys()) {
         PrefixGuard.requireInside(dir, k);
@@ -120,8 +152,10 @@ public final class CleanEngine {
       progress.update(c.listed.get(), c.deleted.get(), c.roundFailed.get());
       if (c.roundFailed.get() > failedBefore && s.backoffEnabled()) {
         sleeper.sleep(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(CleanSettings.BACKOFF_CAP) > 0
-            ? CleanSettings.BACKOFF_CAP : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(CleanSettings.BACKOFF_CAP) > 0
+                ? CleanSettings.BACKOFF_CAP
+                : backoff.multipliedBy(2);
       } else {
         backoff = CleanSettings.BACKOFF_START;
       }
@@ -133,7 +167,8 @@ public final class CleanEngine {
     return c.roundFailed.get() == 0 && remaining(store, dir) == 0;
   }
 
-  private void deletePage(ObjectStore store, List<String> keys, boolean batch, ExecutorService workers, Counters c)
+  private void deletePage(
+      ObjectStore store, List<String> keys, boolean batch, ExecutorService workers, Counters c)
       throws InterruptedException, IOException {
     List<Future<?>> futures = new ArrayList<>();
     if (batch) {
@@ -202,7 +237,8 @@ public final class CleanEngine {
   }
 
   /** Directory entries of a hierarchical namespace go last, deepest first; they are not data. */
-  private static void deleteDirectories(ObjectStore store, String dir, List<String> dirs, Counters c) {
+  private static void deleteDirectories(
+      ObjectStore store, String dir, List<String> dirs, Counters c) {
     dirs.sort(Comparator.comparingInt((String k) -> k.split("/").length).reversed());
     for (String d : dirs) {
       PrefixGuard.requireInside(dir, d);
@@ -214,7 +250,10 @@ public final class CleanEngine {
     }
   }
 
-  /** Objects (not directory entries) still under the prefix, counted from the first page of a fresh listing. */
+  /**
+   * Objects (not directory entries) still under the prefix, counted from the first page of a fresh
+   * listing.
+   */
   private static long remaining(ObjectStore store, String dir) throws IOException {
     ListPage page = store.list(dir, null, BATCH_LIMIT);
     long data = page.keys().stream().filter(k -> !store.isDirectoryEntry(k)).count();
@@ -227,7 +266,8 @@ public final class CleanEngine {
     return page.nextToken() != null ? Math.max(data, BATCH_LIMIT) : data;
   }
 
-  private static ListPage list(ObjectStore store, String dir, String token, int max) throws IOException {
+  private static ListPage list(ObjectStore store, String dir, String token, int max)
+      throws IOException {
     return store.list(dir, token, max);
   }
 
@@ -251,8 +291,9 @@ public final class CleanEngine {
   }
 
   /**
-   * Waits (up to a minute, even when interrupted) until no list or delete call of this clean is in flight, so that
-   * a clean that has returned, stopped or not, sends nothing more. The interrupt is kept for the caller.
+   * Waits (up to a minute, even when interrupted) until no list or delete call of this clean is in
+   * flight, so that a clean that has returned, stopped or not, sends nothing more. The interrupt is
+   * kept for the caller.
    */
   private static void awaitStopped(ExecutorService... pools) {
     boolean interrupted = Thread.interrupted();
@@ -260,7 +301,8 @@ public final class CleanEngine {
     for (ExecutorService pool : pools) {
       while (!pool.isTerminated() && System.nanoTime() < deadline) {
         try {
-          pool.awaitTermination(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
+          pool.awaitTermination(
+              deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
           interrupted = true;
         }
@@ -285,7 +327,8 @@ public final class CleanEngine {
     final AtomicLong deleted = new AtomicLong();
     final AtomicLong roundFailed = new AtomicLong();
     final AtomicBoolean fallback = new AtomicBoolean();
-    final java.util.concurrent.atomic.AtomicReference<String> lastError = new java.util.concurrent.atomic.AtomicReference<>();
+    final java.util.concurrent.atomic.AtomicReference<String> lastError =
+        new java.util.concurrent.atomic.AtomicReference<>();
     final List<String> pendingFallback = new ArrayList<>();
   }
 }

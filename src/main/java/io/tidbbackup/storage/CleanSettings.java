@@ -13,7 +13,12 @@ import java.time.Duration;
  * @param batchConcurrency DeleteObjects requests in flight
  * @param routineConcurrency per-object delete workers
  */
-public record CleanSettings(int pageSize, int retryCount, boolean backoffEnabled, boolean batch, int batchConcurrency,
+public record CleanSettings(
+    int pageSize,
+    int retryCount,
+    boolean backoffEnabled,
+    boolean batch,
+    int batchConcurrency,
     int routineConcurrency) {
   public static final Duration BACKOFF_START = Duration.ofMillis(100);
   public static final Duration BACKOFF_CAP = Duration.ofSeconds(1);
@@ -22,13 +27,20 @@ public record CleanSettings(int pageSize, int retryCount, boolean backoffEnabled
     CleanOption c = o == null ? new CleanOption() : o;
     return new CleanSettings(
         (int) Math.min(Integer.MAX_VALUE, positive(c.pageSize, CleanOption.DEFAULT_PAGE_SIZE)),
-        (int) positive(c.retryCount == null ? null : c.retryCount.longValue(), CleanOption.DEFAULT_RETRY_COUNT),
+        (int)
+            positive(
+                c.retryCount == null ? null : c.retryCount.longValue(),
+                CleanOption.DEFAULT_RETRY_COUNT),
         Boolean.TRUE.equals(c.backoffEnabled),
         !Boolean.TRUE.equals(c.disableBatchConcurrency),
-        (int) positive(c.batchConcurrency == null ? null : c.batchConcurrency.longValue(),
-            CleanOption.DEFAULT_BATCH_CONCURRENCY),
-        (int) positive(c.routineConcurrency == null ? null : c.routineConcurrency.longValue(),
-            CleanOption.DEFAULT_ROUTINE_CONCURRENCY));
+        (int)
+            positive(
+                c.batchConcurrency == null ? null : c.batchConcurrency.longValue(),
+                CleanOption.DEFAULT_BATCH_CONCURRENCY),
+        (int)
+            positive(
+                c.routineConcurrency == null ? null : c.routineConcurrency.longValue(),
+                CleanOption.DEFAULT_ROUTINE_CONCURRENCY));
   }
 
   static long positive(Long v, long dflt) {

@@ -20,8 +20,9 @@ import java.util.List;
 
 /**
  * Google Cloud Storage over its JSON API (google-cloud-storage, HTTP transport). Credentials: the
- * service-account JSON in GCS_SERVICE_ACCOUNT_JSON_KEY or the file GOOGLE_APPLICATION_CREDENTIALS names, else
- * application default credentials (workload identity). GCS_ENDPOINT points it at a local server.
+ * service-account JSON in GCS_SERVICE_ACCOUNT_JSON_KEY or the file GOOGLE_APPLICATION_CREDENTIALS
+ * names, else application default credentials (workload identity). GCS_ENDPOINT points it at a
+ * local server.
  */
 public final class GcsStore implements ObjectStore {
   private final Storage storage;
@@ -68,22 +69,31 @@ public final class GcsStore implements ObjectStore {
   /** Up to {@code max} names: as many objects.list requests (1000 each) as that takes. */
   @Override
   public ListPage list(String keyPrefix, String token, int max) throws IOException {
-    return ListPage.gather(token, max, 1000, (next, want) -> {
-      requests.listed();
-      try {
-        List<Storage.BlobListOption> opts = new ArrayList<>(List.of(Storage.BlobListOption.prefix(keyPrefix),
-            Storage.BlobListOption.pageSize(want), Storage.BlobListOption.fields(Storage.BlobField.NAME)));
-        if (next != null) {
-          opts.add(Storage.BlobListOption.pageToken(next));
-        }
-        Page<Blob> page = storage.list(bucket, opts.toArray(new Storage.BlobListOption[0]));
-        List<String> keys = new ArrayList<>();
-        page.getValues().forEach(blob -> keys.add(blob.getName()));
-        return new ListPage(keys, page.hasNextPage() ? page.getNextPageToken() : null);
-      } catch (StorageException e) {
-        throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
-      }
-    });
+    return ListPage.gather(
+        token,
+        max,
+        1000,
+        (next, want) -> {
+          requests.listed();
+          try {
+            List<Storage.BlobListOption> opts =
+                new ArrayList<>(
+                    List.of(
+                        Storage.BlobListOption.prefix(keyPrefix),
+                        Storage.BlobListOption.pageSize(want),
+                        Storage.BlobListOption.fields(Storage.BlobField.NAME)));
+            if (next != null) {
+              opts.add(Storage.BlobListOption.pageToken(next));
+            }
+            Page<Blob> page = storage.list(bucket, opts.toArray(new Storage.BlobListOption[0]));
+            List<String> keys = new ArrayList<>();
+            page.getValues().forEach(blob -> keys.add(blob.getName()));
+            return new ListPage(keys, page.hasNextPage() ? page.getNextPageToken() : null);
+          } catch (StorageException e) {
+            throw new IOException(
+                "listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
+          }
+        });
   }
 
   @Override

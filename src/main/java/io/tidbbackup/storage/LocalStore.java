@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A mounted volume: keys are paths relative to the mount point. Deleting a file also removes the directories
- * it leaves empty, up to (never including) the mount point.
+ * A mounted volume: keys are paths relative to the mount point. Deleting a file also removes the
+ * directories it leaves empty, up to (never including) the mount point.
  */
 public final class LocalStore implements ObjectStore {
   private final Path root;
@@ -28,31 +28,37 @@ public final class LocalStore implements ObjectStore {
   @Override
   public ListPage list(String keyPrefix, String token, int max) throws IOException {
     requests.listed();
-    String dirPart = keyPrefix.contains("/") ? keyPrefix.substring(0, keyPrefix.lastIndexOf('/')) : "";
+    String dirPart =
+        keyPrefix.contains("/") ? keyPrefix.substring(0, keyPrefix.lastIndexOf('/')) : "";
     Path start = dirPart.isEmpty() ? root : root.resolve(dirPart);
     if (!Files.isDirectory(start)) {
       return new ListPage(List.of(), null);
     }
     // Deletions of the previous page run while this listing walks: files may vanish under it.
     java.util.TreeSet<String> found = new java.util.TreeSet<>();
-    Files.walkFileTree(start, new java.nio.file.SimpleFileVisitor<>() {
-      @Override
-      public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
-        String k = root.relativize(file).toString().replace('\\', '/');
-        if (attrs.isRegularFile() && k.startsWith(keyPrefix) && (token == null || k.compareTo(token) > 0)) {
-          found.add(k);
-          if (found.size() > max + 1) {
-            found.pollLast();
+    Files.walkFileTree(
+        start,
+        new java.nio.file.SimpleFileVisitor<>() {
+          @Override
+          public java.nio.file.FileVisitResult visitFile(
+              Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+            String k = root.relativize(file).toString().replace('\\', '/');
+            if (attrs.isRegularFile()
+                && k.startsWith(keyPrefix)
+                && (token == null || k.compareTo(token) > 0)) {
+              found.add(k);
+              if (found.size() > max + 1) {
+                found.pollLast();
+              }
+            }
+            return java.nio.file.FileVisitResult.CONTINUE;
           }
-        }
-        return java.nio.file.FileVisitResult.CONTINUE;
-      }
 
-      @Override
-      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
-        return java.nio.file.FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+        });
     List<String> keys = new ArrayList<>(found);
     if (keys.size() > max) {
       List<String> page = new ArrayList<>(keys.subList(0, max));
@@ -78,7 +84,9 @@ public final class LocalStore implements ObjectStore {
     } catch (NoSuchFileException ignored) {
       // already gone
     }
-    for (Path d = p.getParent(); d != null && !d.equals(root) && d.startsWith(root); d = d.getParent()) {
+    for (Path d = p.getParent();
+        d != null && !d.equals(root) && d.startsWith(root);
+        d = d.getParent()) {
       try (Stream<Path> s = Files.list(d)) {
         if (s.findAny().isPresent()) {
           break;

@@ -4,23 +4,27 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * One object store (a bucket or container), as the cleaner needs it: list a key prefix page by page and
- * delete. Implementations count their requests. Every destructive call goes through {@link PrefixGuard}
- * in {@link CleanEngine}; implementations do not check prefixes themselves.
+ * One object store (a bucket or container), as the cleaner needs it: list a key prefix page by page
+ * and delete. Implementations count their requests. Every destructive call goes through {@link
+ * PrefixGuard} in {@link CleanEngine}; implementations do not check prefixes themselves.
  */
 public interface ObjectStore extends AutoCloseable {
 
   /** {@code s3://bucket}, {@code gcs://bucket}, … for messages. */
   String describe();
 
-  /** One page of the keys that start with {@code keyPrefix}, recursively; {@code token} null for the first page. */
+  /**
+   * One page of the keys that start with {@code keyPrefix}, recursively; {@code token} null for the
+   * first page.
+   */
   ListPage list(String keyPrefix, String token, int max) throws IOException;
 
   /** True when {@link #deleteBatch} deletes many keys in one request (S3 DeleteObjects). */
   boolean supportsBatchDelete();
 
   /**
-   * Deletes up to {@value CleanEngine#BATCH_LIMIT} keys in one request. Per-key failures are in the result.
+   * Deletes up to {@value CleanEngine#BATCH_LIMIT} keys in one request. Per-key failures are in the
+   * result.
    *
    * @throws BatchDeleteUnsupportedException when the store does not implement batch deletes
    * @throws IOException when the request as a whole failed
@@ -33,8 +37,8 @@ public interface ObjectStore extends AutoCloseable {
   void delete(String key) throws IOException;
 
   /**
-   * Whether a listed key is a directory entry of a hierarchical namespace (Azure HNS) rather than data.
-   * Such entries are removed after the data, deepest first.
+   * Whether a listed key is a directory entry of a hierarchical namespace (Azure HNS) rather than
+   * data. Such entries are removed after the data, deepest first.
    */
   default boolean isDirectoryEntry(String key) {
     return false;

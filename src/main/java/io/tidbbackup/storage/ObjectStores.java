@@ -22,7 +22,8 @@ public final class ObjectStores {
     BACKENDS.put(StorageType.S3, (p, o) -> S3Store.open(p.s3, o));
     BACKENDS.put(StorageType.GCS, (p, o) -> GcsStore.open(p.gcs, o));
     BACKENDS.put(StorageType.AZBLOB, (p, o) -> AzureStore.open(p.azblob, o));
-    BACKENDS.put(StorageType.LOCAL, (p, o) -> new LocalStore(Path.of(p.local.volumeMount.getMountPath())));
+    BACKENDS.put(
+        StorageType.LOCAL, (p, o) -> new LocalStore(Path.of(p.local.volumeMount.getMountPath())));
   }
 
   private ObjectStores() {}

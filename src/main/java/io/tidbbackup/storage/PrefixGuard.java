@@ -4,16 +4,21 @@ import java.util.Collection;
 import java.util.Objects;
 
 /**
- * The one check in front of every destructive storage call. A backup prefix is a directory: {@code a/b}
- * covers {@code a/b/…} and never {@code a/bc} or {@code a/b-old}. An empty prefix (the bucket root) is
- * refused, and so is a prefix that overlaps another live backup's.
+ * The one check in front of every destructive storage call. A backup prefix is a directory: {@code
+ * a/b} covers {@code a/b/…} and never {@code a/bc} or {@code a/b-old}. An empty prefix (the bucket
+ * root) is refused, and so is a prefix that overlaps another live backup's.
  */
 public final class PrefixGuard {
 
   private PrefixGuard() {}
 
   /** Why a prefix is refused (the operator's condition reason of the same name). */
-  public enum Refusal { EmptyPrefix, OutsidePrefix, SharedPrefix, NoStorage }
+  public enum Refusal {
+    EmptyPrefix,
+    OutsidePrefix,
+    SharedPrefix,
+    NoStorage
+  }
 
   /** Thrown before anything is deleted. */
   public static class UnsafePrefixException extends IllegalArgumentException {
@@ -33,11 +38,15 @@ public final class PrefixGuard {
   public static String directory(StorageLocation loc) {
     String p = StorageLocation.clean(loc.prefix());
     if (p.isEmpty()) {
-      throw new UnsafePrefixException(Refusal.EmptyPrefix, "refusing to clean " + loc.url()
-          + ": the prefix is empty, which would be the whole bucket");
+      throw new UnsafePrefixException(
+          Refusal.EmptyPrefix,
+          "refusing to clean "
+              + loc.url()
+              + ": the prefix is empty, which would be the whole bucket");
     }
     if (loc.bucket() == null || StorageLocation.clean(loc.bucket()).isEmpty()) {
-      throw new UnsafePrefixException(Refusal.EmptyPrefix, "refusing to clean " + loc.url() + ": no bucket");
+      throw new UnsafePrefixException(
+          Refusal.EmptyPrefix, "refusing to clean " + loc.url() + ": no bucket");
     }
     return p + "/";
   }
@@ -45,14 +54,16 @@ public final class PrefixGuard {
   /** Fails unless {@code key} lies inside {@code directory}. */
   public static void requireInside(String directory, String key) {
     if (!key.startsWith(directory) || key.length() == directory.length()) {
-      throw new UnsafePrefixException(Refusal.OutsidePrefix, "refusing to delete \"" + key + "\": not under \""
-          + directory + "\"");
+      throw new UnsafePrefixException(
+          Refusal.OutsidePrefix,
+          "refusing to delete \"" + key + "\": not under \"" + directory + "\"");
     }
   }
 
   /** True when one location contains the other (same store and bucket, directory semantics). */
   public static boolean overlaps(StorageLocation a, StorageLocation b) {
-    if (a.type() != b.type() || !Objects.equals(StorageLocation.clean(a.bucket()), StorageLocation.clean(b.bucket()))) {
+    if (a.type() != b.type()
+        || !Objects.equals(StorageLocation.clean(a.bucket()), StorageLocation.clean(b.bucket()))) {
       return false;
     }
     String pa = StorageLocation.clean(a.prefix()) + "/";
@@ -64,8 +75,15 @@ public final class PrefixGuard {
   public static void requireNotShared(StorageLocation target, Collection<Named> others) {
     for (Named o : others) {
       if (overlaps(target, o.location())) {
-        throw new UnsafePrefixException(Refusal.SharedPrefix, "refusing to clean " + target.url() + ": Backup "
-            + o.name() + " uses " + o.location().url() + ", which overlaps it; delete or move that Backup first");
+        throw new UnsafePrefixException(
+            Refusal.SharedPrefix,
+            "refusing to clean "
+                + target.url()
+                + ": Backup "
+                + o.name()
+                + " uses "
+                + o.location().url()
+                + ", which overlaps it; delete or move that Backup first");
       }
     }
   }

@@ -26,8 +26,9 @@ import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * S3 and S3-compatible stores (AWS SDK v2). Region, endpoint and path style as TiDB Operator does them;
- * credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the default chain (IRSA, instance profile).
+ * S3 and S3-compatible stores (AWS SDK v2). Region, endpoint and path style as TiDB Operator does
+ * them; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the default chain (IRSA,
+ * instance profile).
  */
 public final class S3Store implements ObjectStore {
   /** Separates key and version id in the keys of a versioned bucket (never part of an S3 key). */
@@ -45,18 +46,26 @@ public final class S3Store implements ObjectStore {
 
   public static S3Store open(S3StorageProvider s3, StoreOptions o) {
     String region = s3.region == null || s3.region.isEmpty() ? "us-east-1" : s3.region;
-    var b = S3Client.builder().region(Region.of(region))
-        .httpClientBuilder(Apache5HttpClient.builder().maxConnections(Math.max(16, o.maxConnections()))
-            .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60)))
-        .credentialsProvider(credentials(o))
-        .forcePathStyle(pathStyle(s3));
+    var b =
+        S3Client.builder()
+            .region(Region.of(region))
+            .httpClientBuilder(
+                Apache5HttpClient.builder()
+                    .maxConnections(Math.max(16, o.maxConnections()))
+                    .connectionTimeout(Duration.ofSeconds(10))
+                    .socketTimeout(Duration.ofSeconds(60)))
+            .credentialsProvider(credentials(o))
+            .forcePathStyle(pathStyle(s3));
     if (s3.endpoint != null && !s3.endpoint.isEmpty()) {
       b.endpointOverride(URI.create(s3.endpoint));
     }
     return new S3Store(b.build(), s3.bucket);
   }
 
-  /** Path style by default (S3-compatible stores), virtual-hosted for AWS without endpoint and for Alibaba/NetEase. */
+  /**
+   * Path style by default (S3-compatible stores), virtual-hosted for AWS without endpoint and for
+   * Alibaba/NetEase.
+   */
   static boolean pathStyle(S3StorageProvider s3) {
     if (s3.forcePathStyle != null) {
       return s3.forcePathStyle;
@@ -83,8 +92,9 @@ public final class S3Store implements ObjectStore {
   }
 
   /**
-   * Whether the bucket keeps versions (versioning Enabled or Suspended): then every version and delete marker
-   * under the prefix is listed and deleted, so nothing of the backup survives as a non-current version.
+   * Whether the bucket keeps versions (versioning Enabled or Suspended): then every version and
+   * delete marker under the prefix is listed and deleted, so nothing of the backup survives as a
+   * non-current version.
    */
   boolean versioned() {
     if (versioned == null) {
@@ -105,45 +115,76 @@ public final class S3Store implements ObjectStore {
   }
 
   private ListPage listCurrent(String keyPrefix, String token, int max) throws IOException {
-    return ListPage.gather(token, max, 1000, (next, want) -> {
-      requests.listed();
-      try {
-        ListObjectsV2Response r = client.listObjectsV2(b -> b.bucket(bucket).prefix(keyPrefix).maxKeys(want)
-            .continuationToken(next));
-        List<String> keys = new ArrayList<>(r.contents().size());
-        r.contents().forEach(o -> keys.add(o.key()));
-        return new ListPage(keys, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
-      } catch (SdkException e) {
-        throw new IOException("listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
-      }
-    });
+    return ListPage.gather(
+        token,
+        max,
+        1000,
+        (next, want) -> {
+          requests.listed();
+          try {
+            ListObjectsV2Response r =
+                client.listObjectsV2(
+                    b -> b.bucket(bucket).prefix(keyPrefix).maxKeys(want).continuationToken(next));
+            List<String> keys = new ArrayList<>(r.contents().size());
+            r.contents().forEach(o -> keys.add(o.key()));
+            return new ListPage(
+                keys, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
+          } catch (SdkException e) {
+            throw new IOException(
+                "listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
+          }
+        });
   }
 
-  /** Versions and delete markers, each as {@code key + '\0' + versionId}; the token is the two markers. */
+  /**
+   * Versions and delete markers, each as {@code key + '\0' + versionId}; the token is the two
+   * markers.
+   */
   private ListPage listVersions(String keyPrefix, String token, int max) throws IOException {
-    return ListPage.gather(token, max, 1000, (next, want) -> {
-      requests.listed();
-      String keyMarker = next == null ? null : next.substring(0, next.indexOf(VERSION_SEPARATOR));
-      String versionMarker = next == null ? "" : next.substring(next.indexOf(VERSION_SEPARATOR) + 1);
-      try {
-        ListObjectVersionsResponse r = client.listObjectVersions(b -> b.bucket(bucket).prefix(keyPrefix)
-            .maxKeys(want).keyMarker(keyMarker).versionIdMarker(versionMarker.isEmpty() ? null : versionMarker));
-        List<String> keys = new ArrayList<>();
-        r.versions().forEach(v -> keys.add(v.key() + VERSION_SEPARATOR + v.versionId()));
-        r.deleteMarkers().forEach(m -> keys.add(m.key() + VERSION_SEPARATOR + m.versionId()));
-        return new ListPage(keys, Boolean.TRUE.equals(r.isTruncated())
-            ? r.nextKeyMarker() + VERSION_SEPARATOR + (r.nextVersionIdMarker() == null ? "" : r.nextVersionIdMarker())
-            : null);
-      } catch (SdkException e) {
-        throw new IOException("listing versions of " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
-      }
-    });
+    return ListPage.gather(
+        token,
+        max,
+        1000,
+        (next, want) -> {
+          requests.listed();
+          String keyMarker =
+              next == null ? null : next.substring(0, next.indexOf(VERSION_SEPARATOR));
+          String versionMarker =
+              next == null ? "" : next.substring(next.indexOf(VERSION_SEPARATOR) + 1);
+          try {
+            ListObjectVersionsResponse r =
+                client.listObjectVersions(
+                    b ->
+                        b.bucket(bucket)
+                            .prefix(keyPrefix)
+                            .maxKeys(want)
+                            .keyMarker(keyMarker)
+                            .versionIdMarker(versionMarker.isEmpty() ? null : versionMarker));
+            List<String> keys = new ArrayList<>();
+            r.versions().forEach(v -> keys.add(v.key() + VERSION_SEPARATOR + v.versionId()));
+            r.deleteMarkers().forEach(m -> keys.add(m.key() + VERSION_SEPARATOR + m.versionId()));
+            return new ListPage(
+                keys,
+                Boolean.TRUE.equals(r.isTruncated())
+                    ? r.nextKeyMarker()
+                        + VERSION_SEPARATOR
+                        + (r.nextVersionIdMarker() == null ? "" : r.nextVersionIdMarker())
+                    : null);
+          } catch (SdkException e) {
+            throw new IOException(
+                "listing versions of " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);
+          }
+        });
   }
 
   static ObjectIdentifier identifier(String key) {
     int i = key.indexOf(VERSION_SEPARATOR);
-    return i < 0 ? ObjectIdentifier.builder().key(key).build()
-        : ObjectIdentifier.builder().key(key.substring(0, i)).versionId(key.substring(i + 1)).build();
+    return i < 0
+        ? ObjectIdentifier.builder().key(key).build()
+        : ObjectIdentifier.builder()
+            .key(key.substring(0, i))
+            .versionId(key.substring(i + 1))
+            .build();
   }
 
   static String keyOf(String key, String versionId) {
@@ -161,20 +202,28 @@ public final class S3Store implements ObjectStore {
     List<ObjectIdentifier> ids = new ArrayList<>(keys.size());
     keys.forEach(k -> ids.add(identifier(k)));
     try {
-      DeleteObjectsResponse r = client.deleteObjects(b -> b.bucket(bucket)
-          .delete(Delete.builder().objects(ids).quiet(false).build()));
+      DeleteObjectsResponse r =
+          client.deleteObjects(
+              b -> b.bucket(bucket).delete(Delete.builder().objects(ids).quiet(false).build()));
       List<String> deleted = new ArrayList<>(r.deleted().size());
       boolean v = keys.stream().anyMatch(k -> k.indexOf(VERSION_SEPARATOR) >= 0);
       r.deleted().forEach(d -> deleted.add(v ? keyOf(d.key(), d.versionId()) : d.key()));
       Map<String, String> errors = new LinkedHashMap<>();
       for (S3Error e : r.errors()) {
-        errors.put(v ? keyOf(e.key(), e.versionId()) : e.key(), "code:" + e.code() + " msg:" + e.message());
+        errors.put(
+            v ? keyOf(e.key(), e.versionId()) : e.key(),
+            "code:" + e.code() + " msg:" + e.message());
       }
       return new BatchDeleteResult(deleted, errors);
     } catch (S3Exception e) {
       if (batchUnsupported(e)) {
-        throw new BatchDeleteUnsupportedException(describe() + " rejects DeleteObjects (" + e.statusCode() + " "
-            + code(e) + "): deleting one object per request");
+        throw new BatchDeleteUnsupportedException(
+            describe()
+                + " rejects DeleteObjects ("
+                + e.statusCode()
+                + " "
+                + code(e)
+                + "): deleting one object per request");
       }
       throw new IOException("DeleteObjects on " + describe() + ": " + e.getMessage(), e);
     } catch (SdkException e) {
@@ -186,7 +235,9 @@ public final class S3Store implements ObjectStore {
   static boolean batchUnsupported(S3Exception e) {
     String code = code(e);
     String msg = String.valueOf(e.getMessage());
-    return e.statusCode() == 501 || "NotImplemented".equals(code) || msg.contains("Content-MD5")
+    return e.statusCode() == 501
+        || "NotImplemented".equals(code)
+        || msg.contains("Content-MD5")
         || "MissingContentMD5".equals(code);
   }
 

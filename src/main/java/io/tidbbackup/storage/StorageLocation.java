@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where a backup lives: scheme, bucket (container, or local mount path) and a normalised prefix
- * (no leading or trailing slash, no empty segments).
+ * Where a backup lives: scheme, bucket (container, or local mount path) and a normalised prefix (no
+ * leading or trailing slash, no empty segments).
  */
 public record StorageLocation(StorageType type, String bucket, String prefix) {
 
@@ -15,7 +15,9 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
     prefix = clean(prefix);
   }
 
-  /** The location a provider's bucket/container and prefix name, or null when no provider is set. */
+  /**
+   * The location a provider's bucket/container and prefix name, or null when no provider is set.
+   */
   public static StorageLocation of(StorageProvider p) {
     StorageType type = p.storageType();
     if (type == null) {
@@ -25,20 +27,24 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
       case S3 -> new StorageLocation(type, p.s3.bucket, clean(p.s3.prefix));
       case GCS -> new StorageLocation(type, p.gcs.bucket, clean(p.gcs.prefix));
       case AZBLOB -> new StorageLocation(type, p.azblob.container, clean(p.azblob.prefix));
-      case LOCAL -> new StorageLocation(type,
-          p.local.volumeMount == null ? null : p.local.volumeMount.getMountPath(), clean(p.local.prefix));
+      case LOCAL ->
+          new StorageLocation(
+              type,
+              p.local.volumeMount == null ? null : p.local.volumeMount.getMountPath(),
+              clean(p.local.prefix));
     };
   }
 
   /**
-   * The location to clean for a backup: its status.backupPath, which must be the provider's own location or
-   * lie under it (a Dumpling export directory). Anything else is refused, so a hand-edited status can never
-   * point the cleaner at other data.
+   * The location to clean for a backup: its status.backupPath, which must be the provider's own
+   * location or lie under it (a Dumpling export directory). Anything else is refused, so a
+   * hand-edited status can never point the cleaner at other data.
    */
   public static StorageLocation target(StorageProvider spec, String backupPath) {
     StorageLocation base = of(spec);
     if (base == null) {
-      throw new PrefixGuard.UnsafePrefixException(PrefixGuard.Refusal.NoStorage, "the Backup has no storage provider");
+      throw new PrefixGuard.UnsafePrefixException(
+          PrefixGuard.Refusal.NoStorage, "the Backup has no storage provider");
     }
     if (backupPath == null || backupPath.isEmpty()) {
       return base;
@@ -51,8 +57,13 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
     if (path.startsWith(baseUrl + "/")) {
       return base.child(path.substring(baseUrl.length() + 1));
     }
-    throw new PrefixGuard.UnsafePrefixException(PrefixGuard.Refusal.OutsidePrefix, "status.backupPath " + backupPath
-        + " is not under the storage the spec names (" + base.url() + ")");
+    throw new PrefixGuard.UnsafePrefixException(
+        PrefixGuard.Refusal.OutsidePrefix,
+        "status.backupPath "
+            + backupPath
+            + " is not under the storage the spec names ("
+            + base.url()
+            + ")");
   }
 
   private static String trimSlash(String s) {
@@ -69,8 +80,8 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
   }
 
   /**
-   * The URL as BR and TiDB Operator's status write it: {@code s3://b/p}, {@code gcs://b/p/},
-   * {@code azure://c/p/}, {@code local:///mount/p}.
+   * The URL as BR and TiDB Operator's status write it: {@code s3://b/p}, {@code gcs://b/p/}, {@code
+   * azure://c/p/}, {@code local:///mount/p}.
    */
   public String url() {
     return switch (type) {

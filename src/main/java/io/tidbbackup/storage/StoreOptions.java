@@ -3,8 +3,9 @@ package io.tidbbackup.storage;
 import java.util.Map;
 
 /**
- * How to reach a store: credentials as the env vars a Job would have (AWS_ACCESS_KEY_ID, …), and endpoint
- * overrides for local servers in tests ({@code GCS_ENDPOINT}, {@code AZURE_STORAGE_ENDPOINT}).
+ * How to reach a store: credentials as the env vars a Job would have (AWS_ACCESS_KEY_ID, …), and
+ * endpoint overrides for local servers in tests ({@code GCS_ENDPOINT}, {@code
+ * AZURE_STORAGE_ENDPOINT}).
  */
 public record StoreOptions(Map<String, String> env, int maxConnections) {
   public static final String GCS_ENDPOINT = "GCS_ENDPOINT";

@@ -19,43 +19,58 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent against a fake tool: a shell script that prints a real BR summary (or errors) and exits 0 or 1. */
+/**
+ * The agent against a fake tool: a shell script that prints a real BR summary (or errors) and exits
+ * 0 or 1.
+ */
 class BackupAgentTest {
   static final String SAS = "sv=2023-01-03&sig=TOPSECRETSIGNATURE";
-  static final String SUMMARY = "[2023/02/09 11:34:01.794 +08:00] [INFO] [collector.go:73] [\"Full Backup success "
-      + "summary\"] [total-ranges=22] [ranges-succeed=22] [ranges-failed=0] [backup-checksum=91.994496ms] "
-      + "[backup-fast-checksum=11.178486ms] [backup-total-ranges=80] [backup-total-regions=80] "
-      + "[total-take=1.416143685s] [BackupTS=439330705621123078] [total-kv=1114] [total-kv-size=269.8kB] "
-      + "[average-speed=190.5kB/s] [backup-data-size(after-compressed)=74.35kB] [Size=74346]";
+  static final String SUMMARY =
+      "[2023/02/09 11:34:01.794 +08:00] [INFO] [collector.go:73] [\"Full Backup success "
+          + "summary\"] [total-ranges=22] [ranges-succeed=22] [ranges-failed=0] [backup-checksum=91.994496ms] "
+          + "[backup-fast-checksum=11.178486ms] [backup-total-ranges=80] [backup-total-regions=80] "
+          + "[total-take=1.416143685s] [BackupTS=439330705621123078] [total-kv=1114] [total-kv-size=269.8kB] "
+          + "[average-speed=190.5kB/s] [backup-data-size(after-compressed)=74.35kB] [Size=74346]";
 
   @TempDir Path dir;
 
   Path script(String body) throws Exception {
     Path f = dir.resolve("br");
-    Files.writeString(f, "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + dir.resolve("argv") + "\n" + body + "\n");
+    Files.writeString(
+        f, "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + dir.resolve("argv") + "\n" + body + "\n");
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwx------"));
     return f;
   }
 
   static BackupInvocation azureInvocation() throws Exception {
-    BackupSpec spec = Serde.YAML.readValue("""
+    BackupSpec spec =
+        Serde.YAML.readValue(
+            """
         br: {cluster: basic}
         azblob: {storageAccount: acct, container: c, prefix: p}
-        """, BackupSpec.class);
-    return AgentArgs.backup(List.of("--namespace=tidb", "--backupName=b1", "--tikvVersion=v8.5.0",
-        "--mode=snapshot"), spec);
+        """,
+            BackupSpec.class);
+    return AgentArgs.backup(
+        List.of("--namespace=tidb", "--backupName=b1", "--tikvVersion=v8.5.0", "--mode=snapshot"),
+        spec);
   }
 
   record Run(int code, AgentResult result, String stdout, List<String> argv) {}
 
   Run run(Path tool) throws Exception {
-    Map<String, String> env = new HashMap<>(Map.of(JobEnv.AZURE_SAS_TOKEN, SAS, JobEnv.AZURE_STORAGE_ACCOUNT, "acct"));
+    Map<String, String> env =
+        new HashMap<>(Map.of(JobEnv.AZURE_SAS_TOKEN, SAS, JobEnv.AZURE_STORAGE_ACCOUNT, "acct"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Path term = dir.resolve("termination-log");
-    int code = new BackupAgent(new AgentEnvironment(env, dir), new PrintStream(out, true, StandardCharsets.UTF_8),
-        tool.toString()).run(azureInvocation(), term);
+    int code =
+        new BackupAgent(
+                new AgentEnvironment(env, dir),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                tool.toString())
+            .run(azureInvocation(), term);
     AgentResult r = Serde.fromJson(Files.readString(term), AgentResult.class);
-    return new Run(code, r, out.toString(StandardCharsets.UTF_8), Files.readAllLines(dir.resolve("argv")));
+    return new Run(
+        code, r, out.toString(StandardCharsets.UTF_8), Files.readAllLines(dir.resolve("argv")));
   }
 
   @Test
@@ -67,31 +82,44 @@ class BackupAgentTest {
     assertThat(r.result().backupSize).isEqualTo(74346L);
     assertThat(r.result().backupPath).isEqualTo("azure://c/p/");
     // the tool gets the real token; nobody else sees it
-    assertThat(r.argv()).containsExactly("backup", "full", "--pd=basic-pd.tidb:2379",
-        "--storage=azure://c/p/?account-name=acct&sas-token=" + SAS);
-    assertThat(r.stdout()).contains("Full Backup success summary").doesNotContain("TOPSECRETSIGNATURE");
+    assertThat(r.argv())
+        .containsExactly(
+            "backup",
+            "full",
+            "--pd=basic-pd.tidb:2379",
+            "--storage=azure://c/p/?account-name=acct&sas-token=" + SAS);
+    assertThat(r.stdout())
+        .contains("Full Backup success summary")
+        .doesNotContain("TOPSECRETSIGNATURE");
     assertThat(r.stdout()).contains("sas-token=******");
   }
 
   @Test
   void failureReportsTheLastErrorLinesRedacted() throws Exception {
-    Run r = run(script("""
+    Run r =
+        run(
+            script(
+                """
         echo '[INFO] [client.go:1] ["starting"]'
         echo '[ERROR] [backup.go:40] ["failed to access azure://c/p/?sas-token=%s"] [error="403 Forbidden"]'
         echo '[ERROR] [main.go:58] ["br failed"] [error="[BR:ExternalStorage:ErrStorageInvalidPermission]"]'
-        exit 1""".formatted(SAS)));
+        exit 1"""
+                    .formatted(SAS)));
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.result().success).isFalse();
     assertThat(r.result().exitCode).isEqualTo(1);
-    assertThat(r.result().error).contains("403 Forbidden", "ErrStorageInvalidPermission")
-        .doesNotContain("TOPSECRETSIGNATURE").doesNotContain("starting");
+    assertThat(r.result().error)
+        .contains("403 Forbidden", "ErrStorageInvalidPermission")
+        .doesNotContain("TOPSECRETSIGNATURE")
+        .doesNotContain("starting");
     assertThat(r.stdout()).doesNotContain("TOPSECRETSIGNATURE");
   }
 
   @Test
   void stoppingTheAgentTerminatesTheToolWithSigterm() throws Exception {
     Path marker = dir.resolve("got-term");
-    Path tool = script("trap 'echo term > " + marker + "; exit 143' TERM\nwhile true; do sleep 0.1; done");
+    Path tool =
+        script("trap 'echo term > " + marker + "; exit 143' TERM\nwhile true; do sleep 0.1; done");
     Process p = new ProcessBuilder(tool.toString()).start();
     Thread.sleep(300);
     ToolRunner.stop(p);
@@ -105,7 +133,8 @@ class BackupAgentTest {
     AgentResult r = new AgentResult();
     r.error = "x".repeat(20_000) + " the last line says why";
     String json = TerminationMessage.encode(r);
-    assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(AgentResult.MAX_BYTES);
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(AgentResult.MAX_BYTES);
     assertThat(json).endsWith("the last line says why\"}");
   }
 }

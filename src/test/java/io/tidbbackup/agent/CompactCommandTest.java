@@ -20,12 +20,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tikv-ctl command line, the StorageBackend it carries (decoded by protobuf-java), and the agent on a fake tool. */
+/**
+ * The tikv-ctl command line, the StorageBackend it carries (decoded by protobuf-java), and the
+ * agent on a fake tool.
+ */
 class CompactCommandTest {
   @TempDir Path dir;
 
   static CompactSpec spec(String yaml) throws Exception {
-    return Serde.YAML.readValue(yaml, CompactSpec.class);
+    return io.tidbbackup.api.CrdDefaults.apply(Serde.YAML.readValue(yaml, CompactSpec.class));
   }
 
   static String string(UnknownFieldSet m, int field) {
@@ -34,39 +37,62 @@ class CompactCommandTest {
 
   @Test
   void theStorageIsKvprotosStorageBackendWithoutCredentials() throws Exception {
-    CompactSpec s = spec("s3: {provider: minio, endpoint: 'http://minio:9000', region: us-east-1, bucket: b, "
-        + "prefix: /basic/log/, secretName: s, storageClass: STANDARD}");
-    UnknownFieldSet backend = UnknownFieldSet.parseFrom(Base64.getDecoder().decode(StorageBackendProto.base64(s)));
+    CompactSpec s =
+        spec(
+            "s3: {provider: minio, endpoint: 'http://minio:9000', region: us-east-1, bucket: b, "
+                + "prefix: /basic/log/, secretName: s, storageClass: STANDARD}");
+    UnknownFieldSet backend =
+        UnknownFieldSet.parseFrom(Base64.getDecoder().decode(StorageBackendProto.base64(s)));
     assertThat(backend.asMap().keySet()).containsExactly(3); // oneof backend: s3 = 3
-    UnknownFieldSet s3 = UnknownFieldSet.parseFrom(backend.getField(3).getLengthDelimitedList().get(0));
+    UnknownFieldSet s3 =
+        UnknownFieldSet.parseFrom(backend.getField(3).getLengthDelimitedList().get(0));
     assertThat(string(s3, 1)).isEqualTo("http://minio:9000");
     assertThat(string(s3, 2)).isEqualTo("us-east-1");
     assertThat(string(s3, 3)).isEqualTo("b");
     assertThat(string(s3, 4)).isEqualTo("basic/log");
     assertThat(string(s3, 5)).isEqualTo("STANDARD");
-    assertThat(s3.getField(10).getVarintList()).containsExactly(1L); // force_path_style for a non-AWS store
+    assertThat(s3.getField(10).getVarintList())
+        .containsExactly(1L); // force_path_style for a non-AWS store
     assertThat(s3.hasField(8)).isFalse(); // access_key: from env, never in args
     assertThat(s3.hasField(9)).isFalse();
 
-    UnknownFieldSet gcs = UnknownFieldSet.parseFrom(UnknownFieldSet.parseFrom(StorageBackendProto.encode(
-        spec("gcs: {projectId: p, bucket: g, prefix: x, objectAcl: private}"))).getField(4).getLengthDelimitedList()
-        .get(0));
+    UnknownFieldSet gcs =
+        UnknownFieldSet.parseFrom(
+            UnknownFieldSet.parseFrom(
+                    StorageBackendProto.encode(
+                        spec("gcs: {projectId: p, bucket: g, prefix: x, objectAcl: private}")))
+                .getField(4)
+                .getLengthDelimitedList()
+                .get(0));
     assertThat(string(gcs, 2)).isEqualTo("g");
     assertThat(string(gcs, 5)).isEqualTo("private");
-    UnknownFieldSet az = UnknownFieldSet.parseFrom(UnknownFieldSet.parseFrom(StorageBackendProto.encode(
-        spec("azblob: {container: c, prefix: p, storageAccount: acct, secretName: s}"))).getField(7)
-        .getLengthDelimitedList().get(0));
+    UnknownFieldSet az =
+        UnknownFieldSet.parseFrom(
+            UnknownFieldSet.parseFrom(
+                    StorageBackendProto.encode(
+                        spec(
+                            "azblob: {container: c, prefix: p, storageAccount: acct, secretName: s}")))
+                .getField(7)
+                .getLengthDelimitedList()
+                .get(0));
     assertThat(string(az, 2)).isEqualTo("c");
     assertThat(string(az, 5)).isEqualTo("acct");
-    ByteString local = UnknownFieldSet.parseFrom(StorageBackendProto.encode(spec(
-        "local: {prefix: logs, volume: {name: v}, volumeMount: {name: v, mountPath: /nfs}}"))).getField(2)
-        .getLengthDelimitedList().get(0);
+    ByteString local =
+        UnknownFieldSet.parseFrom(
+                StorageBackendProto.encode(
+                    spec(
+                        "local: {prefix: logs, volume: {name: v}, volumeMount: {name: v, mountPath: /nfs}}")))
+            .getField(2)
+            .getLengthDelimitedList()
+            .get(0);
     assertThat(string(UnknownFieldSet.parseFrom(local), 1)).isEqualTo("/nfs/logs");
   }
 
   @Test
   void shardedCompactionsTakeTheirShardFromTheJobIndexAndDatetimesBecomeTsos() throws Exception {
-    CompactSpec s = spec("""
+    CompactSpec s =
+        spec(
+            """
         mode: sharded
         shardCount: 4
         physicalFileCacheCapacity: 10GiB
@@ -76,21 +102,40 @@ class CompactCommandTest {
         """);
     AgentEnvironment env = new AgentEnvironment(Map.of(JobEnv.JOB_COMPLETION_INDEX, "2"), dir);
     List<String> argv = CompactAgent.command(s, env).argv(Map.of());
-    assertThat(argv).containsSubsequence("--from", "450153676800000000", "-N", "4", "--name", "nightly",
-        "--cal-shift-ts", "--physical-file-cache-capacity", "10GiB", "--shard", "2/4", "--minimal-compaction-size", "0");
+    assertThat(argv)
+        .containsSubsequence(
+            "--from",
+            "450153676800000000",
+            "-N",
+            "4",
+            "--name",
+            "nightly",
+            "--cal-shift-ts",
+            "--physical-file-cache-capacity",
+            "10GiB",
+            "--shard",
+            "2/4",
+            "--minimal-compaction-size",
+            "0");
     assertThat(argv).doesNotContain("--until");
   }
 
   @Test
   void theAgentReportsTheToolsErrorLines() throws Exception {
     Path tool = dir.resolve("tikv-ctl");
-    Files.writeString(tool, "#!/bin/sh\necho '{\"level\":\"ERROR\",\"message\":\"[ERROR] failed to read log files\"}'\n"
-        + "exit 1\n");
+    Files.writeString(
+        tool,
+        "#!/bin/sh\necho '{\"level\":\"ERROR\",\"message\":\"[ERROR] failed to read log files\"}'\n"
+            + "exit 1\n");
     Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwx------"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Path term = dir.resolve("term");
-    int code = new CompactAgent(new AgentEnvironment(Map.of(), dir), new PrintStream(out, true, StandardCharsets.UTF_8),
-        tool.toString()).run(spec("startTs: '1'\ns3: {provider: aws, bucket: b}"), term);
+    int code =
+        new CompactAgent(
+                new AgentEnvironment(Map.of(), dir),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                tool.toString())
+            .run(spec("startTs: '1'\ns3: {provider: aws, bucket: b}"), term);
     assertThat(code).isEqualTo(1);
     AgentResult r = Serde.fromJson(Files.readString(term), AgentResult.class);
     assertThat(r.success).isFalse();

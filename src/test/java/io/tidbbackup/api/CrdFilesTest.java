@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** crds/ is what the build generates (target/crds), and the CRDs carry what the compatibility promise says. */
+/**
+ * crds/ is what the build generates (target/crds), and the CRDs carry what the compatibility
+ * promise says.
+ */
 class CrdFilesTest {
   static final Path COMMITTED = Path.of("crds");
   static final Path GENERATED = Path.of("target/crds");
@@ -26,7 +29,9 @@ class CrdFilesTest {
     assertThat(names(COMMITTED)).isEqualTo(names(GENERATED));
     for (String name : names(GENERATED)) {
       assertThat(Files.readString(COMMITTED.resolve(name)))
-          .as("crds/%s is stale: run `mvn process-classes && cp target/crds/* crds/` and commit", name)
+          .as(
+              "crds/%s is stale: run `mvn process-classes && cp target/crds/* crds/` and commit",
+              name)
           .isEqualTo(Files.readString(GENERATED.resolve(name)));
     }
   }
@@ -36,7 +41,12 @@ class CrdFilesTest {
   }
 
   static JsonNode specSchema(JsonNode crd) {
-    return crd.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema").path("properties")
+    return crd.path("spec")
+        .path("versions")
+        .get(0)
+        .path("schema")
+        .path("openAPIV3Schema")
+        .path("properties")
         .path("spec");
   }
 
@@ -50,44 +60,75 @@ class CrdFilesTest {
     assertThat(v.path("subresources").has("status")).isTrue();
     assertThat(crd.path("spec").path("names").path("shortNames").get(0).asText()).isEqualTo("bk");
     List<String> columns = v.path("additionalPrinterColumns").findValuesAsText("name");
-    assertThat(columns).containsExactly("Type", "Mode", "Status", "BackupPath", "BackupSize", "CommitTS",
-        "LogTruncateUntil", "Started", "Completed", "TimeTaken", "Age");
+    assertThat(columns)
+        .containsExactly(
+            "Type",
+            "Mode",
+            "Status",
+            "BackupPath",
+            "BackupSize",
+            "CommitTS",
+            "LogTruncateUntil",
+            "Started",
+            "Completed",
+            "TimeTaken",
+            "Age");
 
     JsonNode spec = specSchema(crd).path("properties");
     assertThat(spec.path("cleanPolicy").path("default").asText()).isEqualTo("Retain");
-    assertThat(spec.path("cleanPolicy").path("enum")).extracting(JsonNode::asText)
+    assertThat(spec.path("cleanPolicy").path("enum"))
+        .extracting(JsonNode::asText)
         .containsExactlyInAnyOrder("Retain", "OnFailure", "Delete");
     assertThat(spec.path("backupMode").path("default").asText()).isEqualTo("snapshot");
-    assertThat(spec.path("backupType").path("enum")).extracting(JsonNode::asText)
+    assertThat(spec.path("backupType").path("enum"))
+        .extracting(JsonNode::asText)
         .contains("full", "db", "table");
-    assertThat(spec.path("logSubcommand").path("enum")).extracting(JsonNode::asText)
-        .containsExactlyInAnyOrder("log-start", "log-stop", "log-pause", "log-resume", "log-truncate");
+    assertThat(spec.path("logSubcommand").path("enum"))
+        .extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder(
+            "log-start", "log-stop", "log-pause", "log-resume", "log-truncate");
     // the object-level default TiDB Operator forgot: without it the inner defaults never apply
     JsonNode policy = spec.path("backoffRetryPolicy");
     assertThat(policy.path("default").isObject()).isTrue();
-    assertThat(policy.path("properties").path("minRetryDuration").path("default").asText()).isEqualTo("300s");
-    assertThat(policy.path("properties").path("maxRetryTimes").path("default").asInt()).isEqualTo(2);
-    assertThat(policy.path("properties").path("retryTimeout").path("default").asText()).isEqualTo("30m");
+    assertThat(policy.path("properties").path("minRetryDuration").path("default").asText())
+        .isEqualTo("300s");
+    assertThat(policy.path("properties").path("maxRetryTimes").path("default").asInt())
+        .isEqualTo(2);
+    assertThat(policy.path("properties").path("retryTimeout").path("default").asText())
+        .isEqualTo("30m");
     JsonNode clean = spec.path("cleanOption").path("properties");
     assertThat(clean.path("pageSize").path("default").asLong()).isEqualTo(10000);
     assertThat(clean.path("retryCount").path("default").asInt()).isEqualTo(5);
     assertThat(clean.path("batchConcurrency").path("default").asInt()).isEqualTo(10);
     assertThat(clean.path("routineConcurrency").path("default").asInt()).isEqualTo(100);
-    assertThat(spec.path("s3").path("required")).extracting(JsonNode::asText).containsExactly("provider");
-    assertThat(spec.path("br").path("required")).extracting(JsonNode::asText).containsExactly("cluster");
+    assertThat(spec.path("s3").path("required"))
+        .extracting(JsonNode::asText)
+        .containsExactly("provider");
+    assertThat(spec.path("br").path("required"))
+        .extracting(JsonNode::asText)
+        .containsExactly("cluster");
     // no EBS volume-snapshot fields
     assertThat(spec.has("federalVolumeBackupPhase")).isFalse();
     assertThat(spec.has("calcSizeLevel")).isFalse();
-    assertThat(spec.path("backupMode").path("enum")).extracting(JsonNode::asText).doesNotContain("volume-snapshot");
+    assertThat(spec.path("backupMode").path("enum"))
+        .extracting(JsonNode::asText)
+        .doesNotContain("volume-snapshot");
   }
 
   @Test
   void restoreAndScheduleCrdsHaveTheirShortNames() throws IOException {
-    assertThat(crd("restores.pingcap.com.yaml").path("spec").path("names").path("shortNames").get(0).asText())
+    assertThat(
+            crd("restores.pingcap.com.yaml")
+                .path("spec")
+                .path("names")
+                .path("shortNames")
+                .get(0)
+                .asText())
         .isEqualTo("rt");
     JsonNode bks = crd("backupschedules.pingcap.com.yaml");
     assertThat(bks.path("spec").path("names").path("shortNames").get(0).asText()).isEqualTo("bks");
-    assertThat(specSchema(bks).path("required")).extracting(JsonNode::asText)
+    assertThat(specSchema(bks).path("required"))
+        .extracting(JsonNode::asText)
         .containsExactlyInAnyOrder("schedule", "backupTemplate");
   }
 }

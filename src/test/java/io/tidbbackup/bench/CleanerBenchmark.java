@@ -1,11 +1,11 @@
 package io.tidbbackup.bench;
 
 import io.tidbbackup.api.CleanOption;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.S3StorageProvider;
 import io.tidbbackup.api.StorageType;
 import io.tidbbackup.storage.BackupLayout;
 import io.tidbbackup.storage.CleanEngine;
-import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.storage.CleanSettings;
 import io.tidbbackup.storage.FaultProxy;
 import io.tidbbackup.storage.S3Store;
@@ -24,27 +24,37 @@ import org.gaul.s3proxy.junit.S3ProxyExtension;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Cleaner benchmark, apart from the tests: fills a local s3proxy (filesystem store) with N objects in BR's
- * layout, then in one run times and counts the requests of our batch mode, our per-object mode and
- * {@code rclone delete} (when rclone is installed) on the same data, and prints ratios. Every request goes
- * through a counting proxy on loopback. Run: {@code mvn -Pbench -DskipTests verify [-Dbench.objects=100000]}.
+ * Cleaner benchmark, apart from the tests: fills a local s3proxy (filesystem store) with N objects
+ * in BR's layout, then in one run times and counts the requests of our batch mode, our per-object
+ * mode and {@code rclone delete} (when rclone is installed) on the same data, and prints ratios.
+ * Every request goes through a counting proxy on loopback. Run: {@code mvn -Pbench -DskipTests
+ * verify [-Dbench.objects=100000]}.
  */
 public final class CleanerBenchmark {
   static final String BUCKET = "bench";
+
   /**
-   * s3proxy's store: {@code filesystem} (default; each delete is a file unlink, so the server's disk work dominates)
-   * or {@code transient} (in memory; request overhead dominates, closer to a remote object store's per-request cost).
+   * s3proxy's store: {@code filesystem} (default; each delete is a file unlink, so the server's
+   * disk work dominates) or {@code transient} (in memory; request overhead dominates, closer to a
+   * remote object store's per-request cost).
    */
   static final String STORE = System.getProperty("bench.store", "filesystem");
-  /** Added to every request by the counting proxy: a remote store's round trip (-Dbench.latencyMs=20). */
+
+  /**
+   * Added to every request by the counting proxy: a remote store's round trip
+   * (-Dbench.latencyMs=20).
+   */
   static final long LATENCY_MS = Long.getLong("bench.latencyMs", 0);
 
   record Result(String mode, long objects, double seconds, long list, long delete, String note) {}
 
   public static void main(String[] args) throws Exception {
     int n = Integer.getInteger("bench.objects", 100_000);
-    S3ProxyExtension s3proxy = S3ProxyExtension.builder()
-        .withCredentials(AuthenticationType.NONE, "access", "secret").withBlobStoreProvider(STORE).build();
+    S3ProxyExtension s3proxy =
+        S3ProxyExtension.builder()
+            .withCredentials(AuthenticationType.NONE, "access", "secret")
+            .withBlobStoreProvider(STORE)
+            .build();
     s3proxy.beforeEach(null);
     List<Result> results = new ArrayList<>();
     try (S3Client admin = TestingS3.client(s3proxy.getUri().toString())) {
@@ -61,10 +71,16 @@ public final class CleanerBenchmark {
   static void fill(S3Client admin, String prefix, int n) throws Exception {
     long t = System.nanoTime();
     TestingS3.put(admin, BUCKET, BackupLayout.snapshotKeys(prefix, n));
-    System.err.printf(Locale.ROOT, "filled %d objects under %s in %.1f s%n", n, prefix, (System.nanoTime() - t) / 1e9);
+    System.err.printf(
+        Locale.ROOT,
+        "filled %d objects under %s in %.1f s%n",
+        n,
+        prefix,
+        (System.nanoTime() - t) / 1e9);
   }
 
-  static Result ours(String mode, S3Client admin, S3ProxyExtension s3proxy, int n, boolean perObject)
+  static Result ours(
+      String mode, S3Client admin, S3ProxyExtension s3proxy, int n, boolean perObject)
       throws Exception {
     String prefix = "br/" + (perObject ? "per-object" : "batch");
     fill(admin, prefix, n);
@@ -78,31 +94,49 @@ public final class CleanerBenchmark {
       o.disableBatchConcurrency = perObject;
       CleanSettings s = CleanSettings.of(o);
       CleanReport r;
-      try (S3Store store = S3Store.open(p, new StoreOptions(Map.of("AWS_ACCESS_KEY_ID", "a",
-          "AWS_SECRET_ACCESS_KEY", "b"), 128))) {
-        r = new CleanEngine().clean(store, new StorageLocation(StorageType.S3, BUCKET, prefix), s, false);
+      try (S3Store store =
+          S3Store.open(
+              p,
+              new StoreOptions(
+                  Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"), 128))) {
+        r =
+            new CleanEngine()
+                .clean(store, new StorageLocation(StorageType.S3, BUCKET, prefix), s, false);
       }
       if (!r.verified() || r.deleted() != n) {
         throw new IllegalStateException(mode + " did not clean: " + r);
       }
-      return new Result(mode, r.deleted(), r.seconds(), counter.listRequests.get(),
-          counter.deleteObjectsRequests.get() + counter.deleteRequests.get(), "verified empty");
+      return new Result(
+          mode,
+          r.deleted(),
+          r.seconds(),
+          counter.listRequests.get(),
+          counter.deleteObjectsRequests.get() + counter.deleteRequests.get(),
+          "verified empty");
     }
   }
 
   static Result rclone(S3Client admin, S3ProxyExtension s3proxy, int n) throws Exception {
     if (!onPath("rclone")) {
-      return new Result("rclone delete", 0, 0, 0, 0, "rclone is not installed (apt-get install rclone): skipped");
+      return new Result(
+          "rclone delete", 0, 0, 0, 0, "rclone is not installed (apt-get install rclone): skipped");
     }
     String prefix = "br/rclone";
     fill(admin, prefix, n);
     try (FaultProxy counter = new FaultProxy(s3proxy.getUri().toString())) {
       counter.latencyMillis = LATENCY_MS;
       Path conf = Files.createTempFile("rclone", ".conf");
-      Files.writeString(conf, "[bench]\ntype = s3\nprovider = Other\naccess_key_id = a\nsecret_access_key = b\n"
-          + "endpoint = " + counter.uri() + "\nforce_path_style = true\n");
-      ProcessBuilder pb = new ProcessBuilder("rclone", "--config", conf.toString(), "delete",
-          "bench:" + BUCKET + "/" + prefix).redirectErrorStream(true).inheritIO();
+      Files.writeString(
+          conf,
+          "[bench]\ntype = s3\nprovider = Other\naccess_key_id = a\nsecret_access_key = b\n"
+              + "endpoint = "
+              + counter.uri()
+              + "\nforce_path_style = true\n");
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  "rclone", "--config", conf.toString(), "delete", "bench:" + BUCKET + "/" + prefix)
+              .redirectErrorStream(true)
+              .inheritIO();
       pb.environment().remove("AWS_CA_BUNDLE");
       long t = System.nanoTime();
       Process proc = pb.start();
@@ -111,8 +145,13 @@ public final class CleanerBenchmark {
       }
       double secs = (System.nanoTime() - t) / 1e9;
       long left = admin.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).keyCount();
-      return new Result("rclone delete (default flags)", n, secs, counter.listRequests.get(),
-          counter.deleteObjectsRequests.get() + counter.deleteRequests.get(), left == 0 ? "empty" : left + " left");
+      return new Result(
+          "rclone delete (default flags)",
+          n,
+          secs,
+          counter.listRequests.get(),
+          counter.deleteObjectsRequests.get() + counter.deleteRequests.get(),
+          left == 0 ? "empty" : left + " left");
     }
   }
 
@@ -126,23 +165,51 @@ public final class CleanerBenchmark {
   }
 
   static void print(int n, List<Result> results) {
-    System.out.printf(Locale.ROOT, "%nCleaner benchmark: %d objects per mode, s3proxy %s store, loopback, %d ms added per request%n", n, STORE,
+    System.out.printf(
+        Locale.ROOT,
+        "%nCleaner benchmark: %d objects per mode, s3proxy %s store, loopback, %d ms added per request%n",
+        n,
+        STORE,
         LATENCY_MS);
-    System.out.printf(Locale.ROOT, "%-46s %9s %10s %8s %9s %14s  %s%n", "mode", "seconds", "objects/s", "lists",
-        "deletes", "req/1000 obj", "note");
+    System.out.printf(
+        Locale.ROOT,
+        "%-46s %9s %10s %8s %9s %14s  %s%n",
+        "mode",
+        "seconds",
+        "objects/s",
+        "lists",
+        "deletes",
+        "req/1000 obj",
+        "note");
     for (Result r : results) {
       double rate = r.seconds() > 0 ? r.objects() / r.seconds() : 0;
       double per1000 = r.objects() > 0 ? (r.list() + r.delete()) * 1000.0 / r.objects() : 0;
-      System.out.printf(Locale.ROOT, "%-46s %9.2f %10.0f %8d %9d %14.2f  %s%n", r.mode(), r.seconds(), rate, r.list(),
-          r.delete(), per1000, r.note());
+      System.out.printf(
+          Locale.ROOT,
+          "%-46s %9.2f %10.0f %8d %9d %14.2f  %s%n",
+          r.mode(),
+          r.seconds(),
+          rate,
+          r.list(),
+          r.delete(),
+          per1000,
+          r.note());
     }
     Result batch = results.get(0);
-    System.out.printf(Locale.ROOT, "expected for batch: %d DeleteObjects (ceil(N/1000)), about %d list requests "
-        + "(ceil(N/1000) pages of 1000 keys) + 1 verification%n", (n + 999) / 1000, (n + 999) / 1000);
+    System.out.printf(
+        Locale.ROOT,
+        "expected for batch: %d DeleteObjects (ceil(N/1000)), about %d list requests "
+            + "(ceil(N/1000) pages of 1000 keys) + 1 verification%n",
+        (n + 999) / 1000,
+        (n + 999) / 1000);
     for (Result r : results.subList(1, results.size())) {
       if (r.seconds() > 0) {
-        System.out.printf(Locale.ROOT, "batch is %.1fx faster than %s, with %.0fx fewer requests%n",
-            r.seconds() / batch.seconds(), r.mode(), (double) (r.list() + r.delete()) / (batch.list() + batch.delete()));
+        System.out.printf(
+            Locale.ROOT,
+            "batch is %.1fx faster than %s, with %.0fx fewer requests%n",
+            r.seconds() / batch.seconds(),
+            r.mode(),
+            (double) (r.list() + r.delete()) / (batch.list() + batch.delete()));
       }
     }
   }

@@ -12,7 +12,6 @@ import io.tidbbackup.operator.backup.BackupStatuses;
 import io.tidbbackup.operator.job.BackupJobBuilder;
 import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.JobSettings;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,43 +31,70 @@ import java.util.regex.Pattern;
 
 /**
  * Operator scale benchmark, apart from the tests. Against the mock API server, in one run:
+ *
  * <ol>
- *   <li>the floor: a bare fabric8 client makes the API writes that 1,000 Backups need (create the Backup, create its
- *       Job, write status Scheduled, record the Event) on as many threads as the operator reconciles with;</li>
- *   <li>the operator, started as its own process from the production jar: time to ready, then the time from the
- *       first of 1,000 Backups created until all 1,000 Jobs exist and every status says Scheduled, its peak heap
- *       (from its /metrics) and peak RSS (VmHWM).</li>
+ *   <li>the floor: a bare fabric8 client makes the API writes that 1,000 Backups need (create the
+ *       Backup, create its Job, write status Scheduled, record the Event) on as many threads as the
+ *       operator reconciles with;
+ *   <li>the operator, started as its own process from the production jar: time to ready, then the
+ *       time from the first of 1,000 Backups created until all 1,000 Jobs exist and every status
+ *       says Scheduled, its peak heap (from its /metrics) and peak RSS (VmHWM).
  * </ol>
+ *
  * Run: {@code mvn -Pbench -DskipTests verify -Dbench.skip.cleaner=true [-Dbench.backups=1000]}.
  */
 public final class OperatorScaleBenchmark {
   static final String NS = "tidb";
   static final int THREADS = 50;
+
   /**
-   * The image's JAVA_TOOL_OPTIONS (Dockerfile) as they resolve under the chart's default memory limit of 512 MiB:
-   * MaxRAMPercentage=50 of 512 MiB is a 256 MiB heap. Override with -Dbench.jvm="…".
+   * The image's JAVA_TOOL_OPTIONS (Dockerfile) as they resolve under the chart's default memory
+   * limit of 512 MiB: MaxRAMPercentage=50 of 512 MiB is a 256 MiB heap. Override with
+   * -Dbench.jvm="…".
    */
-  static final String JVM_OPTIONS = System.getProperty("bench.jvm", "-XX:+UseSerialGC -Xmx256m -Xss512k");
+  static final String JVM_OPTIONS =
+      System.getProperty("bench.jvm", "-XX:+UseSerialGC -Xmx256m -Xss512k");
 
   public static void main(String[] args) throws Exception {
     io.tidbbackup.sandbox.Sandbox.quietLogs();
     int n = Integer.getInteger("bench.backups", 1000);
     Path jar = Path.of("target", "tidb-backup-operator.jar");
     if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: run through `mvn -Pbench verify`, which packages it first");
+      throw new IllegalStateException(
+          jar + " is missing: run through `mvn -Pbench verify`, which packages it first");
     }
     double floor = floor(n);
     Operator op = operator(n, jar);
     System.out.println();
-    System.out.printf(Locale.ROOT, "operator scale benchmark: %d Backups, mock API server on loopback, %d threads, "
-        + "operator JVM: %s%n", n, THREADS, JVM_OPTIONS);
-    System.out.printf(Locale.ROOT, "  %-58s %8.2f s%n", "floor: bare fabric8 client, the same API writes", floor);
-    System.out.printf(Locale.ROOT, "  %-58s %8.2f s   (%.2fx the floor; target <= 2x)%n",
-        "operator: created -> all Jobs exist, all Scheduled", op.seconds(), op.seconds() / floor);
-    System.out.printf(Locale.ROOT, "  %-58s %8.2f s   (target < 3 s)%n", "operator: process start -> /readyz 200",
+    System.out.printf(
+        Locale.ROOT,
+        "operator scale benchmark: %d Backups, mock API server on loopback, %d threads, "
+            + "operator JVM: %s%n",
+        n,
+        THREADS,
+        JVM_OPTIONS);
+    System.out.printf(
+        Locale.ROOT, "  %-58s %8.2f s%n", "floor: bare fabric8 client, the same API writes", floor);
+    System.out.printf(
+        Locale.ROOT,
+        "  %-58s %8.2f s   (%.2fx the floor; target <= 2x)%n",
+        "operator: created -> all Jobs exist, all Scheduled",
+        op.seconds(),
+        op.seconds() / floor);
+    System.out.printf(
+        Locale.ROOT,
+        "  %-58s %8.2f s   (target < 3 s)%n",
+        "operator: process start -> /readyz 200",
         op.readySeconds());
-    System.out.printf(Locale.ROOT, "  %-58s %8.1f MiB (target < 300 MiB)%n", "operator: peak RSS (VmHWM)", op.peakRssMiB());
-    System.out.printf(Locale.ROOT, "  %-58s %8.1f MiB%n", "operator: peak heap used (jvm_memory_used, heap)",
+    System.out.printf(
+        Locale.ROOT,
+        "  %-58s %8.1f MiB (target < 300 MiB)%n",
+        "operator: peak RSS (VmHWM)",
+        op.peakRssMiB());
+    System.out.printf(
+        Locale.ROOT,
+        "  %-58s %8.1f MiB%n",
+        "operator: peak heap used (jvm_memory_used, heap)",
         op.peakHeapMiB());
   }
 
@@ -76,26 +102,48 @@ public final class OperatorScaleBenchmark {
   static double floor(int n) throws Exception {
     try (MockApiServer api = MockApiServer.start(0, Path.of("crds"))) {
       KubernetesClient c = api.client();
-      c.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+      c.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+          .create();
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       long t = System.nanoTime();
       List<Future<?>> fs = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         String name = "b" + i;
-        fs.add(pool.submit(() -> {
-          Backup b = c.resource(backup(name)).create();
-          Job job = BackupJobBuilder.build(b, null, ClusterFacts.plain("v8.5.0"), JobSettings.defaults());
-          c.resource(job).create();
-          BackupStatus st = BackupStatuses.scheduled(null, null, BackupJobBuilder.backupPath(b),
-              job.getMetadata().getName(), Instant.now());
-          b.setStatus(st);
-          c.resource(b).updateStatus();
-          c.resource(new EventBuilder().withNewMetadata().withGenerateName(name + ".").withNamespace(NS).endMetadata()
-              .withReason("JobCreated").withType("Normal").withMessage("created Job " + job.getMetadata().getName())
-              .withNewInvolvedObject().withKind("Backup").withName(name).withNamespace(NS).endInvolvedObject()
-              .build()).create();
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  Backup b = c.resource(backup(name)).create();
+                  Job job =
+                      BackupJobBuilder.build(
+                          b, null, ClusterFacts.plain("v8.5.0"), JobSettings.defaults());
+                  c.resource(job).create();
+                  BackupStatus st =
+                      BackupStatuses.scheduled(
+                          null,
+                          null,
+                          BackupJobBuilder.backupPath(b),
+                          job.getMetadata().getName(),
+                          Instant.now());
+                  b.setStatus(st);
+                  c.resource(b).updateStatus();
+                  c.resource(
+                          new EventBuilder()
+                              .withNewMetadata()
+                              .withGenerateName(name + ".")
+                              .withNamespace(NS)
+                              .endMetadata()
+                              .withReason("JobCreated")
+                              .withType("Normal")
+                              .withMessage("created Job " + job.getMetadata().getName())
+                              .withNewInvolvedObject()
+                              .withKind("Backup")
+                              .withName(name)
+                              .withNamespace(NS)
+                              .endInvolvedObject()
+                              .build())
+                      .create();
+                  return null;
+                }));
       }
       for (Future<?> f : fs) {
         f.get();
@@ -111,14 +159,22 @@ public final class OperatorScaleBenchmark {
   static Operator operator(int n, Path jar) throws Exception {
     try (MockApiServer api = MockApiServer.start(0, Path.of("crds"))) {
       KubernetesClient c = api.client();
-      c.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-      Path kubeconfig = api.writeKubeconfig(Files.createTempDirectory("scale-bench").resolve("kubeconfig"));
+      c.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+          .create();
+      Path kubeconfig =
+          api.writeKubeconfig(Files.createTempDirectory("scale-bench").resolve("kubeconfig"));
       int port = 18000 + (int) (ProcessHandle.current().pid() % 1000);
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       cmd.addAll(List.of(JVM_OPTIONS.split(" ")));
-      cmd.addAll(List.of("-jar", jar.toString(), "operator", "--no-server-side-apply", "--http-port=" + port));
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .redirectErrorStream(true).redirectOutput(Path.of("target", "scale-bench-operator.log").toFile());
+      cmd.addAll(
+          List.of(
+              "-jar", jar.toString(), "operator", "--no-server-side-apply", "--http-port=" + port));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(Path.of("target", "scale-bench-operator.log").toFile());
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
       pb.environment().put("LOG_LEVEL", "WARN");
       long t0 = System.nanoTime();
@@ -127,7 +183,8 @@ public final class OperatorScaleBenchmark {
         HttpClient http = HttpClient.newHttpClient();
         while (!ready(http, port)) {
           if (!p.isAlive()) {
-            throw new IllegalStateException("the operator exited; see target/scale-bench-operator.log");
+            throw new IllegalStateException(
+                "the operator exited; see target/scale-bench-operator.log");
           }
           Thread.sleep(20);
         }
@@ -147,13 +204,19 @@ public final class OperatorScaleBenchmark {
         while (true) {
           peakHeap = Math.max(peakHeap, heapMiB(http, port));
           long jobs = c.batch().v1().jobs().inNamespace(NS).list().getItems().size();
-          long scheduled = c.resources(Backup.class).inNamespace(NS).list().getItems().stream()
-              .filter(b -> b.getStatus() != null && ConditionTypes.SCHEDULED.equals(b.getStatus().phase)).count();
+          long scheduled =
+              c.resources(Backup.class).inNamespace(NS).list().getItems().stream()
+                  .filter(
+                      b ->
+                          b.getStatus() != null
+                              && ConditionTypes.SCHEDULED.equals(b.getStatus().phase))
+                  .count();
           if (jobs == n && scheduled == n) {
             break;
           }
           if (!p.isAlive()) {
-            throw new IllegalStateException("the operator exited; see target/scale-bench-operator.log");
+            throw new IllegalStateException(
+                "the operator exited; see target/scale-bench-operator.log");
           }
           Thread.sleep(100);
         }
@@ -169,14 +232,17 @@ public final class OperatorScaleBenchmark {
 
   static Backup backup(String name) {
     try {
-      return Serde.YAML.readValue("""
+      return Serde.YAML.readValue(
+          """
           apiVersion: pingcap.com/v1alpha1
           kind: Backup
           metadata: {name: %s, namespace: %s}
           spec:
             br: {cluster: basic}
             s3: {provider: aws, bucket: bench, prefix: scale/%s, secretName: s3-secret}
-          """.formatted(name, NS, name), Backup.class);
+          """
+              .formatted(name, NS, name),
+          Backup.class);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -184,19 +250,26 @@ public final class OperatorScaleBenchmark {
 
   static boolean ready(HttpClient http, int port) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException | InterruptedException e) {
       return false;
     }
   }
 
-  private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\".*} ([0-9.eE+]+)$",
-      Pattern.MULTILINE);
+  private static final Pattern HEAP =
+      Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\".*} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
   static double heapMiB(HttpClient http, int port) throws Exception {
-    String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String body =
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     double sum = 0;
     Matcher m = HEAP.matcher(body);
     while (m.find()) {
@@ -214,5 +287,4 @@ public final class OperatorScaleBenchmark {
     }
     return Double.NaN;
   }
-
 }

@@ -22,16 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code agent clean -f BACKUP.yaml [--dry-run]} as a user runs it: a separate JVM with credentials in its
- * environment, against s3proxy. JSON summary on stdout, progress on stderr, exit 0 only when verified empty.
+ * {@code agent clean -f BACKUP.yaml [--dry-run]} as a user runs it: a separate JVM with credentials
+ * in its environment, against s3proxy. JSON summary on stdout, progress on stderr, exit 0 only when
+ * verified empty.
  */
 class AgentCleanCommandTest {
   static final int N = 700;
 
   @RegisterExtension
-  final S3ProxyExtension s3proxy = S3ProxyExtension.builder()
-      .withCredentials(AuthenticationType.AWS_V2_OR_V4, "access", "secret").withBlobStoreProvider("transient")
-      .build();
+  final S3ProxyExtension s3proxy =
+      S3ProxyExtension.builder()
+          .withCredentials(AuthenticationType.AWS_V2_OR_V4, "access", "secret")
+          .withBlobStoreProvider("transient")
+          .build();
 
   @TempDir Path dir;
   S3Client admin;
@@ -53,7 +56,9 @@ class AgentCleanCommandTest {
 
   Path backupFile(String backupPath) throws IOException {
     Path f = dir.resolve("backup.yaml");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         apiVersion: pingcap.com/v1alpha1
         kind: Backup
         metadata: {name: b1, namespace: tidb}
@@ -64,15 +69,21 @@ class AgentCleanCommandTest {
           s3: {provider: minio, bucket: bkt, prefix: nightly/b1, endpoint: '%s'}
         status:
           backupPath: %s
-        """.formatted(s3proxy.getUri(), backupPath));
+        """
+            .formatted(s3proxy.getUri(), backupPath));
     return f;
   }
 
   record Run(int code, String out, String err) {}
 
   static Run run(String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-cp", System.getProperty("java.class.path"), "io.tidbbackup.Main"));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.tidbbackup.Main"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("AWS_ACCESS_KEY_ID", "access");
@@ -82,7 +93,10 @@ class AgentCleanCommandTest {
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    return new Run(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -101,7 +115,8 @@ class AgentCleanCommandTest {
     assertThat(r.path("listed").asLong()).isEqualTo(N);
     assertThat(r.path("deleted").asLong()).isEqualTo(N);
     assertThat(r.path("failed").asLong()).isZero();
-    assertThat(r.path("requests").path("delete").asLong()).isEqualTo(3); // 3 pages of 300, one DeleteObjects each
+    assertThat(r.path("requests").path("delete").asLong())
+        .isEqualTo(3); // 3 pages of 300, one DeleteObjects each
     assertThat(r.path("requests").path("list").asLong()).isEqualTo(4);
     assertThat(r.has("seconds")).isTrue();
     assertThat(real.err()).contains("progress listed=", "tidb_backup_clean_objects_deleted");
@@ -121,7 +136,9 @@ class AgentCleanCommandTest {
   @Test
   void aBucketRootPrefixIsRefused() throws Exception {
     Path f = dir.resolve("root.yaml");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         apiVersion: pingcap.com/v1alpha1
         kind: Backup
         metadata: {name: b1}
@@ -130,7 +147,8 @@ class AgentCleanCommandTest {
           s3: {provider: minio, bucket: bkt, endpoint: '%s'}
         status:
           backupPath: s3://bkt
-        """.formatted(s3proxy.getUri()));
+        """
+            .formatted(s3proxy.getUri()));
     Run r = run("agent", "clean", "-f", f.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("prefix is empty");

@@ -2,12 +2,12 @@ package io.tidbbackup.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.tidbbackup.Golden;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.JobSettings;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every Backup in examples/ renders to its committed golden Job YAML and tool command line, so that a change
- * to a generated Job or flag is always a reviewed diff.
+ * Every Backup in examples/ renders to its committed golden Job YAML and tool command line, so that
+ * a change to a generated Job or flag is always a reviewed diff.
  */
 class GoldenBackupJobsTest {
   static final Path EXAMPLES = Path.of("examples");
@@ -27,7 +27,8 @@ class GoldenBackupJobsTest {
 
   static Stream<Path> backupExamples() throws IOException {
     try (Stream<Path> s = Files.list(EXAMPLES)) {
-      List<Path> files = s.filter(p -> p.getFileName().toString().startsWith("backup-")).sorted().toList();
+      List<Path> files =
+          s.filter(p -> p.getFileName().toString().startsWith("backup-")).sorted().toList();
       assertThat(files).hasSizeGreaterThanOrEqualTo(15);
       return files.stream();
     }
@@ -63,7 +64,8 @@ class GoldenBackupJobsTest {
   void cleanJobYaml(Path file) throws IOException {
     Backup b = load(file);
     if (b.getSpec().backupMode == io.tidbbackup.api.BackupMode.LOG) {
-      return; // log backups keep their data unless cleanPolicy says Delete; same Job shape as the others
+      return; // log backups keep their data unless cleanPolicy says Delete; same Job shape as the
+      // others
     }
     String path = io.tidbbackup.operator.job.BackupJobBuilder.backupPath(b);
     Job job = io.tidbbackup.operator.job.CleanJobBuilder.build(b, path, JobSettings.defaults(), 3);

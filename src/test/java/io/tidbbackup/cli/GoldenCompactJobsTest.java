@@ -14,12 +14,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every CompactBackup in examples/ renders to its committed golden Job YAML and tikv-ctl command line. */
+/**
+ * Every CompactBackup in examples/ renders to its committed golden Job YAML and tikv-ctl command
+ * line.
+ */
 class GoldenCompactJobsTest {
 
   static Stream<Path> compactExamples() throws IOException {
     try (Stream<Path> s = Files.list(GoldenBackupJobsTest.EXAMPLES)) {
-      List<Path> files = s.filter(p -> p.getFileName().toString().startsWith("compact-")).sorted().toList();
+      List<Path> files =
+          s.filter(p -> p.getFileName().toString().startsWith("compact-")).sorted().toList();
       assertThat(files).hasSizeGreaterThanOrEqualTo(2);
       return files.stream();
     }
@@ -35,16 +39,22 @@ class GoldenCompactJobsTest {
   @ParameterizedTest
   @MethodSource("compactExamples")
   void jobYaml(Path file) throws IOException {
-    Render.Result r = Render.compactJob(load(file), GoldenBackupJobsTest.facts(file), JobSettings.defaults());
+    Render.Result r =
+        Render.compactJob(load(file), GoldenBackupJobsTest.facts(file), JobSettings.defaults());
     assertThat(r.error()).as("validation of %s", file).isNull();
-    Golden.check(GoldenBackupJobsTest.GOLDEN.resolve(GoldenBackupJobsTest.base(file) + ".job.yaml"), r.output());
+    Golden.check(
+        GoldenBackupJobsTest.GOLDEN.resolve(GoldenBackupJobsTest.base(file) + ".job.yaml"),
+        r.output());
   }
 
   @ParameterizedTest
   @MethodSource("compactExamples")
   void commandLine(Path file) throws IOException {
-    Render.Result r = Render.compactCommand(load(file), GoldenBackupJobsTest.facts(file), JobSettings.defaults());
+    Render.Result r =
+        Render.compactCommand(load(file), GoldenBackupJobsTest.facts(file), JobSettings.defaults());
     assertThat(r.error()).as("validation of %s", file).isNull();
-    Golden.check(GoldenBackupJobsTest.GOLDEN.resolve(GoldenBackupJobsTest.base(file) + ".cmd.txt"), r.output() + "\n");
+    Golden.check(
+        GoldenBackupJobsTest.GOLDEN.resolve(GoldenBackupJobsTest.base(file) + ".cmd.txt"),
+        r.output() + "\n");
   }
 }

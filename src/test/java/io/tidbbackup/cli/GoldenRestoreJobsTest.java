@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidbbackup.Golden;
 import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.Serde;
-import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.RestoreJobBuilder;
 import java.io.IOException;
@@ -17,15 +16,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every Restore in examples/ renders to its committed golden Job YAML and tool command line (and, with prune, the
- * golden {@code br abort restore} Job), so that a change to a generated Job or flag is always a reviewed diff.
+ * Every Restore in examples/ renders to its committed golden Job YAML and tool command line (and,
+ * with prune, the golden {@code br abort restore} Job), so that a change to a generated Job or flag
+ * is always a reviewed diff.
  */
 class GoldenRestoreJobsTest {
   static final Path GOLDEN = GoldenBackupJobsTest.GOLDEN;
 
   static Stream<Path> restoreExamples() throws IOException {
     try (Stream<Path> s = Files.list(GoldenBackupJobsTest.EXAMPLES)) {
-      List<Path> files = s.filter(p -> p.getFileName().toString().startsWith("restore-")).sorted().toList();
+      List<Path> files =
+          s.filter(p -> p.getFileName().toString().startsWith("restore-")).sorted().toList();
       assertThat(files).hasSizeGreaterThanOrEqualTo(11);
       return files.stream();
     }
@@ -41,7 +42,8 @@ class GoldenRestoreJobsTest {
   @ParameterizedTest
   @MethodSource("restoreExamples")
   void jobYaml(Path file) throws IOException {
-    Render.Result r = Render.restoreJob(load(file), GoldenBackupJobsTest.facts(file), JobSettings.defaults());
+    Render.Result r =
+        Render.restoreJob(load(file), GoldenBackupJobsTest.facts(file), JobSettings.defaults());
     assertThat(r.error()).as("validation of %s", file).isNull();
     assertThat(r.output()).doesNotContain("EXAMPLEONLY");
     Golden.check(GOLDEN.resolve(GoldenBackupJobsTest.base(file) + ".job.yaml"), r.output());
@@ -50,7 +52,8 @@ class GoldenRestoreJobsTest {
   @ParameterizedTest
   @MethodSource("restoreExamples")
   void commandLine(Path file) throws IOException {
-    Render.Result r = Render.restoreCommand(load(file), GoldenBackupJobsTest.facts(file), JobSettings.defaults());
+    Render.Result r =
+        Render.restoreCommand(load(file), GoldenBackupJobsTest.facts(file), JobSettings.defaults());
     assertThat(r.error()).as("validation of %s", file).isNull();
     assertThat(r.output()).doesNotContain("EXAMPLEONLY");
     Golden.check(GOLDEN.resolve(GoldenBackupJobsTest.base(file) + ".cmd.txt"), r.output() + "\n");
@@ -63,7 +66,10 @@ class GoldenRestoreJobsTest {
     if (r.getSpec().prune == null) {
       return;
     }
-    String yaml = Serde.yaml(RestoreJobBuilder.build(r, true, GoldenBackupJobsTest.facts(file), JobSettings.defaults()));
+    String yaml =
+        Serde.yaml(
+            RestoreJobBuilder.build(
+                r, true, GoldenBackupJobsTest.facts(file), JobSettings.defaults()));
     Golden.check(GOLDEN.resolve(GoldenBackupJobsTest.base(file) + ".prune-job.yaml"), yaml);
   }
 }

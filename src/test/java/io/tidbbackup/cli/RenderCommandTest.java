@@ -29,10 +29,12 @@ class RenderCommandTest {
     args[1] = f.toString();
     System.arraycopy(extra, 0, args, 2, extra.length);
     int code = new CommandLine(cmd).execute(args);
-    return new Out(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Out(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  static final String GOOD = """
+  static final String GOOD =
+      """
       apiVersion: pingcap.com/v1alpha1
       kind: Backup
       metadata: {name: good}
@@ -47,8 +49,9 @@ class RenderCommandTest {
     assertThat(o.code()).isZero();
     assertThat(o.out()).contains("name: backup-good", "name: backup-second", "\n---\n");
     Out c = render(GOOD, "--command", "--tikv-version", "v7.5.0");
-    assertThat(c.out().trim()).isEqualTo(
-        "/var/lib/br-bin/br backup full --pd=basic-pd.default:2379 --storage=s3://b/p --s3.provider=aws");
+    assertThat(c.out().trim())
+        .isEqualTo(
+            "/var/lib/br-bin/br backup full --pd=basic-pd.default:2379 --storage=s3://b/p --s3.provider=aws");
   }
 
   @Test

@@ -34,12 +34,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
- * What the local kubelet's containers do. {@code agent clean} runs for real: this project's agent as its own
- * process, with the pod's resolved env and a termination-message file, so its exit code, its output and a SIGTERM
- * on pod deletion behave as in a cluster. BR, Dumpling, Lightning and tikv-ctl cannot run here, so a backup
- * writes a synthetic backup in BR's layout under its S3 prefix, a restore reads its {@code backupmeta}, and a
- * compaction or a log subcommand reports success; each reports as the agent would. A test can replace what the
- * pods it picks do ({@link #override}).
+ * What the local kubelet's containers do. {@code agent clean} runs for real: this project's agent
+ * as its own process, with the pod's resolved env and a termination-message file, so its exit code,
+ * its output and a SIGTERM on pod deletion behave as in a cluster. BR, Dumpling, Lightning and
+ * tikv-ctl cannot run here, so a backup writes a synthetic backup in BR's layout under its S3
+ * prefix, a restore reads its {@code backupmeta}, and a compaction or a log subcommand reports
+ * success; each reports as the agent would. A test can replace what the pods it picks do ({@link
+ * #override}).
  */
 public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
   static final String TSO_BASE = "4500000000000";
@@ -91,12 +92,21 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
   private Outcome agentProcess(PodRun run) throws Exception {
     Path dir = Files.createTempDirectory("pod-" + run.pod());
     Path termination = dir.resolve("termination-log");
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-        "io.tidbbackup.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.tidbbackup.Main"));
     cmd.addAll(run.args());
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("output.log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("output.log").toFile());
     pb.environment().clear();
     pb.environment().put("PATH", System.getenv("PATH"));
     pb.environment().putAll(run.env());
@@ -115,13 +125,24 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
       p.destroy();
       throw e;
     }
-    String message = Files.exists(termination) ? Files.readString(termination, StandardCharsets.UTF_8) : null;
-    log.accept("kubelet: " + run.namespace() + "/" + run.pod() + " agent exited " + p.exitValue() + ", output in "
-        + dir.resolve("output.log"));
+    String message =
+        Files.exists(termination) ? Files.readString(termination, StandardCharsets.UTF_8) : null;
+    log.accept(
+        "kubelet: "
+            + run.namespace()
+            + "/"
+            + run.pod()
+            + " agent exited "
+            + p.exitValue()
+            + ", output in "
+            + dir.resolve("output.log"));
     return new Outcome(p.exitValue(), message == null || message.isEmpty() ? null : message);
   }
 
-  /** A synthetic BR snapshot backup: backupmeta (holding the commit TS), a lock, SST files in store dirs. */
+  /**
+   * A synthetic BR snapshot backup: backupmeta (holding the commit TS), a lock, SST files in store
+   * dirs.
+   */
   private Outcome backup(PodRun run) throws Exception {
     BackupSpec spec = Serde.fromJson(run.env().get(JobEnv.SPEC), BackupSpec.class);
     StorageLocation loc = s3Location(spec);
@@ -131,14 +152,27 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
       String p = loc.prefix().isEmpty() ? "" : loc.prefix() + "/";
       List<String> keys = new ArrayList<>();
       for (int i = 0; i < objectsPerBackup - 2; i++) {
-        keys.add(p + (1 + i % 3) + "/" + (1000 + i) + "_" + (i % 7) + "_" + (i % 2 == 0 ? "default" : "write") + ".sst");
+        keys.add(
+            p
+                + (1 + i % 3)
+                + "/"
+                + (1000 + i)
+                + "_"
+                + (i % 7)
+                + "_"
+                + (i % 2 == 0 ? "default" : "write")
+                + ".sst");
       }
       byte[] sst = new byte[512];
       ExecutorService pool = Executors.newFixedThreadPool(8);
       try {
         List<Future<?>> puts = new ArrayList<>();
         for (String k : keys) {
-          puts.add(pool.submit(() -> s3.putObject(b -> b.bucket(loc.bucket()).key(k), RequestBody.fromBytes(sst))));
+          puts.add(
+              pool.submit(
+                  () ->
+                      s3.putObject(
+                          b -> b.bucket(loc.bucket()).key(k), RequestBody.fromBytes(sst))));
         }
         for (Future<?> f : puts) {
           f.get();
@@ -147,8 +181,11 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
         pool.shutdownNow();
       }
       size = (long) keys.size() * sst.length;
-      s3.putObject(b -> b.bucket(loc.bucket()).key(p + "backup.lock"), RequestBody.fromString("local kubelet"));
-      s3.putObject(b -> b.bucket(loc.bucket()).key(p + "backupmeta"), RequestBody.fromString(commitTs));
+      s3.putObject(
+          b -> b.bucket(loc.bucket()).key(p + "backup.lock"),
+          RequestBody.fromString("local kubelet"));
+      s3.putObject(
+          b -> b.bucket(loc.bucket()).key(p + "backupmeta"), RequestBody.fromString(commitTs));
     }
     AgentResult r = new AgentResult();
     r.success = true;
@@ -159,7 +196,10 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
     return new Outcome(0, Serde.json(r));
   }
 
-  /** A log subcommand: log-start writes BR's log-backup marker files, so that a clean has something to delete. */
+  /**
+   * A log subcommand: log-start writes BR's log-backup marker files, so that a clean has something
+   * to delete.
+   */
   private Outcome logSubcommand(PodRun run) throws Exception {
     BackupSpec spec = Serde.fromJson(run.env().get(JobEnv.SPEC), BackupSpec.class);
     StorageLocation loc = s3Location(spec);
@@ -170,8 +210,10 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
     if (run.args().stream().anyMatch(a -> a.equals("--subcommand=log-start"))) {
       String p = loc.prefix().isEmpty() ? "" : loc.prefix() + "/";
       try (S3Client s3 = s3(spec, run)) {
-        for (String k : List.of("backup.lock", "v1/backupmeta/1.meta", "v1/global_checkpoint/1.ts")) {
-          s3.putObject(b -> b.bucket(loc.bucket()).key(p + k), RequestBody.fromString("log backup"));
+        for (String k :
+            List.of("backup.lock", "v1/backupmeta/1.meta", "v1/global_checkpoint/1.ts")) {
+          s3.putObject(
+              b -> b.bucket(loc.bucket()).key(p + k), RequestBody.fromString("log backup"));
         }
       }
       r.commitTs = TSO_BASE + String.format("%06d", Instant.now().getEpochSecond() % 1_000_000);
@@ -179,7 +221,10 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
     return new Outcome(0, Serde.json(r));
   }
 
-  /** A restore reads the backup's backupmeta, as BR does first; a missing backup fails like BR would. */
+  /**
+   * A restore reads the backup's backupmeta, as BR does first; a missing backup fails like BR
+   * would.
+   */
   private Outcome restore(PodRun run) throws Exception {
     RestoreSpec spec = Serde.fromJson(run.env().get(JobEnv.SPEC), RestoreSpec.class);
     StorageLocation loc = s3Location(spec);
@@ -196,8 +241,14 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
       r.progresses = List.of(p);
       return new Outcome(0, Serde.json(r));
     } catch (NoSuchKeyException e) {
-      return new Outcome(1, Serde.json(error("[ERROR] [restore.go:1] [\"failed to read backupmeta\"] "
-          + "[error=\"[BR:ExternalStorage:ErrStorageInvalidConfig] " + loc.url() + "/backupmeta not found\"]")));
+      return new Outcome(
+          1,
+          Serde.json(
+              error(
+                  "[ERROR] [restore.go:1] [\"failed to read backupmeta\"] "
+                      + "[error=\"[BR:ExternalStorage:ErrStorageInvalidConfig] "
+                      + loc.url()
+                      + "/backupmeta not found\"]")));
     }
   }
 
@@ -217,9 +268,16 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
   }
 
   static S3Client s3(StorageProvider spec, PodRun run) {
-    return S3Client.builder().endpointOverride(URI.create(spec.s3.endpoint)).region(Region.US_EAST_1)
-        .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-            run.env().get(JobEnv.AWS_ACCESS_KEY_ID), run.env().get(JobEnv.AWS_SECRET_ACCESS_KEY)))).build();
+    return S3Client.builder()
+        .endpointOverride(URI.create(spec.s3.endpoint))
+        .region(Region.US_EAST_1)
+        .forcePathStyle(true)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
+                    run.env().get(JobEnv.AWS_ACCESS_KEY_ID),
+                    run.env().get(JobEnv.AWS_SECRET_ACCESS_KEY))))
+        .build();
   }
 
   public static AgentResult error(String message) {

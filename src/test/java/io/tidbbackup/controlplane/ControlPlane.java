@@ -28,15 +28,15 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A real Kubernetes control plane for the end-to-end tests and the sandbox: etcd, kube-apiserver (RBAC on, on
- * 127.0.0.1) and kube-controller-manager (the Job, garbage-collector and namespace controllers), built from Go
- * modules by {@code controlplane/build.sh}. One per JVM ({@link #shared}); nothing runs pods, that is
- * {@link LocalKubelet}'s part.
+ * A real Kubernetes control plane for the end-to-end tests and the sandbox: etcd, kube-apiserver
+ * (RBAC on, on 127.0.0.1) and kube-controller-manager (the Job, garbage-collector and namespace
+ * controllers), built from Go modules by {@code controlplane/build.sh}. One per JVM ({@link
+ * #shared}); nothing runs pods, that is {@link LocalKubelet}'s part.
  *
- * <p>Authentication: a static admin token (group {@code system:masters}) for the tests' own client and the
- * controller manager, and ServiceAccount tokens from the TokenRequest API for anything that must run with only
- * its RBAC (the operator, with the Helm chart's roles). The serving certificate is the apiserver's self-signed
- * one, so clients skip verification: loopback only.
+ * <p>Authentication: a static admin token (group {@code system:masters}) for the tests' own client
+ * and the controller manager, and ServiceAccount tokens from the TokenRequest API for anything that
+ * must run with only its RBAC (the operator, with the Helm chart's roles). The serving certificate
+ * is the apiserver's self-signed one, so clients skip verification: loopback only.
  */
 public final class ControlPlane implements AutoCloseable {
   public static final String ADMIN_TOKEN = "e2e-admin-token";
@@ -59,14 +59,22 @@ public final class ControlPlane implements AutoCloseable {
   /** The JVM's control plane, started on first use and stopped when the JVM exits. */
   public static synchronized ControlPlane shared(Consumer<String> log) {
     if (shared == null) {
-      ControlPlane cp = new ControlPlane(Path.of("target", "controlplane", "run-" + ProcessHandle.current().pid()),
-          line -> log.accept(line.startsWith("controlplane:") ? line : "controlplane: " + line));
+      ControlPlane cp =
+          new ControlPlane(
+              Path.of("target", "controlplane", "run-" + ProcessHandle.current().pid()),
+              line ->
+                  log.accept(line.startsWith("controlplane:") ? line : "controlplane: " + line));
       try {
         cp.start();
       } catch (Exception e) {
         cp.close();
-        throw new IllegalStateException("the test control plane did not start: " + e.getMessage()
-            + " (logs in " + cp.dir.toAbsolutePath() + ")", e);
+        throw new IllegalStateException(
+            "the test control plane did not start: "
+                + e.getMessage()
+                + " (logs in "
+                + cp.dir.toAbsolutePath()
+                + ")",
+            e);
       }
       // only the processes: clients may be in use by other hooks until the JVM halts
       Runtime.getRuntime().addShutdownHook(new Thread(cp::stopProcesses, "controlplane-stop"));
@@ -76,20 +84,24 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * The directory holding the four binaries, built by {@code controlplane/build.sh} first when they are missing
-   * (a cold build takes 15-25 minutes and prints its progress; a Go error fails it).
+   * The directory holding the four binaries, built by {@code controlplane/build.sh} first when they
+   * are missing (a cold build takes 15-25 minutes and prints its progress; a Go error fails it).
    */
   public static Path binaries(Consumer<String> log) throws IOException, InterruptedException {
     Path script = Path.of("controlplane", "build.sh").toAbsolutePath();
     if (!Files.isExecutable(script)) {
       throw new IllegalStateException(script + " not found: run from the project's root directory");
     }
-    Process p = new ProcessBuilder("bash", script.toString(), "controlplane").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("bash", script.toString(), "controlplane")
+            .redirectErrorStream(true)
+            .start();
     try (var out = p.inputReader(StandardCharsets.UTF_8)) {
       out.lines().forEach(log);
     }
     if (p.waitFor() != 0) {
-      throw new IllegalStateException("controlplane/build.sh failed (exit " + p.exitValue() + "); its output is above");
+      throw new IllegalStateException(
+          "controlplane/build.sh failed (exit " + p.exitValue() + "); its output is above");
     }
     Process dirOf = new ProcessBuilder("bash", script.toString(), "--print-dir").start();
     String d = new String(dirOf.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -103,19 +115,31 @@ public final class ControlPlane implements AutoCloseable {
     long t0 = System.nanoTime();
     etcdPort = freePort();
     int peerPort = freePort();
-    start("etcd", List.of(bin("etcd"), "--name=e2e", "--data-dir=" + dir.resolve("etcd"),
-        "--listen-client-urls=http://127.0.0.1:" + etcdPort, "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
-        "--listen-peer-urls=http://127.0.0.1:" + peerPort, "--initial-advertise-peer-urls=http://127.0.0.1:" + peerPort,
-        "--initial-cluster=e2e=http://127.0.0.1:" + peerPort, "--unsafe-no-fsync=true", "--log-level=warn",
-        "--quota-backend-bytes=4294967296"));
+    start(
+        "etcd",
+        List.of(
+            bin("etcd"),
+            "--name=e2e",
+            "--data-dir=" + dir.resolve("etcd"),
+            "--listen-client-urls=http://127.0.0.1:" + etcdPort,
+            "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
+            "--listen-peer-urls=http://127.0.0.1:" + peerPort,
+            "--initial-advertise-peer-urls=http://127.0.0.1:" + peerPort,
+            "--initial-cluster=e2e=http://127.0.0.1:" + peerPort,
+            "--unsafe-no-fsync=true",
+            "--log-level=warn",
+            "--quota-backend-bytes=4294967296"));
     waitFor("etcd", () -> get(URI.create("http://127.0.0.1:" + etcdPort + "/health"), null) == 200);
 
     Path pki = Files.createDirectories(dir.resolve("pki"));
     Path saKey = pki.resolve("sa.key");
     Files.writeString(saKey, rsaPrivateKeyPem());
     Path policy = pki.resolve("audit-policy.yaml");
-    // every request of the operator's ServiceAccounts (namespace tidb-admin) is recorded: RbacIT reads it
-    Files.writeString(policy, """
+    // every request of the operator's ServiceAccounts (namespace tidb-admin) is recorded: RbacIT
+    // reads it
+    Files.writeString(
+        policy,
+        """
         apiVersion: audit.k8s.io/v1
         kind: Policy
         omitStages: ["RequestReceived"]
@@ -127,38 +151,72 @@ public final class ControlPlane implements AutoCloseable {
     Path tokens = pki.resolve("tokens.csv");
     Files.writeString(tokens, ADMIN_TOKEN + ",e2e-admin,e2e-admin-uid,\"system:masters\"\n");
     apiPort = freePort();
-    start("kube-apiserver", List.of(bin("kube-apiserver"),
-        "--etcd-servers=http://127.0.0.1:" + etcdPort,
-        "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=" + apiPort,
-        "--cert-dir=" + pki, "--token-auth-file=" + tokens,
-        "--authorization-mode=RBAC", "--anonymous-auth=false",
-        "--service-account-issuer=https://127.0.0.1:" + apiPort + "/",
-        "--service-account-key-file=" + saKey, "--service-account-signing-key-file=" + saKey,
-        "--service-cluster-ip-range=10.0.0.0/24", "--allow-privileged=true",
-        // as envtest: no token volumes are mounted into pods (nothing would read them; the kubelet is ours)
-        "--disable-admission-plugins=ServiceAccount",
-        "--audit-policy-file=" + policy, "--audit-log-path=" + auditLog(), "--audit-log-format=json",
-        "--audit-log-mode=blocking", "--event-ttl=1h", "--v=0"));
+    start(
+        "kube-apiserver",
+        List.of(
+            bin("kube-apiserver"),
+            "--etcd-servers=http://127.0.0.1:" + etcdPort,
+            "--bind-address=127.0.0.1",
+            "--advertise-address=127.0.0.1",
+            "--secure-port=" + apiPort,
+            "--cert-dir=" + pki,
+            "--token-auth-file=" + tokens,
+            "--authorization-mode=RBAC",
+            "--anonymous-auth=false",
+            "--service-account-issuer=https://127.0.0.1:" + apiPort + "/",
+            "--service-account-key-file=" + saKey,
+            "--service-account-signing-key-file=" + saKey,
+            "--service-cluster-ip-range=10.0.0.0/24",
+            "--allow-privileged=true",
+            // as envtest: no token volumes are mounted into pods (nothing would read them; the
+            // kubelet is ours)
+            "--disable-admission-plugins=ServiceAccount",
+            "--audit-policy-file=" + policy,
+            "--audit-log-path=" + auditLog(),
+            "--audit-log-format=json",
+            "--audit-log-mode=blocking",
+            "--event-ttl=1h",
+            "--v=0"));
     waitFor("kube-apiserver", () -> get(URI.create(url() + "/readyz"), ADMIN_TOKEN) == 200);
 
     Path kubeconfig = writeKubeconfig(dir.resolve("admin.kubeconfig"), ADMIN_TOKEN, "default");
-    start("kube-controller-manager", List.of(bin("kube-controller-manager"),
-        "--kubeconfig=" + kubeconfig, "--authentication-kubeconfig=" + kubeconfig,
-        "--authorization-kubeconfig=" + kubeconfig,
-        // no node-lifecycle or pod GC: they would evict the local kubelet's pods; no scheduler: the kubelet binds
-        "--controllers=job-controller,garbage-collector-controller,namespace-controller,"
-            + "serviceaccount-controller,ttl-after-finished-controller",
-        "--leader-elect=false", "--bind-address=127.0.0.1", "--secure-port=" + freePort(),
-        "--concurrent-job-syncs=10", "--concurrent-gc-syncs=10", "--v=0"));
+    start(
+        "kube-controller-manager",
+        List.of(
+            bin("kube-controller-manager"),
+            "--kubeconfig=" + kubeconfig,
+            "--authentication-kubeconfig=" + kubeconfig,
+            "--authorization-kubeconfig=" + kubeconfig,
+            // no node-lifecycle or pod GC: they would evict the local kubelet's pods; no scheduler:
+            // the kubelet binds
+            "--controllers=job-controller,garbage-collector-controller,namespace-controller,"
+                + "serviceaccount-controller,ttl-after-finished-controller",
+            "--leader-elect=false",
+            "--bind-address=127.0.0.1",
+            "--secure-port=" + freePort(),
+            "--concurrent-job-syncs=10",
+            "--concurrent-gc-syncs=10",
+            "--v=0"));
     admin = client(ADMIN_TOKEN);
-    // the controller manager is up once its service-account controller has made a namespace's default account
-    waitFor("kube-controller-manager", () -> admin.serviceAccounts().inNamespace("default").withName("default")
-        .get() != null);
-    log.accept("etcd, kube-apiserver and kube-controller-manager up at " + url() + " in "
-        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms (logs in " + dir.toAbsolutePath() + ")");
+    // the controller manager is up once its service-account controller has made a namespace's
+    // default account
+    waitFor(
+        "kube-controller-manager",
+        () -> admin.serviceAccounts().inNamespace("default").withName("default").get() != null);
+    log.accept(
+        "etcd, kube-apiserver and kube-controller-manager up at "
+            + url()
+            + " in "
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)
+            + " ms (logs in "
+            + dir.toAbsolutePath()
+            + ")");
   }
 
-  /** The API server's audit log: one JSON event per request of a ServiceAccount of namespace tidb-admin. */
+  /**
+   * The API server's audit log: one JSON event per request of a ServiceAccount of namespace
+   * tidb-admin.
+   */
   public Path auditLog() {
     return dir.resolve("audit.log").toAbsolutePath();
   }
@@ -174,23 +232,44 @@ public final class ControlPlane implements AutoCloseable {
 
   /** A new client authenticating with {@code token}. */
   public KubernetesClient client(String token) {
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url()).withOauthToken(token).withTrustCerts(true)
-        .withDisableHostnameVerification(true).withNamespace("default").withRequestTimeout(30_000)
-        .withConnectionTimeout(10_000).build();
+    Config config =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(url())
+            .withOauthToken(token)
+            .withTrustCerts(true)
+            .withDisableHostnameVerification(true)
+            .withNamespace("default")
+            .withRequestTimeout(30_000)
+            .withConnectionTimeout(10_000)
+            .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  /** A token of ServiceAccount {@code namespace/name} from the TokenRequest API (valid for a day). */
+  /**
+   * A token of ServiceAccount {@code namespace/name} from the TokenRequest API (valid for a day).
+   */
   public String serviceAccountToken(String namespace, String name) {
-    var request = new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
-        .withExpirationSeconds(86_400L).endSpec().build();
-    return admin.serviceAccounts().inNamespace(namespace).withName(name).tokenRequest(request).getStatus().getToken();
+    var request =
+        new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+            .withNewSpec()
+            .withExpirationSeconds(86_400L)
+            .endSpec()
+            .build();
+    return admin
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .withName(name)
+        .tokenRequest(request)
+        .getStatus()
+        .getToken();
   }
 
   /** A kubeconfig for kubectl with {@code token}, {@code namespace} as the context's default. */
   public Path writeKubeconfig(Path file, String token, String namespace) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         apiVersion: v1
         kind: Config
         clusters:
@@ -209,19 +288,22 @@ public final class ControlPlane implements AutoCloseable {
             user: e2e
             namespace: %s
         current-context: e2e
-        """.formatted(url(), token, namespace));
+        """
+            .formatted(url(), token, namespace));
     return file;
   }
 
   /** Runs the built kubectl with {@code kubeconfig}; returns its exit code and combined output. */
-  public KubectlResult kubectl(Path kubeconfig, String... args) throws IOException, InterruptedException {
+  public KubectlResult kubectl(Path kubeconfig, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(bin("kubectl"), "--kubeconfig=" + kubeconfig));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(2, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 2 minutes");
+      throw new IllegalStateException(
+          "kubectl " + String.join(" ", args) + " did not finish in 2 minutes");
     }
     return new KubectlResult(p.exitValue(), out);
   }
@@ -237,19 +319,31 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * Starts {@code cmd} under a small shell watchdog that stops it when this JVM is gone, however it went (a
-   * shutdown hook does not run on SIGKILL), so that no etcd or apiserver outlives its test run.
+   * Starts {@code cmd} under a small shell watchdog that stops it when this JVM is gone, however it
+   * went (a shutdown hook does not run on SIGKILL), so that no etcd or apiserver outlives its test
+   * run.
    */
   private void start(String name, List<String> cmd) throws IOException {
     Path logFile = dir.resolve(name + ".log");
-    List<String> watched = new ArrayList<>(List.of("bash", "-c",
-        "\"$@\" & child=$!; "
-            + "stop() { kill $child 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 $child 2>/dev/null || exit 0; "
-            + "sleep 0.5; done; kill -9 $child 2>/dev/null; exit 0; }; trap stop TERM INT; "
-            + "while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null && kill -0 $child 2>/dev/null; do "
-            + "sleep 1; done; stop", name));
+    List<String> watched =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                "-c",
+                "\"$@\" & child=$!; "
+                    + "stop() { kill $child 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 $child 2>/dev/null || exit 0; "
+                    + "sleep 0.5; done; kill -9 $child 2>/dev/null; exit 0; }; trap stop TERM INT; "
+                    + "while kill -0 "
+                    + ProcessHandle.current().pid()
+                    + " 2>/dev/null && kill -0 $child 2>/dev/null; do "
+                    + "sleep 1; done; stop",
+                name));
     watched.addAll(cmd);
-    Process p = new ProcessBuilder(watched).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+    Process p =
+        new ProcessBuilder(watched)
+            .redirectErrorStream(true)
+            .redirectOutput(logFile.toFile())
+            .start();
     processes.add(p);
   }
 
@@ -259,8 +353,12 @@ public final class ControlPlane implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       for (Process p : processes) {
         if (!p.isAlive()) {
-          throw new IllegalStateException(what + ": a control-plane process exited with " + p.exitValue()
-              + "; see the logs in " + dir.toAbsolutePath());
+          throw new IllegalStateException(
+              what
+                  + ": a control-plane process exited with "
+                  + p.exitValue()
+                  + "; see the logs in "
+                  + dir.toAbsolutePath());
         }
       }
       try {
@@ -272,7 +370,8 @@ public final class ControlPlane implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException(what + " not ready in 120 s" + (last == null ? "" : ": " + last), last);
+    throw new IllegalStateException(
+        what + " not ready in 120 s" + (last == null ? "" : ": " + last), last);
   }
 
   private interface Check {
@@ -292,21 +391,29 @@ public final class ControlPlane implements AutoCloseable {
   private static HttpClient insecureHttp() {
     try {
       SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, new TrustManager[] {new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] c, String a) { }
+      ssl.init(
+          null,
+          new TrustManager[] {
+            new X509TrustManager() {
+              @Override
+              public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-        @Override
-        public void checkServerTrusted(X509Certificate[] c, String a) { }
+              @Override
+              public void checkServerTrusted(X509Certificate[] c, String a) {}
 
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      }}, new SecureRandom());
+              @Override
+              public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+              }
+            }
+          },
+          new SecureRandom());
       var params = new javax.net.ssl.SSLParameters();
       params.setEndpointIdentificationAlgorithm(null);
-      return HttpClient.newBuilder().sslContext(ssl).sslParameters(params).connectTimeout(Duration.ofSeconds(5))
+      return HttpClient.newBuilder()
+          .sslContext(ssl)
+          .sslParameters(params)
+          .connectTimeout(Duration.ofSeconds(5))
           .build();
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -316,8 +423,9 @@ public final class ControlPlane implements AutoCloseable {
   private static String rsaPrivateKeyPem() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
-    String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(g.generateKeyPair().getPrivate().getEncoded());
+    String b64 =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(g.generateKeyPair().getPrivate().getEncoded());
     return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
   }
 

@@ -39,11 +39,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A local cluster for the end-to-end tests and the sandbox, set up once per JVM: the real control plane, our CRDs
- * applied to it, the Helm chart's RBAC (ServiceAccount, ClusterRole, binding) applied to it, an s3proxy S3 server,
- * and the local kubelet running pods with {@link AgentRuntime}. The operator itself runs in this JVM
- * ({@link #startOperator}) with a ServiceAccount token of the chart's account, so it has exactly the chart's
- * permissions: a missing grant fails the run, as it would in a cluster.
+ * A local cluster for the end-to-end tests and the sandbox, set up once per JVM: the real control
+ * plane, our CRDs applied to it, the Helm chart's RBAC (ServiceAccount, ClusterRole, binding)
+ * applied to it, an s3proxy S3 server, and the local kubelet running pods with {@link
+ * AgentRuntime}. The operator itself runs in this JVM ({@link #startOperator}) with a
+ * ServiceAccount token of the chart's account, so it has exactly the chart's permissions: a missing
+ * grant fails the run, as it would in a cluster.
  */
 public final class LocalCluster {
   public static final String ACCESS_KEY = "e2e-access";
@@ -60,7 +61,11 @@ public final class LocalCluster {
   public final LocalKubelet kubelet;
   private final String operatorServiceAccount;
 
-  private LocalCluster(ControlPlane cp, S3ProxyExtension s3proxy, String operatorServiceAccount, int objects,
+  private LocalCluster(
+      ControlPlane cp,
+      S3ProxyExtension s3proxy,
+      String operatorServiceAccount,
+      int objects,
       Consumer<String> log) {
     this.controlPlane = cp;
     this.admin = cp.admin();
@@ -79,14 +84,20 @@ public final class LocalCluster {
     return get(200, LocalCluster::log);
   }
 
-  /** The JVM's cluster, started on first use; {@code objects} is how many objects a simulated backup writes. */
+  /**
+   * The JVM's cluster, started on first use; {@code objects} is how many objects a simulated backup
+   * writes.
+   */
   public static synchronized LocalCluster get(int objects, Consumer<String> log) throws Exception {
     if (shared == null) {
       ControlPlane cp = ControlPlane.shared(log);
       installCrds(cp.admin(), Path.of("crds"));
       String sa = installChartRbac(cp.admin());
-      S3ProxyExtension s3 = S3ProxyExtension.builder().withCredentials(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY,
-          SECRET_KEY).withBlobStoreProvider("transient").build();
+      S3ProxyExtension s3 =
+          S3ProxyExtension.builder()
+              .withCredentials(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+              .withBlobStoreProvider("transient")
+              .build();
       s3.beforeEach(null);
       shared = new LocalCluster(cp, s3, sa, objects, log);
     }
@@ -99,9 +110,14 @@ public final class LocalCluster {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.sorted().toList()) {
         try (InputStream in = Files.newInputStream(f)) {
-          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          CustomResourceDefinition crd =
+              client.apiextensions().v1().customResourceDefinitions().load(in).item();
           client.resource(crd).forceConflicts().serverSideApply();
-          client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+          client
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .withName(crd.getMetadata().getName())
               .waitUntilCondition(LocalCluster::established, 60, TimeUnit.SECONDS);
         }
       }
@@ -109,21 +125,33 @@ public final class LocalCluster {
   }
 
   private static boolean established(CustomResourceDefinition c) {
-    return c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus()
-        .getConditions().stream().anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True"));
+    return c != null
+        && c.getStatus() != null
+        && c.getStatus().getConditions() != null
+        && c.getStatus().getConditions().stream()
+            .anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True"));
   }
 
   /**
-   * The chart rendered by real Helm; its ServiceAccount, ClusterRoles and ClusterRoleBindings applied. Returns the
-   * operator's ServiceAccount name.
+   * The chart rendered by real Helm; its ServiceAccount, ClusterRoles and ClusterRoleBindings
+   * applied. Returns the operator's ServiceAccount name.
    */
   public static String installChartRbac(KubernetesClient admin) throws IOException {
     return installChartRbac(admin, HelmChart.render(Map.of()));
   }
 
-  /** The RBAC objects among {@code docs} (a rendered chart) applied; returns the operator's ServiceAccount. */
+  /**
+   * The RBAC objects among {@code docs} (a rendered chart) applied; returns the operator's
+   * ServiceAccount.
+   */
   public static String installChartRbac(KubernetesClient admin, List<JsonNode> docs) {
-    admin.resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NAMESPACE).endMetadata().build())
+    admin
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(OPERATOR_NAMESPACE)
+                .endMetadata()
+                .build())
         .serverSideApply();
     String sa = null;
     for (JsonNode d : docs) {
@@ -131,7 +159,8 @@ public final class LocalCluster {
       if (kind.equals("Deployment")) {
         sa = d.path("spec").path("template").path("spec").path("serviceAccountName").asText();
       }
-      if (Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding").contains(kind)
+      if (Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")
+              .contains(kind)
           && (!d.path("metadata").has("namespace")
               || d.path("metadata").path("namespace").asText().equals(OPERATOR_NAMESPACE))) {
         HasMetadata obj = Serialization.unmarshal(Serde.json(d), HasMetadata.class);
@@ -147,9 +176,19 @@ public final class LocalCluster {
   /** A fresh namespace {@code <prefix>-<n>} with the S3 credentials Secret {@code s3-secret}. */
   public String namespace(String prefix) {
     String ns = prefix + "-" + NAMESPACES.incrementAndGet();
-    admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-    admin.resource(new SecretBuilder().withNewMetadata().withName("s3-secret").withNamespace(ns).endMetadata()
-        .withData(Map.of("access_key", b64(ACCESS_KEY), "secret_key", b64(SECRET_KEY))).build()).create();
+    admin
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    admin
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-secret")
+                .withNamespace(ns)
+                .endMetadata()
+                .withData(Map.of("access_key", b64(ACCESS_KEY), "secret_key", b64(SECRET_KEY)))
+                .build())
+        .create();
     return ns;
   }
 
@@ -160,27 +199,39 @@ public final class LocalCluster {
 
   /** A client that authenticates as ServiceAccount {@code name} of the operator's namespace. */
   public KubernetesClient operatorClient(String serviceAccount) {
-    return controlPlane.client(controlPlane.serviceAccountToken(OPERATOR_NAMESPACE, serviceAccount));
+    return controlPlane.client(
+        controlPlane.serviceAccountToken(OPERATOR_NAMESPACE, serviceAccount));
   }
 
-  /** The operator, started in this JVM with the chart's permissions, watching {@code namespaces}. */
+  /**
+   * The operator, started in this JVM with the chart's permissions, watching {@code namespaces}.
+   */
   public RunningOperator startOperator(Set<String> namespaces) {
     return startOperator(namespaces, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
-  /** The same, recording its metrics in {@code registry}; an empty {@code namespaces} watches all. */
+  /**
+   * The same, recording its metrics in {@code registry}; an empty {@code namespaces} watches all.
+   */
   public RunningOperator startOperator(Set<String> namespaces, PrometheusMeterRegistry registry) {
     KubernetesClient client = operatorClient();
-    OperatorSettings settings = new OperatorSettings(namespaces, JobSettings.defaults(),
-        OperatorSettings.DEFAULT_TIKV_VERSION, true, CleanJobPolicy.defaults(), null,
-        io.tidbbackup.operator.ReconcileIntervals.defaults());
+    OperatorSettings settings =
+        new OperatorSettings(
+            namespaces,
+            JobSettings.defaults(),
+            OperatorSettings.DEFAULT_TIKV_VERSION,
+            true,
+            CleanJobPolicy.defaults(),
+            null,
+            io.tidbbackup.operator.ReconcileIntervals.defaults());
     Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), registry);
     operator.start();
     return new RunningOperator(operator, client, registry);
   }
 
   /** An operator of a test; {@link #close()} stops it. */
-  public record RunningOperator(Operator operator, KubernetesClient client, PrometheusMeterRegistry registry)
+  public record RunningOperator(
+      Operator operator, KubernetesClient client, PrometheusMeterRegistry registry)
       implements AutoCloseable {
     @Override
     public void close() {
@@ -195,9 +246,13 @@ public final class LocalCluster {
   }
 
   public S3Client s3() {
-    return S3Client.builder().endpointOverride(URI.create(s3Endpoint())).region(Region.US_EAST_1)
-        .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build();
+    return S3Client.builder()
+        .endpointOverride(URI.create(s3Endpoint()))
+        .region(Region.US_EAST_1)
+        .forcePathStyle(true)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .build();
   }
 
   /** An admin kubeconfig for kubectl with {@code namespace} as default. */

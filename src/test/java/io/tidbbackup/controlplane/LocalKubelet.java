@@ -35,14 +35,15 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Plays the kubelet of one fake Node against a real API server: binds the pods the Job controller creates (there
- * is no scheduler), resolves their env as the kubelet does (a missing Secret or key is a
- * {@code CreateContainerConfigError}), runs the main container through {@link ContainerRuntime}, and writes
- * {@code pods/status} (phase, init and container states, the termination message) through the status subresource.
- * A bound pod that is deleted is stopped and then removed with grace period 0, as a kubelet does.
+ * Plays the kubelet of one fake Node against a real API server: binds the pods the Job controller
+ * creates (there is no scheduler), resolves their env as the kubelet does (a missing Secret or key
+ * is a {@code CreateContainerConfigError}), runs the main container through {@link
+ * ContainerRuntime}, and writes {@code pods/status} (phase, init and container states, the
+ * termination message) through the status subresource. A bound pod that is deleted is stopped and
+ * then removed with grace period 0, as a kubelet does.
  *
- * <p>On request ({@link #inject}) a pod is left {@code Pending}, in {@code ImagePullBackOff}, or evicted, or held
- * running until {@link Hold#release()}, so that those paths can be tested.
+ * <p>On request ({@link #inject}) a pod is left {@code Pending}, in {@code ImagePullBackOff}, or
+ * evicted, or held running until {@link Hold#release()}, so that those paths can be tested.
  */
 public final class LocalKubelet implements AutoCloseable {
   public static final String NODE = "local-kubelet";
@@ -56,7 +57,12 @@ public final class LocalKubelet implements AutoCloseable {
   public record Outcome(int exitCode, String terminationMessage) {}
 
   /** One pod's main container as the runtime sees it. */
-  public record PodRun(String namespace, String pod, String jobName, Container container, Map<String, String> env,
+  public record PodRun(
+      String namespace,
+      String pod,
+      String jobName,
+      Container container,
+      Map<String, String> env,
       java.util.function.BooleanSupplier cancelled) {
     public List<String> args() {
       return container.getArgs() == null ? List.of() : container.getArgs();
@@ -64,14 +70,20 @@ public final class LocalKubelet implements AutoCloseable {
   }
 
   /** A fault for the pods a predicate picks. */
-  public enum Fault { PENDING, IMAGE_PULL_BACKOFF, EVICT, HOLD }
+  public enum Fault {
+    PENDING,
+    IMAGE_PULL_BACKOFF,
+    EVICT,
+    HOLD
+  }
 
   private final KubernetesClient client;
   private final ContainerRuntime runtime;
   private final Consumer<String> log;
-  private final ExecutorService pods = Executors.newFixedThreadPool(6, r -> daemon(r, "kubelet-pod"));
-  private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
-      r -> daemon(r, "kubelet-retry"));
+  private final ExecutorService pods =
+      Executors.newFixedThreadPool(6, r -> daemon(r, "kubelet-pod"));
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kubelet-retry"));
   private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
   private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
   private final List<Injection> injections = new CopyOnWriteArrayList<>();
@@ -81,8 +93,10 @@ public final class LocalKubelet implements AutoCloseable {
 
   /** A held pod keeps running until released. */
   public static final class Hold {
-    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
-    private final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch released =
+        new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch reached =
+        new java.util.concurrent.CountDownLatch(1);
 
     public void release() {
       released.countDown();
@@ -103,39 +117,66 @@ public final class LocalKubelet implements AutoCloseable {
   /** Registers the Node and starts watching every namespace's pods. */
   public LocalKubelet start() {
     if (client.nodes().withName(NODE).get() == null) {
-      client.resource(new NodeBuilder().withNewMetadata().withName(NODE).addToLabels("kubernetes.io/hostname", NODE)
-          .endMetadata().build()).create();
+      client
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(NODE)
+                  .addToLabels("kubernetes.io/hostname", NODE)
+                  .endMetadata()
+                  .build())
+          .create();
     }
-    client.nodes().withName(NODE).editStatus(n -> new NodeBuilder(n).withNewStatus()
-        .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
-        .withLastHeartbeatTime(Timestamps.format(Instant.now())).endCondition()
-        .addToCapacity("cpu", new io.fabric8.kubernetes.api.model.Quantity("64"))
-        .addToCapacity("memory", new io.fabric8.kubernetes.api.model.Quantity("256Gi"))
-        .addToCapacity("pods", new io.fabric8.kubernetes.api.model.Quantity("500"))
-        .addToAllocatable("cpu", new io.fabric8.kubernetes.api.model.Quantity("64"))
-        .addToAllocatable("memory", new io.fabric8.kubernetes.api.model.Quantity("256Gi"))
-        .addToAllocatable("pods", new io.fabric8.kubernetes.api.model.Quantity("500"))
-        .endStatus().build());
-    informer = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        handle(pod);
-      }
+    client
+        .nodes()
+        .withName(NODE)
+        .editStatus(
+            n ->
+                new NodeBuilder(n)
+                    .withNewStatus()
+                    .addNewCondition()
+                    .withType("Ready")
+                    .withStatus("True")
+                    .withReason("KubeletReady")
+                    .withLastHeartbeatTime(Timestamps.format(Instant.now()))
+                    .endCondition()
+                    .addToCapacity("cpu", new io.fabric8.kubernetes.api.model.Quantity("64"))
+                    .addToCapacity("memory", new io.fabric8.kubernetes.api.model.Quantity("256Gi"))
+                    .addToCapacity("pods", new io.fabric8.kubernetes.api.model.Quantity("500"))
+                    .addToAllocatable("cpu", new io.fabric8.kubernetes.api.model.Quantity("64"))
+                    .addToAllocatable(
+                        "memory", new io.fabric8.kubernetes.api.model.Quantity("256Gi"))
+                    .addToAllocatable("pods", new io.fabric8.kubernetes.api.model.Quantity("500"))
+                    .endStatus()
+                    .build());
+    informer =
+        client
+            .pods()
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod pod) {
+                    handle(pod);
+                  }
 
-      @Override
-      public void onUpdate(Pod old, Pod pod) {
-        handle(pod);
-      }
+                  @Override
+                  public void onUpdate(Pod old, Pod pod) {
+                    handle(pod);
+                  }
 
-      @Override
-      public void onDelete(Pod pod, boolean unknown) {
-        cancel(key(pod));
-      }
-    }, 30_000L);
+                  @Override
+                  public void onDelete(Pod pod, boolean unknown) {
+                    cancel(key(pod));
+                  }
+                },
+                30_000L);
     return this;
   }
 
-  /** Applies {@code fault} to the pods {@code which} picks from now on; a HOLD returns its handle. */
+  /**
+   * Applies {@code fault} to the pods {@code which} picks from now on; a HOLD returns its handle.
+   */
   public Hold inject(Predicate<Pod> which, Fault fault) {
     Hold hold = new Hold();
     injections.add(new Injection(which, fault, hold));
@@ -144,8 +185,10 @@ public final class LocalKubelet implements AutoCloseable {
 
   /** Picks the pods of Job {@code name} in {@code namespace}. */
   public static Predicate<Pod> ofJob(String namespace, String name) {
-    return p -> namespace.equals(p.getMetadata().getNamespace()) && p.getMetadata().getLabels() != null
-        && name.equals(p.getMetadata().getLabels().get("job-name"));
+    return p ->
+        namespace.equals(p.getMetadata().getNamespace())
+            && p.getMetadata().getLabels() != null
+            && name.equals(p.getMetadata().getLabels().get("job-name"));
   }
 
   public void clearInjections() {
@@ -189,9 +232,22 @@ public final class LocalKubelet implements AutoCloseable {
   }
 
   private void bind(Pod pod) {
-    client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(new BindingBuilder().withNewMetadata()
-        .withName(pod.getMetadata().getName()).withNamespace(pod.getMetadata().getNamespace()).endMetadata()
-        .withNewTarget().withApiVersion("v1").withKind("Node").withName(NODE).endTarget().build()).create();
+    client
+        .bindings()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .resource(
+            new BindingBuilder()
+                .withNewMetadata()
+                .withName(pod.getMetadata().getName())
+                .withNamespace(pod.getMetadata().getNamespace())
+                .endMetadata()
+                .withNewTarget()
+                .withApiVersion("v1")
+                .withKind("Node")
+                .withName(NODE)
+                .endTarget()
+                .build())
+        .create();
   }
 
   private void run(Pod pod) {
@@ -199,13 +255,22 @@ public final class LocalKubelet implements AutoCloseable {
     String name = pod.getMetadata().getName();
     String key = key(pod);
     Container main = pod.getSpec().getContainers().get(0);
-    String jobName = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("job-name");
+    String jobName =
+        pod.getMetadata().getLabels() == null
+            ? null
+            : pod.getMetadata().getLabels().get("job-name");
     String start = Timestamps.format(Instant.now());
     try {
       Injection inj = injection(pod);
       if (inj != null && inj.fault() == Fault.IMAGE_PULL_BACKOFF) {
-        writeStatus(ns, name, waiting(pod, start, "ImagePullBackOff",
-            "Back-off pulling image \"" + main.getImage() + "\""));
+        writeStatus(
+            ns,
+            name,
+            waiting(
+                pod,
+                start,
+                "ImagePullBackOff",
+                "Back-off pulling image \"" + main.getImage() + "\""));
         return;
       }
       Map<String, String> env;
@@ -214,19 +279,28 @@ public final class LocalKubelet implements AutoCloseable {
       } catch (MissingSecret e) {
         writeStatus(ns, name, waiting(pod, start, "CreateContainerConfigError", e.getMessage()));
         running.remove(key);
-        retries.schedule(() -> {
-          Pod now = client.pods().inNamespace(ns).withName(name).get();
-          if (now != null) {
-            handle(now);
-          }
-        }, 2, TimeUnit.SECONDS);
+        retries.schedule(
+            () -> {
+              Pod now = client.pods().inNamespace(ns).withName(name).get();
+              if (now != null) {
+                handle(now);
+              }
+            },
+            2,
+            TimeUnit.SECONDS);
         return;
       }
       writeStatus(ns, name, runningStatus(pod, start));
       if (inj != null && inj.fault() == Fault.EVICT) {
-        writeStatus(ns, name, new PodStatusBuilder(runningStatus(pod, start)).withPhase("Failed").withReason("Evicted")
-            .withMessage("The node was low on resource: ephemeral-storage.")
-            .withContainerStatuses(terminated(main, start, 137, "Error", null)).build());
+        writeStatus(
+            ns,
+            name,
+            new PodStatusBuilder(runningStatus(pod, start))
+                .withPhase("Failed")
+                .withReason("Evicted")
+                .withMessage("The node was low on resource: ephemeral-storage.")
+                .withContainerStatuses(terminated(main, start, 137, "Error", null))
+                .build());
         log.accept("kubelet: evicted pod " + key);
         return;
       }
@@ -238,60 +312,95 @@ public final class LocalKubelet implements AutoCloseable {
           }
         }
       }
-      log.accept("kubelet: pod " + key + " runs `" + String.join(" ", main.getArgs() == null ? List.of()
-          : main.getArgs()) + "`");
-      Outcome out = runtime.run(new PodRun(ns, name, jobName, main, env, () -> cancelled.containsKey(key)));
+      log.accept(
+          "kubelet: pod "
+              + key
+              + " runs `"
+              + String.join(" ", main.getArgs() == null ? List.of() : main.getArgs())
+              + "`");
+      Outcome out =
+          runtime.run(new PodRun(ns, name, jobName, main, env, () -> cancelled.containsKey(key)));
       if (cancelled.containsKey(key)) {
         return;
       }
       boolean ok = out.exitCode() == 0;
-      writeStatus(ns, name, new PodStatusBuilder(runningStatus(pod, start)).withPhase(ok ? "Succeeded" : "Failed")
-          .withConditions(new PodConditionBuilder().withType("Ready").withStatus("False")
-              .withReason("PodCompleted").build())
-          .withContainerStatuses(terminated(main, start, out.exitCode(), ok ? "Completed" : "Error",
-              out.terminationMessage())).build());
-      log.accept("kubelet: pod " + key + (ok ? " succeeded" : " failed (exit " + out.exitCode() + ")"));
+      writeStatus(
+          ns,
+          name,
+          new PodStatusBuilder(runningStatus(pod, start))
+              .withPhase(ok ? "Succeeded" : "Failed")
+              .withConditions(
+                  new PodConditionBuilder()
+                      .withType("Ready")
+                      .withStatus("False")
+                      .withReason("PodCompleted")
+                      .build())
+              .withContainerStatuses(
+                  terminated(
+                      main,
+                      start,
+                      out.exitCode(),
+                      ok ? "Completed" : "Error",
+                      out.terminationMessage()))
+              .build());
+      log.accept(
+          "kubelet: pod " + key + (ok ? " succeeded" : " failed (exit " + out.exitCode() + ")"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       log.accept("kubelet: pod " + key + ": " + e);
       try {
-        writeStatus(ns, name, new PodStatusBuilder(runningStatus(pod, start)).withPhase("Failed")
-            .withContainerStatuses(terminated(main, start, 128, "ContainerCannotRun", e.toString())).build());
+        writeStatus(
+            ns,
+            name,
+            new PodStatusBuilder(runningStatus(pod, start))
+                .withPhase("Failed")
+                .withContainerStatuses(
+                    terminated(main, start, 128, "ContainerCannotRun", e.toString()))
+                .build());
       } catch (RuntimeException ignored) {
         // the pod is gone
       }
     }
   }
 
-  /** A deleted pod: its container stopped (exit 143), the pod marked Failed, then removed with grace period 0. */
+  /**
+   * A deleted pod: its container stopped (exit 143), the pod marked Failed, then removed with grace
+   * period 0.
+   */
   private void stopAndRemove(Pod pod) {
     String key = key(pod);
     if (cancelled.putIfAbsent(key, Boolean.TRUE) != null) {
       return;
     }
-    pods.submit(() -> {
-      Future<?> f = running.remove(key);
-      if (f != null) {
-        f.cancel(true);
-      }
-      String ns = pod.getMetadata().getNamespace();
-      String name = pod.getMetadata().getName();
-      try {
-        if (!isTerminal(pod)) {
-          Container main = pod.getSpec().getContainers().get(0);
-          String now = Timestamps.format(Instant.now());
-          writeStatus(ns, name, new PodStatusBuilder(runningStatus(pod, now)).withPhase("Failed")
-              .withContainerStatuses(terminated(main, now, 143, "Error", null)).build());
-        }
-        client.pods().inNamespace(ns).withName(name).withGracePeriod(0).delete();
-        log.accept("kubelet: pod " + key + " stopped and removed");
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 404) {
-          log.accept("kubelet: cannot remove pod " + key + ": " + e.getMessage());
-        }
-      }
-    });
+    pods.submit(
+        () -> {
+          Future<?> f = running.remove(key);
+          if (f != null) {
+            f.cancel(true);
+          }
+          String ns = pod.getMetadata().getNamespace();
+          String name = pod.getMetadata().getName();
+          try {
+            if (!isTerminal(pod)) {
+              Container main = pod.getSpec().getContainers().get(0);
+              String now = Timestamps.format(Instant.now());
+              writeStatus(
+                  ns,
+                  name,
+                  new PodStatusBuilder(runningStatus(pod, now))
+                      .withPhase("Failed")
+                      .withContainerStatuses(terminated(main, now, 143, "Error", null))
+                      .build());
+            }
+            client.pods().inNamespace(ns).withName(name).withGracePeriod(0).delete();
+            log.accept("kubelet: pod " + key + " stopped and removed");
+          } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+              log.accept("kubelet: cannot remove pod " + key + ": " + e.getMessage());
+            }
+          }
+        });
   }
 
   private void cancel(String key) {
@@ -303,45 +412,99 @@ public final class LocalKubelet implements AutoCloseable {
   }
 
   private void writeStatus(String ns, String name, PodStatus status) {
-    Pod patch = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata().withStatus(status)
-        .build();
+    Pod patch =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(ns)
+            .endMetadata()
+            .withStatus(status)
+            .build();
     client.pods().inNamespace(ns).resource(patch).patchStatus();
   }
 
   private static PodStatus runningStatus(Pod pod, String start) {
     Container main = pod.getSpec().getContainers().get(0);
     List<ContainerStatus> init = new ArrayList<>();
-    for (Container c : pod.getSpec().getInitContainers() == null ? List.<Container>of() : pod.getSpec()
-        .getInitContainers()) {
+    for (Container c :
+        pod.getSpec().getInitContainers() == null
+            ? List.<Container>of()
+            : pod.getSpec().getInitContainers()) {
       init.add(terminated(c, start, 0, "Completed", null).get(0));
     }
-    return new PodStatusBuilder().withPhase("Running").withHostIP("127.0.0.1").withPodIP("127.0.0.1")
+    return new PodStatusBuilder()
+        .withPhase("Running")
+        .withHostIP("127.0.0.1")
+        .withPodIP("127.0.0.1")
         .withStartTime(start)
-        .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build(),
+        .withConditions(
+            new PodConditionBuilder().withType("Ready").withStatus("True").build(),
             new PodConditionBuilder().withType("PodScheduled").withStatus("True").build())
         .withInitContainerStatuses(init)
-        .withContainerStatuses(new ContainerStatusBuilder().withName(main.getName()).withImage(main.getImage())
-            .withImageID(main.getImage()).withReady(true).withStarted(true).withRestartCount(0)
-            .withNewState().withNewRunning().withStartedAt(start).endRunning().endState().build())
+        .withContainerStatuses(
+            new ContainerStatusBuilder()
+                .withName(main.getName())
+                .withImage(main.getImage())
+                .withImageID(main.getImage())
+                .withReady(true)
+                .withStarted(true)
+                .withRestartCount(0)
+                .withNewState()
+                .withNewRunning()
+                .withStartedAt(start)
+                .endRunning()
+                .endState()
+                .build())
         .build();
   }
 
   private static PodStatus waiting(Pod pod, String start, String reason, String message) {
     Container main = pod.getSpec().getContainers().get(0);
-    return new PodStatusBuilder().withPhase("Pending").withHostIP("127.0.0.1").withStartTime(start)
-        .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("True").build())
-        .withContainerStatuses(new ContainerStatusBuilder().withName(main.getName()).withImage(main.getImage())
-            .withImageID("").withReady(false).withStarted(false).withRestartCount(0)
-            .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState().build())
+    return new PodStatusBuilder()
+        .withPhase("Pending")
+        .withHostIP("127.0.0.1")
+        .withStartTime(start)
+        .withConditions(
+            new PodConditionBuilder().withType("PodScheduled").withStatus("True").build())
+        .withContainerStatuses(
+            new ContainerStatusBuilder()
+                .withName(main.getName())
+                .withImage(main.getImage())
+                .withImageID("")
+                .withReady(false)
+                .withStarted(false)
+                .withRestartCount(0)
+                .withNewState()
+                .withNewWaiting()
+                .withReason(reason)
+                .withMessage(message)
+                .endWaiting()
+                .endState()
+                .build())
         .build();
   }
 
-  private static List<ContainerStatus> terminated(Container c, String start, int exit, String reason, String msg) {
+  private static List<ContainerStatus> terminated(
+      Container c, String start, int exit, String reason, String msg) {
     String end = Timestamps.format(Instant.now());
-    return List.of(new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage()).withImageID(c.getImage())
-        .withReady(false).withStarted(false).withRestartCount(0).withNewState().withNewTerminated()
-        .withExitCode(exit).withReason(reason).withMessage(msg).withStartedAt(start).withFinishedAt(end)
-        .endTerminated().endState().build());
+    return List.of(
+        new ContainerStatusBuilder()
+            .withName(c.getName())
+            .withImage(c.getImage())
+            .withImageID(c.getImage())
+            .withReady(false)
+            .withStarted(false)
+            .withRestartCount(0)
+            .withNewState()
+            .withNewTerminated()
+            .withExitCode(exit)
+            .withReason(reason)
+            .withMessage(msg)
+            .withStartedAt(start)
+            .withFinishedAt(end)
+            .endTerminated()
+            .endState()
+            .build());
   }
 
   private static boolean isTerminal(Pod pod) {
@@ -355,7 +518,10 @@ public final class LocalKubelet implements AutoCloseable {
     }
   }
 
-  /** The container's env as the kubelet resolves it: values and secretKeyRefs (an optional ref may be absent). */
+  /**
+   * The container's env as the kubelet resolves it: values and secretKeyRefs (an optional ref may
+   * be absent).
+   */
   private Map<String, String> env(String ns, List<EnvVar> vars) throws MissingSecret {
     Map<String, String> env = new HashMap<>();
     for (EnvVar v : vars == null ? List.<EnvVar>of() : vars) {
@@ -371,11 +537,15 @@ public final class LocalKubelet implements AutoCloseable {
           }
           throw new MissingSecret("secret \"" + ref.getName() + "\" not found");
         }
-        String value = s.getData() != null && s.getData().containsKey(ref.getKey())
-            ? new String(Base64.getDecoder().decode(s.getData().get(ref.getKey())), StandardCharsets.UTF_8)
-            : s.getStringData() == null ? null : s.getStringData().get(ref.getKey());
+        String value =
+            s.getData() != null && s.getData().containsKey(ref.getKey())
+                ? new String(
+                    Base64.getDecoder().decode(s.getData().get(ref.getKey())),
+                    StandardCharsets.UTF_8)
+                : s.getStringData() == null ? null : s.getStringData().get(ref.getKey());
         if (value == null && !optional) {
-          throw new MissingSecret("couldn't find key " + ref.getKey() + " in Secret " + ns + "/" + ref.getName());
+          throw new MissingSecret(
+              "couldn't find key " + ref.getKey() + " in Secret " + ns + "/" + ref.getName());
         }
         if (value != null) {
           env.put(v.getName(), value);
@@ -386,7 +556,11 @@ public final class LocalKubelet implements AutoCloseable {
   }
 
   private static String key(Pod pod) {
-    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + "/" + pod.getMetadata().getUid();
+    return pod.getMetadata().getNamespace()
+        + "/"
+        + pod.getMetadata().getName()
+        + "/"
+        + pod.getMetadata().getUid();
   }
 
   private static Thread daemon(Runnable r, String name) {

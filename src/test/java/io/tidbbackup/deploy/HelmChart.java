@@ -25,7 +25,8 @@ public final class HelmChart {
   }
 
   /** The chart rendered as release {@code release} in {@link #NAMESPACE}. */
-  public static List<JsonNode> render(String release, Map<String, Object> values) throws IOException {
+  public static List<JsonNode> render(String release, Map<String, Object> values)
+      throws IOException {
     TemplateCommand t = new Helm(CHART).template().withName(release).withNamespace(NAMESPACE);
     for (Map.Entry<String, Object> e : values.entrySet()) {
       t = t.set(e.getKey(), e.getValue());
@@ -47,11 +48,19 @@ public final class HelmChart {
   }
 
   public static JsonNode one(List<JsonNode> docs, String kind, String name) {
-    return docs.stream().filter(d -> kind.equals(d.path("kind").asText())
-        && Objects.equals(name, d.path("metadata").path("name").asText())).findFirst().orElse(null);
+    return docs.stream()
+        .filter(
+            d ->
+                kind.equals(d.path("kind").asText())
+                    && Objects.equals(name, d.path("metadata").path("name").asText()))
+        .findFirst()
+        .orElse(null);
   }
 
-  /** A request of the operator: verb, API group ("" for core), resource (with /subresource), namespace, name. */
+  /**
+   * A request of the operator: verb, API group ("" for core), resource (with /subresource),
+   * namespace, name.
+   */
   record Access(String verb, String group, String resource, String namespace, String name) {}
 
   /** Whether the rendered ClusterRoles and Roles, bound to the operator, grant {@code a}. */
@@ -62,13 +71,17 @@ public final class HelmChart {
       if (!cluster && !kind.equals("Role")) {
         continue;
       }
-      if (!cluster && (a.namespace() == null || !a.namespace().equals(role.path("metadata").path("namespace").asText()))) {
+      if (!cluster
+          && (a.namespace() == null
+              || !a.namespace().equals(role.path("metadata").path("namespace").asText()))) {
         continue;
       }
       for (JsonNode rule : role.path("rules")) {
-        if (has(rule.path("apiGroups"), a.group()) && has(rule.path("resources"), a.resource())
+        if (has(rule.path("apiGroups"), a.group())
+            && has(rule.path("resources"), a.resource())
             && has(rule.path("verbs"), a.verb())
-            && (!rule.has("resourceNames") || (a.name() != null && has(rule.path("resourceNames"), a.name())))) {
+            && (!rule.has("resourceNames")
+                || (a.name() != null && has(rule.path("resourceNames"), a.name())))) {
           return true;
         }
       }

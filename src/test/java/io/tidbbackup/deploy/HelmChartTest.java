@@ -29,7 +29,9 @@ class HelmChartTest {
   }
 
   static List<String> texts(JsonNode list) {
-    return java.util.stream.StreamSupport.stream(list.spliterator(), false).map(JsonNode::asText).toList();
+    return java.util.stream.StreamSupport.stream(list.spliterator(), false)
+        .map(JsonNode::asText)
+        .toList();
   }
 
   @Test
@@ -53,22 +55,30 @@ class HelmChartTest {
     assertThat(c.path("image").asText()).isEqualTo("tidb-backup-operator:0.1.0");
     assertThat(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
     assertThat(c.path("securityContext").path("allowPrivilegeEscalation").asBoolean()).isFalse();
-    assertThat(texts(c.path("securityContext").path("capabilities").path("drop"))).containsExactly("ALL");
+    assertThat(texts(c.path("securityContext").path("capabilities").path("drop")))
+        .containsExactly("ALL");
     assertThat(c.path("resources").path("requests").path("memory").asText()).isEqualTo("256Mi");
     assertThat(c.path("resources").path("limits").path("memory").asText()).isEqualTo("512Mi");
     assertThat(c.path("startupProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
     assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
     assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthz");
     assertThat(env(c, "LEADER_ELECTION").path("value").asText()).isEqualTo("true");
-    assertThat(env(c, "POD_NAMESPACE").path("valueFrom").path("fieldRef").path("fieldPath").asText())
+    assertThat(
+            env(c, "POD_NAMESPACE").path("valueFrom").path("fieldRef").path("fieldPath").asText())
         .isEqualTo("metadata.namespace");
     assertThat(env(c, "WATCH_NAMESPACES").path("value").asText()).isEmpty();
-    assertThat(env(c, "AGENT_IMAGE").path("value").asText()).isEqualTo("tidb-backup-operator:0.1.0");
+    assertThat(env(c, "AGENT_IMAGE").path("value").asText())
+        .isEqualTo("tidb-backup-operator:0.1.0");
 
     assertThat(one(docs, "ClusterRole", "tbo-tidb-backup-operator")).isNotNull();
-    assertThat(ofKind(docs, "Role")).extracting(r -> r.path("metadata").path("name").asText())
+    assertThat(ofKind(docs, "Role"))
+        .extracting(r -> r.path("metadata").path("name").asText())
         .containsExactly("tbo-tidb-backup-operator-leader-election");
-    assertThat(one(docs, "ServiceAccount", "tidb-backup-manager").path("metadata").path("namespace").asText())
+    assertThat(
+            one(docs, "ServiceAccount", "tidb-backup-manager")
+                .path("metadata")
+                .path("namespace")
+                .asText())
         .isEqualTo(NAMESPACE);
     assertThat(one(docs, "Service", "tbo-tidb-backup-operator-metrics")).isNotNull();
     assertThat(ofKind(docs, "ServiceMonitor")).isEmpty();
@@ -76,19 +86,46 @@ class HelmChartTest {
 
   @Test
   void watchedNamespacesGetRolesTheJobAccountAndTwoReplicas() throws Exception {
-    List<JsonNode> docs = HelmChart.render(Map.of("watchNamespaces[0]", "team-a", "watchNamespaces[1]", "team-b",
-        "replicas", 2, "rbac.readSecrets", false, "metrics.serviceMonitor.enabled", true,
-        "jobServiceAccount.annotations.eks\\.amazonaws\\.com/role-arn", "arn:aws:iam::123456789012:role/backup",
-        "logFormat", "json"));
-    JsonNode c = one(docs, "Deployment", "tbo-tidb-backup-operator").path("spec").path("template").path("spec")
-        .path("containers").get(0);
-    assertThat(one(docs, "Deployment", "tbo-tidb-backup-operator").path("spec").path("replicas").asInt()).isEqualTo(2);
+    List<JsonNode> docs =
+        HelmChart.render(
+            Map.of(
+                "watchNamespaces[0]",
+                "team-a",
+                "watchNamespaces[1]",
+                "team-b",
+                "replicas",
+                2,
+                "rbac.readSecrets",
+                false,
+                "metrics.serviceMonitor.enabled",
+                true,
+                "jobServiceAccount.annotations.eks\\.amazonaws\\.com/role-arn",
+                "arn:aws:iam::123456789012:role/backup",
+                "logFormat",
+                "json"));
+    JsonNode c =
+        one(docs, "Deployment", "tbo-tidb-backup-operator")
+            .path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")
+            .get(0);
+    assertThat(
+            one(docs, "Deployment", "tbo-tidb-backup-operator")
+                .path("spec")
+                .path("replicas")
+                .asInt())
+        .isEqualTo(2);
     assertThat(env(c, "WATCH_NAMESPACES").path("value").asText()).isEqualTo("team-a,team-b");
     assertThat(env(c, "LOG_FORMAT").path("value").asText()).isEqualTo("json");
 
-    List<JsonNode> roles = ofKind(docs, "Role").stream()
-        .filter(r -> !r.path("metadata").path("name").asText().endsWith("leader-election")).toList();
-    assertThat(roles).extracting(r -> r.path("metadata").path("namespace").asText()).containsExactly("team-a", "team-b");
+    List<JsonNode> roles =
+        ofKind(docs, "Role").stream()
+            .filter(r -> !r.path("metadata").path("name").asText().endsWith("leader-election"))
+            .toList();
+    assertThat(roles)
+        .extracting(r -> r.path("metadata").path("namespace").asText())
+        .containsExactly("team-a", "team-b");
     assertThat(ofKind(docs, "RoleBinding")).hasSize(3);
     JsonNode clusterRole = one(docs, "ClusterRole", "tbo-tidb-backup-operator");
     assertThat(clusterRole.toString()).doesNotContain("backups").doesNotContain("jobs");
@@ -97,23 +134,36 @@ class HelmChartTest {
         assertThat(texts(rule.path("verbs"))).containsExactly("create", "update");
       }
     }
-    List<JsonNode> jobAccounts = ofKind(docs, "ServiceAccount").stream()
-        .filter(s -> s.path("metadata").path("name").asText().equals("tidb-backup-manager")).toList();
-    assertThat(jobAccounts).extracting(s -> s.path("metadata").path("namespace").asText())
+    List<JsonNode> jobAccounts =
+        ofKind(docs, "ServiceAccount").stream()
+            .filter(s -> s.path("metadata").path("name").asText().equals("tidb-backup-manager"))
+            .toList();
+    assertThat(jobAccounts)
+        .extracting(s -> s.path("metadata").path("namespace").asText())
         .containsExactly("team-a", "team-b");
-    assertThat(jobAccounts.get(0).path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText())
+    assertThat(
+            jobAccounts
+                .get(0)
+                .path("metadata")
+                .path("annotations")
+                .path("eks.amazonaws.com/role-arn")
+                .asText())
         .isEqualTo("arn:aws:iam::123456789012:role/backup");
     assertThat(one(docs, "ServiceMonitor", "tbo-tidb-backup-operator")).isNotNull();
   }
 
   @Test
   void twoReplicasWithoutLeaderElectionAreRefused() {
-    assertThatThrownBy(() -> HelmChart.render(Map.of("replicas", 2, "leaderElection.enabled", false)))
+    assertThatThrownBy(
+            () -> HelmChart.render(Map.of("replicas", 2, "leaderElection.enabled", false)))
         .hasMessageContaining("replicas > 1 needs leaderElection.enabled");
-    assertThatThrownBy(() -> HelmChart.render(Map.of("logFormat", "xml"))).hasMessageContaining("logFormat");
+    assertThatThrownBy(() -> HelmChart.render(Map.of("logFormat", "xml")))
+        .hasMessageContaining("logFormat");
   }
 
-  /** The chart installs the very CRDs the build generates (crds/): nothing to keep in sync by hand. */
+  /**
+   * The chart installs the very CRDs the build generates (crds/): nothing to keep in sync by hand.
+   */
   @Test
   void theChartsCrdsAreTheGeneratedOnes() throws Exception {
     try (Stream<Path> s = Files.list(Path.of("crds"))) {
@@ -121,7 +171,9 @@ class HelmChartTest {
       assertThat(generated).isNotEmpty();
       for (Path crd : generated) {
         Path inChart = HelmChart.CHART.resolve("crds").resolve(crd.getFileName());
-        assertThat(inChart).as("%s in the chart (cp crds/* %s/crds/)", crd.getFileName(), HelmChart.CHART).exists();
+        assertThat(inChart)
+            .as("%s in the chart (cp crds/* %s/crds/)", crd.getFileName(), HelmChart.CHART)
+            .exists();
         assertThat(Files.readString(inChart)).isEqualTo(Files.readString(crd));
       }
     }

@@ -1,6 +1,5 @@
 package io.tidbbackup.e2e;
 
-import io.tidbbackup.controlplane.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.tidbbackup.controlplane.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,9 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The committed CRDs on a real kube-apiserver: they are accepted (structural schema, CEL cost limits), every
- * example is admitted, the API server itself rejects what the CEL rules and enums forbid with the field named,
- * and the schema's defaults appear on stored objects.
+ * The committed CRDs on a real kube-apiserver: they are accepted (structural schema, CEL cost
+ * limits), every example is admitted, the API server itself rejects what the CEL rules and enums
+ * forbid with the field named, and the schema's defaults appear on stored objects.
  */
 class CrdAdmissionIT {
   static LocalCluster cluster;
@@ -35,12 +35,18 @@ class CrdAdmissionIT {
 
   @Test
   void everyCrdIsEstablishedWithItsShortNamesAndPrinterColumns() {
-    for (String name : List.of("backups.pingcap.com", "restores.pingcap.com", "backupschedules.pingcap.com",
-        "compactbackups.pingcap.com")) {
+    for (String name :
+        List.of(
+            "backups.pingcap.com",
+            "restores.pingcap.com",
+            "backupschedules.pingcap.com",
+            "compactbackups.pingcap.com")) {
       var crd = admin.apiextensions().v1().customResourceDefinitions().withName(name).get();
-      assertThat(crd.getStatus().getConditions()).as(name)
+      assertThat(crd.getStatus().getConditions())
+          .as(name)
           .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"))
-          .noneMatch(c -> c.getType().equals("NonStructuralSchema") && c.getStatus().equals("True"));
+          .noneMatch(
+              c -> c.getType().equals("NonStructuralSchema") && c.getStatus().equals("True"));
       assertThat(crd.getStatus().getAcceptedNames().getShortNames()).as(name).isNotEmpty();
     }
   }
@@ -53,7 +59,8 @@ class CrdAdmissionIT {
     }
     assertThat(examples).hasSizeGreaterThanOrEqualTo(30);
     for (Path f : examples) {
-      GenericKubernetesResource r = Serialization.unmarshal(Files.readString(f), GenericKubernetesResource.class);
+      GenericKubernetesResource r =
+          Serialization.unmarshal(Files.readString(f), GenericKubernetesResource.class);
       r.getMetadata().setNamespace(ns);
       GenericKubernetesResource stored = admin.resource(r).create();
       assertThat(stored.getMetadata().getUid()).as(f.toString()).isNotEmpty();
@@ -63,84 +70,118 @@ class CrdAdmissionIT {
 
   @Test
   void theBackoffRetryPolicyDefaultsAreStoredByTheApiServer() {
-    GenericKubernetesResource stored = admin.resource(backup("defaults", """
+    GenericKubernetesResource stored =
+        admin
+            .resource(
+                backup(
+                    "defaults",
+                    """
         br: {cluster: basic}
         s3: {provider: aws, bucket: b, prefix: p}
-        """)).create();
+        """))
+            .create();
     Map<String, Object> spec = stored.get("spec");
-    assertThat(spec).containsEntry("backoffRetryPolicy",
-        Map.of("minRetryDuration", "300s", "maxRetryTimes", 2, "retryTimeout", "30m"));
+    assertThat(spec)
+        .containsEntry(
+            "backoffRetryPolicy",
+            Map.of("minRetryDuration", "300s", "maxRetryTimes", 2, "retryTimeout", "30m"));
     assertThat(spec).containsEntry("backupMode", "snapshot").containsEntry("cleanPolicy", "Retain");
     admin.resource(stored).withGracePeriod(0).delete();
   }
 
   @Test
   void theApiServerRejectsTwoStorageProvidersNamingTheRule() {
-    assertRejected(backup("two-stores", """
+    assertRejected(
+        backup(
+            "two-stores",
+            """
         br: {cluster: basic}
         s3: {provider: aws, bucket: b, prefix: p}
         gcs: {projectId: pj, bucket: b, prefix: p}
-        """), "set at most one storage provider of s3, gcs, azblob and local");
+        """),
+        "set at most one storage provider of s3, gcs, azblob and local");
   }
 
   @Test
   void theApiServerRejectsNoStorageProvider() {
-    assertRejected(backup("no-store", "br: {cluster: basic}\n"),
+    assertRejected(
+        backup("no-store", "br: {cluster: basic}\n"),
         "spec: set exactly one storage provider of s3, gcs, azblob and local");
   }
 
   @Test
   void theApiServerRejectsLogStopWithLogSubcommand() {
-    assertRejected(backup("log-both", """
+    assertRejected(
+        backup(
+            "log-both",
+            """
         backupMode: log
         logStop: true
         logSubcommand: log-stop
         br: {cluster: basic}
         s3: {provider: aws, bucket: b, prefix: p}
-        """), "logStop and logSubcommand are mutually exclusive");
+        """),
+        "logStop and logSubcommand are mutually exclusive");
   }
 
   @Test
   void theApiServerRejectsADumplingBackupWithoutFrom() {
-    assertRejected(backup("dumpling", "s3: {provider: aws, bucket: b, prefix: p}\n"),
+    assertRejected(
+        backup("dumpling", "s3: {provider: aws, bucket: b, prefix: p}\n"),
         "a Dumpling backup (no br) needs from");
   }
 
   @Test
   void theApiServerRejectsAnUnknownEnumValueNamingTheField() {
-    assertRejected(backup("bad-enum", """
+    assertRejected(
+        backup(
+            "bad-enum",
+            """
         backupType: everything
         br: {cluster: basic}
         s3: {provider: aws, bucket: b, prefix: p}
-        """), "spec.backupType", "Unsupported value: \"everything\"");
-    assertRejected(backup("bad-policy", """
+        """),
+        "spec.backupType",
+        "Unsupported value: \"everything\"");
+    assertRejected(
+        backup(
+            "bad-policy",
+            """
         cleanPolicy: Sometimes
         br: {cluster: basic}
         s3: {provider: aws, bucket: b, prefix: p}
-        """), "spec.cleanPolicy");
+        """),
+        "spec.cleanPolicy");
   }
 
   @Test
   void theApiServerRejectsAPitrRestoreWithoutItsFullBackupOrStartTs() {
-    GenericKubernetesResource r = resource("Restore", "pitr", """
+    GenericKubernetesResource r =
+        resource(
+            "Restore",
+            "pitr",
+            """
         restoreMode: pitr
         br: {cluster: basic}
         s3: {provider: aws, bucket: b, prefix: log}
         """);
-    assertThatThrownBy(() -> admin.resource(r).create()).isInstanceOf(KubernetesClientException.class)
+    assertThatThrownBy(() -> admin.resource(r).create())
+        .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
         .hasMessageContaining("pitrFullBackupStorageProvider");
   }
 
   @Test
   void kubectlExplainDescribesOurFields() throws Exception {
-    var r = cluster.controlPlane.kubectl(cluster.kubeconfig(ns), "explain", "backup.spec.cleanPolicy");
+    var r =
+        cluster.controlPlane.kubectl(cluster.kubeconfig(ns), "explain", "backup.spec.cleanPolicy");
     assertThat(r.exitCode()).as(r.output()).isZero();
     assertThat(r.output()).contains("cleanPolicy", "Retain", "Delete", "OnFailure");
   }
 
   private void assertRejected(GenericKubernetesResource r, String... messages) {
-    assertThatThrownBy(() -> admin.resource(r).create()).isInstanceOf(KubernetesClientException.class)
+    assertThatThrownBy(() -> admin.resource(r).create())
+        .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
         .satisfies(e -> assertThat(e.getMessage()).contains(messages));
   }
@@ -150,8 +191,15 @@ class CrdAdmissionIT {
   }
 
   static GenericKubernetesResource resource(String kind, String name, String spec) {
-    String yaml = "apiVersion: pingcap.com/v1alpha1\nkind: " + kind + "\nmetadata:\n  name: " + name
-        + "\n  namespace: " + ns + "\nspec:\n" + spec.indent(2);
+    String yaml =
+        "apiVersion: pingcap.com/v1alpha1\nkind: "
+            + kind
+            + "\nmetadata:\n  name: "
+            + name
+            + "\n  namespace: "
+            + ns
+            + "\nspec:\n"
+            + spec.indent(2);
     return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
   }
 }

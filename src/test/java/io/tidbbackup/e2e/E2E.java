@@ -1,6 +1,5 @@
 package io.tidbbackup.e2e;
 
-import io.tidbbackup.controlplane.LocalCluster;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -8,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.Restore;
+import io.tidbbackup.controlplane.LocalCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,8 @@ final class E2E {
 
   private E2E() {}
 
-  static String backupYaml(LocalCluster c, String ns, String name, String bucket, String prefix, String extra) {
+  static String backupYaml(
+      LocalCluster c, String ns, String name, String bucket, String prefix, String extra) {
     return """
         apiVersion: pingcap.com/v1alpha1
         kind: Backup
@@ -40,7 +41,9 @@ final class E2E {
             forcePathStyle: true
             bucket: %s
             prefix: %s
-        """.formatted(name, ns, ns, c.s3Endpoint(), bucket, prefix) + (extra == null ? "" : extra.indent(2));
+        """
+            .formatted(name, ns, ns, c.s3Endpoint(), bucket, prefix)
+        + (extra == null ? "" : extra.indent(2));
   }
 
   static String restoreYaml(LocalCluster c, String ns, String name, String bucket, String prefix) {
@@ -60,7 +63,8 @@ final class E2E {
             forcePathStyle: true
             bucket: %s
             prefix: %s
-        """.formatted(name, ns, c.s3Endpoint(), bucket, prefix);
+        """
+        .formatted(name, ns, c.s3Endpoint(), bucket, prefix);
   }
 
   static Backup createBackup(KubernetesClient k, String yaml) {
@@ -76,10 +80,14 @@ final class E2E {
   }
 
   static Backup awaitBackup(KubernetesClient k, String ns, String name, Predicate<Backup> p) {
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-      Backup b = backup(k, ns, name);
-      return b != null && p.test(b);
-    });
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              Backup b = backup(k, ns, name);
+              return b != null && p.test(b);
+            });
     return backup(k, ns, name);
   }
 
@@ -87,9 +95,15 @@ final class E2E {
     return b -> b.getStatus() != null && phase.equals(b.getStatus().phase);
   }
 
-  static void awaitGone(KubernetesClient k, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type,
-      String ns, String name, Duration atMost) {
-    await().atMost(atMost).pollInterval(Duration.ofMillis(250))
+  static void awaitGone(
+      KubernetesClient k,
+      Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type,
+      String ns,
+      String name,
+      Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> k.resources(type).inNamespace(ns).withName(name).get() == null);
   }
 

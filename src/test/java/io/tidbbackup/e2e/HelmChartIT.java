@@ -1,22 +1,23 @@
 package io.tidbbackup.e2e;
 
-import io.tidbbackup.controlplane.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tidbbackup.controlplane.LocalCluster;
 import io.tidbbackup.deploy.HelmChart;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Helm chart installed, upgraded and uninstalled by real Helm (helm-java) against the real API server: every
- * object it renders is accepted (the Deployment's security context and probes, the RBAC, the Service), an upgrade
- * changes the release in place, and an uninstall removes what it installed but keeps the CRDs (and so every
- * Backup): Helm never deletes the CRDs of a chart's crds/ directory.
+ * The Helm chart installed, upgraded and uninstalled by real Helm (helm-java) against the real API
+ * server: every object it renders is accepted (the Deployment's security context and probes, the
+ * RBAC, the Service), an upgrade changes the release in place, and an uninstall removes what it
+ * installed but keeps the CRDs (and so every Backup): Helm never deletes the CRDs of a chart's
+ * crds/ directory.
  */
 class HelmChartIT {
   static final String RELEASE = "tbo-helm";
@@ -30,15 +31,26 @@ class HelmChartIT {
     cluster = LocalCluster.get();
     k = cluster.admin;
     kubeconfig = cluster.kubeconfig(NAMESPACE).toAbsolutePath();
-    k.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("helm-watched")
-        .endMetadata().build()).serverSideApply();
+    k.resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName("helm-watched")
+                .endMetadata()
+                .build())
+        .serverSideApply();
   }
 
   @Test
   void theChartInstallsUpgradesAndUninstallsOnARealApiServer() {
-    Release installed = new Helm(HelmChart.CHART).install().withName(RELEASE).withNamespace(NAMESPACE)
-        .createNamespace().withKubeConfig(kubeconfig).set("watchNamespaces[0]", "helm-watched")
-        .call();
+    Release installed =
+        new Helm(HelmChart.CHART)
+            .install()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .createNamespace()
+            .withKubeConfig(kubeconfig)
+            .set("watchNamespaces[0]", "helm-watched")
+            .call();
     assertThat(installed.getStatus()).isEqualTo("deployed");
     assertThat(installed.getRevision()).isEqualTo("1");
 
@@ -48,26 +60,49 @@ class HelmChartIT {
     assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     var pod = d.getSpec().getTemplate().getSpec();
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem())
+        .isTrue();
     assertThat(k.serviceAccounts().inNamespace(NAMESPACE).withName(fullName).get()).isNotNull();
-    assertThat(k.serviceAccounts().inNamespace("helm-watched").withName("tidb-backup-manager").get()).isNotNull();
-    assertThat(k.services().inNamespace(NAMESPACE).withName(fullName + "-metrics").get()).isNotNull();
+    assertThat(
+            k.serviceAccounts().inNamespace("helm-watched").withName("tidb-backup-manager").get())
+        .isNotNull();
+    assertThat(k.services().inNamespace(NAMESPACE).withName(fullName + "-metrics").get())
+        .isNotNull();
     // watchNamespaces: a Role and RoleBinding in each watched namespace instead of a ClusterRole
     assertThat(k.rbac().roles().inNamespace("helm-watched").list().getItems()).isNotEmpty();
 
-    Release upgraded = new Helm(HelmChart.CHART).upgrade().withName(RELEASE).withNamespace(NAMESPACE)
-        .withKubeConfig(kubeconfig).set("replicas", 2).set("watchNamespaces[0]", "helm-watched")
-        .call();
+    Release upgraded =
+        new Helm(HelmChart.CHART)
+            .upgrade()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeConfig(kubeconfig)
+            .set("replicas", 2)
+            .set("watchNamespaces[0]", "helm-watched")
+            .call();
     assertThat(upgraded.getStatus()).isEqualTo("deployed");
     assertThat(upgraded.getRevision()).isEqualTo("2");
-    assertThat(k.apps().deployments().inNamespace(NAMESPACE).withName(fullName).get().getSpec().getReplicas())
+    assertThat(
+            k.apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .withName(fullName)
+                .get()
+                .getSpec()
+                .getReplicas())
         .isEqualTo(2);
 
     String out = Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfig(kubeconfig).call();
     assertThat(out).contains(RELEASE);
     assertThat(k.apps().deployments().inNamespace(NAMESPACE).withName(fullName).get()).isNull();
     assertThat(k.rbac().roles().inNamespace("helm-watched").list().getItems()).isEmpty();
-    assertThat(k.apiextensions().v1().customResourceDefinitions().withName("backups.pingcap.com").get())
-        .as("the CRDs outlive the release").isNotNull();
+    assertThat(
+            k.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("backups.pingcap.com")
+                .get())
+        .as("the CRDs outlive the release")
+        .isNotNull();
   }
 }

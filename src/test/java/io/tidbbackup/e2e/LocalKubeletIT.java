@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local kubelet's faults, on Jobs of the real Job controller: the states the reliability tests start from (a
- * pod never scheduled, an image that cannot be pulled, a missing Secret, an eviction) look as a kubelet makes them.
+ * The local kubelet's faults, on Jobs of the real Job controller: the states the reliability tests
+ * start from (a pod never scheduled, an image that cannot be pulled, a missing Secret, an eviction)
+ * look as a kubelet makes them.
  */
 class LocalKubeletIT {
   static LocalCluster cluster;
@@ -37,12 +38,31 @@ class LocalKubeletIT {
   }
 
   static Job job(String name, int backoffLimit, String secret) {
-    return new JobBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata().withNewSpec()
-        .withBackoffLimit(backoffLimit).withNewTemplate().withNewSpec().withRestartPolicy("Never")
-        .addNewContainer().withName("main").withImage("example/tool:1").withArgs("agent", "compact")
-        .addNewEnv().withName("PASSWORD").withNewValueFrom().withNewSecretKeyRef("access_key",
-            secret == null ? "s3-secret" : secret, false).endValueFrom().endEnv()
-        .endContainer().endSpec().endTemplate().endSpec().build();
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(backoffLimit)
+        .withNewTemplate()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .addNewContainer()
+        .withName("main")
+        .withImage("example/tool:1")
+        .withArgs("agent", "compact")
+        .addNewEnv()
+        .withName("PASSWORD")
+        .withNewValueFrom()
+        .withNewSecretKeyRef("access_key", secret == null ? "s3-secret" : secret, false)
+        .endValueFrom()
+        .endEnv()
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
   }
 
   static Pod onlyPod(String job) {
@@ -51,23 +71,31 @@ class LocalKubeletIT {
   }
 
   static String waitingReason(Pod p) {
-    return p == null || p.getStatus() == null || p.getStatus().getContainerStatuses() == null
-        || p.getStatus().getContainerStatuses().isEmpty()
-        || p.getStatus().getContainerStatuses().get(0).getState().getWaiting() == null ? null
+    return p == null
+            || p.getStatus() == null
+            || p.getStatus().getContainerStatuses() == null
+            || p.getStatus().getContainerStatuses().isEmpty()
+            || p.getStatus().getContainerStatuses().get(0).getState().getWaiting() == null
+        ? null
         : p.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason();
   }
 
   @Test
   void aJobRunsToCompleteOnTheLocalNode() {
     k.resource(job("plain", 0, null)).create();
-    await().atMost(E2E.WAIT).until(() -> {
-      Job j = k.batch().v1().jobs().inNamespace(ns).withName("plain").get();
-      return j.getStatus() != null && Integer.valueOf(1).equals(j.getStatus().getSucceeded());
-    });
+    await()
+        .atMost(E2E.WAIT)
+        .until(
+            () -> {
+              Job j = k.batch().v1().jobs().inNamespace(ns).withName("plain").get();
+              return j.getStatus() != null
+                  && Integer.valueOf(1).equals(j.getStatus().getSucceeded());
+            });
     Pod p = onlyPod("plain");
     assertThat(p.getSpec().getNodeName()).isEqualTo(LocalKubelet.NODE);
     assertThat(p.getStatus().getPhase()).isEqualTo("Succeeded");
-    assertThat(p.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isZero();
+    assertThat(p.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode())
+        .isZero();
   }
 
   @Test
@@ -92,28 +120,60 @@ class LocalKubeletIT {
   @Test
   void aMissingSecretIsACreateContainerConfigErrorUntilItExists() {
     k.resource(job("nosecret", 0, "later-secret")).create();
-    await().atMost(E2E.WAIT).until(() -> "CreateContainerConfigError".equals(waitingReason(onlyPod("nosecret"))));
-    assertThat(onlyPod("nosecret").getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
+    await()
+        .atMost(E2E.WAIT)
+        .until(() -> "CreateContainerConfigError".equals(waitingReason(onlyPod("nosecret"))));
+    assertThat(
+            onlyPod("nosecret")
+                .getStatus()
+                .getContainerStatuses()
+                .get(0)
+                .getState()
+                .getWaiting()
+                .getMessage())
         .contains("later-secret");
-    k.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("later-secret")
-        .withNamespace(ns).endMetadata().addToStringData("access_key", "x").build()).create();
-    await().atMost(E2E.WAIT).until(() -> {
-      Job j = k.batch().v1().jobs().inNamespace(ns).withName("nosecret").get();
-      return j.getStatus() != null && Integer.valueOf(1).equals(j.getStatus().getSucceeded());
-    });
+    k.resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("later-secret")
+                .withNamespace(ns)
+                .endMetadata()
+                .addToStringData("access_key", "x")
+                .build())
+        .create();
+    await()
+        .atMost(E2E.WAIT)
+        .until(
+            () -> {
+              Job j = k.batch().v1().jobs().inNamespace(ns).withName("nosecret").get();
+              return j.getStatus() != null
+                  && Integer.valueOf(1).equals(j.getStatus().getSucceeded());
+            });
   }
 
   @Test
   void anEvictedPodFailsAndTheJobControllerReplacesIt() {
-    cluster.kubelet.inject(p -> LocalKubelet.ofJob(ns, "evict").test(p) && k.pods().inNamespace(ns)
-        .withLabel("job-name", "evict").list().getItems().size() == 1, LocalKubelet.Fault.EVICT);
+    cluster.kubelet.inject(
+        p ->
+            LocalKubelet.ofJob(ns, "evict").test(p)
+                && k.pods().inNamespace(ns).withLabel("job-name", "evict").list().getItems().size()
+                    == 1,
+        LocalKubelet.Fault.EVICT);
     k.resource(job("evict", 1, null)).create();
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      Job j = k.batch().v1().jobs().inNamespace(ns).withName("evict").get();
-      return j.getStatus() != null && Integer.valueOf(1).equals(j.getStatus().getSucceeded());
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              Job j = k.batch().v1().jobs().inNamespace(ns).withName("evict").get();
+              return j.getStatus() != null
+                  && Integer.valueOf(1).equals(j.getStatus().getSucceeded());
+            });
     List<Pod> pods = k.pods().inNamespace(ns).withLabel("job-name", "evict").list().getItems();
-    assertThat(pods).hasSize(2).anyMatch(p -> "Evicted".equals(p.getStatus().getReason())
-        && "Failed".equals(p.getStatus().getPhase()));
+    assertThat(pods)
+        .hasSize(2)
+        .anyMatch(
+            p ->
+                "Evicted".equals(p.getStatus().getReason())
+                    && "Failed".equals(p.getStatus().getPhase()));
   }
 }

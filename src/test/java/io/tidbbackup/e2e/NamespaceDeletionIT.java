@@ -1,6 +1,5 @@
 package io.tidbbackup.e2e;
 
-import io.tidbbackup.controlplane.LocalCluster;
 import static io.tidbbackup.e2e.E2E.awaitBackup;
 import static io.tidbbackup.e2e.E2E.phase;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tidbbackup.api.Backup;
+import io.tidbbackup.controlplane.LocalCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Deleting a namespace that holds Delete-policy snapshot and log backups completes (the namespace controller of a
- * real kube-controller-manager, which forbids new Jobs in a terminating namespace), and every backup's data is
- * cleaned; the sentinels beside the prefixes survive.
+ * Deleting a namespace that holds Delete-policy snapshot and log backups completes (the namespace
+ * controller of a real kube-controller-manager, which forbids new Jobs in a terminating namespace),
+ * and every backup's data is cleaned; the sentinels beside the prefixes survive.
  */
 class NamespaceDeletionIT {
   static final String BUCKET = "nsdelete";
@@ -44,31 +44,45 @@ class NamespaceDeletionIT {
   }
 
   /**
-   * The credentials Secret is held by a finalizer of the test, as a Secret with a foreign finalizer would be: the
-   * operator (which may not create a clean Job in a terminating namespace) cleans both backups in-process.
+   * The credentials Secret is held by a finalizer of the test, as a Secret with a foreign finalizer
+   * would be: the operator (which may not create a clean Job in a terminating namespace) cleans
+   * both backups in-process.
    */
   @Test
   void deletingTheNamespaceCompletesAndCleansEverySnapshotAndLogBackup() {
     String ns = cluster.namespace("nsdelete");
-    List<String> sentinels = List.of("a/snap-old/backupmeta", "a/snap1/x", "a/log-other/backupmeta", "ROOT");
+    List<String> sentinels =
+        List.of("a/snap-old/backupmeta", "a/snap1/x", "a/log-other/backupmeta", "ROOT");
     sentinels.forEach(key -> E2E.put(s3, BUCKET, key));
-    k.secrets().inNamespace(ns).withName("s3-secret").edit(s -> {
-      s.getMetadata().getFinalizers().add(HOLD);
-      return s;
-    });
+    k.secrets()
+        .inNamespace(ns)
+        .withName("s3-secret")
+        .edit(
+            s -> {
+              s.getMetadata().getFinalizers().add(HOLD);
+              return s;
+            });
     try (var operator = cluster.startOperator(Set.of(ns))) {
       snapshotAndLogBackups(ns, "a");
       k.namespaces().withName(ns).delete();
-      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(1))
           .until(() -> k.resources(Backup.class).inNamespace(ns).list().getItems().isEmpty());
       assertThat(E2E.keys(s3, BUCKET, "a/snap/")).as("the snapshot backup's data").isEmpty();
       assertThat(E2E.keys(s3, BUCKET, "a/log/")).as("the log backup's data").isEmpty();
       assertThat(logs.lines()).anyMatch(l -> l.contains("Backup " + ns + "/log LogStopSkipped"));
-      k.secrets().inNamespace(ns).withName("s3-secret").edit(s -> {
-        s.getMetadata().getFinalizers().remove(HOLD);
-        return s;
-      });
-      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+      k.secrets()
+          .inNamespace(ns)
+          .withName("s3-secret")
+          .edit(
+              s -> {
+                s.getMetadata().getFinalizers().remove(HOLD);
+                return s;
+              });
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(1))
           .until(() -> k.namespaces().withName(ns).get() == null);
     }
     for (String key : sentinels) {
@@ -77,9 +91,10 @@ class NamespaceDeletionIT {
   }
 
   /**
-   * Without a hold the namespace controller deletes the credentials Secret at once, so the operator may have no
-   * credentials left to clean with. The namespace deletion still completes, and each backup's data is either gone
-   * or reported kept, path named, in the operator's log (the API server refuses Events in a terminating namespace).
+   * Without a hold the namespace controller deletes the credentials Secret at once, so the operator
+   * may have no credentials left to clean with. The namespace deletion still completes, and each
+   * backup's data is either gone or reported kept, path named, in the operator's log (the API
+   * server refuses Events in a terminating namespace).
    */
   @Test
   void deletingTheNamespaceCompletesWhenTheCredentialsAreGoneAndSaysWhatWasKept() {
@@ -87,28 +102,51 @@ class NamespaceDeletionIT {
     try (var operator = cluster.startOperator(Set.of(ns))) {
       snapshotAndLogBackups(ns, "b");
       k.namespaces().withName(ns).delete();
-      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(1))
           .until(() -> k.namespaces().withName(ns).get() == null);
     }
     for (String name : List.of("snap", "log")) {
       String path = "s3://" + BUCKET + "/b/" + name;
-      assertThat(E2E.keys(s3, BUCKET, "b/" + name + "/").isEmpty()
-          || logs.lines().anyMatch(l -> l.contains("Backup " + ns + "/" + name + " DataOrphaned") && l.contains(path)))
-          .as("%s is cleaned or reported kept; log:%n%s", path, logs).isTrue();
+      assertThat(
+              E2E.keys(s3, BUCKET, "b/" + name + "/").isEmpty()
+                  || logs.lines()
+                      .anyMatch(
+                          l ->
+                              l.contains("Backup " + ns + "/" + name + " DataOrphaned")
+                                  && l.contains(path)))
+          .as("%s is cleaned or reported kept; log:%n%s", path, logs)
+          .isTrue();
     }
   }
 
   private void snapshotAndLogBackups(String ns, String parent) {
-    E2E.createBackup(k, E2E.backupYaml(cluster, ns, "snap", BUCKET, parent + "/snap", "cleanPolicy: Delete"));
-    E2E.createBackup(k, E2E.backupYaml(cluster, ns, "log", BUCKET, parent + "/log", """
+    E2E.createBackup(
+        k, E2E.backupYaml(cluster, ns, "snap", BUCKET, parent + "/snap", "cleanPolicy: Delete"));
+    E2E.createBackup(
+        k,
+        E2E.backupYaml(
+            cluster,
+            ns,
+            "log",
+            BUCKET,
+            parent + "/log",
+            """
         cleanPolicy: Delete
         backupMode: log
         logSubcommand: log-start
         """));
     awaitBackup(k, ns, "snap", phase("Complete"));
-    awaitBackup(k, ns, "log", b -> b.getStatus() != null && b.getStatus().logSubCommandStatuses != null
-        && b.getStatus().logSubCommandStatuses.containsKey("log-start")
-        && "Complete".equals(b.getStatus().logSubCommandStatuses.get("log-start").phase));
+    awaitBackup(
+        k,
+        ns,
+        "log",
+        b ->
+            b.getStatus() != null
+                && b.getStatus().logSubCommandStatuses != null
+                && b.getStatus().logSubCommandStatuses.containsKey("log-start")
+                && "Complete".equals(b.getStatus().logSubCommandStatuses.get("log-start").phase));
     assertThat(E2E.keys(s3, BUCKET, parent + "/snap/")).isNotEmpty();
     assertThat(E2E.keys(s3, BUCKET, parent + "/log/")).isNotEmpty();
   }

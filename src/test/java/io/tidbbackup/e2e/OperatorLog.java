@@ -1,6 +1,5 @@
 package io.tidbbackup.e2e;
 
-import io.tidbbackup.controlplane.LocalCluster;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;

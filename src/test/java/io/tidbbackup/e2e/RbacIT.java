@@ -32,26 +32,34 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart's RBAC, exactly: the operator runs a tour of everything it does (backups with a clean on delete and an
- * inline SAS token, a restore, a compaction, a schedule whose retention deletes a child, a namespace deletion that
- * forces an in-process clean, leader election) as a ServiceAccount bound only by the chart's own rendered roles
- * (release {@value #RELEASE}). The API server's audit log then says what it really asked for: no request may be
- * refused (a missing grant), and every verb the chart grants must have been used (an excess grant), unless it is
- * listed below with the reason the tour cannot reach it.
+ * The chart's RBAC, exactly: the operator runs a tour of everything it does (backups with a clean
+ * on delete and an inline SAS token, a restore, a compaction, a schedule whose retention deletes a
+ * child, a namespace deletion that forces an in-process clean, leader election) as a ServiceAccount
+ * bound only by the chart's own rendered roles (release {@value #RELEASE}). The API server's audit
+ * log then says what it really asked for: no request may be refused (a missing grant), and every
+ * verb the chart grants must have been used (an excess grant), unless it is listed below with the
+ * reason the tour cannot reach it.
  */
 class RbacIT {
   static final String RELEASE = "tbo-audit";
   static final String BUCKET = "rbac";
+
   /** Grants the tour cannot exercise, with the reason; each must still be granted. */
-  static final Map<String, String> NOT_REACHED = Map.of(
-      "get pingcap.com/tidbclusters", "read only when the TidbCluster CRD exists; the shared e2e cluster has none",
-      "get pingcap.com/restores", "a status update that meets a conflict re-reads the object; none met one here",
-      "get pingcap.com/backupschedules", "as restores",
-      "get pingcap.com/compactbackups", "as restores",
-      "create pingcap.com/compactbackups", "a schedule with compactInterval creates them; the tour's runs snapshots",
-      "delete pingcap.com/compactbackups", "as create",
-      "update /secrets", "an inline SAS token's Secret that exists already is replaced (a re-created Backup)",
-      "update coordination.k8s.io/leases", "JOSDK refuses to start leader election without it (it renews by patch)");
+  static final Map<String, String> NOT_REACHED =
+      Map.of(
+          "get pingcap.com/tidbclusters",
+              "read only when the TidbCluster CRD exists; the shared e2e cluster has none",
+          "get pingcap.com/restores",
+              "a status update that meets a conflict re-reads the object; none met one here",
+          "get pingcap.com/backupschedules", "as restores",
+          "get pingcap.com/compactbackups", "as restores",
+          "create pingcap.com/compactbackups",
+              "a schedule with compactInterval creates them; the tour's runs snapshots",
+          "delete pingcap.com/compactbackups", "as create",
+          "update /secrets",
+              "an inline SAS token's Secret that exists already is replaced (a re-created Backup)",
+          "update coordination.k8s.io/leases",
+              "JOSDK refuses to start leader election without it (it renews by patch)");
 
   @Test
   void theOperatorNeedsEveryGrantOfTheChartAndNoMore() throws Exception {
@@ -64,10 +72,17 @@ class RbacIT {
     E2E.bucket(cluster.s3(), BUCKET);
 
     KubernetesClient client = cluster.operatorClient(sa);
-    OperatorSettings settings = new OperatorSettings(Set.of(), JobSettings.defaults(),
-        OperatorSettings.DEFAULT_TIKV_VERSION, true, CleanJobPolicy.defaults(), LocalCluster.OPERATOR_NAMESPACE,
-        io.tidbbackup.operator.ReconcileIntervals.defaults());
-    Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), new SimpleMeterRegistry());
+    OperatorSettings settings =
+        new OperatorSettings(
+            Set.of(),
+            JobSettings.defaults(),
+            OperatorSettings.DEFAULT_TIKV_VERSION,
+            true,
+            CleanJobPolicy.defaults(),
+            LocalCluster.OPERATOR_NAMESPACE,
+            io.tidbbackup.operator.ReconcileIntervals.defaults());
+    Operator operator =
+        OperatorFactory.create(client, settings, Clock.systemUTC(), new SimpleMeterRegistry());
     try {
       operator.start();
       tour(cluster, k, ns);
@@ -84,16 +99,25 @@ class RbacIT {
       }
     }
     assertThat(events).as("audit events of %s", user).isNotEmpty();
-    // RBAC's own verdict (a 403 for a terminating namespace is admission's, and expected in the tour)
-    List<String> refused = events.stream()
-        .filter(e -> !"allow".equals(e.path("annotations").path("authorization.k8s.io/decision").asText()))
-        .map(e -> e.path("verb").asText() + " " + e.path("requestURI").asText()).distinct().toList();
+    // RBAC's own verdict (a 403 for a terminating namespace is admission's, and expected in the
+    // tour)
+    List<String> refused =
+        events.stream()
+            .filter(
+                e ->
+                    !"allow"
+                        .equals(
+                            e.path("annotations").path("authorization.k8s.io/decision").asText()))
+            .map(e -> e.path("verb").asText() + " " + e.path("requestURI").asText())
+            .distinct()
+            .toList();
 
     Set<String> used = new TreeSet<>();
     for (JsonNode e : events) {
       JsonNode ref = e.path("objectRef");
-      String resource = ref.path("resource").asText() + (ref.hasNonNull("subresource")
-          ? "/" + ref.path("subresource").asText() : "");
+      String resource =
+          ref.path("resource").asText()
+              + (ref.hasNonNull("subresource") ? "/" + ref.path("subresource").asText() : "");
       used.add(e.path("verb").asText() + " " + ref.path("apiGroup").asText("") + "/" + resource);
     }
     Map<String, String> unused = new LinkedHashMap<>();
@@ -106,14 +130,23 @@ class RbacIT {
     System.out.println("RBAC: granted but not used: " + unused);
     System.out.println("RBAC: refused: " + refused);
     assertThat(refused).as("requests the chart's RBAC refused").isEmpty();
-    assertThat(unused.entrySet().stream().filter(u -> u.getValue() == null).map(Map.Entry::getKey).toList())
-        .as("grants of the chart the operator never used (remove them, or say why the tour cannot reach them)")
+    assertThat(
+            unused.entrySet().stream()
+                .filter(u -> u.getValue() == null)
+                .map(Map.Entry::getKey)
+                .toList())
+        .as(
+            "grants of the chart the operator never used (remove them, or say why the tour cannot reach them)")
         .isEmpty();
-    assertThat(unused.keySet()).as("NOT_REACHED lists only grants of the chart that went unused")
+    assertThat(unused.keySet())
+        .as("NOT_REACHED lists only grants of the chart that went unused")
         .containsAll(NOT_REACHED.keySet());
   }
 
-  /** "verb group/resource" (core group: "get /pods") for every grant of the rendered ClusterRoles and Roles. */
+  /**
+   * "verb group/resource" (core group: "get /pods") for every grant of the rendered ClusterRoles
+   * and Roles.
+   */
   static Set<String> grants(List<JsonNode> chart) {
     Set<String> out = new TreeSet<>();
     for (JsonNode role : chart) {
@@ -135,49 +168,77 @@ class RbacIT {
   }
 
   private static void tour(LocalCluster cluster, KubernetesClient k, String ns) throws Exception {
-    // a backup with cleanPolicy Delete: Job, Complete, delete, clean Job (progress read from its log), released
+    // a backup with cleanPolicy Delete: Job, Complete, delete, clean Job (progress read from its
+    // log), released
     E2E.createBackup(k, E2E.backupYaml(cluster, ns, "b1", BUCKET, "t/b1", "cleanPolicy: Delete"));
     awaitBackup(k, ns, "b1", phase("Complete"));
     k.resources(Backup.class).inNamespace(ns).withName("b1").delete();
     E2E.awaitGone(k, Backup.class, ns, "b1", E2E.WAIT);
-    // an inline SAS token becomes an owned Secret (the Job fails here: the local kubelet simulates S3 only)
-    k.resource(Serialization.unmarshal("""
+    // an inline SAS token becomes an owned Secret (the Job fails here: the local kubelet simulates
+    // S3 only)
+    k.resource(
+            Serialization.unmarshal(
+                """
         apiVersion: pingcap.com/v1alpha1
         kind: Backup
         metadata: {name: b2, namespace: %s}
         spec:
           br: {cluster: basic}
           azblob: {container: c, storageAccount: acct, sasToken: "sv=1&sig=EXAMPLEONLY"}
-        """.formatted(ns), Backup.class)).create();
-    await().atMost(E2E.WAIT).until(() -> k.batch().v1().jobs().inNamespace(ns).withName("backup-b2").get() != null);
+        """
+                    .formatted(ns),
+                Backup.class))
+        .create();
+    await()
+        .atMost(E2E.WAIT)
+        .until(() -> k.batch().v1().jobs().inNamespace(ns).withName("backup-b2").get() != null);
     // a restore to Complete
-    k.resource(Serialization.unmarshal("""
+    k.resource(
+            Serialization.unmarshal(
+                """
         apiVersion: pingcap.com/v1alpha1
         kind: Restore
         metadata: {name: r1, namespace: %s}
         spec:
           br: {cluster: basic}
           s3: {provider: aws, bucket: %s, prefix: t/b0, secretName: s3-secret, endpoint: %s, forcePathStyle: true}
-        """.formatted(ns, BUCKET, cluster.s3Endpoint()), Restore.class)).create();
-    await().atMost(E2E.WAIT).until(() -> {
-      Restore r = E2E.restore(k, ns, "r1");
-      return r != null && r.getStatus() != null && r.getStatus().phase != null;
-    });
+        """
+                    .formatted(ns, BUCKET, cluster.s3Endpoint()),
+                Restore.class))
+        .create();
+    await()
+        .atMost(E2E.WAIT)
+        .until(
+            () -> {
+              Restore r = E2E.restore(k, ns, "r1");
+              return r != null && r.getStatus() != null && r.getStatus().phase != null;
+            });
     // a compaction of a log backup
-    k.resource(Serialization.unmarshal("""
+    k.resource(
+            Serialization.unmarshal(
+                """
         apiVersion: pingcap.com/v1alpha1
         kind: CompactBackup
         metadata: {name: c1, namespace: %s}
         spec:
           startTs: "443123456789000000"
           s3: {provider: aws, bucket: %s, prefix: log, secretName: s3-secret, endpoint: %s, forcePathStyle: true}
-        """.formatted(ns, BUCKET, cluster.s3Endpoint()), CompactBackup.class)).create();
-    await().atMost(E2E.WAIT).until(() -> {
-      CompactBackup c = k.resources(CompactBackup.class).inNamespace(ns).withName("c1").get();
-      return c != null && c.getStatus() != null && "Complete".equals(c.getStatus().state);
-    });
+        """
+                    .formatted(ns, BUCKET, cluster.s3Endpoint()),
+                CompactBackup.class))
+        .create();
+    await()
+        .atMost(E2E.WAIT)
+        .until(
+            () -> {
+              CompactBackup c =
+                  k.resources(CompactBackup.class).inNamespace(ns).withName("c1").get();
+              return c != null && c.getStatus() != null && "Complete".equals(c.getStatus().state);
+            });
     // a schedule creates Backups, its retention deletes the oldest
-    k.resource(Serialization.unmarshal("""
+    k.resource(
+            Serialization.unmarshal(
+                """
         apiVersion: pingcap.com/v1alpha1
         kind: BackupSchedule
         metadata: {name: s1, namespace: %s}
@@ -187,31 +248,53 @@ class RbacIT {
           backupTemplate:
             br: {cluster: basic}
             s3: {provider: aws, bucket: %s, prefix: sched, secretName: s3-secret, endpoint: %s, forcePathStyle: true}
-        """.formatted(ns, BUCKET, cluster.s3Endpoint()), io.tidbbackup.api.BackupSchedule.class)).create();
+        """
+                    .formatted(ns, BUCKET, cluster.s3Endpoint()),
+                io.tidbbackup.api.BackupSchedule.class))
+        .create();
     List<String> seen = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(90)).until(() -> {
-      k.resources(Backup.class).inNamespace(ns).withLabel("tidb.pingcap.com/backup-schedule", "s1").list()
-          .getItems().forEach(b -> {
-            if (!seen.contains(b.getMetadata().getName())) {
-              seen.add(b.getMetadata().getName());
-            }
-          });
-      return seen.size() >= 2 && k.resources(Backup.class).inNamespace(ns).withName(seen.get(0)).get() == null;
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> {
+              k.resources(Backup.class)
+                  .inNamespace(ns)
+                  .withLabel("tidb.pingcap.com/backup-schedule", "s1")
+                  .list()
+                  .getItems()
+                  .forEach(
+                      b -> {
+                        if (!seen.contains(b.getMetadata().getName())) {
+                          seen.add(b.getMetadata().getName());
+                        }
+                      });
+              return seen.size() >= 2
+                  && k.resources(Backup.class).inNamespace(ns).withName(seen.get(0)).get() == null;
+            });
     k.resources(io.tidbbackup.api.BackupSchedule.class).inNamespace(ns).withName("s1").delete();
-    // a namespace deletion: no Job may run there, so the operator cleans a Delete-policy backup in-process
+    // a namespace deletion: no Job may run there, so the operator cleans a Delete-policy backup
+    // in-process
     String doomed = cluster.namespace("rbac-doomed");
-    k.secrets().inNamespace(doomed).withName("s3-secret").edit(s -> {
-      s.getMetadata().getFinalizers().add("e2e.tidbbackup.io/hold");
-      return s;
-    });
-    E2E.createBackup(k, E2E.backupYaml(cluster, doomed, "d1", BUCKET, "t/d1", "cleanPolicy: Delete"));
+    k.secrets()
+        .inNamespace(doomed)
+        .withName("s3-secret")
+        .edit(
+            s -> {
+              s.getMetadata().getFinalizers().add("e2e.tidbbackup.io/hold");
+              return s;
+            });
+    E2E.createBackup(
+        k, E2E.backupYaml(cluster, doomed, "d1", BUCKET, "t/d1", "cleanPolicy: Delete"));
     awaitBackup(k, doomed, "d1", phase("Complete"));
     k.namespaces().withName(doomed).delete();
     E2E.awaitGone(k, Backup.class, doomed, "d1", E2E.WAIT);
-    k.secrets().inNamespace(doomed).withName("s3-secret").edit(s -> {
-      s.getMetadata().getFinalizers().clear();
-      return s;
-    });
+    k.secrets()
+        .inNamespace(doomed)
+        .withName("s3-secret")
+        .edit(
+            s -> {
+              s.getMetadata().getFinalizers().clear();
+              return s;
+            });
   }
 }

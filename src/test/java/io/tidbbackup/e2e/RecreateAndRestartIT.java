@@ -1,6 +1,5 @@
 package io.tidbbackup.e2e;
 
-import io.tidbbackup.controlplane.LocalCluster;
 import static io.tidbbackup.e2e.E2E.awaitBackup;
 import static io.tidbbackup.e2e.E2E.phase;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tidbbackup.api.Backup;
+import io.tidbbackup.controlplane.LocalCluster;
 import io.tidbbackup.controlplane.LocalKubelet;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Timing that only a real control plane has: a Backup re-created under the same name while the garbage collector
- * has not yet removed the old Backup's Job, and an operator restarted while a clean Job runs.
+ * Timing that only a real control plane has: a Backup re-created under the same name while the
+ * garbage collector has not yet removed the old Backup's Job, and an operator restarted while a
+ * clean Job runs.
  */
 class RecreateAndRestartIT {
   static final String BUCKET = "recreate";
@@ -50,9 +51,9 @@ class RecreateAndRestartIT {
   }
 
   /**
-   * The old Job is held by a finalizer after the garbage collector deleted it (as any Job whose pods are slow to
-   * go would linger): the new Backup must not take the old Job's result as its own, and runs its own Job once the
-   * old one is gone.
+   * The old Job is held by a finalizer after the garbage collector deleted it (as any Job whose
+   * pods are slow to go would linger): the new Backup must not take the old Job's result as its
+   * own, and runs its own Job once the old one is gone.
    */
   @Test
   void aBackupRecreatedUnderTheSameNameRunsItsOwnJob() {
@@ -60,112 +61,172 @@ class RecreateAndRestartIT {
     try (var operator = cluster.startOperator(Set.of(ns))) {
       E2E.createBackup(k, E2E.backupYaml(cluster, ns, "rc", BUCKET, "one/rc", null));
       Backup first = awaitBackup(k, ns, "rc", phase("Complete"));
-      k.batch().v1().jobs().inNamespace(ns).withName("backup-rc").edit(j -> {
-        j.getMetadata().getFinalizers().add(HOLD);
-        return j;
-      });
+      k.batch()
+          .v1()
+          .jobs()
+          .inNamespace(ns)
+          .withName("backup-rc")
+          .edit(
+              j -> {
+                j.getMetadata().getFinalizers().add(HOLD);
+                return j;
+              });
       k.resource(first).delete();
       E2E.awaitGone(k, Backup.class, ns, "rc", Duration.ofSeconds(30));
-      await().atMost(Duration.ofSeconds(90)).until(() -> {
-        Job old = k.batch().v1().jobs().inNamespace(ns).withName("backup-rc").get();
-        return old != null && old.getMetadata().getDeletionTimestamp() != null;
-      });
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () -> {
+                Job old = k.batch().v1().jobs().inNamespace(ns).withName("backup-rc").get();
+                return old != null && old.getMetadata().getDeletionTimestamp() != null;
+              });
 
-      Backup second = E2E.createBackup(k, E2E.backupYaml(cluster, ns, "rc", BUCKET, "two/rc", null));
-      // the reconciles that saw the old Job have run: the operator logs each decision naming the object
-      await().atMost(Duration.ofSeconds(30)).until(() -> logs.lines().anyMatch(l -> l.contains(ns + "/rc")
-          && l.contains("waiting for Job backup-rc of an earlier object")));
+      Backup second =
+          E2E.createBackup(k, E2E.backupYaml(cluster, ns, "rc", BUCKET, "two/rc", null));
+      // the reconciles that saw the old Job have run: the operator logs each decision naming the
+      // object
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  logs.lines()
+                      .anyMatch(
+                          l ->
+                              l.contains(ns + "/rc")
+                                  && l.contains("waiting for Job backup-rc of an earlier object")));
       Backup waiting = E2E.backup(k, ns, "rc");
       assertThat(waiting.getStatus() == null ? null : waiting.getStatus().phase)
-          .as("the old Job's success is not the new Backup's").isNotEqualTo("Complete");
+          .as("the old Job's success is not the new Backup's")
+          .isNotEqualTo("Complete");
       assertThat(waiting.getStatus() == null ? null : waiting.getStatus().commitTs).isNull();
 
-      k.batch().v1().jobs().inNamespace(ns).withName("backup-rc").edit(j -> {
-        j.getMetadata().getFinalizers().remove(HOLD);
-        return j;
-      });
+      k.batch()
+          .v1()
+          .jobs()
+          .inNamespace(ns)
+          .withName("backup-rc")
+          .edit(
+              j -> {
+                j.getMetadata().getFinalizers().remove(HOLD);
+                return j;
+              });
       Backup done = awaitBackup(k, ns, "rc", phase("Complete"));
       assertThat(done.getMetadata().getUid()).isEqualTo(second.getMetadata().getUid());
       assertThat(done.getStatus().backupPath).isEqualTo("s3://" + BUCKET + "/two/rc");
       assertThat(E2E.keys(s3, BUCKET, "two/rc/")).isNotEmpty();
       Job job = k.batch().v1().jobs().inNamespace(ns).withName("backup-rc").get();
-      assertThat(job.getMetadata().getOwnerReferences()).singleElement()
+      assertThat(job.getMetadata().getOwnerReferences())
+          .singleElement()
           .satisfies(o -> assertThat(o.getUid()).isEqualTo(second.getMetadata().getUid()));
     }
   }
 
-  /** kubectl delete job on a running backup cancels it: Failed (JobDeleted), and no second BR beside the first. */
+  /**
+   * kubectl delete job on a running backup cancels it: Failed (JobDeleted), and no second BR beside
+   * the first.
+   */
   @Test
   void deletingARunningBackupsJobCancelsIt() throws Exception {
     String ns = cluster.namespace("cancel");
-    LocalKubelet.Hold hold = cluster.kubelet.inject(LocalKubelet.ofJob(ns, "backup-k1"), LocalKubelet.Fault.HOLD);
+    LocalKubelet.Hold hold =
+        cluster.kubelet.inject(LocalKubelet.ofJob(ns, "backup-k1"), LocalKubelet.Fault.HOLD);
     try (var operator = cluster.startOperator(Set.of(ns))) {
       E2E.createBackup(k, E2E.backupYaml(cluster, ns, "k1", BUCKET, "cancel/k1", null));
       assertThat(hold.awaitReached(60)).as("the backup pod runs").isTrue();
       awaitBackup(k, ns, "k1", phase("Running"));
-      var delete = cluster.controlPlane.kubectl(cluster.kubeconfig(ns), "delete", "job", "backup-k1");
+      var delete =
+          cluster.controlPlane.kubectl(cluster.kubeconfig(ns), "delete", "job", "backup-k1");
       assertThat(delete.exitCode()).as(delete.output()).isZero();
       Backup b = awaitBackup(k, ns, "k1", phase("Failed"));
-      assertThat(b.getStatus().conditions).anyMatch(c -> "Failed".equals(c.type) && "JobDeleted".equals(c.reason));
+      assertThat(b.getStatus().conditions)
+          .anyMatch(c -> "Failed".equals(c.type) && "JobDeleted".equals(c.reason));
       await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
-      assertThat(k.batch().v1().jobs().inNamespace(ns).withName("backup-k1").get()).as("no second Job").isNull();
+      assertThat(k.batch().v1().jobs().inNamespace(ns).withName("backup-k1").get())
+          .as("no second Job")
+          .isNull();
       assertThat(E2E.backup(k, ns, "k1").getStatus().phase).isEqualTo("Failed");
     }
   }
 
   /**
-   * The skip annotation set while the clean Job runs: the clean Job is stopped and gone before the finalizer is
-   * released, so nothing keeps deleting the data the release says is kept. A Backup then re-created under the same
-   * name and prefix is cleaned by a clean Job of its own (bound to its UID), to the last object, sentinels intact.
+   * The skip annotation set while the clean Job runs: the clean Job is stopped and gone before the
+   * finalizer is released, so nothing keeps deleting the data the release says is kept. A Backup
+   * then re-created under the same name and prefix is cleaned by a clean Job of its own (bound to
+   * its UID), to the last object, sentinels intact.
    */
   @Test
   void skippingTheCleanWhileItRunsStopsTheCleanJobBeforeTheRelease() throws Exception {
     String ns = cluster.namespace("skip");
-    List<String> sentinels = List.of("skip/s10/backupmeta", "skip/s1-old/backupmeta", "skip/s1.tmp");
+    List<String> sentinels =
+        List.of("skip/s10/backupmeta", "skip/s1-old/backupmeta", "skip/s1.tmp");
     sentinels.forEach(key -> E2E.put(s3, BUCKET, key));
-    LocalKubelet.Hold hold = cluster.kubelet.inject(LocalKubelet.ofJob(ns, "clean-s1"), LocalKubelet.Fault.HOLD);
+    LocalKubelet.Hold hold =
+        cluster.kubelet.inject(LocalKubelet.ofJob(ns, "clean-s1"), LocalKubelet.Fault.HOLD);
     try (var operator = cluster.startOperator(Set.of(ns))) {
-      E2E.createBackup(k, E2E.backupYaml(cluster, ns, "s1", BUCKET, "skip/s1", "cleanPolicy: Delete"));
+      E2E.createBackup(
+          k, E2E.backupYaml(cluster, ns, "s1", BUCKET, "skip/s1", "cleanPolicy: Delete"));
       awaitBackup(k, ns, "s1", phase("Complete"));
       int objects = E2E.keys(s3, BUCKET, "skip/s1/").size();
       k.resources(Backup.class).inNamespace(ns).withName("s1").delete();
       assertThat(hold.awaitReached(60)).as("the clean pod started").isTrue();
-      k.resources(Backup.class).inNamespace(ns).withName("s1").edit(b -> {
-        var a = b.getMetadata().getAnnotations() == null ? new java.util.HashMap<String, String>()
-            : new java.util.HashMap<>(b.getMetadata().getAnnotations());
-        a.put(io.tidbbackup.api.ApiConstants.SKIP_CLEAN_ANNOTATION, "true");
-        b.getMetadata().setAnnotations(a);
-        return b;
-      });
+      k.resources(Backup.class)
+          .inNamespace(ns)
+          .withName("s1")
+          .edit(
+              b -> {
+                var a =
+                    b.getMetadata().getAnnotations() == null
+                        ? new java.util.HashMap<String, String>()
+                        : new java.util.HashMap<>(b.getMetadata().getAnnotations());
+                a.put(io.tidbbackup.api.ApiConstants.SKIP_CLEAN_ANNOTATION, "true");
+                b.getMetadata().setAnnotations(a);
+                return b;
+              });
       boolean[] jobGoneFirst = {true};
-      await().atMost(E2E.WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-        boolean jobThere = k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get() != null;
-        boolean backupGone = E2E.backup(k, ns, "s1") == null;
-        if (backupGone && jobThere) {
-          jobGoneFirst[0] = false;
-        }
-        return backupGone;
-      });
-      assertThat(jobGoneFirst[0]).as("the clean Job was gone before the Backup was released").isTrue();
+      await()
+          .atMost(E2E.WAIT)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                boolean jobThere =
+                    k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get() != null;
+                boolean backupGone = E2E.backup(k, ns, "s1") == null;
+                if (backupGone && jobThere) {
+                  jobGoneFirst[0] = false;
+                }
+                return backupGone;
+              });
+      assertThat(jobGoneFirst[0])
+          .as("the clean Job was gone before the Backup was released")
+          .isTrue();
       assertThat(k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get()).isNull();
       assertThat(E2E.keys(s3, BUCKET, "skip/s1/")).as("the data is kept").hasSize(objects);
 
       hold.release();
       cluster.kubelet.clearInjections();
-      Backup again = E2E.createBackup(k, E2E.backupYaml(cluster, ns, "s1", BUCKET, "skip/s1", "cleanPolicy: Delete"));
+      Backup again =
+          E2E.createBackup(
+              k, E2E.backupYaml(cluster, ns, "s1", BUCKET, "skip/s1", "cleanPolicy: Delete"));
       awaitBackup(k, ns, "s1", phase("Complete"));
       k.resources(Backup.class).inNamespace(ns).withName("s1").delete();
-      await().atMost(E2E.WAIT).until(() -> {
-        Job clean = k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get();
-        return clean != null || E2E.backup(k, ns, "s1") == null;
-      });
+      await()
+          .atMost(E2E.WAIT)
+          .until(
+              () -> {
+                Job clean = k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get();
+                return clean != null || E2E.backup(k, ns, "s1") == null;
+              });
       Job clean = k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get();
       if (clean != null) {
         assertThat(clean.getMetadata().getAnnotations())
-            .containsEntry(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION, again.getMetadata().getUid());
+            .containsEntry(
+                io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION,
+                again.getMetadata().getUid());
       }
       E2E.awaitGone(k, Backup.class, ns, "s1", E2E.WAIT);
-      assertThat(E2E.keys(s3, BUCKET, "skip/s1/")).as("the re-created Backup's data is cleaned").isEmpty();
+      assertThat(E2E.keys(s3, BUCKET, "skip/s1/"))
+          .as("the re-created Backup's data is cleaned")
+          .isEmpty();
       for (String key : sentinels) {
         assertThat(E2E.keys(s3, BUCKET, key)).as("sentinel %s", key).containsExactly(key);
       }
@@ -174,13 +235,17 @@ class RecreateAndRestartIT {
     }
   }
 
-  /** The operator stops while the clean Job runs; a new operator process picks the deletion up and finishes it. */
+  /**
+   * The operator stops while the clean Job runs; a new operator process picks the deletion up and
+   * finishes it.
+   */
   @Test
   void anOperatorRestartedMidCleanFinishesTheClean() throws Exception {
     String ns = cluster.namespace("restart");
     List<String> sentinels = List.of("mid/c1-old/backupmeta", "mid/c10/backupmeta");
     sentinels.forEach(key -> E2E.put(s3, BUCKET, key));
-    LocalKubelet.Hold hold = cluster.kubelet.inject(LocalKubelet.ofJob(ns, "clean-c1"), LocalKubelet.Fault.HOLD);
+    LocalKubelet.Hold hold =
+        cluster.kubelet.inject(LocalKubelet.ofJob(ns, "clean-c1"), LocalKubelet.Fault.HOLD);
     var first = cluster.startOperator(Set.of(ns));
     E2E.createBackup(k, E2E.backupYaml(cluster, ns, "c1", BUCKET, "mid/c1", "cleanPolicy: Delete"));
     awaitBackup(k, ns, "c1", phase("Complete"));

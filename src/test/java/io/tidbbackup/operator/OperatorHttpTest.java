@@ -1,42 +1,51 @@
 package io.tidbbackup.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tidbbackup.storage.CleanMetrics;
+import io.tidbbackup.api.AgentResult;
+import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.CleanReport;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.storage.CleanMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import io.tidbbackup.api.AgentResult;
-import io.tidbbackup.api.Backup;
-import io.tidbbackup.api.Serde;
-import static org.awaitility.Awaitility.await;
 import org.junit.jupiter.api.Test;
 
-/** /healthz, /readyz and /metrics (ours and JOSDK's) of a running operator (JOSDK on the CRUD mock API server). */
+/**
+ * /healthz, /readyz and /metrics (ours and JOSDK's) of a running operator (JOSDK on the CRUD mock
+ * API server).
+ */
 @EnableKubernetesMockClient(crud = true)
 class OperatorHttpTest {
   KubernetesClient client;
 
   static HttpResponse<String> get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void healthFollowsTheOperatorAndMetricsCountOperationsAndCleans() throws Exception {
     new TestingCluster(client).installCrds();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Operator operator = OperatorFactory.create(client, OperatorSettings.defaults().withServerSideApply(false),
-        Clock.systemUTC(), registry);
+    Operator operator =
+        OperatorFactory.create(
+            client,
+            OperatorSettings.defaults().withServerSideApply(false),
+            Clock.systemUTC(),
+            registry);
     try (OperatorHttp http = OperatorHttp.start(0, registry, operator::getRuntimeInfo)) {
       assertThat(get(http.port(), "/readyz").statusCode()).isEqualTo(503);
       assertThat(get(http.port(), "/healthz").statusCode()).isEqualTo(503);
@@ -44,29 +53,44 @@ class OperatorHttpTest {
       assertThat(get(http.port(), "/readyz").statusCode()).isEqualTo(200);
       assertThat(get(http.port(), "/healthz").body()).isEqualTo("ok\n");
 
-      client.resource(Serde.YAML.readValue("""
+      client
+          .resource(
+              Serde.YAML.readValue(
+                  """
           apiVersion: pingcap.com/v1alpha1
           kind: Backup
           metadata: {name: m1, namespace: tidb}
           spec:
             br: {cluster: basic}
             s3: {provider: aws, bucket: b, prefix: p}
-          """, Backup.class)).create();
+          """,
+                  Backup.class))
+          .create();
       TestingCluster cluster = new TestingCluster(client);
       await().atMost(Duration.ofSeconds(20)).until(() -> cluster.job("tidb", "backup-m1") != null);
       AgentResult ok = new AgentResult();
       ok.success = true;
       ok.commitTs = "1";
-      cluster.jobFinished("tidb", "backup-m1", "2024-01-01T00:00:00Z", "2024-01-01T00:01:30Z", ok, 0);
-      await().atMost(Duration.ofSeconds(20)).until(() -> get(http.port(), "/metrics").body()
-          .contains("tidb_backup_operations_succeeded_total{kind=\"backup\"} 1.0"));
+      cluster.jobFinished(
+          "tidb", "backup-m1", "2024-01-01T00:00:00Z", "2024-01-01T00:01:30Z", ok, 0);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  get(http.port(), "/metrics")
+                      .body()
+                      .contains("tidb_backup_operations_succeeded_total{kind=\"backup\"} 1.0"));
       assertThat(get(http.port(), "/metrics").body())
           .contains("tidb_backup_operations_started_total{kind=\"backup\"} 1.0")
-          .contains("tidb_backup_operation_duration_seconds_sum{kind=\"backup\",outcome=\"succeeded\"} 90.0")
+          .contains(
+              "tidb_backup_operation_duration_seconds_sum{kind=\"backup\",outcome=\"succeeded\"} 90.0")
           .contains("operator_sdk_reconciliations_started_total");
 
-      new CleanMetrics(registry).record("s3", new CleanReport(2500, 2500, 0, new CleanReport.Requests(4, 3), 1.5, 1,
-          true, null, null, null));
+      new CleanMetrics(registry)
+          .record(
+              "s3",
+              new CleanReport(
+                  2500, 2500, 0, new CleanReport.Requests(4, 3), 1.5, 1, true, null, null, null));
       HttpResponse<String> metrics = get(http.port(), "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body())

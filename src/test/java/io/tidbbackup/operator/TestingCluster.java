@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Plays the parts of a cluster that fabric8's CRUD mock API server does not: installs our CRDs, and moves
- * Jobs and their pods through their lives the way the Job controller and kubelet would.
+ * Plays the parts of a cluster that fabric8's CRUD mock API server does not: installs our CRDs, and
+ * moves Jobs and their pods through their lives the way the Job controller and kubelet would.
  */
 public final class TestingCluster {
   private final KubernetesClient client;
@@ -34,7 +34,8 @@ public final class TestingCluster {
     try (Stream<Path> files = Files.list(Path.of("crds"))) {
       for (Path f : files.toList()) {
         try (InputStream in = new FileInputStream(f.toFile())) {
-          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          CustomResourceDefinition crd =
+              client.apiextensions().v1().customResourceDefinitions().load(in).item();
           client.resource(crd).create();
         }
       }
@@ -46,10 +47,17 @@ public final class TestingCluster {
   }
 
   public void setJobStatus(String ns, String name, JobStatus status) {
-    client.batch().v1().jobs().inNamespace(ns).withName(name).edit(j -> {
-      j.setStatus(status);
-      return j;
-    });
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(ns)
+        .withName(name)
+        .edit(
+            j -> {
+              j.setStatus(status);
+              return j;
+            });
   }
 
   public void jobRunning(String ns, String name, String startTime) {
@@ -59,39 +67,82 @@ public final class TestingCluster {
   /** A pod of Job {@code name} whose {@code container} terminated with {@code message}. */
   void terminatedPod(String ns, String name, String container, String message, int exitCode) {
     Job job = job(ns, name);
-    Pod pod = new PodBuilder().withNewMetadata().withName(name + "-" + Long.toHexString(System.nanoTime()))
-        .withNamespace(ns).addToLabels("job-name", name)
-        .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(name)
-        .withUid(job.getMetadata().getUid()).withController(true).endOwnerReference()
-        .endMetadata()
-        .withNewStatus().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
-        .withContainerStatuses(new ContainerStatusBuilder().withName(container).withNewState().withNewTerminated()
-            .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error").withMessage(message)
-            .endTerminated().endState().build())
-        .endStatus().build();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name + "-" + Long.toHexString(System.nanoTime()))
+            .withNamespace(ns)
+            .addToLabels("job-name", name)
+            .addNewOwnerReference()
+            .withApiVersion("batch/v1")
+            .withKind("Job")
+            .withName(name)
+            .withUid(job.getMetadata().getUid())
+            .withController(true)
+            .endOwnerReference()
+            .endMetadata()
+            .withNewStatus()
+            .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+            .withContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName(container)
+                    .withNewState()
+                    .withNewTerminated()
+                    .withExitCode(exitCode)
+                    .withReason(exitCode == 0 ? "Completed" : "Error")
+                    .withMessage(message)
+                    .endTerminated()
+                    .endState()
+                    .build())
+            .endStatus()
+            .build();
     client.resource(pod).create();
   }
 
-  /** The pod of the Job terminated with {@code result} as its termination message, then the Job finished. */
-  public void jobFinished(String ns, String name, String start, String end, AgentResult result, int exitCode) {
+  /**
+   * The pod of the Job terminated with {@code result} as its termination message, then the Job
+   * finished.
+   */
+  public void jobFinished(
+      String ns, String name, String start, String end, AgentResult result, int exitCode) {
     jobFinished(ns, name, "backup", start, end, result, exitCode);
   }
 
   /** The same, for a Job whose main container is {@code container} ({@code restore}). */
-  public void jobFinished(String ns, String name, String container, String start, String end, AgentResult result,
+  public void jobFinished(
+      String ns,
+      String name,
+      String container,
+      String start,
+      String end,
+      AgentResult result,
       int exitCode) {
     terminatedPod(ns, name, container, result == null ? null : Serde.json(result), exitCode);
     String type = exitCode == 0 ? "Complete" : "Failed";
-    setJobStatus(ns, name, new JobStatusBuilder().withStartTime(start)
-        .withCompletionTime(exitCode == 0 ? end : null)
-        .withSucceeded(exitCode == 0 ? 1 : 0).withFailed(exitCode == 0 ? 0 : 1)
-        .withConditions(new JobConditionBuilder().withType(type).withStatus("True").withLastTransitionTime(end)
-            .withReason(exitCode == 0 ? null : "BackoffLimitExceeded").build())
-        .build());
+    setJobStatus(
+        ns,
+        name,
+        new JobStatusBuilder()
+            .withStartTime(start)
+            .withCompletionTime(exitCode == 0 ? end : null)
+            .withSucceeded(exitCode == 0 ? 1 : 0)
+            .withFailed(exitCode == 0 ? 0 : 1)
+            .withConditions(
+                new JobConditionBuilder()
+                    .withType(type)
+                    .withStatus("True")
+                    .withLastTransitionTime(end)
+                    .withReason(exitCode == 0 ? null : "BackoffLimitExceeded")
+                    .build())
+            .build());
   }
 
-  /** The clean Job's pod ended having done {@code report}, said in its termination message as the agent says it. */
-  public void finishClean(String ns, String name, io.tidbbackup.api.CleanReport report, int exitCode) {
+  /**
+   * The clean Job's pod ended having done {@code report}, said in its termination message as the
+   * agent says it.
+   */
+  public void finishClean(
+      String ns, String name, io.tidbbackup.api.CleanReport report, int exitCode) {
     finishClean(ns, name, io.tidbbackup.api.AgentProtocol.cleanResult(report), exitCode);
   }
 
@@ -99,21 +150,37 @@ public final class TestingCluster {
   public void finishClean(String ns, String name, AgentResult result, int exitCode) {
     terminatedPod(ns, name, io.tidbbackup.api.AgentProtocol.CLEAN, Serde.json(result), exitCode);
     String now = io.tidbbackup.api.Timestamps.format(java.time.Instant.now());
-    setJobStatus(ns, name, new JobStatusBuilder().withStartTime(now).withCompletionTime(exitCode == 0 ? now : null)
-        .withConditions(new JobConditionBuilder().withType(exitCode == 0 ? "Complete" : "Failed").withStatus("True")
-            .withLastTransitionTime(now).build())
-        .build());
+    setJobStatus(
+        ns,
+        name,
+        new JobStatusBuilder()
+            .withStartTime(now)
+            .withCompletionTime(exitCode == 0 ? now : null)
+            .withConditions(
+                new JobConditionBuilder()
+                    .withType(exitCode == 0 ? "Complete" : "Failed")
+                    .withStatus("True")
+                    .withLastTransitionTime(now)
+                    .build())
+            .build());
   }
 
   public List<Job> jobs(String ns) {
     return client.batch().v1().jobs().inNamespace(ns).list().getItems();
   }
 
-  /** The CRDs installed, then the operator started on this mock API server as the reconciler tests run it. */
-  public io.javaoperatorsdk.operator.Operator startOperator(java.time.Clock clock) throws IOException {
+  /**
+   * The CRDs installed, then the operator started on this mock API server as the reconciler tests
+   * run it.
+   */
+  public io.javaoperatorsdk.operator.Operator startOperator(java.time.Clock clock)
+      throws IOException {
     installCrds();
-    io.javaoperatorsdk.operator.Operator o = io.tidbbackup.operator.OperatorFactory.create(client,
-        io.tidbbackup.operator.OperatorSettings.defaults().withServerSideApply(false), clock);
+    io.javaoperatorsdk.operator.Operator o =
+        io.tidbbackup.operator.OperatorFactory.create(
+            client,
+            io.tidbbackup.operator.OperatorSettings.defaults().withServerSideApply(false),
+            clock);
     o.start();
     return o;
   }

@@ -16,9 +16,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
- * A JOSDK {@link Context} for calling a reconciler or a lifecycle step synchronously: the secondary resources are
- * whatever the test puts in; there is no event source (a create is not remembered in a cache, as with a real
- * informer whose watch has not delivered yet).
+ * A JOSDK {@link Context} for calling a reconciler or a lifecycle step synchronously: the secondary
+ * resources are whatever the test puts in; there is no event source (a create is not remembered in
+ * a cache, as with a real informer whose watch has not delivered yet).
  */
 public final class TestingContext<P extends HasMetadata> implements Context<P> {
   private final P primary;

@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The status writer of a synchronous reconciler test: it keeps each status written (in order) instead of sending
- * it, and returns the object with it, as the real writer returns the object the API server stored.
+ * The status writer of a synchronous reconciler test: it keeps each status written (in order)
+ * instead of sending it, and returns the object with it, as the real writer returns the object the
+ * API server stored.
  */
 public final class TestingStatusWriter extends StatusWriter {
   public final List<Object> written = new ArrayList<>();
@@ -22,7 +23,8 @@ public final class TestingStatusWriter extends StatusWriter {
 
   @Override
   @SuppressWarnings("unchecked")
-  public <S extends HasPhase, P extends CustomResource<?, S>> P write(P resource, Context<P> ctx, S newStatus) {
+  public <S extends HasPhase, P extends CustomResource<?, S>> P write(
+      P resource, Context<P> ctx, S newStatus) {
     S old = resource.getStatus();
     if (old != null && Serde.json(old).equals(Serde.json(newStatus))) {
       return resource;

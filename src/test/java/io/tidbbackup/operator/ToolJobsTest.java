@@ -27,14 +27,28 @@ class ToolJobsTest {
   }
 
   static Job ownedBy(String jobName, String kind, String owner, String uid) {
-    return new JobBuilder().withNewMetadata().withName(jobName).withNamespace("ns").withUid("job-" + uid)
-        .addNewOwnerReference().withApiVersion("pingcap.com/v1alpha1").withKind(kind).withName(owner).withUid(uid)
-        .withController(true).endOwnerReference().endMetadata().build();
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(jobName)
+        .withNamespace("ns")
+        .withUid("job-" + uid)
+        .addNewOwnerReference()
+        .withApiVersion("pingcap.com/v1alpha1")
+        .withKind(kind)
+        .withName(owner)
+        .withUid(uid)
+        .withController(true)
+        .endOwnerReference()
+        .endMetadata()
+        .build();
   }
 
   static Job clean(String backupName, String backupUid) {
-    var meta = new ObjectMetaBuilder().withName("clean-" + backupName).withNamespace("ns")
-        .addToAnnotations(Names.BACKUP_ANNOTATION, backupName);
+    var meta =
+        new ObjectMetaBuilder()
+            .withName("clean-" + backupName)
+            .withNamespace("ns")
+            .addToAnnotations(Names.BACKUP_ANNOTATION, backupName);
     if (backupUid != null) {
       meta.addToAnnotations(Names.BACKUP_UID_ANNOTATION, backupUid);
     }
@@ -42,14 +56,25 @@ class ToolJobsTest {
   }
 
   ToolJobs.Step step(Backup owner, String name, boolean expected, Job... jobs) {
-    return new ToolJobs(client).step(new TestingContext<>(owner, client).with((Object[]) jobs), owner, name, "backup",
-        expected);
+    return new ToolJobs(client)
+        .step(
+            new TestingContext<>(owner, client).with((Object[]) jobs),
+            owner,
+            name,
+            "backup",
+            expected);
   }
 
   @Test
   void aJobOfAnEarlierObjectOfTheSameNameIsNotOurs() {
-    assertThat(ToolJobs.belongsTo(ownedBy("backup-rc", "Backup", "rc", "uid-old"), backup("rc", "uid-new"))).isFalse();
-    assertThat(ToolJobs.belongsTo(ownedBy("backup-rc", "Backup", "rc", "uid-new"), backup("rc", "uid-new"))).isTrue();
+    assertThat(
+            ToolJobs.belongsTo(
+                ownedBy("backup-rc", "Backup", "rc", "uid-old"), backup("rc", "uid-new")))
+        .isFalse();
+    assertThat(
+            ToolJobs.belongsTo(
+                ownedBy("backup-rc", "Backup", "rc", "uid-new"), backup("rc", "uid-new")))
+        .isTrue();
   }
 
   @Test
@@ -71,21 +96,26 @@ class ToolJobsTest {
   @Test
   void ownJobIsObservedAndOneBeingDeletedIsWaitedFor() {
     Job own = ownedBy("backup-rc", "Backup", "rc", "u1");
-    own.setStatus(new JobStatusBuilder().withActive(1).withStartTime("2024-01-01T00:00:00Z").build());
+    own.setStatus(
+        new JobStatusBuilder().withActive(1).withStartTime("2024-01-01T00:00:00Z").build());
     ToolJobs.Step s = step(backup("rc", "u1"), "backup-rc", true, own);
     assertThat(s.kind()).isEqualTo(ToolJobs.Kind.OBSERVED);
     assertThat(s.observation().state()).isEqualTo(JobObservation.State.RUNNING);
 
     own.getMetadata().setDeletionTimestamp("2024-01-01T00:00:01Z");
-    assertThat(step(backup("rc", "u1"), "backup-rc", true, own).kind()).isEqualTo(ToolJobs.Kind.WAIT);
+    assertThat(step(backup("rc", "u1"), "backup-rc", true, own).kind())
+        .isEqualTo(ToolJobs.Kind.WAIT);
   }
 
   @Test
   void anEarlierObjectsJobIsWaitedForNeverAdoptedAndNeverTakenForDeleted() {
     Job old = ownedBy("backup-rc", "Backup", "rc", "uid-old");
-    // even when the status says a Job was created (expected): the old Job is not ours, and ours is not gone
-    assertThat(step(backup("rc", "uid-new"), "backup-rc", true, old).kind()).isEqualTo(ToolJobs.Kind.WAIT);
-    assertThat(step(backup("rc", "uid-new"), "backup-rc", false, old).kind()).isEqualTo(ToolJobs.Kind.WAIT);
+    // even when the status says a Job was created (expected): the old Job is not ours, and ours is
+    // not gone
+    assertThat(step(backup("rc", "uid-new"), "backup-rc", true, old).kind())
+        .isEqualTo(ToolJobs.Kind.WAIT);
+    assertThat(step(backup("rc", "uid-new"), "backup-rc", false, old).kind())
+        .isEqualTo(ToolJobs.Kind.WAIT);
   }
 
   @Test
@@ -105,9 +135,16 @@ class ToolJobsTest {
     assertThat(s.takenMessage()).contains("backup-lb-log-start", "Backup lb");
 
     Job restoresJob = ownedBy("backup-rc", "Restore", "rc", "uid-r");
-    assertThat(step(backup("rc", "uid-b"), "backup-rc", false, restoresJob).holder()).isEqualTo("Restore rc");
+    assertThat(step(backup("rc", "uid-b"), "backup-rc", false, restoresJob).holder())
+        .isEqualTo("Restore rc");
 
-    Job byHand = new JobBuilder().withNewMetadata().withName("clean-rc").withNamespace("ns").endMetadata().build();
+    Job byHand =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName("clean-rc")
+            .withNamespace("ns")
+            .endMetadata()
+            .build();
     ToolJobs.Step h = step(backup("rc", "uid-b"), "clean-rc", false, byHand);
     assertThat(h.kind()).isEqualTo(ToolJobs.Kind.TAKEN);
     assertThat(h.holder()).contains("no owner");
@@ -135,17 +172,30 @@ class ToolJobsTest {
     Backup x = backup("x", "uid-x-new");
     Job xs = ownedBy("backup-x", "Backup", "x", "uid-x-new");
     xs.getMetadata().setUid(null);
-    assertThat(jobs.create(new TestingContext<>(x, client), x, xs).outcome()).isEqualTo(ToolJobs.Created.WAIT);
+    assertThat(jobs.create(new TestingContext<>(x, client), x, xs).outcome())
+        .isEqualTo(ToolJobs.Created.WAIT);
 
     Restore r = new Restore();
-    r.setMetadata(new ObjectMetaBuilder().withName("rc").withNamespace("ns").withUid("uid-r").build());
+    r.setMetadata(
+        new ObjectMetaBuilder().withName("rc").withNamespace("ns").withUid("uid-r").build());
     Job rs = ownedBy("backup-rc", "Restore", "rc", "uid-r");
     rs.getMetadata().setUid(null);
     ToolJobs.Creation c = jobs.create(new TestingContext<>(r, client), r, rs);
     assertThat(c.outcome()).isEqualTo(ToolJobs.Created.TAKEN);
     assertThat(c.holder()).isEqualTo("Backup rc");
-    assertThat(client.batch().v1().jobs().inNamespace("ns").withName("backup-rc").get().getMetadata()
-        .getOwnerReferences().get(0).getUid()).isEqualTo("uid-new");
+    assertThat(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace("ns")
+                .withName("backup-rc")
+                .get()
+                .getMetadata()
+                .getOwnerReferences()
+                .get(0)
+                .getUid())
+        .isEqualTo("uid-new");
     assertThat(Map.of()).isEmpty();
   }
 }

@@ -1,9 +1,9 @@
 package io.tidbbackup.sandbox;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.tidbbackup.controlplane.LocalCluster;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidbbackup.controlplane.LocalCluster;
 import io.tidbbackup.operator.OperatorHttp;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -11,13 +11,15 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The embedded sandbox, in one JVM: a real control plane (etcd, kube-apiserver, kube-controller-manager, built by
- * {@code controlplane/build.sh} on first use), an s3proxy S3 server, the operator itself (the production code, with
- * the Helm chart's RBAC) and the local kubelet that runs the Job controller's pods. Dev-only: it lives with the
- * tests, so the production jar carries none of it.
+ * The embedded sandbox, in one JVM: a real control plane (etcd, kube-apiserver,
+ * kube-controller-manager, built by {@code controlplane/build.sh} on first use), an s3proxy S3
+ * server, the operator itself (the production code, with the Helm chart's RBAC) and the local
+ * kubelet that runs the Job controller's pods. Dev-only: it lives with the tests, so the production
+ * jar carries none of it.
  *
- * <p>{@code sandbox demo} walks a Backup through create → Complete → Restore → delete → cleaned and exits 0 when every
- * step checked out; {@code sandbox} keeps running and prints the kubeconfig for kubectl.
+ * <p>{@code sandbox demo} walks a Backup through create → Complete → Restore → delete → cleaned and
+ * exits 0 when every step checked out; {@code sandbox} keeps running and prints the kubeconfig for
+ * kubectl.
  */
 public final class Sandbox implements AutoCloseable {
   public static final String ACCESS_KEY = LocalCluster.ACCESS_KEY;
@@ -40,8 +42,14 @@ public final class Sandbox implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     LocalCluster.RunningOperator operator = cluster.startOperator(Set.of(), registry);
     OperatorHttp http = OperatorHttp.start(0, registry, operator.operator()::getRuntimeInfo);
-    out.println("sandbox: API server " + cluster.controlPlane.url() + ", S3 " + cluster.s3Endpoint()
-        + ", operator metrics http://127.0.0.1:" + http.port() + "/metrics");
+    out.println(
+        "sandbox: API server "
+            + cluster.controlPlane.url()
+            + ", S3 "
+            + cluster.s3Endpoint()
+            + ", operator metrics http://127.0.0.1:"
+            + http.port()
+            + "/metrics");
     return new Sandbox(cluster, operator, http);
   }
 
@@ -60,20 +68,24 @@ public final class Sandbox implements AutoCloseable {
     PrintStream out = System.out;
     int code;
     if (demo) {
-      out.println("sandbox: starting a real control plane (the first run builds it from Go modules: 5-25 minutes, "
-          + "progress below), an S3 server, the operator and a local kubelet");
+      out.println(
+          "sandbox: starting a real control plane (the first run builds it from Go modules: 5-25 minutes, "
+              + "progress below), an S3 server, the operator and a local kubelet");
     }
     try (Sandbox sb = start(objects, out)) {
       if (demo) {
         code = new SandboxDemo(sb, out).run() ? 0 : 1;
       } else {
         Path dir = Path.of("target", "sandbox");
-        Path kubeconfig = sb.cluster.kubeconfig(dir.resolve("kubeconfig"), SandboxDemo.NS).toAbsolutePath();
+        Path kubeconfig =
+            sb.cluster.kubeconfig(dir.resolve("kubeconfig"), SandboxDemo.NS).toAbsolutePath();
         SandboxDemo d = new SandboxDemo(sb, out);
         d.prepare();
         java.nio.file.Files.writeString(dir.resolve("backup.yaml"), d.backupYaml("my-backup"));
-        java.nio.file.Files.writeString(dir.resolve("restore.yaml"), d.restoreYaml("my-restore", "my-backup"));
-        out.println("""
+        java.nio.file.Files.writeString(
+            dir.resolve("restore.yaml"), d.restoreYaml("my-restore", "my-backup"));
+        out.println(
+            """
             sandbox: running; Ctrl-C stops it. Namespace tidb has Secret s3-secret for the embedded S3.
               export KUBECONFIG=%1$s
               alias kubectl=%3$s   # the kubectl built with the control plane (any kubectl 1.35-1.37 works)
@@ -82,7 +94,8 @@ public final class Sandbox implements AutoCloseable {
               kubectl describe bk my-backup          # status, conditions and the operator's events
               kubectl apply -f %2$s/restore.yaml && kubectl wait --for=condition=Complete rt/my-restore
               kubectl delete bk my-backup            # cleanPolicy Delete: the clean Job empties the prefix first"""
-            .formatted(kubeconfig, dir.toAbsolutePath(), sb.cluster.controlPlane.kubectlBinary()));
+                .formatted(
+                    kubeconfig, dir.toAbsolutePath(), sb.cluster.controlPlane.kubectlBinary()));
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         stop.await();
@@ -93,9 +106,9 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * Helm (helm-java, which renders the chart's RBAC) is a Go library loaded into this JVM, and the Go runtime takes
-   * over SIGTERM and SIGINT: Ctrl-C would no longer stop the sandbox. Handing them back to the JVM makes them run
-   * the shutdown hooks again (which stop the control plane).
+   * Helm (helm-java, which renders the chart's RBAC) is a Go library loaded into this JVM, and the
+   * Go runtime takes over SIGTERM and SIGINT: Ctrl-C would no longer stop the sandbox. Handing them
+   * back to the JVM makes them run the shutdown hooks again (which stop the control plane).
    */
   @SuppressWarnings("sunapi")
   static void restoreSignalHandlers() {
@@ -105,7 +118,8 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /** Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
-  private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  private static final java.util.logging.Logger QUIET =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   /** The walk's own lines are the output; the servers' request logs are not. */
   public static void quietLogs() {

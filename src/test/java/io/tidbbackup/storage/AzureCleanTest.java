@@ -1,6 +1,5 @@
 package io.tidbbackup.storage;
 
-import io.tidbbackup.api.CleanReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.util.BinaryData;
@@ -16,6 +15,7 @@ import com.azure.storage.common.sas.AccountSasService;
 import com.azure.storage.common.sas.AccountSasSignatureValues;
 import io.tidbbackup.api.AzblobStorageProvider;
 import io.tidbbackup.api.CleanOption;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.StorageType;
 import java.time.OffsetDateTime;
@@ -30,7 +30,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The cleaner against Azurite (Azure Blob protocol): per-object deletes, shared key and SAS, directory entries. */
+/**
+ * The cleaner against Azurite (Azure Blob protocol): per-object deletes, shared key and SAS,
+ * directory entries.
+ */
 class AzureCleanTest {
   static final String PREFIX = "tidb/basic/backup-1";
   static final int N = 600;
@@ -44,7 +47,8 @@ class AzureCleanTest {
   @BeforeAll
   static void startAzurite() throws Exception {
     azurite = TestingAzurite.start();
-    service = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient();
+    service =
+        new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient();
   }
 
   @AfterAll
@@ -57,13 +61,19 @@ class AzureCleanTest {
     containerName = "c" + Long.toHexString(System.nanoTime());
     container = service.createBlobContainer(containerName);
     put(BackupLayout.snapshotKeys(PREFIX, N), false);
-    // hierarchical-namespace style directory entries inside the prefix, and one outside that must survive
-    put(List.of(PREFIX + "/1", PREFIX + "/2", PREFIX + "/checkpoints", PREFIX + "/checkpoints/backup"), true);
+    // hierarchical-namespace style directory entries inside the prefix, and one outside that must
+    // survive
+    put(
+        List.of(
+            PREFIX + "/1", PREFIX + "/2", PREFIX + "/checkpoints", PREFIX + "/checkpoints/backup"),
+        true);
     sentinels = new ArrayList<>(BackupLayout.siblingSentinels("tidb/basic", "backup-1"));
     put(sentinels, false);
     put(List.of("tidb/basic/backup-1-old/1"), true);
     sentinels.add("tidb/basic/backup-1-old/1");
-    service.createBlobContainer(containerName + "x").getBlobClient(PREFIX + "/backupmeta")
+    service
+        .createBlobContainer(containerName + "x")
+        .getBlobClient(PREFIX + "/backupmeta")
         .upload(BinaryData.fromString("x"));
   }
 
@@ -71,9 +81,16 @@ class AzureCleanTest {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<?>> fs = new ArrayList<>();
     for (String k : keys) {
-      fs.add(pool.submit(() -> container.getBlobClient(k).uploadWithResponse(
-          new BlobParallelUploadOptions(BinaryData.fromString(directory ? "" : "x"))
-              .setMetadata(directory ? Map.of("hdi_isfolder", "true") : null), null, null)));
+      fs.add(
+          pool.submit(
+              () ->
+                  container
+                      .getBlobClient(k)
+                      .uploadWithResponse(
+                          new BlobParallelUploadOptions(BinaryData.fromString(directory ? "" : "x"))
+                              .setMetadata(directory ? Map.of("hdi_isfolder", "true") : null),
+                          null,
+                          null)));
     }
     for (Future<?> f : fs) {
       f.get();
@@ -82,7 +99,9 @@ class AzureCleanTest {
   }
 
   List<String> names() {
-    return container.listBlobs(new ListBlobsOptions(), null).stream().map(BlobItem::getName).toList();
+    return container.listBlobs(new ListBlobsOptions(), null).stream()
+        .map(BlobItem::getName)
+        .toList();
   }
 
   CleanReport clean(Map<String, String> env, CleanOption option) throws Exception {
@@ -92,8 +111,12 @@ class AzureCleanTest {
     all.put(StoreOptions.AZURE_STORAGE_ENDPOINT, azurite.endpoint());
     all.put(JobEnv.AZURE_STORAGE_ACCOUNT, TestingAzurite.ACCOUNT);
     try (ObjectStore store = AzureStore.open(az, new StoreOptions(all, 32))) {
-      return new CleanEngine().clean(store, new StorageLocation(StorageType.AZBLOB, containerName, PREFIX),
-          CleanSettings.of(option), false);
+      return new CleanEngine()
+          .clean(
+              store,
+              new StorageLocation(StorageType.AZBLOB, containerName, PREFIX),
+              CleanSettings.of(option),
+              false);
     }
   }
 
@@ -111,15 +134,23 @@ class AzureCleanTest {
     assertThat(r.deleted()).isEqualTo(N);
     assertThat(r.requests().delete()).isGreaterThanOrEqualTo(N);
     assertThat(names()).containsExactlyInAnyOrderElementsOf(sentinels);
-    assertThat(service.getBlobContainerClient(containerName + "x").getBlobClient(PREFIX + "/backupmeta").exists())
+    assertThat(
+            service
+                .getBlobContainerClient(containerName + "x")
+                .getBlobClient(PREFIX + "/backupmeta")
+                .exists())
         .isTrue();
   }
 
   @Test
   void sasTokenClean() throws Exception {
-    String sas = service.generateAccountSas(new AccountSasSignatureValues(OffsetDateTime.now().plusHours(1),
-        AccountSasPermission.parse("rdl"), new AccountSasService().setBlobAccess(true),
-        new AccountSasResourceType().setContainer(true).setObject(true)));
+    String sas =
+        service.generateAccountSas(
+            new AccountSasSignatureValues(
+                OffsetDateTime.now().plusHours(1),
+                AccountSasPermission.parse("rdl"),
+                new AccountSasService().setBlobAccess(true),
+                new AccountSasResourceType().setContainer(true).setObject(true)));
     CleanReport r = clean(Map.of(JobEnv.AZURE_SAS_TOKEN, sas), pages(10000, 100));
     assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
     assertThat(names()).containsExactlyInAnyOrderElementsOf(sentinels);

@@ -19,21 +19,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A small HTTP proxy on 127.0.0.1 in front of an S3 (or GCS JSON API) server that injects faults: 503 SlowDown, dropped
- * connections, DeleteObjects answered with per-key errors (nothing deleted), or no DeleteObjects at all
- * (501). Counts requests by kind. Only for loopback test servers.
+ * A small HTTP proxy on 127.0.0.1 in front of an S3 (or GCS JSON API) server that injects faults:
+ * 503 SlowDown, dropped connections, DeleteObjects answered with per-key errors (nothing deleted),
+ * or no DeleteObjects at all (501). Counts requests by kind. Only for loopback test servers.
  */
 public final class FaultProxy implements AutoCloseable {
-  private static final Set<String> RESTRICTED = Set.of("host", "connection", "content-length", "expect", "upgrade",
-      "transfer-encoding", "keep-alive");
+  private static final Set<String> RESTRICTED =
+      Set.of(
+          "host",
+          "connection",
+          "content-length",
+          "expect",
+          "upgrade",
+          "transfer-encoding",
+          "keep-alive");
   private static final Pattern KEY = Pattern.compile("<Key>(.*?)</Key>", Pattern.DOTALL);
 
   /** Every n-th request of a kind gets the fault; 0 = never. */
   public volatile int slowDownEvery;
+
   public volatile int dropEvery;
   public volatile int deleteObjectsErrorEvery;
   public volatile boolean noDeleteObjects;
-  /** Added to every forwarded request: the round trip of a remote store (benchmarks), 0 for none. */
+
+  /**
+   * Added to every forwarded request: the round trip of a remote store (benchmarks), 0 for none.
+   */
   public volatile long latencyMillis;
 
   public final AtomicLong requests = new AtomicLong();
@@ -43,7 +54,8 @@ public final class FaultProxy implements AutoCloseable {
   public final AtomicLong faults = new AtomicLong();
 
   private final HttpServer server;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String target;
 
   public FaultProxy(String target) throws IOException {
@@ -63,11 +75,13 @@ public final class FaultProxy implements AutoCloseable {
     try (ex) {
       String method = ex.getRequestMethod();
       String query = ex.getRequestURI().getRawQuery();
-      boolean deleteObjects = method.equals("POST") && query != null && query.matches("(^|.*&)delete(=[^&]*)?(&.*|$)");
+      boolean deleteObjects =
+          method.equals("POST") && query != null && query.matches("(^|.*&)delete(=[^&]*)?(&.*|$)");
       String path = ex.getRequestURI().getPath();
       boolean bucketOnly = path.indexOf('/', 1) < 0 || path.indexOf('/', 1) == path.length() - 1;
       boolean gcsList = method.equals("GET") && path.matches("/storage/v1/b/[^/]+/o/?");
-      if (gcsList || method.equals("GET") && bucketOnly && query != null && !query.contains("versioning")) {
+      if (gcsList
+          || method.equals("GET") && bucketOnly && query != null && !query.contains("versioning")) {
         listRequests.incrementAndGet();
       } else if (deleteObjects) {
         deleteObjectsRequests.incrementAndGet();
@@ -81,22 +95,34 @@ public final class FaultProxy implements AutoCloseable {
       }
       if (slowDownEvery > 0 && n % slowDownEvery == 0) {
         faults.incrementAndGet();
-        reply(ex, 503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>");
+        reply(
+            ex,
+            503,
+            "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>");
         return;
       }
       if (deleteObjects && noDeleteObjects) {
         faults.incrementAndGet();
-        reply(ex, 501, "<Error><Code>NotImplemented</Code><Message>A header you provided implies functionality"
-            + " that is not implemented</Message></Error>");
+        reply(
+            ex,
+            501,
+            "<Error><Code>NotImplemented</Code><Message>A header you provided implies functionality"
+                + " that is not implemented</Message></Error>");
         return;
       }
-      if (deleteObjects && deleteObjectsErrorEvery > 0 && deleteObjectsRequests.get() % deleteObjectsErrorEvery == 0) {
+      if (deleteObjects
+          && deleteObjectsErrorEvery > 0
+          && deleteObjectsRequests.get() % deleteObjectsErrorEvery == 0) {
         faults.incrementAndGet();
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeleteResult>");
+        StringBuilder xml =
+            new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeleteResult>");
         Matcher m = KEY.matcher(new String(body, StandardCharsets.UTF_8));
         while (m.find()) {
-          xml.append("<Error><Key>").append(m.group(1)).append("</Key><Code>InternalError</Code>")
-              .append("<Message>We encountered an internal error. Please try again.</Message></Error>");
+          xml.append("<Error><Key>")
+              .append(m.group(1))
+              .append("</Key><Code>InternalError</Code>")
+              .append(
+                  "<Message>We encountered an internal error. Please try again.</Message></Error>");
         }
         reply(ex, 200, xml.append("</DeleteResult>").toString());
         return;
@@ -110,21 +136,31 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private void forward(HttpExchange ex, String method, byte[] body) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target + ex.getRequestURI().toString()))
-        .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(body));
-    ex.getRequestHeaders().forEach((k, vs) -> {
-      if (!RESTRICTED.contains(k.toLowerCase())) {
-        vs.forEach(v -> b.header(k, v));
-      }
-    });
+  private void forward(HttpExchange ex, String method, byte[] body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(target + ex.getRequestURI().toString()))
+            .method(
+                method,
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    ex.getRequestHeaders()
+        .forEach(
+            (k, vs) -> {
+              if (!RESTRICTED.contains(k.toLowerCase())) {
+                vs.forEach(v -> b.header(k, v));
+              }
+            });
     HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    r.headers().map().forEach((k, vs) -> {
-      if (!RESTRICTED.contains(k.toLowerCase()) && !k.startsWith(":")) {
-        ex.getResponseHeaders().put(k, new ArrayList<>(vs));
-      }
-    });
+    r.headers()
+        .map()
+        .forEach(
+            (k, vs) -> {
+              if (!RESTRICTED.contains(k.toLowerCase()) && !k.startsWith(":")) {
+                ex.getResponseHeaders().put(k, new ArrayList<>(vs));
+              }
+            });
     byte[] out = r.body();
     ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
     if (out.length > 0) {
@@ -144,8 +180,12 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   public List<String> summary() {
-    return List.of("requests=" + requests, "list=" + listRequests, "deleteObjects=" + deleteObjectsRequests,
-        "delete=" + deleteRequests, "faults=" + faults);
+    return List.of(
+        "requests=" + requests,
+        "list=" + listRequests,
+        "deleteObjects=" + deleteObjectsRequests,
+        "delete=" + deleteRequests,
+        "faults=" + faults);
   }
 
   @Override

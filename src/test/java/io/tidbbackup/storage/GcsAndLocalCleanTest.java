@@ -1,9 +1,9 @@
 package io.tidbbackup.storage;
 
-import io.tidbbackup.api.CleanReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidbbackup.api.CleanOption;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.GcsStorageProvider;
 import io.tidbbackup.api.StorageType;
 import java.nio.file.Files;
@@ -14,7 +14,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The cleaner against fake-gcs-server (the GCS JSON API emulator), and against a directory (local volumes). */
+/**
+ * The cleaner against fake-gcs-server (the GCS JSON API emulator), and against a directory (local
+ * volumes).
+ */
 class GcsAndLocalCleanTest {
   static final String PREFIX = "tidb/basic/backup-1";
   static final int N = 1200;
@@ -28,7 +31,8 @@ class GcsAndLocalCleanTest {
 
   @Test
   void gcsPerObjectDeletesWithPaging() throws Exception {
-    try (TestingGcs gcs = TestingGcs.start(); FaultProxy proxy = new FaultProxy(gcs.endpoint())) {
+    try (TestingGcs gcs = TestingGcs.start();
+        FaultProxy proxy = new FaultProxy(gcs.endpoint())) {
       gcs.createBucket("bkt");
       gcs.createBucket("other");
       gcs.put("bkt", BackupLayout.snapshotKeys(PREFIX, N));
@@ -40,23 +44,30 @@ class GcsAndLocalCleanTest {
       p.projectId = "test";
       p.bucket = "bkt";
       CleanReport r;
-      try (ObjectStore store = GcsStore.open(p, new StoreOptions(Map.of(StoreOptions.GCS_ENDPOINT, proxy.uri()),
-          8))) {
-        r = new CleanEngine().clean(store, new StorageLocation(StorageType.GCS, "bkt", PREFIX), settings(500, 32),
-            false);
+      try (ObjectStore store =
+          GcsStore.open(p, new StoreOptions(Map.of(StoreOptions.GCS_ENDPOINT, proxy.uri()), 8))) {
+        r =
+            new CleanEngine()
+                .clean(
+                    store,
+                    new StorageLocation(StorageType.GCS, "bkt", PREFIX),
+                    settings(500, 32),
+                    false);
       }
       assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
       assertThat(r.deleted()).isEqualTo(N);
       assertThat(proxy.deleteRequests.get()).isEqualTo(N);
       assertThat(proxy.listRequests.get()).isEqualTo(3 + 1); // 3 pages of 500 + verification
-      assertThat(gcs.names("bkt")).containsExactlyInAnyOrderElementsOf(
-          Stream.concat(sentinels.stream(), Stream.of("tidb/basic/backup-1")).toList());
+      assertThat(gcs.names("bkt"))
+          .containsExactlyInAnyOrderElementsOf(
+              Stream.concat(sentinels.stream(), Stream.of("tidb/basic/backup-1")).toList());
       assertThat(gcs.names("other")).hasSize(1);
     }
   }
 
   @Test
-  void localVolumeRemovesFilesAndTheDirectoriesTheyLeaveEmpty(@TempDir Path mount) throws Exception {
+  void localVolumeRemovesFilesAndTheDirectoriesTheyLeaveEmpty(@TempDir Path mount)
+      throws Exception {
     List<String> targets = BackupLayout.snapshotKeys(PREFIX, 300);
     List<String> sentinels = BackupLayout.siblingSentinels("tidb/basic", "backup-1");
     for (String k : Stream.concat(targets.stream(), sentinels.stream()).toList()) {
@@ -64,8 +75,13 @@ class GcsAndLocalCleanTest {
       Files.createDirectories(f.getParent());
       Files.writeString(f, "x");
     }
-    CleanReport r = new CleanEngine().clean(new LocalStore(mount),
-        new StorageLocation(StorageType.LOCAL, mount.toString(), PREFIX), settings(100, 4), false);
+    CleanReport r =
+        new CleanEngine()
+            .clean(
+                new LocalStore(mount),
+                new StorageLocation(StorageType.LOCAL, mount.toString(), PREFIX),
+                settings(100, 4),
+                false);
     assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
     assertThat(r.deleted()).isEqualTo(300);
     assertThat(Files.exists(mount.resolve(PREFIX))).isFalse();

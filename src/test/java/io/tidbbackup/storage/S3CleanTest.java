@@ -1,10 +1,10 @@
 package io.tidbbackup.storage;
 
-import io.tidbbackup.api.CleanReport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tidbbackup.api.CleanOption;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.S3StorageProvider;
 import io.tidbbackup.api.StorageType;
 import java.util.List;
@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** The cleaner against a real S3 protocol server (s3proxy, in-memory), with sentinels that must survive. */
+/**
+ * The cleaner against a real S3 protocol server (s3proxy, in-memory), with sentinels that must
+ * survive.
+ */
 class S3CleanTest {
   static final String BUCKET = "backups";
   static final String OTHER = "other-bucket";
@@ -25,9 +28,11 @@ class S3CleanTest {
   static final int N = 2345;
 
   @RegisterExtension
-  final S3ProxyExtension s3proxy = S3ProxyExtension.builder()
-      .withCredentials(AuthenticationType.AWS_V2_OR_V4, "access", "secret").withBlobStoreProvider("transient")
-      .build();
+  final S3ProxyExtension s3proxy =
+      S3ProxyExtension.builder()
+          .withCredentials(AuthenticationType.AWS_V2_OR_V4, "access", "secret")
+          .withBlobStoreProvider("transient")
+          .build();
 
   S3Client admin;
   List<String> targets;
@@ -55,8 +60,10 @@ class S3CleanTest {
     p.provider = "minio";
     p.bucket = BUCKET;
     p.endpoint = endpoint;
-    return S3Store.open(p, new StoreOptions(Map.of("AWS_ACCESS_KEY_ID", "access", "AWS_SECRET_ACCESS_KEY", "secret"),
-        64));
+    return S3Store.open(
+        p,
+        new StoreOptions(
+            Map.of("AWS_ACCESS_KEY_ID", "access", "AWS_SECRET_ACCESS_KEY", "secret"), 64));
   }
 
   static StorageLocation target(String prefix) {
@@ -76,7 +83,8 @@ class S3CleanTest {
   }
 
   @Test
-  void batchModeDeletesEverythingUnderThePrefixWithOneDeleteObjectsPerThousandKeys() throws Exception {
+  void batchModeDeletesEverythingUnderThePrefixWithOneDeleteObjectsPerThousandKeys()
+      throws Exception {
     try (S3Store store = store(s3proxy.getUri().toString())) {
       // default cleanOption: one page of up to 10000 keys, listed 1000 per request
       CleanReport r = new CleanEngine().clean(store, target(PREFIX), CleanSettings.of(null), false);
@@ -86,7 +94,8 @@ class S3CleanTest {
       assertThat(r.deleted()).isEqualTo(N);
       assertThat(r.failed()).isZero();
       assertThat(r.requests().delete()).isEqualTo(3); // ceil(2345/1000) DeleteObjects
-      assertThat(r.requests().list()).isEqualTo(3 + 1); // 3 ListObjectsV2 + the verification listing
+      assertThat(r.requests().list())
+          .isEqualTo(3 + 1); // 3 ListObjectsV2 + the verification listing
     }
     assertOnlySentinelsLeft();
   }
@@ -117,8 +126,10 @@ class S3CleanTest {
   void bucketRootAndSlashArerefusedBeforeAnyRequest() throws Exception {
     try (S3Store store = store(s3proxy.getUri().toString())) {
       for (String bad : new String[] {"", "/", "//", null}) {
-        assertThatThrownBy(() -> new CleanEngine().clean(store, target(bad), settings(1000, null), false))
-            .isInstanceOf(PrefixGuard.UnsafePrefixException.class).hasMessageContaining("prefix is empty");
+        assertThatThrownBy(
+                () -> new CleanEngine().clean(store, target(bad), settings(1000, null), false))
+            .isInstanceOf(PrefixGuard.UnsafePrefixException.class)
+            .hasMessageContaining("prefix is empty");
       }
       assertThat(store.requests().list()).isZero();
     }
@@ -128,7 +139,8 @@ class S3CleanTest {
   @Test
   void aPrefixWithSlashesIsTheSameDirectory() throws Exception {
     try (S3Store store = store(s3proxy.getUri().toString())) {
-      CleanReport r = new CleanEngine().clean(store, target("/" + PREFIX + "/"), settings(10000, null), false);
+      CleanReport r =
+          new CleanEngine().clean(store, target("/" + PREFIX + "/"), settings(10000, null), false);
       assertThat(r.verified()).isTrue();
       assertThat(r.deleted()).isEqualTo(N);
     }
@@ -138,7 +150,9 @@ class S3CleanTest {
   @Test
   void anEmptyPrefixDirectoryIsVerifiedCleanWithOneListing() throws Exception {
     try (S3Store store = store(s3proxy.getUri().toString())) {
-      CleanReport r = new CleanEngine().clean(store, target("tidb/basic/never-written"), settings(1000, null), false);
+      CleanReport r =
+          new CleanEngine()
+              .clean(store, target("tidb/basic/never-written"), settings(1000, null), false);
       assertThat(r.verified()).isTrue();
       assertThat(r.deleted()).isZero();
     }

@@ -1,9 +1,9 @@
 package io.tidbbackup.storage;
 
-import io.tidbbackup.api.CleanReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidbbackup.api.CleanOption;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.S3StorageProvider;
 import io.tidbbackup.api.StorageType;
 import java.time.Duration;
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The cleaner through a fault-injecting proxy in front of s3proxy: it still ends verified-empty, or reports the
- * failure honestly after retryCount rounds; nothing outside the prefix is ever touched.
+ * The cleaner through a fault-injecting proxy in front of s3proxy: it still ends verified-empty, or
+ * reports the failure honestly after retryCount rounds; nothing outside the prefix is ever touched.
  */
 class S3FaultCleanTest {
   static final String BUCKET = "backups";
@@ -29,8 +29,11 @@ class S3FaultCleanTest {
 
   // no signature check: the proxy changes the Host the client signed
   @RegisterExtension
-  final S3ProxyExtension s3proxy = S3ProxyExtension.builder()
-      .withCredentials(AuthenticationType.NONE, "access", "secret").withBlobStoreProvider("transient").build();
+  final S3ProxyExtension s3proxy =
+      S3ProxyExtension.builder()
+          .withCredentials(AuthenticationType.NONE, "access", "secret")
+          .withBlobStoreProvider("transient")
+          .build();
 
   S3Client admin;
   FaultProxy proxy;
@@ -57,8 +60,10 @@ class S3FaultCleanTest {
     p.provider = "ceph";
     p.bucket = BUCKET;
     p.endpoint = proxy.uri();
-    return S3Store.open(p, new StoreOptions(Map.of("AWS_ACCESS_KEY_ID", "access", "AWS_SECRET_ACCESS_KEY", "secret"),
-        32));
+    return S3Store.open(
+        p,
+        new StoreOptions(
+            Map.of("AWS_ACCESS_KEY_ID", "access", "AWS_SECRET_ACCESS_KEY", "secret"), 32));
   }
 
   static CleanSettings settings(int retryCount, boolean backoff) {
@@ -101,7 +106,7 @@ class S3FaultCleanTest {
   void perKeyErrorsOfDeleteObjectsAreRetriedInTheNextRoundWithBackoff() throws Exception {
     proxy.deleteObjectsErrorEvery = 2;
     List<Duration> sleeps = new CopyOnWriteArrayList<>();
-    CleanReport r = clean(settings(5, true), new CleanEngine((l, d, f) -> { }, sleeps::add));
+    CleanReport r = clean(settings(5, true), new CleanEngine((l, d, f) -> {}, sleeps::add));
     assertThat(r.verified()).isTrue();
     assertThat(r.rounds()).isGreaterThan(1);
     assertThat(sleeps).isNotEmpty().allMatch(d -> d.toMillis() >= 100 && d.toMillis() <= 1000);
@@ -116,7 +121,9 @@ class S3FaultCleanTest {
     assertThat(r.verified()).isFalse();
     assertThat(r.rounds()).isEqualTo(2);
     assertThat(r.failed()).isPositive();
-    assertThat(r.error()).contains("remain under s3://backups/tidb/basic/backup-1", "after 2 round(s)", "InternalError");
+    assertThat(r.error())
+        .contains(
+            "remain under s3://backups/tidb/basic/backup-1", "after 2 round(s)", "InternalError");
     assertThat(TestingS3.keys(admin, BUCKET)).hasSize(N + sentinels.size());
   }
 

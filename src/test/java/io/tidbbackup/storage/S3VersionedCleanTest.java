@@ -1,9 +1,9 @@
 package io.tidbbackup.storage;
 
-import io.tidbbackup.api.CleanReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidbbackup.api.CleanOption;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.S3StorageProvider;
 import io.tidbbackup.api.StorageType;
 import java.util.ArrayList;
@@ -16,8 +16,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
 /**
- * A versioned bucket on moto's S3 server: every version and every delete marker under the prefix is removed (a
- * bucket that still holds old versions is not clean: they are billed and restorable), and nothing outside it.
+ * A versioned bucket on moto's S3 server: every version and every delete marker under the prefix is
+ * removed (a bucket that still holds old versions is not clean: they are billed and restorable),
+ * and nothing outside it.
  */
 class S3VersionedCleanTest {
   static final String PREFIX = "tidb/basic/backup-1";
@@ -26,26 +27,33 @@ class S3VersionedCleanTest {
   @ValueSource(booleans = {false, true})
   void allVersionsAndDeleteMarkersUnderThePrefixAreRemoved(boolean perObject) throws Exception {
     String bucket = "vbk-" + perObject;
-    try (TestingMoto moto = TestingMoto.start(); S3Client s3 = moto.client()) {
+    try (TestingMoto moto = TestingMoto.start();
+        S3Client s3 = moto.client()) {
       s3.createBucket(b -> b.bucket(bucket));
-      s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status(
-          BucketVersioningStatus.ENABLED)));
+      s3.putBucketVersioning(
+          b ->
+              b.bucket(bucket)
+                  .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
       List<String> targets = BackupLayout.snapshotKeys(PREFIX, 700);
       for (int i = 0; i < targets.size(); i++) {
         String key = targets.get(i);
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v1"));
         if (i % 2 == 0) {
-          s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v2")); // a second version
+          s3.putObject(
+              b -> b.bucket(bucket).key(key), RequestBody.fromString("v2")); // a second version
         }
         if (i % 7 == 0) {
-          s3.deleteObject(b -> b.bucket(bucket).key(key)); // deleted by hand earlier: a delete marker is current
+          s3.deleteObject(
+              b ->
+                  b.bucket(bucket).key(key)); // deleted by hand earlier: a delete marker is current
         }
       }
       for (String key : BackupLayout.siblingSentinels("tidb/basic", "backup-1")) {
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v1"));
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v2"));
       }
-      List<String> outside = versions(s3, bucket).stream().filter(v -> !v.startsWith(PREFIX + "/")).toList();
+      List<String> outside =
+          versions(s3, bucket).stream().filter(v -> !v.startsWith(PREFIX + "/")).toList();
       assertThat(outside).isNotEmpty();
       S3StorageProvider p = new S3StorageProvider();
       p.provider = "minio";
@@ -54,12 +62,21 @@ class S3VersionedCleanTest {
       CleanOption o = new CleanOption();
       o.pageSize = 400L;
       o.disableBatchConcurrency = perObject;
-      try (S3Store store = S3Store.open(p, new StoreOptions(Map.of("AWS_ACCESS_KEY_ID", "a",
-          "AWS_SECRET_ACCESS_KEY", "b"), 16))) {
-        CleanReport r = new CleanEngine().clean(store, new StorageLocation(StorageType.S3, bucket, PREFIX),
-            CleanSettings.of(o), false);
+      try (S3Store store =
+          S3Store.open(
+              p,
+              new StoreOptions(
+                  Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"), 16))) {
+        CleanReport r =
+            new CleanEngine()
+                .clean(
+                    store,
+                    new StorageLocation(StorageType.S3, bucket, PREFIX),
+                    CleanSettings.of(o),
+                    false);
         assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
-        assertThat(r.deleted()).isEqualTo(700 + 350 + 100); // versions, second versions, delete markers
+        assertThat(r.deleted())
+            .isEqualTo(700 + 350 + 100); // versions, second versions, delete markers
       }
       assertThat(versions(s3, bucket)).containsExactlyInAnyOrderElementsOf(outside);
     }

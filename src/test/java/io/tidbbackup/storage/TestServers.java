@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** What the storage tests' server launchers share: a free loopback port, and a process started until it listens. */
+/**
+ * What the storage tests' server launchers share: a free loopback port, and a process started until
+ * it listens.
+ */
 final class TestServers {
   private TestServers() {}
 
@@ -19,9 +22,14 @@ final class TestServers {
     }
   }
 
-  /** Starts {@code cmd} (output to {@code log}) and waits until 127.0.0.1:{@code port} accepts connections. */
-  static Process startListening(String name, List<String> cmd, int port, Path log, int seconds) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  /**
+   * Starts {@code cmd} (output to {@code log}) and waits until 127.0.0.1:{@code port} accepts
+   * connections.
+   */
+  static Process startListening(String name, List<String> cmd, int port, Path log, int seconds)
+      throws Exception {
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
@@ -35,12 +43,17 @@ final class TestServers {
       }
     }
     p.destroyForcibly();
-    throw new IllegalStateException(name + " did not listen on 127.0.0.1:" + port + " within " + seconds + " s");
+    throw new IllegalStateException(
+        name + " did not listen on 127.0.0.1:" + port + " within " + seconds + " s");
   }
 
   /** Runs an install step; its own check afterwards says whether it worked. */
   static void run(List<String> cmd, int seconds) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IllegalStateException(String.join(" ", cmd) + " timed out");

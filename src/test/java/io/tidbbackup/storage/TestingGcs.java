@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts fake-gcs-server (the maintained GCS JSON API emulator, built from its Go module by
- * {@code controlplane/build.sh emulators} on first use) on a free loopback port, in memory. When it cannot be
- * built or started the test fails with the reason: a storage test never skips.
+ * Starts fake-gcs-server (the maintained GCS JSON API emulator, built from its Go module by {@code
+ * controlplane/build.sh emulators} on first use) on a free loopback port, in memory. When it cannot
+ * be built or started the test fails with the reason: a storage test never skips.
  */
 public final class TestingGcs implements AutoCloseable {
   private final Process process;
@@ -27,18 +27,40 @@ public final class TestingGcs implements AutoCloseable {
 
   public static synchronized TestingGcs start() throws Exception {
     Path script = Path.of("controlplane", "build.sh").toAbsolutePath();
-    Process build = new ProcessBuilder("bash", script.toString(), "emulators").redirectErrorStream(true).start();
+    Process build =
+        new ProcessBuilder("bash", script.toString(), "emulators")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (build.waitFor() != 0) {
       throw new IllegalStateException("controlplane/build.sh emulators failed:\n" + out);
     }
-    Process where = new ProcessBuilder("bash", script.toString(), "--print-fake-gcs-server").start();
-    Path bin = Path.of(new String(where.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+    Process where =
+        new ProcessBuilder("bash", script.toString(), "--print-fake-gcs-server").start();
+    Path bin =
+        Path.of(new String(where.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
     where.waitFor();
     int port = TestServers.freePort();
-    Process p = TestServers.startListening("fake-gcs-server", List.of(bin.toString(), "-scheme", "http", "-host",
-        "127.0.0.1", "-port", String.valueOf(port), "-backend", "memory", "-public-host", "127.0.0.1:" + port,
-        "-log-level", "warn"), port, Files.createTempFile("fake-gcs-server", ".log"), 30);
+    Process p =
+        TestServers.startListening(
+            "fake-gcs-server",
+            List.of(
+                bin.toString(),
+                "-scheme",
+                "http",
+                "-host",
+                "127.0.0.1",
+                "-port",
+                String.valueOf(port),
+                "-backend",
+                "memory",
+                "-public-host",
+                "127.0.0.1:" + port,
+                "-log-level",
+                "warn"),
+            port,
+            Files.createTempFile("fake-gcs-server", ".log"),
+            30);
     return new TestingGcs(p, port);
   }
 
@@ -47,9 +69,12 @@ public final class TestingGcs implements AutoCloseable {
   }
 
   public void createBucket(String bucket) throws Exception {
-    send(HttpRequest.newBuilder(URI.create(endpoint() + "/storage/v1/b?project=test"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + bucket + "\"}")).build(), 200);
+    send(
+        HttpRequest.newBuilder(URI.create(endpoint() + "/storage/v1/b?project=test"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + bucket + "\"}"))
+            .build(),
+        200);
   }
 
   /** Uploads each name (a few bytes each) on 8 threads. */
@@ -58,12 +83,22 @@ public final class TestingGcs implements AutoCloseable {
     try {
       List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
       for (String n : names) {
-        fs.add(pool.submit(() -> {
-          send(HttpRequest.newBuilder(URI.create(endpoint() + "/upload/storage/v1/b/" + bucket
-              + "/o?uploadType=media&name=" + java.net.URLEncoder.encode(n, StandardCharsets.UTF_8)))
-              .POST(HttpRequest.BodyPublishers.ofString("x")).build(), 200);
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  send(
+                      HttpRequest.newBuilder(
+                              URI.create(
+                                  endpoint()
+                                      + "/upload/storage/v1/b/"
+                                      + bucket
+                                      + "/o?uploadType=media&name="
+                                      + java.net.URLEncoder.encode(n, StandardCharsets.UTF_8)))
+                          .POST(HttpRequest.BodyPublishers.ofString("x"))
+                          .build(),
+                      200);
+                  return null;
+                }));
       }
       for (var f : fs) {
         f.get();
@@ -78,9 +113,17 @@ public final class TestingGcs implements AutoCloseable {
     List<String> out = new ArrayList<>();
     String token = null;
     do {
-      String url = endpoint() + "/storage/v1/b/" + bucket + "/o?maxResults=1000&fields=items(name),nextPageToken"
-          + (token == null ? "" : "&pageToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8));
-      var node = io.tidbbackup.api.Serde.JSON.readTree(send(HttpRequest.newBuilder(URI.create(url)).GET().build(), 200));
+      String url =
+          endpoint()
+              + "/storage/v1/b/"
+              + bucket
+              + "/o?maxResults=1000&fields=items(name),nextPageToken"
+              + (token == null
+                  ? ""
+                  : "&pageToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8));
+      var node =
+          io.tidbbackup.api.Serde.JSON.readTree(
+              send(HttpRequest.newBuilder(URI.create(url)).GET().build(), 200));
       node.path("items").forEach(i -> out.add(i.path("name").asText()));
       token = node.hasNonNull("nextPageToken") ? node.path("nextPageToken").asText() : null;
     } while (token != null);
@@ -90,7 +133,8 @@ public final class TestingGcs implements AutoCloseable {
   private String send(HttpRequest r, int expect) throws Exception {
     HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
     if (resp.statusCode() != expect) {
-      throw new IllegalStateException(r.method() + " " + r.uri() + " -> " + resp.statusCode() + ": " + resp.body());
+      throw new IllegalStateException(
+          r.method() + " " + r.uri() + " -> " + resp.statusCode() + ": " + resp.body());
     }
     return resp.body();
   }

@@ -19,8 +19,12 @@ public final class TestingS3 {
   private TestingS3() {}
 
   public static S3Client client(String endpoint) {
-    return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1).forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("access", "secret")))
+    return S3Client.builder()
+        .endpointOverride(URI.create(endpoint))
+        .region(Region.US_EAST_1)
+        .forcePathStyle(true)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("access", "secret")))
         .build();
   }
 
@@ -30,7 +34,9 @@ public final class TestingS3 {
     try {
       List<Future<?>> fs = new ArrayList<>();
       for (String k : keys) {
-        fs.add(pool.submit(() -> c.putObject(b -> b.bucket(bucket).key(k), RequestBody.fromString("x"))));
+        fs.add(
+            pool.submit(
+                () -> c.putObject(b -> b.bucket(bucket).key(k), RequestBody.fromString("x"))));
       }
       for (Future<?> f : fs) {
         f.get();
@@ -42,7 +48,9 @@ public final class TestingS3 {
 
   public static List<String> keys(S3Client c, String bucket) {
     List<String> out = new ArrayList<>();
-    c.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).forEach(out::add);
+    c.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+        .map(S3Object::key)
+        .forEach(out::add);
     return out;
   }
 }

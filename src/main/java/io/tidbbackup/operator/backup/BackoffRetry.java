@@ -9,9 +9,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Pure retry arithmetic of backoffRetryPolicy: retry n waits {@code minRetryDuration << (n-1)}; give up when
- * n would exceed maxRetryTimes or the first failure is older than retryTimeout. Missing values take the
- * CRD defaults (300s, 2, 30m), which TiDB Operator's CRD failed to apply.
+ * Pure retry arithmetic of backoffRetryPolicy: retry n waits {@code minRetryDuration << (n-1)};
+ * give up when n would exceed maxRetryTimes or the first failure is older than retryTimeout.
+ * Missing values take the CRD defaults (300s, 2, 30m), which TiDB Operator's CRD failed to apply.
  */
 public final class BackoffRetry {
 
@@ -20,20 +20,29 @@ public final class BackoffRetry {
 
   private BackoffRetry() {}
 
-  public static Decision onFailure(BackoffRetryPolicy policy, List<BackoffRetryRecord> records, Instant now,
-      String reason) {
-    Duration min = duration(policy == null ? null : policy.minRetryDuration, BackoffRetryPolicy.DEFAULT_MIN_RETRY_DURATION);
-    Duration timeout = duration(policy == null ? null : policy.retryTimeout, BackoffRetryPolicy.DEFAULT_RETRY_TIMEOUT);
-    int max = policy == null || policy.maxRetryTimes == null ? BackoffRetryPolicy.DEFAULT_MAX_RETRY_TIMES
-        : policy.maxRetryTimes;
+  public static Decision onFailure(
+      BackoffRetryPolicy policy, List<BackoffRetryRecord> records, Instant now, String reason) {
+    // the policy has its CRD defaults (CrdDefaults): no second copy of them here
+    Duration min = GoDuration.parse(policy.minRetryDuration);
+    Duration timeout = GoDuration.parse(policy.retryTimeout);
+    int max = policy.maxRetryTimes;
     int n = (records == null ? 0 : records.size()) + 1;
     if (n > max) {
-      return new Decision(null, "gave up after " + (n - 1) + " retries (backoffRetryPolicy.maxRetryTimes=" + max + ")");
+      return new Decision(
+          null,
+          "gave up after " + (n - 1) + " retries (backoffRetryPolicy.maxRetryTimes=" + max + ")");
     }
-    Instant first = records == null || records.isEmpty() ? now : Timestamps.parse(records.get(0).detectFailedAt);
+    Instant first =
+        records == null || records.isEmpty()
+            ? now
+            : Timestamps.parse(records.get(0).detectFailedAt);
     if (Duration.between(first, now).compareTo(timeout) > 0) {
-      return new Decision(null, "gave up: first failure at " + Timestamps.format(first)
-          + " is older than backoffRetryPolicy.retryTimeout=" + GoDuration.format(timeout));
+      return new Decision(
+          null,
+          "gave up: first failure at "
+              + Timestamps.format(first)
+              + " is older than backoffRetryPolicy.retryTimeout="
+              + GoDuration.format(timeout));
     }
     BackoffRetryRecord r = new BackoffRetryRecord();
     r.retryNum = n;
@@ -43,9 +52,5 @@ public final class BackoffRetry {
     r.retryReason = "BackupJobFailed";
     r.originalReason = reason;
     return new Decision(r, null);
-  }
-
-  static Duration duration(String value, String dflt) {
-    return GoDuration.parse(value == null || value.isEmpty() ? dflt : value);
   }
 }

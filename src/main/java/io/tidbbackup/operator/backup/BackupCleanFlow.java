@@ -1,7 +1,5 @@
 package io.tidbbackup.operator.backup;
 
-import io.tidbbackup.operator.status.EventType;
-import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.FALSE;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
@@ -18,18 +16,18 @@ import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupMode;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.BackupStatus;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.LogSubCommand;
-import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;
 import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.job.CleanJobBuilder;
 import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.status.Conditions;
-import io.tidbbackup.operator.status.EventRecorder;
-import io.tidbbackup.api.CleanReport;
+import io.tidbbackup.operator.status.EventType;
+import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.storage.PrefixGuard;
 import io.tidbbackup.storage.StorageLocation;
 import java.nio.charset.StandardCharsets;
@@ -43,20 +41,25 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
- * One reconcile of a Backup that is being deleted: observe the facts {@link CleanDecisions} asks for, take its
- * decision (a pure table: skip annotation, log task, cleanPolicy, running backup Jobs, empty path, unsafe or shared
- * prefix, the clean so far, a terminating namespace), and carry it out. Never sleeps: every wait is a reschedule.
- * Before any release without a verified clean, a running clean is stopped and confirmed gone.
+ * One reconcile of a Backup that is being deleted: observe the facts {@link CleanDecisions} asks
+ * for, take its decision (a pure table: skip annotation, log task, cleanPolicy, running backup
+ * Jobs, empty path, unsafe or shared prefix, the clean so far, a terminating namespace), and carry
+ * it out. Never sleeps: every wait is a reschedule. Before any release without a verified clean, a
+ * running clean is stopped and confirmed gone.
  */
 final class BackupCleanFlow {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupCleanFlow.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(BackupCleanFlow.class);
 
   private final BackupContext c;
   private final BackupServices s;
   private final Backup backup;
   private final Context<Backup> ctx;
   private final String key;
-  /** The in-process clean is this Backup's by UID: a Backup re-created under the name never sees it. */
+
+  /**
+   * The in-process clean is this Backup's by UID: a Backup re-created under the name never sees it.
+   */
   private final String uid;
 
   BackupCleanFlow(BackupContext c) {
@@ -79,8 +82,13 @@ final class BackupCleanFlow {
       case NOTHING -> UpdateControl.noUpdate();
       case STOP_CLEAN -> stopClean();
       case RELEASE_SKIPPED -> {
-        warn(Reason.CleanSkipped, "annotation " + ApiConstants.SKIP_CLEAN_ANNOTATION + " is set: the data at " + path
-            + " is kept");
+        warn(
+            Reason.CleanSkipped,
+            "annotation "
+                + ApiConstants.SKIP_CLEAN_ANNOTATION
+                + " is set: the data at "
+                + path
+                + " is kept");
         yield release();
       }
       case WAIT_LOG_STOP -> BackupContext.after(s.intervals().cleanPoll());
@@ -93,25 +101,38 @@ final class BackupCleanFlow {
         yield release();
       }
       case STOP_BACKUP_JOBS -> {
-        facts.runningBackupJobs().stream().filter(j -> j.getMetadata().getDeletionTimestamp() == null)
+        facts.runningBackupJobs().stream()
+            .filter(j -> j.getMetadata().getDeletionTimestamp() == null)
             .forEach(j -> c.jobs().deleteForeground(j));
         yield BackupContext.after(s.intervals().oldJob());
       }
       case RELEASE_NOTHING_TO_CLEAN -> {
-        write(Conditions.of(ConditionTypes.CLEAN, TRUE, Reason.NothingToClean, "the backup wrote no data"));
+        write(
+            Conditions.of(
+                ConditionTypes.CLEAN, TRUE, Reason.NothingToClean, "the backup wrote no data"));
         yield release();
       }
       case RELEASE_UNSAFE -> {
         PrefixGuard.UnsafePrefixException e = facts.unsafe;
-        writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, Reason.valueOf(e.reason().name()), e.getMessage()
-            + "; the data is kept"));
+        writeWarning(
+            Conditions.of(
+                ConditionTypes.CLEAN_FAILED,
+                TRUE,
+                Reason.valueOf(e.reason().name()),
+                e.getMessage() + "; the data is kept"));
         yield release();
       }
       case WAIT_IN_PROCESS -> BackupContext.after(s.intervals().inProcessPoll());
-      case FINISH -> finish(facts.report, facts.target, facts.cleanJob == null ? null : facts.cleanJob.job());
+      case FINISH ->
+          finish(facts.report, facts.target, facts.cleanJob == null ? null : facts.cleanJob.job());
       case RELEASE_ORPHANED -> {
-        warn(Reason.DataOrphaned, "namespace is terminating and the in-process clean of " + facts.target.url()
-            + " failed: " + facts.failure + "; the remaining data is kept");
+        warn(
+            Reason.DataOrphaned,
+            "namespace is terminating and the in-process clean of "
+                + facts.target.url()
+                + " failed: "
+                + facts.failure
+                + "; the remaining data is kept");
         yield release();
       }
       case WAIT_OLD_JOB -> BackupContext.after(s.intervals().oldJob());
@@ -119,12 +140,17 @@ final class BackupCleanFlow {
       case SHOW_PROGRESS -> {
         String progress = progress(facts.cleanJob.job());
         if (progress != null) {
-          write(Conditions.of(ConditionTypes.CLEAN, FALSE, Reason.Cleaning, "cleaning " + facts.target.url() + ": "
-              + progress));
+          write(
+              Conditions.of(
+                  ConditionTypes.CLEAN,
+                  FALSE,
+                  Reason.Cleaning,
+                  "cleaning " + facts.target.url() + ": " + progress));
         }
         yield BackupContext.after(s.intervals().cleanPoll());
       }
-      case RELEASE_REFUSED -> refused(facts.cleanJob.job(), facts.target, facts.refusal, facts.failure);
+      case RELEASE_REFUSED ->
+          refused(facts.cleanJob.job(), facts.target, facts.refusal, facts.failure);
       case WAIT_RETRY -> {
         recordFailedAttempt(facts.failure, facts.retryAt);
         yield BackupContext.after(Duration.between(c.now(), facts.retryAt));
@@ -140,8 +166,9 @@ final class BackupCleanFlow {
   }
 
   /**
-   * The facts {@link CleanDecisions} asks for, each observed once and only when asked. Observing a finished
-   * {@code br log stop} Job records its outcome in status, as every flow records what it observes.
+   * The facts {@link CleanDecisions} asks for, each observed once and only when asked. Observing a
+   * finished {@code br log stop} Job records its outcome in status, as every flow records what it
+   * observes.
    */
   private final class Facts implements CleanDecisions.Facts {
     private final String cleanName = Names.cleanJob(backup.getMetadata().getName());
@@ -171,7 +198,8 @@ final class BackupCleanFlow {
     @Override
     public CleanDecisions.LogTask logTask() {
       BackupSpec spec = backup.getSpec();
-      return spec != null && spec.backupMode == BackupMode.LOG ? observeLogTask()
+      return spec != null && spec.backupMode == BackupMode.LOG
+          ? observeLogTask()
           : CleanDecisions.LogTask.NOTHING_TO_STOP;
     }
 
@@ -195,10 +223,14 @@ final class BackupCleanFlow {
       }
       return ctx.getSecondaryResources(Job.class).stream()
           .filter(j -> names.contains(j.getMetadata().getName()) && ToolJobs.belongsTo(j, backup))
-          .filter(j -> {
-            JobObservation.State state = JobObservation.of(j, List.of(), BackupReconciler.CONTAINER).state();
-            return state == JobObservation.State.PENDING || state == JobObservation.State.RUNNING;
-          }).toList();
+          .filter(
+              j -> {
+                JobObservation.State state =
+                    JobObservation.of(j, List.of(), BackupReconciler.CONTAINER).state();
+                return state == JobObservation.State.PENDING
+                    || state == JobObservation.State.RUNNING;
+              })
+          .toList();
     }
 
     @Override
@@ -231,7 +263,9 @@ final class BackupCleanFlow {
         case WAIT -> CleanDecisions.Clean.JOB_GOING_AWAY;
         case TAKEN -> CleanDecisions.Clean.JOB_NAME_TAKEN;
         case OBSERVED -> jobClean(cleanJob.observation());
-        default -> CleanDecisions.Clean.NONE; // ABSENT; a clean Job someone deleted is simply started again
+        default ->
+            CleanDecisions.Clean
+                .NONE; // ABSENT; a clean Job someone deleted is simply started again
       };
     }
 
@@ -243,10 +277,13 @@ final class BackupCleanFlow {
       try {
         report = f.get();
         failure = report == null ? "stopped" : report.error();
-      } catch (ExecutionException | InterruptedException | java.util.concurrent.CancellationException e) {
+      } catch (ExecutionException
+          | InterruptedException
+          | java.util.concurrent.CancellationException e) {
         failure = e.getMessage();
       }
-      return report != null && report.verified() ? CleanDecisions.Clean.IN_PROCESS_VERIFIED
+      return report != null && report.verified()
+          ? CleanDecisions.Clean.IN_PROCESS_VERIFIED
           : CleanDecisions.Clean.IN_PROCESS_FAILED;
     }
 
@@ -263,7 +300,9 @@ final class BackupCleanFlow {
           failure = "the clean Job succeeded but reported no verified-empty prefix";
         }
         default -> {
-          failure = obs.failure(); // the agent's error when it reported one, else the container's or the Job's
+          failure =
+              obs.failure(); // the agent's error when it reported one, else the container's or the
+          // Job's
           refusal = CleanFailures.terminal(obs.exitCode(), failure);
           if (refusal != null) {
             return CleanDecisions.Clean.JOB_REFUSED;
@@ -272,9 +311,11 @@ final class BackupCleanFlow {
       }
       BackupStatus st = c.status();
       int attempts = st == null || st.cleanAttempts == null ? 1 : st.cleanAttempts;
-      Instant failedAt = obs.completionTime() != null ? Timestamps.parse(obs.completionTime()) : c.now();
+      Instant failedAt =
+          obs.completionTime() != null ? Timestamps.parse(obs.completionTime()) : c.now();
       retryAt = failedAt.plus(s.cleanPolicy().delayAfter(attempts));
-      return c.now().isBefore(retryAt) ? CleanDecisions.Clean.JOB_FAILED_RETRY_LATER
+      return c.now().isBefore(retryAt)
+          ? CleanDecisions.Clean.JOB_FAILED_RETRY_LATER
           : CleanDecisions.Clean.JOB_FAILED_RETRY_DUE;
     }
 
@@ -284,24 +325,37 @@ final class BackupCleanFlow {
     }
   }
 
-  /** The clean Job's name is held by a Job that is not this Backup's: said, and looked at again later. */
+  /**
+   * The clean Job's name is held by a Job that is not this Backup's: said, and looked at again
+   * later.
+   */
   private UpdateControl<Backup> nameTaken(String message) {
-    writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, Reason.JobNameTaken, message
-        + "; the data is kept until that Job is removed"));
+    writeWarning(
+        Conditions.of(
+            ConditionTypes.CLEAN_FAILED,
+            TRUE,
+            Reason.JobNameTaken,
+            message + "; the data is kept until that Job is removed"));
     return BackupContext.after(s.intervals().clusterRetry());
   }
 
   /**
-   * The informer cache can lag behind our own finalizer release: an event that arrives just after it (the
-   * clean Job's deletion, say) would otherwise find the old Backup, no clean Job, and start a second clean of a
-   * prefix that is already released — one that could delete the data of a new Backup of the same name. So a
-   * deletion is only acted on when the API server still holds this very object with our finalizer.
+   * The informer cache can lag behind our own finalizer release: an event that arrives just after
+   * it (the clean Job's deletion, say) would otherwise find the old Backup, no clean Job, and start
+   * a second clean of a prefix that is already released — one that could delete the data of a new
+   * Backup of the same name. So a deletion is only acted on when the API server still holds this
+   * very object with our finalizer.
    */
   private boolean stillHeld() {
     try {
-      Backup live = s.client().resources(Backup.class).inNamespace(backup.getMetadata().getNamespace())
-          .withName(backup.getMetadata().getName()).get();
-      return live != null && live.getMetadata().getUid().equals(backup.getMetadata().getUid())
+      Backup live =
+          s.client()
+              .resources(Backup.class)
+              .inNamespace(backup.getMetadata().getNamespace())
+              .withName(backup.getMetadata().getName())
+              .get();
+      return live != null
+          && live.getMetadata().getUid().equals(backup.getMetadata().getUid())
           && live.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
@@ -312,27 +366,46 @@ final class BackupCleanFlow {
   }
 
   /**
-   * Log backups: where stopping the task stands. A stop Job that has ended has its outcome recorded (a failure
-   * also as a Warning: the task may still run); a terminating namespace, where no Job can run, is said in a Warning.
+   * Log backups: where stopping the task stands. A stop Job that has ended has its outcome recorded
+   * (a failure also as a Warning: the task may still run); a terminating namespace, where no Job
+   * can run, is said in a Warning.
    */
   private CleanDecisions.LogTask observeLogTask() {
-    Job stop = ToolJobs.owned(ctx, backup, Names.backupJob(backup.getMetadata().getName(), LogSubCommand.STOP));
+    Job stop =
+        ToolJobs.owned(
+            ctx, backup, Names.backupJob(backup.getMetadata().getName(), LogSubCommand.STOP));
     if (stop != null) {
       JobObservation obs = c.jobs().observe(stop, BackupReconciler.CONTAINER);
       switch (obs.state()) {
         case SUCCEEDED -> {
           if (!LogStatuses.recorded(c.status(), LogSubCommand.STOP, obs.completionTime())) {
-            update(LogStatuses.complete(c.status(), LogSubCommand.STOP, obs.result(),
-                obs.startTime(), obs.completionTime(), c.now()));
+            update(
+                LogStatuses.complete(
+                    c.status(),
+                    LogSubCommand.STOP,
+                    obs.result(),
+                    obs.startTime(),
+                    obs.completionTime(),
+                    c.now()));
           }
           return CleanDecisions.LogTask.NOTHING_TO_STOP;
         }
         case FAILED -> {
           if (!LogStatuses.recorded(c.status(), LogSubCommand.STOP, obs.completionTime())) {
-            update(LogStatuses.failed(c.status(), LogSubCommand.STOP, Reason.LogSubcommandFailed,
-                "br log stop failed: " + obs.failure(), obs.completionTime(), c.now()));
-            warn(Reason.LogStopFailed, "br log stop failed while deleting the Backup; the log task "
-                + backup.getMetadata().getName() + " may still run: stop it with br log stop. " + obs.failure());
+            update(
+                LogStatuses.failed(
+                    c.status(),
+                    LogSubCommand.STOP,
+                    Reason.LogSubcommandFailed,
+                    "br log stop failed: " + obs.failure(),
+                    obs.completionTime(),
+                    c.now()));
+            warn(
+                Reason.LogStopFailed,
+                "br log stop failed while deleting the Backup; the log task "
+                    + backup.getMetadata().getName()
+                    + " may still run: stop it with br log stop. "
+                    + obs.failure());
           }
           return CleanDecisions.LogTask.NOTHING_TO_STOP;
         }
@@ -346,30 +419,43 @@ final class BackupCleanFlow {
       return CleanDecisions.LogTask.NOTHING_TO_STOP;
     }
     if (namespaceTerminating()) {
-      // no Job can run in a terminating namespace, so br log stop cannot either; waiting for it would hold the
-      // namespace forever. Say so, and go on to what the cleanPolicy asks (an in-process clean, or keep).
-      warn(Reason.LogStopSkipped, "namespace " + backup.getMetadata().getNamespace() + " is being terminated, so no "
-          + "Job can run br log stop: the log task " + backup.getMetadata().getName() + " may still run in the "
-          + "TiDB cluster; stop it with br log stop");
+      // no Job can run in a terminating namespace, so br log stop cannot either; waiting for it
+      // would hold the
+      // namespace forever. Say so, and go on to what the cleanPolicy asks (an in-process clean, or
+      // keep).
+      warn(
+          Reason.LogStopSkipped,
+          "namespace "
+              + backup.getMetadata().getNamespace()
+              + " is being terminated, so no "
+              + "Job can run br log stop: the log task "
+              + backup.getMetadata().getName()
+              + " may still run in the "
+              + "TiDB cluster; stop it with br log stop");
       return CleanDecisions.LogTask.TO_STOP_NOT_POSSIBLE;
     }
     return CleanDecisions.LogTask.TO_STOP;
   }
 
   /**
-   * Before the finalizer is released for any reason but a verified clean, a clean of this Backup is stopped and
-   * waited for — a clean Job deleted in the foreground (it stays until its pod is gone), an in-process clean until
-   * it has left the engine — so that no clean keeps deleting data the release says is kept.
+   * Before the finalizer is released for any reason but a verified clean, a clean of this Backup is
+   * stopped and waited for — a clean Job deleted in the foreground (it stays until its pod is
+   * gone), an in-process clean until it has left the engine — so that no clean keeps deleting data
+   * the release says is kept.
    */
   private UpdateControl<Backup> stopClean() {
     if (!s.inProcess().stop(uid)) {
-      LOG.info("Backup {}: waiting for the in-process clean to stop before the finalizer is released without a "
-          + "clean", key);
+      LOG.info(
+          "Backup {}: waiting for the in-process clean to stop before the finalizer is released without a "
+              + "clean",
+          key);
       return BackupContext.after(s.intervals().inProcessPoll());
     }
     Job clean = ToolJobs.owned(ctx, backup, Names.cleanJob(backup.getMetadata().getName()));
     if (clean != null && clean.getMetadata().getDeletionTimestamp() == null) {
-      LOG.info("Backup {}: stopping clean Job {} before the finalizer is released without a clean", key,
+      LOG.info(
+          "Backup {}: stopping clean Job {} before the finalizer is released without a clean",
+          key,
           clean.getMetadata().getName());
       c.jobs().deleteForeground(clean);
     }
@@ -378,20 +464,36 @@ final class BackupCleanFlow {
 
   /** A clean Job that has ended (its pod no longer runs) is removed; no need to wait for it. */
   private void deleteFinishedCleanJob(Job job) {
-    s.client().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName()).delete();
+    s.client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .delete();
   }
 
   private UpdateControl<Backup> startCleanJob(StorageLocation target) {
     BackupStatus st = c.status();
     int attempts = st.cleanAttempts == null ? 0 : st.cleanAttempts;
-    BackupStatus next = BackupStatuses.withCondition(st, Conditions.of(ConditionTypes.CLEAN, FALSE, Reason.Cleaning,
-        "cleaning " + target.url() + (attempts > 0 ? " (attempt " + (attempts + 1) + ")" : "")), c.now());
+    BackupStatus next =
+        BackupStatuses.withCondition(
+            st,
+            Conditions.of(
+                ConditionTypes.CLEAN,
+                FALSE,
+                Reason.Cleaning,
+                "cleaning "
+                    + target.url()
+                    + (attempts > 0 ? " (attempt " + (attempts + 1) + ")" : "")),
+            c.now());
     next.cleanAttempts = attempts + 1;
     if (namespaceTerminating()) {
       return startInProcess(target);
     }
-    Job job = CleanJobBuilder.build(backup, backup.getStatus().backupPath, s.settings(), s.cleanPolicy().backoffLimit());
+    Job job =
+        CleanJobBuilder.build(
+            backup, backup.getStatus().backupPath, s.settings(), s.cleanPolicy().backoffLimit());
     ToolJobs.Creation created = c.jobs().create(ctx, backup, job);
     switch (created.outcome()) {
       case NAMESPACE_TERMINATING -> {
@@ -401,7 +503,8 @@ final class BackupCleanFlow {
         return BackupContext.after(s.intervals().oldJob());
       }
       case TAKEN -> {
-        return nameTaken("Job " + created.name() + " already exists and belongs to " + created.holder());
+        return nameTaken(
+            "Job " + created.name() + " already exists and belongs to " + created.holder());
       }
       default -> {
         update(next);
@@ -410,31 +513,61 @@ final class BackupCleanFlow {
     }
   }
 
-  /** A clean no retry can fix: the data is kept, said in a condition and a Warning event, and the Backup goes. */
+  /**
+   * A clean no retry can fix: the data is kept, said in a condition and a Warning event, and the
+   * Backup goes.
+   */
   private UpdateControl<Backup> refused(Job job, StorageLocation target, String why, String error) {
-    String message = "the clean of " + target.url() + " cannot succeed: " + why + " (" + error + "); the data is "
-        + "kept there and the Backup is released";
+    String message =
+        "the clean of "
+            + target.url()
+            + " cannot succeed: "
+            + why
+            + " ("
+            + error
+            + "); the data is "
+            + "kept there and the Backup is released";
     writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, Reason.CleanRefused, message));
     deleteFinishedCleanJob(job);
     return release();
   }
 
-  /** A failed clean attempt, said in a condition with the time of the retry (capped backoff, see CleanJobPolicy). */
+  /**
+   * A failed clean attempt, said in a condition with the time of the retry (capped backoff, see
+   * CleanJobPolicy).
+   */
   private void recordFailedAttempt(String error, Instant retryAt) {
     BackupStatus st = c.status();
     int attempts = st == null || st.cleanAttempts == null ? 1 : st.cleanAttempts;
-    write(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, Reason.CleanJobFailed, "clean attempt " + attempts
-        + " failed: " + error + "; retrying at " + Timestamps.format(retryAt)));
+    write(
+        Conditions.of(
+            ConditionTypes.CLEAN_FAILED,
+            TRUE,
+            Reason.CleanJobFailed,
+            "clean attempt "
+                + attempts
+                + " failed: "
+                + error
+                + "; retrying at "
+                + Timestamps.format(retryAt)));
   }
 
   private UpdateControl<Backup> finish(CleanReport report, StorageLocation target, Job job) {
     s.metrics().record(target.type().scheme(), report);
     if (Boolean.TRUE.equals(report.fallback())) {
-      c.event(EventType.WARNING, Reason.BatchDeleteUnsupported, "the store behind "
-          + target.url() + " rejected DeleteObjects; the clean deleted one object per request");
+      c.event(
+          EventType.WARNING,
+          Reason.BatchDeleteUnsupported,
+          "the store behind "
+              + target.url()
+              + " rejected DeleteObjects; the clean deleted one object per request");
     }
-    write(Conditions.of(ConditionTypes.CLEAN, TRUE, Reason.Cleaned, "deleted " + report.deleted() + " object(s); "
-        + target.url() + " verified empty"));
+    write(
+        Conditions.of(
+            ConditionTypes.CLEAN,
+            TRUE,
+            Reason.Cleaned,
+            "deleted " + report.deleted() + " object(s); " + target.url() + " verified empty"));
     if (job != null) {
       deleteFinishedCleanJob(job);
     }
@@ -448,8 +581,12 @@ final class BackupCleanFlow {
     Map<String, String> env = null;
     if (secretName != null) {
       try {
-        Secret secret = s.client().secrets().inNamespace(backup.getMetadata().getNamespace()).withName(secretName)
-            .get();
+        Secret secret =
+            s.client()
+                .secrets()
+                .inNamespace(backup.getMetadata().getNamespace())
+                .withName(secretName)
+                .get();
         env = secret == null ? null : envOf(secret);
       } catch (KubernetesClientException e) {
         env = null;
@@ -458,15 +595,28 @@ final class BackupCleanFlow {
       env = Map.of(JobEnv.AZURE_SAS_TOKEN, spec.azblob.sasToken);
     }
     if (env == null || spec.local != null) {
-      warn(Reason.DataOrphaned, "namespace " + backup.getMetadata().getNamespace() + " is terminating and the operator "
-          + "cannot clean " + target.url() + " itself (" + (spec.local != null ? "a local volume"
-          : "no readable credentials Secret") + "): the data is kept there");
+      warn(
+          Reason.DataOrphaned,
+          "namespace "
+              + backup.getMetadata().getNamespace()
+              + " is terminating and the operator "
+              + "cannot clean "
+              + target.url()
+              + " itself ("
+              + (spec.local != null ? "a local volume" : "no readable credentials Secret")
+              + "): the data is kept there");
       return release();
     }
-    c.event(EventType.NORMAL, Reason.CleaningInProcess, "namespace is terminating: the operator "
-        + "cleans " + target.url() + " itself");
-    write(Conditions.of(ConditionTypes.CLEAN, FALSE, Reason.CleaningInProcess, "cleaning " + target.url()
-        + " in the operator (namespace terminating)"));
+    c.event(
+        EventType.NORMAL,
+        Reason.CleaningInProcess,
+        "namespace is terminating: the operator " + "cleans " + target.url() + " itself");
+    write(
+        Conditions.of(
+            ConditionTypes.CLEAN,
+            FALSE,
+            Reason.CleaningInProcess,
+            "cleaning " + target.url() + " in the operator (namespace terminating)"));
     s.inProcess().submit(uid, spec, target, env);
     return BackupContext.after(s.intervals().inProcessPoll());
   }
@@ -474,42 +624,59 @@ final class BackupCleanFlow {
   private boolean namespaceTerminating() {
     try {
       Namespace ns = s.client().namespaces().withName(backup.getMetadata().getNamespace()).get();
-      return ns != null && (ns.getMetadata().getDeletionTimestamp() != null
-          || (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase())));
+      return ns != null
+          && (ns.getMetadata().getDeletionTimestamp() != null
+              || (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase())));
     } catch (KubernetesClientException e) {
       return false;
     }
   }
 
   private List<PrefixGuard.Named> otherLiveBackups() {
-    return ctx.getPrimaryCache().list()
+    return ctx.getPrimaryCache()
+        .list()
         .filter(b -> !b.getMetadata().getUid().equals(backup.getMetadata().getUid()))
         .filter(b -> b.getMetadata().getDeletionTimestamp() == null && b.getSpec() != null)
-        .map(b -> {
-          try {
-            String p = b.getStatus() == null ? null : b.getStatus().backupPath;
-            return new PrefixGuard.Named(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(),
-                StorageLocation.target(b.getSpec(), p));
-          } catch (IllegalArgumentException e) {
-            return null;
-          }
-        })
+        .map(
+            b -> {
+              try {
+                String p = b.getStatus() == null ? null : b.getStatus().backupPath;
+                return new PrefixGuard.Named(
+                    b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(),
+                    StorageLocation.target(b.getSpec(), p));
+              } catch (IllegalArgumentException e) {
+                return null;
+              }
+            })
         .filter(n -> n != null)
         .toList();
   }
 
-  /** "deleted X of Y listed" from the clean pod's last progress line; null when it cannot be read. */
+  /**
+   * "deleted X of Y listed" from the clean pod's last progress line; null when it cannot be read.
+   */
   private String progress(Job job) {
     try {
       Pod pod = JobObservation.latestPod(job, c.jobs().pods(job));
       if (pod == null) {
         return null;
       }
-      String log = s.client().pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-          .tailingLines(50).getLog();
+      String log =
+          s.client()
+              .pods()
+              .inNamespace(pod.getMetadata().getNamespace())
+              .withName(pod.getMetadata().getName())
+              .tailingLines(50)
+              .getLog();
       AgentProtocol.CleanProgress p = AgentProtocol.CleanProgress.last(log);
-      return p == null ? null : "deleted " + p.deleted() + " of " + p.listed() + " objects listed so far"
-          + (p.failed() == 0 ? "" : ", " + p.failed() + " failed in this round");
+      return p == null
+          ? null
+          : "deleted "
+              + p.deleted()
+              + " of "
+              + p.listed()
+              + " objects listed so far"
+              + (p.failed() == 0 ? "" : ", " + p.failed() + " failed in this round");
     } catch (KubernetesClientException e) {
       return null;
     }
@@ -529,7 +696,10 @@ final class BackupCleanFlow {
   static Map<String, String> envOf(Secret s) {
     Map<String, String> data = new HashMap<>();
     if (s.getData() != null) {
-      s.getData().forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+      s.getData()
+          .forEach(
+              (k, v) ->
+                  data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     }
     if (s.getStringData() != null) {
       data.putAll(s.getStringData());
@@ -552,8 +722,9 @@ final class BackupCleanFlow {
   }
 
   /**
-   * Writes a Warning condition and makes sure exactly one Warning event says it: the status writer announces a
-   * phase change itself, so the event is recorded here only when the phase stays (a clean that failed before).
+   * Writes a Warning condition and makes sure exactly one Warning event says it: the status writer
+   * announces a phase change itself, so the event is recorded here only when the phase stays (a
+   * clean that failed before).
    */
   private void writeWarning(io.tidbbackup.api.BackupCondition condition) {
     String before = c.status() == null ? null : c.status().phase;

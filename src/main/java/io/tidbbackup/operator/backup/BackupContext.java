@@ -9,24 +9,25 @@ import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.status.EventType;
 import io.tidbbackup.operator.status.Reason;
+import io.tidbbackup.operator.status.StatusBuffer;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * One reconcile of one Backup (the Flink operator's resource context is the model): the object, JOSDK's context,
- * the services, one clock reading, and the status as this reconcile has computed it so far. Flows read and
- * {@link #update} the status here; it is written once, by {@link #flush}, at the end of the reconcile (or before the
- * finalizer is released, and before an error is thrown, so that nothing computed is lost).
+ * One reconcile of one Backup (the Flink operator's resource context is the model): the object,
+ * JOSDK's context, the services, one clock reading, and the status as this reconcile has computed
+ * it so far. Flows read and {@link #update} the status here; it is written once, by {@link #flush},
+ * at the end of the reconcile (or before the finalizer is released, and before an error is thrown,
+ * so that nothing computed is lost).
  */
 final class BackupContext {
   private final Context<Backup> josdk;
   private final BackupServices services;
   private final Instant now;
-  private Backup current;
-  private BackupStatus pending;
+  private final StatusBuffer<BackupStatus, Backup> status;
 
   BackupContext(Backup backup, Context<Backup> josdk, BackupServices services) {
-    this.current = backup;
+    this.status = new StatusBuffer<>(backup, josdk, services.writer());
     this.josdk = josdk;
     this.services = services;
     this.now = services.clock().instant();
@@ -34,7 +35,7 @@ final class BackupContext {
 
   /** The Backup as last written (its status is the one on the server, not {@link #status()}). */
   Backup backup() {
-    return current;
+    return status.resource();
   }
 
   Context<Backup> josdk() {
@@ -56,37 +57,39 @@ final class BackupContext {
 
   /** The status as computed so far in this reconcile. */
   BackupStatus status() {
-    return pending != null ? pending : current.getStatus();
+    return status.status();
   }
 
   void update(BackupStatus next) {
-    pending = next;
+    status.update(next);
   }
 
-  /** Writes the status computed in this reconcile, if it differs from the server's (the one status write). */
+  /**
+   * Writes the status computed in this reconcile, if it differs from the server's (the one status
+   * write).
+   */
   void flush() {
-    if (pending != null) {
-      current = services.writer().write(current, josdk, pending);
-      pending = null;
-    }
+    status.flush();
   }
 
   void event(EventType type, Reason reason, String message) {
-    services.events().record(current, type, reason, message);
+    services.events().record(status.resource(), type, reason, message);
   }
 
   /** Flushes the status, then removes the finalizer: the Backup goes. */
   void releaseFinalizer() {
-    flush();
-    if (current.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER)) {
-      PrimaryUpdateAndCacheUtils.removeFinalizer(services.client(), current,
-          ApiConstants.BACKUP_PROTECTION_FINALIZER);
+    Backup stored = status.flush();
+    if (stored.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER)) {
+      PrimaryUpdateAndCacheUtils.removeFinalizer(
+          services.client(), stored, ApiConstants.BACKUP_PROTECTION_FINALIZER);
     }
   }
 
   /** "namespace/name", for log lines. */
   String key() {
-    return current.getMetadata().getNamespace() + "/" + current.getMetadata().getName();
+    return status.resource().getMetadata().getNamespace()
+        + "/"
+        + status.resource().getMetadata().getName();
   }
 
   static UpdateControl<Backup> done() {

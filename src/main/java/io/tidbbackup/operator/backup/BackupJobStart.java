@@ -18,12 +18,14 @@ import io.tidbbackup.operator.validation.BackupValidator;
 import java.util.Optional;
 
 /**
- * Starts the Job of a snapshot backup ({@code log == null}) or of one log subcommand, used by the snapshot, log
- * and clean flows: resolve the cluster, validate against its version, create the Job, and record Scheduled, or
- * why not (a missing TidbCluster is retried; a Job name another object holds is {@code JobNameTaken}).
+ * Starts the Job of a snapshot backup ({@code log == null}) or of one log subcommand, used by the
+ * snapshot, log and clean flows: resolve the cluster, validate against its version, create the Job,
+ * and record Scheduled, or why not (a missing TidbCluster is retried; a Job name another object
+ * holds is {@code JobNameTaken}).
  */
 final class BackupJobStart {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupJobStart.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(BackupJobStart.class);
 
   private BackupJobStart() {}
 
@@ -36,8 +38,16 @@ final class BackupJobStart {
     try {
       facts = s.clusters().resolve(backup.getMetadata().getNamespace(), spec.br, spec.toolImage);
     } catch (ClusterFactsResolver.ClusterNotFound e) {
-      c.update(BackupStatuses.withCondition(c.status(), Conditions.ofCommand(command, ConditionTypes.RETRY_FAILED,
-          ConditionTypes.TRUE, Reason.TidbClusterNotFound, e.getMessage()), c.now()));
+      c.update(
+          BackupStatuses.withCondition(
+              c.status(),
+              Conditions.ofCommand(
+                  command,
+                  ConditionTypes.RETRY_FAILED,
+                  ConditionTypes.TRUE,
+                  Reason.TidbClusterNotFound,
+                  e.getMessage()),
+              c.now()));
       return BackupContext.after(s.intervals().clusterRetry());
     }
     Optional<String> invalid = BackupValidator.validate(spec, facts.tikvVersion());
@@ -53,9 +63,16 @@ final class BackupJobStart {
     try {
       created = c.jobs().create(c.josdk(), backup, job);
     } catch (KubernetesClientException e) {
-      c.update(BackupStatuses.withCondition(c.status(), Conditions.ofCommand(command, ConditionTypes.RETRY_FAILED,
-          ConditionTypes.TRUE, Reason.CreateBackupJobFailed, "could not create Job " + job.getMetadata().getName()
-              + ": " + e.getMessage()), c.now()));
+      c.update(
+          BackupStatuses.withCondition(
+              c.status(),
+              Conditions.ofCommand(
+                  command,
+                  ConditionTypes.RETRY_FAILED,
+                  ConditionTypes.TRUE,
+                  Reason.CreateBackupJobFailed,
+                  "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()),
+              c.now()));
       c.flush();
       throw e;
     }
@@ -64,20 +81,36 @@ final class BackupJobStart {
         return BackupContext.after(s.intervals().oldJob());
       }
       case TAKEN -> {
-        c.update(BackupStatuses.withCondition(c.status(), Conditions.ofCommand(command, ConditionTypes.INVALID,
-            ConditionTypes.TRUE, Reason.JobNameTaken, "Job " + created.name() + " already exists and belongs to "
-                + created.holder() + ": rename this Backup"), c.now()));
+        c.update(
+            BackupStatuses.withCondition(
+                c.status(),
+                Conditions.ofCommand(
+                    command,
+                    ConditionTypes.INVALID,
+                    ConditionTypes.TRUE,
+                    Reason.JobNameTaken,
+                    "Job "
+                        + created.name()
+                        + " already exists and belongs to "
+                        + created.holder()
+                        + ": rename this Backup"),
+                c.now()));
         return BackupContext.done();
       }
       case NAMESPACE_TERMINATING -> {
-        LOG.info("Backup {}: namespace is terminating; Job {} cannot be created", c.key(), created.name());
+        LOG.info(
+            "Backup {}: namespace is terminating; Job {} cannot be created",
+            c.key(),
+            created.name());
         return BackupContext.done();
       }
-      default -> { }
+      default -> {}
     }
     String path = BackupJobBuilder.backupPath(backup);
-    c.update(log == null ? BackupStatuses.scheduled(c.status(), null, path, created.name(), c.now())
-        : LogStatuses.scheduled(c.status(), log, spec, path, created.name(), c.now()));
+    c.update(
+        log == null
+            ? BackupStatuses.scheduled(c.status(), null, path, created.name(), c.now())
+            : LogStatuses.scheduled(c.status(), log, spec, path, created.name(), c.now()));
     return BackupContext.done();
   }
 }

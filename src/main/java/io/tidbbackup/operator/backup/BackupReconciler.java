@@ -17,6 +17,7 @@ import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupMode;
+import io.tidbbackup.api.CrdDefaults;
 import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.ReconcileIntervals;
 import io.tidbbackup.operator.ToolJobs;
@@ -32,32 +33,55 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reconciles a Backup: makes one {@link BackupContext} for the reconcile, hands it to the flow the Backup is in
- * (being deleted: {@link BackupCleanFlow}; log mode: {@link LogBackupFlow}; else {@link SnapshotBackupFlow}), and
- * writes the status the flow computed, once.
+ * Reconciles a Backup: makes one {@link BackupContext} for the reconcile, hands it to the flow the
+ * Backup is in (being deleted: {@link BackupCleanFlow}; log mode: {@link LogBackupFlow}; else
+ * {@link SnapshotBackupFlow}), and writes the status the flow computed, once.
  */
 public class BackupReconciler implements Reconciler<Backup> {
   static final String CONTAINER = AgentProtocol.BACKUP;
 
   private final BackupServices services;
 
-  public BackupReconciler(KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events,
-      JobSettings settings, CleanJobPolicy cleanPolicy, ClusterFactsResolver clusters, InProcessCleaner inProcess,
-      CleanMetrics metrics, ReconcileIntervals intervals) {
-    this.services = new BackupServices(client, clock, writer, events, new ToolJobs(client), settings, cleanPolicy,
-        clusters, inProcess, metrics, intervals);
+  public BackupReconciler(
+      KubernetesClient client,
+      Clock clock,
+      StatusWriter writer,
+      EventRecorder events,
+      JobSettings settings,
+      CleanJobPolicy cleanPolicy,
+      ClusterFactsResolver clusters,
+      InProcessCleaner inProcess,
+      CleanMetrics metrics,
+      ReconcileIntervals intervals) {
+    this.services =
+        new BackupServices(
+            client,
+            clock,
+            writer,
+            events,
+            new ToolJobs(client),
+            settings,
+            cleanPolicy,
+            clusters,
+            inProcess,
+            metrics,
+            intervals);
   }
 
   @Override
   public List<EventSource<?, Backup>> prepareEventSources(EventSourceContext<Backup> ctx) {
-    var config = InformerEventSourceConfiguration.from(Job.class, Backup.class)
-        .withLabelSelector(Names.jobSelector("backup"))
-        .withSecondaryToPrimaryMapper(BackupReconciler::backupOf)
-        .build();
+    var config =
+        InformerEventSourceConfiguration.from(Job.class, Backup.class)
+            .withLabelSelector(Names.jobSelector("backup"))
+            .withSecondaryToPrimaryMapper(BackupReconciler::backupOf)
+            .build();
     return List.of(new InformerEventSource<>(config, ctx));
   }
 
-  /** A Job belongs to the Backup that owns it, or (clean Jobs, which have no owner) that its annotation names. */
+  /**
+   * A Job belongs to the Backup that owns it, or (clean Jobs, which have no owner) that its
+   * annotation names.
+   */
   static Set<ResourceID> backupOf(Job job) {
     Set<ResourceID> owners = OWNERS.toPrimaryResourceIDs(job);
     if (!owners.isEmpty()) {
@@ -68,18 +92,23 @@ public class BackupReconciler implements Reconciler<Backup> {
     return name == null ? Set.of() : Set.of(new ResourceID(name, job.getMetadata().getNamespace()));
   }
 
-  private static final SecondaryToPrimaryMapper<Job> OWNERS = Mappers.fromOwnerReferences(Backup.class);
+  private static final SecondaryToPrimaryMapper<Job> OWNERS =
+      Mappers.fromOwnerReferences(Backup.class);
 
   @Override
   public UpdateControl<Backup> reconcile(Backup input, Context<Backup> ctx) {
+    CrdDefaults.apply(
+        input.getSpec()); // JOSDK hands us a copy: what a server without the defaults left out
     if (ctx.isPrimaryResourceDeleted()) {
-      // gone without our release (its finalizer removed by hand): nobody waits for its in-process clean any more
+      // gone without our release (its finalizer removed by hand): nobody waits for its in-process
+      // clean any more
       services.inProcess().stop(input.getMetadata().getUid());
       services.inProcess().forget(input.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
-    BackupContext c = new BackupContext(input.isMarkedForDeletion() ? input : ensureFinalizer(input, ctx), ctx,
-        services);
+    BackupContext c =
+        new BackupContext(
+            input.isMarkedForDeletion() ? input : ensureFinalizer(input, ctx), ctx, services);
     UpdateControl<Backup> control;
     if (input.isMarkedForDeletion()) {
       control = new BackupCleanFlow(c).run();
@@ -92,7 +121,10 @@ public class BackupReconciler implements Reconciler<Backup> {
     return control;
   }
 
-  /** Adds the finalizer where cleanPolicy (or log mode) needs one; removes it when the policy became Retain. */
+  /**
+   * Adds the finalizer where cleanPolicy (or log mode) needs one; removes it when the policy became
+   * Retain.
+   */
   static Backup ensureFinalizer(Backup backup, Context<Backup> ctx) {
     boolean has = backup.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER);
     boolean needs = CleanPolicies.needsFinalizer(backup.getSpec());
@@ -100,7 +132,8 @@ public class BackupReconciler implements Reconciler<Backup> {
       return PrimaryUpdateAndCacheUtils.addFinalizer(ctx, ApiConstants.BACKUP_PROTECTION_FINALIZER);
     }
     if (!needs && has) {
-      return PrimaryUpdateAndCacheUtils.removeFinalizer(ctx, ApiConstants.BACKUP_PROTECTION_FINALIZER);
+      return PrimaryUpdateAndCacheUtils.removeFinalizer(
+          ctx, ApiConstants.BACKUP_PROTECTION_FINALIZER);
     }
     return backup;
   }

@@ -11,7 +11,19 @@ import io.tidbbackup.operator.status.StatusWriter;
 import io.tidbbackup.storage.CleanMetrics;
 import java.time.Clock;
 
-/** What the Backup flows work with, made once by {@link BackupReconciler} and handed to each {@link BackupContext}. */
-record BackupServices(KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events, ToolJobs jobs,
-    JobSettings settings, CleanJobPolicy cleanPolicy, ClusterFactsResolver clusters, InProcessCleaner inProcess,
-    CleanMetrics metrics, ReconcileIntervals intervals) {}
+/**
+ * What the Backup flows work with, made once by {@link BackupReconciler} and handed to each {@link
+ * BackupContext}.
+ */
+record BackupServices(
+    KubernetesClient client,
+    Clock clock,
+    StatusWriter writer,
+    EventRecorder events,
+    ToolJobs jobs,
+    JobSettings settings,
+    CleanJobPolicy cleanPolicy,
+    ClusterFactsResolver clusters,
+    InProcessCleaner inProcess,
+    CleanMetrics metrics,
+    ReconcileIntervals intervals) {}

@@ -1,6 +1,5 @@
 package io.tidbbackup.operator.backup;
 
-import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.FALSE;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
@@ -13,6 +12,7 @@ import io.tidbbackup.api.GoDuration;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;
 import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.status.Sizes;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,12 +36,22 @@ public final class BackupStatuses {
   }
 
   public static BackupStatus invalid(BackupStatus s, String message, Instant now) {
-    return withCondition(s, Conditions.of(ConditionTypes.INVALID, TRUE, Reason.InvalidSpec, message), now);
+    return withCondition(
+        s, Conditions.of(ConditionTypes.INVALID, TRUE, Reason.InvalidSpec, message), now);
   }
 
-  public static BackupStatus scheduled(BackupStatus s, String command, String backupPath, String jobName, Instant now) {
-    BackupStatus n = withCondition(s, Conditions.ofCommand(command, ConditionTypes.SCHEDULED, TRUE, Reason.JobCreated,
-        "created Job " + jobName), now);
+  public static BackupStatus scheduled(
+      BackupStatus s, String command, String backupPath, String jobName, Instant now) {
+    BackupStatus n =
+        withCondition(
+            s,
+            Conditions.ofCommand(
+                command,
+                ConditionTypes.SCHEDULED,
+                TRUE,
+                Reason.JobCreated,
+                "created Job " + jobName),
+            now);
     if (command == null) {
       n.backupPath = backupPath;
     } else if (n.backupPath == null) {
@@ -50,19 +60,32 @@ public final class BackupStatuses {
     return n;
   }
 
-  public static BackupStatus running(BackupStatus s, String command, String startTime, Instant now) {
-    BackupStatus n = withCondition(s, Conditions.ofCommand(command, ConditionTypes.RUNNING, TRUE, Reason.JobRunning, null), now);
+  public static BackupStatus running(
+      BackupStatus s, String command, String startTime, Instant now) {
+    BackupStatus n =
+        withCondition(
+            s,
+            Conditions.ofCommand(command, ConditionTypes.RUNNING, TRUE, Reason.JobRunning, null),
+            now);
     if (command == null && startTime != null) {
       n.timeStarted = startTime;
     }
     return n;
   }
 
-  /** A snapshot or Dumpling backup finished: commitTs, sizes, path and times from the agent's result. */
-  public static BackupStatus complete(BackupStatus s, AgentResult result, String start, String end, Instant now) {
-    String msg = result == null || result.commitTs == null
-        ? "the backup Job succeeded but its pod's result could not be read; commitTs and size are unknown" : null;
-    BackupStatus n = withCondition(s, Conditions.of(ConditionTypes.COMPLETE, TRUE, Reason.BackupComplete, msg), now);
+  /**
+   * A snapshot or Dumpling backup finished: commitTs, sizes, path and times from the agent's
+   * result.
+   */
+  public static BackupStatus complete(
+      BackupStatus s, AgentResult result, String start, String end, Instant now) {
+    String msg =
+        result == null || result.commitTs == null
+            ? "the backup Job succeeded but its pod's result could not be read; commitTs and size are unknown"
+            : null;
+    BackupStatus n =
+        withCondition(
+            s, Conditions.of(ConditionTypes.COMPLETE, TRUE, Reason.BackupComplete, msg), now);
     if (result != null) {
       n.commitTs = result.commitTs;
       if (result.backupSize != null) {
@@ -79,8 +102,11 @@ public final class BackupStatuses {
     return n;
   }
 
-  public static BackupStatus failed(BackupStatus s, String command, Reason reason, String message, Instant now) {
-    BackupStatus n = withCondition(s, Conditions.ofCommand(command, ConditionTypes.FAILED, TRUE, reason, message), now);
+  public static BackupStatus failed(
+      BackupStatus s, String command, Reason reason, String message, Instant now) {
+    BackupStatus n =
+        withCondition(
+            s, Conditions.ofCommand(command, ConditionTypes.FAILED, TRUE, reason, message), now);
     if (command == null && n.timeCompleted == null) {
       n.timeCompleted = Timestamps.format(now);
       n.timeTaken = timeTaken(n.timeStarted, n.timeCompleted);
@@ -89,21 +115,43 @@ public final class BackupStatuses {
   }
 
   /** A failed Job will be retried at record.expectedRetryAt. */
-  public static BackupStatus retryScheduled(BackupStatus s, BackoffRetryRecord record, String failure, Instant now) {
-    BackupStatus n = withCondition(s, Conditions.of(ConditionTypes.RETRY_FAILED, TRUE, Reason.BackupJobFailed,
-        "attempt failed, retry " + record.retryNum + " at " + record.expectedRetryAt + ": " + failure), now);
-    n.backoffRetryStatus = n.backoffRetryStatus == null ? new ArrayList<>() : new ArrayList<>(n.backoffRetryStatus);
+  public static BackupStatus retryScheduled(
+      BackupStatus s, BackoffRetryRecord record, String failure, Instant now) {
+    BackupStatus n =
+        withCondition(
+            s,
+            Conditions.of(
+                ConditionTypes.RETRY_FAILED,
+                TRUE,
+                Reason.BackupJobFailed,
+                "attempt failed, retry "
+                    + record.retryNum
+                    + " at "
+                    + record.expectedRetryAt
+                    + ": "
+                    + failure),
+            now);
+    n.backoffRetryStatus =
+        n.backoffRetryStatus == null ? new ArrayList<>() : new ArrayList<>(n.backoffRetryStatus);
     n.backoffRetryStatus.add(record);
     return n;
   }
 
-  /** The failed Job is being replaced: realRetryAt and a Restart condition (which keeps the phase). */
+  /**
+   * The failed Job is being replaced: realRetryAt and a Restart condition (which keeps the phase).
+   */
   public static BackupStatus retrying(BackupStatus s, Instant now) {
     BackupStatus n = copy(s);
     BackoffRetryRecord last = n.backoffRetryStatus.get(n.backoffRetryStatus.size() - 1);
     last.realRetryAt = Timestamps.format(now);
-    return withCondition(n, Conditions.of(ConditionTypes.RESTART, TRUE, Reason.RetryFailedBackup,
-        "retry " + last.retryNum + ": replacing the failed Job"), now);
+    return withCondition(
+        n,
+        Conditions.of(
+            ConditionTypes.RESTART,
+            TRUE,
+            Reason.RetryFailedBackup,
+            "retry " + last.retryNum + ": replacing the failed Job"),
+        now);
   }
 
   /** The retry still waiting for its time, or null. */

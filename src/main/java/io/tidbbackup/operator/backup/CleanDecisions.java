@@ -1,10 +1,11 @@
 package io.tidbbackup.operator.backup;
 
 /**
- * Pure: what one reconcile of a Backup being deleted does, as a table read top to bottom (the first row that
- * matches wins). The facts are asked for lazily and in the table's order, so a reconcile observes only what its
- * decision needs (the namespace is read only when a clean is about to start). {@link BackupCleanFlow} gathers the
- * facts and carries the action out; {@code CleanDecisionsTest} has a test per row.
+ * Pure: what one reconcile of a Backup being deleted does, as a table read top to bottom (the first
+ * row that matches wins). The facts are asked for lazily and in the table's order, so a reconcile
+ * observes only what its decision needs (the namespace is read only when a clean is about to
+ * start). {@link BackupCleanFlow} gathers the facts and carries the action out; {@code
+ * CleanDecisionsTest} has a test per row.
  *
  * <pre>
  *  #  facts                                                      action
@@ -38,9 +39,25 @@ final class CleanDecisions {
   private CleanDecisions() {}
 
   enum Action {
-    NOTHING, STOP_CLEAN, RELEASE_SKIPPED, WAIT_LOG_STOP, START_LOG_STOP, RELEASE_KEPT, STOP_BACKUP_JOBS,
-    RELEASE_NOTHING_TO_CLEAN, RELEASE_UNSAFE, WAIT_IN_PROCESS, FINISH, RELEASE_ORPHANED, WAIT_OLD_JOB,
-    REPORT_NAME_TAKEN, SHOW_PROGRESS, RELEASE_REFUSED, WAIT_RETRY, REPLACE_CLEAN_JOB, START_IN_PROCESS,
+    NOTHING,
+    STOP_CLEAN,
+    RELEASE_SKIPPED,
+    WAIT_LOG_STOP,
+    START_LOG_STOP,
+    RELEASE_KEPT,
+    STOP_BACKUP_JOBS,
+    RELEASE_NOTHING_TO_CLEAN,
+    RELEASE_UNSAFE,
+    WAIT_IN_PROCESS,
+    FINISH,
+    RELEASE_ORPHANED,
+    WAIT_OLD_JOB,
+    REPORT_NAME_TAKEN,
+    SHOW_PROGRESS,
+    RELEASE_REFUSED,
+    WAIT_RETRY,
+    REPLACE_CLEAN_JOB,
+    START_IN_PROCESS,
     START_CLEAN_JOB
   }
 
@@ -56,8 +73,17 @@ final class CleanDecisions {
 
   /** What the clean of this Backup has come to. */
   enum Clean {
-    NONE, IN_PROCESS_RUNNING, IN_PROCESS_VERIFIED, IN_PROCESS_FAILED, JOB_GOING_AWAY, JOB_NAME_TAKEN, JOB_RUNNING,
-    JOB_VERIFIED, JOB_REFUSED, JOB_FAILED_RETRY_LATER, JOB_FAILED_RETRY_DUE
+    NONE,
+    IN_PROCESS_RUNNING,
+    IN_PROCESS_VERIFIED,
+    IN_PROCESS_FAILED,
+    JOB_GOING_AWAY,
+    JOB_NAME_TAKEN,
+    JOB_RUNNING,
+    JOB_VERIFIED,
+    JOB_REFUSED,
+    JOB_FAILED_RETRY_LATER,
+    JOB_FAILED_RETRY_DUE
   }
 
   /** The facts, asked for in the table's order. */
@@ -66,7 +92,10 @@ final class CleanDecisions {
 
     boolean skip();
 
-    /** A clean Job of this Backup (in any state) or an in-process clean exists: a release must stop it first. */
+    /**
+     * A clean Job of this Backup (in any state) or an in-process clean exists: a release must stop
+     * it first.
+     */
     boolean cleanExists();
 
     LogTask logTask();
@@ -98,7 +127,7 @@ final class CleanDecisions {
       case TO_STOP -> {
         return Action.START_LOG_STOP;
       }
-      default -> { }
+      default -> {}
     }
     if (!f.deletesData()) {
       return f.cleanExists() ? Action.STOP_CLEAN : Action.RELEASE_KEPT;

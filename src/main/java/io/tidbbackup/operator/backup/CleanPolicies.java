@@ -14,7 +14,10 @@ public final class CleanPolicies {
 
   private CleanPolicies() {}
 
-  /** Log backups always (their task must be stopped); others with Delete or OnFailure. Retain: no finalizer. */
+  /**
+   * Log backups always (their task must be stopped); others with Delete or OnFailure. Retain: no
+   * finalizer.
+   */
   public static boolean needsFinalizer(BackupSpec spec) {
     if (spec == null) {
       return false;
@@ -23,9 +26,10 @@ public final class CleanPolicies {
   }
 
   /**
-   * Whether deleting the Backup deletes its data: Delete always, OnFailure only for a failed backup. A log backup
-   * counts as failed only when its task never started (its log-start failed): a later subcommand
-   * that failed (a log-truncate, say) leaves a healthy log backup whose data must be kept.
+   * Whether deleting the Backup deletes its data: Delete always, OnFailure only for a failed
+   * backup. A log backup counts as failed only when its task never started (its log-start failed):
+   * a later subcommand that failed (a log-truncate, say) leaves a healthy log backup whose data
+   * must be kept.
    */
   public static boolean deletesData(Backup b) {
     CleanPolicy p = policy(b.getSpec());
@@ -37,7 +41,8 @@ public final class CleanPolicies {
     }
     if (b.getSpec().backupMode == BackupMode.LOG) {
       var statuses = b.getStatus().logSubCommandStatuses;
-      LogSubCommandStatus start = statuses == null ? null : statuses.get(LogSubCommand.START.value());
+      LogSubCommandStatus start =
+          statuses == null ? null : statuses.get(LogSubCommand.START.value());
       return start != null && ConditionTypes.FAILED.equals(start.phase);
     }
     return ConditionTypes.FAILED.equals(b.getStatus().phase)
@@ -45,6 +50,6 @@ public final class CleanPolicies {
   }
 
   static CleanPolicy policy(BackupSpec spec) {
-    return spec.cleanPolicy == null ? CleanPolicy.RETAIN : spec.cleanPolicy;
+    return spec.cleanPolicy; // defaulted (CrdDefaults)
   }
 }

@@ -1,8 +1,8 @@
 package io.tidbbackup.operator.backup;
 
 import io.tidbbackup.api.BackupSpec;
-import io.tidbbackup.storage.CleanEngine;
 import io.tidbbackup.api.CleanReport;
+import io.tidbbackup.storage.CleanEngine;
 import io.tidbbackup.storage.CleanSettings;
 import io.tidbbackup.storage.ObjectStore;
 import io.tidbbackup.storage.ObjectStores;
@@ -17,28 +17,36 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Cleans in the operator's own process, for the one case where no Job can be created (the namespace is
- * terminating). Runs on its own small pool, never on a reconcile thread: the reconciler submits, then polls
- * the Future on later reconciles. Same engine as {@code agent clean}.
+ * Cleans in the operator's own process, for the one case where no Job can be created (the namespace
+ * is terminating). Runs on its own small pool, never on a reconcile thread: the reconciler submits,
+ * then polls the Future on later reconciles. Same engine as {@code agent clean}.
  *
- * <p>Cleans are keyed by the Backup's UID, so a Backup re-created under the same name never sees the clean of the
- * one before it. {@link #stop} says whether the clean has really ended: a cancelled Future is "done" at once, while
- * its thread (and the engine's delete workers, which it waits for) may still be sending deletes.
+ * <p>Cleans are keyed by the Backup's UID, so a Backup re-created under the same name never sees
+ * the clean of the one before it. {@link #stop} says whether the clean has really ended: a
+ * cancelled Future is "done" at once, while its thread (and the engine's delete workers, which it
+ * waits for) may still be sending deletes.
  */
 public class InProcessCleaner implements AutoCloseable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InProcessCleaner.class);
-  private final ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-    Thread t = new Thread(r, "in-process-clean");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(InProcessCleaner.class);
+  private final ExecutorService pool =
+      Executors.newFixedThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "in-process-clean");
+            t.setDaemon(true);
+            return t;
+          });
   private final Map<String, Run> running = new ConcurrentHashMap<>();
 
   private static final int NOT_STARTED = 0;
   private static final int CLEANING = 1;
   private static final int ENDED = 2;
 
-  /** One clean: its Future, and its state, which becomes ENDED only once its thread has left the engine. */
+  /**
+   * One clean: its Future, and its state, which becomes ENDED only once its thread has left the
+   * engine.
+   */
   private static final class Run {
     final AtomicInteger state = new AtomicInteger(NOT_STARTED);
     volatile Future<CleanReport> future;
@@ -50,32 +58,46 @@ public class InProcessCleaner implements AutoCloseable {
   }
 
   /** Starts a clean for {@code uid} unless one runs; returns its Future. */
-  public Future<CleanReport> submit(String uid, BackupSpec spec, StorageLocation target, Map<String, String> env) {
-    return submit(uid, () -> {
-      CleanSettings s = CleanSettings.of(spec.cleanOption);
-      try (ObjectStore store = ObjectStores.open(spec, new StoreOptions(env,
-          Math.max(s.batchConcurrency(), s.routineConcurrency()) + 4))) {
-        return new CleanEngine().clean(store, target, s, false);
-      }
-    });
+  public Future<CleanReport> submit(
+      String uid, BackupSpec spec, StorageLocation target, Map<String, String> env) {
+    return submit(
+        uid,
+        () -> {
+          CleanSettings s = CleanSettings.of(spec.cleanOption);
+          try (ObjectStore store =
+              ObjectStores.open(
+                  spec,
+                  new StoreOptions(
+                      env, Math.max(s.batchConcurrency(), s.routineConcurrency()) + 4))) {
+            return new CleanEngine().clean(store, target, s, false);
+          }
+        });
   }
 
-  /** Runs {@code clean} for {@code uid} unless one runs (the engine call, or a test's stand-in for it). */
+  /**
+   * Runs {@code clean} for {@code uid} unless one runs (the engine call, or a test's stand-in for
+   * it).
+   */
   Future<CleanReport> submit(String uid, Callable<CleanReport> clean) {
-    return running.computeIfAbsent(uid, k -> {
-      Run run = new Run();
-      run.future = pool.submit(() -> {
-        if (!run.state.compareAndSet(NOT_STARTED, CLEANING)) {
-          return null; // stopped before it started
-        }
-        try {
-          return clean.call();
-        } finally {
-          run.state.set(ENDED);
-        }
-      });
-      return run;
-    }).future;
+    return running.computeIfAbsent(
+            uid,
+            k -> {
+              Run run = new Run();
+              run.future =
+                  pool.submit(
+                      () -> {
+                        if (!run.state.compareAndSet(NOT_STARTED, CLEANING)) {
+                          return null; // stopped before it started
+                        }
+                        try {
+                          return clean.call();
+                        } finally {
+                          run.state.set(ENDED);
+                        }
+                      });
+              return run;
+            })
+        .future;
   }
 
   public Future<CleanReport> get(String uid) {
@@ -89,8 +111,9 @@ public class InProcessCleaner implements AutoCloseable {
   }
 
   /**
-   * Stops the clean of {@code uid}, if any: interrupts it, and returns true only once it has ended (the engine
-   * stops its delete workers and waits for them before it returns). False means: ask again later.
+   * Stops the clean of {@code uid}, if any: interrupts it, and returns true only once it has ended
+   * (the engine stops its delete workers and waits for them before it returns). False means: ask
+   * again later.
    */
   public boolean stop(String uid) {
     Run r = running.get(uid);

@@ -1,6 +1,5 @@
 package io.tidbbackup.operator.backup;
 
-import io.tidbbackup.operator.status.Reason;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.tidbbackup.api.Backup;
@@ -9,13 +8,15 @@ import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.validation.BackupValidator;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One reconcile of a log backup: record every finished subcommand Job, wait while one runs, then start the
- * next subcommand that {@link LogBackupPlan} asks for. Log subcommands are not retried (as upstream).
+ * One reconcile of a log backup: record every finished subcommand Job, wait while one runs, then
+ * start the next subcommand that {@link LogBackupPlan} asks for. Log subcommands are not retried
+ * (as upstream).
  */
 final class LogBackupFlow {
   private final BackupContext c;
@@ -35,19 +36,26 @@ final class LogBackupFlow {
     boolean busy = false;
     for (LogSubCommand cmd : LogSubCommand.values()) {
       BackupStatus st = c.status();
-      ToolJobs.Step step = c.jobs().step(c.josdk(), backup, Names.backupJob(backup.getMetadata().getName(), cmd),
-          BackupReconciler.CONTAINER, LogStatuses.started(st, cmd));
+      ToolJobs.Step step =
+          c.jobs()
+              .step(
+                  c.josdk(),
+                  backup,
+                  Names.backupJob(backup.getMetadata().getName(), cmd),
+                  BackupReconciler.CONTAINER,
+                  LogStatuses.started(st, cmd));
       if (step.kind() == ToolJobs.Kind.WAIT) {
         busy = true;
         continue;
       }
       if (step.kind() == ToolJobs.Kind.DELETED) {
-        c.update(LogStatuses.failed(st, cmd, Reason.JobDeleted, step.deletedMessage("br log " + cmd.brVerb()), null,
-            now));
+        subcommandFailed(
+            st, cmd, Reason.JobDeleted, step.deletedMessage("br log " + cmd.brVerb()), null);
         continue;
       }
       if (step.kind() != ToolJobs.Kind.OBSERVED) {
-        continue; // ABSENT; TAKEN matters only when this subcommand is to run (BackupJobStart reports it)
+        continue; // ABSENT; TAKEN matters only when this subcommand is to run (BackupJobStart
+        // reports it)
       }
       JobObservation obs = step.observation();
       switch (obs.state()) {
@@ -58,13 +66,19 @@ final class LogBackupFlow {
         }
         case SUCCEEDED -> {
           if (!LogStatuses.recorded(st, cmd, obs.completionTime())) {
-            c.update(LogStatuses.complete(st, cmd, obs.result(), obs.startTime(), obs.completionTime(), now));
+            c.update(
+                LogStatuses.complete(
+                    st, cmd, obs.result(), obs.startTime(), obs.completionTime(), now));
           }
         }
         case FAILED -> {
           if (!LogStatuses.recorded(st, cmd, obs.completionTime())) {
-            c.update(LogStatuses.failed(st, cmd, Reason.LogSubcommandFailed, "br log " + cmd.brVerb() + " failed: "
-                + obs.failure(), obs.completionTime(), now));
+            subcommandFailed(
+                st,
+                cmd,
+                Reason.LogSubcommandFailed,
+                "br log " + cmd.brVerb() + " failed: " + obs.failure(),
+                obs.completionTime());
           }
         }
       }
@@ -76,16 +90,31 @@ final class LogBackupFlow {
     if (next == null) {
       return BackupContext.done();
     }
-    if (next == LogSubCommand.STOP && LogBackupPlan.state(c.status()) == LogBackupPlan.TaskState.NONE) {
+    if (next == LogSubCommand.STOP
+        && LogBackupPlan.state(c.status()) == LogBackupPlan.TaskState.NONE) {
       c.update(LogStatuses.stoppedWithoutTask(c.status(), now));
       return BackupContext.done();
     }
-    Job old = ToolJobs.owned(c.josdk(), backup, Names.backupJob(backup.getMetadata().getName(), next));
+    Job old =
+        ToolJobs.owned(c.josdk(), backup, Names.backupJob(backup.getMetadata().getName(), next));
     if (old != null) {
-      // a finished Job of an earlier round of the same subcommand (pause, resume, pause again): replace it
+      // a finished Job of an earlier round of the same subcommand (pause, resume, pause again):
+      // replace it
       c.jobs().deleteForeground(old);
       return BackupContext.after(c.services().intervals().oldJob());
     }
     return BackupJobStart.start(c, next);
+  }
+
+  /**
+   * Records a failed subcommand. A failed log-start fails the backup (the phase change is its
+   * Event); any other leaves the task as it was and the phase too, so a Warning Event says it.
+   */
+  private void subcommandFailed(
+      BackupStatus st, LogSubCommand cmd, Reason reason, String message, String end) {
+    c.update(LogStatuses.failed(st, cmd, reason, message, end, c.now()));
+    if (cmd != LogSubCommand.START) {
+      c.event(io.tidbbackup.operator.status.EventType.WARNING, reason, message);
+    }
   }
 }

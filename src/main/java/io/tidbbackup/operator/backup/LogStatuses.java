@@ -1,6 +1,5 @@
 package io.tidbbackup.operator.backup;
 
-import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.tidbbackup.api.AgentResult;
@@ -11,18 +10,27 @@ import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.api.LogSubCommandStatus;
 import io.tidbbackup.api.Timestamps;
 import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.Reason;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Objects;
 
-/** Pure status transitions of a log backup: per-subcommand status plus the top-level condition and phase. */
+/**
+ * Pure status transitions of a log backup: per-subcommand status plus the top-level condition and
+ * phase.
+ */
 public final class LogStatuses {
 
   private LogStatuses() {}
 
-  public static BackupStatus scheduled(BackupStatus s, LogSubCommand cmd, BackupSpec spec, String backupPath,
-      String jobName, Instant now) {
+  public static BackupStatus scheduled(
+      BackupStatus s,
+      LogSubCommand cmd,
+      BackupSpec spec,
+      String backupPath,
+      String jobName,
+      Instant now) {
     BackupStatus n = BackupStatuses.scheduled(s, cmd.value(), backupPath, jobName, now);
     LogSubCommandStatus sub = new LogSubCommandStatus();
     sub.command = cmd.value();
@@ -30,27 +38,50 @@ public final class LogStatuses {
     if (cmd == LogSubCommand.TRUNCATE) {
       sub.logTruncatingUntil = spec.logTruncateUntil;
     }
-    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.SCHEDULED, TRUE, Reason.JobCreated, null), now);
+    return withSub(
+        n,
+        sub,
+        Conditions.ofCommand(cmd.value(), ConditionTypes.SCHEDULED, TRUE, Reason.JobCreated, null),
+        now);
   }
 
-  public static BackupStatus running(BackupStatus s, LogSubCommand cmd, String startTime, Instant now) {
+  public static BackupStatus running(
+      BackupStatus s, LogSubCommand cmd, String startTime, Instant now) {
     BackupStatus n = BackupStatuses.running(s, cmd.value(), startTime, now);
     LogSubCommandStatus sub = sub(n, cmd);
     sub.phase = ConditionTypes.RUNNING;
     sub.timeStarted = startTime;
-    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.RUNNING, TRUE, Reason.JobRunning, null), now);
+    return withSub(
+        n,
+        sub,
+        Conditions.ofCommand(cmd.value(), ConditionTypes.RUNNING, TRUE, Reason.JobRunning, null),
+        now);
   }
 
   /** The subcommand finished: record it and move the phase (Complete, Paused, Stopped). */
-  public static BackupStatus complete(BackupStatus s, LogSubCommand cmd, AgentResult result, String start, String end,
+  public static BackupStatus complete(
+      BackupStatus s,
+      LogSubCommand cmd,
+      AgentResult result,
+      String start,
+      String end,
       Instant now) {
-    String type = switch (cmd) {
-      case PAUSE -> ConditionTypes.PAUSED;
-      case STOP -> ConditionTypes.STOPPED;
-      default -> ConditionTypes.COMPLETE;
-    };
-    BackupStatus n = BackupStatuses.withCondition(s, Conditions.ofCommand(cmd.value(), type, TRUE,
-        Reason.LogSubcommandComplete, "br log " + cmd.brVerb() + " succeeded"), now);
+    String type =
+        switch (cmd) {
+          case PAUSE -> ConditionTypes.PAUSED;
+          case STOP -> ConditionTypes.STOPPED;
+          default -> ConditionTypes.COMPLETE;
+        };
+    BackupStatus n =
+        BackupStatuses.withCondition(
+            s,
+            Conditions.ofCommand(
+                cmd.value(),
+                type,
+                TRUE,
+                Reason.LogSubcommandComplete,
+                "br log " + cmd.brVerb() + " succeeded"),
+            now);
     LogSubCommandStatus sub = sub(n, cmd);
     sub.phase = ConditionTypes.COMPLETE;
     sub.timeStarted = start != null ? start : sub.timeStarted;
@@ -68,47 +99,102 @@ public final class LogStatuses {
     if (cmd == LogSubCommand.TRUNCATE) {
       n.logSuccessTruncateUntil = sub.logTruncatingUntil;
     }
-    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.COMPLETE, TRUE, null, null), now);
+    return withSub(
+        n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.COMPLETE, TRUE, null, null), now);
   }
 
   /** A stop asked of a task that never started: nothing to stop. */
   public static BackupStatus stoppedWithoutTask(BackupStatus s, Instant now) {
-    BackupStatus n = BackupStatuses.withCondition(s, Conditions.ofCommand(LogSubCommand.STOP.value(),
-        ConditionTypes.STOPPED, TRUE, Reason.NeverStarted, "the log backup task was never started; nothing to stop"), now);
+    BackupStatus n =
+        BackupStatuses.withCondition(
+            s,
+            Conditions.ofCommand(
+                LogSubCommand.STOP.value(),
+                ConditionTypes.STOPPED,
+                TRUE,
+                Reason.NeverStarted,
+                "the log backup task was never started; nothing to stop"),
+            now);
     LogSubCommandStatus sub = sub(n, LogSubCommand.STOP);
     sub.phase = ConditionTypes.COMPLETE;
     sub.timeCompleted = Timestamps.format(now);
-    return withSub(n, sub, Conditions.ofCommand(LogSubCommand.STOP.value(), ConditionTypes.COMPLETE, TRUE,
-        Reason.NeverStarted, null), now);
+    return withSub(
+        n,
+        sub,
+        Conditions.ofCommand(
+            LogSubCommand.STOP.value(), ConditionTypes.COMPLETE, TRUE, Reason.NeverStarted, null),
+        now);
   }
 
-  /** The subcommand failed ({@code reason} LogSubcommandFailed, or JobDeleted when its Job vanished). */
-  public static BackupStatus failed(BackupStatus s, LogSubCommand cmd, Reason reason, String message, String end,
-      Instant now) {
-    BackupStatus n = BackupStatuses.failed(s, cmd.value(), reason, message, now);
+  /**
+   * The subcommand failed ({@code reason} LogSubcommandFailed, or JobDeleted when its Job
+   * vanished).
+   */
+  public static BackupStatus failed(
+      BackupStatus s, LogSubCommand cmd, Reason reason, String message, String end, Instant now) {
+    // only a log-start that failed fails the backup (its task never ran); a failed truncate, pause,
+    // resume or stop leaves the task as it was: the failure lives in logSubCommandStatuses, and the
+    // phase goes back to the task's (a healthy log backup never reads Failed)
+    BackupStatus n =
+        cmd == LogSubCommand.START
+            ? BackupStatuses.failed(s, cmd.value(), reason, message, now)
+            : withTaskPhase(BackupStatuses.copy(s), now);
     LogSubCommandStatus sub = sub(n, cmd);
     sub.phase = ConditionTypes.FAILED;
     sub.timeCompleted = end != null ? end : Timestamps.format(now);
-    return withSub(n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.FAILED, TRUE, reason, message), now);
+    return withSub(
+        n,
+        sub,
+        Conditions.ofCommand(cmd.value(), ConditionTypes.FAILED, TRUE, reason, message),
+        now);
   }
 
-  /** Whether the subcommand's Job was created and has not finished (its status is Scheduled or Running). */
+  /** The phase of the task's last completed state (Complete, Paused, Stopped), re-applied. */
+  static BackupStatus withTaskPhase(BackupStatus n, Instant now) {
+    String type =
+        switch (LogBackupPlan.state(n)) {
+          case RUNNING -> ConditionTypes.COMPLETE;
+          case PAUSED -> ConditionTypes.PAUSED;
+          case STOPPED -> ConditionTypes.STOPPED;
+          case NONE -> null;
+        };
+    io.tidbbackup.api.BackupCondition c = type == null ? null : Conditions.find(n.conditions, type);
+    if (c == null) {
+      return n;
+    }
+    Conditions.Applied a = Conditions.upsert(n.conditions, n.phase, c, now);
+    n.conditions = a.conditions();
+    n.phase = a.phase();
+    return n;
+  }
+
+  /**
+   * Whether the subcommand's Job was created and has not finished (its status is Scheduled or
+   * Running).
+   */
   public static boolean started(BackupStatus s, LogSubCommand cmd) {
-    LogSubCommandStatus sub = s == null || s.logSubCommandStatuses == null ? null
-        : s.logSubCommandStatuses.get(cmd.value());
-    return sub != null && (ConditionTypes.SCHEDULED.equals(sub.phase) || ConditionTypes.RUNNING.equals(sub.phase));
+    LogSubCommandStatus sub =
+        s == null || s.logSubCommandStatuses == null
+            ? null
+            : s.logSubCommandStatuses.get(cmd.value());
+    return sub != null
+        && (ConditionTypes.SCHEDULED.equals(sub.phase) || ConditionTypes.RUNNING.equals(sub.phase));
   }
 
   /** True when this finished Job's outcome is already in the subcommand's status. */
   public static boolean recorded(BackupStatus s, LogSubCommand cmd, String completionTime) {
-    LogSubCommandStatus sub = s == null || s.logSubCommandStatuses == null ? null
-        : s.logSubCommandStatuses.get(cmd.value());
-    return sub != null && (ConditionTypes.COMPLETE.equals(sub.phase) || ConditionTypes.FAILED.equals(sub.phase))
+    LogSubCommandStatus sub =
+        s == null || s.logSubCommandStatuses == null
+            ? null
+            : s.logSubCommandStatuses.get(cmd.value());
+    return sub != null
+        && (ConditionTypes.COMPLETE.equals(sub.phase) || ConditionTypes.FAILED.equals(sub.phase))
         && Objects.equals(sub.timeCompleted, completionTime);
   }
 
   static LogSubCommandStatus sub(BackupStatus n, LogSubCommand cmd) {
-    LogSubCommandStatus old = n.logSubCommandStatuses == null ? null : n.logSubCommandStatuses.get(cmd.value());
+    LogSubCommandStatus old =
+        n.logSubCommandStatuses == null ? null : n.logSubCommandStatuses.get(cmd.value());
     LogSubCommandStatus sub = new LogSubCommandStatus();
     sub.command = cmd.value();
     if (old != null) {
@@ -121,12 +207,16 @@ public final class LogStatuses {
     return sub;
   }
 
-  static BackupStatus withSub(BackupStatus n, LogSubCommandStatus sub,
-      io.tidbbackup.api.BackupCondition c, Instant now) {
-    sub.conditions = Conditions.upsert(sub.conditions == null ? new ArrayList<>() : sub.conditions, sub.phase, c, now)
-        .conditions();
-    n.logSubCommandStatuses = n.logSubCommandStatuses == null ? new LinkedHashMap<>()
-        : new LinkedHashMap<>(n.logSubCommandStatuses);
+  static BackupStatus withSub(
+      BackupStatus n, LogSubCommandStatus sub, io.tidbbackup.api.BackupCondition c, Instant now) {
+    sub.conditions =
+        Conditions.upsert(
+                sub.conditions == null ? new ArrayList<>() : sub.conditions, sub.phase, c, now)
+            .conditions();
+    n.logSubCommandStatuses =
+        n.logSubCommandStatuses == null
+            ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(n.logSubCommandStatuses);
     n.logSubCommandStatuses.put(sub.command, sub);
     return n;
   }

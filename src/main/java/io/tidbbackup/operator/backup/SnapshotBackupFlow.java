@@ -18,9 +18,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One reconcile of a snapshot or Dumpling backup: validate, find its Job (by UID), create it, follow it to Complete,
- * retry a failed Job under backoffRetryPolicy, or give up (Failed). Complete and Failed are final; a Job that
- * vanished before it finished makes the backup Failed (JobDeleted), never a second run.
+ * One reconcile of a snapshot or Dumpling backup: validate, find its Job (by UID), create it,
+ * follow it to Complete, retry a failed Job under backoffRetryPolicy, or give up (Failed). Complete
+ * and Failed are final; a Job that vanished before it finished makes the backup Failed
+ * (JobDeleted), never a second run.
  */
 final class SnapshotBackupFlow {
   private final BackupContext c;
@@ -41,20 +42,32 @@ final class SnapshotBackupFlow {
       return BackupContext.done();
     }
     String jobName = Names.backupJob(c.backup().getMetadata().getName(), null);
-    boolean expected = ConditionTypes.SCHEDULED.equals(phase) || ConditionTypes.RUNNING.equals(phase);
-    ToolJobs.Step step = c.jobs().step(c.josdk(), c.backup(), jobName, BackupReconciler.CONTAINER, expected);
+    boolean expected =
+        ConditionTypes.SCHEDULED.equals(phase) || ConditionTypes.RUNNING.equals(phase);
+    ToolJobs.Step step =
+        c.jobs().step(c.josdk(), c.backup(), jobName, BackupReconciler.CONTAINER, expected);
     switch (step.kind()) {
       case WAIT -> {
         return BackupContext.after(c.services().intervals().oldJob());
       }
       case TAKEN -> {
-        c.update(BackupStatuses.withCondition(st, Conditions.of(ConditionTypes.INVALID, ConditionTypes.TRUE,
-            Reason.JobNameTaken, step.takenMessage()), c.now()));
+        c.update(
+            BackupStatuses.withCondition(
+                st,
+                Conditions.of(
+                    ConditionTypes.INVALID,
+                    ConditionTypes.TRUE,
+                    Reason.JobNameTaken,
+                    step.takenMessage()),
+                c.now()));
         return BackupContext.done();
       }
       case DELETED -> {
-        // running it again would put a second BR beside a process that may still be writing to the prefix
-        c.update(BackupStatuses.failed(st, null, Reason.JobDeleted, step.deletedMessage("backup"), c.now()));
+        // running it again would put a second BR beside a process that may still be writing to the
+        // prefix
+        c.update(
+            BackupStatuses.failed(
+                st, null, Reason.JobDeleted, step.deletedMessage("backup"), c.now()));
         return BackupContext.done();
       }
       case ABSENT -> {
@@ -74,8 +87,13 @@ final class SnapshotBackupFlow {
     switch (obs.state()) {
       case PENDING -> {
         if (st == null || st.phase == null || ConditionTypes.RETRY_FAILED.equals(st.phase)) {
-          c.update(BackupStatuses.scheduled(st, null, BackupJobBuilder.backupPath(c.backup()),
-              job.getMetadata().getName(), c.now()));
+          c.update(
+              BackupStatuses.scheduled(
+                  st,
+                  null,
+                  BackupJobBuilder.backupPath(c.backup()),
+                  job.getMetadata().getName(),
+                  c.now()));
         }
         return BackupContext.done();
       }
@@ -84,7 +102,9 @@ final class SnapshotBackupFlow {
         return BackupContext.done();
       }
       case SUCCEEDED -> {
-        c.update(BackupStatuses.complete(st, obs.result(), obs.startTime(), obs.completionTime(), c.now()));
+        c.update(
+            BackupStatuses.complete(
+                st, obs.result(), obs.startTime(), obs.completionTime(), c.now()));
         return BackupContext.done();
       }
       default -> {
@@ -106,11 +126,18 @@ final class SnapshotBackupFlow {
       c.update(BackupStatuses.retrying(st, now));
       return BackupContext.after(c.services().intervals().oldJob());
     }
-    String failure = (c.backup().getSpec().br == null ? "Dumpling" : "BR") + " failed: " + obs.failure();
-    var decision = BackoffRetry.onFailure(c.backup().getSpec().backoffRetryPolicy,
-        st == null ? null : st.backoffRetryStatus, now, shorten(failure, 256));
+    String failure =
+        (c.backup().getSpec().br == null ? "Dumpling" : "BR") + " failed: " + obs.failure();
+    var decision =
+        BackoffRetry.onFailure(
+            c.backup().getSpec().backoffRetryPolicy,
+            st == null ? null : st.backoffRetryStatus,
+            now,
+            shorten(failure, 256));
     if (decision.giveUp() != null) {
-      c.update(BackupStatuses.failed(st, null, Reason.BackupFailed, failure + " (" + decision.giveUp() + ")", now));
+      c.update(
+          BackupStatuses.failed(
+              st, null, Reason.BackupFailed, failure + " (" + decision.giveUp() + ")", now));
       return BackupContext.done();
     }
     decision.retry().failedJobUID = job.getMetadata().getUid();
@@ -119,15 +146,20 @@ final class SnapshotBackupFlow {
     return BackupContext.after(Duration.between(now, at).plusMillis(100));
   }
 
-  /** A Job being deleted, or a failed one whose retry has begun (a stale cache entry of the Job it deleted). */
+  /**
+   * A Job being deleted, or a failed one whose retry has begun (a stale cache entry of the Job it
+   * deleted).
+   */
   static boolean isGoingAway(Job job, BackupStatus st) {
     if (job.getMetadata().getDeletionTimestamp() != null) {
       return true;
     }
     // identified by UID, never by comparing our clock with the API server's creationTimestamp
     String uid = job.getMetadata().getUid();
-    return st != null && st.backoffRetryStatus != null && st.backoffRetryStatus.stream()
-        .anyMatch(r -> r.realRetryAt != null && uid != null && uid.equals(r.failedJobUID));
+    return st != null
+        && st.backoffRetryStatus != null
+        && st.backoffRetryStatus.stream()
+            .anyMatch(r -> r.realRetryAt != null && uid != null && uid.equals(r.failedJobUID));
   }
 
   static String shorten(String s, int max) {

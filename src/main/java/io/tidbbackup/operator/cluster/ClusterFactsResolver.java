@@ -10,14 +10,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the TiKV version and TLS settings of the cluster a BR Job talks to: from the TidbCluster object when
- * that CRD exists (read only), else from the tag of spec.toolImage, else the operator's default version.
+ * Finds the TiKV version and TLS settings of the cluster a BR Job talks to: from the TidbCluster
+ * object when that CRD exists (read only), else from the tag of spec.toolImage, else the operator's
+ * default version.
  */
 public class ClusterFactsResolver {
   public static final String TC_CRD = "tidbclusters.pingcap.com";
-  static final ResourceDefinitionContext TC = new ResourceDefinitionContext.Builder()
-      .withGroup("pingcap.com").withVersion("v1alpha1").withKind("TidbCluster").withPlural("tidbclusters")
-      .withNamespaced(true).build();
+  static final ResourceDefinitionContext TC =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("pingcap.com")
+          .withVersion("v1alpha1")
+          .withKind("TidbCluster")
+          .withPlural("tidbclusters")
+          .withNamespaced(true)
+          .build();
 
   private final KubernetesClient client;
   private final String defaultVersion;
@@ -27,7 +33,9 @@ public class ClusterFactsResolver {
     this.defaultVersion = defaultVersion;
   }
 
-  /** Thrown when the TidbCluster CRD exists but the named cluster does not: retried, not Invalid. */
+  /**
+   * Thrown when the TidbCluster CRD exists but the named cluster does not: retried, not Invalid.
+   */
   public static class ClusterNotFound extends RuntimeException {
     public ClusterNotFound(String message) {
       super(message);
@@ -36,10 +44,15 @@ public class ClusterFactsResolver {
 
   public ClusterFacts resolve(String namespace, BRConfig br, String toolImage) {
     if (br != null && tidbClusterCrdExists()) {
-      String ns = br.clusterNamespace == null || br.clusterNamespace.isEmpty() ? namespace : br.clusterNamespace;
-      GenericKubernetesResource tc = client.genericKubernetesResources(TC).inNamespace(ns).withName(br.cluster).get();
+      String ns =
+          br.clusterNamespace == null || br.clusterNamespace.isEmpty()
+              ? namespace
+              : br.clusterNamespace;
+      GenericKubernetesResource tc =
+          client.genericKubernetesResources(TC).inNamespace(ns).withName(br.cluster).get();
       if (tc == null) {
-        throw new ClusterNotFound("TidbCluster " + ns + "/" + br.cluster + " (spec.br.cluster) was not found");
+        throw new ClusterNotFound(
+            "TidbCluster " + ns + "/" + br.cluster + " (spec.br.cluster) was not found");
       }
       return fromTidbCluster(tc, fallbackVersion(toolImage));
     }
@@ -57,14 +70,18 @@ public class ClusterFactsResolver {
     }
   }
 
-  /** Version from spec.tikv.image's tag, else spec.tikv.version, else spec.version; TLS from spec.tlsCluster.enabled. */
+  /**
+   * Version from spec.tikv.image's tag, else spec.tikv.version, else spec.version; TLS from
+   * spec.tlsCluster.enabled.
+   */
   public static ClusterFacts fromTidbCluster(GenericKubernetesResource tc, String fallback) {
     Map<String, Object> spec = map(tc.getAdditionalProperties().get("spec"));
     Map<String, Object> tikv = map(spec.get("tikv"));
-    String version = Optional.ofNullable(tagOf((String) tikv.get("image")))
-        .or(() -> Optional.ofNullable((String) tikv.get("version")))
-        .or(() -> Optional.ofNullable((String) spec.get("version")))
-        .orElse(fallback);
+    String version =
+        Optional.ofNullable(tagOf((String) tikv.get("image")))
+            .or(() -> Optional.ofNullable((String) tikv.get("version")))
+            .or(() -> Optional.ofNullable((String) spec.get("version")))
+            .orElse(fallback);
     boolean tls = Boolean.TRUE.equals(map(spec.get("tlsCluster")).get("enabled"));
     return new ClusterFacts(version, tls);
   }

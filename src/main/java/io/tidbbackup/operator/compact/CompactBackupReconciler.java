@@ -2,7 +2,6 @@ package io.tidbbackup.operator.compact;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -10,7 +9,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.CompactStatus;
 import io.tidbbackup.api.ConditionTypes;
@@ -23,13 +21,13 @@ import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.status.StatusWriter;
 import io.tidbbackup.operator.validation.CompactValidator;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Reconciles a CompactBackup: validate, create the Job {@code compact-<name>}, follow it to Complete or Failed (the
- * Job has already retried {@code maxRetryTimes}). Complete and Failed are final.
+ * Reconciles a CompactBackup: validate, create the Job {@code compact-<name>}, follow it to
+ * Complete or Failed (the Job has already retried {@code maxRetryTimes}). Complete and Failed are
+ * final.
  */
 public class CompactBackupReconciler implements Reconciler<CompactBackup> {
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.COMPACT;
@@ -41,8 +39,12 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
   private final ToolJobs jobs;
   private final io.tidbbackup.operator.ReconcileIntervals intervals;
 
-  public CompactBackupReconciler(KubernetesClient client, StatusWriter writer, JobSettings settings,
-      ClusterFactsResolver clusters, io.tidbbackup.operator.ReconcileIntervals intervals) {
+  public CompactBackupReconciler(
+      KubernetesClient client,
+      StatusWriter writer,
+      JobSettings settings,
+      ClusterFactsResolver clusters,
+      io.tidbbackup.operator.ReconcileIntervals intervals) {
     this.client = client;
     this.writer = writer;
     this.settings = settings;
@@ -52,15 +54,18 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
   }
 
   @Override
-  public List<EventSource<?, CompactBackup>> prepareEventSources(EventSourceContext<CompactBackup> ctx) {
-    var config = InformerEventSourceConfiguration.from(Job.class, CompactBackup.class)
-        .withLabelSelector(Names.jobSelector("compact"))
-        .build();
+  public List<EventSource<?, CompactBackup>> prepareEventSources(
+      EventSourceContext<CompactBackup> ctx) {
+    var config =
+        InformerEventSourceConfiguration.from(Job.class, CompactBackup.class)
+            .withLabelSelector(Names.jobSelector("compact"))
+            .build();
     return List.of(new InformerEventSource<>(config, ctx));
   }
 
   @Override
   public UpdateControl<CompactBackup> reconcile(CompactBackup cb, Context<CompactBackup> ctx) {
+    io.tidbbackup.api.CrdDefaults.apply(cb.getSpec());
     CompactStatus st = cb.getStatus();
     String state = st == null ? null : st.state;
     if (ConditionTypes.COMPLETE.equals(state) || ConditionTypes.FAILED.equals(state)) {
@@ -71,8 +76,10 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
       writer.write(cb, ctx, CompactStatuses.invalid(st, invalid.get()));
       return UpdateControl.noUpdate();
     }
-    boolean expected = ConditionTypes.SCHEDULED.equals(state) || ConditionTypes.RUNNING.equals(state);
-    ToolJobs.Step step = jobs.step(ctx, cb, Names.compactJob(cb.getMetadata().getName()), CONTAINER, expected);
+    boolean expected =
+        ConditionTypes.SCHEDULED.equals(state) || ConditionTypes.RUNNING.equals(state);
+    ToolJobs.Step step =
+        jobs.step(ctx, cb, Names.compactJob(cb.getMetadata().getName()), CONTAINER, expected);
     switch (step.kind()) {
       case WAIT -> {
         return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.oldJob());
@@ -82,22 +89,34 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
         return UpdateControl.noUpdate();
       }
       case DELETED -> {
-        writer.write(cb, ctx, CompactStatuses.failed(st, step.deletedMessage("compaction"), null, null));
+        writer.write(
+            cb, ctx, CompactStatuses.failed(st, step.deletedMessage("compaction"), null, null));
         return UpdateControl.noUpdate();
       }
       case ABSENT -> {
         return createJob(cb, ctx);
       }
-      default -> { }
+      default -> {}
     }
     JobObservation obs = step.observation();
     switch (obs.state()) {
       case RUNNING -> writer.write(cb, ctx, CompactStatuses.running(st, obs.startTime()));
-      case SUCCEEDED -> writer.write(cb, ctx, CompactStatuses.complete(st, cb.getSpec().endTs, obs.startTime(),
-          obs.completionTime()));
-      case FAILED -> writer.write(cb, ctx, CompactStatuses.failed(st, "tikv-ctl compact-log-backup failed: "
-          + obs.failure(), obs.startTime(), obs.completionTime()));
-      default -> { }
+      case SUCCEEDED ->
+          writer.write(
+              cb,
+              ctx,
+              CompactStatuses.complete(
+                  st, cb.getSpec().endTs, obs.startTime(), obs.completionTime()));
+      case FAILED ->
+          writer.write(
+              cb,
+              ctx,
+              CompactStatuses.failed(
+                  st,
+                  "tikv-ctl compact-log-backup failed: " + obs.failure(),
+                  obs.startTime(),
+                  obs.completionTime()));
+      default -> {}
     }
     return UpdateControl.noUpdate();
   }
@@ -106,7 +125,9 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
     CompactStatus st = cb.getStatus();
     ClusterFacts facts;
     try {
-      facts = clusters.resolve(cb.getMetadata().getNamespace(), cb.getSpec().br, cb.getSpec().tikvImage);
+      facts =
+          clusters.resolve(
+              cb.getMetadata().getNamespace(), cb.getSpec().br, cb.getSpec().tikvImage);
     } catch (ClusterFactsResolver.ClusterNotFound e) {
       writer.write(cb, ctx, CompactStatuses.with(st, ConditionTypes.RETRY_FAILED, e.getMessage()));
       return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.clusterRetry());
@@ -118,8 +139,16 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
         yield UpdateControl.noUpdate();
       }
       case TAKEN -> {
-        writer.write(cb, ctx, CompactStatuses.invalid(st, "Job " + created.name() + " already exists and belongs to "
-            + created.holder() + ": rename this CompactBackup"));
+        writer.write(
+            cb,
+            ctx,
+            CompactStatuses.invalid(
+                st,
+                "Job "
+                    + created.name()
+                    + " already exists and belongs to "
+                    + created.holder()
+                    + ": rename this CompactBackup"));
         yield UpdateControl.noUpdate();
       }
       default -> UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.oldJob());

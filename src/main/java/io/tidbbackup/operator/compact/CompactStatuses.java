@@ -4,7 +4,9 @@ import io.tidbbackup.api.CompactStatus;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
 
-/** Pure state transitions of a CompactBackup (its status has a state and a message, no conditions). */
+/**
+ * Pure state transitions of a CompactBackup (its status has a state and a message, no conditions).
+ */
 public final class CompactStatuses {
 
   private CompactStatuses() {}

@@ -1,6 +1,7 @@
 package io.tidbbackup.operator.job;
 
 import static io.tidbbackup.api.AgentProtocol.*;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -19,9 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Pure: (Backup, log subcommand, cluster facts, settings) → the batch/v1 Job that runs it. No client, no clock.
- * Layout follows TiDB Operator v1's makeBRBackupJob: an init container copies the tool out of its official
- * image, the main container runs this project's agent.
+ * Pure: (Backup, log subcommand, cluster facts, settings) → the batch/v1 Job that runs it. No
+ * client, no clock. Layout follows TiDB Operator v1's makeBRBackupJob: an init container copies the
+ * tool out of its official image, the main container runs this project's agent.
  */
 public final class BackupJobBuilder {
   public static final String BR_REPO = "pingcap/br";
@@ -30,7 +31,8 @@ public final class BackupJobBuilder {
 
   private BackupJobBuilder() {}
 
-  public static Job build(Backup backup, LogSubCommand log, ClusterFacts facts, JobSettings settings) {
+  public static Job build(
+      Backup backup, LogSubCommand log, ClusterFacts facts, JobSettings settings) {
     BackupSpec spec = backup.getSpec();
     String name = backup.getMetadata().getName();
     String ns = backup.getMetadata().getNamespace();
@@ -38,14 +40,24 @@ public final class BackupJobBuilder {
     String tool = dumpling ? "dumpling" : "br";
     String toolDir = dumpling ? JobEnv.DUMPLING_BIN_DIR : JobEnv.BR_BIN_DIR;
 
-    List<String> args = new ArrayList<>(List.of("agent", BACKUP, option(NAMESPACE, ns), option(BACKUP_NAME, name),
-        option(TIKV_VERSION, facts.tikvVersion()), option(MODE, log == null ? "snapshot" : "log")));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "agent",
+                BACKUP,
+                option(NAMESPACE, ns),
+                option(BACKUP_NAME, name),
+                option(TIKV_VERSION, facts.tikvVersion()),
+                option(MODE, log == null ? "snapshot" : "log")));
     if (log != null) {
       args.add(option(SUBCOMMAND, log.value()));
     }
     // Dumpling talks to TiDB over TLS when from.tlsClientSecretName names the client certificate.
-    boolean clientTls = dumpling && spec.from != null && spec.from.tlsClientSecretName != null
-        && !spec.from.tlsClientSecretName.isEmpty();
+    boolean clientTls =
+        dumpling
+            && spec.from != null
+            && spec.from.tlsClientSecretName != null
+            && !spec.from.tlsClientSecretName.isEmpty();
     if (!dumpling && facts.clusterTls()) {
       args.add(option(CLUSTER_TLS, true));
     }
@@ -59,7 +71,8 @@ public final class BackupJobBuilder {
     List<Volume> volumes = ToolPod.baseVolumes(tool);
     List<VolumeMount> mounts = ToolPod.baseMounts(tool, toolDir);
     if (!dumpling && facts.clusterTls()) {
-      volumes.add(ToolPod.secretVolume("cluster-client-tls", Names.clusterTlsSecret(spec.br.cluster)));
+      volumes.add(
+          ToolPod.secretVolume("cluster-client-tls", Names.clusterTlsSecret(spec.br.cluster)));
       mounts.add(ToolPod.mount("cluster-client-tls", JobEnv.CLUSTER_TLS_DIR, true));
     }
     if (clientTls) {
@@ -68,18 +81,29 @@ public final class BackupJobBuilder {
     }
     ToolPod.addUserVolumes(spec, volumes, mounts);
 
-    String image = ToolPod.toolImage(spec.toolImage, dumpling ? DUMPLING_REPO : BR_REPO, facts.tikvVersion());
-    Container init = ToolPod.copyToolContainer(tool, image, "/" + tool, toolDir, spec, settings.imagePullPolicy());
-    Container main = new ContainerBuilder().withName(MAIN_CONTAINER).withImage(settings.agentImage())
-        .withImagePullPolicy(settings.imagePullPolicy())
-        .withArgs(args)
-        .withEnv(env(backup))
-        .withResources(spec.resources)
-        .withVolumeMounts(mounts)
-        .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .build();
+    String image =
+        ToolPod.toolImage(spec.toolImage, dumpling ? DUMPLING_REPO : BR_REPO, facts.tikvVersion());
+    Container init =
+        ToolPod.copyToolContainer(
+            tool, image, "/" + tool, toolDir, spec, settings.imagePullPolicy());
+    Container main =
+        new ContainerBuilder()
+            .withName(MAIN_CONTAINER)
+            .withImage(settings.agentImage())
+            .withImagePullPolicy(settings.imagePullPolicy())
+            .withArgs(args)
+            .withEnv(env(backup))
+            .withResources(spec.resources)
+            .withVolumeMounts(mounts)
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .build();
 
-    return ToolPod.job(backup, Names.backupJob(name, log), Names.backupJobLabels(backup, "backup"), null, 0,
+    return ToolPod.job(
+        backup,
+        Names.backupJob(name, log),
+        Names.backupJobLabels(backup, "backup"),
+        null,
+        0,
         ToolPod.podSpec(spec, List.of(init), main, volumes));
   }
 
@@ -89,19 +113,24 @@ public final class BackupJobBuilder {
     List<EnvVar> env = new ArrayList<>();
     env.add(StorageEnv.plain(JobEnv.BR_LOG_TO_TERM, "1"));
     env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(agentSpec(spec))));
-    String sas = spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()
-        ? Names.sasSecret("backup", backup.getMetadata().getName()) : null;
+    String sas =
+        spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()
+            ? Names.sasSecret("backup", backup.getMetadata().getName())
+            : null;
     env.addAll(StorageEnv.of(spec, sas));
     if (spec.from != null && spec.br == null) {
-      env.add(StorageEnv.secretRef(JobEnv.PASSWORD, spec.from.secretName, JobEnv.TIDB_PASSWORD_KEY, false));
+      env.add(
+          StorageEnv.secretRef(
+              JobEnv.PASSWORD, spec.from.secretName, JobEnv.TIDB_PASSWORD_KEY, false));
     }
     return StorageEnv.overrideByName(env, spec.env);
   }
 
   /**
-   * What the agent needs ({@code TIDB_BACKUP_SPEC}), and nothing else: a whitelist, so a field added to the CRD
-   * reaches the pod only when it is added here. Storage without secrets (the inline SAS token reaches the pod through
-   * a Secret), the tool's configuration, the log task fields, and cleanOption for {@code agent clean}.
+   * What the agent needs ({@code TIDB_BACKUP_SPEC}), and nothing else: a whitelist, so a field
+   * added to the CRD reaches the pod only when it is added here. Storage without secrets (the
+   * inline SAS token reaches the pod through a Secret), the tool's configuration, the log task
+   * fields, and cleanOption for {@code agent clean}.
    */
   public static BackupSpec agentSpec(BackupSpec spec) {
     BackupSpec s = new BackupSpec();
@@ -120,14 +149,20 @@ public final class BackupJobBuilder {
     return Serde.copy(s, BackupSpec.class);
   }
 
-  /** {@code backup-<creationTimestamp, RFC 3339 UTC>}: Dumpling's directory under the prefix, stable across retries. */
+  /**
+   * {@code backup-<creationTimestamp, RFC 3339 UTC>}: Dumpling's directory under the prefix, stable
+   * across retries.
+   */
   public static String dumplingOutputName(Backup backup) {
     String created = backup.getMetadata().getCreationTimestamp();
     Instant t = created == null ? Instant.EPOCH : Instant.parse(created);
     return "backup-" + DateTimeFormatter.ISO_INSTANT.format(t);
   }
 
-  /** What status.backupPath says for this backup: the prefix URL (BR) or the Dumpling export directory. */
+  /**
+   * What status.backupPath says for this backup: the prefix URL (BR) or the Dumpling export
+   * directory.
+   */
   public static String backupPath(Backup backup) {
     StorageLocation loc = StorageLocation.of(backup.getSpec());
     if (loc == null) {

@@ -1,6 +1,7 @@
 package io.tidbbackup.operator.job;
 
 import static io.tidbbackup.api.AgentProtocol.*;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -16,18 +17,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Pure: the Job that deletes a Backup's data, {@code clean-<name>}. It runs this project's image with
- * {@code agent clean} under the Backup's own service account (so IRSA and workload identity apply), with the
- * same credentials env as the backup Job and none of the tool containers.
+ * Pure: the Job that deletes a Backup's data, {@code clean-<name>}. It runs this project's image
+ * with {@code agent clean} under the Backup's own service account (so IRSA and workload identity
+ * apply), with the same credentials env as the backup Job and none of the tool containers.
  */
 public final class CleanJobBuilder {
 
   private CleanJobBuilder() {}
 
   /**
-   * @param backoffLimit pod retries inside the Job (Kubernetes backs off exponentially between them)
+   * @param backoffLimit pod retries inside the Job (Kubernetes backs off exponentially between
+   *     them)
    */
-  public static Job build(Backup backup, String backupPath, JobSettings settings, int backoffLimit) {
+  public static Job build(
+      Backup backup, String backupPath, JobSettings settings, int backoffLimit) {
     BackupSpec spec = backup.getSpec();
     String name = backup.getMetadata().getName();
     String ns = backup.getMetadata().getNamespace();
@@ -37,32 +40,60 @@ public final class CleanJobBuilder {
 
     List<EnvVar> env = new ArrayList<>();
     env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(BackupJobBuilder.agentSpec(spec))));
-    String sas = spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()
-        ? Names.sasSecret("backup", name) : null;
+    String sas =
+        spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()
+            ? Names.sasSecret("backup", name)
+            : null;
     env.addAll(StorageEnv.of(spec, sas));
 
-    Container main = new ContainerBuilder().withName(CLEAN).withImage(settings.agentImage())
-        .withImagePullPolicy(settings.imagePullPolicy())
-        .withArgs("agent", CLEAN, option(NAMESPACE, ns), option(BACKUP_NAME, name), option(BACKUP_PATH, backupPath))
-        .withEnv(StorageEnv.overrideByName(env, spec.env))
-        .withResources(spec.resources)
-        .withVolumeMounts(mounts)
-        .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .build();
-    // no owner reference: a foreground deletion of the Backup must not garbage-collect its own clean Job;
+    Container main =
+        new ContainerBuilder()
+            .withName(CLEAN)
+            .withImage(settings.agentImage())
+            .withImagePullPolicy(settings.imagePullPolicy())
+            .withArgs(
+                "agent",
+                CLEAN,
+                option(NAMESPACE, ns),
+                option(BACKUP_NAME, name),
+                option(BACKUP_PATH, backupPath))
+            .withEnv(StorageEnv.overrideByName(env, spec.env))
+            .withResources(spec.resources)
+            .withVolumeMounts(mounts)
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .build();
+    // no owner reference: a foreground deletion of the Backup must not garbage-collect its own
+    // clean Job;
     // the operator deletes the Job when the clean is done
-    // it belongs to the Backup by UID (the name is shared by a Backup re-created under it); see ToolJobs.belongsTo
+    // it belongs to the Backup by UID (the name is shared by a Backup re-created under it); see
+    // ToolJobs.belongsTo
     Map<String, String> owner = new java.util.LinkedHashMap<>();
     owner.put(Names.BACKUP_ANNOTATION, name);
     if (backup.getMetadata().getUid() != null) {
       owner.put(Names.BACKUP_UID_ANNOTATION, backup.getMetadata().getUid());
     }
-    Job job = ToolPod.job(backup, Names.cleanJob(name), Names.backupJobLabels(backup, "clean"), owner, backoffLimit,
-        ToolPod.podSpec(spec, List.of(), main, volumes));
-    // the agent exits 2 when it refuses its input (nothing deleted): another pod would only refuse again
-    job.getSpec().setPodFailurePolicy(new io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder()
-        .addNewRule().withAction("FailJob").withNewOnExitCodes().withContainerName(CLEAN).withOperator("In")
-        .withValues(REFUSED).endOnExitCodes().endRule().build());
+    Job job =
+        ToolPod.job(
+            backup,
+            Names.cleanJob(name),
+            Names.backupJobLabels(backup, "clean"),
+            owner,
+            backoffLimit,
+            ToolPod.podSpec(spec, List.of(), main, volumes));
+    // the agent exits 2 when it refuses its input (nothing deleted): another pod would only refuse
+    // again
+    job.getSpec()
+        .setPodFailurePolicy(
+            new io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder()
+                .addNewRule()
+                .withAction("FailJob")
+                .withNewOnExitCodes()
+                .withContainerName(CLEAN)
+                .withOperator("In")
+                .withValues(REFUSED)
+                .endOnExitCodes()
+                .endRule()
+                .build());
     return job;
   }
 }

@@ -1,8 +1,8 @@
 package io.tidbbackup.operator.job;
 
 /**
- * What the operator knows about the TiDB cluster a BR Job talks to: the TiKV version (tool image tag) and
- * whether cluster TLS is on. Read from the TidbCluster object when there is one.
+ * What the operator knows about the TiDB cluster a BR Job talks to: the TiKV version (tool image
+ * tag) and whether cluster TLS is on. Read from the TidbCluster object when there is one.
  */
 public record ClusterFacts(String tikvVersion, boolean clusterTls) {
 

@@ -1,7 +1,7 @@
 package io.tidbbackup.operator.job;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -13,13 +13,24 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Pure reading of a tool Job and its pods: whether it is pending, running, succeeded or failed, when it
- * started and ended, and what the agent reported in its termination message.
+ * Pure reading of a tool Job and its pods: whether it is pending, running, succeeded or failed,
+ * when it started and ended, and what the agent reported in its termination message.
  */
-public record JobObservation(State state, String startTime, String completionTime, AgentResult result,
-    String failure, String message, Integer exitCode) {
+public record JobObservation(
+    State state,
+    String startTime,
+    String completionTime,
+    AgentResult result,
+    String failure,
+    String message,
+    Integer exitCode) {
 
-  public enum State { PENDING, RUNNING, SUCCEEDED, FAILED }
+  public enum State {
+    PENDING,
+    RUNNING,
+    SUCCEEDED,
+    FAILED
+  }
 
   public static JobObservation of(Job job, List<Pod> pods, String container) {
     var st = job.getStatus();
@@ -30,33 +41,62 @@ public record JobObservation(State state, String startTime, String completionTim
     String message = term == null ? null : term.getMessage();
     Integer exit = term == null ? null : term.getExitCode();
     if (conditionTrue(job, "Complete") || conditionTrue(job, "SuccessCriteriaMet")) {
-      return new JobObservation(State.SUCCEEDED, start, end != null ? end : lastTransition(job, "Complete"), result, null,
-          message, exit);
+      return new JobObservation(
+          State.SUCCEEDED,
+          start,
+          end != null ? end : lastTransition(job, "Complete"),
+          result,
+          null,
+          message,
+          exit);
     }
     if (conditionTrue(job, "Failed")) {
-      return new JobObservation(State.FAILED, start, lastTransition(job, "Failed"), result,
-          failureText(job, term, result), message, exit);
+      return new JobObservation(
+          State.FAILED,
+          start,
+          lastTransition(job, "Failed"),
+          result,
+          failureText(job, term, result),
+          message,
+          exit);
     }
     boolean active = st != null && st.getActive() != null && st.getActive() > 0;
-    return new JobObservation(active || start != null ? State.RUNNING : State.PENDING, start, null, result, null,
-        message, exit);
+    return new JobObservation(
+        active || start != null ? State.RUNNING : State.PENDING,
+        start,
+        null,
+        result,
+        null,
+        message,
+        exit);
   }
 
   /**
-   * The terminated container that speaks for the Job: for a succeeded Job the one that exited 0, else the
-   * newest terminated one (a Job with retries has several pods).
+   * The terminated container that speaks for the Job: for a succeeded Job the one that exited 0,
+   * else the newest terminated one (a Job with retries has several pods).
    */
   static ContainerStateTerminated resultOf(Job job, List<Pod> pods, String container) {
     String uid = job.getMetadata().getUid();
-    List<ContainerStateTerminated> terms = pods.stream()
-        .filter(p -> p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences().stream()
-            .map(OwnerReference::getUid).anyMatch(u -> Objects.equals(u, uid)))
-        .sorted(Comparator.comparing((Pod p) -> Objects.toString(p.getMetadata().getCreationTimestamp(), "")))
-        .map(p -> terminated(p, container)).filter(Objects::nonNull).toList();
+    List<ContainerStateTerminated> terms =
+        pods.stream()
+            .filter(
+                p ->
+                    p.getMetadata().getOwnerReferences() != null
+                        && p.getMetadata().getOwnerReferences().stream()
+                            .map(OwnerReference::getUid)
+                            .anyMatch(u -> Objects.equals(u, uid)))
+            .sorted(
+                Comparator.comparing(
+                    (Pod p) -> Objects.toString(p.getMetadata().getCreationTimestamp(), "")))
+            .map(p -> terminated(p, container))
+            .filter(Objects::nonNull)
+            .toList();
     if (terms.isEmpty()) {
       return null;
     }
-    return terms.stream().filter(t -> Integer.valueOf(0).equals(t.getExitCode())).reduce((a, b) -> b)
+    return terms.stream()
+        .filter(t -> Integer.valueOf(0).equals(t.getExitCode()))
+        .reduce((a, b) -> b)
         .filter(t -> conditionTrue(job, "Complete") || conditionTrue(job, "SuccessCriteriaMet"))
         .orElse(terms.get(terms.size() - 1));
   }
@@ -65,9 +105,14 @@ public record JobObservation(State state, String startTime, String completionTim
   public static Pod latestPod(Job job, List<Pod> pods) {
     String uid = job.getMetadata().getUid();
     return pods.stream()
-        .filter(p -> p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences().stream()
-            .map(OwnerReference::getUid).anyMatch(u -> Objects.equals(u, uid)))
-        .max(Comparator.comparing(p -> Objects.toString(p.getMetadata().getCreationTimestamp(), "")))
+        .filter(
+            p ->
+                p.getMetadata().getOwnerReferences() != null
+                    && p.getMetadata().getOwnerReferences().stream()
+                        .map(OwnerReference::getUid)
+                        .anyMatch(u -> Objects.equals(u, uid)))
+        .max(
+            Comparator.comparing(p -> Objects.toString(p.getMetadata().getCreationTimestamp(), "")))
         .orElse(null);
   }
 
@@ -76,7 +121,9 @@ public record JobObservation(State state, String startTime, String completionTim
       return null;
     }
     for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
-      if (container.equals(cs.getName()) && cs.getState() != null && cs.getState().getTerminated() != null) {
+      if (container.equals(cs.getName())
+          && cs.getState() != null
+          && cs.getState().getTerminated() != null) {
         return cs.getState().getTerminated();
       }
     }
@@ -99,13 +146,21 @@ public record JobObservation(State state, String startTime, String completionTim
       return result.error;
     }
     if (term != null) {
-      String msg = term.getMessage() != null && !term.getMessage().isBlank() ? ": " + term.getMessage().trim() : "";
-      return "container exited with code " + term.getExitCode()
-          + (term.getReason() != null ? " (" + term.getReason() + ")" : "") + msg;
+      String msg =
+          term.getMessage() != null && !term.getMessage().isBlank()
+              ? ": " + term.getMessage().trim()
+              : "";
+      return "container exited with code "
+          + term.getExitCode()
+          + (term.getReason() != null ? " (" + term.getReason() + ")" : "")
+          + msg;
     }
     JobCondition c = condition(job, "Failed");
     if (c != null && (c.getReason() != null || c.getMessage() != null)) {
-      return "Job failed: " + Objects.toString(c.getReason(), "") + " " + Objects.toString(c.getMessage(), "");
+      return "Job failed: "
+          + Objects.toString(c.getReason(), "")
+          + " "
+          + Objects.toString(c.getMessage(), "");
     }
     return "Job failed";
   }
@@ -124,6 +179,9 @@ public record JobObservation(State state, String startTime, String completionTim
     if (job.getStatus() == null || job.getStatus().getConditions() == null) {
       return null;
     }
-    return job.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    return job.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
   }
 }

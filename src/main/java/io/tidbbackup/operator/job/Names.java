@@ -19,41 +19,52 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every name and label the operator gives to objects it creates. Names are deterministic and at most
- * 63 characters: a name that would be longer keeps its start and gets a hash of the whole name as suffix.
+ * Every name and label the operator gives to objects it creates. Names are deterministic and at
+ * most 63 characters: a name that would be longer keeps its start and gets a hash of the whole name
+ * as suffix.
  *
- * <p>Job names are TiDB Operator's ({@code backup-<name>}, {@code backup-<name>-log-start}, {@code restore-<name>},
- * {@code restore-<name>-prune}, {@code clean-<name>}, {@code compact-<name>}) except where two objects' Jobs would
- * share one: Backup {@code lb}'s log-start Job and Backup {@code lb-log-start}'s Job are both
- * {@code backup-lb-log-start} upstream. Here the main Job of an object whose name ends with one of its kind's
- * derived suffixes ({@code -log-start}, {@code -log-stop}, {@code -log-pause}, {@code -log-resume},
- * {@code -log-truncate} for Backups, {@code -prune} for Restores) gets a hash suffix instead
- * ({@code backup-lb-log-start-1c0b2e7a}), which no derived Job name ends with. Only an object named on purpose after
- * another object's hashed Job name can still collide, and that is reported ({@code JobNameTaken}), never adopted.
+ * <p>Job names are TiDB Operator's ({@code backup-<name>}, {@code backup-<name>-log-start}, {@code
+ * restore-<name>}, {@code restore-<name>-prune}, {@code clean-<name>}, {@code compact-<name>})
+ * except where two objects' Jobs would share one: Backup {@code lb}'s log-start Job and Backup
+ * {@code lb-log-start}'s Job are both {@code backup-lb-log-start} upstream. Here the main Job of an
+ * object whose name ends with one of its kind's derived suffixes ({@code -log-start}, {@code
+ * -log-stop}, {@code -log-pause}, {@code -log-resume}, {@code -log-truncate} for Backups, {@code
+ * -prune} for Restores) gets a hash suffix instead ({@code backup-lb-log-start-1c0b2e7a}), which no
+ * derived Job name ends with. Only an object named on purpose after another object's hashed Job
+ * name can still collide, and that is reported ({@code JobNameTaken}), never adopted.
  */
 public final class Names {
   public static final int MAX = 63;
+
   /** On clean Jobs, which have no owner reference: the name of the Backup they belong to. */
   public static final String BACKUP_ANNOTATION = "tidb-backup-operator/backup";
-  /** On clean Jobs: the UID of the Backup they belong to (the name alone is shared by re-created Backups). */
+
+  /**
+   * On clean Jobs: the UID of the Backup they belong to (the name alone is shared by re-created
+   * Backups).
+   */
   public static final String BACKUP_UID_ANNOTATION = "tidb-backup-operator/backup-uid";
+
   /** The label the Job controller puts on a Job's pods. */
   public static final String JOB_NAME_LABEL = "job-name";
+
   private static final int HASH_LEN = 8;
   private static final String PRUNE_SUFFIX = "-prune";
 
   private Names() {}
 
   /**
-   * {@code backup-<name>} for snapshot and Dumpling backups, {@code backup-<name>-<log-cmd>} for log backups; the
-   * snapshot Job of a Backup whose name ends with a log subcommand suffix is hashed (see the class comment).
+   * {@code backup-<name>} for snapshot and Dumpling backups, {@code backup-<name>-<log-cmd>} for
+   * log backups; the snapshot Job of a Backup whose name ends with a log subcommand suffix is
+   * hashed (see the class comment).
    */
   public static String backupJob(String backupName, LogSubCommand log) {
     if (log != null) {
       return bounded("backup-" + backupName + "-" + log.value());
     }
-    boolean ambiguous = java.util.Arrays.stream(LogSubCommand.values())
-        .anyMatch(c -> backupName.endsWith("-" + c.value()));
+    boolean ambiguous =
+        java.util.Arrays.stream(LogSubCommand.values())
+            .anyMatch(c -> backupName.endsWith("-" + c.value()));
     return ambiguous ? hashed("backup-" + backupName) : bounded("backup-" + backupName);
   }
 
@@ -61,9 +72,13 @@ public final class Names {
     return bounded("clean-" + backupName);
   }
 
-  /** {@code restore-<name>}; hashed when the name ends with {@code -prune} (see the class comment). */
+  /**
+   * {@code restore-<name>}; hashed when the name ends with {@code -prune} (see the class comment).
+   */
   public static String restoreJob(String restoreName) {
-    return restoreName.endsWith(PRUNE_SUFFIX) ? hashed("restore-" + restoreName) : bounded("restore-" + restoreName);
+    return restoreName.endsWith(PRUNE_SUFFIX)
+        ? hashed("restore-" + restoreName)
+        : bounded("restore-" + restoreName);
   }
 
   public static String compactJob(String compactName) {
@@ -75,7 +90,9 @@ public final class Names {
     return bounded("restore-" + restoreName + PRUNE_SUFFIX);
   }
 
-  /** The Secret that carries an inline {@code spec.azblob.sasToken} to the pod as a secretKeyRef. */
+  /**
+   * The Secret that carries an inline {@code spec.azblob.sasToken} to the pod as a secretKeyRef.
+   */
   public static String sasSecret(String kind, String name) {
     return bounded(kind + "-" + name + "-sas");
   }
@@ -84,12 +101,17 @@ public final class Names {
     return cluster + "-cluster-client-secret";
   }
 
-  /** Labels of a backup or clean Job and its pod (TiDB Operator's set), after the Backup's own labels. */
+  /**
+   * Labels of a backup or clean Job and its pod (TiDB Operator's set), after the Backup's own
+   * labels.
+   */
   public static Map<String, String> backupJobLabels(HasMetadata backup, String component) {
     return jobLabels(backup, "backup", component, LABEL_BACKUP);
   }
 
-  /** Labels of a restore Job ({@code component} restore, or prune for the abort Job) and its pod. */
+  /**
+   * Labels of a restore Job ({@code component} restore, or prune for the abort Job) and its pod.
+   */
   public static Map<String, String> restoreJobLabels(HasMetadata restore, String component) {
     return jobLabels(restore, "restore", component, LABEL_RESTORE);
   }
@@ -98,7 +120,8 @@ public final class Names {
     return jobLabels(compact, "compact", "compact", LABEL_COMPACT);
   }
 
-  private static Map<String, String> jobLabels(HasMetadata cr, String appName, String component, String crLabel) {
+  private static Map<String, String> jobLabels(
+      HasMetadata cr, String appName, String component, String crLabel) {
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> own = cr.getMetadata().getLabels();
     if (own != null) {
@@ -107,15 +130,19 @@ public final class Names {
     String name = cr.getMetadata().getName();
     labels.put(LABEL_NAME, appName);
     labels.put(LABEL_MANAGED_BY, MANAGED_BY_VALUE);
-    labels.put(LABEL_INSTANCE, labelValue(own != null && own.containsKey(LABEL_INSTANCE) ? own.get(LABEL_INSTANCE) : name));
+    labels.put(
+        LABEL_INSTANCE,
+        labelValue(
+            own != null && own.containsKey(LABEL_INSTANCE) ? own.get(LABEL_INSTANCE) : name));
     labels.put(LABEL_COMPONENT, component);
     labels.put(crLabel, labelValue(name));
     return labels;
   }
 
   /**
-   * The label selector of one kind's Jobs ({@code backup}: backup and clean Jobs; {@code restore}: restore and prune
-   * Jobs; {@code compact}), as {@link #jobLabels} sets it: what each reconciler's Job informer watches.
+   * The label selector of one kind's Jobs ({@code backup}: backup and clean Jobs; {@code restore}:
+   * restore and prune Jobs; {@code compact}), as {@link #jobLabels} sets it: what each reconciler's
+   * Job informer watches.
    */
   public static String jobSelector(String appName) {
     return LABEL_MANAGED_BY + "=" + MANAGED_BY_VALUE + "," + LABEL_NAME + "=" + appName;
@@ -126,7 +153,9 @@ public final class Names {
     return bounded(value);
   }
 
-  /** {@code s} when at most 63 characters, else its first characters, '-', and 8 hex of its SHA-256. */
+  /**
+   * {@code s} when at most 63 characters, else its first characters, '-', and 8 hex of its SHA-256.
+   */
   public static String bounded(String s) {
     if (s.length() <= MAX) {
       return s;
@@ -143,9 +172,10 @@ public final class Names {
   }
 
   /**
-   * {@code s-<hash>}, cut like {@link #bounded} when longer than 63: a name that ends with a hash, so no derived Job
-   * name can equal it. The hash is salted, so that it differs from {@code bounded(s)} when {@code s} is long (the
-   * long derived name {@code backup-<name>-log-start} is {@code bounded} of the same string).
+   * {@code s-<hash>}, cut like {@link #bounded} when longer than 63: a name that ends with a hash,
+   * so no derived Job name can equal it. The hash is salted, so that it differs from {@code
+   * bounded(s)} when {@code s} is long (the long derived name {@code backup-<name>-log-start} is
+   * {@code bounded} of the same string).
    */
   static String hashed(String s) {
     String h = hash("main:" + s);

@@ -13,15 +13,17 @@ public final class OwnedSecrets {
   private OwnedSecrets() {}
 
   /**
-   * Holds an inline {@code spec.azblob.sasToken} so that it reaches the pod as a secretKeyRef, never as a
-   * plain env value or argument. Owned by the CR, so it goes with it.
+   * Holds an inline {@code spec.azblob.sasToken} so that it reaches the pod as a secretKeyRef,
+   * never as a plain env value or argument. Owned by the CR, so it goes with it.
    */
   public static Secret sasSecret(HasMetadata owner, String kind, String token) {
     return new SecretBuilder()
-        .withNewMetadata().withName(Names.sasSecret(kind, owner.getMetadata().getName()))
+        .withNewMetadata()
+        .withName(Names.sasSecret(kind, owner.getMetadata().getName()))
         .withNamespace(owner.getMetadata().getNamespace())
         .withLabels(Map.of(ApiConstants.LABEL_MANAGED_BY, ApiConstants.MANAGED_BY_VALUE))
-        .withOwnerReferences(ToolPod.controllerRef(owner)).endMetadata()
+        .withOwnerReferences(ToolPod.controllerRef(owner))
+        .endMetadata()
         .withType("Opaque")
         .withStringData(Map.of(JobEnv.AZURE_SAS_TOKEN, token))
         .build();

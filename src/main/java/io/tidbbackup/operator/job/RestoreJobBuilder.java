@@ -1,6 +1,7 @@
 package io.tidbbackup.operator.job;
 
 import static io.tidbbackup.api.AgentProtocol.*;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -16,9 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Pure: (Restore, prune?, cluster facts, settings) → the batch/v1 Job that runs it. No client, no clock. Same
- * layout as the backup Job (TiDB Operator v1's restore job): an init container copies {@code br} or
- * {@code tidb-lightning} out of its official image, the main container runs this project's {@code agent restore}.
+ * Pure: (Restore, prune?, cluster facts, settings) → the batch/v1 Job that runs it. No client, no
+ * clock. Same layout as the backup Job (TiDB Operator v1's restore job): an init container copies
+ * {@code br} or {@code tidb-lightning} out of its official image, the main container runs this
+ * project's {@code agent restore}.
  */
 public final class RestoreJobBuilder {
   public static final String LIGHTNING_REPO = "pingcap/tidb-lightning";
@@ -26,23 +28,36 @@ public final class RestoreJobBuilder {
 
   private RestoreJobBuilder() {}
 
-  /** @param prune the Job of {@code prune: afterFailed}: {@code br abort restore …} */
-  public static Job build(Restore restore, boolean prune, ClusterFacts facts, JobSettings settings) {
+  /**
+   * @param prune the Job of {@code prune: afterFailed}: {@code br abort restore …}
+   */
+  public static Job build(
+      Restore restore, boolean prune, ClusterFacts facts, JobSettings settings) {
     RestoreSpec spec = restore.getSpec();
     String name = restore.getMetadata().getName();
     String ns = restore.getMetadata().getNamespace();
     boolean lightning = spec.br == null;
     String tool = lightning ? "lightning" : "br";
     String toolDir = lightning ? JobEnv.LIGHTNING_BIN_DIR : JobEnv.BR_BIN_DIR;
-    RestoreMode mode = spec.restoreMode == null ? RestoreMode.SNAPSHOT : spec.restoreMode;
+    RestoreMode mode = spec.restoreMode; // defaulted (CrdDefaults)
 
-    List<String> args = new ArrayList<>(List.of("agent", RESTORE, option(NAMESPACE, ns), option(RESTORE_NAME, name),
-        option(TIKV_VERSION, facts.tikvVersion()), option(MODE, mode.value())));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "agent",
+                RESTORE,
+                option(NAMESPACE, ns),
+                option(RESTORE_NAME, name),
+                option(TIKV_VERSION, facts.tikvVersion()),
+                option(MODE, mode.value())));
     if (prune) {
       args.add(option(ABORT, true));
     }
-    boolean clientTls = lightning && spec.to != null && spec.to.tlsClientSecretName != null
-        && !spec.to.tlsClientSecretName.isEmpty();
+    boolean clientTls =
+        lightning
+            && spec.to != null
+            && spec.to.tlsClientSecretName != null
+            && !spec.to.tlsClientSecretName.isEmpty();
     if (!lightning && facts.clusterTls()) {
       args.add(option(CLUSTER_TLS, true));
     }
@@ -53,7 +68,8 @@ public final class RestoreJobBuilder {
     List<Volume> volumes = ToolPod.baseVolumes(tool);
     List<VolumeMount> mounts = ToolPod.baseMounts(tool, toolDir);
     if (!lightning && facts.clusterTls()) {
-      volumes.add(ToolPod.secretVolume("cluster-client-tls", Names.clusterTlsSecret(spec.br.cluster)));
+      volumes.add(
+          ToolPod.secretVolume("cluster-client-tls", Names.clusterTlsSecret(spec.br.cluster)));
       mounts.add(ToolPod.mount("cluster-client-tls", JobEnv.CLUSTER_TLS_DIR, true));
     }
     if (clientTls) {
@@ -62,21 +78,37 @@ public final class RestoreJobBuilder {
     }
     ToolPod.addUserVolumes(spec, volumes, mounts);
 
-    String image = ToolPod.toolImage(spec.toolImage, lightning ? LIGHTNING_REPO : BackupJobBuilder.BR_REPO,
-        facts.tikvVersion());
-    Container init = ToolPod.copyToolContainer(tool, image, lightning ? "/tidb-lightning" : "/br", toolDir, spec,
-        settings.imagePullPolicy());
-    Container main = new ContainerBuilder().withName(MAIN_CONTAINER).withImage(settings.agentImage())
-        .withImagePullPolicy(settings.imagePullPolicy())
-        .withArgs(args)
-        .withEnv(env(restore))
-        .withResources(spec.resources)
-        .withVolumeMounts(mounts)
-        .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .build();
-    int backoffLimit = prune || spec.backoffLimit == null ? 0 : spec.backoffLimit;
-    return ToolPod.job(restore, prune ? Names.restorePruneJob(name) : Names.restoreJob(name),
-        Names.restoreJobLabels(restore, prune ? "prune" : "restore"), null, backoffLimit,
+    String image =
+        ToolPod.toolImage(
+            spec.toolImage,
+            lightning ? LIGHTNING_REPO : BackupJobBuilder.BR_REPO,
+            facts.tikvVersion());
+    Container init =
+        ToolPod.copyToolContainer(
+            tool,
+            image,
+            lightning ? "/tidb-lightning" : "/br",
+            toolDir,
+            spec,
+            settings.imagePullPolicy());
+    Container main =
+        new ContainerBuilder()
+            .withName(MAIN_CONTAINER)
+            .withImage(settings.agentImage())
+            .withImagePullPolicy(settings.imagePullPolicy())
+            .withArgs(args)
+            .withEnv(env(restore))
+            .withResources(spec.resources)
+            .withVolumeMounts(mounts)
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .build();
+    int backoffLimit = prune ? 0 : spec.backoffLimit;
+    return ToolPod.job(
+        restore,
+        prune ? Names.restorePruneJob(name) : Names.restoreJob(name),
+        Names.restoreJobLabels(restore, prune ? "prune" : "restore"),
+        null,
+        backoffLimit,
         ToolPod.podSpec(spec, List.of(init), main, volumes));
   }
 
@@ -88,19 +120,28 @@ public final class RestoreJobBuilder {
     env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(agentSpec(spec))));
     env.addAll(StorageEnv.of(spec, sasSecret(restore)));
     if (spec.to != null && spec.br == null) {
-      env.add(StorageEnv.secretRef(JobEnv.PASSWORD, spec.to.secretName, JobEnv.TIDB_PASSWORD_KEY, false));
+      env.add(
+          StorageEnv.secretRef(
+              JobEnv.PASSWORD, spec.to.secretName, JobEnv.TIDB_PASSWORD_KEY, false));
     }
     return StorageEnv.overrideByName(env, spec.env);
   }
 
-  /** The owned Secret that carries an inline {@code spec.azblob.sasToken}, or null when there is none. */
+  /**
+   * The owned Secret that carries an inline {@code spec.azblob.sasToken}, or null when there is
+   * none.
+   */
   public static String sasSecret(Restore restore) {
     RestoreSpec spec = restore.getSpec();
     return spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()
-        ? Names.sasSecret("restore", restore.getMetadata().getName()) : null;
+        ? Names.sasSecret("restore", restore.getMetadata().getName())
+        : null;
   }
 
-  /** What the agent needs, and nothing else (a whitelist, as {@link BackupJobBuilder#agentSpec}): no secrets. */
+  /**
+   * What the agent needs, and nothing else (a whitelist, as {@link BackupJobBuilder#agentSpec}): no
+   * secrets.
+   */
   public static RestoreSpec agentSpec(RestoreSpec spec) {
     RestoreSpec s = new RestoreSpec();
     ToolPod.copyStorageWithoutSecrets(spec, s);
@@ -113,7 +154,8 @@ public final class RestoreJobBuilder {
     s.logRestoreStartTs = spec.logRestoreStartTs;
     if (spec.pitrFullBackupStorageProvider != null) {
       s.pitrFullBackupStorageProvider = new io.tidbbackup.api.StorageProvider();
-      ToolPod.copyStorageWithoutSecrets(spec.pitrFullBackupStorageProvider, s.pitrFullBackupStorageProvider);
+      ToolPod.copyStorageWithoutSecrets(
+          spec.pitrFullBackupStorageProvider, s.pitrFullBackupStorageProvider);
     }
     return Serde.copy(s, RestoreSpec.class);
   }

@@ -9,17 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Credentials of a storage provider as env vars. Every credential is a secretKeyRef (keys as in TiDB
- * Operator v1); nothing secret is ever a plain value. Without a secret, nothing is injected and the pod's
- * service account (IRSA, workload identity) or the node's identity applies.
+ * Credentials of a storage provider as env vars. Every credential is a secretKeyRef (keys as in
+ * TiDB Operator v1); nothing secret is ever a plain value. Without a secret, nothing is injected
+ * and the pod's service account (IRSA, workload identity) or the node's identity applies.
  */
 public final class StorageEnv {
 
   private StorageEnv() {}
 
   /**
-   * @param sasSecret the Secret that holds an inline {@code azblob.sasToken} (see {@link Names#sasSecret}),
-   *     or null when the spec has none
+   * @param sasSecret the Secret that holds an inline {@code azblob.sasToken} (see {@link
+   *     Names#sasSecret}), or null when the spec has none
    */
   public static List<EnvVar> of(StorageProvider p, String sasSecret) {
     List<EnvVar> env = new ArrayList<>();
@@ -29,13 +29,21 @@ public final class StorageEnv {
     switch (p.storageType()) {
       case S3 -> {
         if (notEmpty(p.s3.secretName)) {
-          env.add(secretRef(JobEnv.AWS_ACCESS_KEY_ID, p.s3.secretName, JobEnv.S3_ACCESS_KEY, false));
-          env.add(secretRef(JobEnv.AWS_SECRET_ACCESS_KEY, p.s3.secretName, JobEnv.S3_SECRET_KEY, false));
+          env.add(
+              secretRef(JobEnv.AWS_ACCESS_KEY_ID, p.s3.secretName, JobEnv.S3_ACCESS_KEY, false));
+          env.add(
+              secretRef(
+                  JobEnv.AWS_SECRET_ACCESS_KEY, p.s3.secretName, JobEnv.S3_SECRET_KEY, false));
         }
       }
       case GCS -> {
         if (notEmpty(p.gcs.secretName)) {
-          env.add(secretRef(JobEnv.GCS_SERVICE_ACCOUNT_JSON_KEY, p.gcs.secretName, JobEnv.GCS_CREDENTIALS_KEY, false));
+          env.add(
+              secretRef(
+                  JobEnv.GCS_SERVICE_ACCOUNT_JSON_KEY,
+                  p.gcs.secretName,
+                  JobEnv.GCS_CREDENTIALS_KEY,
+                  false));
         }
       }
       case AZBLOB -> {
@@ -43,19 +51,30 @@ public final class StorageEnv {
         if (notEmpty(az.storageAccount)) {
           env.add(plain(JobEnv.AZURE_STORAGE_ACCOUNT, az.storageAccount));
         } else if (notEmpty(az.secretName)) {
-          env.add(secretRef(JobEnv.AZURE_STORAGE_ACCOUNT, az.secretName, JobEnv.AZURE_STORAGE_ACCOUNT, false));
+          env.add(
+              secretRef(
+                  JobEnv.AZURE_STORAGE_ACCOUNT,
+                  az.secretName,
+                  JobEnv.AZURE_STORAGE_ACCOUNT,
+                  false));
         }
         if (sasSecret != null) {
           env.add(secretRef(JobEnv.AZURE_SAS_TOKEN, sasSecret, JobEnv.AZURE_SAS_TOKEN, false));
         } else if (notEmpty(az.secretName)) {
-          // Which of shared key, AAD or SAS the secret holds is decided by the agent from what is set.
-          for (String key : List.of(JobEnv.AZURE_STORAGE_KEY, JobEnv.AZURE_CLIENT_ID, JobEnv.AZURE_CLIENT_SECRET,
-              JobEnv.AZURE_TENANT_ID, JobEnv.AZURE_SAS_TOKEN)) {
+          // Which of shared key, AAD or SAS the secret holds is decided by the agent from what is
+          // set.
+          for (String key :
+              List.of(
+                  JobEnv.AZURE_STORAGE_KEY,
+                  JobEnv.AZURE_CLIENT_ID,
+                  JobEnv.AZURE_CLIENT_SECRET,
+                  JobEnv.AZURE_TENANT_ID,
+                  JobEnv.AZURE_SAS_TOKEN)) {
             env.add(secretRef(key, az.secretName, key, true));
           }
         }
       }
-      case LOCAL -> { }
+      case LOCAL -> {}
     }
     return env;
   }
@@ -65,12 +84,22 @@ public final class StorageEnv {
   }
 
   public static EnvVar secretRef(String name, String secret, String key, boolean optional) {
-    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef()
-        .withName(secret).withKey(key).withOptional(optional ? Boolean.TRUE : null)
-        .endSecretKeyRef().endValueFrom().build();
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .withOptional(optional ? Boolean.TRUE : null)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
   }
 
-  /** {@code base} with {@code overrides} applied by name: same name replaces in place, new names are appended. */
+  /**
+   * {@code base} with {@code overrides} applied by name: same name replaces in place, new names are
+   * appended.
+   */
   public static List<EnvVar> overrideByName(List<EnvVar> base, List<EnvVar> overrides) {
     List<EnvVar> out = new ArrayList<>(base);
     if (overrides == null) {

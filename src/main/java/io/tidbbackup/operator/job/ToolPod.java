@@ -30,7 +30,10 @@ public final class ToolPod {
 
   private ToolPod() {}
 
-  /** The tool image: spec.toolImage (with {@code :<version>} appended when untagged) or {@code <default>:<version>}. */
+  /**
+   * The tool image: spec.toolImage (with {@code :<version>} appended when untagged) or {@code
+   * <default>:<version>}.
+   */
   public static String toolImage(String toolImage, String defaultRepo, String version) {
     if (toolImage == null || toolImage.isEmpty()) {
       return defaultRepo + ":" + version;
@@ -40,11 +43,15 @@ public final class ToolPod {
   }
 
   /** Init container that copies a tool binary out of its official image into an emptyDir. */
-  public static Container copyToolContainer(String name, String image, String binary, String dir, ToolJobSpec spec,
-      String pullPolicy) {
+  public static Container copyToolContainer(
+      String name, String image, String binary, String dir, ToolJobSpec spec, String pullPolicy) {
     String volume = name + "-bin";
-    return new ContainerBuilder().withName(name).withImage(image).withImagePullPolicy(pullPolicy)
-        .withCommand("/bin/sh", "-c", "cp " + binary + " " + dir + "/; echo '" + name + " copy finished'")
+    return new ContainerBuilder()
+        .withName(name)
+        .withImage(image)
+        .withImagePullPolicy(pullPolicy)
+        .withCommand(
+            "/bin/sh", "-c", "cp " + binary + " " + dir + "/; echo '" + name + " copy finished'")
         .withResources(spec.resources)
         .withVolumeMounts(new VolumeMountBuilder().withName(volume).withMountPath(dir).build())
         .build();
@@ -55,15 +62,26 @@ public final class ToolPod {
   }
 
   public static Volume secretVolume(String name, String secret) {
-    return new VolumeBuilder().withName(name).withNewSecret().withSecretName(secret).endSecret().build();
-  }
-
-  public static VolumeMount mount(String name, String path, boolean readOnly) {
-    return new VolumeMountBuilder().withName(name).withMountPath(path).withReadOnly(readOnly ? Boolean.TRUE : null)
+    return new VolumeBuilder()
+        .withName(name)
+        .withNewSecret()
+        .withSecretName(secret)
+        .endSecret()
         .build();
   }
 
-  /** Volumes every tool pod has: the tool's bin dir and a scratch dir (the agent runs with a read-only root). */
+  public static VolumeMount mount(String name, String path, boolean readOnly) {
+    return new VolumeMountBuilder()
+        .withName(name)
+        .withMountPath(path)
+        .withReadOnly(readOnly ? Boolean.TRUE : null)
+        .build();
+  }
+
+  /**
+   * Volumes every tool pod has: the tool's bin dir and a scratch dir (the agent runs with a
+   * read-only root).
+   */
   public static List<Volume> baseVolumes(String toolContainer) {
     List<Volume> v = new ArrayList<>();
     if (toolContainer != null) {
@@ -83,7 +101,8 @@ public final class ToolPod {
   }
 
   /** Local storage volume and its mount, then spec.additionalVolumes / additionalVolumeMounts. */
-  public static void addUserVolumes(ToolJobSpec spec, List<Volume> volumes, List<VolumeMount> mounts) {
+  public static void addUserVolumes(
+      ToolJobSpec spec, List<Volume> volumes, List<VolumeMount> mounts) {
     if (spec.local != null) {
       volumes.add(spec.local.volume);
       mounts.add(spec.local.volumeMount);
@@ -97,11 +116,14 @@ public final class ToolPod {
   }
 
   /** Pod spec with every pod-shaping field of the CR honoured. */
-  public static PodSpec podSpec(ToolJobSpec spec, List<Container> init, Container main, List<Volume> volumes) {
+  public static PodSpec podSpec(
+      ToolJobSpec spec, List<Container> init, Container main, List<Volume> volumes) {
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
-        .withServiceAccountName(spec.serviceAccount == null || spec.serviceAccount.isEmpty()
-            ? ApiConstants.DEFAULT_SERVICE_ACCOUNT : spec.serviceAccount)
+        .withServiceAccountName(
+            spec.serviceAccount == null || spec.serviceAccount.isEmpty()
+                ? ApiConstants.DEFAULT_SERVICE_ACCOUNT
+                : spec.serviceAccount)
         .withAutomountServiceAccountToken(spec.automountServiceAccountToken)
         .withSecurityContext(spec.podSecurityContext)
         .withTolerations(spec.tolerations)
@@ -114,7 +136,10 @@ public final class ToolPod {
         .build();
   }
 
-  /** Copies {@code from}'s storage into {@code to}, without the inline SAS token and the local volume source. */
+  /**
+   * Copies {@code from}'s storage into {@code to}, without the inline SAS token and the local
+   * volume source.
+   */
   public static void copyStorageWithoutSecrets(StorageProvider from, StorageProvider to) {
     StorageProvider storage = Serde.copy(from, StorageProvider.class);
     withoutSecrets(storage);
@@ -124,7 +149,9 @@ public final class ToolPod {
     to.local = storage.local;
   }
 
-  /** Removes the inline SAS token and the local volume source (the agent needs only the mount path). */
+  /**
+   * Removes the inline SAS token and the local volume source (the agent needs only the mount path).
+   */
   public static void withoutSecrets(StorageProvider p) {
     if (p == null) {
       return;
@@ -137,7 +164,10 @@ public final class ToolPod {
     }
   }
 
-  /** The CR's annotations for the pod, without kubectl's last-applied copy of the spec (it may hold a SAS token). */
+  /**
+   * The CR's annotations for the pod, without kubectl's last-applied copy of the spec (it may hold
+   * a SAS token).
+   */
   public static Map<String, String> podAnnotations(HasMetadata cr) {
     Map<String, String> a = cr.getMetadata().getAnnotations();
     if (a == null || a.isEmpty()) {
@@ -149,25 +179,46 @@ public final class ToolPod {
   }
 
   /**
-   * A tool Job for {@code cr}: the same labels on Job and pod, the CR's annotations on the pod, and either an
-   * owner reference to the CR ({@code jobAnnotations == null}) or, for Jobs that must outlive a foreground
-   * deletion of the CR, annotations naming it instead.
+   * A tool Job for {@code cr}: the same labels on Job and pod, the CR's annotations on the pod, and
+   * either an owner reference to the CR ({@code jobAnnotations == null}) or, for Jobs that must
+   * outlive a foreground deletion of the CR, annotations naming it instead.
    */
-  public static Job job(HasMetadata cr, String name, Map<String, String> labels, Map<String, String> jobAnnotations,
-      int backoffLimit, PodSpec pod) {
+  public static Job job(
+      HasMetadata cr,
+      String name,
+      Map<String, String> labels,
+      Map<String, String> jobAnnotations,
+      int backoffLimit,
+      PodSpec pod) {
     return new JobBuilder()
-        .withNewMetadata().withName(name).withNamespace(cr.getMetadata().getNamespace()).withLabels(labels)
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(cr.getMetadata().getNamespace())
+        .withLabels(labels)
         .withAnnotations(jobAnnotations)
-        .withOwnerReferences(jobAnnotations == null ? List.of(controllerRef(cr)) : List.of()).endMetadata()
-        .withNewSpec().withBackoffLimit(backoffLimit)
-        .withNewTemplate().withNewMetadata().withLabels(labels).withAnnotations(podAnnotations(cr)).endMetadata()
+        .withOwnerReferences(jobAnnotations == null ? List.of(controllerRef(cr)) : List.of())
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(backoffLimit)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .withAnnotations(podAnnotations(cr))
+        .endMetadata()
         .withSpec(pod)
-        .endTemplate().endSpec().build();
+        .endTemplate()
+        .endSpec()
+        .build();
   }
 
   public static OwnerReference controllerRef(HasMetadata owner) {
-    return new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
-        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
-        .withController(true).withBlockOwnerDeletion(true).build();
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
   }
 }

@@ -1,7 +1,5 @@
 package io.tidbbackup.operator.restore;
 
-import io.tidbbackup.operator.status.EventType;
-import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -14,7 +12,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.PruneType;
 import io.tidbbackup.api.Restore;
@@ -30,19 +27,21 @@ import io.tidbbackup.operator.job.OwnedSecrets;
 import io.tidbbackup.operator.job.RestoreJobBuilder;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventRecorder;
+import io.tidbbackup.operator.status.EventType;
+import io.tidbbackup.operator.status.Reason;
+import io.tidbbackup.operator.status.StatusBuffer;
 import io.tidbbackup.operator.status.StatusWriter;
 import io.tidbbackup.operator.validation.RestoreValidator;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Reconciles a Restore: observe the Job it owns, validate the spec, act (create the Job, record the outcome). A
- * failed Job has already had its {@code spec.backoffLimit} retries, so the restore is Failed; with {@code prune:
- * afterFailed} a {@code br abort restore} Job then removes BR's checkpoint data. Complete and Failed are final:
- * a restore never runs twice.
+ * Reconciles a Restore: observe the Job it owns, validate the spec, act (create the Job, record the
+ * outcome). A failed Job has already had its {@code spec.backoffLimit} retries, so the restore is
+ * Failed; with {@code prune: afterFailed} a {@code br abort restore} Job then removes BR's
+ * checkpoint data. Complete and Failed are final: a restore never runs twice.
  */
 public class RestoreReconciler implements Reconciler<Restore> {
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.RESTORE;
@@ -56,8 +55,14 @@ public class RestoreReconciler implements Reconciler<Restore> {
   private final ToolJobs jobs;
   private final io.tidbbackup.operator.ReconcileIntervals intervals;
 
-  public RestoreReconciler(KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events,
-      JobSettings settings, ClusterFactsResolver clusters, io.tidbbackup.operator.ReconcileIntervals intervals) {
+  public RestoreReconciler(
+      KubernetesClient client,
+      Clock clock,
+      StatusWriter writer,
+      EventRecorder events,
+      JobSettings settings,
+      ClusterFactsResolver clusters,
+      io.tidbbackup.operator.ReconcileIntervals intervals) {
     this.client = client;
     this.clock = clock;
     this.writer = writer;
@@ -70,88 +75,129 @@ public class RestoreReconciler implements Reconciler<Restore> {
 
   @Override
   public List<EventSource<?, Restore>> prepareEventSources(EventSourceContext<Restore> ctx) {
-    var config = InformerEventSourceConfiguration.from(Job.class, Restore.class)
-        .withLabelSelector(Names.jobSelector("restore"))
-        .build();
+    var config =
+        InformerEventSourceConfiguration.from(Job.class, Restore.class)
+            .withLabelSelector(Names.jobSelector("restore"))
+            .build();
     return List.of(new InformerEventSource<>(config, ctx));
   }
 
   @Override
   public UpdateControl<Restore> reconcile(Restore restore, Context<Restore> ctx) {
-    RestoreStatus st = restore.getStatus();
+    io.tidbbackup.api.CrdDefaults.apply(restore.getSpec());
+    StatusBuffer<RestoreStatus, Restore> b = new StatusBuffer<>(restore, ctx, writer);
+    try {
+      return reconcile(b, restore, ctx);
+    } finally {
+      b.flush(); // the one status write of this reconcile (also when an error is thrown)
+    }
+  }
+
+  private UpdateControl<Restore> reconcile(
+      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Context<Restore> ctx) {
+    RestoreStatus st = b.status();
     String phase = st == null ? null : st.phase;
     if (ConditionTypes.COMPLETE.equals(phase)) {
       return UpdateControl.noUpdate();
     }
     if (ConditionTypes.FAILED.equals(phase)) {
       return restore.getSpec() != null && restore.getSpec().prune == PruneType.AFTER_FAILED
-          ? prune(restore, ctx) : UpdateControl.noUpdate();
+          ? prune(b, restore, ctx)
+          : UpdateControl.noUpdate();
     }
     Optional<String> invalid = RestoreValidator.validate(restore.getSpec(), null);
     if (invalid.isPresent()) {
-      writer.write(restore, ctx, RestoreStatuses.invalid(st, invalid.get(), now()));
+      b.update(RestoreStatuses.invalid(st, invalid.get(), now()));
       return UpdateControl.noUpdate();
     }
-    boolean expected = ConditionTypes.SCHEDULED.equals(phase) || ConditionTypes.RUNNING.equals(phase);
-    ToolJobs.Step step = jobs.step(ctx, restore, Names.restoreJob(restore.getMetadata().getName()), CONTAINER,
-        expected);
+    boolean expected =
+        ConditionTypes.SCHEDULED.equals(phase) || ConditionTypes.RUNNING.equals(phase);
+    ToolJobs.Step step =
+        jobs.step(
+            ctx, restore, Names.restoreJob(restore.getMetadata().getName()), CONTAINER, expected);
     return switch (step.kind()) {
       case WAIT -> UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.oldJob());
       case TAKEN -> {
-        writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.INVALID, TRUE,
-            Reason.JobNameTaken, step.takenMessage()), now()));
+        b.update(
+            RestoreStatuses.withCondition(
+                st,
+                Conditions.of(
+                    ConditionTypes.INVALID, TRUE, Reason.JobNameTaken, step.takenMessage()),
+                now()));
         yield UpdateControl.noUpdate();
       }
       case DELETED -> {
-        // the restore may have written part of the data: running it again by itself could make it worse
-        Restore failed = writer.write(restore, ctx, RestoreStatuses.failed(st, Reason.JobDeleted,
-            step.deletedMessage("restore"), null, null, null, now()));
-        yield restore.getSpec().prune == PruneType.AFTER_FAILED ? prune(failed, ctx) : UpdateControl.noUpdate();
+        // the restore may have written part of the data: running it again by itself could make it
+        // worse
+        b.update(
+            RestoreStatuses.failed(
+                st, Reason.JobDeleted, step.deletedMessage("restore"), null, null, null, now()));
+        yield restore.getSpec().prune == PruneType.AFTER_FAILED
+            ? prune(b, restore, ctx)
+            : UpdateControl.noUpdate();
       }
-      case ABSENT -> createJob(restore, ctx);
-      case OBSERVED -> observe(restore, ctx, step.name(), step.observation());
+      case ABSENT -> createJob(b, restore, ctx);
+      case OBSERVED -> observe(b, restore, ctx, step.name(), step.observation());
     };
   }
 
-  private UpdateControl<Restore> observe(Restore restore, Context<Restore> ctx, String jobName, JobObservation obs) {
-    RestoreStatus st = restore.getStatus();
+  private UpdateControl<Restore> observe(
+      StatusBuffer<RestoreStatus, Restore> b,
+      Restore restore,
+      Context<Restore> ctx,
+      String jobName,
+      JobObservation obs) {
+    RestoreStatus st = b.status();
     Instant now = now();
     switch (obs.state()) {
       case PENDING -> {
         if (st == null || st.phase == null || ConditionTypes.RETRY_FAILED.equals(st.phase)) {
-          writer.write(restore, ctx, RestoreStatuses.scheduled(st, jobName, now));
+          b.update(RestoreStatuses.scheduled(st, jobName, now));
         }
       }
-      case RUNNING -> writer.write(restore, ctx, RestoreStatuses.running(st, obs.startTime(), now));
-      case SUCCEEDED -> writer.write(restore, ctx, RestoreStatuses.complete(st, obs.result(), obs.startTime(),
-          obs.completionTime(), now));
+      case RUNNING -> b.update(RestoreStatuses.running(st, obs.startTime(), now));
+      case SUCCEEDED ->
+          b.update(
+              RestoreStatuses.complete(
+                  st, obs.result(), obs.startTime(), obs.completionTime(), now));
       default -> {
-        Restore failed = writer.write(restore, ctx, RestoreStatuses.failed(st, Reason.RestoreFailed,
-            tool(restore.getSpec()) + " failed: " + obs.failure(), obs.result(), obs.startTime(), obs.completionTime(),
-            now));
+        b.update(
+            RestoreStatuses.failed(
+                st,
+                Reason.RestoreFailed,
+                tool(restore.getSpec()) + " failed: " + obs.failure(),
+                obs.result(),
+                obs.startTime(),
+                obs.completionTime(),
+                now));
         if (restore.getSpec().prune == PruneType.AFTER_FAILED) {
-          return prune(failed, ctx);
+          return prune(b, restore, ctx);
         }
       }
     }
     return UpdateControl.noUpdate();
   }
 
-  private UpdateControl<Restore> createJob(Restore restore, Context<Restore> ctx) {
+  private UpdateControl<Restore> createJob(
+      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Context<Restore> ctx) {
     RestoreSpec spec = restore.getSpec();
-    RestoreStatus st = restore.getStatus();
+    RestoreStatus st = b.status();
     Instant now = now();
     ClusterFacts facts;
     try {
       facts = clusters.resolve(restore.getMetadata().getNamespace(), spec.br, spec.toolImage);
     } catch (ClusterFactsResolver.ClusterNotFound e) {
-      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.RETRY_FAILED, TRUE,
-          Reason.TidbClusterNotFound, e.getMessage()), now));
+      b.update(
+          RestoreStatuses.withCondition(
+              st,
+              Conditions.of(
+                  ConditionTypes.RETRY_FAILED, TRUE, Reason.TidbClusterNotFound, e.getMessage()),
+              now));
       return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.clusterRetry());
     }
     Optional<String> invalid = RestoreValidator.validate(spec, facts.tikvVersion());
     if (invalid.isPresent()) {
-      writer.write(restore, ctx, RestoreStatuses.invalid(st, invalid.get(), now));
+      b.update(RestoreStatuses.invalid(st, invalid.get(), now));
       return UpdateControl.noUpdate();
     }
     if (RestoreJobBuilder.sasSecret(restore) != null) {
@@ -162,78 +208,143 @@ public class RestoreReconciler implements Reconciler<Restore> {
     try {
       created = jobs.create(ctx, restore, job);
     } catch (KubernetesClientException e) {
-      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.RETRY_FAILED, TRUE,
-          Reason.CreateRestoreJobFailed, "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()),
-          now));
+      b.update(
+          RestoreStatuses.withCondition(
+              st,
+              Conditions.of(
+                  ConditionTypes.RETRY_FAILED,
+                  TRUE,
+                  Reason.CreateRestoreJobFailed,
+                  "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()),
+              now));
       throw e;
     }
     return switch (created.outcome()) {
       case CREATED -> {
-        writer.write(restore, ctx, RestoreStatuses.scheduled(st, job.getMetadata().getName(), now));
+        b.update(RestoreStatuses.scheduled(st, job.getMetadata().getName(), now));
         yield UpdateControl.noUpdate();
       }
       case TAKEN -> {
-        writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.INVALID, TRUE,
-            Reason.JobNameTaken, "Job " + created.name() + " already exists and belongs to " + created.holder()
-                + ": rename this Restore"), now));
+        b.update(
+            RestoreStatuses.withCondition(
+                st,
+                Conditions.of(
+                    ConditionTypes.INVALID,
+                    TRUE,
+                    Reason.JobNameTaken,
+                    "Job "
+                        + created.name()
+                        + " already exists and belongs to "
+                        + created.holder()
+                        + ": rename this Restore"),
+                now));
         yield UpdateControl.noUpdate();
       }
       default -> UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.oldJob());
     };
   }
 
-  /** {@code prune: afterFailed}: one {@code br abort restore} Job; its outcome is recorded, the phase stays Failed. */
-  private UpdateControl<Restore> prune(Restore restore, Context<Restore> ctx) {
-    RestoreStatus st = restore.getStatus();
+  /**
+   * {@code prune: afterFailed}: one {@code br abort restore} Job; its outcome is recorded, the
+   * phase stays Failed.
+   */
+  private UpdateControl<Restore> prune(
+      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Context<Restore> ctx) {
+    RestoreStatus st = b.status();
     if (Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_COMPLETE)
         || Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_FAILED)) {
       return UpdateControl.noUpdate();
     }
     Instant now = now();
     String name = Names.restorePruneJob(restore.getMetadata().getName());
-    ToolJobs.Step step = jobs.step(ctx, restore, name, CONTAINER,
-        Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_SCHEDULED));
+    ToolJobs.Step step =
+        jobs.step(
+            ctx,
+            restore,
+            name,
+            CONTAINER,
+            Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_SCHEDULED));
     if (step.kind() == ToolJobs.Kind.WAIT) {
       return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.oldJob());
     }
     if (step.kind() == ToolJobs.Kind.TAKEN || step.kind() == ToolJobs.Kind.DELETED) {
-      String msg = step.kind() == ToolJobs.Kind.TAKEN ? step.takenMessage() + "; nothing was pruned"
-          : step.deletedMessage("prune");
-      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE,
-          step.kind() == ToolJobs.Kind.TAKEN ? Reason.JobNameTaken : Reason.JobDeleted, msg), now));
+      String msg =
+          step.kind() == ToolJobs.Kind.TAKEN
+              ? step.takenMessage() + "; nothing was pruned"
+              : step.deletedMessage("prune");
+      b.update(
+          RestoreStatuses.withCondition(
+              st,
+              Conditions.of(
+                  ConditionTypes.PRUNE_FAILED,
+                  TRUE,
+                  step.kind() == ToolJobs.Kind.TAKEN ? Reason.JobNameTaken : Reason.JobDeleted,
+                  msg),
+              now));
       events.record(restore, EventType.WARNING, Reason.PruneFailed, msg);
       return UpdateControl.noUpdate();
     }
     if (step.kind() == ToolJobs.Kind.ABSENT) {
       ClusterFacts facts;
       try {
-        facts = clusters.resolve(restore.getMetadata().getNamespace(), restore.getSpec().br,
-            restore.getSpec().toolImage);
+        facts =
+            clusters.resolve(
+                restore.getMetadata().getNamespace(),
+                restore.getSpec().br,
+                restore.getSpec().toolImage);
       } catch (ClusterFactsResolver.ClusterNotFound e) {
-        writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE,
-            Reason.TidbClusterNotFound, e.getMessage() + "; nothing was pruned"), now));
+        b.update(
+            RestoreStatuses.withCondition(
+                st,
+                Conditions.of(
+                    ConditionTypes.PRUNE_FAILED,
+                    TRUE,
+                    Reason.TidbClusterNotFound,
+                    e.getMessage() + "; nothing was pruned"),
+                now));
         return UpdateControl.noUpdate();
       }
-      ToolJobs.Creation created = jobs.create(ctx, restore, RestoreJobBuilder.build(restore, true, facts, settings));
+      ToolJobs.Creation created =
+          jobs.create(ctx, restore, RestoreJobBuilder.build(restore, true, facts, settings));
       if (created.outcome() != ToolJobs.Created.CREATED) {
         // another object's Job (or a terminating namespace): the next reconcile's step says which
         return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.oldJob());
       }
-      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_SCHEDULED, TRUE,
-          Reason.JobCreated, "created Job " + name + " to run br abort restore"), now));
-      events.record(restore, EventType.NORMAL, Reason.PruneScheduled, "created Job " + name
-          + ": br abort restore removes the failed restore's checkpoint data");
+      b.update(
+          RestoreStatuses.withCondition(
+              st,
+              Conditions.of(
+                  ConditionTypes.PRUNE_SCHEDULED,
+                  TRUE,
+                  Reason.JobCreated,
+                  "created Job " + name + " to run br abort restore"),
+              now));
+      events.record(
+          restore,
+          EventType.NORMAL,
+          Reason.PruneScheduled,
+          "created Job "
+              + name
+              + ": br abort restore removes the failed restore's checkpoint data");
       return UpdateControl.noUpdate();
     }
     JobObservation obs = step.observation();
     if (obs.state() == JobObservation.State.SUCCEEDED) {
-      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_COMPLETE, TRUE,
-          Reason.PruneComplete, "br abort restore finished"), now));
+      b.update(
+          RestoreStatuses.withCondition(
+              st,
+              Conditions.of(
+                  ConditionTypes.PRUNE_COMPLETE,
+                  TRUE,
+                  Reason.PruneComplete,
+                  "br abort restore finished"),
+              now));
       events.record(restore, EventType.NORMAL, Reason.PruneComplete, "br abort restore finished");
     } else if (obs.state() == JobObservation.State.FAILED) {
       String msg = "br abort restore failed: " + obs.failure();
-      writer.write(restore, ctx, RestoreStatuses.withCondition(st, Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE,
-          Reason.PruneFailed, msg), now));
+      b.update(
+          RestoreStatuses.withCondition(
+              st, Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE, Reason.PruneFailed, msg), now));
       events.record(restore, EventType.WARNING, Reason.PruneFailed, msg);
     }
     return UpdateControl.noUpdate();

@@ -1,6 +1,5 @@
 package io.tidbbackup.operator.restore;
 
-import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.tidbbackup.api.AgentResult;
@@ -12,6 +11,7 @@ import io.tidbbackup.api.RestoreStatus;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;
 import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.Reason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,15 +36,20 @@ public final class RestoreStatuses {
   }
 
   public static RestoreStatus invalid(RestoreStatus s, String message, Instant now) {
-    return withCondition(s, Conditions.of(ConditionTypes.INVALID, TRUE, Reason.InvalidSpec, message), now);
+    return withCondition(
+        s, Conditions.of(ConditionTypes.INVALID, TRUE, Reason.InvalidSpec, message), now);
   }
 
   public static RestoreStatus scheduled(RestoreStatus s, String jobName, Instant now) {
-    return withCondition(s, Conditions.of(ConditionTypes.SCHEDULED, TRUE, Reason.JobCreated, "created Job " + jobName), now);
+    return withCondition(
+        s,
+        Conditions.of(ConditionTypes.SCHEDULED, TRUE, Reason.JobCreated, "created Job " + jobName),
+        now);
   }
 
   public static RestoreStatus running(RestoreStatus s, String startTime, Instant now) {
-    RestoreStatus n = withCondition(s, Conditions.of(ConditionTypes.RUNNING, TRUE, Reason.JobRunning, null), now);
+    RestoreStatus n =
+        withCondition(s, Conditions.of(ConditionTypes.RUNNING, TRUE, Reason.JobRunning, null), now);
     if (startTime != null) {
       n.timeStarted = startTime;
     }
@@ -52,9 +57,13 @@ public final class RestoreStatuses {
   }
 
   /** The restore finished: commitTs, progress and times from the agent's result and the Job. */
-  public static RestoreStatus complete(RestoreStatus s, AgentResult result, String start, String end, Instant now) {
-    String msg = result == null ? "the restore Job succeeded but its pod's result could not be read" : null;
-    RestoreStatus n = withCondition(s, Conditions.of(ConditionTypes.COMPLETE, TRUE, Reason.RestoreComplete, msg), now);
+  public static RestoreStatus complete(
+      RestoreStatus s, AgentResult result, String start, String end, Instant now) {
+    String msg =
+        result == null ? "the restore Job succeeded but its pod's result could not be read" : null;
+    RestoreStatus n =
+        withCondition(
+            s, Conditions.of(ConditionTypes.COMPLETE, TRUE, Reason.RestoreComplete, msg), now);
     if (result != null) {
       if (result.commitTs != null) {
         n.commitTs = result.commitTs;
@@ -65,9 +74,16 @@ public final class RestoreStatuses {
     return n;
   }
 
-  public static RestoreStatus failed(RestoreStatus s, Reason reason, String message, AgentResult result, String start,
-      String end, Instant now) {
-    RestoreStatus n = withCondition(s, Conditions.of(ConditionTypes.FAILED, TRUE, reason, message), now);
+  public static RestoreStatus failed(
+      RestoreStatus s,
+      Reason reason,
+      String message,
+      AgentResult result,
+      String start,
+      String end,
+      Instant now) {
+    RestoreStatus n =
+        withCondition(s, Conditions.of(ConditionTypes.FAILED, TRUE, reason, message), now);
     if (result != null) {
       n.progresses = progresses(n.progresses, result.progresses, now);
     }
@@ -83,20 +99,28 @@ public final class RestoreStatuses {
     n.timeTaken = a == null || b == null ? null : GoDuration.format(Duration.between(a, b));
   }
 
-  /** Reported progress per step; a step's lastTransitionTime moves only when its percentage changes. */
+  /**
+   * Reported progress per step; a step's lastTransitionTime moves only when its percentage changes.
+   */
   static List<Progress> progresses(List<Progress> old, List<Progress> reported, Instant now) {
     if (reported == null || reported.isEmpty()) {
       return old;
     }
     List<Progress> out = new ArrayList<>();
     for (Progress r : reported) {
-      Progress prev = old == null ? null
-          : old.stream().filter(p -> Objects.equals(p.step, r.step)).findFirst().orElse(null);
+      Progress prev =
+          old == null
+              ? null
+              : old.stream().filter(p -> Objects.equals(p.step, r.step)).findFirst().orElse(null);
       Progress p = new Progress();
       p.step = r.step;
       p.progress = r.progress;
-      p.lastTransitionTime = prev != null && Objects.equals(prev.progress, r.progress) && prev.lastTransitionTime != null
-          ? prev.lastTransitionTime : Timestamps.format(now);
+      p.lastTransitionTime =
+          prev != null
+                  && Objects.equals(prev.progress, r.progress)
+                  && prev.lastTransitionTime != null
+              ? prev.lastTransitionTime
+              : Timestamps.format(now);
       out.add(p);
     }
     return out;

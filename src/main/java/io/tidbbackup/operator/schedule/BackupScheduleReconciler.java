@@ -1,7 +1,5 @@
 package io.tidbbackup.operator.schedule;
 
-import io.tidbbackup.operator.status.EventType;
-import io.tidbbackup.operator.status.Reason;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,6 +23,8 @@ import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventRecorder;
+import io.tidbbackup.operator.status.EventType;
+import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.status.StatusWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,9 +32,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Reconciles a BackupSchedule: validate, plan (pure: {@link SchedulePlanner}), act — delete what retention expires
- * (each child goes through its own cleanPolicy), truncate the log backup, create the log backup and the next snapshot
- * backup — then sleep until the next firing. Every child is labelled with and owned by the schedule.
+ * Reconciles a BackupSchedule: validate, plan (pure: {@link SchedulePlanner}), act — delete what
+ * retention expires (each child goes through its own cleanPolicy), truncate the log backup, create
+ * the log backup and the next snapshot backup — then sleep until the next firing. Every child is
+ * labelled with and owned by the schedule.
  */
 public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
   static final Duration MIN_WAKE = Duration.ofSeconds(1);
@@ -44,7 +45,8 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
   private final StatusWriter writer;
   private final EventRecorder events;
 
-  public BackupScheduleReconciler(KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events) {
+  public BackupScheduleReconciler(
+      KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events) {
     this.client = client;
     this.clock = clock;
     this.writer = writer;
@@ -52,30 +54,42 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
   }
 
   @Override
-  public List<EventSource<?, BackupSchedule>> prepareEventSources(EventSourceContext<BackupSchedule> ctx) {
-    var config = InformerEventSourceConfiguration.from(Backup.class, BackupSchedule.class)
-        .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
-        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
-        .build();
-    var compacts = InformerEventSourceConfiguration.from(CompactBackup.class, BackupSchedule.class)
-        .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
-        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
-        .build();
-    return List.of(new InformerEventSource<>(config, ctx), new InformerEventSource<>(compacts, ctx));
+  public List<EventSource<?, BackupSchedule>> prepareEventSources(
+      EventSourceContext<BackupSchedule> ctx) {
+    var config =
+        InformerEventSourceConfiguration.from(Backup.class, BackupSchedule.class)
+            .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
+            .build();
+    var compacts =
+        InformerEventSourceConfiguration.from(CompactBackup.class, BackupSchedule.class)
+            .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
+            .build();
+    return List.of(
+        new InformerEventSource<>(config, ctx), new InformerEventSource<>(compacts, ctx));
   }
 
   @Override
   public UpdateControl<BackupSchedule> reconcile(BackupSchedule bs, Context<BackupSchedule> ctx) {
+    io.tidbbackup.api.CrdDefaults.apply(bs.getSpec());
     if (bs.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
     List<String> problems = SchedulePlanner.problems(bs.getSpec());
     if (!problems.isEmpty()) {
-      BackupScheduleStatus st = bs.getStatus() == null ? new BackupScheduleStatus()
-          : Serde.copy(bs.getStatus(), BackupScheduleStatus.class);
+      BackupScheduleStatus st =
+          bs.getStatus() == null
+              ? new BackupScheduleStatus()
+              : Serde.copy(bs.getStatus(), BackupScheduleStatus.class);
       boolean already = Conditions.isTrue(st.conditions, ConditionTypes.INVALID);
-      st.conditions = Conditions.upsert(st.conditions, null, Conditions.of(ConditionTypes.INVALID, TRUE, Reason.InvalidSpec,
-          problems.get(0)), clock.instant()).conditions();
+      st.conditions =
+          Conditions.upsert(
+                  st.conditions,
+                  null,
+                  Conditions.of(ConditionTypes.INVALID, TRUE, Reason.InvalidSpec, problems.get(0)),
+                  clock.instant())
+              .conditions();
       writer.writeSchedule(bs, ctx, st);
       if (!already) {
         events.record(bs, EventType.WARNING, Reason.InvalidSpec, problems.get(0));
@@ -83,33 +97,63 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
       return UpdateControl.noUpdate();
     }
     String name = bs.getMetadata().getName();
-    List<Backup> children = ctx.getSecondaryResources(Backup.class).stream()
-        .filter(b -> name.equals(b.getMetadata().getLabels().get(ApiConstants.LABEL_BACKUP_SCHEDULE))).toList();
+    List<Backup> children =
+        ctx.getSecondaryResources(Backup.class).stream()
+            .filter(
+                b ->
+                    name.equals(
+                        b.getMetadata().getLabels().get(ApiConstants.LABEL_BACKUP_SCHEDULE)))
+            .toList();
     Instant now = clock.instant();
-    List<CompactBackup> compacts = ctx.getSecondaryResources(CompactBackup.class).stream()
-        .filter(c -> name.equals(c.getMetadata().getLabels().get(ApiConstants.LABEL_BACKUP_SCHEDULE))).toList();
+    List<CompactBackup> compacts =
+        ctx.getSecondaryResources(CompactBackup.class).stream()
+            .filter(
+                c ->
+                    name.equals(
+                        c.getMetadata().getLabels().get(ApiConstants.LABEL_BACKUP_SCHEDULE)))
+            .toList();
     SchedulePlanner.Plan plan = SchedulePlanner.plan(bs, children, compacts, now);
 
     for (Backup old : plan.delete()) {
-      client.resources(Backup.class).inNamespace(old.getMetadata().getNamespace())
-          .withName(old.getMetadata().getName()).delete();
-      events.record(bs, EventType.NORMAL, Reason.BackupExpired, "retention deleted Backup " + old.getMetadata().getName()
-          + " (its cleanPolicy decides what happens to its data)");
+      client
+          .resources(Backup.class)
+          .inNamespace(old.getMetadata().getNamespace())
+          .withName(old.getMetadata().getName())
+          .delete();
+      events.record(
+          bs,
+          EventType.NORMAL,
+          Reason.BackupExpired,
+          "retention deleted Backup "
+              + old.getMetadata().getName()
+              + " (its cleanPolicy decides what happens to its data)");
     }
     if (plan.truncateLogTo() != null) {
       String log = ScheduleChildren.logName(bs);
-      client.resources(Backup.class).inNamespace(bs.getMetadata().getNamespace()).withName(log)
-          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"logTruncateUntil\":\"" + plan.truncateLogTo()
-              + "\"}}");
-      events.record(bs, EventType.NORMAL, Reason.LogBackupTruncated, "log backup " + log + " is truncated to "
-          + plan.truncateLogTo() + ", the commitTs of the oldest snapshot kept as the PiTR base");
+      client
+          .resources(Backup.class)
+          .inNamespace(bs.getMetadata().getNamespace())
+          .withName(log)
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"spec\":{\"logTruncateUntil\":\"" + plan.truncateLogTo() + "\"}}");
+      events.record(
+          bs,
+          EventType.NORMAL,
+          Reason.LogBackupTruncated,
+          "log backup "
+              + log
+              + " is truncated to "
+              + plan.truncateLogTo()
+              + ", the commitTs of the oldest snapshot kept as the PiTR base");
     }
     create(bs, plan.createLog());
     create(bs, plan.create());
     create(bs, plan.createCompact());
     writer.writeSchedule(bs, ctx, plan.status());
     Duration wait = Duration.between(clock.instant(), plan.wakeAt());
-    return UpdateControl.<BackupSchedule>noUpdate().rescheduleAfter(wait.compareTo(MIN_WAKE) < 0 ? MIN_WAKE : wait);
+    return UpdateControl.<BackupSchedule>noUpdate()
+        .rescheduleAfter(wait.compareTo(MIN_WAKE) < 0 ? MIN_WAKE : wait);
   }
 
   private void create(BackupSchedule bs, io.fabric8.kubernetes.api.model.HasMetadata child) {
@@ -118,8 +162,11 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     }
     try {
       client.resource(child).create();
-      events.record(bs, EventType.NORMAL, Reason.valueOf(child.getKind() + "Created"), "created " + child.getKind() + " "
-          + child.getMetadata().getName());
+      events.record(
+          bs,
+          EventType.NORMAL,
+          Reason.valueOf(child.getKind() + "Created"),
+          "created " + child.getKind() + " " + child.getMetadata().getName());
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;

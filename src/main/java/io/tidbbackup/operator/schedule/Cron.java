@@ -9,16 +9,32 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A standard five-field cron expression ({@code minute hour day-of-month month day-of-week}), as TiDB Operator
- * parses it (robfig/cron's ParseStandard): lists, ranges, steps, month and weekday names, {@code ?} for {@code *},
- * the descriptors {@code @yearly @monthly @weekly @daily @hourly} and {@code @every <duration>}. When both day fields
- * are restricted a day matches either, as in cron. Times are in the given zone (a time in a DST gap is skipped).
+ * A standard five-field cron expression ({@code minute hour day-of-month month day-of-week}), as
+ * TiDB Operator parses it (robfig/cron's ParseStandard): lists, ranges, steps, month and weekday
+ * names, {@code ?} for {@code *}, the descriptors {@code @yearly @monthly @weekly @daily @hourly}
+ * and {@code @every <duration>}. When both day fields are restricted a day matches either, as in
+ * cron. Times are in the given zone (a time in a DST gap is skipped).
  */
 public final class Cron {
-  private static final Map<String, String> DESCRIPTORS = Map.of("@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *",
-      "@monthly", "0 0 1 * *", "@weekly", "0 0 * * 0", "@daily", "0 0 * * *", "@midnight", "0 0 * * *",
-      "@hourly", "0 * * * *");
-  private static final String[] MONTHS = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+  private static final Map<String, String> DESCRIPTORS =
+      Map.of(
+          "@yearly",
+          "0 0 1 1 *",
+          "@annually",
+          "0 0 1 1 *",
+          "@monthly",
+          "0 0 1 * *",
+          "@weekly",
+          "0 0 * * 0",
+          "@daily",
+          "0 0 * * *",
+          "@midnight",
+          "0 0 * * *",
+          "@hourly",
+          "0 * * * *");
+  private static final String[] MONTHS = {
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"
+  };
   private static final String[] DAYS = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
 
   private final String text;
@@ -31,8 +47,16 @@ public final class Cron {
   private final boolean dowStar;
   private final Duration every;
 
-  private Cron(String text, BitSet minutes, BitSet hours, BitSet doms, BitSet months, BitSet dows, boolean domStar,
-      boolean dowStar, Duration every) {
+  private Cron(
+      String text,
+      BitSet minutes,
+      BitSet hours,
+      BitSet doms,
+      BitSet months,
+      BitSet dows,
+      boolean domStar,
+      boolean dowStar,
+      Duration every) {
     this.text = text;
     this.minutes = minutes;
     this.hours = hours;
@@ -44,7 +68,10 @@ public final class Cron {
     this.every = every;
   }
 
-  /** Parses {@code expr}; a bad expression throws IllegalArgumentException saying which field is wrong. */
+  /**
+   * Parses {@code expr}; a bad expression throws IllegalArgumentException saying which field is
+   * wrong.
+   */
   public static Cron parse(String expr) {
     if (expr == null || expr.isBlank()) {
       throw new IllegalArgumentException("empty cron expression");
@@ -63,16 +90,23 @@ public final class Cron {
     }
     String[] f = resolved.split("\\s+");
     if (f.length != 5) {
-      throw new IllegalArgumentException("expected 5 fields (minute hour day-of-month month day-of-week), found "
-          + f.length);
+      throw new IllegalArgumentException(
+          "expected 5 fields (minute hour day-of-month month day-of-week), found " + f.length);
     }
     BitSet dow = field("day-of-week", f[4], 0, 7, DAYS);
     if (dow.get(7)) {
       dow.set(0); // 7 is Sunday too
     }
-    return new Cron(e, field("minute", f[0], 0, 59, null), field("hour", f[1], 0, 23, null),
-        field("day-of-month", f[2], 1, 31, null), field("month", f[3], 1, 12, MONTHS), dow,
-        isStar(f[2]), isStar(f[4]), null);
+    return new Cron(
+        e,
+        field("minute", f[0], 0, 59, null),
+        field("hour", f[1], 0, 23, null),
+        field("day-of-month", f[2], 1, 31, null),
+        field("month", f[3], 1, 12, MONTHS),
+        dow,
+        isStar(f[2]),
+        isStar(f[4]),
+        null);
   }
 
   private static boolean isStar(String f) {
@@ -139,7 +173,8 @@ public final class Cron {
     if (every != null) {
       return after.plus(every).truncatedTo(ChronoUnit.SECONDS).withZoneSameInstant(zone);
     }
-    ZonedDateTime t = after.withZoneSameInstant(zone).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+    ZonedDateTime t =
+        after.withZoneSameInstant(zone).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
     ZonedDateTime limit = t.plusYears(5);
     while (t.isBefore(limit)) {
       if (!months.get(t.getMonthValue())) {

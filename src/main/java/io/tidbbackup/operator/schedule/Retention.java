@@ -13,47 +13,70 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Pure retention of a schedule's snapshot backups, as TiDB Operator's backupGC but without its losses:
+ * Pure retention of a schedule's snapshot backups, as TiDB Operator's backupGC but without its
+ * losses:
+ *
  * <ul>
- *   <li>only this schedule's snapshot backups count; the log backup CR is never a candidate (upstream #6320);</li>
- *   <li>{@code maxReservedTime} (wins over maxBackups) expires a backup by its commitTs (else its creation time);
- *       with a log backup the newest expired Complete backup stays as the PiTR base and the log backup is truncated
- *       to its commitTs;</li>
- *   <li>{@code maxBackups} keeps the newest N;</li>
- *   <li>the newest Complete backup is never deleted, whatever the settings, nor is a backup still running;
- *       Failed and Invalid backups are removed like the others.</li>
+ *   <li>only this schedule's snapshot backups count; the log backup CR is never a candidate
+ *       (upstream #6320);
+ *   <li>{@code maxReservedTime} (wins over maxBackups) expires a backup by its commitTs (else its
+ *       creation time); with a log backup the newest expired Complete backup stays as the PiTR base
+ *       and the log backup is truncated to its commitTs;
+ *   <li>{@code maxBackups} keeps the newest N;
+ *   <li>the newest Complete backup is never deleted, whatever the settings, nor is a backup still
+ *       running; Failed and Invalid backups are removed like the others.
  * </ul>
  */
 public final class Retention {
-  static final Set<String> FINISHED = Set.of(ConditionTypes.COMPLETE, ConditionTypes.FAILED, ConditionTypes.INVALID);
+  static final Set<String> FINISHED =
+      Set.of(ConditionTypes.COMPLETE, ConditionTypes.FAILED, ConditionTypes.INVALID);
 
   /** What to delete, and the commitTs the log backup should be truncated to (null: leave it). */
   public record Decision(List<Backup> delete, String truncateLogTo) {}
 
   private Retention() {}
 
-  public static Decision decide(List<Backup> children, Integer maxBackups, Duration maxReservedTime, Backup log,
+  public static Decision decide(
+      List<Backup> children,
+      Integer maxBackups,
+      Duration maxReservedTime,
+      Backup log,
       Instant now) {
-    List<Backup> snapshots = new ArrayList<>(children.stream()
-        .filter(b -> b.getMetadata().getDeletionTimestamp() == null)
-        .filter(b -> b.getSpec() == null || b.getSpec().backupMode != BackupMode.LOG).toList());
+    List<Backup> snapshots =
+        new ArrayList<>(
+            children.stream()
+                .filter(b -> b.getMetadata().getDeletionTimestamp() == null)
+                .filter(b -> b.getSpec() == null || b.getSpec().backupMode != BackupMode.LOG)
+                .toList());
     snapshots.sort(Comparator.comparing(Retention::createdAt).reversed());
-    Backup newestComplete = snapshots.stream().filter(b -> ConditionTypes.COMPLETE.equals(phase(b))).findFirst()
-        .orElse(null);
+    Backup newestComplete =
+        snapshots.stream()
+            .filter(b -> ConditionTypes.COMPLETE.equals(phase(b)))
+            .findFirst()
+            .orElse(null);
     List<Backup> delete = new ArrayList<>();
     String truncate = null;
     if (maxReservedTime != null) {
       Instant cutoff = now.minus(maxReservedTime);
-      List<Backup> expired = snapshots.stream().filter(b -> finished(b) && pointInTime(b).isBefore(cutoff)).toList();
-      Backup base = log == null ? null
-          : expired.stream().filter(b -> ConditionTypes.COMPLETE.equals(phase(b))).findFirst().orElse(null);
+      List<Backup> expired =
+          snapshots.stream().filter(b -> finished(b) && pointInTime(b).isBefore(cutoff)).toList();
+      Backup base =
+          log == null
+              ? null
+              : expired.stream()
+                  .filter(b -> ConditionTypes.COMPLETE.equals(phase(b)))
+                  .findFirst()
+                  .orElse(null);
       for (Backup b : expired) {
         if (b != base && b != newestComplete) {
           delete.add(b);
         }
       }
-      if (base != null && isTso(base.getStatus().commitTs) && isAfter(base.getStatus().commitTs,
-          log.getSpec() == null ? null : log.getSpec().logTruncateUntil)) {
+      if (base != null
+          && isTso(base.getStatus().commitTs)
+          && isAfter(
+              base.getStatus().commitTs,
+              log.getSpec() == null ? null : log.getSpec().logTruncateUntil)) {
         truncate = base.getStatus().commitTs;
       }
     } else if (maxBackups != null && maxBackups > 0) {
@@ -87,7 +110,10 @@ public final class Retention {
     return t != null ? t : createdAt(b);
   }
 
-  /** A TSO's physical part: milliseconds since the epoch, shifted left by 18 bits. A datetime parses as such. */
+  /**
+   * A TSO's physical part: milliseconds since the epoch, shifted left by 18 bits. A datetime parses
+   * as such.
+   */
   public static Instant tsoTime(String ts) {
     if (ts == null || ts.isEmpty()) {
       return null;

@@ -18,13 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Pure: the Backups a schedule creates, named and prefixed as TiDB Operator does. A snapshot backup is
- * {@code <schedule>-<UTC 2006-01-02t15-04-05>} with prefix {@code <template prefix>/<pd address, ':' as '-'>-<ts>}
- * (a sub-prefix of its own, so no two backups share one); the log backup is {@code log-<schedule>} with prefix
- * {@code <template prefix>/log-<ts>}. Both carry the schedule label and a controller reference to the schedule.
+ * Pure: the Backups a schedule creates, named and prefixed as TiDB Operator does. A snapshot backup
+ * is {@code <schedule>-<UTC 2006-01-02t15-04-05>} with prefix {@code <template prefix>/<pd address,
+ * ':' as '-'>-<ts>} (a sub-prefix of its own, so no two backups share one); the log backup is
+ * {@code log-<schedule>} with prefix {@code <template prefix>/log-<ts>}. Both carry the schedule
+ * label and a controller reference to the schedule.
  */
 public final class ScheduleChildren {
-  static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd't'HH-mm-ss").withZone(ZoneOffset.UTC);
+  static final DateTimeFormatter TS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd't'HH-mm-ss").withZone(ZoneOffset.UTC);
 
   private ScheduleChildren() {}
 
@@ -39,14 +41,16 @@ public final class ScheduleChildren {
   public static Backup snapshot(BackupSchedule bs, Instant fire) {
     BackupScheduleSpec s = bs.getSpec();
     BackupSpec spec = template(s, s.backupTemplate);
-    spec.backupMode = spec.backupMode == null ? BackupMode.SNAPSHOT : spec.backupMode;
     if (spec.br != null) {
       String pd = spec.br.pdAddress(bs.getMetadata().getNamespace()).replace(':', '-');
       subPrefix(spec, pd + "-" + TS.format(fire));
     } else {
-      spec.storageClassName = spec.storageClassName != null ? spec.storageClassName : s.storageClassName;
-      spec.volumeAttributesClassName = spec.volumeAttributesClassName != null ? spec.volumeAttributesClassName
-          : s.volumeAttributesClassName;
+      spec.storageClassName =
+          spec.storageClassName != null ? spec.storageClassName : s.storageClassName;
+      spec.volumeAttributesClassName =
+          spec.volumeAttributesClassName != null
+              ? spec.volumeAttributesClassName
+              : s.volumeAttributesClassName;
       spec.storageSize = spec.storageSize != null ? spec.storageSize : s.storageSize;
     }
     return child(bs, snapshotName(bs, fire), spec);
@@ -65,13 +69,13 @@ public final class ScheduleChildren {
   }
 
   /**
-   * A compaction of the log backup's data from {@code startTs} to {@code endTs}: the template, on the log backup's
-   * storage when the template names none.
+   * A compaction of the log backup's data from {@code startTs} to {@code endTs}: the template, on
+   * the log backup's storage when the template names none.
    */
-  public static io.tidbbackup.api.CompactBackup compact(BackupSchedule bs, Backup logBackup, String startTs,
-      String endTs, Instant at) {
-    io.tidbbackup.api.CompactSpec spec = Serde.copy(bs.getSpec().compactBackupTemplate,
-        io.tidbbackup.api.CompactSpec.class);
+  public static io.tidbbackup.api.CompactBackup compact(
+      BackupSchedule bs, Backup logBackup, String startTs, String endTs, Instant at) {
+    io.tidbbackup.api.CompactSpec spec =
+        Serde.copy(bs.getSpec().compactBackupTemplate, io.tidbbackup.api.CompactSpec.class);
     if (spec.storageType() == null && logBackup.getSpec() != null) {
       StorageProvider own = Serde.copy(logBackup.getSpec(), StorageProvider.class);
       spec.s3 = own.s3;
@@ -85,14 +89,21 @@ public final class ScheduleChildren {
     spec.startTs = startTs;
     spec.endTs = endTs;
     io.tidbbackup.api.CompactBackup c = new io.tidbbackup.api.CompactBackup();
-    c.setMetadata(new ObjectMetaBuilder().withName(compactName(bs, at)).withNamespace(bs.getMetadata().getNamespace())
-        .withLabels(Map.of(ApiConstants.LABEL_BACKUP_SCHEDULE, bs.getMetadata().getName()))
-        .withOwnerReferences(ToolPod.controllerRef(bs)).build());
+    c.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(compactName(bs, at))
+            .withNamespace(bs.getMetadata().getNamespace())
+            .withLabels(Map.of(ApiConstants.LABEL_BACKUP_SCHEDULE, bs.getMetadata().getName()))
+            .withOwnerReferences(ToolPod.controllerRef(bs))
+            .build());
     c.setSpec(spec);
     return c;
   }
 
-  /** A copy of the template, with the schedule's own storage, br and pull secrets where the template has none. */
+  /**
+   * A copy of the template, with the schedule's own storage, br and pull secrets where the template
+   * has none.
+   */
   static BackupSpec template(BackupScheduleSpec s, BackupSpec template) {
     BackupSpec spec = Serde.copy(template, BackupSpec.class);
     if (spec.storageType() == null && s.storageType() != null) {
@@ -132,8 +143,13 @@ public final class ScheduleChildren {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(ApiConstants.LABEL_BACKUP_SCHEDULE, bs.getMetadata().getName());
     Backup b = new Backup();
-    b.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(bs.getMetadata().getNamespace())
-        .withLabels(labels).withOwnerReferences(ToolPod.controllerRef(bs)).build());
+    b.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(bs.getMetadata().getNamespace())
+            .withLabels(labels)
+            .withOwnerReferences(ToolPod.controllerRef(bs))
+            .build());
     b.setSpec(spec);
     return b;
   }

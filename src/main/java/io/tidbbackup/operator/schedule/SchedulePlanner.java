@@ -24,18 +24,30 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Pure: (schedule, its child Backups, now) → what to do. One snapshot backup per cron firing; a firing missed while
- * the operator was down or the previous backup was still running gives one catch-up backup (for the latest missed
- * firing), never a burst; no backup starts while the previous one runs; {@code pause} stops new backups but not
- * retention; the log backup is created once.
+ * Pure: (schedule, its child Backups, now) → what to do. One snapshot backup per cron firing; a
+ * firing missed while the operator was down or the previous backup was still running gives one
+ * catch-up backup (for the latest missed firing), never a burst; no backup starts while the
+ * previous one runs; {@code pause} stops new backups but not retention; the log backup is created
+ * once.
  */
 public final class SchedulePlanner {
-  /** How often to look again while the previous backup still runs (its own status change wakes us sooner). */
+  /**
+   * How often to look again while the previous backup still runs (its own status change wakes us
+   * sooner).
+   */
   static final Duration BUSY_RECHECK = Duration.ofSeconds(30);
+
   static final int MAX_MISSED = 1_000_000;
 
-  public record Plan(Backup create, Backup createLog, List<Backup> delete, String truncateLogTo,
-      BackupScheduleStatus status, Instant wakeAt, String waiting, CompactBackup createCompact) {
+  public record Plan(
+      Backup create,
+      Backup createLog,
+      List<Backup> delete,
+      String truncateLogTo,
+      BackupScheduleStatus status,
+      Instant wakeAt,
+      String waiting,
+      CompactBackup createCompact) {
 
     Plan withCompact(CompactBackup c, Instant compactWake) {
       Instant wake = compactWake != null && compactWake.isBefore(wakeAt) ? compactWake : wakeAt;
@@ -61,11 +73,15 @@ public final class SchedulePlanner {
       try {
         ZoneId.of(spec.timeZone);
       } catch (DateTimeException e) {
-        errors.add("spec.timeZone \"" + spec.timeZone + "\" is not a time zone like UTC or Asia/Shanghai");
+        errors.add(
+            "spec.timeZone \"" + spec.timeZone + "\" is not a time zone like UTC or Asia/Shanghai");
       }
     }
-    if (spec.maxReservedTime != null && !spec.maxReservedTime.isEmpty() && !GoDuration.isValid(spec.maxReservedTime)) {
-      errors.add("spec.maxReservedTime \"" + spec.maxReservedTime + "\" is not a duration like 72h");
+    if (spec.maxReservedTime != null
+        && !spec.maxReservedTime.isEmpty()
+        && !GoDuration.isValid(spec.maxReservedTime)) {
+      errors.add(
+          "spec.maxReservedTime \"" + spec.maxReservedTime + "\" is not a duration like 72h");
     }
     if (spec.maxBackups != null && spec.maxBackups < 0) {
       errors.add("spec.maxBackups must not be negative");
@@ -73,28 +89,36 @@ public final class SchedulePlanner {
     if (spec.backupTemplate == null) {
       errors.add("spec.backupTemplate is required");
     } else {
-      BackupValidator.problems(ScheduleChildren.template(spec, spec.backupTemplate), null).stream().findFirst()
+      BackupValidator.problems(ScheduleChildren.template(spec, spec.backupTemplate), null).stream()
+          .findFirst()
           .ifPresent(p -> errors.add("spec.backupTemplate" + p.substring(Math.min(4, p.length()))));
       if (spec.backupTemplate.backupMode == BackupMode.LOG) {
-        errors.add("spec.backupTemplate.backupMode must be snapshot; put a log backup in spec.logBackupTemplate");
+        errors.add(
+            "spec.backupTemplate.backupMode must be snapshot; put a log backup in spec.logBackupTemplate");
       }
     }
     if (spec.compactBackupTemplate != null) {
       if (spec.logBackupTemplate == null) {
-        errors.add("spec.compactBackupTemplate needs spec.logBackupTemplate: it compacts the log backup's data");
+        errors.add(
+            "spec.compactBackupTemplate needs spec.logBackupTemplate: it compacts the log backup's data");
       }
       if (spec.compactInterval == null || spec.compactInterval.isEmpty()) {
-        errors.add("spec.compactInterval is required with spec.compactBackupTemplate (a duration like 6h)");
+        errors.add(
+            "spec.compactInterval is required with spec.compactBackupTemplate (a duration like 6h)");
       }
     }
-    if (spec.compactInterval != null && !spec.compactInterval.isEmpty() && !GoDuration.isValid(spec.compactInterval)) {
+    if (spec.compactInterval != null
+        && !spec.compactInterval.isEmpty()
+        && !GoDuration.isValid(spec.compactInterval)) {
       errors.add("spec.compactInterval \"" + spec.compactInterval + "\" is not a duration like 6h");
     }
     if (spec.logBackupTemplate != null) {
       io.tidbbackup.api.BackupSpec log = ScheduleChildren.template(spec, spec.logBackupTemplate);
       log.backupMode = BackupMode.LOG;
-      BackupValidator.problems(log, null).stream().findFirst()
-          .ifPresent(p -> errors.add("spec.logBackupTemplate" + p.substring(Math.min(4, p.length()))));
+      BackupValidator.problems(log, null).stream()
+          .findFirst()
+          .ifPresent(
+              p -> errors.add("spec.logBackupTemplate" + p.substring(Math.min(4, p.length()))));
     }
     return errors;
   }
@@ -103,30 +127,40 @@ public final class SchedulePlanner {
     return plan(bs, children, List.of(), now);
   }
 
-  public static Plan plan(BackupSchedule bs, List<Backup> children, List<CompactBackup> compacts, Instant now) {
+  public static Plan plan(
+      BackupSchedule bs, List<Backup> children, List<CompactBackup> compacts, Instant now) {
     Plan p = planBackups(bs, children, now);
     return compaction(bs, children, compacts, p, now);
   }
 
   /**
-   * Every {@code compactInterval}, one CompactBackup of the log backup's data from where the last completed one ended
-   * (else {@code minCompactStartTs}, else the log backup's start) up to now; a failed one is retried over the same
-   * range at the next interval; none while one runs.
+   * Every {@code compactInterval}, one CompactBackup of the log backup's data from where the last
+   * completed one ended (else {@code minCompactStartTs}, else the log backup's start) up to now; a
+   * failed one is retried over the same range at the next interval; none while one runs.
    */
-  static Plan compaction(BackupSchedule bs, List<Backup> children, List<CompactBackup> compacts, Plan p, Instant now) {
+  static Plan compaction(
+      BackupSchedule bs, List<Backup> children, List<CompactBackup> compacts, Plan p, Instant now) {
     BackupScheduleSpec spec = bs.getSpec();
-    if (spec.compactBackupTemplate == null || spec.compactInterval == null || spec.compactInterval.isEmpty()
+    if (spec.compactBackupTemplate == null
+        || spec.compactInterval == null
+        || spec.compactInterval.isEmpty()
         || Boolean.TRUE.equals(spec.pause)) {
       return p;
     }
     String logName = ScheduleChildren.logName(bs);
-    Backup log = children.stream().filter(b -> b.getMetadata().getName().equals(logName)).findFirst().orElse(null);
+    Backup log =
+        children.stream()
+            .filter(b -> b.getMetadata().getName().equals(logName))
+            .findFirst()
+            .orElse(null);
     if (log == null || log.getStatus() == null || log.getStatus().commitTs == null) {
       return p;
     }
     List<CompactBackup> sorted = new ArrayList<>(compacts);
-    sorted.sort(Comparator.comparing((CompactBackup c) -> Objects.toString(c.getMetadata().getCreationTimestamp(), ""))
-        .reversed());
+    sorted.sort(
+        Comparator.comparing(
+                (CompactBackup c) -> Objects.toString(c.getMetadata().getCreationTimestamp(), ""))
+            .reversed());
     if (!sorted.isEmpty() && !Retention.FINISHED.contains(state(sorted.get(0)))) {
       return p;
     }
@@ -135,9 +169,15 @@ public final class SchedulePlanner {
     if (last != null && now.isBefore(last.plus(interval))) {
       return p.withCompact(null, last.plus(interval));
     }
-    String start = sorted.stream().filter(c -> ConditionTypes.COMPLETE.equals(state(c))).findFirst()
-        .map(c -> c.getSpec().endTs).orElse(spec.minCompactStartTs != null && !spec.minCompactStartTs.isEmpty()
-            ? spec.minCompactStartTs : log.getStatus().commitTs);
+    String start =
+        sorted.stream()
+            .filter(c -> ConditionTypes.COMPLETE.equals(state(c)))
+            .findFirst()
+            .map(c -> c.getSpec().endTs)
+            .orElse(
+                spec.minCompactStartTs != null && !spec.minCompactStartTs.isEmpty()
+                    ? spec.minCompactStartTs
+                    : log.getStatus().commitTs);
     String end = Timestamps.toTso(Timestamps.format(now));
     CompactBackup c = ScheduleChildren.compact(bs, log, Timestamps.toTso(start), end, now);
     p.status().lastCompact = c.getMetadata().getName();
@@ -152,15 +192,23 @@ public final class SchedulePlanner {
 
   static Plan planBackups(BackupSchedule bs, List<Backup> children, Instant now) {
     BackupScheduleSpec spec = bs.getSpec();
-    BackupScheduleStatus st = bs.getStatus() == null ? new BackupScheduleStatus()
-        : Serde.copy(bs.getStatus(), BackupScheduleStatus.class);
+    BackupScheduleStatus st =
+        bs.getStatus() == null
+            ? new BackupScheduleStatus()
+            : Serde.copy(bs.getStatus(), BackupScheduleStatus.class);
     st.conditions = null;
     boolean paused = Boolean.TRUE.equals(spec.pause);
     String logName = ScheduleChildren.logName(bs);
-    Backup log = children.stream().filter(b -> b.getMetadata().getName().equals(logName)).findFirst().orElse(null);
+    Backup log =
+        children.stream()
+            .filter(b -> b.getMetadata().getName().equals(logName))
+            .findFirst()
+            .orElse(null);
 
-    Duration reserve = spec.maxReservedTime == null || spec.maxReservedTime.isEmpty() ? null
-        : GoDuration.parse(spec.maxReservedTime);
+    Duration reserve =
+        spec.maxReservedTime == null || spec.maxReservedTime.isEmpty()
+            ? null
+            : GoDuration.parse(spec.maxReservedTime);
     Retention.Decision retention = Retention.decide(children, spec.maxBackups, reserve, log, now);
 
     Backup createLog = null;
@@ -171,12 +219,26 @@ public final class SchedulePlanner {
     }
 
     Cron cron = Cron.parse(spec.schedule);
-    ZoneId zone = spec.timeZone == null || spec.timeZone.isEmpty() ? ZoneOffset.UTC : ZoneId.of(spec.timeZone);
-    Instant base = Optional.ofNullable(Timestamps.parse(st.lastBackupTime))
-        .orElse(Optional.ofNullable(Timestamps.parse(bs.getMetadata().getCreationTimestamp())).orElse(now));
+    ZoneId zone =
+        spec.timeZone == null || spec.timeZone.isEmpty()
+            ? ZoneOffset.UTC
+            : ZoneId.of(spec.timeZone);
+    Instant base =
+        Optional.ofNullable(Timestamps.parse(st.lastBackupTime))
+            .orElse(
+                Optional.ofNullable(Timestamps.parse(bs.getMetadata().getCreationTimestamp()))
+                    .orElse(now));
     ZonedDateTime fire = cron.next(base.atZone(zone), zone);
     if (fire.toInstant().isAfter(now)) {
-      return new Plan(null, createLog, retention.delete(), retention.truncateLogTo(), st, fire.toInstant(), null, null);
+      return new Plan(
+          null,
+          createLog,
+          retention.delete(),
+          retention.truncateLogTo(),
+          st,
+          fire.toInstant(),
+          null,
+          null);
     }
     // the latest firing at or before now: one catch-up backup for everything missed
     int missed = 0;
@@ -186,22 +248,45 @@ public final class SchedulePlanner {
       next = cron.next(fire, zone);
     }
     if (paused) {
-      return new Plan(null, createLog, retention.delete(), retention.truncateLogTo(), st, next.toInstant(),
-          "paused", null);
+      return new Plan(
+          null,
+          createLog,
+          retention.delete(),
+          retention.truncateLogTo(),
+          st,
+          next.toInstant(),
+          "paused",
+          null);
     }
     Backup running = newestSnapshot(children).filter(b -> !Retention.finished(b)).orElse(null);
     if (running != null) {
-      return new Plan(null, createLog, retention.delete(), retention.truncateLogTo(), st, now.plus(BUSY_RECHECK),
-          "backup " + running.getMetadata().getName() + " is still running", null);
+      return new Plan(
+          null,
+          createLog,
+          retention.delete(),
+          retention.truncateLogTo(),
+          st,
+          now.plus(BUSY_RECHECK),
+          "backup " + running.getMetadata().getName() + " is still running",
+          null);
     }
     Backup create = ScheduleChildren.snapshot(bs, fire.toInstant());
     st.lastBackup = create.getMetadata().getName();
     st.lastBackupTime = Timestamps.format(fire.toInstant());
-    return new Plan(create, createLog, retention.delete(), retention.truncateLogTo(), st, next.toInstant(), null, null);
+    return new Plan(
+        create,
+        createLog,
+        retention.delete(),
+        retention.truncateLogTo(),
+        st,
+        next.toInstant(),
+        null,
+        null);
   }
 
   static Optional<Backup> newestSnapshot(List<Backup> children) {
-    return children.stream().filter(b -> b.getMetadata().getDeletionTimestamp() == null)
+    return children.stream()
+        .filter(b -> b.getMetadata().getDeletionTimestamp() == null)
         .filter(b -> b.getSpec() == null || b.getSpec().backupMode != BackupMode.LOG)
         .max(Comparator.comparing(Retention::createdAt));
   }

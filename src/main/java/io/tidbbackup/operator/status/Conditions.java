@@ -10,32 +10,40 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Pure condition arithmetic, as TiDB Operator's UpdateBackupCondition: a condition replaces the one of the
- * same type; its lastTransitionTime moves only when its status flips; the phase becomes the condition's type
- * (except for the {@link #MARKERS}).
+ * Pure condition arithmetic, as TiDB Operator's UpdateBackupCondition: a condition replaces the one
+ * of the same type; its lastTransitionTime moves only when its status flips; the phase becomes the
+ * condition's type (except for the {@link #MARKERS}).
  */
 public final class Conditions {
 
   /**
-   * Conditions that record an event without changing the phase: a retried backup ({@code Restart}), and the prune
-   * that follows a failed restore, so that a pruned restore still reads {@code Failed}.
+   * Conditions that record an event without changing the phase: a retried backup ({@code Restart}),
+   * and the prune that follows a failed restore, so that a pruned restore still reads {@code
+   * Failed}.
    */
-  public static final Set<String> MARKERS = Set.of(ConditionTypes.RESTART, ConditionTypes.PRUNE_SCHEDULED,
-      ConditionTypes.PRUNE_COMPLETE, ConditionTypes.PRUNE_FAILED);
+  public static final Set<String> MARKERS =
+      Set.of(
+          ConditionTypes.RESTART,
+          ConditionTypes.PRUNE_SCHEDULED,
+          ConditionTypes.PRUNE_COMPLETE,
+          ConditionTypes.PRUNE_FAILED);
 
   private Conditions() {}
 
   /** Result of an upsert: the new list and the new phase. */
   public record Applied(List<BackupCondition> conditions, String phase) {}
 
-  public static Applied upsert(List<BackupCondition> current, String phase, BackupCondition c, Instant now) {
+  public static Applied upsert(
+      List<BackupCondition> current, String phase, BackupCondition c, Instant now) {
     List<BackupCondition> out = current == null ? new ArrayList<>() : new ArrayList<>(current);
     BackupCondition next = copy(c);
     int i = indexOf(out, c.type);
     if (i >= 0) {
       BackupCondition old = out.get(i);
-      next.lastTransitionTime = Objects.equals(old.status, next.status) && old.lastTransitionTime != null
-          ? old.lastTransitionTime : Timestamps.format(now);
+      next.lastTransitionTime =
+          Objects.equals(old.status, next.status) && old.lastTransitionTime != null
+              ? old.lastTransitionTime
+              : Timestamps.format(now);
       out.set(i, next);
     } else {
       next.lastTransitionTime = Timestamps.format(now);
@@ -62,7 +70,8 @@ public final class Conditions {
     return new BackupCondition(type, status, Reason.wire(reason), message);
   }
 
-  public static BackupCondition ofCommand(String command, String type, String status, Reason reason, String message) {
+  public static BackupCondition ofCommand(
+      String command, String type, String status, Reason reason, String message) {
     BackupCondition c = new BackupCondition(type, status, Reason.wire(reason), message);
     c.command = command;
     return c;

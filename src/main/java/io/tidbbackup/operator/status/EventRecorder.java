@@ -30,23 +30,48 @@ public class EventRecorder {
     record(obj, type, reason.name(), message);
   }
 
-  /** The same, with the reason as read back from a condition (the status writer announcing a phase). */
+  /**
+   * The same, with the reason as read back from a condition (the status writer announcing a phase).
+   */
   void record(HasMetadata obj, EventType type, String reason, String message) {
     String now = Timestamps.format(clock.instant());
-    String msg = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
-    String name = obj.getMetadata().getName() + "." + Long.toHexString(System.currentTimeMillis())
-        + Long.toHexString(seq.incrementAndGet());
-    Event e = new EventBuilder()
-        .withNewMetadata().withName(name).withNamespace(obj.getMetadata().getNamespace()).endMetadata()
-        .withNewInvolvedObject().withApiVersion(obj.getApiVersion()).withKind(obj.getKind())
-        .withName(obj.getMetadata().getName()).withNamespace(obj.getMetadata().getNamespace())
-        .withUid(obj.getMetadata().getUid()).endInvolvedObject()
-        .withType(type.wire()).withReason(reason).withMessage(msg)
-        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-        .withNewSource().withComponent(COMPONENT).endSource().withReportingComponent(COMPONENT)
-        .build();
-    // the log carries every event too: in a terminating namespace the API server refuses the Event itself
-    String what = obj.getKind() + " " + obj.getMetadata().getNamespace() + "/" + obj.getMetadata().getName();
+    String msg =
+        message == null
+            ? ""
+            : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
+    String name =
+        obj.getMetadata().getName()
+            + "."
+            + Long.toHexString(System.currentTimeMillis())
+            + Long.toHexString(seq.incrementAndGet());
+    Event e =
+        new EventBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(obj.getMetadata().getNamespace())
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withApiVersion(obj.getApiVersion())
+            .withKind(obj.getKind())
+            .withName(obj.getMetadata().getName())
+            .withNamespace(obj.getMetadata().getNamespace())
+            .withUid(obj.getMetadata().getUid())
+            .endInvolvedObject()
+            .withType(type.wire())
+            .withReason(reason)
+            .withMessage(msg)
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withCount(1)
+            .withNewSource()
+            .withComponent(COMPONENT)
+            .endSource()
+            .withReportingComponent(COMPONENT)
+            .build();
+    // the log carries every event too: in a terminating namespace the API server refuses the Event
+    // itself
+    String what =
+        obj.getKind() + " " + obj.getMetadata().getNamespace() + "/" + obj.getMetadata().getName();
     if (type == EventType.WARNING) {
       LOG.warn("{} {}: {}", what, reason, msg);
     } else {
@@ -59,8 +84,13 @@ public class EventRecorder {
         LOG.debug("{}: event {} not recorded: the namespace is being terminated", what, reason);
         return;
       }
-      LOG.warn("{}: event {} not recorded: {}", what, reason, ex.getStatus() != null
-          && ex.getStatus().getMessage() != null ? ex.getStatus().getMessage() : ex.getMessage());
+      LOG.warn(
+          "{}: event {} not recorded: {}",
+          what,
+          reason,
+          ex.getStatus() != null && ex.getStatus().getMessage() != null
+              ? ex.getStatus().getMessage()
+              : ex.getMessage());
     }
   }
 }

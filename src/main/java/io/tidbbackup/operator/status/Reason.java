@@ -1,25 +1,55 @@
 package io.tidbbackup.operator.status;
 
 /**
- * Every reason the operator gives in a condition or an Event. The constant's name is the string on the wire
- * ({@code reason: JobDeleted}), so it reads the same in code, in {@code kubectl describe} and in alerts; a reason is
- * a string only there.
+ * Every reason the operator gives in a condition or an Event. The constant's name is the string on
+ * the wire ({@code reason: JobDeleted}), so it reads the same in code, in {@code kubectl describe}
+ * and in alerts; a reason is a string only there.
  */
 public enum Reason {
   // validation and lifecycle of the tool Job
-  InvalidSpec, TidbClusterNotFound, JobCreated, JobRunning, JobDeleted, JobNameTaken, CreateBackupJobFailed,
+  InvalidSpec,
+  TidbClusterNotFound,
+  JobCreated,
+  JobRunning,
+  JobDeleted,
+  JobNameTaken,
+  CreateBackupJobFailed,
   CreateRestoreJobFailed,
   // backups
-  BackupComplete, BackupFailed, BackupJobFailed, RetryFailedBackup, LogSubcommandComplete, LogSubcommandFailed,
+  BackupComplete,
+  BackupFailed,
+  BackupJobFailed,
+  RetryFailedBackup,
+  LogSubcommandComplete,
+  LogSubcommandFailed,
   NeverStarted,
   // restores
-  RestoreComplete, RestoreFailed, PruneScheduled, PruneComplete, PruneFailed,
+  RestoreComplete,
+  RestoreFailed,
+  PruneScheduled,
+  PruneComplete,
+  PruneFailed,
   // cleans
-  Cleaning, CleaningInProcess, Cleaned, NothingToClean, CleanSkipped, CleanJobFailed, CleanRefused,
-  BatchDeleteUnsupported, DataOrphaned, LogStopFailed, LogStopSkipped, EmptyPrefix, OutsidePrefix, SharedPrefix,
+  Cleaning,
+  CleaningInProcess,
+  Cleaned,
+  NothingToClean,
+  CleanSkipped,
+  CleanJobFailed,
+  CleanRefused,
+  BatchDeleteUnsupported,
+  DataOrphaned,
+  LogStopFailed,
+  LogStopSkipped,
+  EmptyPrefix,
+  OutsidePrefix,
+  SharedPrefix,
   NoStorage,
   // schedules
-  BackupCreated, CompactBackupCreated, BackupExpired, LogBackupTruncated;
+  BackupCreated,
+  CompactBackupCreated,
+  BackupExpired,
+  LogBackupTruncated;
 
   /** The reason of a condition read back from status (null stays null). */
   public static String wire(Reason r) {

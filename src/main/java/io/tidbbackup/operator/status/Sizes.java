@@ -2,7 +2,10 @@ package io.tidbbackup.operator.status;
 
 import java.util.Locale;
 
-/** Human-readable byte counts, as go-humanize's Bytes (SI units), which TiDB Operator uses for backupSizeReadable. */
+/**
+ * Human-readable byte counts, as go-humanize's Bytes (SI units), which TiDB Operator uses for
+ * backupSizeReadable.
+ */
 public final class Sizes {
   private static final String[] UNITS = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
 

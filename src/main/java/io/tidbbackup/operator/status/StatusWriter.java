@@ -13,14 +13,19 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The one class that writes status, for every kind. It writes only when the status really changed (an
- * update of the status subresource, guarded by resourceVersion so a stale read is retried rather than
- * overwriting; the result is cached so the next reconcile sees it), and records an Event and the phase metrics
- * for every phase transition.
+ * The one class that writes status, for every kind. It writes only when the status really changed
+ * (an update of the status subresource, guarded by resourceVersion so a stale read is retried
+ * rather than overwriting; the result is cached so the next reconcile sees it), and records an
+ * Event and the phase metrics for every phase transition.
  */
 public class StatusWriter {
-  private static final Set<String> WARNING_PHASES = Set.of(ConditionTypes.FAILED, ConditionTypes.INVALID,
-      ConditionTypes.RETRY_FAILED, ConditionTypes.CLEAN_FAILED, ConditionTypes.PRUNE_FAILED);
+  private static final Set<String> WARNING_PHASES =
+      Set.of(
+          ConditionTypes.FAILED,
+          ConditionTypes.INVALID,
+          ConditionTypes.RETRY_FAILED,
+          ConditionTypes.CLEAN_FAILED,
+          ConditionTypes.PRUNE_FAILED);
 
   private final EventRecorder events;
   private final PhaseMetrics metrics;
@@ -30,15 +35,20 @@ public class StatusWriter {
     this.metrics = metrics;
   }
 
-  public <S extends HasPhase, P extends CustomResource<?, S>> P write(P resource, Context<P> ctx, S newStatus) {
+  public <S extends HasPhase, P extends CustomResource<?, S>> P write(
+      P resource, Context<P> ctx, S newStatus) {
     S old = resource.getStatus();
     if (old != null && Serde.json(old).equals(Serde.json(newStatus))) {
       return resource;
     }
-    P updated = PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(resource, ctx, r -> {
-      r.setStatus(newStatus);
-      return r;
-    });
+    P updated =
+        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+            resource,
+            ctx,
+            r -> {
+              r.setStatus(newStatus);
+              return r;
+            });
     String oldPhase = old == null ? null : old.currentPhase();
     if (!Objects.equals(oldPhase, newStatus.currentPhase()) && newStatus.currentPhase() != null) {
       announce(resource, newStatus);
@@ -47,25 +57,37 @@ public class StatusWriter {
     return updated;
   }
 
-  /** A BackupSchedule's status (it has no phase): written only when it changed, cached for the next reconcile. */
-  public BackupSchedule writeSchedule(BackupSchedule schedule, Context<BackupSchedule> ctx, BackupScheduleStatus status) {
+  /**
+   * A BackupSchedule's status (it has no phase): written only when it changed, cached for the next
+   * reconcile.
+   */
+  public BackupSchedule writeSchedule(
+      BackupSchedule schedule, Context<BackupSchedule> ctx, BackupScheduleStatus status) {
     BackupScheduleStatus old = schedule.getStatus();
     if (old != null && Serde.json(old).equals(Serde.json(status))) {
       return schedule;
     }
-    return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(schedule, ctx, r -> {
-      r.setStatus(status);
-      return r;
-    });
+    return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+        schedule,
+        ctx,
+        r -> {
+          r.setStatus(status);
+          return r;
+        });
   }
 
   private void announce(CustomResource<?, ?> resource, HasPhase status) {
     String phase = status.currentPhase();
     BackupCondition c = Conditions.find(status.currentConditions(), phase);
     String reason = c != null && c.reason != null ? c.reason : phase;
-    String message = c != null && c.message != null ? c.message
-        : resource.getKind() + " " + resource.getMetadata().getName() + " is " + phase;
-    events.record(resource, WARNING_PHASES.contains(phase) ? EventType.WARNING : EventType.NORMAL, reason,
+    String message =
+        c != null && c.message != null
+            ? c.message
+            : resource.getKind() + " " + resource.getMetadata().getName() + " is " + phase;
+    events.record(
+        resource,
+        WARNING_PHASES.contains(phase) ? EventType.WARNING : EventType.NORMAL,
+        reason,
         message);
   }
 }

@@ -8,7 +8,10 @@ import io.tidbbackup.api.Timestamps;
 import java.util.List;
 import java.util.Optional;
 
-/** Pure validation of a Backup spec. The returned message names the field; it becomes condition Invalid. */
+/**
+ * Pure validation of a Backup spec. The returned message names the field; it becomes condition
+ * Invalid.
+ */
 public final class BackupValidator {
 
   private BackupValidator() {}
@@ -36,20 +39,25 @@ public final class BackupValidator {
       SpecValidator.br("spec", spec, errors);
     }
     if (spec.logStop != null && spec.logStop && spec.logSubcommand != null) {
-      errors.add("spec.logStop and spec.logSubcommand are mutually exclusive; use logSubcommand: log-stop");
+      errors.add(
+          "spec.logStop and spec.logSubcommand are mutually exclusive; use logSubcommand: log-stop");
     }
     if (!log && spec.logSubcommand != null) {
       errors.add("spec.logSubcommand needs spec.backupMode: log");
     }
     if (log) {
       if (!Versions.atLeast(tikvVersion, 6, 1, 0)) {
-        errors.add("spec.backupMode log needs TiKV v6.1.0 or later, the cluster runs " + tikvVersion);
+        errors.add(
+            "spec.backupMode log needs TiKV v6.1.0 or later, the cluster runs " + tikvVersion);
       }
       if (spec.logSubcommand == LogSubCommand.TRUNCATE && empty(spec.logTruncateUntil)) {
         errors.add("spec.logTruncateUntil is required for logSubcommand log-truncate");
       }
       if (!empty(spec.logTruncateUntil) && !Timestamps.isTsoOrDatetime(spec.logTruncateUntil)) {
-        errors.add("spec.logTruncateUntil \"" + spec.logTruncateUntil + "\" is neither a TSO nor a datetime");
+        errors.add(
+            "spec.logTruncateUntil \""
+                + spec.logTruncateUntil
+                + "\" is neither a TSO nor a datetime");
       }
     }
     if (!empty(spec.commitTs) && !Timestamps.isTsoOrDatetime(spec.commitTs)) {
@@ -57,8 +65,10 @@ public final class BackupValidator {
     }
     BackoffRetryPolicy p = spec.backoffRetryPolicy;
     if (p != null) {
-      SpecValidator.duration("spec.backoffRetryPolicy.minRetryDuration", emptyToNull(p.minRetryDuration), errors);
-      SpecValidator.duration("spec.backoffRetryPolicy.retryTimeout", emptyToNull(p.retryTimeout), errors);
+      SpecValidator.duration(
+          "spec.backoffRetryPolicy.minRetryDuration", emptyToNull(p.minRetryDuration), errors);
+      SpecValidator.duration(
+          "spec.backoffRetryPolicy.retryTimeout", emptyToNull(p.retryTimeout), errors);
       if (p.maxRetryTimes != null && p.maxRetryTimes < 0) {
         errors.add("spec.backoffRetryPolicy.maxRetryTimes must not be negative");
       }

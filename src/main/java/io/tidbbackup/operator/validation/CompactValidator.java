@@ -5,7 +5,10 @@ import io.tidbbackup.api.Timestamps;
 import java.util.List;
 import java.util.Optional;
 
-/** Pure validation of a CompactBackup spec (also a schedule's compactBackupTemplate); messages name the field. */
+/**
+ * Pure validation of a CompactBackup spec (also a schedule's compactBackupTemplate); messages name
+ * the field.
+ */
 public final class CompactValidator {
 
   private CompactValidator() {}
@@ -35,8 +38,9 @@ public final class CompactValidator {
       errors.add("spec.maxRetryTimes must not be negative");
     }
     if (spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()) {
-      errors.add("spec.azblob.sasToken is not supported by tikv-ctl; use secretName with AZURE_STORAGE_KEY or "
-          + "AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/AZURE_TENANT_ID");
+      errors.add(
+          "spec.azblob.sasToken is not supported by tikv-ctl; use secretName with AZURE_STORAGE_KEY or "
+              + "AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/AZURE_TENANT_ID");
     }
     if (Boolean.TRUE.equals(spec.useKMS)) {
       errors.add("spec.useKMS is not supported by this operator");

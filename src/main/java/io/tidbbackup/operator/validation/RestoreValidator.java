@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Pure validation of a Restore spec. The returned message names the field; it becomes condition Invalid. */
+/**
+ * Pure validation of a Restore spec. The returned message names the field; it becomes condition
+ * Invalid.
+ */
 public final class RestoreValidator {
 
   private RestoreValidator() {}
@@ -30,41 +33,53 @@ public final class RestoreValidator {
         SpecValidator.tidbAccess("spec.to", spec.to, errors);
       }
       if (pitr) {
-        errors.add("spec.restoreMode pitr needs spec.br: point-in-time restores run BR on a log backup");
+        errors.add(
+            "spec.restoreMode pitr needs spec.br: point-in-time restores run BR on a log backup");
       }
       if (spec.prune != null) {
         errors.add("spec.prune needs spec.br: only BR restores leave checkpoint data to prune");
       }
       String path = sourcePath(spec);
       if (path != null && isTarball(path)) {
-        errors.add("spec." + spec.storageType().field() + ".path \"" + path + "\" is a tarball: point it (or the prefix) "
-            + "at the Dumpling export directory, which TiDB Lightning reads in place");
+        errors.add(
+            "spec."
+                + spec.storageType().field()
+                + ".path \""
+                + path
+                + "\" is a tarball: point it (or the prefix) "
+                + "at the Dumpling export directory, which TiDB Lightning reads in place");
       }
     } else {
       SpecValidator.br("spec", spec, errors);
     }
     if (pitr) {
-      boolean full = spec.pitrFullBackupStorageProvider != null
-          && spec.pitrFullBackupStorageProvider.providerCount() > 0;
+      boolean full =
+          spec.pitrFullBackupStorageProvider != null
+              && spec.pitrFullBackupStorageProvider.providerCount() > 0;
       boolean start = !empty(spec.logRestoreStartTs);
       if (full == start) {
-        errors.add("spec: a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs");
+        errors.add(
+            "spec: a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs");
       }
       if (full) {
         fullBackupStorage(spec, errors);
       }
       if (!Versions.atLeast(tikvVersion, 6, 2, 0)) {
-        errors.add("spec.restoreMode pitr needs TiKV v6.2.0 or later, the cluster runs " + tikvVersion);
+        errors.add(
+            "spec.restoreMode pitr needs TiKV v6.2.0 or later, the cluster runs " + tikvVersion);
       }
     } else {
-      for (String[] f : new String[][] {{"pitrRestoredTs", spec.pitrRestoredTs},
-          {"logRestoreStartTs", spec.logRestoreStartTs}}) {
+      for (String[] f :
+          new String[][] {
+            {"pitrRestoredTs", spec.pitrRestoredTs}, {"logRestoreStartTs", spec.logRestoreStartTs}
+          }) {
         if (!empty(f[1])) {
           errors.add("spec." + f[0] + " is only for restoreMode pitr (restoreMode is snapshot)");
         }
       }
       if (spec.pitrFullBackupStorageProvider != null) {
-        errors.add("spec.pitrFullBackupStorageProvider is only for restoreMode pitr (restoreMode is snapshot)");
+        errors.add(
+            "spec.pitrFullBackupStorageProvider is only for restoreMode pitr (restoreMode is snapshot)");
       }
     }
     ts("spec.pitrRestoredTs", spec.pitrRestoredTs, errors);
@@ -81,8 +96,8 @@ public final class RestoreValidator {
   }
 
   /**
-   * The full backup is read with the credentials the pod has for the log backup, so it must be on the same kind
-   * of storage and carry no credentials of its own.
+   * The full backup is read with the credentials the pod has for the log backup, so it must be on
+   * the same kind of storage and carry no credentials of its own.
    */
   static void fullBackupStorage(RestoreSpec spec, List<String> errors) {
     StorageProvider full = spec.pitrFullBackupStorageProvider;
@@ -91,26 +106,40 @@ public final class RestoreValidator {
       return;
     }
     if (full.storageType() != spec.storageType()) {
-      errors.add("spec.pitrFullBackupStorageProvider." + full.storageType().field() + ": the full backup must be on "
-          + spec.storageType().field() + " like the log backup (the Job has one set of storage credentials)");
+      errors.add(
+          "spec.pitrFullBackupStorageProvider."
+              + full.storageType().field()
+              + ": the full backup must be on "
+              + spec.storageType().field()
+              + " like the log backup (the Job has one set of storage credentials)");
       return;
     }
-    String own = switch (full.storageType()) {
-      case S3 -> full.s3.secretName;
-      case GCS -> full.gcs.secretName;
-      case AZBLOB -> full.azblob.sasToken != null && !full.azblob.sasToken.isEmpty() ? "sasToken" : full.azblob.secretName;
-      case LOCAL -> null;
-    };
-    String logs = switch (spec.storageType()) {
-      case S3 -> spec.s3.secretName;
-      case GCS -> spec.gcs.secretName;
-      case AZBLOB -> spec.azblob.secretName;
-      case LOCAL -> null;
-    };
+    String own =
+        switch (full.storageType()) {
+          case S3 -> full.s3.secretName;
+          case GCS -> full.gcs.secretName;
+          case AZBLOB ->
+              full.azblob.sasToken != null && !full.azblob.sasToken.isEmpty()
+                  ? "sasToken"
+                  : full.azblob.secretName;
+          case LOCAL -> null;
+        };
+    String logs =
+        switch (spec.storageType()) {
+          case S3 -> spec.s3.secretName;
+          case GCS -> spec.gcs.secretName;
+          case AZBLOB -> spec.azblob.secretName;
+          case LOCAL -> null;
+        };
     if (!empty(own) && !own.equals(logs)) {
-      errors.add("spec.pitrFullBackupStorageProvider." + full.storageType().field() + " has credentials of its own ("
-          + ("sasToken".equals(own) ? "sasToken" : "secretName " + own) + "); the Job reads both backups with the "
-          + "credentials of spec." + spec.storageType().field());
+      errors.add(
+          "spec.pitrFullBackupStorageProvider."
+              + full.storageType().field()
+              + " has credentials of its own ("
+              + ("sasToken".equals(own) ? "sasToken" : "secretName " + own)
+              + "); the Job reads both backups with the "
+              + "credentials of spec."
+              + spec.storageType().field());
     }
   }
 

@@ -53,7 +53,11 @@ public final class SpecValidator {
       try {
         URI u = new URI(s3.endpoint);
         if (u.getScheme() == null || u.getHost() == null) {
-          errors.add(path + ".endpoint \"" + s3.endpoint + "\" must be a URL with scheme and host, like http://minio:9000");
+          errors.add(
+              path
+                  + ".endpoint \""
+                  + s3.endpoint
+                  + "\" must be a URL with scheme and host, like http://minio:9000");
         }
       } catch (URISyntaxException e) {
         errors.add(path + ".endpoint \"" + s3.endpoint + "\" is not a URL: " + e.getReason());
@@ -85,8 +89,15 @@ public final class SpecValidator {
       return;
     }
     if (!java.util.Objects.equals(local.volume.getName(), local.volumeMount.getName())) {
-      errors.add(path + ".volumeMount.name \"" + local.volumeMount.getName() + "\" must equal " + path
-          + ".volume.name \"" + local.volume.getName() + "\"");
+      errors.add(
+          path
+              + ".volumeMount.name \""
+              + local.volumeMount.getName()
+              + "\" must equal "
+              + path
+              + ".volume.name \""
+              + local.volume.getName()
+              + "\"");
     }
     String mp = local.volumeMount.getMountPath();
     if (empty(mp)) {
@@ -108,10 +119,17 @@ public final class SpecValidator {
     }
     boolean filtered = spec.tableFilter != null && !spec.tableFilter.isEmpty();
     if (!filtered && (type == BackupType.DB || type == BackupType.TABLE) && empty(br.db)) {
-      errors.add(path + ".br.db is required for backupType " + type.value() + " (or set " + path + ".tableFilter)");
+      errors.add(
+          path
+              + ".br.db is required for backupType "
+              + type.value()
+              + " (or set "
+              + path
+              + ".tableFilter)");
     }
     if (!filtered && type == BackupType.TABLE && empty(br.table)) {
-      errors.add(path + ".br.table is required for backupType table (or set " + path + ".tableFilter)");
+      errors.add(
+          path + ".br.table is required for backupType table (or set " + path + ".tableFilter)");
     }
   }
 

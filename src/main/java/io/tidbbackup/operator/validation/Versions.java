@@ -3,7 +3,10 @@ package io.tidbbackup.operator.validation;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** TiKV version comparisons; an unparseable version (nightly, latest) passes every check, as upstream. */
+/**
+ * TiKV version comparisons; an unparseable version (nightly, latest) passes every check, as
+ * upstream.
+ */
 public final class Versions {
   private static final Pattern SEMVER = Pattern.compile("v?(\\d+)\\.(\\d+)\\.(\\d+).*");
 
@@ -17,7 +20,9 @@ public final class Versions {
     if (!m.matches()) {
       return true;
     }
-    int[] v = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+    int[] v = {
+      Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))
+    };
     int[] want = {major, minor, patch};
     for (int i = 0; i < 3; i++) {
       if (v[i] != want[i]) {

@@ -14,6 +14,7 @@ import io.tidbbackup.api.AgentResult;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
+import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.CleanJobPolicy;
@@ -22,7 +23,6 @@ import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.TestingCluster;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.storage.BackupLayout;
-import io.tidbbackup.api.CleanReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -35,16 +35,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** Every cleanPolicy row and the clean Job's life, on the CRUD mock API server; in-process cleans use s3proxy. */
+/**
+ * Every cleanPolicy row and the clean Job's life, on the CRUD mock API server; in-process cleans
+ * use s3proxy.
+ */
 @EnableKubernetesMockClient(crud = true)
 class BackupCleanReconcilerTest {
   static final String NS = "tidb";
   static final Duration WAIT = Duration.ofSeconds(20);
 
   @RegisterExtension
-  final S3ProxyExtension s3proxy = S3ProxyExtension.builder()
-      .withCredentials(AuthenticationType.AWS_V2_OR_V4, "access", "secret").withBlobStoreProvider("transient")
-      .build();
+  final S3ProxyExtension s3proxy =
+      S3ProxyExtension.builder()
+          .withCredentials(AuthenticationType.AWS_V2_OR_V4, "access", "secret")
+          .withBlobStoreProvider("transient")
+          .build();
 
   KubernetesMockServer server;
   KubernetesClient client;
@@ -59,8 +64,13 @@ class BackupCleanReconcilerTest {
   }
 
   Operator startOperator() {
-    Operator o = OperatorFactory.create(client, OperatorSettings.defaults().withServerSideApply(false)
-        .withClean(new CleanJobPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(2))), Clock.systemUTC());
+    Operator o =
+        OperatorFactory.create(
+            client,
+            OperatorSettings.defaults()
+                .withServerSideApply(false)
+                .withClean(new CleanJobPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(2))),
+            Clock.systemUTC());
     o.start();
     return o;
   }
@@ -75,12 +85,20 @@ class BackupCleanReconcilerTest {
           cleanPolicy: %s
           br: {cluster: basic}
           s3: {provider: aws, bucket: bkt, prefix: %s, secretName: s3-secret, region: us-east-1}
-        """.formatted(policy, prefix);
+        """
+        .formatted(policy, prefix);
   }
 
   Backup create(String name, String spec) throws Exception {
-    Backup b = Serde.YAML.readValue("apiVersion: pingcap.com/v1alpha1\nkind: Backup\nmetadata:\n  name: " + name
-        + "\n  namespace: " + NS + "\nspec:\n" + spec, Backup.class);
+    Backup b =
+        Serde.YAML.readValue(
+            "apiVersion: pingcap.com/v1alpha1\nkind: Backup\nmetadata:\n  name: "
+                + name
+                + "\n  namespace: "
+                + NS
+                + "\nspec:\n"
+                + spec,
+            Backup.class);
     return client.resource(b).create();
   }
 
@@ -112,11 +130,14 @@ class BackupCleanReconcilerTest {
   }
 
   static CleanReport verified(long deleted) {
-    return new CleanReport(deleted, deleted, 0, new CleanReport.Requests(2, 1), 0.5, 1, true, null, null, null);
+    return new CleanReport(
+        deleted, deleted, 0, new CleanReport.Requests(2, 1), 0.5, 1, true, null, null, null);
   }
 
   List<String> eventReasons() {
-    return client.v1().events().inNamespace(NS).list().getItems().stream().map(e -> e.getReason()).toList();
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .map(e -> e.getReason())
+        .toList();
   }
 
   @Test
@@ -132,7 +153,9 @@ class BackupCleanReconcilerTest {
   @Test
   void deleteRunsTheCleanJobAndReleasesTheFinalizerWhenVerified() throws Exception {
     create("gone", spec("Delete", "p/gone"));
-    await().atMost(WAIT).until(() -> get("gone").hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER));
+    await()
+        .atMost(WAIT)
+        .until(() -> get("gone").hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER));
     complete("gone");
     delete("gone");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-gone") != null);
@@ -140,21 +163,34 @@ class BackupCleanReconcilerTest {
     var pod = job.getSpec().getTemplate().getSpec();
     assertThat(pod.getServiceAccountName()).isEqualTo("tidb-backup-manager");
     assertThat(pod.getContainers().get(0).getArgs())
-        .containsExactly("agent", "clean", "--namespace=tidb", "--backupName=gone", "--backupPath=s3://bkt/p/gone");
-    assertThat(job.getMetadata().getAnnotations()).containsEntry(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION,
-        get("gone").getMetadata().getUid());
-    await().atMost(WAIT).untilAsserted(() -> {
-      var c = Conditions.find(status("gone").conditions, ConditionTypes.CLEAN);
-      assertThat(c).isNotNull();
-      assertThat(c.status).isEqualTo(ConditionTypes.FALSE);
-    });
+        .containsExactly(
+            "agent",
+            "clean",
+            "--namespace=tidb",
+            "--backupName=gone",
+            "--backupPath=s3://bkt/p/gone");
+    assertThat(job.getMetadata().getAnnotations())
+        .containsEntry(
+            io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION,
+            get("gone").getMetadata().getUid());
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var c = Conditions.find(status("gone").conditions, ConditionTypes.CLEAN);
+              assertThat(c).isNotNull();
+              assertThat(c.status).isEqualTo(ConditionTypes.FALSE);
+            });
     assertThat(get("gone")).isNotNull();
     cluster.finishClean(NS, "clean-gone", verified(1234), 0);
     awaitGone("gone");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-gone") == null);
-    // the deletion of the clean Job reaches the operator after the release, while its cache may still hold the
+    // the deletion of the clean Job reaches the operator after the release, while its cache may
+    // still hold the
     // Backup with the finalizer: no second clean Job may follow
-    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> cluster.job(NS, "clean-gone") == null);
   }
 
@@ -165,19 +201,42 @@ class BackupCleanReconcilerTest {
     delete("prog");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-prog") != null);
     Job job = cluster.job(NS, "clean-prog");
-    client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("clean-prog-abcde")
-        .withNamespace(NS).addToLabels("job-name", "clean-prog").addNewOwnerReference().withApiVersion("batch/v1")
-        .withKind("Job").withName("clean-prog").withUid(job.getMetadata().getUid()).endOwnerReference().endMetadata()
-        .withNewStatus().withPhase("Running").endStatus().build()).create();
-    server.expect().get().withPath("/api/v1/namespaces/tidb/pods/clean-prog-abcde/log?pretty=false&tailLines=50")
-        .andReturn(200, "progress listed=10000 deleted=3000 failed=0\nprogress listed=20000 deleted=13000 failed=0\n")
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName("clean-prog-abcde")
+                .withNamespace(NS)
+                .addToLabels("job-name", "clean-prog")
+                .addNewOwnerReference()
+                .withApiVersion("batch/v1")
+                .withKind("Job")
+                .withName("clean-prog")
+                .withUid(job.getMetadata().getUid())
+                .endOwnerReference()
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Running")
+                .endStatus()
+                .build())
+        .create();
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/tidb/pods/clean-prog-abcde/log?pretty=false&tailLines=50")
+        .andReturn(
+            200,
+            "progress listed=10000 deleted=3000 failed=0\nprogress listed=20000 deleted=13000 failed=0\n")
         .always();
     cluster.jobRunning(NS, "clean-prog", "2024-01-01T00:00:00Z");
-    await().atMost(WAIT).untilAsserted(() -> {
-      var c = Conditions.find(status("prog").conditions, ConditionTypes.CLEAN);
-      assertThat(c.status).isEqualTo(ConditionTypes.FALSE);
-      assertThat(c.message).contains("deleted 13000 of 20000 objects listed so far");
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var c = Conditions.find(status("prog").conditions, ConditionTypes.CLEAN);
+              assertThat(c.status).isEqualTo(ConditionTypes.FALSE);
+              assertThat(c.message).contains("deleted 13000 of 20000 objects listed so far");
+            });
     cluster.finishClean(NS, "clean-prog", verified(20000), 0);
     awaitGone("prog");
   }
@@ -225,38 +284,67 @@ class BackupCleanReconcilerTest {
     delete("retry");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-retry") != null);
     String firstUid = cluster.job(NS, "clean-retry").getMetadata().getUid();
-    CleanReport failed = new CleanReport(5, 2, 3, new CleanReport.Requests(6, 2), 1.0, 5, false, null, null,
-        "3 object(s) remain under s3://bkt/p/retry after 5 round(s)");
+    CleanReport failed =
+        new CleanReport(
+            5,
+            2,
+            3,
+            new CleanReport.Requests(6, 2),
+            1.0,
+            5,
+            false,
+            null,
+            null,
+            "3 object(s) remain under s3://bkt/p/retry after 5 round(s)");
     cluster.finishClean(NS, "clean-retry", failed, 1);
-    await().atMost(WAIT).untilAsserted(() -> {
-      var c = Conditions.find(status("retry").conditions, ConditionTypes.CLEAN_FAILED);
-      assertThat(c).isNotNull();
-      assertThat(c.reason).isEqualTo("CleanJobFailed");
-      assertThat(c.message).contains("3 object(s) remain");
-    });
-    await().atMost(WAIT).until(() -> {
-      Job j = cluster.job(NS, "clean-retry");
-      return j != null && !j.getMetadata().getUid().equals(firstUid);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var c = Conditions.find(status("retry").conditions, ConditionTypes.CLEAN_FAILED);
+              assertThat(c).isNotNull();
+              assertThat(c.reason).isEqualTo("CleanJobFailed");
+              assertThat(c.message).contains("3 object(s) remain");
+            });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Job j = cluster.job(NS, "clean-retry");
+              return j != null && !j.getMetadata().getUid().equals(firstUid);
+            });
     assertThat(status("retry").cleanAttempts).isEqualTo(2);
     cluster.finishClean(NS, "clean-retry", verified(5), 0);
     awaitGone("retry");
   }
 
-  /** The agent refused the path (exit 2, nothing deleted): no retry can help, so the Backup goes, data kept. */
+  /**
+   * The agent refused the path (exit 2, nothing deleted): no retry can help, so the Backup goes,
+   * data kept.
+   */
   @Test
   void aCleanTheAgentRefusesReleasesWithTheDataKeptAndNoRetry() throws Exception {
     create("refused", spec("Delete", "p/refused"));
     complete("refused");
     delete("refused");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-refused") != null);
-    cluster.finishClean(NS, "clean-refused", io.tidbbackup.api.AgentProtocol.refusal("status.backupPath s3://other/x "
-        + "lies outside the spec's storage s3://bkt/p/refused"), 2);
+    cluster.finishClean(
+        NS,
+        "clean-refused",
+        io.tidbbackup.api.AgentProtocol.refusal(
+            "status.backupPath s3://other/x "
+                + "lies outside the spec's storage s3://bkt/p/refused"),
+        2);
     awaitGone("refused");
     assertThat(eventReasons()).contains("CleanRefused");
-    assertThat(client.v1().events().inNamespace(NS).list().getItems()).filteredOn(e -> "CleanRefused"
-        .equals(e.getReason())).singleElement().satisfies(e -> assertThat(e.getMessage())
-            .contains("the data is kept", "refused the backup's path", "s3://bkt/p/refused"));
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .filteredOn(e -> "CleanRefused".equals(e.getReason()))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .contains(
+                        "the data is kept", "refused the backup's path", "s3://bkt/p/refused"));
     assertThat(cluster.job(NS, "clean-refused")).as("no second clean Job").isNull();
   }
 
@@ -268,15 +356,38 @@ class BackupCleanReconcilerTest {
     delete("again");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-again") != null);
     String firstUid = cluster.job(NS, "clean-again").getMetadata().getUid();
-    CleanReport failed = new CleanReport(5, 2, 3, new CleanReport.Requests(6, 2), 1.0, 5, false, null, null,
-        "3 object(s) remain under s3://bkt/p/again after 5 round(s)");
+    CleanReport failed =
+        new CleanReport(
+            5,
+            2,
+            3,
+            new CleanReport.Requests(6, 2),
+            1.0,
+            5,
+            false,
+            null,
+            null,
+            "3 object(s) remain under s3://bkt/p/again after 5 round(s)");
     cluster.finishClean(NS, "clean-again", failed, 1);
-    await().atMost(WAIT).until(() -> {
-      Job j = cluster.job(NS, "clean-again");
-      return j != null && !j.getMetadata().getUid().equals(firstUid);
-    });
-    CleanReport denied = new CleanReport(0, 0, 0, new CleanReport.Requests(1, 0), 0.1, 1, false, null, null,
-        "NoSuchBucket: The specified bucket does not exist");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Job j = cluster.job(NS, "clean-again");
+              return j != null && !j.getMetadata().getUid().equals(firstUid);
+            });
+    CleanReport denied =
+        new CleanReport(
+            0,
+            0,
+            0,
+            new CleanReport.Requests(1, 0),
+            0.1,
+            1,
+            false,
+            null,
+            null,
+            "NoSuchBucket: The specified bucket does not exist");
     cluster.finishClean(NS, "clean-again", denied, 1);
     awaitGone("again");
     assertThat(eventReasons()).filteredOn("CleanRefused"::equals).hasSize(1);
@@ -289,8 +400,18 @@ class BackupCleanReconcilerTest {
     complete("denied");
     delete("denied");
     await().atMost(WAIT).until(() -> cluster.job(NS, "clean-denied") != null);
-    CleanReport denied = new CleanReport(0, 0, 0, new CleanReport.Requests(1, 0), 0.1, 1, false, null, null,
-        "Access Denied (Service: S3, Status Code: 403, Request ID: 1)");
+    CleanReport denied =
+        new CleanReport(
+            0,
+            0,
+            0,
+            new CleanReport.Requests(1, 0),
+            0.1,
+            1,
+            false,
+            null,
+            null,
+            "Access Denied (Service: S3, Status Code: 403, Request ID: 1)");
     cluster.finishClean(NS, "clean-denied", denied, 1);
     awaitGone("denied");
     assertThat(eventReasons()).contains("CleanRefused");
@@ -312,13 +433,21 @@ class BackupCleanReconcilerTest {
   @Test
   void emptyBackupPathIsCleanAtOnce() throws Exception {
     create("never", spec("Delete", "p/never"));
-    await().atMost(WAIT).until(() -> get("never").hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER));
-    // the backup Job never ran: no status.backupPath written by a result yet, but Scheduled set it; clear it
+    await()
+        .atMost(WAIT)
+        .until(() -> get("never").hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER));
+    // the backup Job never ran: no status.backupPath written by a result yet, but Scheduled set it;
+    // clear it
     await().atMost(WAIT).until(() -> status("never").phase != null);
-    client.resources(Backup.class).inNamespace(NS).withName("never").editStatus(b -> {
-      b.getStatus().backupPath = null;
-      return b;
-    });
+    client
+        .resources(Backup.class)
+        .inNamespace(NS)
+        .withName("never")
+        .editStatus(
+            b -> {
+              b.getStatus().backupPath = null;
+              return b;
+            });
     delete("never");
     awaitGone("never");
     assertThat(cluster.job(NS, "clean-never")).isNull();
@@ -343,11 +472,15 @@ class BackupCleanReconcilerTest {
   void skipAnnotationReleasesWithoutCleaning() throws Exception {
     create("skip", spec("Delete", "p/skip"));
     complete("skip");
-    client.resources(Backup.class).inNamespace(NS).withName("skip")
-        .edit(b -> {
-          b.getMetadata().setAnnotations(Map.of(ApiConstants.SKIP_CLEAN_ANNOTATION, "true"));
-          return b;
-        });
+    client
+        .resources(Backup.class)
+        .inNamespace(NS)
+        .withName("skip")
+        .edit(
+            b -> {
+              b.getMetadata().setAnnotations(Map.of(ApiConstants.SKIP_CLEAN_ANNOTATION, "true"));
+              return b;
+            });
     delete("skip");
     awaitGone("skip");
     assertThat(cluster.job(NS, "clean-skip")).isNull();
@@ -356,7 +489,9 @@ class BackupCleanReconcilerTest {
 
   @Test
   void logBackupDeletionStopsTheTaskFirst() throws Exception {
-    create("log", """
+    create(
+        "log",
+        """
           backupMode: log
           br: {cluster: basic}
           s3: {provider: aws, bucket: bkt, prefix: p/log}
@@ -366,19 +501,30 @@ class BackupCleanReconcilerTest {
     AgentResult r = new AgentResult();
     r.success = true;
     r.commitTs = "42";
-    cluster.jobFinished(NS, "backup-log-log-start", "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", r, 0);
+    cluster.jobFinished(
+        NS, "backup-log-log-start", "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", r, 0);
     await().atMost(WAIT).until(() -> "42".equals(status("log").commitTs));
     delete("log");
     await().atMost(WAIT).until(() -> cluster.job(NS, "backup-log-log-stop") != null);
     assertThat(get("log")).isNotNull();
-    cluster.jobFinished(NS, "backup-log-log-stop", "2024-01-01T00:02:00Z", "2024-01-01T00:02:10Z", r, 0);
+    cluster.jobFinished(
+        NS, "backup-log-log-stop", "2024-01-01T00:02:00Z", "2024-01-01T00:02:10Z", r, 0);
     awaitGone("log");
     assertThat(cluster.job(NS, "clean-log")).isNull(); // Retain: data kept
   }
 
   void terminating() {
-    client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().withNewStatus()
-        .withPhase("Terminating").endStatus().build()).create();
+    client
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(NS)
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Terminating")
+                .endStatus()
+                .build())
+        .create();
   }
 
   @Test
@@ -389,16 +535,28 @@ class BackupCleanReconcilerTest {
     List<String> sentinels = BackupLayout.siblingSentinels("p", "ns-gone");
     io.tidbbackup.storage.TestingS3.put(admin, "bkt", targets);
     io.tidbbackup.storage.TestingS3.put(admin, "bkt", sentinels);
-    client.resource(new SecretBuilder().withNewMetadata().withName("s3-secret").withNamespace(NS).endMetadata()
-        .withStringData(Map.of("access_key", "access", "secret_key", "secret")).build()).create();
-    create("ns-gone", spec("Delete", "p/ns-gone").replace("region: us-east-1", "region: us-east-1, endpoint: '"
-        + s3proxy.getUri() + "'"));
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-secret")
+                .withNamespace(NS)
+                .endMetadata()
+                .withStringData(Map.of("access_key", "access", "secret_key", "secret"))
+                .build())
+        .create();
+    create(
+        "ns-gone",
+        spec("Delete", "p/ns-gone")
+            .replace(
+                "region: us-east-1", "region: us-east-1, endpoint: '" + s3proxy.getUri() + "'"));
     complete("ns-gone");
     terminating();
     delete("ns-gone");
     awaitGone("ns-gone");
     assertThat(cluster.job(NS, "clean-ns-gone")).isNull();
-    assertThat(io.tidbbackup.storage.TestingS3.keys(admin, "bkt")).containsExactlyInAnyOrderElementsOf(sentinels);
+    assertThat(io.tidbbackup.storage.TestingS3.keys(admin, "bkt"))
+        .containsExactlyInAnyOrderElementsOf(sentinels);
     assertThat(eventReasons()).contains("CleaningInProcess");
     admin.close();
   }
@@ -411,33 +569,52 @@ class BackupCleanReconcilerTest {
     delete("irsa");
     awaitGone("irsa");
     assertThat(eventReasons()).contains("DataOrphaned");
-    String msg = client.v1().events().inNamespace(NS).list().getItems().stream()
-        .filter(e -> "DataOrphaned".equals(e.getReason())).findFirst().orElseThrow().getMessage();
+    String msg =
+        client.v1().events().inNamespace(NS).list().getItems().stream()
+            .filter(e -> "DataOrphaned".equals(e.getReason()))
+            .findFirst()
+            .orElseThrow()
+            .getMessage();
     assertThat(msg).contains("s3://bkt/p/irsa");
   }
 
   /**
-   * A clean Job left by an earlier Backup of the same name (it has no owner reference, so no garbage collector
-   * removes it) is neither taken as this Backup's clean nor left running: it is deleted, and this Backup's own clean
-   * Job, bound to its UID, runs; its report, not the old one, releases the Backup.
+   * A clean Job left by an earlier Backup of the same name (it has no owner reference, so no
+   * garbage collector removes it) is neither taken as this Backup's clean nor left running: it is
+   * deleted, and this Backup's own clean Job, bound to its UID, runs; its report, not the old one,
+   * releases the Backup.
    */
   @Test
   void anEarlierBackupsCleanJobIsNeverTakenForThisBackupsClean() throws Exception {
     create("again", spec("Delete", "p/again"));
     complete("again");
     String uid = get("again").getMetadata().getUid();
-    Job stale = io.tidbbackup.operator.job.CleanJobBuilder.build(get("again"), "s3://bkt/p/again",
-        io.tidbbackup.operator.OperatorSettings.defaults().jobs(), 0);
-    stale.getMetadata().getAnnotations().put(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION, "uid-of-earlier");
+    Job stale =
+        io.tidbbackup.operator.job.CleanJobBuilder.build(
+            get("again"),
+            "s3://bkt/p/again",
+            io.tidbbackup.operator.OperatorSettings.defaults().jobs(),
+            0);
+    stale
+        .getMetadata()
+        .getAnnotations()
+        .put(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION, "uid-of-earlier");
     client.resource(stale).create();
-    // the earlier Backup's clean had succeeded: were its report taken for ours, the Backup would go uncleaned
+    // the earlier Backup's clean had succeeded: were its report taken for ours, the Backup would go
+    // uncleaned
     cluster.finishClean(NS, "clean-again", verified(1), 0);
     delete("again");
-    await().atMost(WAIT).until(() -> {
-      Job j = cluster.job(NS, "clean-again");
-      return j != null && uid.equals(j.getMetadata().getAnnotations()
-          .get(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION));
-    });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Job j = cluster.job(NS, "clean-again");
+              return j != null
+                  && uid.equals(
+                      j.getMetadata()
+                          .getAnnotations()
+                          .get(io.tidbbackup.operator.job.Names.BACKUP_UID_ANNOTATION));
+            });
     assertThat(get("again")).as("not released by the earlier Backup's report").isNotNull();
     cluster.finishClean(NS, "clean-again", verified(7), 0);
     awaitGone("again");

@@ -35,10 +35,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link BackupReconciler#reconcile} called directly, as Flink's reconciler tests do: the Jobs it sees are whatever
- * the test puts into the context, the clock is fixed, and every status it writes is kept. Negative claims ("never
- * runs again") are asserted on state — no status written, no Job created, no reschedule — not by waiting. The
- * sequence of statuses of a backup's life is pinned by a golden file.
+ * {@link BackupReconciler#reconcile} called directly, as Flink's reconciler tests do: the Jobs it
+ * sees are whatever the test puts into the context, the clock is fixed, and every status it writes
+ * is kept. Negative claims ("never runs again") are asserted on state — no status written, no Job
+ * created, no reschedule — not by waiting. The sequence of statuses of a backup's life is pinned by
+ * a golden file.
  */
 @EnableKubernetesMockClient(crud = true)
 class BackupReconcilerSyncTest {
@@ -53,14 +54,24 @@ class BackupReconcilerSyncTest {
   void setUp() {
     writer = new TestingStatusWriter();
     Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-    reconciler = new BackupReconciler(client, clock, writer, new EventRecorder(client, clock), JobSettings.defaults(),
-        CleanJobPolicy.defaults(), new ClusterFactsResolver(client, "v8.5.0"), new InProcessCleaner(),
-        new CleanMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-        ReconcileIntervals.defaults());
+    reconciler =
+        new BackupReconciler(
+            client,
+            clock,
+            writer,
+            new EventRecorder(client, clock),
+            JobSettings.defaults(),
+            CleanJobPolicy.defaults(),
+            new ClusterFactsResolver(client, "v8.5.0"),
+            new InProcessCleaner(),
+            new CleanMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+            ReconcileIntervals.defaults());
   }
 
   static Backup backup(String name, BackupStatus status) throws Exception {
-    Backup b = Serde.YAML.readValue("""
+    Backup b =
+        Serde.YAML.readValue(
+            """
         apiVersion: pingcap.com/v1alpha1
         kind: Backup
         metadata: {name: %s, namespace: tidb, uid: uid-%s, creationTimestamp: '2024-05-01T09:59:00Z'}
@@ -68,7 +79,9 @@ class BackupReconcilerSyncTest {
           br: {cluster: basic}
           s3: {provider: aws, bucket: bkt, prefix: p/%s, secretName: s3}
           backoffRetryPolicy: {minRetryDuration: 30s, maxRetryTimes: 1, retryTimeout: 30m}
-        """.formatted(name, name, name), Backup.class);
+        """
+                .formatted(name, name, name),
+            Backup.class);
     b.setStatus(status);
     return b;
   }
@@ -92,13 +105,35 @@ class BackupReconcilerSyncTest {
   }
 
   void podOf(Job job, AgentResult result, int exitCode) {
-    client.resource(new PodBuilder().withNewMetadata().withName(job.getMetadata().getName() + "-abcde")
-        .withNamespace(NS).addToLabels("job-name", job.getMetadata().getName()).addNewOwnerReference()
-        .withApiVersion("batch/v1").withKind("Job").withName(job.getMetadata().getName())
-        .withUid(job.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
-        .withNewStatus().withContainerStatuses(new ContainerStatusBuilder().withName("backup").withNewState()
-            .withNewTerminated().withExitCode(exitCode).withMessage(Serde.json(result)).endTerminated().endState()
-            .build()).endStatus().build()).create();
+    client
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(job.getMetadata().getName() + "-abcde")
+                .withNamespace(NS)
+                .addToLabels("job-name", job.getMetadata().getName())
+                .addNewOwnerReference()
+                .withApiVersion("batch/v1")
+                .withKind("Job")
+                .withName(job.getMetadata().getName())
+                .withUid(job.getMetadata().getUid())
+                .withController(true)
+                .endOwnerReference()
+                .endMetadata()
+                .withNewStatus()
+                .withContainerStatuses(
+                    new ContainerStatusBuilder()
+                        .withName("backup")
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(exitCode)
+                        .withMessage(Serde.json(result))
+                        .endTerminated()
+                        .endState()
+                        .build())
+                .endStatus()
+                .build())
+        .create();
   }
 
   @Test
@@ -114,7 +149,10 @@ class BackupReconcilerSyncTest {
     life.add(Serde.YAML.writeValueAsString(Map.of("1 created", last())));
 
     b.setStatus(last());
-    reconcile(b, withStatus(job, new JobStatusBuilder().withActive(1).withStartTime("2024-05-01T10:00:05Z")));
+    reconcile(
+        b,
+        withStatus(
+            job, new JobStatusBuilder().withActive(1).withStartTime("2024-05-01T10:00:05Z")));
     assertThat(last().phase).isEqualTo(ConditionTypes.RUNNING);
     life.add(Serde.YAML.writeValueAsString(Map.of("2 running", last())));
 
@@ -124,16 +162,29 @@ class BackupReconcilerSyncTest {
     ok.commitTs = "449873470381293569";
     ok.backupSize = 1536L;
     podOf(job, ok, 0);
-    Job done = withStatus(job, new JobStatusBuilder().withStartTime("2024-05-01T10:00:05Z")
-        .withCompletionTime("2024-05-01T10:03:05Z").withSucceeded(1).withConditions(new JobConditionBuilder()
-            .withType("Complete").withStatus("True").withLastTransitionTime("2024-05-01T10:03:05Z").build()));
+    Job done =
+        withStatus(
+            job,
+            new JobStatusBuilder()
+                .withStartTime("2024-05-01T10:00:05Z")
+                .withCompletionTime("2024-05-01T10:03:05Z")
+                .withSucceeded(1)
+                .withConditions(
+                    new JobConditionBuilder()
+                        .withType("Complete")
+                        .withStatus("True")
+                        .withLastTransitionTime("2024-05-01T10:03:05Z")
+                        .build()));
     reconcile(b, done);
     assertThat(last().phase).isEqualTo(ConditionTypes.COMPLETE);
     assertThat(last().commitTs).isEqualTo("449873470381293569");
     life.add(Serde.YAML.writeValueAsString(Map.of("3 complete", last())));
-    Golden.check(Path.of("src/test/resources/golden/status/backup-snapshot-life.yaml"), String.join("", life));
+    Golden.check(
+        Path.of("src/test/resources/golden/status/backup-snapshot-life.yaml"),
+        String.join("", life));
 
-    // Complete is final: with its Job gone (garbage-collected, or deleted by hand) nothing runs again
+    // Complete is final: with its Job gone (garbage-collected, or deleted by hand) nothing runs
+    // again
     b.setStatus(last());
     int writes = writer.written.size();
     client.batch().v1().jobs().inNamespace(NS).withName("backup-life").delete();
@@ -156,12 +207,26 @@ class BackupReconcilerSyncTest {
 
   @Test
   void anEarlierBackupsJobIsWaitedForWithoutAStatusWrite() throws Exception {
-    Job old = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata().withName("backup-rc")
-        .withNamespace(NS).addNewOwnerReference().withApiVersion("pingcap.com/v1alpha1").withKind("Backup")
-        .withName("rc").withUid("uid-of-an-earlier-rc").withController(true).endOwnerReference().endMetadata()
-        .withNewStatus().withSucceeded(1).endStatus().build();
+    Job old =
+        new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+            .withNewMetadata()
+            .withName("backup-rc")
+            .withNamespace(NS)
+            .addNewOwnerReference()
+            .withApiVersion("pingcap.com/v1alpha1")
+            .withKind("Backup")
+            .withName("rc")
+            .withUid("uid-of-an-earlier-rc")
+            .withController(true)
+            .endOwnerReference()
+            .endMetadata()
+            .withNewStatus()
+            .withSucceeded(1)
+            .endStatus()
+            .build();
     UpdateControl<Backup> control = reconcile(backup("rc", null), old);
-    assertThat(control.getScheduleDelay()).contains(ReconcileIntervals.defaults().oldJob().toMillis());
+    assertThat(control.getScheduleDelay())
+        .contains(ReconcileIntervals.defaults().oldJob().toMillis());
     assertThat(writer.written).isEmpty();
     assertThat(createdJob("backup-rc")).isNull();
   }
@@ -176,11 +241,21 @@ class BackupReconcilerSyncTest {
     bad.success = false;
     bad.error = "[ERROR] connection refused";
     podOf(job, bad, 1);
-    Job failed = withStatus(job, new JobStatusBuilder().withFailed(1).withConditions(new JobConditionBuilder()
-        .withType("Failed").withStatus("True").withLastTransitionTime("2024-05-01T10:00:30Z").build()));
+    Job failed =
+        withStatus(
+            job,
+            new JobStatusBuilder()
+                .withFailed(1)
+                .withConditions(
+                    new JobConditionBuilder()
+                        .withType("Failed")
+                        .withStatus("True")
+                        .withLastTransitionTime("2024-05-01T10:00:30Z")
+                        .build()));
     UpdateControl<Backup> control = reconcile(b, failed);
     assertThat(last().phase).isEqualTo(ConditionTypes.RETRY_FAILED);
-    assertThat(last().backoffRetryStatus).singleElement()
+    assertThat(last().backoffRetryStatus)
+        .singleElement()
         .satisfies(r -> assertThat(r.failedJobUID).isEqualTo(job.getMetadata().getUid()));
     assertThat(control.getScheduleDelay()).as("rescheduled for the retry, not slept").isPresent();
     assertThat(createdJob("backup-rt")).as("not replaced before its time").isNotNull();

@@ -9,7 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** An in-process clean counts as stopped only once its thread has left the clean, not when its Future says done. */
+/**
+ * An in-process clean counts as stopped only once its thread has left the clean, not when its
+ * Future says done.
+ */
 class InProcessCleanerTest {
 
   @Test
@@ -18,20 +21,23 @@ class InProcessCleanerTest {
       CountDownLatch inside = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       AtomicBoolean sentAfterInterrupt = new AtomicBoolean();
-      Future<CleanReport> f = cleaner.submit("uid-1", () -> {
-        inside.countDown();
-        // a delete request in flight, which does not answer the interrupt at once
-        boolean released = false;
-        while (!released) {
-          try {
-            released = release.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            // the request goes on
-          }
-        }
-        sentAfterInterrupt.set(true);
-        return null;
-      });
+      Future<CleanReport> f =
+          cleaner.submit(
+              "uid-1",
+              () -> {
+                inside.countDown();
+                // a delete request in flight, which does not answer the interrupt at once
+                boolean released = false;
+                while (!released) {
+                  try {
+                    released = release.await(10, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    // the request goes on
+                  }
+                }
+                sentAfterInterrupt.set(true);
+                return null;
+              });
       assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
       // interrupted, Future done (cancelled) at once, and yet the clean still runs: not confirmed
       assertThat(cleaner.stop("uid-1")).isFalse();
@@ -57,18 +63,22 @@ class InProcessCleanerTest {
       CountDownLatch busy = new CountDownLatch(1);
       CountDownLatch inside = new CountDownLatch(2);
       for (String uid : new String[] {"a", "b"}) { // the pool has two threads: keep both busy
-        cleaner.submit(uid, () -> {
-          inside.countDown();
-          busy.await();
-          return null;
-        });
+        cleaner.submit(
+            uid,
+            () -> {
+              inside.countDown();
+              busy.await();
+              return null;
+            });
       }
       assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
       AtomicBoolean ran = new AtomicBoolean();
-      cleaner.submit("queued", () -> {
-        ran.set(true);
-        return null;
-      });
+      cleaner.submit(
+          "queued",
+          () -> {
+            ran.set(true);
+            return null;
+          });
       assertThat(cleaner.stop("queued")).as("never started: stopped at once").isTrue();
       busy.countDown();
       Thread.sleep(200);
@@ -80,10 +90,12 @@ class InProcessCleanerTest {
   void cleansAreKeyedByUidSoARecreatedBackupNeverSeesTheEarlierOnesClean() throws Exception {
     try (InProcessCleaner cleaner = new InProcessCleaner()) {
       CountDownLatch hold = new CountDownLatch(1);
-      cleaner.submit("uid-old", () -> {
-        hold.await();
-        return null;
-      });
+      cleaner.submit(
+          "uid-old",
+          () -> {
+            hold.await();
+            return null;
+          });
       assertThat(cleaner.get("uid-new")).isNull();
       assertThat(cleaner.stop("uid-new")).isTrue();
       hold.countDown();

@@ -33,14 +33,19 @@ class LogBackupPlanTest {
   void startsThenFollowsTheSpec() {
     assertThat(LogBackupPlan.next(spec(null), null)).isEqualTo(LogSubCommand.START);
     assertThat(LogBackupPlan.next(spec(LogSubCommand.PAUSE), null)).isEqualTo(LogSubCommand.START);
-    BackupStatus started = done(null, LogSubCommand.START, ConditionTypes.COMPLETE, "2024-01-01T00:00:00Z");
+    BackupStatus started =
+        done(null, LogSubCommand.START, ConditionTypes.COMPLETE, "2024-01-01T00:00:00Z");
     assertThat(LogBackupPlan.next(spec(LogSubCommand.START), started)).isNull();
-    assertThat(LogBackupPlan.next(spec(LogSubCommand.PAUSE), started)).isEqualTo(LogSubCommand.PAUSE);
-    BackupStatus paused = done(started, LogSubCommand.PAUSE, ConditionTypes.COMPLETE, "2024-01-01T00:01:00Z");
+    assertThat(LogBackupPlan.next(spec(LogSubCommand.PAUSE), started))
+        .isEqualTo(LogSubCommand.PAUSE);
+    BackupStatus paused =
+        done(started, LogSubCommand.PAUSE, ConditionTypes.COMPLETE, "2024-01-01T00:01:00Z");
     assertThat(LogBackupPlan.state(paused)).isEqualTo(LogBackupPlan.TaskState.PAUSED);
-    assertThat(LogBackupPlan.next(spec(LogSubCommand.START), paused)).isEqualTo(LogSubCommand.RESUME);
+    assertThat(LogBackupPlan.next(spec(LogSubCommand.START), paused))
+        .isEqualTo(LogSubCommand.RESUME);
     assertThat(LogBackupPlan.next(spec(LogSubCommand.STOP), paused)).isEqualTo(LogSubCommand.STOP);
-    BackupStatus stopped = done(paused, LogSubCommand.STOP, ConditionTypes.COMPLETE, "2024-01-01T00:02:00Z");
+    BackupStatus stopped =
+        done(paused, LogSubCommand.STOP, ConditionTypes.COMPLETE, "2024-01-01T00:02:00Z");
     assertThat(LogBackupPlan.next(spec(LogSubCommand.START), stopped)).isNull();
   }
 
@@ -48,7 +53,8 @@ class LogBackupPlanTest {
   void deprecatedLogStopStops() {
     BackupSpec s = spec(null);
     s.logStop = true;
-    BackupStatus started = done(null, LogSubCommand.START, ConditionTypes.COMPLETE, "2024-01-01T00:00:00Z");
+    BackupStatus started =
+        done(null, LogSubCommand.START, ConditionTypes.COMPLETE, "2024-01-01T00:00:00Z");
     assertThat(LogBackupPlan.next(s, started)).isEqualTo(LogSubCommand.STOP);
   }
 
@@ -56,13 +62,15 @@ class LogBackupPlanTest {
   void truncatesWhenLogTruncateUntilMovesAndNotAfterItFailedForTheSameValue() {
     BackupSpec s = spec(LogSubCommand.TRUNCATE);
     s.logTruncateUntil = "2024-10-01 00:00:00";
-    BackupStatus started = done(null, LogSubCommand.START, ConditionTypes.COMPLETE, "2024-01-01T00:00:00Z");
+    BackupStatus started =
+        done(null, LogSubCommand.START, ConditionTypes.COMPLETE, "2024-01-01T00:00:00Z");
     assertThat(LogBackupPlan.next(s, null)).as("nothing to truncate before a start").isNull();
     assertThat(LogBackupPlan.next(s, started)).isEqualTo(LogSubCommand.TRUNCATE);
     started.logSuccessTruncateUntil = "2024-10-01 00:00:00";
     assertThat(LogBackupPlan.next(s, started)).isNull();
     started.logSuccessTruncateUntil = null;
-    BackupStatus failed = done(started, LogSubCommand.TRUNCATE, ConditionTypes.FAILED, "2024-01-01T00:03:00Z");
+    BackupStatus failed =
+        done(started, LogSubCommand.TRUNCATE, ConditionTypes.FAILED, "2024-01-01T00:03:00Z");
     failed.logSubCommandStatuses.get("log-truncate").logTruncatingUntil = "2024-10-01 00:00:00";
     assertThat(LogBackupPlan.next(s, failed)).isNull();
     s.logTruncateUntil = "2024-11-01 00:00:00";

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A log backup walked through log-start → log-pause → log-truncate → log-stop on the CRUD mock API server. */
+/**
+ * A log backup walked through log-start → log-pause → log-truncate → log-stop on the CRUD mock API
+ * server.
+ */
 @EnableKubernetesMockClient(crud = true)
 class LogBackupReconcilerTest {
   static final String NS = "tidb";
@@ -38,8 +41,9 @@ class LogBackupReconcilerTest {
   void start() throws Exception {
     cluster = new TestingCluster(client);
     cluster.installCrds();
-    operator = OperatorFactory.create(client, OperatorSettings.defaults().withServerSideApply(false),
-        Clock.systemUTC());
+    operator =
+        OperatorFactory.create(
+            client, OperatorSettings.defaults().withServerSideApply(false), Clock.systemUTC());
     operator.start();
   }
 
@@ -54,10 +58,15 @@ class LogBackupReconcilerTest {
   }
 
   void edit(Consumer<Backup> change) {
-    client.resources(Backup.class).inNamespace(NS).withName("lb").edit(b -> {
-      change.accept(b);
-      return b;
-    });
+    client
+        .resources(Backup.class)
+        .inNamespace(NS)
+        .withName("lb")
+        .edit(
+            b -> {
+              change.accept(b);
+              return b;
+            });
   }
 
   void runJob(String job, String end, String commitTs) {
@@ -71,7 +80,10 @@ class LogBackupReconcilerTest {
 
   @Test
   void logSubcommandsFollowTheSpec() throws Exception {
-    client.resource(Serde.YAML.readValue("""
+    client
+        .resource(
+            Serde.YAML.readValue(
+                """
         apiVersion: pingcap.com/v1alpha1
         kind: Backup
         metadata: {name: lb, namespace: tidb}
@@ -80,34 +92,56 @@ class LogBackupReconcilerTest {
           logSubcommand: log-start
           br: {cluster: basic}
           s3: {provider: aws, bucket: b, prefix: log}
-        """, Backup.class)).create();
+        """,
+                Backup.class))
+        .create();
     runJob("backup-lb-log-start", "2024-01-01T00:01:00Z", "445566778899");
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(status().phase).isEqualTo(ConditionTypes.COMPLETE);
-      assertThat(status().commitTs).isEqualTo("445566778899");
-      assertThat(status().backupPath).isEqualTo("s3://b/log");
-      assertThat(status().logSubCommandStatuses.get("log-start").phase).isEqualTo(ConditionTypes.COMPLETE);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(status().phase).isEqualTo(ConditionTypes.COMPLETE);
+              assertThat(status().commitTs).isEqualTo("445566778899");
+              assertThat(status().backupPath).isEqualTo("s3://b/log");
+              assertThat(status().logSubCommandStatuses.get("log-start").phase)
+                  .isEqualTo(ConditionTypes.COMPLETE);
+            });
 
     edit(b -> b.getSpec().logSubcommand = LogSubCommand.PAUSE);
     runJob("backup-lb-log-pause", "2024-01-01T00:02:00Z", null);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(status().phase).isEqualTo(ConditionTypes.PAUSED));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(status().phase).isEqualTo(ConditionTypes.PAUSED));
 
-    edit(b -> {
-      b.getSpec().logSubcommand = LogSubCommand.TRUNCATE;
-      b.getSpec().logTruncateUntil = "445566000000";
-    });
+    edit(
+        b -> {
+          b.getSpec().logSubcommand = LogSubCommand.TRUNCATE;
+          b.getSpec().logTruncateUntil = "445566000000";
+        });
     // log-truncate while paused: the task stays paused, the truncate runs
     await().atMost(WAIT).until(() -> cluster.job(NS, "backup-lb-log-truncate") != null);
     assertThat(cluster.job(NS, "backup-lb-log-resume")).isNull();
-    assertThat(cluster.job(NS, "backup-lb-log-truncate").getSpec().getTemplate().getSpec().getContainers().get(0)
-        .getArgs()).contains("--subcommand=log-truncate");
+    assertThat(
+            cluster
+                .job(NS, "backup-lb-log-truncate")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getArgs())
+        .contains("--subcommand=log-truncate");
     runJob("backup-lb-log-truncate", "2024-01-01T00:03:00Z", null);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(status().logSuccessTruncateUntil).isEqualTo("445566000000"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(status().logSuccessTruncateUntil).isEqualTo("445566000000"));
 
     edit(b -> b.getSpec().logSubcommand = LogSubCommand.STOP);
     runJob("backup-lb-log-stop", "2024-01-01T00:04:00Z", null);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(status().phase).isEqualTo(ConditionTypes.STOPPED));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(status().phase).isEqualTo(ConditionTypes.STOPPED));
     assertThat(status().logSubCommandStatuses.keySet())
         .containsExactlyInAnyOrder("log-start", "log-pause", "log-truncate", "log-stop");
   }

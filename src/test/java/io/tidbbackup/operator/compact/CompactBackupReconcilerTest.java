@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** CompactBackupReconciler on the CRUD mock API server: Job, Running, Complete or Failed, and Invalid. */
+/**
+ * CompactBackupReconciler on the CRUD mock API server: Job, Running, Complete or Failed, and
+ * Invalid.
+ */
 @EnableKubernetesMockClient(crud = true)
 class CompactBackupReconcilerTest {
   static final String NS = "tidb";
@@ -41,8 +44,17 @@ class CompactBackupReconcilerTest {
   }
 
   void create(String name, String spec) throws Exception {
-    client.resource(Serde.YAML.readValue("apiVersion: pingcap.com/v1alpha1\nkind: CompactBackup\nmetadata:\n  name: "
-        + name + "\n  namespace: " + NS + "\nspec:\n" + spec, CompactBackup.class)).create();
+    client
+        .resource(
+            Serde.YAML.readValue(
+                "apiVersion: pingcap.com/v1alpha1\nkind: CompactBackup\nmetadata:\n  name: "
+                    + name
+                    + "\n  namespace: "
+                    + NS
+                    + "\nspec:\n"
+                    + spec,
+                CompactBackup.class))
+        .create();
   }
 
   CompactStatus status(String name) {
@@ -52,16 +64,20 @@ class CompactBackupReconcilerTest {
 
   @Test
   void aCompactionRunsToCompleteAndAFailureSaysWhy() throws Exception {
-    create("c1", "  startTs: '443123456789000000'\n  endTs: '443124000000000000'\n  maxRetryTimes: 2\n"
-        + "  s3: {provider: aws, bucket: b, prefix: log, secretName: s3-secret}\n");
+    create(
+        "c1",
+        "  startTs: '443123456789000000'\n  endTs: '443124000000000000'\n  maxRetryTimes: 2\n"
+            + "  s3: {provider: aws, bucket: b, prefix: log, secretName: s3-secret}\n");
     await().atMost(WAIT).until(() -> cluster.job(NS, "compact-c1") != null);
     Job job = cluster.job(NS, "compact-c1");
     assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
-    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers().get(0).getImage()).isEqualTo("pingcap/tikv:v8.5.0");
+    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers().get(0).getImage())
+        .isEqualTo("pingcap/tikv:v8.5.0");
     await().atMost(WAIT).until(() -> ConditionTypes.SCHEDULED.equals(status("c1").state));
     AgentResult ok = new AgentResult();
     ok.success = true;
-    cluster.jobFinished(NS, "compact-c1", "compact", "2024-01-01T00:00:00Z", "2024-01-01T00:10:00Z", ok, 0);
+    cluster.jobFinished(
+        NS, "compact-c1", "compact", "2024-01-01T00:00:00Z", "2024-01-01T00:10:00Z", ok, 0);
     await().atMost(WAIT).until(() -> ConditionTypes.COMPLETE.equals(status("c1").state));
     assertThat(status("c1").endTs).isEqualTo("443124000000000000");
     assertThat(status("c1").timeCompleted).isEqualTo("2024-01-01T00:10:00Z");
@@ -71,7 +87,8 @@ class CompactBackupReconcilerTest {
     AgentResult bad = new AgentResult();
     bad.success = false;
     bad.error = "[ERROR] failed to read the log backup metadata";
-    cluster.jobFinished(NS, "compact-c2", "compact", "2024-01-01T00:00:00Z", "2024-01-01T00:00:09Z", bad, 1);
+    cluster.jobFinished(
+        NS, "compact-c2", "compact", "2024-01-01T00:00:00Z", "2024-01-01T00:00:09Z", bad, 1);
     await().atMost(WAIT).until(() -> ConditionTypes.FAILED.equals(status("c2").state));
     assertThat(status("c2").message).contains("failed to read the log backup metadata");
   }
@@ -93,8 +110,7 @@ class CompactBackupReconcilerTest {
     await().atMost(WAIT).until(() -> ConditionTypes.RUNNING.equals(status("cd").state));
     client.batch().v1().jobs().inNamespace(NS).withName("compact-cd").delete();
     await().atMost(WAIT).until(() -> ConditionTypes.FAILED.equals(status("cd").state));
-    assertThat(status("cd").message)
-        .contains("compact-cd", "deleted");
+    assertThat(status("cd").message).contains("compact-cd", "deleted");
     assertThat(cluster.job(NS, "compact-cd")).isNull();
   }
 }

@@ -19,11 +19,16 @@ class NamesTest {
     String a = "a".repeat(60);
     String b = "a".repeat(59) + "b";
     for (LogSubCommand c : LogSubCommand.values()) {
-      assertThat(Names.backupJob(a, c)).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+      assertThat(Names.backupJob(a, c))
+          .hasSizeLessThanOrEqualTo(63)
+          .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     }
-    assertThat(Names.backupJob(a, null)).isEqualTo(Names.backupJob(a, null)).hasSize(63)
+    assertThat(Names.backupJob(a, null))
+        .isEqualTo(Names.backupJob(a, null))
+        .hasSize(63)
         .isNotEqualTo(Names.backupJob(b, null));
-    assertThat(Names.backupJob(a, LogSubCommand.START)).isNotEqualTo(Names.backupJob(a, LogSubCommand.STOP));
+    assertThat(Names.backupJob(a, LogSubCommand.START))
+        .isNotEqualTo(Names.backupJob(a, LogSubCommand.STOP));
     assertThat(Names.cleanJob("x".repeat(253))).hasSizeLessThanOrEqualTo(63);
     assertThat(Names.labelValue("y".repeat(100))).hasSizeLessThanOrEqualTo(63);
   }
@@ -42,11 +47,16 @@ class NamesTest {
       String derived = Names.backupJob("lb", c);
       String main = Names.backupJob("lb-" + c.value(), null);
       assertThat(derived).isEqualTo("backup-lb-" + c.value());
-      assertThat(main).startsWith("backup-lb-" + c.value() + "-").hasSize(derived.length() + 9).isNotEqualTo(derived)
+      assertThat(main)
+          .startsWith("backup-lb-" + c.value() + "-")
+          .hasSize(derived.length() + 9)
+          .isNotEqualTo(derived)
           .isEqualTo(Names.backupJob("lb-" + c.value(), null));
     }
     assertThat(Names.restorePruneJob("r")).isEqualTo("restore-r-prune");
-    assertThat(Names.restoreJob("r-prune")).startsWith("restore-r-prune-").isNotEqualTo(Names.restorePruneJob("r"));
+    assertThat(Names.restoreJob("r-prune"))
+        .startsWith("restore-r-prune-")
+        .isNotEqualTo(Names.restorePruneJob("r"));
     // a name that only contains a suffix keeps its upstream Job name
     assertThat(Names.backupJob("log-start-weekly", null)).isEqualTo("backup-log-start-weekly");
   }
@@ -61,10 +71,15 @@ class NamesTest {
       assertThat(derived).hasSizeLessThanOrEqualTo(63);
     }
     String r = "r".repeat(60);
-    assertThat(Names.restoreJob(r + "-prune")).hasSizeLessThanOrEqualTo(63).isNotEqualTo(Names.restorePruneJob(r));
+    assertThat(Names.restoreJob(r + "-prune"))
+        .hasSizeLessThanOrEqualTo(63)
+        .isNotEqualTo(Names.restorePruneJob(r));
   }
 
-  /** Every pair of names from a small alphabet that ends in the derived suffixes: no two Jobs share a name. */
+  /**
+   * Every pair of names from a small alphabet that ends in the derived suffixes: no two Jobs share
+   * a name.
+   */
   @Test
   void noTwoBackupsJobsShareANameOverAnExhaustiveSmallSet() {
     java.util.List<String> names = new java.util.ArrayList<>();
@@ -84,7 +99,8 @@ class NamesTest {
       }
       for (String j : jobs) {
         String before = seen.put(j, n);
-        assertThat(before == null || before.equals(n)).as("Job %s of Backup %s and of Backup %s", j, n, before)
+        assertThat(before == null || before.equals(n))
+            .as("Job %s of Backup %s and of Backup %s", j, n, before)
             .isTrue();
         assertThat(j).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
       }

@@ -22,12 +22,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** RestoreReconciler under JOSDK against fabric8's CRUD mock API server; Jobs and pods are driven by the test. */
+/**
+ * RestoreReconciler under JOSDK against fabric8's CRUD mock API server; Jobs and pods are driven by
+ * the test.
+ */
 @EnableKubernetesMockClient(crud = true)
 class RestoreReconcilerTest {
   static final String NS = "tidb";
   static final Duration WAIT = Duration.ofSeconds(20);
-  static final String S3 = "  s3: {provider: aws, bucket: b, prefix: full, secretName: s3-secret}\n";
+  static final String S3 =
+      "  s3: {provider: aws, bucket: b, prefix: full, secretName: s3-secret}\n";
 
   KubernetesClient client;
   TestingCluster cluster;
@@ -45,8 +49,17 @@ class RestoreReconcilerTest {
   }
 
   void create(String name, String spec) throws Exception {
-    client.resource(Serde.YAML.readValue("apiVersion: pingcap.com/v1alpha1\nkind: Restore\nmetadata:\n  name: " + name
-        + "\n  namespace: " + NS + "\nspec:\n" + spec, Restore.class)).create();
+    client
+        .resource(
+            Serde.YAML.readValue(
+                "apiVersion: pingcap.com/v1alpha1\nkind: Restore\nmetadata:\n  name: "
+                    + name
+                    + "\n  namespace: "
+                    + NS
+                    + "\nspec:\n"
+                    + spec,
+                Restore.class))
+        .create();
   }
 
   RestoreStatus status(String name) {
@@ -68,7 +81,8 @@ class RestoreReconcilerTest {
       p.progress = 100.0;
       r.progresses = List.of(p);
     } else {
-      r.error = "[ERROR] [restore.go:1] [\"restore failed\"] [error=\"[BR:Restore:ErrRestoreTableIDMismatch]\"]";
+      r.error =
+          "[ERROR] [restore.go:1] [\"restore failed\"] [error=\"[BR:Restore:ErrRestoreTableIDMismatch]\"]";
     }
     return r;
   }
@@ -81,32 +95,52 @@ class RestoreReconcilerTest {
     Job job = cluster.job(NS, "restore-r1");
     assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
-        .containsExactly("agent", "restore", "--namespace=tidb", "--restoreName=r1", "--tikvVersion=v8.5.0",
+        .containsExactly(
+            "agent",
+            "restore",
+            "--namespace=tidb",
+            "--restoreName=r1",
+            "--tikvVersion=v8.5.0",
             "--mode=snapshot");
-    assertThat(job.getMetadata().getOwnerReferences()).singleElement()
+    assertThat(job.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(o -> assertThat(o.getKind()).isEqualTo("Restore"));
 
     cluster.jobRunning(NS, "restore-r1", "2024-01-01T00:00:00Z");
     awaitPhase("r1", ConditionTypes.RUNNING);
     assertThat(status("r1").timeStarted).isEqualTo("2024-01-01T00:00:00Z");
 
-    cluster.jobFinished(NS, "restore-r1", "restore", "2024-01-01T00:00:00Z", "2024-01-01T00:02:05Z", result(true), 0);
+    cluster.jobFinished(
+        NS,
+        "restore-r1",
+        "restore",
+        "2024-01-01T00:00:00Z",
+        "2024-01-01T00:02:05Z",
+        result(true),
+        0);
     awaitPhase("r1", ConditionTypes.COMPLETE);
     RestoreStatus st = status("r1");
     assertThat(st.commitTs).isEqualTo("439330705621123078");
     assertThat(st.timeCompleted).isEqualTo("2024-01-01T00:02:05Z");
     assertThat(st.timeTaken).isEqualTo("2m5s");
-    assertThat(st.progresses).singleElement().satisfies(p -> {
-      assertThat(p.step).isEqualTo("Full Restore");
-      assertThat(p.progress).isEqualTo(100.0);
-    });
-    assertThat(st.conditions).extracting(c -> c.type)
+    assertThat(st.progresses)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.step).isEqualTo("Full Restore");
+              assertThat(p.progress).isEqualTo(100.0);
+            });
+    assertThat(st.conditions)
+        .extracting(c -> c.type)
         .containsExactly(ConditionTypes.SCHEDULED, ConditionTypes.RUNNING, ConditionTypes.COMPLETE);
 
     // Complete is final: its Job deleted, no new Job comes
     client.batch().v1().jobs().inNamespace(NS).withName("restore-r1").delete();
     await().atMost(WAIT).until(() -> cluster.job(NS, "restore-r1") == null);
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> cluster.job(NS, "restore-r1") == null);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> cluster.job(NS, "restore-r1") == null);
     assertThat(status("r1").phase).isEqualTo(ConditionTypes.COMPLETE);
   }
 
@@ -116,8 +150,9 @@ class RestoreReconcilerTest {
     awaitPhase("bad", ConditionTypes.INVALID);
     var c = Conditions.find(status("bad").conditions, ConditionTypes.INVALID);
     assertThat(c.reason).isEqualTo("InvalidSpec");
-    assertThat(c.message).isEqualTo(
-        "spec: a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs");
+    assertThat(c.message)
+        .isEqualTo(
+            "spec: a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs");
     assertThat(cluster.jobs(NS)).isEmpty();
   }
 
@@ -125,39 +160,66 @@ class RestoreReconcilerTest {
   void aFailedJobFailsTheRestoreWithTheToolsErrorAndIsNotRetried() throws Exception {
     create("f1", "  br: {cluster: basic}\n" + S3);
     await().atMost(WAIT).until(() -> cluster.job(NS, "restore-f1") != null);
-    cluster.jobFinished(NS, "restore-f1", "restore", "2024-01-01T00:00:00Z", "2024-01-01T00:00:09Z", result(false), 1);
+    cluster.jobFinished(
+        NS,
+        "restore-f1",
+        "restore",
+        "2024-01-01T00:00:00Z",
+        "2024-01-01T00:00:09Z",
+        result(false),
+        1);
     awaitPhase("f1", ConditionTypes.FAILED);
     var c = Conditions.find(status("f1").conditions, ConditionTypes.FAILED);
     assertThat(c.reason).isEqualTo("RestoreFailed");
     assertThat(c.message).startsWith("BR failed: ").contains("ErrRestoreTableIDMismatch");
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
-        .until(() -> cluster.jobs(NS).size() == 1 && ConditionTypes.FAILED.equals(status("f1").phase));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(
+            () -> cluster.jobs(NS).size() == 1 && ConditionTypes.FAILED.equals(status("f1").phase));
   }
 
   @Test
   void pruneAfterFailedRunsBrAbortRestoreOnceAndTheRestoreStaysFailed() throws Exception {
     create("p1", "  prune: afterFailed\n  br: {cluster: basic}\n" + S3);
     await().atMost(WAIT).until(() -> cluster.job(NS, "restore-p1") != null);
-    cluster.jobFinished(NS, "restore-p1", "restore", "2024-01-01T00:00:00Z", "2024-01-01T00:00:09Z", result(false), 1);
+    cluster.jobFinished(
+        NS,
+        "restore-p1",
+        "restore",
+        "2024-01-01T00:00:00Z",
+        "2024-01-01T00:00:09Z",
+        result(false),
+        1);
     await().atMost(WAIT).until(() -> cluster.job(NS, "restore-p1-prune") != null);
     Job prune = cluster.job(NS, "restore-p1-prune");
-    assertThat(prune.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("--abort=true");
-    assertThat(prune.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "prune");
+    assertThat(prune.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .contains("--abort=true");
+    assertThat(prune.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "prune");
     assertThat(status("p1").phase).isEqualTo(ConditionTypes.FAILED);
     assertThat(Conditions.isTrue(status("p1").conditions, ConditionTypes.PRUNE_SCHEDULED)).isTrue();
 
     AgentResult ok = new AgentResult();
     ok.success = true;
-    cluster.jobFinished(NS, "restore-p1-prune", "restore", "2024-01-01T00:01:00Z", "2024-01-01T00:01:03Z", ok, 0);
-    await().atMost(WAIT).until(() -> Conditions.isTrue(status("p1").conditions, ConditionTypes.PRUNE_COMPLETE));
+    cluster.jobFinished(
+        NS, "restore-p1-prune", "restore", "2024-01-01T00:01:00Z", "2024-01-01T00:01:03Z", ok, 0);
+    await()
+        .atMost(WAIT)
+        .until(() -> Conditions.isTrue(status("p1").conditions, ConditionTypes.PRUNE_COMPLETE));
     assertThat(status("p1").phase).isEqualTo(ConditionTypes.FAILED);
     // done: the prune Job is not created again when it goes away
     client.batch().v1().jobs().inNamespace(NS).withName("restore-p1-prune").delete();
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
         .until(() -> cluster.job(NS, "restore-p1-prune") == null);
   }
 
-  /** Deleting a restore's Job cancels it: Failed (JobDeleted), never a second restore; prune then cleans up. */
+  /**
+   * Deleting a restore's Job cancels it: Failed (JobDeleted), never a second restore; prune then
+   * cleans up.
+   */
   @Test
   void aRestoreWhoseJobIsDeletedFailsWithJobDeletedAndIsPruned() throws Exception {
     create("rd", "  br: {cluster: basic}\n  prune: afterFailed\n" + S3);
@@ -166,22 +228,38 @@ class RestoreReconcilerTest {
     awaitPhase("rd", ConditionTypes.RUNNING);
     client.batch().v1().jobs().inNamespace(NS).withName("restore-rd").delete();
     awaitPhase("rd", ConditionTypes.FAILED);
-    assertThat(Conditions.find(status("rd").conditions, ConditionTypes.FAILED).reason).isEqualTo("JobDeleted");
+    assertThat(Conditions.find(status("rd").conditions, ConditionTypes.FAILED).reason)
+        .isEqualTo("JobDeleted");
     await().atMost(WAIT).until(() -> cluster.job(NS, "restore-rd-prune") != null);
     assertThat(cluster.job(NS, "restore-rd")).isNull();
   }
 
-  /** A prune Job deleted before it finished: PruneFailed (JobDeleted), not a Restore waiting for ever. */
+  /**
+   * A prune Job deleted before it finished: PruneFailed (JobDeleted), not a Restore waiting for
+   * ever.
+   */
   @Test
   void aPruneWhoseJobIsDeletedIsPruneFailed() throws Exception {
     create("rp", "  br: {cluster: basic}\n  prune: afterFailed\n" + S3);
     await().atMost(WAIT).until(() -> cluster.job(NS, "restore-rp") != null);
-    cluster.jobFinished(NS, "restore-rp", "restore", "2024-01-01T00:00:00Z", "2024-01-01T00:01:00Z", result(false), 1);
+    cluster.jobFinished(
+        NS,
+        "restore-rp",
+        "restore",
+        "2024-01-01T00:00:00Z",
+        "2024-01-01T00:01:00Z",
+        result(false),
+        1);
     await().atMost(WAIT).until(() -> cluster.job(NS, "restore-rp-prune") != null);
-    await().atMost(WAIT).until(() -> Conditions.isTrue(status("rp").conditions, ConditionTypes.PRUNE_SCHEDULED));
+    await()
+        .atMost(WAIT)
+        .until(() -> Conditions.isTrue(status("rp").conditions, ConditionTypes.PRUNE_SCHEDULED));
     client.batch().v1().jobs().inNamespace(NS).withName("restore-rp-prune").delete();
-    await().atMost(WAIT).until(() -> Conditions.isTrue(status("rp").conditions, ConditionTypes.PRUNE_FAILED));
-    assertThat(Conditions.find(status("rp").conditions, ConditionTypes.PRUNE_FAILED).reason).isEqualTo("JobDeleted");
+    await()
+        .atMost(WAIT)
+        .until(() -> Conditions.isTrue(status("rp").conditions, ConditionTypes.PRUNE_FAILED));
+    assertThat(Conditions.find(status("rp").conditions, ConditionTypes.PRUNE_FAILED).reason)
+        .isEqualTo("JobDeleted");
     assertThat(cluster.job(NS, "restore-rp-prune")).isNull();
   }
 }

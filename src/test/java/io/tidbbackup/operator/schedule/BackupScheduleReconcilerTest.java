@@ -25,8 +25,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The schedule under JOSDK on the CRUD mock API server, with the operator's clock moved by the test: child Backups
- * appear at firings, run through the Backup reconciler (their Jobs driven by the test), and retention removes them.
+ * The schedule under JOSDK on the CRUD mock API server, with the operator's clock moved by the
+ * test: child Backups appear at firings, run through the Backup reconciler (their Jobs driven by
+ * the test), and retention removes them.
  */
 @EnableKubernetesMockClient(crud = true)
 class BackupScheduleReconcilerTest {
@@ -52,7 +53,10 @@ class BackupScheduleReconcilerTest {
   }
 
   void createSchedule(String extra) throws Exception {
-    client.resource(Serde.YAML.readValue("""
+    client
+        .resource(
+            Serde.YAML.readValue(
+                """
         apiVersion: pingcap.com/v1alpha1
         kind: BackupSchedule
         metadata: {name: hourly, namespace: tidb}
@@ -62,14 +66,20 @@ class BackupScheduleReconcilerTest {
           backupTemplate:
             br: {cluster: basic}
             s3: {provider: aws, bucket: b, prefix: sched, secretName: s}
-        """.formatted(extra.indent(2).stripTrailing()), BackupSchedule.class)).create();
+        """
+                    .formatted(extra.indent(2).stripTrailing()),
+                BackupSchedule.class))
+        .create();
   }
 
   BackupSchedule schedule() {
     return client.resources(BackupSchedule.class).inNamespace(NS).withName("hourly").get();
   }
 
-  /** Moves the clock and makes the operator look (an annotation change is an event; the schedule is not generation-aware). */
+  /**
+   * Moves the clock and makes the operator look (an annotation change is an event; the schedule is
+   * not generation-aware).
+   */
   void moveTo(Instant t) {
     clock.set(t);
     merge("{\"metadata\":{\"annotations\":{\"test/now\":\"" + t + "\"}}}");
@@ -77,14 +87,26 @@ class BackupScheduleReconcilerTest {
 
   /** A merge patch without resourceVersion: the operator writes the status at the same time. */
   void merge(String patch) {
-    client.resources(BackupSchedule.class).inNamespace(NS).withName("hourly")
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+    client
+        .resources(BackupSchedule.class)
+        .inNamespace(NS)
+        .withName("hourly")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            patch);
   }
 
   List<Backup> children() {
-    return client.resources(Backup.class).inNamespace(NS).withLabel(ApiConstants.LABEL_BACKUP_SCHEDULE, "hourly").list()
-        .getItems().stream().filter(b -> b.getMetadata().getDeletionTimestamp() == null).toList();
+    return client
+        .resources(Backup.class)
+        .inNamespace(NS)
+        .withLabel(ApiConstants.LABEL_BACKUP_SCHEDULE, "hourly")
+        .list()
+        .getItems()
+        .stream()
+        .filter(b -> b.getMetadata().getDeletionTimestamp() == null)
+        .toList();
   }
 
   void complete(String backup, Instant commit) {
@@ -92,11 +114,15 @@ class BackupScheduleReconcilerTest {
     AgentResult r = new AgentResult();
     r.success = true;
     r.commitTs = BigInteger.valueOf(commit.toEpochMilli()).shiftLeft(18).toString();
-    cluster.jobFinished(NS, "backup-" + backup, "2024-01-01T00:00:00Z", "2024-01-01T00:00:05Z", r, 0);
-    await().atMost(WAIT).until(() -> {
-      Backup b = client.resources(Backup.class).inNamespace(NS).withName(backup).get();
-      return b.getStatus() != null && ConditionTypes.COMPLETE.equals(b.getStatus().phase);
-    });
+    cluster.jobFinished(
+        NS, "backup-" + backup, "2024-01-01T00:00:00Z", "2024-01-01T00:00:05Z", r, 0);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Backup b = client.resources(Backup.class).inNamespace(NS).withName(backup).get();
+              return b.getStatus() != null && ConditionTypes.COMPLETE.equals(b.getStatus().phase);
+            });
   }
 
   static String name(Instant fire) {
@@ -109,29 +135,51 @@ class BackupScheduleReconcilerTest {
     Instant created = Instant.parse(schedule().getMetadata().getCreationTimestamp());
     Instant first = created.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
     moveTo(first.minusSeconds(30));
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> children().isEmpty());
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> children().isEmpty());
 
     moveTo(first.plusSeconds(2));
     await().atMost(WAIT).until(() -> children().size() == 1);
     assertThat(children().get(0).getMetadata().getName()).isEqualTo(name(first));
-    assertThat(schedule().getStatus().lastBackupTime).isEqualTo(first.toString().replace(".000", ""));
+    assertThat(schedule().getStatus().lastBackupTime)
+        .isEqualTo(first.toString().replace(".000", ""));
 
     // two firings pass while the first backup still runs: nothing new
     moveTo(first.plus(Duration.ofHours(2)).plusSeconds(5));
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> children().size() == 1);
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> children().size() == 1);
 
     // it completes: one catch-up backup for the latest firing, not two
     complete(name(first), first);
     Instant third = first.plus(Duration.ofHours(2));
-    await().atMost(WAIT).until(() -> children().stream().anyMatch(b -> b.getMetadata().getName().equals(name(third))));
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-        .until(() -> children().stream().noneMatch(b -> b.getMetadata().getName().equals(name(first.plusSeconds(3600)))));
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> children().stream().anyMatch(b -> b.getMetadata().getName().equals(name(third))));
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(
+            () ->
+                children().stream()
+                    .noneMatch(
+                        b -> b.getMetadata().getName().equals(name(first.plusSeconds(3600)))));
 
     // the catch-up completes: maxBackups 1 removes the first
     complete(name(third), third);
     moveTo(third.plusSeconds(60));
-    await().atMost(WAIT).until(() -> children().stream().map(b -> b.getMetadata().getName()).toList()
-        .equals(List.of(name(third))));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                children().stream()
+                    .map(b -> b.getMetadata().getName())
+                    .toList()
+                    .equals(List.of(name(third))));
   }
 
   @Test
@@ -139,7 +187,10 @@ class BackupScheduleReconcilerTest {
     createSchedule("pause: true");
     Instant created = Instant.parse(schedule().getMetadata().getCreationTimestamp());
     moveTo(created.plus(Duration.ofHours(3)));
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> children().isEmpty());
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> children().isEmpty());
     merge("{\"spec\":{\"pause\":false}}");
     await().atMost(WAIT).until(() -> children().size() == 1);
   }
@@ -147,11 +198,19 @@ class BackupScheduleReconcilerTest {
   @Test
   void anInvalidScheduleSaysWhichFieldAndCreatesNothing() throws Exception {
     createSchedule("timeZone: Mars/Olympus");
-    await().atMost(WAIT).until(() -> schedule().getStatus() != null
-        && Conditions.isTrue(schedule().getStatus().conditions, ConditionTypes.INVALID));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                schedule().getStatus() != null
+                    && Conditions.isTrue(
+                        schedule().getStatus().conditions, ConditionTypes.INVALID));
     assertThat(Conditions.find(schedule().getStatus().conditions, ConditionTypes.INVALID).message)
         .startsWith("spec.timeZone \"Mars/Olympus\"");
     moveTo(clock.instant().plus(Duration.ofHours(2)));
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> children().isEmpty());
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> children().isEmpty());
   }
 }

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Every BackupSchedule in examples/ is valid and its first child is a valid Backup with a prefix of its own. */
+/**
+ * Every BackupSchedule in examples/ is valid and its first child is a valid Backup with a prefix of
+ * its own.
+ */
 class ScheduleExamplesTest {
 
   @Test
@@ -27,12 +30,15 @@ class ScheduleExamplesTest {
       BackupSchedule bs = Serde.YAML.readValue(f.toFile(), BackupSchedule.class);
       bs.getMetadata().setCreationTimestamp("2024-01-01T00:00:00Z");
       assertThat(SchedulePlanner.problems(bs.getSpec())).as("%s", f).isEmpty();
-      SchedulePlanner.Plan p = SchedulePlanner.plan(bs, List.of(), Instant.parse("2024-01-02T00:00:00Z"));
+      SchedulePlanner.Plan p =
+          SchedulePlanner.plan(bs, List.of(), Instant.parse("2024-01-02T00:00:00Z"));
       Backup child = p.create();
       assertThat(child).as("%s fires within a day", f).isNotNull();
       assertThat(BackupValidator.validate(child.getSpec(), "v8.5.0")).as("%s child", f).isEmpty();
       if (p.createLog() != null) {
-        assertThat(BackupValidator.validate(p.createLog().getSpec(), "v8.5.0")).as("%s log child", f).isEmpty();
+        assertThat(BackupValidator.validate(p.createLog().getSpec(), "v8.5.0"))
+            .as("%s log child", f)
+            .isEmpty();
         assertThat(p.createLog().getSpec().s3.prefix).isNotEqualTo(child.getSpec().s3.prefix);
       }
     }

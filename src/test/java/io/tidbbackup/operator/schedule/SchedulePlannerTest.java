@@ -15,12 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The schedule's decisions at chosen instants: firing, catch-up, no overlap, pause, retention, the log backup. */
+/**
+ * The schedule's decisions at chosen instants: firing, catch-up, no overlap, pause, retention, the
+ * log backup.
+ */
 class SchedulePlannerTest {
   static final String CREATED = "2024-01-01T00:00:00Z";
 
   static BackupSchedule schedule(String extraSpec) throws Exception {
-    BackupSchedule bs = Serde.YAML.readValue("""
+    BackupSchedule bs =
+        Serde.YAML.readValue(
+            """
         apiVersion: pingcap.com/v1alpha1
         kind: BackupSchedule
         metadata: {name: nightly, namespace: tidb, uid: u-1, creationTimestamp: "%s"}
@@ -30,7 +35,9 @@ class SchedulePlannerTest {
             cleanPolicy: Delete
             br: {cluster: basic}
             s3: {provider: aws, bucket: b, prefix: sched, secretName: s}
-        %s""".formatted(CREATED, extraSpec.indent(2)), BackupSchedule.class);
+        %s"""
+                .formatted(CREATED, extraSpec.indent(2)),
+            BackupSchedule.class);
     return bs;
   }
 
@@ -44,8 +51,13 @@ class SchedulePlannerTest {
 
   static Backup child(String name, String created, String phase, String commitTime, boolean log) {
     Backup b = new Backup();
-    b.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("tidb").withCreationTimestamp(created)
-        .addToLabels(ApiConstants.LABEL_BACKUP_SCHEDULE, "nightly").build());
+    b.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace("tidb")
+            .withCreationTimestamp(created)
+            .addToLabels(ApiConstants.LABEL_BACKUP_SCHEDULE, "nightly")
+            .build());
     b.setSpec(new io.tidbbackup.api.BackupSpec());
     if (log) {
       b.getSpec().backupMode = io.tidbbackup.api.BackupMode.LOG;
@@ -69,8 +81,10 @@ class SchedulePlannerTest {
     Backup b = p.create();
     assertThat(b.getMetadata().getName()).isEqualTo("nightly-2024-01-01t02-00-00");
     assertThat(b.getSpec().s3.prefix).isEqualTo("sched/basic-pd.tidb-2379-2024-01-01t02-00-00");
-    assertThat(b.getMetadata().getLabels()).containsEntry(ApiConstants.LABEL_BACKUP_SCHEDULE, "nightly");
-    assertThat(b.getMetadata().getOwnerReferences()).singleElement()
+    assertThat(b.getMetadata().getLabels())
+        .containsEntry(ApiConstants.LABEL_BACKUP_SCHEDULE, "nightly");
+    assertThat(b.getMetadata().getOwnerReferences())
+        .singleElement()
         .satisfies(o -> assertThat(o.getKind()).isEqualTo("BackupSchedule"));
     assertThat(p.status().lastBackup).isEqualTo("nightly-2024-01-01t02-00-00");
     assertThat(p.status().lastBackupTime).isEqualTo("2024-01-01T02:00:00Z");
@@ -82,14 +96,26 @@ class SchedulePlannerTest {
     BackupSchedule bs = schedule("");
     bs.setStatus(new BackupScheduleStatus());
     bs.getStatus().lastBackupTime = "2024-01-01T02:00:00Z";
-    List<Backup> children = List.of(child("nightly-2024-01-01t02-00-00", "2024-01-01T02:00:01Z", "Complete",
-        "2024-01-01T02:00:00Z", false));
+    List<Backup> children =
+        List.of(
+            child(
+                "nightly-2024-01-01t02-00-00",
+                "2024-01-01T02:00:01Z",
+                "Complete",
+                "2024-01-01T02:00:00Z",
+                false));
     SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-05T09:00:00Z"));
     assertThat(p.create().getMetadata().getName()).isEqualTo("nightly-2024-01-05t02-00-00");
     assertThat(p.wakeAt()).isEqualTo(at("2024-01-06T02:00:00Z"));
     bs.setStatus(p.status());
     List<Backup> after = new ArrayList<>(children);
-    after.add(child("nightly-2024-01-05t02-00-00", "2024-01-05T09:00:01Z", "Complete", "2024-01-05T09:00:00Z", false));
+    after.add(
+        child(
+            "nightly-2024-01-05t02-00-00",
+            "2024-01-05T09:00:01Z",
+            "Complete",
+            "2024-01-05T09:00:00Z",
+            false));
     assertThat(SchedulePlanner.plan(bs, after, at("2024-01-05T09:00:05Z")).create()).isNull();
   }
 
@@ -98,8 +124,9 @@ class SchedulePlannerTest {
     BackupSchedule bs = schedule("");
     bs.setStatus(new BackupScheduleStatus());
     bs.getStatus().lastBackupTime = "2024-01-01T02:00:00Z";
-    List<Backup> children = List.of(child("nightly-2024-01-01t02-00-00", "2024-01-01T02:00:01Z", "Running", null,
-        false));
+    List<Backup> children =
+        List.of(
+            child("nightly-2024-01-01t02-00-00", "2024-01-01T02:00:01Z", "Running", null, false));
     SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-02T02:00:00Z"));
     assertThat(p.create()).isNull();
     assertThat(p.waiting()).contains("nightly-2024-01-01t02-00-00 is still running");
@@ -109,9 +136,10 @@ class SchedulePlannerTest {
   @Test
   void pauseStopsNewBackupsButNotRetention() throws Exception {
     BackupSchedule bs = schedule("pause: true\nmaxBackups: 1");
-    List<Backup> children = List.of(
-        child("nightly-a", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
-        child("nightly-b", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false));
+    List<Backup> children =
+        List.of(
+            child("nightly-a", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
+            child("nightly-b", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false));
     SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-03T03:00:00Z"));
     assertThat(p.create()).isNull();
     assertThat(p.waiting()).isEqualTo("paused");
@@ -120,47 +148,60 @@ class SchedulePlannerTest {
 
   @Test
   void maxBackupsCountsOnlySnapshotsAndKeepsTheNewestCompleteEvenIfOlder() throws Exception {
-    BackupSchedule bs = schedule("maxBackups: 2\nlogBackupTemplate:\n  br: {cluster: basic}\n"
-        + "  s3: {provider: aws, bucket: b, prefix: sched}");
-    List<Backup> children = List.of(
-        child("log-nightly", "2023-12-01T00:00:00Z", "Running", null, true),
-        child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
-        child("nightly-2", "2024-01-02T02:00:00Z", "Failed", null, false),
-        child("nightly-3", "2024-01-03T02:00:00Z", "Failed", null, false),
-        child("nightly-4", "2024-01-04T02:00:00Z", "Failed", null, false));
+    BackupSchedule bs =
+        schedule(
+            "maxBackups: 2\nlogBackupTemplate:\n  br: {cluster: basic}\n"
+                + "  s3: {provider: aws, bucket: b, prefix: sched}");
+    List<Backup> children =
+        List.of(
+            child("log-nightly", "2023-12-01T00:00:00Z", "Running", null, true),
+            child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
+            child("nightly-2", "2024-01-02T02:00:00Z", "Failed", null, false),
+            child("nightly-3", "2024-01-03T02:00:00Z", "Failed", null, false),
+            child("nightly-4", "2024-01-04T02:00:00Z", "Failed", null, false));
     SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z"));
-    // the newest two are the failed 4 and 3; 2 goes; 1 is the last good backup and stays; the log backup never counts
+    // the newest two are the failed 4 and 3; 2 goes; 1 is the last good backup and stays; the log
+    // backup never counts
     assertThat(p.delete()).extracting(b -> b.getMetadata().getName()).containsExactly("nightly-2");
   }
 
   @Test
   void maxReservedTimeExpiresByCommitTsAndNeverTheLastGoodOne() throws Exception {
     BackupSchedule bs = schedule("maxReservedTime: 48h\nmaxBackups: 1");
-    List<Backup> children = List.of(
-        child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
-        child("nightly-2", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false),
-        child("nightly-3", "2024-01-03T02:00:00Z", "Complete", "2024-01-03T02:00:00Z", false),
-        child("nightly-4", "2024-01-04T02:00:00Z", "Running", null, false));
+    List<Backup> children =
+        List.of(
+            child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
+            child("nightly-2", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false),
+            child("nightly-3", "2024-01-03T02:00:00Z", "Complete", "2024-01-03T02:00:00Z", false),
+            child("nightly-4", "2024-01-04T02:00:00Z", "Running", null, false));
     SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z"));
-    // cutoff 2024-01-02T03:00: 1 and 2 are expired; maxReservedTime wins over maxBackups; 4 still runs
-    assertThat(p.delete()).extracting(b -> b.getMetadata().getName()).containsExactly("nightly-2", "nightly-1");
+    // cutoff 2024-01-02T03:00: 1 and 2 are expired; maxReservedTime wins over maxBackups; 4 still
+    // runs
+    assertThat(p.delete())
+        .extracting(b -> b.getMetadata().getName())
+        .containsExactly("nightly-2", "nightly-1");
     // everything expired: the newest Complete one still stays
     SchedulePlanner.Plan late = SchedulePlanner.plan(bs, children, at("2024-02-01T00:00:00Z"));
-    assertThat(late.delete()).extracting(b -> b.getMetadata().getName())
+    assertThat(late.delete())
+        .extracting(b -> b.getMetadata().getName())
         .containsExactly("nightly-2", "nightly-1");
   }
 
   @Test
-  void withALogBackupTheNewestExpiredSnapshotIsKeptAsThePitrBaseAndTheLogIsTruncatedToIt() throws Exception {
-    BackupSchedule bs = schedule("maxReservedTime: 48h\nlogBackupTemplate:\n  br: {cluster: basic}\n"
-        + "  s3: {provider: aws, bucket: b, prefix: sched}");
+  void withALogBackupTheNewestExpiredSnapshotIsKeptAsThePitrBaseAndTheLogIsTruncatedToIt()
+      throws Exception {
+    BackupSchedule bs =
+        schedule(
+            "maxReservedTime: 48h\nlogBackupTemplate:\n  br: {cluster: basic}\n"
+                + "  s3: {provider: aws, bucket: b, prefix: sched}");
     bs.setStatus(new BackupScheduleStatus());
     bs.getStatus().logBackup = "log-nightly";
-    List<Backup> children = List.of(
-        child("log-nightly", "2023-12-01T00:00:00Z", "Running", null, true),
-        child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
-        child("nightly-2", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false),
-        child("nightly-3", "2024-01-03T02:00:00Z", "Complete", "2024-01-03T02:00:00Z", false));
+    List<Backup> children =
+        List.of(
+            child("log-nightly", "2023-12-01T00:00:00Z", "Running", null, true),
+            child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
+            child("nightly-2", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false),
+            child("nightly-3", "2024-01-03T02:00:00Z", "Complete", "2024-01-03T02:00:00Z", false));
     SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z"));
     assertThat(p.delete()).extracting(b -> b.getMetadata().getName()).containsExactly("nightly-1");
     assertThat(p.truncateLogTo()).isEqualTo(tso("2024-01-02T02:00:00Z"));
@@ -169,15 +210,18 @@ class SchedulePlannerTest {
 
   @Test
   void theLogBackupIsCreatedOnceWithItsOwnPrefix() throws Exception {
-    BackupSchedule bs = schedule("logBackupTemplate:\n  br: {cluster: basic}\n  s3: {provider: aws, bucket: b, "
-        + "prefix: sched, secretName: s}");
+    BackupSchedule bs =
+        schedule(
+            "logBackupTemplate:\n  br: {cluster: basic}\n  s3: {provider: aws, bucket: b, "
+                + "prefix: sched, secretName: s}");
     SchedulePlanner.Plan p = SchedulePlanner.plan(bs, List.of(), at("2024-01-01T01:00:00Z"));
     assertThat(p.createLog().getMetadata().getName()).isEqualTo("log-nightly");
     assertThat(p.createLog().getSpec().backupMode).isEqualTo(io.tidbbackup.api.BackupMode.LOG);
     assertThat(p.createLog().getSpec().s3.prefix).isEqualTo("sched/log-2024-01-01t01-00-00");
     assertThat(p.status().logBackup).isEqualTo("log-nightly");
     bs.setStatus(p.status());
-    assertThat(SchedulePlanner.plan(bs, List.of(), at("2024-01-01T01:00:05Z")).createLog()).isNull();
+    assertThat(SchedulePlanner.plan(bs, List.of(), at("2024-01-01T01:00:05Z")).createLog())
+        .isNull();
   }
 
   @Test
@@ -186,16 +230,23 @@ class SchedulePlannerTest {
     BackupSchedule bad = schedule("timeZone: Mars/Olympus\nmaxReservedTime: 2d");
     bad.getSpec().schedule = "0 0 * *";
     bad.getSpec().backupTemplate.s3.bucket = null;
-    assertThat(SchedulePlanner.problems(bad.getSpec())).containsExactly(
-        "spec.schedule \"0 0 * *\": expected 5 fields (minute hour day-of-month month day-of-week), found 4",
-        "spec.timeZone \"Mars/Olympus\" is not a time zone like UTC or Asia/Shanghai",
-        "spec.maxReservedTime \"2d\" is not a duration like 72h",
-        "spec.backupTemplate.s3.bucket is required");
+    assertThat(SchedulePlanner.problems(bad.getSpec()))
+        .containsExactly(
+            "spec.schedule \"0 0 * *\": expected 5 fields (minute hour day-of-month month day-of-week), found 4",
+            "spec.timeZone \"Mars/Olympus\" is not a time zone like UTC or Asia/Shanghai",
+            "spec.maxReservedTime \"2d\" is not a duration like 72h",
+            "spec.backupTemplate.s3.bucket is required");
   }
 
-  static io.tidbbackup.api.CompactBackup compact(String name, String created, String state, String endTs) {
+  static io.tidbbackup.api.CompactBackup compact(
+      String name, String created, String state, String endTs) {
     io.tidbbackup.api.CompactBackup c = new io.tidbbackup.api.CompactBackup();
-    c.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("tidb").withCreationTimestamp(created).build());
+    c.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace("tidb")
+            .withCreationTimestamp(created)
+            .build());
     c.setSpec(new io.tidbbackup.api.CompactSpec());
     c.getSpec().endTs = endTs;
     if (state != null) {
@@ -207,41 +258,59 @@ class SchedulePlannerTest {
 
   @Test
   void compactionsFollowTheIntervalAndStartWhereTheLastCompletedOneEnded() throws Exception {
-    BackupSchedule bs = schedule("""
+    BackupSchedule bs =
+        schedule(
+            """
         compactInterval: 6h
         compactBackupTemplate: {concurrency: 8}
         logBackupTemplate:
           br: {cluster: basic}
           s3: {provider: aws, bucket: b, prefix: sched, secretName: s}""");
     assertThat(SchedulePlanner.problems(bs.getSpec())).isEmpty();
-    Backup log = child("log-nightly", "2024-01-01T00:00:00Z", "Running", "2024-01-01T00:00:00Z", true);
+    Backup log =
+        child("log-nightly", "2024-01-01T00:00:00Z", "Running", "2024-01-01T00:00:00Z", true);
     log.getSpec().s3 = new io.tidbbackup.api.S3StorageProvider();
     log.getSpec().s3.bucket = "b";
     log.getSpec().s3.prefix = "sched/log-2024-01-01t00-00-00";
     bs.setStatus(new BackupScheduleStatus());
     bs.getStatus().logBackup = "log-nightly";
 
-    SchedulePlanner.Plan first = SchedulePlanner.plan(bs, List.of(log), List.of(), at("2024-01-01T01:00:00Z"));
+    SchedulePlanner.Plan first =
+        SchedulePlanner.plan(bs, List.of(log), List.of(), at("2024-01-01T01:00:00Z"));
     io.tidbbackup.api.CompactBackup c = first.createCompact();
     assertThat(c.getMetadata().getName()).isEqualTo("compact-nightly-2024-01-01t01-00-00");
     assertThat(c.getSpec().startTs).isEqualTo(tso("2024-01-01T00:00:00Z"));
     assertThat(c.getSpec().endTs).isEqualTo(tso("2024-01-01T01:00:00Z"));
     assertThat(c.getSpec().concurrency).isEqualTo(8);
     assertThat(c.getSpec().s3.prefix).isEqualTo("sched/log-2024-01-01t00-00-00");
-    assertThat(first.wakeAt()).isEqualTo(at("2024-01-01T02:00:00Z")); // the 02:00 backup comes first
+    assertThat(first.wakeAt())
+        .isEqualTo(at("2024-01-01T02:00:00Z")); // the 02:00 backup comes first
     bs.setStatus(first.status());
 
-    var running = List.of(compact(c.getMetadata().getName(), "2024-01-01T01:00:00Z", "Running", c.getSpec().endTs));
-    assertThat(SchedulePlanner.plan(bs, List.of(log), running, at("2024-01-01T08:00:00Z")).createCompact()).isNull();
-    var done = List.of(compact(c.getMetadata().getName(), "2024-01-01T01:00:00Z", "Complete", c.getSpec().endTs));
-    assertThat(SchedulePlanner.plan(bs, List.of(log), done, at("2024-01-01T06:59:00Z")).createCompact()).isNull();
-    io.tidbbackup.api.CompactBackup next = SchedulePlanner.plan(bs, List.of(log), done, at("2024-01-01T07:00:00Z"))
-        .createCompact();
+    var running =
+        List.of(
+            compact(
+                c.getMetadata().getName(), "2024-01-01T01:00:00Z", "Running", c.getSpec().endTs));
+    assertThat(
+            SchedulePlanner.plan(bs, List.of(log), running, at("2024-01-01T08:00:00Z"))
+                .createCompact())
+        .isNull();
+    var done =
+        List.of(
+            compact(
+                c.getMetadata().getName(), "2024-01-01T01:00:00Z", "Complete", c.getSpec().endTs));
+    assertThat(
+            SchedulePlanner.plan(bs, List.of(log), done, at("2024-01-01T06:59:00Z"))
+                .createCompact())
+        .isNull();
+    io.tidbbackup.api.CompactBackup next =
+        SchedulePlanner.plan(bs, List.of(log), done, at("2024-01-01T07:00:00Z")).createCompact();
     assertThat(next.getSpec().startTs).isEqualTo(tso("2024-01-01T01:00:00Z"));
     assertThat(next.getSpec().endTs).isEqualTo(tso("2024-01-01T07:00:00Z"));
 
     BackupSchedule noLog = schedule("compactInterval: 6h\ncompactBackupTemplate: {concurrency: 8}");
     assertThat(SchedulePlanner.problems(noLog.getSpec()))
-        .contains("spec.compactBackupTemplate needs spec.logBackupTemplate: it compacts the log backup's data");
+        .contains(
+            "spec.compactBackupTemplate needs spec.logBackupTemplate: it compacts the log backup's data");
   }
 }

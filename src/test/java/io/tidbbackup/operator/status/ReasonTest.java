@@ -6,7 +6,10 @@ import io.tidbbackup.storage.PrefixGuard;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Reasons are enums in code and plain strings on the wire; the ones that arrive as strings all have a constant. */
+/**
+ * Reasons are enums in code and plain strings on the wire; the ones that arrive as strings all have
+ * a constant.
+ */
 class ReasonTest {
   @Test
   void everyPrefixRefusalIsAReason() {
@@ -25,6 +28,7 @@ class ReasonTest {
   void wireStringsAreTheConstantNamesAndEventTypesAreKubernetes() {
     assertThat(Reason.wire(Reason.JobDeleted)).isEqualTo("JobDeleted");
     assertThat(Reason.wire(null)).isNull();
-    assertThat(Arrays.stream(EventType.values()).map(EventType::wire)).containsExactly("Normal", "Warning");
+    assertThat(Arrays.stream(EventType.values()).map(EventType::wire))
+        .containsExactly("Normal", "Warning");
   }
 }

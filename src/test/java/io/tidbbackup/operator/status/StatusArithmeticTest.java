@@ -25,18 +25,26 @@ class StatusArithmeticTest {
   void transitionTimeMovesOnlyWhenStatusFlips() {
     var a = Conditions.upsert(null, null, Conditions.of("Clean", "False", null, "running"), T0);
     assertThat(a.phase()).isEqualTo("Clean");
-    var b = Conditions.upsert(a.conditions(), a.phase(), Conditions.of("Clean", "False", null, "50%"), T1);
+    var b =
+        Conditions.upsert(
+            a.conditions(), a.phase(), Conditions.of("Clean", "False", null, "50%"), T1);
     assertThat(b.conditions()).hasSize(1);
     assertThat(b.conditions().get(0).lastTransitionTime).isEqualTo("2024-01-01T00:00:00Z");
     assertThat(b.conditions().get(0).message).isEqualTo("50%");
-    var c = Conditions.upsert(b.conditions(), b.phase(), Conditions.of("Clean", "True", null, null), T1);
+    var c =
+        Conditions.upsert(
+            b.conditions(), b.phase(), Conditions.of("Clean", "True", null, null), T1);
     assertThat(c.conditions().get(0).lastTransitionTime).isEqualTo("2024-01-01T00:05:00Z");
   }
 
   @Test
   void restartKeepsThePhase() {
-    var a = Conditions.upsert(List.<BackupCondition>of(), ConditionTypes.RETRY_FAILED,
-        Conditions.of(ConditionTypes.RESTART, "True", null, null), T0);
+    var a =
+        Conditions.upsert(
+            List.<BackupCondition>of(),
+            ConditionTypes.RETRY_FAILED,
+            Conditions.of(ConditionTypes.RESTART, "True", null, null),
+            T0);
     assertThat(a.phase()).isEqualTo(ConditionTypes.RETRY_FAILED);
     assertThat(a.conditions()).hasSize(1);
   }

@@ -1,0 +1,81 @@
+package io.tidbbackup.operator.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidbbackup.api.AgentResult;
+import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.BackupStatus;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.Reason;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Only a failed log-start fails a log backup; other subcommands' failures stay in their own status.
+ */
+class LogStatusesTest {
+  static final Instant T = Instant.parse("2024-01-01T00:00:00Z");
+
+  static BackupStatus started() {
+    BackupSpec spec = new BackupSpec();
+    BackupStatus s = LogStatuses.scheduled(null, LogSubCommand.START, spec, "s3://b/log", "j", T);
+    AgentResult ok = new AgentResult();
+    ok.success = true;
+    ok.commitTs = "42";
+    return LogStatuses.complete(
+        s, LogSubCommand.START, ok, "2024-01-01T00:00:01Z", "2024-01-01T00:00:02Z", T);
+  }
+
+  @Test
+  void aFailedTruncateLeavesAHealthyLogBackupComplete() {
+    BackupStatus s = started();
+    s = LogStatuses.scheduled(s, LogSubCommand.TRUNCATE, new BackupSpec(), "s3://b/log", "j", T);
+    s = LogStatuses.running(s, LogSubCommand.TRUNCATE, "2024-01-01T00:01:00Z", T);
+    assertThat(s.phase).isEqualTo(ConditionTypes.RUNNING);
+    s =
+        LogStatuses.failed(
+            s,
+            LogSubCommand.TRUNCATE,
+            Reason.LogSubcommandFailed,
+            "boom",
+            "2024-01-01T00:02:00Z",
+            T);
+    assertThat(s.phase).isEqualTo(ConditionTypes.COMPLETE);
+    assertThat(Conditions.isTrue(s.conditions, ConditionTypes.FAILED)).isFalse();
+    assertThat(s.logSubCommandStatuses.get("log-truncate").phase).isEqualTo(ConditionTypes.FAILED);
+    assertThat(
+            Conditions.find(
+                    s.logSubCommandStatuses.get("log-truncate").conditions, ConditionTypes.FAILED)
+                .message)
+        .isEqualTo("boom");
+  }
+
+  @Test
+  void aFailedPauseLeavesTheTaskRunningAndAFailedResumeLeavesItPaused() {
+    BackupStatus s =
+        LogStatuses.failed(started(), LogSubCommand.PAUSE, Reason.JobDeleted, "gone", null, T);
+    assertThat(s.phase).isEqualTo(ConditionTypes.COMPLETE);
+    BackupStatus paused =
+        LogStatuses.complete(
+            started(),
+            LogSubCommand.PAUSE,
+            null,
+            "2024-01-01T00:03:00Z",
+            "2024-01-01T00:03:01Z",
+            T);
+    assertThat(paused.phase).isEqualTo(ConditionTypes.PAUSED);
+    BackupStatus s2 =
+        LogStatuses.failed(paused, LogSubCommand.RESUME, Reason.LogSubcommandFailed, "x", null, T);
+    assertThat(s2.phase).isEqualTo(ConditionTypes.PAUSED);
+  }
+
+  @Test
+  void aFailedStartFailsTheBackup() {
+    BackupStatus s =
+        LogStatuses.scheduled(null, LogSubCommand.START, new BackupSpec(), "s3://b/log", "j", T);
+    s = LogStatuses.failed(s, LogSubCommand.START, Reason.LogSubcommandFailed, "no PD", null, T);
+    assertThat(s.phase).isEqualTo(ConditionTypes.FAILED);
+  }
+}
