@@ -148,40 +148,72 @@ class RecreateAndRestartIT {
     }
   }
 
+  /** The three ways a deletion is released without a clean. */
+  enum Release {
+    /** the annotation tidb-backup-operator/skip-clean=true */
+    SKIP,
+    /** cleanPolicy changed to Retain */
+    RETAIN,
+    /** another live Backup now uses the prefix */
+    SHARED_PREFIX
+  }
+
   /**
-   * The skip annotation set while the clean Job runs: the clean Job is stopped and gone before the
-   * finalizer is released, so nothing keeps deleting the data the release says is kept. A Backup
-   * then re-created under the same name and prefix is cleaned by a clean Job of its own (bound to
-   * its UID), to the last object, sentinels intact.
+   * A deletion released without a clean while the clean Job runs (skip annotation, cleanPolicy
+   * changed to Retain, a prefix another Backup now shares): the clean Job is stopped and gone
+   * before the finalizer is released, so nothing keeps deleting the data the release says is kept.
+   * A Backup then re-created under the same name and prefix is cleaned by a clean Job of its own
+   * (bound to its UID), to the last object; the sentinels beside the prefix survive all of it.
    */
-  @Test
-  void skippingTheCleanWhileItRunsStopsTheCleanJobBeforeTheRelease() throws Exception {
-    String ns = cluster.namespace("skip");
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(Release.class)
+  void releasingWithoutACleanWhileTheCleanRunsStopsTheCleanJobFirst(Release how) throws Exception {
+    String ns =
+        cluster.namespace("rel-" + how.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    String prefix = "rel-" + how.ordinal() + "/s1";
     List<String> sentinels =
-        List.of("skip/s10/backupmeta", "skip/s1-old/backupmeta", "skip/s1.tmp");
+        List.of(
+            "rel-" + how.ordinal() + "/s10/backupmeta",
+            "rel-" + how.ordinal() + "/s1-old/backupmeta",
+            "rel-" + how.ordinal() + "/s1.tmp");
     sentinels.forEach(key -> E2E.put(s3, BUCKET, key));
     LocalKubelet.Hold hold =
         cluster.kubelet.inject(LocalKubelet.ofJob(ns, "clean-s1"), LocalKubelet.Fault.HOLD);
     try (var operator = cluster.startOperator(Set.of(ns))) {
-      E2E.createBackup(
-          k, E2E.backupYaml(cluster, ns, "s1", BUCKET, "skip/s1", "cleanPolicy: Delete"));
+      E2E.createBackup(k, E2E.backupYaml(cluster, ns, "s1", BUCKET, prefix, "cleanPolicy: Delete"));
       awaitBackup(k, ns, "s1", phase("Complete"));
-      int objects = E2E.keys(s3, BUCKET, "skip/s1/").size();
+      List<String> data = E2E.keys(s3, BUCKET, prefix + "/");
+      assertThat(data).isNotEmpty();
       k.resources(Backup.class).inNamespace(ns).withName("s1").delete();
       assertThat(hold.awaitReached(60)).as("the clean pod started").isTrue();
-      k.resources(Backup.class)
-          .inNamespace(ns)
-          .withName("s1")
-          .edit(
-              b -> {
-                var a =
-                    b.getMetadata().getAnnotations() == null
-                        ? new java.util.HashMap<String, String>()
-                        : new java.util.HashMap<>(b.getMetadata().getAnnotations());
-                a.put(io.tidbbackup.api.ApiConstants.SKIP_CLEAN_ANNOTATION, "true");
-                b.getMetadata().setAnnotations(a);
-                return b;
-              });
+      switch (how) {
+        case SKIP ->
+            k.resources(Backup.class)
+                .inNamespace(ns)
+                .withName("s1")
+                .edit(
+                    b -> {
+                      var a =
+                          b.getMetadata().getAnnotations() == null
+                              ? new java.util.HashMap<String, String>()
+                              : new java.util.HashMap<>(b.getMetadata().getAnnotations());
+                      a.put(io.tidbbackup.api.ApiConstants.SKIP_CLEAN_ANNOTATION, "true");
+                      b.getMetadata().setAnnotations(a);
+                      return b;
+                    });
+        case RETAIN ->
+            k.resources(Backup.class)
+                .inNamespace(ns)
+                .withName("s1")
+                .edit(
+                    b -> {
+                      b.getSpec().cleanPolicy = io.tidbbackup.api.CleanPolicy.RETAIN;
+                      return b;
+                    });
+        case SHARED_PREFIX ->
+            E2E.createBackup(
+                k, E2E.backupYaml(cluster, ns, "sharer", BUCKET, prefix, "cleanPolicy: Retain"));
+      }
       boolean[] jobGoneFirst = {true};
       await()
           .atMost(E2E.WAIT)
@@ -200,13 +232,21 @@ class RecreateAndRestartIT {
           .as("the clean Job was gone before the Backup was released")
           .isTrue();
       assertThat(k.batch().v1().jobs().inNamespace(ns).withName("clean-s1").get()).isNull();
-      assertThat(E2E.keys(s3, BUCKET, "skip/s1/")).as("the data is kept").hasSize(objects);
+      assertThat(E2E.keys(s3, BUCKET, prefix + "/")).as("the data is kept").containsAll(data);
+      if (how == Release.SHARED_PREFIX) {
+        awaitBackup(k, ns, "sharer", phase("Complete"));
+        k.resources(Backup.class)
+            .inNamespace(ns)
+            .withName("sharer")
+            .delete(); // Retain: goes at once
+        E2E.awaitGone(k, Backup.class, ns, "sharer", E2E.WAIT);
+      }
 
       hold.release();
       cluster.kubelet.clearInjections();
       Backup again =
           E2E.createBackup(
-              k, E2E.backupYaml(cluster, ns, "s1", BUCKET, "skip/s1", "cleanPolicy: Delete"));
+              k, E2E.backupYaml(cluster, ns, "s1", BUCKET, prefix, "cleanPolicy: Delete"));
       awaitBackup(k, ns, "s1", phase("Complete"));
       k.resources(Backup.class).inNamespace(ns).withName("s1").delete();
       await()
@@ -224,7 +264,7 @@ class RecreateAndRestartIT {
                 again.getMetadata().getUid());
       }
       E2E.awaitGone(k, Backup.class, ns, "s1", E2E.WAIT);
-      assertThat(E2E.keys(s3, BUCKET, "skip/s1/"))
+      assertThat(E2E.keys(s3, BUCKET, prefix + "/"))
           .as("the re-created Backup's data is cleaned")
           .isEmpty();
       for (String key : sentinels) {

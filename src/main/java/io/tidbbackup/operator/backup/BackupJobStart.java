@@ -38,16 +38,8 @@ final class BackupJobStart {
     try {
       facts = s.clusters().resolve(backup.getMetadata().getNamespace(), spec.br, spec.toolImage);
     } catch (ClusterFactsResolver.ClusterNotFound e) {
-      c.update(
-          BackupStatuses.withCondition(
-              c.status(),
-              Conditions.ofCommand(
-                  command,
-                  ConditionTypes.RETRY_FAILED,
-                  ConditionTypes.TRUE,
-                  Reason.TidbClusterNotFound,
-                  e.getMessage()),
-              c.now()));
+      condition(
+          c, command, ConditionTypes.RETRY_FAILED, Reason.TidbClusterNotFound, e.getMessage());
       return BackupContext.after(s.intervals().clusterRetry());
     }
     Optional<String> invalid = BackupValidator.validate(spec, facts.tikvVersion());
@@ -63,16 +55,12 @@ final class BackupJobStart {
     try {
       created = c.jobs().create(c.josdk(), backup, job);
     } catch (KubernetesClientException e) {
-      c.update(
-          BackupStatuses.withCondition(
-              c.status(),
-              Conditions.ofCommand(
-                  command,
-                  ConditionTypes.RETRY_FAILED,
-                  ConditionTypes.TRUE,
-                  Reason.CreateBackupJobFailed,
-                  "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()),
-              c.now()));
+      condition(
+          c,
+          command,
+          ConditionTypes.RETRY_FAILED,
+          Reason.CreateBackupJobFailed,
+          "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage());
       c.flush();
       throw e;
     }
@@ -81,20 +69,16 @@ final class BackupJobStart {
         return BackupContext.after(s.intervals().oldJob());
       }
       case TAKEN -> {
-        c.update(
-            BackupStatuses.withCondition(
-                c.status(),
-                Conditions.ofCommand(
-                    command,
-                    ConditionTypes.INVALID,
-                    ConditionTypes.TRUE,
-                    Reason.JobNameTaken,
-                    "Job "
-                        + created.name()
-                        + " already exists and belongs to "
-                        + created.holder()
-                        + ": rename this Backup"),
-                c.now()));
+        condition(
+            c,
+            command,
+            ConditionTypes.INVALID,
+            Reason.JobNameTaken,
+            "Job "
+                + created.name()
+                + " already exists and belongs to "
+                + created.holder()
+                + ": rename this Backup");
         return BackupContext.done();
       }
       case NAMESPACE_TERMINATING -> {
@@ -112,5 +96,15 @@ final class BackupJobStart {
             ? BackupStatuses.scheduled(c.status(), null, path, created.name(), c.now())
             : LogStatuses.scheduled(c.status(), log, spec, path, created.name(), c.now()));
     return BackupContext.done();
+  }
+
+  /** A condition of this (sub)command, True, into the reconcile's status. */
+  private static void condition(
+      BackupContext c, String command, String type, Reason reason, String message) {
+    c.update(
+        BackupStatuses.withCondition(
+            c.status(),
+            Conditions.ofCommand(command, type, ConditionTypes.TRUE, reason, message),
+            c.now()));
   }
 }

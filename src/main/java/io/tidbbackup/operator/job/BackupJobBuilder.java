@@ -133,13 +133,9 @@ public final class BackupJobBuilder {
    * fields, and cleanOption for {@code agent clean}.
    */
   public static BackupSpec agentSpec(BackupSpec spec) {
-    BackupSpec s = new BackupSpec();
-    ToolPod.copyStorageWithoutSecrets(spec, s);
-    s.br = spec.br;
+    BackupSpec s = ToolPod.agentCommon(spec, new BackupSpec());
     s.from = spec.from;
     s.dumpling = spec.dumpling;
-    s.tableFilter = spec.tableFilter;
-    s.backupType = spec.backupType;
     s.backupMode = spec.backupMode;
     s.commitTs = spec.commitTs;
     s.logSubcommand = spec.logSubcommand;

@@ -143,12 +143,8 @@ public final class RestoreJobBuilder {
    * secrets.
    */
   public static RestoreSpec agentSpec(RestoreSpec spec) {
-    RestoreSpec s = new RestoreSpec();
-    ToolPod.copyStorageWithoutSecrets(spec, s);
-    s.br = spec.br;
+    RestoreSpec s = ToolPod.agentCommon(spec, new RestoreSpec());
     s.to = spec.to;
-    s.tableFilter = spec.tableFilter;
-    s.backupType = spec.backupType;
     s.restoreMode = spec.restoreMode;
     s.pitrRestoredTs = spec.pitrRestoredTs;
     s.logRestoreStartTs = spec.logRestoreStartTs;

@@ -137,6 +137,19 @@ public final class ToolPod {
   }
 
   /**
+   * The fields every tool agent needs, copied into an empty spec: storage without secrets, the BR
+   * configuration, table filters and backup type. The rest of each kind's whitelist is its own.
+   */
+  public static <T extends io.tidbbackup.api.ToolJobSpec> T agentCommon(
+      io.tidbbackup.api.ToolJobSpec from, T to) {
+    copyStorageWithoutSecrets(from, to);
+    to.br = from.br;
+    to.tableFilter = from.tableFilter;
+    to.backupType = from.backupType;
+    return to;
+  }
+
+  /**
    * Copies {@code from}'s storage into {@code to}, without the inline SAS token and the local
    * volume source.
    */

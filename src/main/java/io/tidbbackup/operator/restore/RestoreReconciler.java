@@ -272,17 +272,11 @@ public class RestoreReconciler implements Reconciler<Restore> {
           step.kind() == ToolJobs.Kind.TAKEN
               ? step.takenMessage() + "; nothing was pruned"
               : step.deletedMessage("prune");
-      b.update(
-          RestoreStatuses.withCondition(
-              st,
-              Conditions.of(
-                  ConditionTypes.PRUNE_FAILED,
-                  TRUE,
-                  step.kind() == ToolJobs.Kind.TAKEN ? Reason.JobNameTaken : Reason.JobDeleted,
-                  msg),
-              now));
-      events.record(restore, EventType.WARNING, Reason.PruneFailed, msg);
-      return UpdateControl.noUpdate();
+      return pruneFailed(
+          b,
+          restore,
+          step.kind() == ToolJobs.Kind.TAKEN ? Reason.JobNameTaken : Reason.JobDeleted,
+          msg);
     }
     if (step.kind() == ToolJobs.Kind.ABSENT) {
       ClusterFacts facts;
@@ -293,16 +287,8 @@ public class RestoreReconciler implements Reconciler<Restore> {
                 restore.getSpec().br,
                 restore.getSpec().toolImage);
       } catch (ClusterFactsResolver.ClusterNotFound e) {
-        b.update(
-            RestoreStatuses.withCondition(
-                st,
-                Conditions.of(
-                    ConditionTypes.PRUNE_FAILED,
-                    TRUE,
-                    Reason.TidbClusterNotFound,
-                    e.getMessage() + "; nothing was pruned"),
-                now));
-        return UpdateControl.noUpdate();
+        return pruneFailed(
+            b, restore, Reason.TidbClusterNotFound, e.getMessage() + "; nothing was pruned");
       }
       ToolJobs.Creation created =
           jobs.create(ctx, restore, RestoreJobBuilder.build(restore, true, facts, settings));
@@ -356,5 +342,17 @@ public class RestoreReconciler implements Reconciler<Restore> {
 
   Instant now() {
     return clock.instant();
+  }
+
+  /**
+   * The prune cannot run, or its Job vanished: PruneFailed (the phase stays Failed) and a Warning.
+   */
+  private UpdateControl<Restore> pruneFailed(
+      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Reason reason, String message) {
+    b.update(
+        RestoreStatuses.withCondition(
+            b.status(), Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE, reason, message), now()));
+    events.record(restore, EventType.WARNING, Reason.PruneFailed, message);
+    return UpdateControl.noUpdate();
   }
 }
