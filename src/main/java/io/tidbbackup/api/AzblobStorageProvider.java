@@ -23,5 +23,9 @@ public class AzblobStorageProvider {
    */
   public String sasToken;
 
+  @io.fabric8.generator.annotation.ValidationRule(
+      value = PrefixRules.CEL,
+      message = PrefixRules.MESSAGE)
+  @io.fabric8.generator.annotation.Size(max = PrefixRules.MAX_LENGTH)
   public String prefix;
 }

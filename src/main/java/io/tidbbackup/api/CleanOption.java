@@ -2,6 +2,7 @@ package io.tidbbackup.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
 /**
@@ -15,12 +16,25 @@ public class CleanOption {
   public static final int DEFAULT_BATCH_CONCURRENCY = 10;
   public static final int DEFAULT_ROUTINE_CONCURRENCY = 100;
 
+  /**
+   * The most each may be (the CRD's maxima; the cleaner clamps an object stored before them): a
+   * retryCount without end never lets a clean finish, and thousands of workers or requests in
+   * flight only earn the store's throttling.
+   */
+  public static final long MAX_PAGE_SIZE = 100_000;
+
+  public static final int MAX_RETRY_COUNT = 100;
+  public static final int MAX_BATCH_CONCURRENCY = 100;
+  public static final int MAX_ROUTINE_CONCURRENCY = 1000;
+
   @Default("10000")
   @Min(0)
+  @Max(MAX_PAGE_SIZE)
   public Long pageSize;
 
   @Default("5")
   @Min(0)
+  @Max(MAX_RETRY_COUNT)
   public Integer retryCount;
 
   public Boolean backoffEnabled;
@@ -28,9 +42,11 @@ public class CleanOption {
 
   @Default("10")
   @Min(0)
+  @Max(MAX_BATCH_CONCURRENCY)
   public Integer batchConcurrency;
 
   @Default("100")
   @Min(0)
+  @Max(MAX_ROUTINE_CONCURRENCY)
   public Integer routineConcurrency;
 }

@@ -17,5 +17,9 @@ public class GcsStorageProvider {
   /** Secret with key {@code credentials} (service-account JSON); absent means workload identity. */
   public String secretName;
 
+  @io.fabric8.generator.annotation.ValidationRule(
+      value = PrefixRules.CEL,
+      message = PrefixRules.MESSAGE)
+  @io.fabric8.generator.annotation.Size(max = PrefixRules.MAX_LENGTH)
   public String prefix;
 }

@@ -10,5 +10,10 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 public class LocalStorageProvider {
   @Required public Volume volume;
   @Required public VolumeMount volumeMount;
+
+  @io.fabric8.generator.annotation.ValidationRule(
+      value = PrefixRules.CEL,
+      message = PrefixRules.MESSAGE)
+  @io.fabric8.generator.annotation.Size(max = PrefixRules.MAX_LENGTH)
   public String prefix;
 }

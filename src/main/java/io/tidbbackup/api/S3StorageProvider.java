@@ -25,7 +25,12 @@ public class S3StorageProvider {
    */
   public String secretName;
 
+  @io.fabric8.generator.annotation.ValidationRule(
+      value = PrefixRules.CEL,
+      message = PrefixRules.MESSAGE)
+  @io.fabric8.generator.annotation.Size(max = PrefixRules.MAX_LENGTH)
   public String prefix;
+
   public String sse;
 
   /** rclone options in TiDB Operator; accepted and ignored here (no rclone), see README. */

@@ -129,12 +129,22 @@ public final class CleanEngine {
     List<String> directories = new ArrayList<>();
     Future<ListPage> next = lister.submit(() -> list(store, dir, null, s.pageSize()));
     Duration backoff = CleanSettings.BACKOFF_START;
+    java.util.Set<String> tokens = new java.util.HashSet<>();
     while (next != null) {
       ListPage page = get(next);
-      next =
-          page.nextToken() == null
-              ? null
-              : lister.submit(listCall(store, dir, page.nextToken(), s.pageSize()));
+      String token = page.nextToken();
+      if (token != null && (token.isEmpty() || !tokens.add(token))) {
+        // following it would list the same pages for ever
+        throw new IOException(
+            store.describe()
+                + " returned the continuation token \""
+                + token
+                + "\" "
+                + (token.isEmpty() ? "empty" : "a second time")
+                + " while listing "
+                + dir);
+      }
+      next = token == null ? null : lister.submit(listCall(store, dir, token, s.pageSize()));
       List<String> keys = new ArrayList<>(page.keys().size());
       for (String k : page.keys()) {
         PrefixGuard.requireInside(dir, k);
@@ -164,6 +174,11 @@ public final class CleanEngine {
       return false;
     }
     deleteDirectories(store, dir, directories, c);
+    try {
+      store.removeEmptyDirectories(dir);
+    } catch (IOException e) {
+      c.lastError.set(e.getMessage()); // not data: the verification below decides
+    }
     return c.roundFailed.get() == 0 && remaining(store, dir) == 0;
   }
 

@@ -26,24 +26,28 @@ public record CleanSettings(
   public static CleanSettings of(CleanOption o) {
     CleanOption c = o == null ? new CleanOption() : o;
     return new CleanSettings(
-        (int) Math.min(Integer.MAX_VALUE, positive(c.pageSize, CleanOption.DEFAULT_PAGE_SIZE)),
+        (int) positive(c.pageSize, CleanOption.DEFAULT_PAGE_SIZE, CleanOption.MAX_PAGE_SIZE),
         (int)
             positive(
                 c.retryCount == null ? null : c.retryCount.longValue(),
-                CleanOption.DEFAULT_RETRY_COUNT),
+                CleanOption.DEFAULT_RETRY_COUNT,
+                CleanOption.MAX_RETRY_COUNT),
         Boolean.TRUE.equals(c.backoffEnabled),
         !Boolean.TRUE.equals(c.disableBatchConcurrency),
         (int)
             positive(
                 c.batchConcurrency == null ? null : c.batchConcurrency.longValue(),
-                CleanOption.DEFAULT_BATCH_CONCURRENCY),
+                CleanOption.DEFAULT_BATCH_CONCURRENCY,
+                CleanOption.MAX_BATCH_CONCURRENCY),
         (int)
             positive(
                 c.routineConcurrency == null ? null : c.routineConcurrency.longValue(),
-                CleanOption.DEFAULT_ROUTINE_CONCURRENCY));
+                CleanOption.DEFAULT_ROUTINE_CONCURRENCY,
+                CleanOption.MAX_ROUTINE_CONCURRENCY));
   }
 
-  static long positive(Long v, long dflt) {
-    return v == null || v <= 0 ? dflt : v;
+  /** Zero or less means the default (as upstream); above the maximum, the maximum. */
+  static long positive(Long v, long dflt, long max) {
+    return v == null || v <= 0 ? dflt : Math.min(v, max);
   }
 }

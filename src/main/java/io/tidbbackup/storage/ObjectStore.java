@@ -44,6 +44,13 @@ public interface ObjectStore extends AutoCloseable {
     return false;
   }
 
+  /**
+   * After the data under {@code dir} (a key prefix ending in '/') is deleted: removes what a
+   * hierarchical store leaves behind inside it (a volume's empty directories), never anything above
+   * it. Object stores have nothing to remove.
+   */
+  default void removeEmptyDirectories(String dir) throws IOException {}
+
   RequestCounts requests();
 
   @Override

@@ -17,7 +17,8 @@ public final class PrefixGuard {
     EmptyPrefix,
     OutsidePrefix,
     SharedPrefix,
-    NoStorage
+    NoStorage,
+    InvalidPrefix
   }
 
   /** Thrown before anything is deleted. */
@@ -51,9 +52,13 @@ public final class PrefixGuard {
     return p + "/";
   }
 
-  /** Fails unless {@code key} lies inside {@code directory}. */
+  /**
+   * Fails unless {@code key} lies inside {@code directory}. The key equal to the directory itself
+   * is the prefix's own folder marker (what the S3 and GCS consoles, s3fs and rclone create): it is
+   * the backup's and is deleted with it.
+   */
   public static void requireInside(String directory, String key) {
-    if (!key.startsWith(directory) || key.length() == directory.length()) {
+    if (!key.startsWith(directory)) {
       throw new UnsafePrefixException(
           Refusal.OutsidePrefix,
           "refusing to delete \"" + key + "\": not under \"" + directory + "\"");
@@ -66,9 +71,12 @@ public final class PrefixGuard {
         || !Objects.equals(StorageLocation.clean(a.bucket()), StorageLocation.clean(b.bucket()))) {
       return false;
     }
-    String pa = StorageLocation.clean(a.prefix()) + "/";
-    String pb = StorageLocation.clean(b.prefix()) + "/";
-    return pa.startsWith(pb) || pb.startsWith(pa);
+    String pa = StorageLocation.clean(a.prefix());
+    String pb = StorageLocation.clean(b.prefix());
+    if (pa.isEmpty() || pb.isEmpty()) {
+      return true; // a Backup at the bucket root holds everything in the bucket
+    }
+    return (pa + "/").startsWith(pb + "/") || (pb + "/").startsWith(pa + "/");
   }
 
   /** Fails when {@code target} overlaps any of {@code others} (other live backups' locations). */

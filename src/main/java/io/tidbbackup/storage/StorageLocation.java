@@ -46,6 +46,7 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
       throw new PrefixGuard.UnsafePrefixException(
           PrefixGuard.Refusal.NoStorage, "the Backup has no storage provider");
     }
+    refuseInvalid("spec." + spec.storageType().field() + ".prefix", prefixOf(spec));
     if (backupPath == null || backupPath.isEmpty()) {
       return base;
     }
@@ -55,7 +56,9 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
       return base;
     }
     if (path.startsWith(baseUrl + "/")) {
-      return base.child(path.substring(baseUrl.length() + 1));
+      String child = path.substring(baseUrl.length() + 1);
+      refuseInvalid("status.backupPath", child);
+      return base.child(child);
     }
     throw new PrefixGuard.UnsafePrefixException(
         PrefixGuard.Refusal.OutsidePrefix,
@@ -64,6 +67,28 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
             + " is not under the storage the spec names ("
             + base.url()
             + ")");
+  }
+
+  /** The prefix the spec's one storage provider names, as written (null when none is set). */
+  public static String prefixOf(StorageProvider p) {
+    StorageType type = p.storageType();
+    if (type == null) {
+      return null;
+    }
+    return switch (type) {
+      case S3 -> p.s3.prefix;
+      case GCS -> p.gcs.prefix;
+      case AZBLOB -> p.azblob.prefix;
+      case LOCAL -> p.local.prefix;
+    };
+  }
+
+  private static void refuseInvalid(String field, String prefix) {
+    io.tidbbackup.api.PrefixRules.problem(field, prefix)
+        .ifPresent(
+            m -> {
+              throw new PrefixGuard.UnsafePrefixException(PrefixGuard.Refusal.InvalidPrefix, m);
+            });
   }
 
   private static String trimSlash(String s) {

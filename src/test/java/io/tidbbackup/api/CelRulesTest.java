@@ -189,6 +189,33 @@ class CelRulesTest {
         .isEmpty();
   }
 
+  /**
+   * Prefixes BR would read otherwise than the cleaner (URL escapes, '?', '#', '..') are refused.
+   */
+  @Test
+  void prefixesBrReadsDifferentlyFromTheCleanerAreRefused() throws Exception {
+    for (String bad :
+        List.of(
+            "team/backup-1%2Fweekly",
+            "a/../b", "./a", "a/..", "a//b", "a?x=1", "a#frag", "back\\\\slash", "tab\\there")) {
+      assertThat(
+              backupFailures(
+                  "  br: {cluster: c}\n  s3: {provider: aws, bucket: b, prefix: \""
+                      + bad
+                      + "\"}\n"))
+          .as(bad)
+          .anyMatch(m -> m.startsWith("a prefix may not contain"));
+    }
+    for (String ok :
+        List.of("team/backup-1", "/leading/and/trailing/", "a.b/c..d/...", "x-1_2~3")) {
+      assertThat(
+              backupFailures(
+                  "  br: {cluster: c}\n  s3: {provider: aws, bucket: b, prefix: \"" + ok + "\"}\n"))
+          .as(ok)
+          .isEmpty();
+    }
+  }
+
   @Test
   void exactlyOneStorageProvider() throws Exception {
     assertThat(backupFailures("  br: {cluster: c}\n" + S3 + "  gcs: {projectId: p, bucket: b}\n"))

@@ -102,6 +102,19 @@ class CrdAdmissionIT {
         "set at most one storage provider of s3, gcs, azblob and local");
   }
 
+  /** BR would write team/backup-1%2Fweekly to team/backup-1/weekly: Backup team/backup-1's data. */
+  @Test
+  void theApiServerRejectsAPrefixBrReadsDifferentlyFromTheCleaner() {
+    for (String bad : java.util.List.of("team/backup-1%2Fweekly", "a/../b", "a?x", "a//b")) {
+      assertRejected(
+          backup(
+              "bad-prefix-" + Math.abs(bad.hashCode()),
+              "br: {cluster: basic}\ns3: {provider: aws, bucket: b, prefix: \"" + bad + "\"}\n"),
+          "spec.s3.prefix",
+          "a prefix may not contain");
+    }
+  }
+
   @Test
   void theApiServerRejectsNoStorageProvider() {
     assertRejected(

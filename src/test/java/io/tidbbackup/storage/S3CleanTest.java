@@ -158,4 +158,20 @@ class S3CleanTest {
     }
     assertThat(TestingS3.keys(admin, BUCKET)).hasSize(N + sentinels.size());
   }
+
+  /**
+   * A folder marker at exactly PREFIX/ (what the S3 console, s3fs and rclone create) is the
+   * prefix's own: it is deleted with the data, and the clean finishes, where it used to be refused
+   * on every attempt.
+   */
+  @Test
+  void aFolderMarkerAtThePrefixItselfIsDeletedAndTheCleanFinishes() throws Exception {
+    TestingS3.put(admin, BUCKET, List.of(PREFIX + "/"));
+    try (S3Store store = store(s3proxy.getUri().toString())) {
+      CleanReport r = new CleanEngine().clean(store, target(PREFIX), CleanSettings.of(null), false);
+      assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
+      assertThat(r.deleted()).isEqualTo(N + 1);
+    }
+    assertOnlySentinelsLeft();
+  }
 }

@@ -45,6 +45,7 @@ public enum Reason {
   OutsidePrefix,
   SharedPrefix,
   NoStorage,
+  InvalidPrefix,
   // schedules
   BackupCreated,
   CompactBackupCreated,

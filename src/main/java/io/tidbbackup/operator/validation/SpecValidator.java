@@ -34,6 +34,9 @@ public final class SpecValidator {
       errors.add(path + ": set only one storage provider of s3, gcs, azblob and local, found " + n);
       return;
     }
+    String field = path + "." + p.storageType().field() + ".prefix";
+    io.tidbbackup.api.PrefixRules.problem(field, io.tidbbackup.storage.StorageLocation.prefixOf(p))
+        .ifPresent(errors::add);
     switch (p.storageType()) {
       case S3 -> s3(path + ".s3", p.s3, errors);
       case GCS -> gcs(path + ".gcs", p.gcs, errors);

@@ -1,0 +1,123 @@
+package io.tidbbackup.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidbbackup.api.CleanReport;
+import io.tidbbackup.api.StorageType;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults no real server produces, so a fake store: a listing that repeats its continuation token
+ * (or returns an empty one) would be followed for ever; the clean ends, unverified, saying why.
+ */
+class LyingStoreTest {
+  /** Every page returns the same keys and the same next token. */
+  static final class RepeatingStore implements ObjectStore {
+    final String token;
+    final AtomicInteger lists = new AtomicInteger();
+    final List<String> deleted = new ArrayList<>();
+    final RequestCounts requests = new RequestCounts();
+
+    RepeatingStore(String token) {
+      this.token = token;
+    }
+
+    @Override
+    public String describe() {
+      return "fake://repeating";
+    }
+
+    @Override
+    public ListPage list(String keyPrefix, String t, int max) {
+      requests.listed();
+      if (lists.incrementAndGet() > 1000) {
+        throw new IllegalStateException("followed the token for ever");
+      }
+      return new ListPage(List.of(keyPrefix + "a", keyPrefix + "b"), token);
+    }
+
+    @Override
+    public boolean supportsBatchDelete() {
+      return false;
+    }
+
+    @Override
+    public synchronized void delete(String key) throws IOException {
+      requests.deleted();
+      deleted.add(key);
+    }
+
+    @Override
+    public RequestCounts requests() {
+      return requests;
+    }
+  }
+
+  @Test
+  void aRepeatedContinuationTokenEndsTheCleanUnverified() throws Exception {
+    RepeatingStore store = new RepeatingStore("same-token");
+    CleanReport r =
+        new CleanEngine((l, d, f) -> {}, d -> {})
+            .clean(
+                store,
+                new StorageLocation(StorageType.S3, "b", "p/backup-1"),
+                CleanSettings.of(null),
+                false);
+    assertThat(r.verified()).isFalse();
+    assertThat(r.error()).contains("continuation token", "a second time");
+    assertThat(store.lists.get()).isLessThan(1000);
+    assertThat(store.deleted).allMatch(k -> k.startsWith("p/backup-1/"));
+  }
+
+  @Test
+  void anEmptyContinuationTokenEndsTheCleanUnverified() throws Exception {
+    RepeatingStore store = new RepeatingStore("");
+    CleanReport r =
+        new CleanEngine((l, d, f) -> {}, d -> {})
+            .clean(
+                store,
+                new StorageLocation(StorageType.S3, "b", "p/backup-1"),
+                CleanSettings.of(null),
+                false);
+    assertThat(r.verified()).isFalse();
+    assertThat(r.error()).contains("empty");
+  }
+
+  @Test
+  void aBackupAtTheBucketRootOverlapsEveryOtherBackupInTheBucket() {
+    StorageLocation root = new StorageLocation(StorageType.S3, "b", "");
+    StorageLocation one = new StorageLocation(StorageType.S3, "b", "team/backup-1");
+    assertThat(PrefixGuard.overlaps(one, root)).isTrue();
+    assertThat(PrefixGuard.overlaps(root, one)).isTrue();
+    assertThat(PrefixGuard.overlaps(one, new StorageLocation(StorageType.S3, "other", "")))
+        .isFalse();
+    assertThat(
+            PrefixGuard.overlaps(one, new StorageLocation(StorageType.S3, "b", "team/backup-10")))
+        .isFalse();
+  }
+
+  @Test
+  void aBackupPathWithEscapesOrDotSegmentsIsRefusedBeforeAnythingIsDeleted() {
+    io.tidbbackup.api.BackupSpec spec = new io.tidbbackup.api.BackupSpec();
+    spec.s3 = new io.tidbbackup.api.S3StorageProvider();
+    spec.s3.bucket = "b";
+    spec.s3.prefix = "team";
+    for (String path :
+        List.of("s3://b/team/backup-1%2Fweekly", "s3://b/team/../other", "s3://b/team/x?y")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> StorageLocation.target(spec, path))
+          .as(path)
+          .isInstanceOf(PrefixGuard.UnsafePrefixException.class)
+          .satisfies(
+              e ->
+                  assertThat(((PrefixGuard.UnsafePrefixException) e).reason())
+                      .isEqualTo(PrefixGuard.Refusal.InvalidPrefix));
+    }
+    spec.s3.prefix = "team/%2F";
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> StorageLocation.target(spec, null))
+        .hasMessageContaining("spec.s3.prefix");
+  }
+}
