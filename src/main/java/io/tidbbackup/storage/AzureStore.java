@@ -31,8 +31,10 @@ public final class AzureStore implements ObjectStore {
   private final String name;
   private final RequestCounts requests = new RequestCounts();
   private final Set<String> directories = ConcurrentHashMap.newKeySet();
+  private final java.time.Duration callTimeout;
 
-  AzureStore(BlobContainerClient container, String name) {
+  AzureStore(BlobContainerClient container, String name, java.time.Duration callTimeout) {
+    this.callTimeout = callTimeout;
     this.container = container;
     this.name = name;
   }
@@ -49,6 +51,14 @@ public final class AzureStore implements ObjectStore {
     String endpoint = o.get(StoreOptions.AZURE_STORAGE_ENDPOINT);
     BlobServiceClientBuilder b =
         new BlobServiceClientBuilder()
+            .retryOptions(
+                new com.azure.storage.common.policy.RequestRetryOptions(
+                    com.azure.storage.common.policy.RetryPolicyType.EXPONENTIAL,
+                    4,
+                    o.attemptTimeout(),
+                    null,
+                    null,
+                    null))
             .endpoint(
                 endpoint != null ? endpoint : "https://" + account + ".blob.core.windows.net");
     String sas =
@@ -69,7 +79,8 @@ public final class AzureStore implements ObjectStore {
           "no Azure credentials: set AZURE_STORAGE_KEY, AZURE_SAS_TOKEN, or "
               + "AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/AZURE_TENANT_ID");
     }
-    return new AzureStore(b.buildClient().getBlobContainerClient(az.container), az.container);
+    return new AzureStore(
+        b.buildClient().getBlobContainerClient(az.container), az.container, o.callTimeout());
   }
 
   @Override
@@ -93,7 +104,7 @@ public final class AzureStore implements ObjectStore {
                     .setMaxResultsPerPage(want)
                     .setDetails(new BlobListDetails().setRetrieveMetadata(true));
             Iterator<PagedResponse<BlobItem>> pages =
-                container.listBlobs(opts, next, null).iterableByPage(next, want).iterator();
+                container.listBlobs(opts, next, callTimeout).iterableByPage(next, want).iterator();
             if (!pages.hasNext()) {
               return new ListPage(List.of(), null);
             }
@@ -129,7 +140,9 @@ public final class AzureStore implements ObjectStore {
   public void delete(String key) throws IOException {
     requests.deleted();
     try {
-      container.getBlobClient(key).delete();
+      container
+          .getBlobClient(key)
+          .deleteWithResponse(null, null, callTimeout, com.azure.core.util.Context.NONE);
     } catch (BlobStorageException e) {
       if (e.getErrorCode() != BlobErrorCode.BLOB_NOT_FOUND && e.getStatusCode() != 404) {
         throw new IOException(

@@ -35,7 +35,20 @@ public final class GcsStore implements ObjectStore {
   }
 
   public static GcsStore open(GcsStorageProvider gcs, StoreOptions o) throws IOException {
-    StorageOptions.Builder b = StorageOptions.http().setProjectId(gcs.projectId);
+    StorageOptions.Builder b =
+        StorageOptions.http()
+            .setProjectId(gcs.projectId)
+            .setTransportOptions(
+                com.google.cloud.http.HttpTransportOptions.newBuilder()
+                    .setConnectTimeout((int) o.attemptTimeout().toMillis())
+                    .setReadTimeout((int) o.attemptTimeout().toMillis())
+                    .build())
+            .setRetrySettings(
+                StorageOptions.getDefaultRetrySettings().toBuilder()
+                    .setTotalTimeoutDuration(o.callTimeout())
+                    .setInitialRpcTimeoutDuration(o.attemptTimeout())
+                    .setMaxRpcTimeoutDuration(o.attemptTimeout())
+                    .build());
     String endpoint = o.get(StoreOptions.GCS_ENDPOINT);
     if (endpoint != null) {
       b.setHost(endpoint).setCredentials(NoCredentials.getInstance());

@@ -54,6 +54,8 @@ public final class S3Store implements ObjectStore {
                     .maxConnections(Math.max(16, o.maxConnections()))
                     .connectionTimeout(Duration.ofSeconds(10))
                     .socketTimeout(Duration.ofSeconds(60)))
+            .overrideConfiguration(
+                c -> c.apiCallAttemptTimeout(o.attemptTimeout()).apiCallTimeout(o.callTimeout()))
             .credentialsProvider(credentials(o))
             .forcePathStyle(pathStyle(s3));
     if (s3.endpoint != null && !s3.endpoint.isEmpty()) {

@@ -47,6 +47,9 @@ public final class FaultProxy implements AutoCloseable {
    */
   public volatile long latencyMillis;
 
+  /** Listing responses trickle in one byte every this many ms (a socket timeout never fires). */
+  public volatile long trickleListMillisPerByte;
+
   public final AtomicLong requests = new AtomicLong();
   public final AtomicLong listRequests = new AtomicLong();
   public final AtomicLong deleteObjectsRequests = new AtomicLong();
@@ -80,8 +83,13 @@ public final class FaultProxy implements AutoCloseable {
       String path = ex.getRequestURI().getPath();
       boolean bucketOnly = path.indexOf('/', 1) < 0 || path.indexOf('/', 1) == path.length() - 1;
       boolean gcsList = method.equals("GET") && path.matches("/storage/v1/b/[^/]+/o/?");
-      if (gcsList
-          || method.equals("GET") && bucketOnly && query != null && !query.contains("versioning")) {
+      boolean list =
+          gcsList
+              || method.equals("GET")
+                  && bucketOnly
+                  && query != null
+                  && !query.contains("versioning");
+      if (list) {
         listRequests.incrementAndGet();
       } else if (deleteObjects) {
         deleteObjectsRequests.incrementAndGet();
@@ -130,13 +138,13 @@ public final class FaultProxy implements AutoCloseable {
       if (latencyMillis > 0) {
         Thread.sleep(latencyMillis);
       }
-      forward(ex, method, body);
+      forward(ex, method, body, list ? trickleListMillisPerByte : 0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private void forward(HttpExchange ex, String method, byte[] body)
+  private void forward(HttpExchange ex, String method, byte[] body, long trickle)
       throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(target + ex.getRequestURI().toString()))
@@ -163,7 +171,13 @@ public final class FaultProxy implements AutoCloseable {
             });
     byte[] out = r.body();
     ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
-    if (out.length > 0) {
+    if (out.length > 0 && trickle > 0) {
+      for (byte x : out) {
+        ex.getResponseBody().write(x);
+        ex.getResponseBody().flush();
+        Thread.sleep(trickle);
+      }
+    } else if (out.length > 0) {
       ex.getResponseBody().write(out);
     }
   }

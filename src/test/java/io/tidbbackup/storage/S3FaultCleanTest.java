@@ -136,4 +136,38 @@ class S3FaultCleanTest {
     assertThat(proxy.deleteRequests.get()).isEqualTo(N);
     assertOnlySentinelsLeft();
   }
+
+  /**
+   * A listing that trickles in a byte at a time never trips the socket timeout; the attempt and
+   * call timeouts end it, so the clean ends unverified instead of waiting for ever. (The JUnit
+   * timeout only keeps a regression from hanging the build; nothing here measures speed.)
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(180)
+  void aListingThatTricklesInIsAbandonedByTheCallTimeouts() throws Exception {
+    proxy.trickleListMillisPerByte = 200; // a page of 500 keys would take over an hour
+    S3StorageProvider p = new S3StorageProvider();
+    p.provider = "ceph";
+    p.bucket = BUCKET;
+    p.endpoint = proxy.uri();
+    try (S3Store store =
+        S3Store.open(
+            p,
+            new StoreOptions(
+                Map.of("AWS_ACCESS_KEY_ID", "access", "AWS_SECRET_ACCESS_KEY", "secret"),
+                32,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5)))) {
+      CleanReport r =
+          new CleanEngine()
+              .clean(
+                  store,
+                  new StorageLocation(StorageType.S3, BUCKET, PREFIX),
+                  settings(1, false),
+                  false);
+      assertThat(r.verified()).isFalse();
+      assertThat(r.error()).containsIgnoringCase("timeout");
+    }
+    assertThat(TestingS3.keys(admin, BUCKET)).hasSize(N + sentinels.size());
+  }
 }
