@@ -98,16 +98,51 @@ public final class S3Store implements ObjectStore {
    * delete marker under the prefix is listed and deleted, so nothing of the backup survives as a
    * non-current version.
    */
-  boolean versioned() {
+  boolean versioned() throws IOException {
     if (versioned == null) {
       try {
         var status = client.getBucketVersioning(b -> b.bucket(bucket)).statusAsString();
         versioned = status != null && !status.isEmpty();
-      } catch (SdkException e) {
-        versioned = false; // stores without the versioning API keep no versions
+      } catch (SdkException probe) {
+        // A denied (IAM often lacks s3:GetBucketVersioning) or failed probe says nothing: assuming
+        // "unversioned" would leave every old version behind and still call the prefix empty.
+        versioned = versionsListable(probe);
       }
     }
     return versioned;
+  }
+
+  /**
+   * After a failed versioning probe: true when the store lists versions (then all are listed and
+   * deleted, which is right for an unversioned bucket too); false only for a store that has no
+   * versioning API at all (501 to both calls), which keeps no versions.
+   */
+  private boolean versionsListable(SdkException probe) throws IOException {
+    try {
+      requests.listed();
+      client.listObjectVersions(b -> b.bucket(bucket).maxKeys(1));
+      return true;
+    } catch (SdkException list) {
+      if (notImplemented(probe) && notImplemented(list)) {
+        return false;
+      }
+      throw new IOException(
+          "cannot tell whether "
+              + describe()
+              + " keeps old versions (GetBucketVersioning: "
+              + probe.getMessage()
+              + "; ListObjectVersions: "
+              + list.getMessage()
+              + "); grant s3:GetBucketVersioning and s3:ListBucketVersions to the clean",
+          list);
+    }
+  }
+
+  private static boolean notImplemented(SdkException e) {
+    return e instanceof software.amazon.awssdk.services.s3.model.S3Exception s3
+        && (s3.statusCode() == 501
+            || (s3.awsErrorDetails() != null
+                && "NotImplemented".equals(s3.awsErrorDetails().errorCode())));
   }
 
   /** Up to {@code max} keys: as many list requests (1000 keys each) as that takes. */

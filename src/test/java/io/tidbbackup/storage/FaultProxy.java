@@ -47,6 +47,12 @@ public final class FaultProxy implements AutoCloseable {
    */
   public volatile long latencyMillis;
 
+  /** GetBucketVersioning is refused with 403 AccessDenied (IAM without s3:GetBucketVersioning). */
+  public volatile boolean denyVersioningProbe;
+
+  /** ListObjectVersions is refused with 403 AccessDenied (IAM without s3:ListBucketVersions). */
+  public volatile boolean denyVersionListing;
+
   /** Listing responses trickle in one byte every this many ms (a socket timeout never fires). */
   public volatile long trickleListMillisPerByte;
 
@@ -97,6 +103,17 @@ public final class FaultProxy implements AutoCloseable {
         deleteRequests.incrementAndGet();
       }
       byte[] body = readAll(ex.getRequestBody());
+      boolean probe =
+          method.equals("GET")
+              && query != null
+              && query.matches("(^|.*&)versioning(=[^&]*)?(&.*|$)");
+      boolean versions =
+          method.equals("GET") && query != null && query.matches("(^|.*&)versions(=[^&]*)?(&.*|$)");
+      if ((probe && denyVersioningProbe) || (versions && denyVersionListing)) {
+        faults.incrementAndGet();
+        reply(ex, 403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>");
+        return;
+      }
       if (dropEvery > 0 && n % dropEvery == 0) {
         faults.incrementAndGet();
         return; // closes the connection without a response

@@ -82,6 +82,68 @@ class S3VersionedCleanTest {
     }
   }
 
+  /**
+   * IAM often lacks s3:GetBucketVersioning. A denied probe used to mean "unversioned": delete
+   * markers were added, every old version stayed, and the clean said "verified". Now the versions
+   * are listed anyway and all removed; when they cannot be listed either, the clean fails naming
+   * the permissions, and nothing is deleted.
+   */
+  @org.junit.jupiter.api.Test
+  void aDeniedVersioningProbeNeverPassesForUnversioned() throws Exception {
+    String bucket = "vbk-denied";
+    try (TestingMoto moto = TestingMoto.start();
+        S3Client s3 = moto.client();
+        FaultProxy proxy = new FaultProxy(moto.endpoint())) {
+      s3.createBucket(b -> b.bucket(bucket));
+      s3.putBucketVersioning(
+          b ->
+              b.bucket(bucket)
+                  .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
+      List<String> targets = BackupLayout.snapshotKeys(PREFIX, 50);
+      for (String key : targets) {
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v1"));
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v2"));
+      }
+      for (String key : BackupLayout.siblingSentinels("tidb/basic", "backup-1")) {
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v1"));
+      }
+      List<String> outside =
+          versions(s3, bucket).stream().filter(v -> !v.startsWith(PREFIX + "/")).toList();
+      S3StorageProvider p = new S3StorageProvider();
+      p.provider = "minio";
+      p.bucket = bucket;
+      p.endpoint = proxy.uri();
+
+      proxy.denyVersioningProbe = true;
+      proxy.denyVersionListing = true;
+      CleanReport refused = clean(p, bucket);
+      assertThat(refused.verified()).isFalse();
+      assertThat(refused.error()).contains("s3:GetBucketVersioning", "s3:ListBucketVersions");
+      assertThat(versions(s3, bucket)).hasSize(100 + outside.size()); // nothing deleted
+
+      proxy.denyVersionListing = false; // the probe is still denied
+      CleanReport r = clean(p, bucket);
+      assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
+      assertThat(versions(s3, bucket)).containsExactlyInAnyOrderElementsOf(outside);
+    }
+  }
+
+  static CleanReport clean(S3StorageProvider p, String bucket) throws Exception {
+    CleanOption o = new CleanOption();
+    o.retryCount = 1;
+    try (S3Store store =
+        S3Store.open(
+            p,
+            new StoreOptions(Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"), 16))) {
+      return new CleanEngine()
+          .clean(
+              store,
+              new StorageLocation(StorageType.S3, bucket, PREFIX),
+              CleanSettings.of(o),
+              false);
+    }
+  }
+
   /** Every version and delete marker in the bucket, as {@code key@versionId}. */
   static List<String> versions(S3Client s3, String bucket) {
     List<String> out = new ArrayList<>();
