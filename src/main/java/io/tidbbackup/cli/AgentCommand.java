@@ -166,12 +166,8 @@ public class AgentCommand {
                   new AgentEnvironment(System.getenv(), Path.of(JobEnv.SCRATCH_DIR)));
           path = backupPath;
         } else {
-          io.tidbbackup.api.Backup b =
-              Serde.YAML.readValue(file.toFile(), io.tidbbackup.api.Backup.class);
-          if (b.getSpec() == null) {
-            throw new IllegalArgumentException(file + ": spec is missing");
-          }
-          spec = b.getSpec();
+          io.tidbbackup.api.Backup b = readBackup(file);
+          spec = io.tidbbackup.api.CrdDefaults.apply(b.getSpec());
           path = b.getStatus() == null ? null : b.getStatus().backupPath;
           if (path == null || path.isEmpty()) {
             throw new IllegalArgumentException(
@@ -189,6 +185,68 @@ public class AgentCommand {
         writeTermination(inJob, AgentProtocol.refusal(e.getMessage()));
         return AgentProtocol.REFUSED;
       }
+    }
+
+    /**
+     * The Backup in {@code file}, or a refusal that names what is wrong: a manifest that does not
+     * parse (with its line), an empty file, another kind, a field of the wrong type (by its path),
+     * no spec, not exactly one storage provider. Never a stack trace.
+     */
+    static io.tidbbackup.api.Backup readBackup(Path file) {
+      com.fasterxml.jackson.databind.JsonNode doc;
+      try {
+        doc = Serde.YAML.readTree(file.toFile());
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        var loc = e.getLocation();
+        throw new IllegalArgumentException(
+            file
+                + (loc == null ? "" : ": line " + loc.getLineNr())
+                + ": not a YAML or JSON manifest: "
+                + e.getOriginalMessage());
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException(file + ": cannot read it: " + e.getMessage());
+      }
+      if (doc == null || doc.isMissingNode() || doc.isNull() || !doc.isObject()) {
+        throw new IllegalArgumentException(file + ": empty, or not one object: expected a Backup");
+      }
+      String kind = doc.path("kind").asText("");
+      String apiVersion = doc.path("apiVersion").asText("");
+      if (!kind.equals("Backup")
+          || !apiVersion.equals(io.tidbbackup.api.ApiConstants.API_VERSION)) {
+        throw new IllegalArgumentException(
+            file
+                + ": kind \""
+                + kind
+                + "\" apiVersion \""
+                + apiVersion
+                + "\": only a Backup ("
+                + io.tidbbackup.api.ApiConstants.API_VERSION
+                + ") can be cleaned");
+      }
+      io.tidbbackup.api.Backup b;
+      try {
+        b = Serde.JSON.treeToValue(doc, io.tidbbackup.api.Backup.class);
+      } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        String field =
+            e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .reduce((x, y) -> y.startsWith("[") ? x + y : x + "." + y)
+                .orElse("(document)");
+        throw new IllegalArgumentException(
+            file + ": " + field + ": " + e.getOriginalMessage().split("\n")[0]);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalArgumentException(file + ": " + e.getOriginalMessage().split("\n")[0]);
+      }
+      if (b.getSpec() == null) {
+        throw new IllegalArgumentException(file + ": spec is missing");
+      }
+      if (b.getSpec().providerCount() != 1) {
+        throw new IllegalArgumentException(
+            file
+                + ": spec: set exactly one storage provider of s3, gcs, azblob and local, found "
+                + b.getSpec().providerCount());
+      }
+      return b;
     }
 
     static void writeTermination(boolean inJob, AgentResult result) {

@@ -154,4 +154,52 @@ class AgentCleanCommandTest {
     assertThat(r.err()).contains("prefix is empty");
     assertThat(TestingS3.keys(admin, "bkt")).hasSize(N + sentinels.size());
   }
+
+  /** Bad input is refused with exit 2 and a message naming what is wrong: never a stack trace. */
+  @Test
+  void aManifestThatIsNotABackupIsRefusedNamingWhatIsWrongWithoutAStackTrace() throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "apiVersion: pingcap.com/v1alpha1\nkind: Backup\nspec: [unclosed\n");
+    Run r = run("agent", "clean", "-f", bad.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("line", "not a YAML or JSON manifest").doesNotContain("\tat ");
+    assertThat(TestingS3.keys(admin, "bkt")).hasSize(N + sentinels.size());
+  }
+
+  static String refusal(Path file, String yaml) throws Exception {
+    Files.writeString(file, yaml);
+    try {
+      AgentCommand.Clean.readBackup(file);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  @Test
+  void everyKindOfBadManifestIsNamed() throws Exception {
+    Path f = dir.resolve("m.yaml");
+    assertThat(refusal(f, "")).contains("empty");
+    assertThat(refusal(f, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"))
+        .contains("kind \"ConfigMap\"", "only a Backup");
+    assertThat(
+            refusal(
+                f,
+                "apiVersion: pingcap.com/v1alpha1\nkind: Restore\nmetadata: {name: x}\nspec: {}\n"))
+        .contains("kind \"Restore\"");
+    assertThat(
+            refusal(
+                f,
+                "apiVersion: pingcap.com/v1alpha1\nkind: Backup\nmetadata: {name: x}\nspec:\n"
+                    + "  cleanOption: {pageSize: lots}\n  s3: {bucket: b}\n"))
+        .contains("spec.cleanOption.pageSize");
+    assertThat(
+            refusal(
+                f,
+                "apiVersion: pingcap.com/v1alpha1\nkind: Backup\nmetadata: {name: x}\nspec:\n"
+                    + "  s3: {bucket: b}\n  gcs: {bucket: b}\n"))
+        .contains("exactly one storage provider", "found 2");
+    assertThat(refusal(f, "apiVersion: pingcap.com/v1alpha1\nkind: Backup\nmetadata: {name: x}\n"))
+        .contains("spec is missing");
+  }
 }

@@ -120,4 +120,67 @@ class LyingStoreTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> StorageLocation.target(spec, null))
         .hasMessageContaining("spec.s3.prefix");
   }
+
+  /** A store whose second page holds a key outside the prefix. */
+  static final class StrayKeyStore implements ObjectStore {
+    final boolean strayFirst;
+    final List<String> deleted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final RequestCounts requests = new RequestCounts();
+
+    StrayKeyStore(boolean strayFirst) {
+      this.strayFirst = strayFirst;
+    }
+
+    @Override
+    public String describe() {
+      return "fake://stray";
+    }
+
+    @Override
+    public ListPage list(String keyPrefix, String token, int max) {
+      requests.listed();
+      boolean first = token == null;
+      if (first == strayFirst) {
+        return new ListPage(List.of(keyPrefix + "z", "another-tenant/backupmeta"), null);
+      }
+      return new ListPage(List.of(keyPrefix + "a", keyPrefix + "b"), first ? "t1" : null);
+    }
+
+    @Override
+    public boolean supportsBatchDelete() {
+      return false;
+    }
+
+    @Override
+    public void delete(String key) {
+      requests.deleted();
+      deleted.add(key);
+    }
+
+    @Override
+    public RequestCounts requests() {
+      return requests;
+    }
+  }
+
+  @Test
+  void aKeyOutsideThePrefixStopsTheCleanAndIsNeverDeleted() throws Exception {
+    StorageLocation loc = new StorageLocation(StorageType.S3, "b", "p/backup-1");
+    // on the first page: a refusal, nothing deleted (the agent exits 2)
+    StrayKeyStore first = new StrayKeyStore(true);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new CleanEngine((l, d, f) -> {}, d -> {})
+                    .clean(first, loc, CleanSettings.of(null), false))
+        .isInstanceOf(PrefixGuard.UnsafePrefixException.class);
+    assertThat(first.deleted).isEmpty();
+    // after a page was deleted: a summary that says so (the agent exits 1), and nothing more
+    StrayKeyStore later = new StrayKeyStore(false);
+    CleanReport r =
+        new CleanEngine((l, d, f) -> {}, d -> {}).clean(later, loc, CleanSettings.of(null), false);
+    assertThat(r.verified()).isFalse();
+    assertThat(r.error())
+        .contains("stopped after deleting 2 object(s)", "another-tenant/backupmeta");
+    assertThat(later.deleted).containsExactlyInAnyOrder("p/backup-1/a", "p/backup-1/b");
+  }
 }
