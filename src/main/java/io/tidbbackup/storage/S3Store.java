@@ -161,7 +161,16 @@ public final class S3Store implements ObjectStore {
           try {
             ListObjectsV2Response r =
                 client.listObjectsV2(
-                    b -> b.bucket(bucket).prefix(keyPrefix).maxKeys(want).continuationToken(next));
+                    b ->
+                        b.bucket(bucket)
+                            .encodingType(software.amazon.awssdk.services.s3.model.EncodingType.URL)
+                            .prefix(keyPrefix)
+                            .maxKeys(want)
+                            .continuationToken(next)
+                            // XML 1.0 cannot carry a key with a control character: without this one
+                            // such key breaks every listing (the SDK decodes the keys again)
+                            .encodingType(
+                                software.amazon.awssdk.services.s3.model.EncodingType.URL));
             List<String> keys = new ArrayList<>(r.contents().size());
             r.contents().forEach(o -> keys.add(o.key()));
             return new ListPage(
@@ -193,6 +202,7 @@ public final class S3Store implements ObjectStore {
                 client.listObjectVersions(
                     b ->
                         b.bucket(bucket)
+                            .encodingType(software.amazon.awssdk.services.s3.model.EncodingType.URL)
                             .prefix(keyPrefix)
                             .maxKeys(want)
                             .keyMarker(keyMarker)
@@ -235,6 +245,28 @@ public final class S3Store implements ObjectStore {
 
   @Override
   public BatchDeleteResult deleteBatch(List<String> keys) throws IOException {
+    // A key XML 1.0 cannot carry would make the whole DeleteObjects request malformed, round after
+    // round: such keys are deleted one per request (the URL carries them), the rest in the batch.
+    List<String> unsafe = keys.stream().filter(S3Store::notXmlSafe).toList();
+    if (!unsafe.isEmpty()) {
+      List<String> deleted = new ArrayList<>();
+      Map<String, String> errors = new LinkedHashMap<>();
+      for (String k : unsafe) {
+        try {
+          delete(k);
+          deleted.add(k);
+        } catch (IOException e) {
+          errors.put(k, e.getMessage());
+        }
+      }
+      List<String> rest = keys.stream().filter(k -> !notXmlSafe(k)).toList();
+      if (!rest.isEmpty()) {
+        BatchDeleteResult r = deleteBatch(rest);
+        deleted.addAll(r.deleted());
+        errors.putAll(r.errors());
+      }
+      return new BatchDeleteResult(deleted, errors);
+    }
     requests.deleted();
     List<ObjectIdentifier> ids = new ArrayList<>(keys.size());
     keys.forEach(k -> ids.add(identifier(k)));
@@ -266,6 +298,17 @@ public final class S3Store implements ObjectStore {
     } catch (SdkException e) {
       throw new IOException("DeleteObjects on " + describe() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A character XML 1.0 cannot hold (control characters but tab, line feed, carriage return). */
+  static boolean notXmlSafe(String key) {
+    for (int i = 0; i < key.length(); i++) {
+      char ch = key.charAt(i);
+      if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0xFFFE || ch == 0xFFFF) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** 501 / NotImplemented, or a store that demands Content-MD5 (some S3-compatible stores). */

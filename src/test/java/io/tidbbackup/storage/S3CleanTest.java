@@ -174,4 +174,20 @@ class S3CleanTest {
     }
     assertOnlySentinelsLeft();
   }
+
+  /**
+   * A key with a control character (or other XML-hostile text) is listed and deleted like any
+   * other.
+   */
+  @Test
+  void keysWithControlCharactersAreListedAndDeleted() throws Exception {
+    List<String> odd = List.of(PREFIX + "/odd\u0001name", PREFIX + "/tab\tand space & <amp>.sst");
+    TestingS3.put(admin, BUCKET, odd);
+    try (S3Store store = store(s3proxy.getUri().toString())) {
+      CleanReport r = new CleanEngine().clean(store, target(PREFIX), CleanSettings.of(null), false);
+      assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
+      assertThat(r.deleted()).isEqualTo(N + 2);
+    }
+    assertOnlySentinelsLeft();
+  }
 }
