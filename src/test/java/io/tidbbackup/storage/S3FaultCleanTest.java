@@ -123,7 +123,9 @@ class S3FaultCleanTest {
     assertThat(r.failed()).isPositive();
     assertThat(r.error())
         .contains(
-            "remain under s3://backups/tidb/basic/backup-1", "after 2 round(s)", "InternalError");
+            "remain under s3://backups/tidb/basic/backup-1", "after 2 round(s)", "InternalError")
+        .as("the key that kept failing is named, as in per-object mode")
+        .containsPattern("last error: tidb/basic/backup-1/\\S+: code:InternalError");
     assertThat(TestingS3.keys(admin, BUCKET)).hasSize(N + sentinels.size());
   }
 
