@@ -79,7 +79,15 @@ public final class GcsStore implements ObjectStore {
     return "gcs://" + bucket;
   }
 
-  /** Up to {@code max} names: as many objects.list requests (1000 each) as that takes. */
+  /** Separates an object's name and generation in a key (never part of a GCS object name). */
+  static final char GENERATION_SEPARATOR = '\0';
+
+  /**
+   * Up to {@code max} object generations, as {@code name + '\0' + generation}: every generation,
+   * noncurrent ones of a versioned bucket included (they are billed and restorable: a prefix that
+   * still holds one is not clean), listed whether or not the bucket says it keeps versions. As many
+   * objects.list requests (1000 each) as that takes.
+   */
   @Override
   public ListPage list(String keyPrefix, String token, int max) throws IOException {
     return ListPage.gather(
@@ -94,13 +102,21 @@ public final class GcsStore implements ObjectStore {
                     List.of(
                         Storage.BlobListOption.prefix(keyPrefix),
                         Storage.BlobListOption.pageSize(want),
-                        Storage.BlobListOption.fields(Storage.BlobField.NAME)));
+                        Storage.BlobListOption.versions(true),
+                        Storage.BlobListOption.fields(
+                            Storage.BlobField.NAME, Storage.BlobField.GENERATION)));
             if (next != null) {
               opts.add(Storage.BlobListOption.pageToken(next));
             }
             Page<Blob> page = storage.list(bucket, opts.toArray(new Storage.BlobListOption[0]));
             List<String> keys = new ArrayList<>();
-            page.getValues().forEach(blob -> keys.add(blob.getName()));
+            page.getValues()
+                .forEach(
+                    blob ->
+                        keys.add(
+                            blob.getGeneration() == null
+                                ? blob.getName()
+                                : blob.getName() + GENERATION_SEPARATOR + blob.getGeneration()));
             return new ListPage(keys, page.hasNextPage() ? page.getNextPageToken() : null);
           } catch (StorageException e) {
             throw new IOException(
@@ -118,7 +134,12 @@ public final class GcsStore implements ObjectStore {
   public void delete(String key) throws IOException {
     requests.deleted();
     try {
-      storage.delete(BlobId.of(bucket, key)); // false when missing: counts as deleted
+      int i = key.indexOf(GENERATION_SEPARATOR);
+      BlobId id =
+          i < 0
+              ? BlobId.of(bucket, key)
+              : BlobId.of(bucket, key.substring(0, i), Long.parseLong(key.substring(i + 1)));
+      storage.delete(id); // false when missing: counts as deleted
     } catch (StorageException e) {
       throw new IOException("delete " + key + ": " + e.getMessage(), e);
     }

@@ -65,6 +65,48 @@ class GcsAndLocalCleanTest {
     }
   }
 
+  /**
+   * A bucket with object versioning: overwritten and deleted objects keep noncurrent generations,
+   * which are billed and restorable. Every generation under the prefix is removed, whatever the
+   * bucket says about versioning, and the verification looks at generations too.
+   */
+  @Test
+  void gcsVersionedBucketLosesEveryGenerationUnderThePrefix() throws Exception {
+    try (TestingGcs gcs = TestingGcs.start()) {
+      gcs.createBucket("vbkt", true);
+      List<String> targets = BackupLayout.snapshotKeys(PREFIX, 60);
+      gcs.put("vbkt", targets);
+      gcs.put("vbkt", targets.subList(0, 30)); // second generations
+      for (String n : targets.subList(50, 60)) {
+        gcs.deleteLive("vbkt", n); // only noncurrent generations are left of these
+      }
+      List<String> sentinels = BackupLayout.siblingSentinels("tidb/basic", "backup-1");
+      gcs.put("vbkt", sentinels);
+      gcs.put("vbkt", sentinels);
+      List<String> outside =
+          gcs.generations("vbkt").stream().filter(g -> !g.startsWith(PREFIX + "/")).toList();
+      assertThat(gcs.generations("vbkt")).hasSize(90 + outside.size());
+      GcsStorageProvider p = new GcsStorageProvider();
+      p.projectId = "test";
+      p.bucket = "vbkt";
+      CleanReport r;
+      try (ObjectStore store =
+          GcsStore.open(
+              p, new StoreOptions(Map.of(StoreOptions.GCS_ENDPOINT, gcs.endpoint()), 8))) {
+        r =
+            new CleanEngine()
+                .clean(
+                    store,
+                    new StorageLocation(StorageType.GCS, "vbkt", PREFIX),
+                    settings(500, 16),
+                    false);
+      }
+      assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
+      assertThat(r.deleted()).isEqualTo(90);
+      assertThat(gcs.generations("vbkt")).containsExactlyInAnyOrderElementsOf(outside);
+    }
+  }
+
   @Test
   void localVolumeRemovesFilesAndTheDirectoriesTheyLeaveEmpty(@TempDir Path mount)
       throws Exception {

@@ -69,12 +69,59 @@ public final class TestingGcs implements AutoCloseable {
   }
 
   public void createBucket(String bucket) throws Exception {
+    createBucket(bucket, false);
+  }
+
+  /** A bucket, with object versioning when {@code versioned} (overwrites keep old generations). */
+  public void createBucket(String bucket, boolean versioned) throws Exception {
     send(
         HttpRequest.newBuilder(URI.create(endpoint() + "/storage/v1/b?project=test"))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + bucket + "\"}"))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"name\":\""
+                        + bucket
+                        + "\""
+                        + (versioned ? ",\"versioning\":{\"enabled\":true}" : "")
+                        + "}"))
             .build(),
         200);
+  }
+
+  /** Every generation in the bucket, noncurrent ones included, as {@code name#generation}. */
+  public List<String> generations(String bucket) throws Exception {
+    var node =
+        io.tidbbackup.api.Serde.JSON.readTree(
+            send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            endpoint()
+                                + "/storage/v1/b/"
+                                + bucket
+                                + "/o?versions=true&maxResults=10000"))
+                    .GET()
+                    .build(),
+                200));
+    List<String> out = new ArrayList<>();
+    node.path("items")
+        .forEach(i -> out.add(i.path("name").asText() + "#" + i.path("generation").asText()));
+    return out;
+  }
+
+  /** Deletes the live generation of {@code name} (on a versioned bucket it becomes noncurrent). */
+  public void deleteLive(String bucket, String name) throws Exception {
+    send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    endpoint()
+                        + "/storage/v1/b/"
+                        + bucket
+                        + "/o/"
+                        + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
+                            .replace("+", "%20")))
+            .DELETE()
+            .build(),
+        200); // the emulator answers 200 (GCS itself, 204)
   }
 
   /** Uploads each name (a few bytes each) on 8 threads. */
