@@ -88,7 +88,17 @@ public final class AzureStore implements ObjectStore {
     return "azure://" + name;
   }
 
-  /** Up to {@code max} names: as many List Blobs requests (5000 each) as that takes. */
+  /** Separates a blob's name and its snapshot or version in a key (never part of a blob name). */
+  static final char VARIANT_SEPARATOR = '\0';
+
+  static final String SNAPSHOT = "snapshot=";
+  static final String VERSION = "version=";
+
+  /**
+   * Up to {@code max} keys: every blob, and every snapshot ({@code name\0snapshot=…}) and previous
+   * version ({@code name\0version=…}) of it, which are billed and restorable: a prefix that still
+   * holds one is not clean. As many List Blobs requests (5000 each) as that takes.
+   */
   @Override
   public ListPage list(String keyPrefix, String token, int max) throws IOException {
     return ListPage.gather(
@@ -102,7 +112,11 @@ public final class AzureStore implements ObjectStore {
                 new ListBlobsOptions()
                     .setPrefix(keyPrefix)
                     .setMaxResultsPerPage(want)
-                    .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+                    .setDetails(
+                        new BlobListDetails()
+                            .setRetrieveMetadata(true)
+                            .setRetrieveSnapshots(true)
+                            .setRetrieveVersions(true));
             Iterator<PagedResponse<BlobItem>> pages =
                 container.listBlobs(opts, next, callTimeout).iterableByPage(next, want).iterator();
             if (!pages.hasNext()) {
@@ -111,6 +125,14 @@ public final class AzureStore implements ObjectStore {
             PagedResponse<BlobItem> page = pages.next();
             List<String> keys = new ArrayList<>();
             for (BlobItem item : page.getValue()) {
+              if (item.getSnapshot() != null) {
+                keys.add(item.getName() + VARIANT_SEPARATOR + SNAPSHOT + item.getSnapshot());
+                continue;
+              }
+              if (item.getVersionId() != null && !Boolean.TRUE.equals(item.isCurrentVersion())) {
+                keys.add(item.getName() + VARIANT_SEPARATOR + VERSION + item.getVersionId());
+                continue;
+              }
               keys.add(item.getName());
               Map<String, String> md = item.getMetadata();
               if (md != null && "true".equalsIgnoreCase(md.get("hdi_isfolder"))) {
@@ -140,9 +162,28 @@ public final class AzureStore implements ObjectStore {
   public void delete(String key) throws IOException {
     requests.deleted();
     try {
-      container
-          .getBlobClient(key)
-          .deleteWithResponse(null, null, callTimeout, com.azure.core.util.Context.NONE);
+      int i = key.indexOf(VARIANT_SEPARATOR);
+      String blob = i < 0 ? key : key.substring(0, i);
+      String variant = i < 0 ? "" : key.substring(i + 1);
+      if (variant.startsWith(SNAPSHOT)) {
+        container
+            .getBlobClient(blob, variant.substring(SNAPSHOT.length()))
+            .deleteWithResponse(null, null, callTimeout, com.azure.core.util.Context.NONE);
+      } else if (variant.startsWith(VERSION)) {
+        container
+            .getBlobClient(blob)
+            .getVersionClient(variant.substring(VERSION.length()))
+            .deleteWithResponse(null, null, callTimeout, com.azure.core.util.Context.NONE);
+      } else {
+        // the base blob with its snapshots (else: 409 SnapshotsPresent)
+        container
+            .getBlobClient(blob)
+            .deleteWithResponse(
+                com.azure.storage.blob.models.DeleteSnapshotsOptionType.INCLUDE,
+                null,
+                callTimeout,
+                com.azure.core.util.Context.NONE);
+      }
     } catch (BlobStorageException e) {
       if (e.getErrorCode() != BlobErrorCode.BLOB_NOT_FOUND && e.getStatusCode() != 404) {
         throw new IOException(

@@ -155,4 +155,38 @@ class AzureCleanTest {
     assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
     assertThat(names()).containsExactlyInAnyOrderElementsOf(sentinels);
   }
+
+  /**
+   * Snapshots of blobs under the prefix are the backup's too (billed, restorable): they are listed
+   * and deleted with their blobs, and the verification looks for them; snapshots beside the prefix
+   * stay.
+   */
+  @Test
+  void snapshotsUnderThePrefixAreDeletedAndThoseBesideItKept() throws Exception {
+    List<String> snapped = BackupLayout.snapshotKeys(PREFIX, N).subList(0, 20);
+    for (String k : snapped) {
+      container.getBlobClient(k).createSnapshot();
+    }
+    container.getBlobClient(snapped.get(0)).createSnapshot();
+    String outside = sentinels.get(0);
+    container.getBlobClient(outside).createSnapshot();
+    CleanReport r = clean(Map.of(JobEnv.AZURE_STORAGE_KEY, TestingAzurite.KEY), pages(250, 16));
+    assertThat(r.verified()).as(String.valueOf(r.error())).isTrue();
+    assertThat(withSnapshots().stream().filter(n -> n.startsWith(PREFIX + "/")).toList()).isEmpty();
+    assertThat(withSnapshots()).filteredOn(n -> n.startsWith(outside + "@")).hasSize(1);
+    assertThat(names()).containsExactlyInAnyOrderElementsOf(sentinels);
+  }
+
+  /** Every blob and snapshot, as {@code name} or {@code name@snapshot}. */
+  List<String> withSnapshots() {
+    return container
+        .listBlobs(
+            new ListBlobsOptions()
+                .setDetails(
+                    new com.azure.storage.blob.models.BlobListDetails().setRetrieveSnapshots(true)),
+            null)
+        .stream()
+        .map(b -> b.getSnapshot() == null ? b.getName() : b.getName() + "@" + b.getSnapshot())
+        .toList();
+  }
 }
