@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.StorageType;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -15,29 +13,22 @@ import org.junit.jupiter.api.Test;
  * (or returns an empty one) would be followed for ever; the clean ends, unverified, saying why.
  */
 class LyingStoreTest {
-  /** Every page returns the same keys and the same next token. */
-  static final class RepeatingStore implements ObjectStore {
-    final String token;
-    final AtomicInteger lists = new AtomicInteger();
-    final List<String> deleted = new ArrayList<>();
+  /** A store that lists what {@link #page} says and records every delete (a per-object store). */
+  abstract static class FakeStore implements ObjectStore {
+    final List<String> deleted = new java.util.concurrent.CopyOnWriteArrayList<>();
     final RequestCounts requests = new RequestCounts();
 
-    RepeatingStore(String token) {
-      this.token = token;
-    }
+    abstract ListPage page(String keyPrefix, String token);
 
     @Override
     public String describe() {
-      return "fake://repeating";
+      return "fake://" + getClass().getSimpleName();
     }
 
     @Override
-    public ListPage list(String keyPrefix, String t, int max) {
+    public ListPage list(String keyPrefix, String token, int max) {
       requests.listed();
-      if (lists.incrementAndGet() > 1000) {
-        throw new IllegalStateException("followed the token for ever");
-      }
-      return new ListPage(List.of(keyPrefix + "a", keyPrefix + "b"), token);
+      return page(keyPrefix, token);
     }
 
     @Override
@@ -46,7 +37,7 @@ class LyingStoreTest {
     }
 
     @Override
-    public synchronized void delete(String key) throws IOException {
+    public void delete(String key) {
       requests.deleted();
       deleted.add(key);
     }
@@ -54,6 +45,24 @@ class LyingStoreTest {
     @Override
     public RequestCounts requests() {
       return requests;
+    }
+  }
+
+  /** Every page returns the same keys and the same next token. */
+  static final class RepeatingStore extends FakeStore {
+    final String token;
+    final AtomicInteger lists = new AtomicInteger();
+
+    RepeatingStore(String token) {
+      this.token = token;
+    }
+
+    @Override
+    ListPage page(String keyPrefix, String t) {
+      if (lists.incrementAndGet() > 1000) {
+        throw new IllegalStateException("followed the token for ever");
+      }
+      return new ListPage(List.of(keyPrefix + "a", keyPrefix + "b"), token);
     }
   }
 
@@ -121,45 +130,21 @@ class LyingStoreTest {
         .hasMessageContaining("spec.s3.prefix");
   }
 
-  /** A store whose second page holds a key outside the prefix. */
-  static final class StrayKeyStore implements ObjectStore {
+  /** A store whose first (or second) page holds a key outside the prefix. */
+  static final class StrayKeyStore extends FakeStore {
     final boolean strayFirst;
-    final List<String> deleted = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final RequestCounts requests = new RequestCounts();
 
     StrayKeyStore(boolean strayFirst) {
       this.strayFirst = strayFirst;
     }
 
     @Override
-    public String describe() {
-      return "fake://stray";
-    }
-
-    @Override
-    public ListPage list(String keyPrefix, String token, int max) {
-      requests.listed();
+    ListPage page(String keyPrefix, String token) {
       boolean first = token == null;
       if (first == strayFirst) {
         return new ListPage(List.of(keyPrefix + "z", "another-tenant/backupmeta"), null);
       }
       return new ListPage(List.of(keyPrefix + "a", keyPrefix + "b"), first ? "t1" : null);
-    }
-
-    @Override
-    public boolean supportsBatchDelete() {
-      return false;
-    }
-
-    @Override
-    public void delete(String key) {
-      requests.deleted();
-      deleted.add(key);
-    }
-
-    @Override
-    public RequestCounts requests() {
-      return requests;
     }
   }
 
