@@ -44,11 +44,25 @@ public final class OperatorFactory {
       Clock clock,
       MeterRegistry registry,
       Runnable onLostLease) {
+    // our objects read tolerantly: one that the model cannot read becomes Invalid by itself instead
+    // of failing the informer, and with it every object of its kind (TolerantReading)
+    KubernetesClient given = client;
+    client =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(given.getConfiguration())
+            .withKubernetesSerialization(io.tidbbackup.api.TolerantReading.serialization())
+            .build();
+    KubernetesClient tolerant = client;
     Operator operator =
         new Operator(
             o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
+                o.withKubernetesClient(tolerant)
+                    .withCloseClientOnStop(true) // ours; the caller's client stays open
+                    // an informer that stops is logged, never a reason to stop the process
+                    .withInformerStoppedHandler(
+                        (informer, ex) ->
+                            org.slf4j.LoggerFactory.getLogger(OperatorFactory.class)
+                                .error("an informer stopped: {}", String.valueOf(ex)))
                     .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
                     .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply())
                     .withStopOnInformerErrorDuringStartup(false)

@@ -97,8 +97,6 @@ public class BackupReconciler implements Reconciler<Backup> {
 
   @Override
   public UpdateControl<Backup> reconcile(Backup input, Context<Backup> ctx) {
-    CrdDefaults.apply(
-        input.getSpec()); // JOSDK hands us a copy: what a server without the defaults left out
     if (ctx.isPrimaryResourceDeleted()) {
       // gone without our release (its finalizer removed by hand): nobody waits for its in-process
       // clean any more
@@ -106,6 +104,12 @@ public class BackupReconciler implements Reconciler<Backup> {
       services.inProcess().forget(input.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
+    java.util.Optional<String> unreadable = io.tidbbackup.api.TolerantReading.problems(input);
+    if (unreadable.isPresent()) {
+      return unreadable(input, ctx, unreadable.get());
+    }
+    // JOSDK hands us a copy: fill in what a server without the CRD's defaults left out
+    CrdDefaults.apply(input.getSpec());
     BackupContext c =
         new BackupContext(
             input.isMarkedForDeletion() ? input : ensureFinalizer(input, ctx), ctx, services);
@@ -119,6 +123,38 @@ public class BackupReconciler implements Reconciler<Backup> {
     }
     c.flush();
     return control;
+  }
+
+  /**
+   * A Backup the model could not fully read (an unknown value or field, TolerantReading): nothing
+   * runs for it. It is Invalid, naming what could not be read; being deleted, it is released with
+   * its data kept, and a Warning says so (the operator cannot know what its spec asks).
+   */
+  private UpdateControl<Backup> unreadable(Backup input, Context<Backup> ctx, String problems) {
+    BackupContext c = new BackupContext(input, ctx, services);
+    if (input.isMarkedForDeletion()) {
+      if (input.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER)) {
+        c.event(
+            io.tidbbackup.operator.status.EventType.WARNING,
+            io.tidbbackup.operator.status.Reason.CleanSkipped,
+            "this Backup cannot be read ("
+                + problems
+                + "): its data"
+                + (input.getStatus() == null || input.getStatus().backupPath == null
+                    ? ""
+                    : " at " + input.getStatus().backupPath)
+                + " is kept");
+        c.releaseFinalizer();
+      }
+      return UpdateControl.noUpdate();
+    }
+    c.update(
+        BackupStatuses.invalid(
+            c.status(),
+            "this Backup cannot be read: " + problems + "; nothing is run for it",
+            c.now()));
+    c.flush();
+    return UpdateControl.noUpdate();
   }
 
   /**

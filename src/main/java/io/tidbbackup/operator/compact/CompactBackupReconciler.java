@@ -65,6 +65,18 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
 
   @Override
   public UpdateControl<CompactBackup> reconcile(CompactBackup cb, Context<CompactBackup> ctx) {
+    var unreadable = io.tidbbackup.api.TolerantReading.problems(cb);
+    if (unreadable.isPresent()) {
+      writer.write(
+          cb,
+          ctx,
+          CompactStatuses.invalid(
+              cb.getStatus(),
+              "this CompactBackup cannot be read: "
+                  + unreadable.get()
+                  + "; nothing is run for it"));
+      return UpdateControl.noUpdate();
+    }
     io.tidbbackup.api.CrdDefaults.apply(cb.getSpec());
     CompactStatus st = cb.getStatus();
     String state = st == null ? null : st.state;

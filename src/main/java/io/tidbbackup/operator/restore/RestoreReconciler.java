@@ -84,8 +84,18 @@ public class RestoreReconciler implements Reconciler<Restore> {
 
   @Override
   public UpdateControl<Restore> reconcile(Restore restore, Context<Restore> ctx) {
-    io.tidbbackup.api.CrdDefaults.apply(restore.getSpec());
     StatusBuffer<RestoreStatus, Restore> b = new StatusBuffer<>(restore, ctx, writer);
+    var unreadable = io.tidbbackup.api.TolerantReading.problems(restore);
+    if (unreadable.isPresent()) {
+      b.update(
+          RestoreStatuses.invalid(
+              b.status(),
+              "this Restore cannot be read: " + unreadable.get() + "; nothing is run for it",
+              now()));
+      b.flush();
+      return UpdateControl.noUpdate();
+    }
+    io.tidbbackup.api.CrdDefaults.apply(restore.getSpec());
     try {
       return reconcile(b, restore, ctx);
     } finally {

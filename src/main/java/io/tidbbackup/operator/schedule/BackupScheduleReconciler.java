@@ -72,11 +72,15 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
 
   @Override
   public UpdateControl<BackupSchedule> reconcile(BackupSchedule bs, Context<BackupSchedule> ctx) {
-    io.tidbbackup.api.CrdDefaults.apply(bs.getSpec());
     if (bs.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
-    List<String> problems = SchedulePlanner.problems(bs.getSpec());
+    var unreadable = io.tidbbackup.api.TolerantReading.problems(bs);
+    io.tidbbackup.api.CrdDefaults.apply(bs.getSpec());
+    List<String> problems =
+        unreadable.isPresent()
+            ? List.of("this BackupSchedule cannot be read: " + unreadable.get())
+            : SchedulePlanner.problems(bs.getSpec());
     if (!problems.isEmpty()) {
       BackupScheduleStatus st =
           bs.getStatus() == null

@@ -441,4 +441,57 @@ class BackupReconcilerTest {
             });
     assertThat(cluster.job(NS, "backup-b6")).isNull();
   }
+
+  /**
+   * A Backup the model cannot read (TiDB Operator's own CRDs accept backupMode: volume-snapshot and
+   * unknown fields) is Invalid by itself, naming the field and value; it never stops the informer,
+   * so the other Backups go on.
+   */
+  @Test
+  void anUnreadableBackupIsInvalidAndTheOthersStillRun() throws Exception {
+    client
+        .resource(
+            Serde.YAML.readValue(
+                """
+                apiVersion: pingcap.com/v1alpha1
+                kind: Backup
+                metadata: {name: ebs, namespace: tidb}
+                spec:
+                  backupMode: volume-snapshot
+                  federalVolumeBackupPhase: initialize
+                  br: {cluster: basic}
+                  s3: {provider: aws, bucket: bkt, prefix: ebs}
+                """,
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class))
+        .create();
+    client.resource(backup("fine", S3_SPEC)).create();
+    awaitJob("backup-fine");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var ebs =
+                  client
+                      .genericKubernetesResources("pingcap.com/v1alpha1", "Backup")
+                      .inNamespace(NS)
+                      .withName("ebs")
+                      .get();
+              assertThat(Serde.json(ebs.getAdditionalProperties().get("status")))
+                  .contains(
+                      "Invalid",
+                      "spec.backupMode: \\\"volume-snapshot\\\" is not a value this operator serves",
+                      "spec.federalVolumeBackupPhase: unknown field");
+            });
+    assertThat(cluster.job(NS, "backup-ebs")).as("nothing runs for it").isNull();
+    assertThat(
+            client
+                .genericKubernetesResources("pingcap.com/v1alpha1", "Backup")
+                .inNamespace(NS)
+                .withName("ebs")
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .as("the in-memory note is never written back")
+        .doesNotContainKey(io.tidbbackup.api.TolerantReading.ANNOTATION);
+  }
 }
