@@ -68,7 +68,13 @@ class GoldenBackupJobsTest {
       // others
     }
     String path = io.tidbbackup.operator.job.BackupJobBuilder.backupPath(b);
-    Job job = io.tidbbackup.operator.job.CleanJobBuilder.build(b, path, JobSettings.defaults(), 3);
+    Job job =
+        io.tidbbackup.operator.job.CleanJobBuilder.build(
+            b,
+            path,
+            JobSettings.defaults(),
+            3,
+            io.tidbbackup.operator.CleanJobPolicy.ACTIVE_DEADLINE.toSeconds());
     assertThat(job.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
     String yaml = Serde.yaml(job);
     assertThat(yaml).doesNotContain("EXAMPLEONLY");

@@ -152,6 +152,21 @@ class HelmChartTest {
     assertThat(one(docs, "ServiceMonitor", "tbo-tidb-backup-operator")).isNotNull();
   }
 
+  /** Without leader election an upgrade must not run the old and the new operator side by side. */
+  @Test
+  void withoutLeaderElectionTheDeploymentIsRecreatedNotRolled() throws Exception {
+    JsonNode off =
+        one(
+            HelmChart.render(Map.of("leaderElection.enabled", false)),
+            "Deployment",
+            "tbo-tidb-backup-operator");
+    assertThat(off.path("spec").path("strategy").path("type").asText()).isEqualTo("Recreate");
+    JsonNode on = one(HelmChart.render(Map.of()), "Deployment", "tbo-tidb-backup-operator");
+    assertThat(on.path("spec").path("strategy").path("type").asText())
+        .as("with a Lease the new replica waits for it: a rolling update is safe")
+        .isEmpty();
+  }
+
   @Test
   void twoReplicasWithoutLeaderElectionAreRefused() {
     assertThatThrownBy(

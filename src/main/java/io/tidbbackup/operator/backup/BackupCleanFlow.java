@@ -493,7 +493,11 @@ final class BackupCleanFlow {
     }
     Job job =
         CleanJobBuilder.build(
-            backup, backup.getStatus().backupPath, s.settings(), s.cleanPolicy().backoffLimit());
+            backup,
+            backup.getStatus().backupPath,
+            s.settings(),
+            s.cleanPolicy().backoffLimit(),
+            s.cleanPolicy().activeDeadline().toSeconds());
     ToolJobs.Creation created = c.jobs().create(ctx, backup, job);
     switch (created.outcome()) {
       case NAMESPACE_TERMINATING -> {

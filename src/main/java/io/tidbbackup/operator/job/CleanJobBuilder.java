@@ -31,6 +31,19 @@ public final class CleanJobBuilder {
    */
   public static Job build(
       Backup backup, String backupPath, JobSettings settings, int backoffLimit) {
+    return build(backup, backupPath, settings, backoffLimit, null);
+  }
+
+  /**
+   * @param activeDeadlineSeconds how long the Job may take, pod retries included, before Kubernetes
+   *     fails it (null: no deadline)
+   */
+  public static Job build(
+      Backup backup,
+      String backupPath,
+      JobSettings settings,
+      int backoffLimit,
+      Long activeDeadlineSeconds) {
     BackupSpec spec = backup.getSpec();
     String name = backup.getMetadata().getName();
     String ns = backup.getMetadata().getNamespace();
@@ -94,6 +107,7 @@ public final class CleanJobBuilder {
                 .endOnExitCodes()
                 .endRule()
                 .build());
+    job.getSpec().setActiveDeadlineSeconds(activeDeadlineSeconds);
     return job;
   }
 }
