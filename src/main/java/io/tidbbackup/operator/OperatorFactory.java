@@ -39,24 +39,24 @@ public final class OperatorFactory {
    *     replicas never reconcile at once
    */
   public static Operator create(
-      KubernetesClient client,
+      KubernetesClient given,
       OperatorSettings settings,
       Clock clock,
       MeterRegistry registry,
       Runnable onLostLease) {
-    // our objects read tolerantly: one that the model cannot read becomes Invalid by itself instead
-    // of failing the informer, and with it every object of its kind (TolerantReading)
-    KubernetesClient given = client;
-    client =
+    // the operator's own client, on the caller's configuration, reads our objects tolerantly: one
+    // that the model cannot read becomes Invalid by itself instead of failing the informer, and
+    // with
+    // it every object of its kind (TolerantReading)
+    KubernetesClient client =
         new io.fabric8.kubernetes.client.KubernetesClientBuilder()
             .withConfig(given.getConfiguration())
             .withKubernetesSerialization(io.tidbbackup.api.TolerantReading.serialization())
             .build();
-    KubernetesClient tolerant = client;
     Operator operator =
         new Operator(
             o ->
-                o.withKubernetesClient(tolerant)
+                o.withKubernetesClient(client)
                     .withCloseClientOnStop(true) // ours; the caller's client stays open
                     // an informer that stops is logged, never a reason to stop the process
                     .withInformerStoppedHandler(
