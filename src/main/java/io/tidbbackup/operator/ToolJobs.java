@@ -159,14 +159,20 @@ public final class ToolJobs {
         throw e;
       }
     }
+    // a list by name, not a get: the operator's RBAC grants the informers' list and watch on Jobs
     Job there =
         client
             .batch()
             .v1()
             .jobs()
             .inNamespace(owner.getMetadata().getNamespace())
-            .withName(name)
-            .get();
+            .withField("metadata.name", name)
+            .list()
+            .getItems()
+            .stream()
+            .filter(j -> name.equals(j.getMetadata().getName()))
+            .findFirst()
+            .orElse(null);
     if (there == null) {
       return new Creation(Created.WAIT, name, null); // deleted in between: try again
     }

@@ -148,6 +148,56 @@ class RecreateAndRestartIT {
     }
   }
 
+  /**
+   * A Job of the name made by hand (not in the operator's informer: none of its labels): the create
+   * gets a 409, the operator looks the holder up with the verbs the chart grants it, and the Backup
+   * says who holds the name instead of taking the Job for its own.
+   */
+  @Test
+  void aJobNameHeldByAHandMadeJobIsReportedNeverAdopted() {
+    String ns = cluster.namespace("held");
+    k.resource(
+            new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewMetadata()
+                .withName("backup-h1")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withSuspend(true)
+                .withNewTemplate()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("x")
+                .withImage("busybox")
+                .endContainer()
+                .withRestartPolicy("Never")
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
+    try (var operator = cluster.startOperator(Set.of(ns))) {
+      E2E.createBackup(k, E2E.backupYaml(cluster, ns, "h1", BUCKET, "held/h1", null));
+      Backup b = awaitBackup(k, ns, "h1", phase("Invalid"));
+      assertThat(b.getStatus().conditions)
+          .anyMatch(
+              c ->
+                  "JobNameTaken".equals(c.reason)
+                      && c.message.contains("backup-h1")
+                      && c.message.contains("no owner"));
+      assertThat(
+              k.batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace(ns)
+                  .withName("backup-h1")
+                  .get()
+                  .getMetadata()
+                  .getOwnerReferences())
+          .isNullOrEmpty();
+    }
+  }
+
   /** The three ways a deletion is released without a clean. */
   enum Release {
     /** the annotation tidb-backup-operator/skip-clean=true */
