@@ -437,25 +437,37 @@ final class BackupCleanFlow {
     return CleanDecisions.LogTask.TO_STOP;
   }
 
+  /** The table said a clean still runs: stop it, and look again once it is gone. */
+  private UpdateControl<Backup> stopClean() {
+    UpdateControl<Backup> stopping = stopRunningClean(c);
+    return stopping != null ? stopping : BackupContext.after(s.intervals().oldJob());
+  }
+
   /**
    * Before the finalizer is released for any reason but a verified clean, a clean of this Backup is
    * stopped and waited for — a clean Job deleted in the foreground (it stays until its pod is
    * gone), an in-process clean until it has left the engine — so that no clean keeps deleting data
-   * the release says is kept.
+   * the release says is kept. Null when no clean of this Backup runs: the release may go on. Every
+   * release path without a verified clean goes through here.
    */
-  private UpdateControl<Backup> stopClean() {
-    if (!s.inProcess().stop(uid)) {
+  static UpdateControl<Backup> stopRunningClean(BackupContext c) {
+    Backup backup = c.backup();
+    BackupServices s = c.services();
+    if (!s.inProcess().stop(backup.getMetadata().getUid())) {
       LOG.info(
           "Backup {}: waiting for the in-process clean to stop before the finalizer is released without a "
               + "clean",
-          key);
+          c.key());
       return BackupContext.after(s.intervals().inProcessPoll());
     }
-    Job clean = ToolJobs.owned(ctx, backup, Names.cleanJob(backup.getMetadata().getName()));
-    if (clean != null && clean.getMetadata().getDeletionTimestamp() == null) {
+    Job clean = ToolJobs.owned(c.josdk(), backup, Names.cleanJob(backup.getMetadata().getName()));
+    if (clean == null) {
+      return null;
+    }
+    if (clean.getMetadata().getDeletionTimestamp() == null) {
       LOG.info(
           "Backup {}: stopping clean Job {} before the finalizer is released without a clean",
-          key,
+          c.key(),
           clean.getMetadata().getName());
       c.jobs().deleteForeground(clean);
     }

@@ -134,6 +134,11 @@ public class BackupReconciler implements Reconciler<Backup> {
     BackupContext c = new BackupContext(input, ctx, services);
     if (input.isMarkedForDeletion()) {
       if (input.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER)) {
+        // a clean begun while the Backup was readable keeps no data the release says is kept
+        UpdateControl<Backup> stopping = BackupCleanFlow.stopRunningClean(c);
+        if (stopping != null) {
+          return stopping;
+        }
         c.event(
             io.tidbbackup.operator.status.EventType.WARNING,
             io.tidbbackup.operator.status.Reason.CleanSkipped,

@@ -619,4 +619,44 @@ class BackupCleanReconcilerTest {
     cluster.finishClean(NS, "clean-again", verified(7), 0);
     awaitGone("again");
   }
+
+  /**
+   * A Backup that becomes unreadable while its clean Job runs (an unknown field written by another
+   * operator version) is released with its data kept; the clean Job is stopped and gone first, as
+   * on every release without a verified clean.
+   */
+  @Test
+  void aBackupThatBecomesUnreadableMidCleanStopsTheCleanBeforeItIsReleased() throws Exception {
+    create("odd", spec("Delete", "p/odd"));
+    complete("odd");
+    delete("odd");
+    await().atMost(WAIT).until(() -> cluster.job(NS, "clean-odd") != null);
+    client
+        .genericKubernetesResources("pingcap.com/v1alpha1", "Backup")
+        .inNamespace(NS)
+        .withName("odd")
+        .edit(
+            g -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> spec =
+                  (Map<String, Object>) g.getAdditionalProperties().get("spec");
+              spec.put("federalVolumeBackupPhase", "initialize");
+              return g;
+            });
+    boolean[] jobGoneFirst = {true};
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              boolean jobThere = cluster.job(NS, "clean-odd") != null;
+              boolean gone = get("odd") == null;
+              if (gone && jobThere) {
+                jobGoneFirst[0] = false;
+              }
+              return gone;
+            });
+    assertThat(jobGoneFirst[0]).as("the clean Job was gone before the release").isTrue();
+    assertThat(eventReasons()).contains("CleanSkipped");
+  }
 }
