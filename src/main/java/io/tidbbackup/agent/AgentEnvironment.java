@@ -69,7 +69,17 @@ public final class AgentEnvironment {
 
   /** Values of every credential variable, for redaction. */
   public List<String> secretValues() {
+    return secretValues(env);
+  }
+
+  /** Values of every credential variable in {@code env}. */
+  public static List<String> secretValues(Map<String, String> env) {
     return SECRET_VARS.stream().map(env::get).filter(v -> v != null && !v.isEmpty()).toList();
+  }
+
+  /** The agent's private scratch directory (the tool's credential and config files). */
+  public Path scratch() {
+    return scratch;
   }
 
   /**

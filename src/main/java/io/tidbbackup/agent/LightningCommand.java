@@ -16,7 +16,12 @@ import java.util.stream.Collectors;
  * Builds the TiDB Lightning command line that imports a Dumpling export with the {@code tidb}
  * backend, in TiDB Operator v1's flag order. Lightning reads the export straight from the object
  * store ({@code --d=s3://…} with the provider's settings as URL parameters): no PVC, no download,
- * no tarball. The password goes in from env only.
+ * no tarball.
+ *
+ * <p>Secrets never reach its command line: the password ({@code tidb.password}) and a source URL
+ * that carries an Azure SAS token ({@code mydumper.data-source-dir}) go into the 0600 config file
+ * Lightning reads with {@code --config}, where TiDB Operator passes {@code --tidb-password=} and
+ * {@code --d=…&sas-token=}.
  */
 public final class LightningCommand {
   public static final String BINARY = JobEnv.LIGHTNING_BIN_DIR + "/tidb-lightning";
@@ -57,9 +62,15 @@ public final class LightningCommand {
         Arg.of(
             "--tidb-user="
                 + (spec.to.user == null || spec.to.user.isEmpty() ? "root" : spec.to.user)));
-    args.add(Arg.secret("--tidb-password=", JobEnv.PASSWORD));
+    List<ToolConfigFile.Entry> secrets = new ArrayList<>();
+    secrets.add(new ToolConfigFile.Entry("tidb", "password", Arg.secret("", JobEnv.PASSWORD)));
     args.add(Arg.of("--tidb-host=" + spec.to.host));
-    args.add(sourceArg(spec, presentEnv));
+    Arg source = sourceArg(spec, presentEnv);
+    if (source.secretEnv() == null) {
+      args.add(Arg.of("--d=" + source.literalPrefix()));
+    } else {
+      secrets.add(new ToolConfigFile.Entry("mydumper", "data-source-dir", source));
+    }
     args.add(Arg.of("--tidb-port=" + (spec.to.port == null ? 4000 : spec.to.port)));
     if (spec.tableFilter != null) {
       for (String f : spec.tableFilter) {
@@ -72,12 +83,14 @@ public final class LightningCommand {
       args.add(Arg.of("--cert=" + JobEnv.CLIENT_TLS_DIR + "/tls.crt"));
       args.add(Arg.of("--key=" + JobEnv.CLIENT_TLS_DIR + "/tls.key"));
     }
-    return new ToolCommand(BINARY, args);
+    return new ToolCommand(BINARY, args, new ToolConfigFile("--config=", CONFIG_FILE, secrets));
   }
 
+  static final String CONFIG_FILE = "tidb-lightning.toml";
+
   /**
-   * {@code --d=<url>?<provider settings>}; an Azure SAS token is a secret part expanded only for
-   * the process.
+   * {@code <url>?<provider settings>}; an Azure SAS token is a secret part expanded only for the
+   * process.
    */
   static Arg sourceArg(RestoreSpec spec, Set<String> presentEnv) {
     StorageLocation loc = source(spec);
@@ -105,8 +118,7 @@ public final class LightningCommand {
       case LOCAL -> {}
     }
     String url =
-        "--d="
-            + loc.url()
+        loc.url()
             + (q.isEmpty()
                 ? ""
                 : "?"

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +31,8 @@ public final class ToolRunner {
    */
   public int run(ToolCommand cmd, AgentEnvironment env, ToolOutput output)
       throws IOException, InterruptedException {
-    return run(cmd, env.env(), env.toolEnv(), new Redactor(env.secretValues()), output);
+    return run(
+        cmd, env.env(), env.toolEnv(), new Redactor(env.secretValues()), output, env.scratch());
   }
 
   /** Runs {@code cmd} and returns its exit code. */
@@ -37,9 +41,44 @@ public final class ToolRunner {
       Map<String, String> env,
       Map<String, String> extraEnv,
       Redactor redactor,
+      ToolOutput output,
+      Path scratch)
+      throws IOException, InterruptedException {
+    Path configDir = null;
+    try {
+      Path configFile = null;
+      if (cmd.config() != null) {
+        configDir =
+            Files.createTempDirectory(
+                scratch,
+                "tool-config-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        configFile =
+            Files.createFile(
+                configDir.resolve(cmd.config().name()),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(configFile, cmd.config().render(env));
+      }
+      return run(cmd.argv(env, configFile), cmd, extraEnv, redactor, output);
+    } finally {
+      if (configDir != null) {
+        try (var files = Files.list(configDir)) {
+          for (Path f : files.toList()) {
+            Files.deleteIfExists(f);
+          }
+        }
+        Files.deleteIfExists(configDir);
+      }
+    }
+  }
+
+  private int run(
+      List<String> argv,
+      ToolCommand cmd,
+      Map<String, String> extraEnv,
+      Redactor redactor,
       ToolOutput output)
       throws IOException, InterruptedException {
-    List<String> argv = cmd.argv(env);
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
     pb.environment().putAll(extraEnv);
     out.println("agent: running " + redactor.redact(cmd.display()));

@@ -126,15 +126,18 @@ class RestoreAgentTest {
   }
 
   @Test
-  void lightningGetsThePasswordFromEnvAndNobodyElseSeesIt() throws Exception {
+  void lightningGetsThePasswordFromAPrivateFileAndNobodyElseSeesIt() throws Exception {
     Run r =
         run(
             script(
                 "tidb-lightning",
                 """
-        echo "[INFO] [lightning.go:1] [\\"connecting\\"] [dsn=root:$2@tcp]"
+        pw="$(sed -n 's/^password = "\\(.*\\)"$/\\1/p' "${1#--config=}")"
+        echo "[INFO] [lightning.go:1] [\\"connecting\\"] [dsn=root:$pw@tcp]"
+        [ "$pw" = "%s" ] || { echo "the config file does not hold the password"; exit 3; }
         echo '[ERROR] [restore.go:1] ["import failed"] [error="Error 1045: Access denied for user root"]'
-        exit 1"""),
+        exit 1"""
+                    .formatted(PASSWORD)),
             """
         to: {host: basic-tidb.tidb, secretName: tidb-secret}
         s3: {provider: aws, bucket: b, prefix: dumpling/backup-x, region: us-west-1}
@@ -143,12 +146,12 @@ class RestoreAgentTest {
             Map.of(JobEnv.PASSWORD, PASSWORD));
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.argv())
-        .contains(
-            "--tidb-password=" + PASSWORD,
-            "--d=s3://b/dumpling/backup-x?region=us-west-1&provider=aws");
+        .contains("--d=s3://b/dumpling/backup-x?region=us-west-1&provider=aws")
+        .noneMatch(a -> a.contains(PASSWORD) || a.startsWith("--tidb-password"))
+        .anyMatch(a -> a.startsWith("--config=") && a.endsWith("/tidb-lightning.toml"));
     assertThat(r.result().success).isFalse();
     assertThat(r.result().error).contains("Access denied").doesNotContain(PASSWORD);
-    assertThat(r.stdout()).contains("--tidb-password=******").doesNotContain(PASSWORD);
+    assertThat(r.stdout()).doesNotContain(PASSWORD);
   }
 
   @Test
