@@ -46,6 +46,31 @@ public record CleanSettings(
                 CleanOption.MAX_ROUTINE_CONCURRENCY));
   }
 
+  /**
+   * Ceilings for a clean inside the operator's JVM, whatever the tenant asked for: TiDB Operator's
+   * defaults.
+   */
+  public static final int OPERATOR_MAX_PAGE_SIZE = (int) CleanOption.DEFAULT_PAGE_SIZE;
+
+  public static final int OPERATOR_MAX_BATCH_CONCURRENCY = CleanOption.DEFAULT_BATCH_CONCURRENCY;
+  public static final int OPERATOR_MAX_ROUTINE_CONCURRENCY =
+      CleanOption.DEFAULT_ROUTINE_CONCURRENCY;
+
+  /**
+   * These settings within the operator's ceilings: a clean in the operator's process (a namespace
+   * being deleted) shares its JVM with every reconcile, so a tenant's 1000 delete workers or pages
+   * of 100000 keys are not run there; lower values stay.
+   */
+  public CleanSettings inOperatorProcess() {
+    return new CleanSettings(
+        Math.min(pageSize, OPERATOR_MAX_PAGE_SIZE),
+        retryCount,
+        backoffEnabled,
+        batch,
+        Math.min(batchConcurrency, OPERATOR_MAX_BATCH_CONCURRENCY),
+        Math.min(routineConcurrency, OPERATOR_MAX_ROUTINE_CONCURRENCY));
+  }
+
   /** Zero or less means the default (as upstream); above the maximum, the maximum. */
   static long positive(Long v, long dflt, long max) {
     return v == null || v <= 0 ? dflt : Math.min(v, max);

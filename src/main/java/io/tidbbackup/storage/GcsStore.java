@@ -61,9 +61,20 @@ public final class GcsStore implements ObjectStore {
   static GoogleCredentials credentials(StoreOptions o) throws IOException {
     String json = o.get(JobEnv.GCS_SERVICE_ACCOUNT_JSON_KEY);
     if (json != null) {
+      GoogleCredentials key;
       try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
-        return GoogleCredentials.fromStream(in);
+        key = GoogleCredentials.fromStream(in);
       }
+      if (!o.ambientCredentials()
+          && !(key instanceof com.google.auth.oauth2.ServiceAccountCredentials)
+          && !(key instanceof com.google.auth.oauth2.UserCredentials)) {
+        // an external_account key reads its token from files or a metadata server of this process
+        throw StoreOptions.noAmbientCredentials("a service_account or authorized_user key");
+      }
+      return key;
+    }
+    if (!o.ambientCredentials()) {
+      throw StoreOptions.noAmbientCredentials(JobEnv.GCS_SERVICE_ACCOUNT_JSON_KEY);
     }
     String file = o.get(JobEnv.GOOGLE_APPLICATION_CREDENTIALS);
     if (file != null) {

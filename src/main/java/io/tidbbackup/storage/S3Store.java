@@ -85,6 +85,9 @@ public final class S3Store implements ObjectStore {
     if (id != null && secret != null) {
       return StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret));
     }
+    if (!o.ambientCredentials()) {
+      throw StoreOptions.noAmbientCredentials("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+    }
     return DefaultCredentialsProvider.builder().build();
   }
 

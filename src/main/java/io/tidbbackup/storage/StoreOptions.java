@@ -6,12 +6,17 @@ import java.util.Map;
  * How to reach a store: credentials as the env vars a Job would have (AWS_ACCESS_KEY_ID, …), and
  * endpoint overrides for local servers in tests ({@code GCS_ENDPOINT}, {@code
  * AZURE_STORAGE_ENDPOINT}).
+ *
+ * @param ambientCredentials whether a store without static keys may fall back to the identity of
+ *     the process (IRSA, workload identity, a node role): yes in a tenant's Job, never in the
+ *     operator's own process
  */
 public record StoreOptions(
     Map<String, String> env,
     int maxConnections,
     java.time.Duration attemptTimeout,
-    java.time.Duration callTimeout) {
+    java.time.Duration callTimeout,
+    boolean ambientCredentials) {
   public static final String GCS_ENDPOINT = "GCS_ENDPOINT";
   public static final String AZURE_STORAGE_ENDPOINT = "AZURE_STORAGE_ENDPOINT";
 
@@ -29,7 +34,28 @@ public record StoreOptions(
   }
 
   public StoreOptions(Map<String, String> env, int maxConnections) {
-    this(env, maxConnections, ATTEMPT_TIMEOUT, CALL_TIMEOUT);
+    this(env, maxConnections, ATTEMPT_TIMEOUT, CALL_TIMEOUT, true);
+  }
+
+  public StoreOptions(
+      Map<String, String> env,
+      int maxConnections,
+      java.time.Duration attemptTimeout,
+      java.time.Duration callTimeout) {
+    this(env, maxConnections, attemptTimeout, callTimeout, true);
+  }
+
+  /** The same options with static keys only: no fallback to the process's own identity. */
+  public StoreOptions staticCredentialsOnly() {
+    return new StoreOptions(env, maxConnections, attemptTimeout, callTimeout, false);
+  }
+
+  /** Said when a store would need the process's own identity and may not use it. */
+  public static IllegalArgumentException noAmbientCredentials(String what) {
+    return new IllegalArgumentException(
+        "no static credentials ("
+            + what
+            + ") and this clean may not use the identity of the process it runs in");
   }
 
   public String get(String name) {

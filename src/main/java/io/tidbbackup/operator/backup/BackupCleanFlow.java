@@ -18,7 +18,6 @@ import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.ConditionTypes;
-import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.api.Timestamps;
 import io.tidbbackup.operator.ToolJobs;
@@ -30,11 +29,8 @@ import io.tidbbackup.operator.status.EventType;
 import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.storage.PrefixGuard;
 import io.tidbbackup.storage.StorageLocation;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -590,39 +586,40 @@ final class BackupCleanFlow {
     return release();
   }
 
-  /** Namespace terminating: clean here with the credentials Secret, or keep the data and say so. */
+  /**
+   * Namespace terminating: clean here with the static keys of the Backup's own Secret, or keep the
+   * data and say why (InProcessCredentials: never with the operator's identity).
+   */
   private UpdateControl<Backup> startInProcess(StorageLocation target) {
     BackupSpec spec = backup.getSpec();
     String secretName = secretName(spec);
-    Map<String, String> env = null;
+    Secret secret = null;
     if (secretName != null) {
       try {
-        Secret secret =
+        secret =
             s.client()
                 .secrets()
                 .inNamespace(backup.getMetadata().getNamespace())
                 .withName(secretName)
                 .get();
-        env = secret == null ? null : envOf(secret);
       } catch (KubernetesClientException e) {
-        env = null;
+        secret = null;
       }
-    } else if (spec.azblob != null && spec.azblob.sasToken != null) {
-      env = Map.of(JobEnv.AZURE_SAS_TOKEN, spec.azblob.sasToken);
     }
-    if (env == null || spec.local != null) {
+    InProcessCredentials.Result creds = InProcessCredentials.of(spec, secret);
+    if (creds.refusal() != null) {
       warn(
           Reason.DataOrphaned,
           "namespace "
               + backup.getMetadata().getNamespace()
-              + " is terminating and the operator "
-              + "cannot clean "
+              + " is terminating and the operator cannot clean "
               + target.url()
               + " itself ("
-              + (spec.local != null ? "a local volume" : "no readable credentials Secret")
+              + creds.refusal()
               + "): the data is kept there");
       return release();
     }
+    Map<String, String> env = creds.env();
     c.event(
         EventType.NORMAL,
         Reason.CleaningInProcess,
@@ -706,31 +703,6 @@ final class BackupCleanFlow {
       return spec.gcs.secretName;
     }
     return spec.azblob != null ? spec.azblob.secretName : null;
-  }
-
-  /** A credentials Secret as the env vars a Job would get from it (keys as in TiDB Operator). */
-  static Map<String, String> envOf(Secret s) {
-    Map<String, String> data = new HashMap<>();
-    if (s.getData() != null) {
-      s.getData()
-          .forEach(
-              (k, v) ->
-                  data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-    }
-    if (s.getStringData() != null) {
-      data.putAll(s.getStringData());
-    }
-    Map<String, String> env = new HashMap<>(data);
-    if (data.containsKey(JobEnv.S3_ACCESS_KEY)) {
-      env.put(JobEnv.AWS_ACCESS_KEY_ID, data.get(JobEnv.S3_ACCESS_KEY));
-    }
-    if (data.containsKey(JobEnv.S3_SECRET_KEY)) {
-      env.put(JobEnv.AWS_SECRET_ACCESS_KEY, data.get(JobEnv.S3_SECRET_KEY));
-    }
-    if (data.containsKey(JobEnv.GCS_CREDENTIALS_KEY)) {
-      env.put(JobEnv.GCS_SERVICE_ACCOUNT_JSON_KEY, data.get(JobEnv.GCS_CREDENTIALS_KEY));
-    }
-    return env;
   }
 
   private void write(io.tidbbackup.api.BackupCondition condition) {

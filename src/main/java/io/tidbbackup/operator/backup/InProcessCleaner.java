@@ -63,12 +63,12 @@ public class InProcessCleaner implements AutoCloseable {
     return submit(
         uid,
         () -> {
-          CleanSettings s = CleanSettings.of(spec.cleanOption);
+          CleanSettings s = CleanSettings.of(spec.cleanOption).inOperatorProcess();
           try (ObjectStore store =
               ObjectStores.open(
                   spec,
-                  new StoreOptions(
-                      env, Math.max(s.batchConcurrency(), s.routineConcurrency()) + 4))) {
+                  new StoreOptions(env, Math.max(s.batchConcurrency(), s.routineConcurrency()) + 4)
+                      .staticCredentialsOnly())) {
             return new CleanEngine().clean(store, target, s, false);
           }
         });

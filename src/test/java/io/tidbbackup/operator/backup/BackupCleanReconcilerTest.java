@@ -579,6 +579,52 @@ class BackupCleanReconcilerTest {
   }
 
   /**
+   * A Secret without static keys (here only a role to assume) is never filled in with the
+   * operator's own identity: the in-process clean does not start, every object is kept, and the
+   * Warning says why.
+   */
+  @Test
+  void terminatingNamespaceWithASecretWithoutKeysNeverCleansWithTheOperatorsIdentity()
+      throws Exception {
+    S3Client admin = io.tidbbackup.storage.TestingS3.client(s3proxy.getUri().toString());
+    admin.createBucket(b -> b.bucket("keyless"));
+    List<String> targets = BackupLayout.snapshotKeys("p/role", 20);
+    io.tidbbackup.storage.TestingS3.put(admin, "keyless", targets);
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-secret")
+                .withNamespace(NS)
+                .endMetadata()
+                .withStringData(Map.of("AWS_ROLE_ARN", "arn:aws:iam::1:role/operator"))
+                .build())
+        .create();
+    create(
+        "role",
+        spec("Delete", "p/role")
+            .replace("bucket: bkt", "bucket: keyless")
+            .replace(
+                "region: us-east-1", "region: us-east-1, endpoint: '" + s3proxy.getUri() + "'"));
+    complete("role");
+    terminating();
+    delete("role");
+    awaitGone("role");
+    assertThat(io.tidbbackup.storage.TestingS3.keys(admin, "keyless"))
+        .containsExactlyInAnyOrderElementsOf(targets);
+    assertThat(eventReasons()).contains("DataOrphaned").doesNotContain("CleaningInProcess");
+    String msg =
+        client.v1().events().inNamespace(NS).list().getItems().stream()
+            .filter(e -> "DataOrphaned".equals(e.getReason()))
+            .findFirst()
+            .orElseThrow()
+            .getMessage();
+    assertThat(msg)
+        .contains("s3-secret has no keys access_key and secret_key", "never uses its own");
+    admin.close();
+  }
+
+  /**
    * A clean Job left by an earlier Backup of the same name (it has no owner reference, so no
    * garbage collector removes it) is neither taken as this Backup's clean nor left running: it is
    * deleted, and this Backup's own clean Job, bound to its UID, runs; its report, not the old one,
