@@ -58,9 +58,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: ["pods/log"]
   verbs: ["get"]
+# create only: the Secret of an inline azblob.sasToken is named after its owner's UID and the token, so it is
+# written once, never read back or updated (reads, if any, are granted per namespace: tbo.secretReaders)
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: [{{ if .Values.rbac.readSecrets }}"get", {{ end }}"create", "update"]
+  verbs: ["create"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
@@ -88,5 +90,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- join "," .Values.watchNamespaces -}}
 {{- else -}}
 {{- .Release.Namespace -}}
+{{- end -}}
+{{- end -}}
+
+
+{{/* The namespaces where the operator may read Secrets (rbac.readSecrets): rbac.readSecretsNamespaces, else the
+     watched namespaces; never cluster-wide. */}}
+{{- define "tbo.secretReaders" -}}
+{{- if .Values.rbac.readSecretsNamespaces -}}
+{{- join "," .Values.rbac.readSecretsNamespaces -}}
+{{- else if .Values.watchNamespaces -}}
+{{- join "," .Values.watchNamespaces -}}
+{{- else -}}
+{{- fail "rbac.readSecrets: list the namespaces in rbac.readSecretsNamespaces (the operator watches all namespaces, and Secret reads are never granted cluster-wide)" -}}
 {{- end -}}
 {{- end -}}

@@ -293,17 +293,16 @@ public final class ToolJobs {
   }
 
   /**
-   * Creates an object a tool Job needs (the Secret with an inline SAS token), or replaces the one
-   * that is there.
+   * Creates an object a tool Job needs (the Secret with an inline SAS token) unless it is there:
+   * its name is bound to its content, so one that exists is the same (no get, no update).
    */
-  public void createOrReplace(HasMetadata object) {
+  public void createOnce(HasMetadata object) {
     try {
       client.resource(object).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
       }
-      client.resource(object).update();
     }
   }
 

@@ -173,6 +173,29 @@ public final class LocalCluster {
     return sa;
   }
 
+  /**
+   * The chart's Secret reads in {@code namespace} ({@code rbac.readSecrets}, a Role there), for the
+   * operator of {@link #installChartRbac(KubernetesClient)}.
+   */
+  public void grantSecretReads(String namespace) throws IOException {
+    applySecretReaders(
+        admin,
+        HelmChart.render(
+            Map.of("rbac.readSecrets", true, "rbac.readSecretsNamespaces[0]", namespace)));
+  }
+
+  /** The Roles and RoleBindings of {@code docs} (a rendered chart) that grant Secret reads. */
+  public static void applySecretReaders(KubernetesClient admin, List<JsonNode> docs) {
+    for (JsonNode d : docs) {
+      String kind = d.path("kind").asText();
+      if ((kind.equals("Role") || kind.equals("RoleBinding"))
+          && d.path("metadata").path("name").asText().endsWith("-read-secrets")) {
+        HasMetadata obj = Serialization.unmarshal(Serde.json(d), HasMetadata.class);
+        admin.resource(obj).forceConflicts().serverSideApply();
+      }
+    }
+  }
+
   /** A fresh namespace {@code <prefix>-<n>} with the S3 credentials Secret {@code s3-secret}. */
   public String namespace(String prefix) {
     String ns = prefix + "-" + NAMESPACES.incrementAndGet();

@@ -131,7 +131,7 @@ class HelmChartTest {
     assertThat(clusterRole.toString()).doesNotContain("backups").doesNotContain("jobs");
     for (JsonNode rule : roles.get(0).path("rules")) {
       if (texts(rule.path("resources")).contains("secrets")) {
-        assertThat(texts(rule.path("verbs"))).containsExactly("create", "update");
+        assertThat(texts(rule.path("verbs"))).containsExactly("create");
       }
     }
     List<JsonNode> jobAccounts =
@@ -150,6 +150,46 @@ class HelmChartTest {
                 .asText())
         .isEqualTo("arn:aws:iam::123456789012:role/backup");
     assertThat(one(docs, "ServiceMonitor", "tbo-tidb-backup-operator")).isNotNull();
+  }
+
+  /**
+   * By default the operator may read no Secret anywhere; asked for, reads are granted by a Role in
+   * each namespace listed (else each watched one), never cluster-wide, and a chart that watches all
+   * namespaces must list them.
+   */
+  @Test
+  void secretReadsAreOffByDefaultAndThenPerNamespace() throws Exception {
+    for (List<JsonNode> docs :
+        List.of(
+            HelmChart.render(Map.of()), HelmChart.render(Map.of("watchNamespaces[0]", "team-a")))) {
+      assertThat(docs.stream().filter(d -> d.path("kind").asText().endsWith("Role")))
+          .allSatisfy(
+              role -> {
+                for (JsonNode rule : role.path("rules")) {
+                  if (texts(rule.path("resources")).contains("secrets")) {
+                    assertThat(texts(rule.path("verbs"))).containsExactly("create");
+                  }
+                }
+              });
+    }
+    List<JsonNode> asked =
+        HelmChart.render(
+            Map.of(
+                "rbac.readSecrets", true,
+                "rbac.readSecretsNamespaces[0]", "team-a",
+                "rbac.readSecretsNamespaces[1]", "team-b"));
+    List<JsonNode> readers =
+        ofKind(asked, "Role").stream()
+            .filter(r -> r.path("metadata").path("name").asText().endsWith("-read-secrets"))
+            .toList();
+    assertThat(readers)
+        .extracting(r -> r.path("metadata").path("namespace").asText())
+        .containsExactly("team-a", "team-b");
+    assertThat(texts(readers.get(0).path("rules").get(0).path("verbs"))).containsExactly("get");
+    assertThat(one(asked, "ClusterRole", "tbo-tidb-backup-operator").toString())
+        .doesNotContain("\"get\",\"create\"");
+    assertThatThrownBy(() -> HelmChart.render(Map.of("rbac.readSecrets", true)))
+        .hasMessageContaining("rbac.readSecretsNamespaces");
   }
 
   /** Without leader election an upgrade must not run the old and the new operator side by side. */

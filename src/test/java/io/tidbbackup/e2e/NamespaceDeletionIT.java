@@ -49,8 +49,9 @@ class NamespaceDeletionIT {
    * both backups in-process.
    */
   @Test
-  void deletingTheNamespaceCompletesAndCleansEverySnapshotAndLogBackup() {
+  void deletingTheNamespaceCompletesAndCleansEverySnapshotAndLogBackup() throws Exception {
     String ns = cluster.namespace("nsdelete");
+    cluster.grantSecretReads(ns);
     List<String> sentinels =
         List.of("a/snap-old/backupmeta", "a/snap1/x", "a/log-other/backupmeta", "ROOT");
     sentinels.forEach(key -> E2E.put(s3, BUCKET, key));

@@ -594,6 +594,7 @@ final class BackupCleanFlow {
     BackupSpec spec = backup.getSpec();
     String secretName = secretName(spec);
     Secret secret = null;
+    String unreadable = null;
     if (secretName != null) {
       try {
         secret =
@@ -603,10 +604,16 @@ final class BackupCleanFlow {
                 .withName(secretName)
                 .get();
       } catch (KubernetesClientException e) {
-        secret = null;
+        unreadable =
+            e.getCode() == 403
+                ? "the operator may not read Secrets in this namespace (chart value rbac.readSecrets)"
+                : "the credentials Secret " + secretName + " cannot be read: " + e.getMessage();
       }
     }
-    InProcessCredentials.Result creds = InProcessCredentials.of(spec, secret);
+    InProcessCredentials.Result creds =
+        unreadable != null
+            ? new InProcessCredentials.Result(null, unreadable)
+            : InProcessCredentials.of(spec, secret);
     if (creds.refusal() != null) {
       warn(
           Reason.DataOrphaned,

@@ -48,7 +48,7 @@ final class BackupJobStart {
       return BackupContext.done();
     }
     if (spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()) {
-      c.jobs().createOrReplace(OwnedSecrets.sasSecret(backup, "backup", spec.azblob.sasToken));
+      c.jobs().createOnce(OwnedSecrets.sasSecret(backup, "backup", spec.azblob.sasToken));
     }
     Job job = BackupJobBuilder.build(backup, log, facts, s.settings());
     ToolJobs.Creation created;

@@ -114,9 +114,7 @@ public final class BackupJobBuilder {
     env.add(StorageEnv.plain(JobEnv.BR_LOG_TO_TERM, "1"));
     env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(agentSpec(spec))));
     String sas =
-        spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()
-            ? Names.sasSecret("backup", backup.getMetadata().getName())
-            : null;
+        spec.azblob == null ? null : Names.sasSecret("backup", backup, spec.azblob.sasToken);
     env.addAll(StorageEnv.of(spec, sas));
     if (spec.from != null && spec.br == null) {
       env.add(

@@ -54,9 +54,7 @@ public final class CleanJobBuilder {
     List<EnvVar> env = new ArrayList<>();
     env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(BackupJobBuilder.agentSpec(spec))));
     String sas =
-        spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()
-            ? Names.sasSecret("backup", name)
-            : null;
+        spec.azblob == null ? null : Names.sasSecret("backup", backup, spec.azblob.sasToken);
     env.addAll(StorageEnv.of(spec, sas));
 
     Container main =

@@ -91,10 +91,21 @@ public final class Names {
   }
 
   /**
-   * The Secret that carries an inline {@code spec.azblob.sasToken} to the pod as a secretKeyRef.
+   * The Secret that carries an inline {@code spec.azblob.sasToken} to the pod as a secretKeyRef, or
+   * null without a token. Its name ends with a hash of the owner's UID and the token, so it is
+   * created once and never updated (the operator needs no get or update on Secrets): a changed
+   * token is a new Secret, and each goes with its owner.
    */
-  public static String sasSecret(String kind, String name) {
-    return bounded(kind + "-" + name + "-sas");
+  public static String sasSecret(String kind, HasMetadata owner, String token) {
+    if (token == null || token.isEmpty()) {
+      return null;
+    }
+    return bounded(
+        kind
+            + "-"
+            + owner.getMetadata().getName()
+            + "-sas-"
+            + hash("sas:" + owner.getMetadata().getUid() + ":" + token));
   }
 
   public static String clusterTlsSecret(String cluster) {

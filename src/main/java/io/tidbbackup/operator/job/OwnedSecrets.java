@@ -14,12 +14,13 @@ public final class OwnedSecrets {
 
   /**
    * Holds an inline {@code spec.azblob.sasToken} so that it reaches the pod as a secretKeyRef,
-   * never as a plain env value or argument. Owned by the CR, so it goes with it.
+   * never as a plain env value or argument. Owned by the CR, so it goes with it; written once (its
+   * name is bound to the owner's UID and the token).
    */
   public static Secret sasSecret(HasMetadata owner, String kind, String token) {
     return new SecretBuilder()
         .withNewMetadata()
-        .withName(Names.sasSecret(kind, owner.getMetadata().getName()))
+        .withName(Names.sasSecret(kind, owner, token))
         .withNamespace(owner.getMetadata().getNamespace())
         .withLabels(Map.of(ApiConstants.LABEL_MANAGED_BY, ApiConstants.MANAGED_BY_VALUE))
         .withOwnerReferences(ToolPod.controllerRef(owner))

@@ -133,9 +133,7 @@ public final class RestoreJobBuilder {
    */
   public static String sasSecret(Restore restore) {
     RestoreSpec spec = restore.getSpec();
-    return spec.azblob != null && spec.azblob.sasToken != null && !spec.azblob.sasToken.isEmpty()
-        ? Names.sasSecret("restore", restore.getMetadata().getName())
-        : null;
+    return spec.azblob == null ? null : Names.sasSecret("restore", restore, spec.azblob.sasToken);
   }
 
   /**

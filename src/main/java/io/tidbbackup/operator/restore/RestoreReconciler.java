@@ -211,7 +211,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
       return UpdateControl.noUpdate();
     }
     if (RestoreJobBuilder.sasSecret(restore) != null) {
-      jobs.createOrReplace(OwnedSecrets.sasSecret(restore, "restore", spec.azblob.sasToken));
+      jobs.createOnce(OwnedSecrets.sasSecret(restore, "restore", spec.azblob.sasToken));
     }
     Job job = RestoreJobBuilder.build(restore, false, facts, settings);
     ToolJobs.Creation created;
