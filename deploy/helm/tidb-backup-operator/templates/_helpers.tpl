@@ -59,13 +59,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: ["pods/log"]
   verbs: ["get"]
 # create only: the Secret of an inline azblob.sasToken is named after its owner's UID and the token, so it is
-# written once, never read back or updated (reads, if any, are granted per namespace: tbo.secretReaders)
+# written once, never read back or updated (reads only with rbac.readSecrets)
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["create"]
+# list: the Job controller's FailedCreate events say why a Job has no pod (a missing ServiceAccount, a quota)
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "list"]
 {{- end -}}
 
 {{/* Cluster-scoped reads: whether the TidbCluster CRD exists, whether a namespace is terminating; JOSDK's own check
@@ -93,15 +94,3 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- end -}}
 
-
-{{/* The namespaces where the operator may read Secrets (rbac.readSecrets): rbac.readSecretsNamespaces, else the
-     watched namespaces; never cluster-wide. */}}
-{{- define "tbo.secretReaders" -}}
-{{- if .Values.rbac.readSecretsNamespaces -}}
-{{- join "," .Values.rbac.readSecretsNamespaces -}}
-{{- else if .Values.watchNamespaces -}}
-{{- join "," .Values.watchNamespaces -}}
-{{- else -}}
-{{- fail "rbac.readSecrets: list the namespaces in rbac.readSecretsNamespaces (the operator watches all namespaces, and Secret reads are never granted cluster-wide)" -}}
-{{- end -}}
-{{- end -}}

@@ -18,6 +18,12 @@ public final class ConditionTypes {
   /** Marks a retried snapshot backup; does not change the phase. */
   public static final String RESTART = "Restart";
 
+  /**
+   * Whether the pod of the tool Job has started: False (reason: Kubernetes' word for why, such as
+   * ImagePullBackOff or FailedCreate) while it cannot; True once it did after that. Not a phase.
+   */
+  public static final String POD_STARTED = "PodStarted";
+
   public static final String PRUNE_SCHEDULED = "PruneScheduled";
   public static final String PRUNE_COMPLETE = "PruneComplete";
   public static final String PRUNE_FAILED = "PruneFailed";

@@ -56,6 +56,17 @@ public record OperatorSettings(
         intervals);
   }
 
+  public OperatorSettings withJobs(JobSettings settings) {
+    return new OperatorSettings(
+        watchNamespaces,
+        settings,
+        defaultTikvVersion,
+        serverSideApply,
+        clean,
+        leaseNamespace,
+        intervals);
+  }
+
   public OperatorSettings withLeaderElection(String namespace) {
     return new OperatorSettings(
         watchNamespaces, jobs, defaultTikvVersion, serverSideApply, clean, namespace, intervals);

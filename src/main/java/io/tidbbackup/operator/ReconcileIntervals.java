@@ -12,13 +12,16 @@ import java.time.Duration;
  * @param logPoll a running log subcommand Job
  * @param cleanPoll a running clean Job (its progress is read from its log each time)
  * @param inProcessPoll an in-process clean (a terminating namespace's)
+ * @param startPoll a tool Job none of whose pods is ready yet (nothing else wakes the reconcile
+ *     while a pod waits for an image or a Secret)
  */
 public record ReconcileIntervals(
     Duration oldJob,
     Duration clusterRetry,
     Duration logPoll,
     Duration cleanPoll,
-    Duration inProcessPoll) {
+    Duration inProcessPoll,
+    Duration startPoll) {
 
   public static ReconcileIntervals defaults() {
     return new ReconcileIntervals(
@@ -26,6 +29,7 @@ public record ReconcileIntervals(
         Duration.ofSeconds(30),
         Duration.ofSeconds(10),
         Duration.ofSeconds(5),
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(15));
   }
 }

@@ -265,6 +265,52 @@ public final class ToolJobs {
   }
 
   /**
+   * Why the pod of an unfinished Job has not started, or null. Pods are listed only while none of
+   * the Job's pods is ready, and events (the Job controller's FailedCreate) only when it has no
+   * pod.
+   */
+  public io.tidbbackup.operator.job.StartProblem startProblem(Job job) {
+    if (io.tidbbackup.operator.job.StartProblem.startedOrFinished(job)) {
+      return null;
+    }
+    List<Pod> pods = pods(job);
+    String failedCreate = JobObservation.latestPod(job, pods) == null ? failedCreate(job) : null;
+    return io.tidbbackup.operator.job.StartProblem.of(job, pods, failedCreate);
+  }
+
+  /** The message of the newest FailedCreate event of {@code job}, or null. */
+  String failedCreate(Job job) {
+    try {
+      return client
+          .v1()
+          .events()
+          .inNamespace(job.getMetadata().getNamespace())
+          .withField("involvedObject.uid", job.getMetadata().getUid())
+          .list()
+          .getItems()
+          .stream()
+          .filter(e -> "FailedCreate".equals(e.getReason()))
+          .max(
+              java.util.Comparator.comparing(
+                  e ->
+                      Objects.toString(
+                          e.getLastTimestamp() != null
+                              ? e.getLastTimestamp()
+                              : e.getMetadata().getCreationTimestamp(),
+                          "")))
+          .map(io.fabric8.kubernetes.api.model.Event::getMessage)
+          .orElse(null);
+    } catch (KubernetesClientException e) {
+      LOG.debug(
+          "cannot read the events of Job {}/{}: {}",
+          job.getMetadata().getNamespace(),
+          job.getMetadata().getName(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /**
    * The pods of a Job (by the Job controller's label; {@link JobObservation} keeps those it owns by
    * UID).
    */

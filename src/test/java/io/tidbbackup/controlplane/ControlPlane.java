@@ -168,9 +168,9 @@ public final class ControlPlane implements AutoCloseable {
             "--service-account-signing-key-file=" + saKey,
             "--service-cluster-ip-range=10.0.0.0/24",
             "--allow-privileged=true",
-            // as envtest: no token volumes are mounted into pods (nothing would read them; the
-            // kubelet is ours)
-            "--disable-admission-plugins=ServiceAccount",
+            // ServiceAccount admission stays on (unlike envtest): a pod whose ServiceAccount does
+            // not exist is refused, as on any real cluster (its token volume is ignored by the
+            // local kubelet)
             "--audit-policy-file=" + policy,
             "--audit-log-path=" + auditLog(),
             "--audit-log-format=json",

@@ -174,29 +174,18 @@ public final class LocalCluster {
   }
 
   /**
-   * The chart's Secret reads in {@code namespace} ({@code rbac.readSecrets}, a Role there), for the
+   * The chart's Secret reads ({@code rbac.readSecrets}: a ClusterRole of their own) for the
    * operator of {@link #installChartRbac(KubernetesClient)}.
    */
-  public void grantSecretReads(String namespace) throws IOException {
-    applySecretReaders(
-        admin,
-        HelmChart.render(
-            Map.of("rbac.readSecrets", true, "rbac.readSecretsNamespaces[0]", namespace)));
+  public void grantSecretReads() throws IOException {
+    installChartRbac(admin, HelmChart.render(Map.of("rbac.readSecrets", true)));
   }
 
-  /** The Roles and RoleBindings of {@code docs} (a rendered chart) that grant Secret reads. */
-  public static void applySecretReaders(KubernetesClient admin, List<JsonNode> docs) {
-    for (JsonNode d : docs) {
-      String kind = d.path("kind").asText();
-      if ((kind.equals("Role") || kind.equals("RoleBinding"))
-          && d.path("metadata").path("name").asText().endsWith("-read-secrets")) {
-        HasMetadata obj = Serialization.unmarshal(Serde.json(d), HasMetadata.class);
-        admin.resource(obj).forceConflicts().serverSideApply();
-      }
-    }
-  }
-
-  /** A fresh namespace {@code <prefix>-<n>} with the S3 credentials Secret {@code s3-secret}. */
+  /**
+   * A fresh namespace {@code <prefix>-<n>} with the S3 credentials Secret {@code s3-secret} and the
+   * Job ServiceAccount {@code tidb-backup-manager} (the chart's jobServiceAccount for a watched
+   * namespace; without it the API server refuses every Job pod).
+   */
   public String namespace(String prefix) {
     String ns = prefix + "-" + NAMESPACES.incrementAndGet();
     admin
@@ -212,7 +201,21 @@ public final class LocalCluster {
                 .withData(Map.of("access_key", b64(ACCESS_KEY), "secret_key", b64(SECRET_KEY)))
                 .build())
         .create();
+    jobServiceAccount(admin, ns);
     return ns;
+  }
+
+  /** The Job ServiceAccount in {@code namespace}, as the chart's jobServiceAccount creates it. */
+  public static void jobServiceAccount(KubernetesClient admin, String namespace) {
+    admin
+        .resource(
+            new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(io.tidbbackup.api.ApiConstants.DEFAULT_SERVICE_ACCOUNT)
+                .withNamespace(namespace)
+                .endMetadata()
+                .build())
+        .serverSideApply();
   }
 
   /** A client that authenticates as the chart's operator ServiceAccount. */
@@ -237,11 +240,17 @@ public final class LocalCluster {
    * The same, recording its metrics in {@code registry}; an empty {@code namespaces} watches all.
    */
   public RunningOperator startOperator(Set<String> namespaces, PrometheusMeterRegistry registry) {
+    return startOperator(namespaces, registry, JobSettings.defaults());
+  }
+
+  /** The same, with these Job settings (a short pod start deadline). */
+  public RunningOperator startOperator(
+      Set<String> namespaces, PrometheusMeterRegistry registry, JobSettings jobs) {
     KubernetesClient client = operatorClient();
     OperatorSettings settings =
         new OperatorSettings(
             namespaces,
-            JobSettings.defaults(),
+            jobs,
             OperatorSettings.DEFAULT_TIKV_VERSION,
             true,
             CleanJobPolicy.defaults(),

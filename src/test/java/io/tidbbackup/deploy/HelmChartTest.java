@@ -153,12 +153,12 @@ class HelmChartTest {
   }
 
   /**
-   * By default the operator may read no Secret anywhere; asked for, reads are granted by a Role in
-   * each namespace listed (else each watched one), never cluster-wide, and a chart that watches all
-   * namespaces must list them.
+   * By default the operator may read no Secret anywhere (Secrets: create only). Asked for, the read
+   * is a ClusterRole of its own: a Role in a namespace would be deleted with it, in the same pass
+   * as the Backups whose in-process clean needs it.
    */
   @Test
-  void secretReadsAreOffByDefaultAndThenPerNamespace() throws Exception {
+  void secretReadsAreOffByDefaultAndThenAClusterRoleOfTheirOwn() throws Exception {
     for (List<JsonNode> docs :
         List.of(
             HelmChart.render(Map.of()), HelmChart.render(Map.of("watchNamespaces[0]", "team-a")))) {
@@ -172,24 +172,12 @@ class HelmChartTest {
                 }
               });
     }
-    List<JsonNode> asked =
-        HelmChart.render(
-            Map.of(
-                "rbac.readSecrets", true,
-                "rbac.readSecretsNamespaces[0]", "team-a",
-                "rbac.readSecretsNamespaces[1]", "team-b"));
-    List<JsonNode> readers =
-        ofKind(asked, "Role").stream()
-            .filter(r -> r.path("metadata").path("name").asText().endsWith("-read-secrets"))
-            .toList();
-    assertThat(readers)
-        .extracting(r -> r.path("metadata").path("namespace").asText())
-        .containsExactly("team-a", "team-b");
-    assertThat(texts(readers.get(0).path("rules").get(0).path("verbs"))).containsExactly("get");
-    assertThat(one(asked, "ClusterRole", "tbo-tidb-backup-operator").toString())
-        .doesNotContain("\"get\",\"create\"");
-    assertThatThrownBy(() -> HelmChart.render(Map.of("rbac.readSecrets", true)))
-        .hasMessageContaining("rbac.readSecretsNamespaces");
+    List<JsonNode> asked = HelmChart.render(Map.of("rbac.readSecrets", true));
+    JsonNode reader = one(asked, "ClusterRole", "tbo-tidb-backup-operator-read-secrets");
+    assertThat(texts(reader.path("rules").get(0).path("resources"))).containsExactly("secrets");
+    assertThat(texts(reader.path("rules").get(0).path("verbs"))).containsExactly("get");
+    assertThat(one(asked, "ClusterRoleBinding", "tbo-tidb-backup-operator-read-secrets"))
+        .isNotNull();
   }
 
   /** Without leader election an upgrade must not run the old and the new operator side by side. */

@@ -71,6 +71,10 @@ final class E2E {
     return k.resource(Serialization.unmarshal(yaml, Backup.class)).create();
   }
 
+  static Restore createRestore(KubernetesClient k, String yaml) {
+    return k.resource(Serialization.unmarshal(yaml, Restore.class)).create();
+  }
+
   static Backup backup(KubernetesClient k, String ns, String name) {
     return k.resources(Backup.class).inNamespace(ns).withName(name).get();
   }

@@ -51,7 +51,7 @@ class NamespaceDeletionIT {
   @Test
   void deletingTheNamespaceCompletesAndCleansEverySnapshotAndLogBackup() throws Exception {
     String ns = cluster.namespace("nsdelete");
-    cluster.grantSecretReads(ns);
+    cluster.grantSecretReads();
     List<String> sentinels =
         List.of("a/snap-old/backupmeta", "a/snap1/x", "a/log-other/backupmeta", "ROOT");
     sentinels.forEach(key -> E2E.put(s3, BUCKET, key));

@@ -64,13 +64,10 @@ class RbacIT {
     LocalCluster cluster = LocalCluster.get();
     KubernetesClient k = cluster.admin;
     String ns = cluster.namespace("rbac");
-    // Secret reads (for the in-process clean of a terminating namespace) only where asked for
     String doomed = cluster.namespace("rbac-doomed");
-    List<JsonNode> chart =
-        HelmChart.render(
-            RELEASE, Map.of("rbac.readSecrets", true, "rbac.readSecretsNamespaces[0]", doomed));
+    // with the Secret reads the in-process clean of a terminating namespace needs
+    List<JsonNode> chart = HelmChart.render(RELEASE, Map.of("rbac.readSecrets", true));
     String sa = LocalCluster.installChartRbac(k, chart);
-    LocalCluster.applySecretReaders(k, chart);
     String user = "system:serviceaccount:" + LocalCluster.OPERATOR_NAMESPACE + ":" + sa;
     E2E.bucket(cluster.s3(), BUCKET);
 
@@ -178,6 +175,21 @@ class RbacIT {
     awaitBackup(k, ns, "b1", phase("Complete"));
     k.resources(Backup.class).inNamespace(ns).withName("b1").delete();
     E2E.awaitGone(k, Backup.class, ns, "b1", E2E.WAIT);
+    // a Job that cannot create its pod (no such ServiceAccount): the Job controller's FailedCreate
+    // event is read, and said in PodStarted
+    E2E.createBackup(
+        k, E2E.backupYaml(cluster, ns, "no-sa", BUCKET, "t/no-sa", "serviceAccount: missing"));
+    awaitBackup(
+        k,
+        ns,
+        "no-sa",
+        b ->
+            b.getStatus() != null
+                && b.getStatus().conditions != null
+                && b.getStatus().conditions.stream()
+                    .anyMatch(c -> "FailedCreate".equals(c.reason)));
+    k.resources(Backup.class).inNamespace(ns).withName("no-sa").delete();
+    E2E.awaitGone(k, Backup.class, ns, "no-sa", E2E.WAIT);
     // an inline SAS token becomes an owned Secret (the Job fails here: the local kubelet simulates
     // S3 only)
     k.resource(

@@ -60,8 +60,12 @@ public final class TestingCluster {
             });
   }
 
+  /** The Job's pod runs: active and ready, as the Job controller counts a running pod. */
   public void jobRunning(String ns, String name, String startTime) {
-    setJobStatus(ns, name, new JobStatusBuilder().withActive(1).withStartTime(startTime).build());
+    setJobStatus(
+        ns,
+        name,
+        new JobStatusBuilder().withActive(1).withReady(1).withStartTime(startTime).build());
   }
 
   /** A pod of Job {@code name} whose {@code container} terminated with {@code message}. */
@@ -179,7 +183,13 @@ public final class TestingCluster {
     io.javaoperatorsdk.operator.Operator o =
         io.tidbbackup.operator.OperatorFactory.create(
             client,
-            io.tidbbackup.operator.OperatorSettings.defaults().withServerSideApply(false),
+            // no kubelet here, and tests move the clock hours ahead of the server's timestamps: a
+            // Job's pod would be "never started"; StartWatch has tests of its own
+            io.tidbbackup.operator.OperatorSettings.defaults()
+                .withServerSideApply(false)
+                .withJobs(
+                    io.tidbbackup.operator.job.JobSettings.defaults()
+                        .withPodStartDeadline(java.time.Duration.ofDays(30))),
             clock);
     o.start();
     return o;

@@ -65,7 +65,10 @@ public final class SandboxDemo {
     this.client = sb.client();
   }
 
-  /** Namespace tidb, its S3 credentials Secret, the bucket, and the sentinel objects. */
+  /**
+   * Namespace tidb, its S3 credentials Secret and Job ServiceAccount, the bucket, and the sentinel
+   * objects.
+   */
   public void prepare() {
     client
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
@@ -85,6 +88,8 @@ public final class SandboxDemo {
                         b64(Sandbox.SECRET_KEY)))
                 .build())
         .create();
+    // the Job ServiceAccount, as the chart creates it in a watched namespace
+    io.tidbbackup.controlplane.LocalCluster.jobServiceAccount(client, NS);
     try (S3Client s3 = s3()) {
       s3.createBucket(b -> b.bucket(BUCKET));
       for (String k : SENTINELS) {

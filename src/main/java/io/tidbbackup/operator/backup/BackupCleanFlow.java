@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.BackupCondition;
 import io.tidbbackup.api.BackupMode;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.BackupStatus;
@@ -20,6 +21,7 @@ import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.api.Timestamps;
+import io.tidbbackup.operator.StartWatch;
 import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.job.CleanJobBuilder;
 import io.tidbbackup.operator.job.JobObservation;
@@ -134,6 +136,9 @@ final class BackupCleanFlow {
       case WAIT_OLD_JOB -> BackupContext.after(s.intervals().oldJob());
       case REPORT_NAME_TAKEN -> nameTaken(facts.cleanJob.takenMessage());
       case SHOW_PROGRESS -> {
+        if (facts.start != null && facts.start.show()) {
+          yield waitingToStart(facts.start, facts.target);
+        }
         String progress = progress(facts.cleanJob.job());
         if (progress != null) {
           write(
@@ -145,6 +150,7 @@ final class BackupCleanFlow {
         }
         yield BackupContext.after(s.intervals().cleanPoll());
       }
+      case RELEASE_NEVER_STARTED -> neverStarted(facts.cleanJob.job(), facts.start, facts.target);
       case RELEASE_REFUSED ->
           refused(facts.cleanJob.job(), facts.target, facts.refusal, facts.failure);
       case WAIT_RETRY -> {
@@ -175,6 +181,7 @@ final class BackupCleanFlow {
     String failure;
     String refusal;
     Instant retryAt;
+    StartWatch start;
 
     @Override
     public boolean held() {
@@ -286,7 +293,12 @@ final class BackupCleanFlow {
     private CleanDecisions.Clean jobClean(JobObservation obs) {
       switch (obs.state()) {
         case PENDING, RUNNING -> {
-          return CleanDecisions.Clean.JOB_RUNNING;
+          start =
+              StartWatch.of(
+                  c.jobs().startProblem(cleanJob.job()), s.settings().podStartDeadline(), c.now());
+          return start != null && start.expired()
+              ? CleanDecisions.Clean.JOB_NEVER_STARTED
+              : CleanDecisions.Clean.JOB_RUNNING;
         }
         case SUCCEEDED -> {
           report = obs.result() == null ? null : obs.result().clean;
@@ -541,6 +553,49 @@ final class BackupCleanFlow {
             + "kept there and the Backup is released";
     writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, Reason.CleanRefused, message));
     deleteFinishedCleanJob(job);
+    return release();
+  }
+
+  /**
+   * A clean whose pod cannot start: said (one Warning per cause), looked at again until the
+   * deadline.
+   */
+  private UpdateControl<Backup> waitingToStart(StartWatch w, StorageLocation target) {
+    BackupStatus st = c.status();
+    BackupCondition now = Conditions.find(st == null ? null : st.conditions, ConditionTypes.CLEAN);
+    String message =
+        "the clean of "
+            + target.url()
+            + " cannot start: "
+            + w.problem().message()
+            + (w.deadline() == null
+                ? ""
+                : "; the Backup is released with its data kept at "
+                    + Timestamps.format(w.deadline())
+                    + " unless it starts");
+    if (now == null || !message.equals(now.message)) {
+      write(Conditions.of(ConditionTypes.CLEAN, FALSE, Reason.PodNotStarted, message));
+      if (now == null || !Reason.wire(Reason.PodNotStarted).equals(now.reason)) {
+        warn(Reason.PodNotStarted, message);
+      }
+    }
+    return BackupContext.after(w.recheck(s.intervals().cleanPoll(), c.now()));
+  }
+
+  /**
+   * The clean's pod did not start within the deadline: its Job is deleted and the Backup released
+   * with the data kept, said in CleanFailed and a Warning (a deletion never hangs on a pod that
+   * cannot start).
+   */
+  private UpdateControl<Backup> neverStarted(Job job, StartWatch w, StorageLocation target) {
+    String message =
+        "the clean of "
+            + target.url()
+            + " never started: "
+            + w.failure(s.settings().podStartDeadline())
+            + "; the data is kept there and the Backup is released";
+    writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, Reason.PodNotStarted, message));
+    c.jobs().deleteForeground(job);
     return release();
   }
 

@@ -26,7 +26,8 @@ package io.tidbbackup.operator.backup;
  * 14  an in-process clean ended otherwise                        RELEASE_ORPHANED (data kept, Warning)
  * 15  the clean Job's name: a Job going away                     WAIT_OLD_JOB
  * 16  the clean Job's name: held by a Job not this Backup's      REPORT_NAME_TAKEN (data kept, retried)
- * 17  the clean Job runs                                         SHOW_PROGRESS
+ * 17  the clean Job runs (or its pod waits to start)             SHOW_PROGRESS
+ * 17b the clean Job's pod did not start within the deadline      RELEASE_NEVER_STARTED (data kept, Warning)
  * 18  the clean Job ended, prefix verified empty                 FINISH
  * 19  the clean Job ended with a failure no retry can fix        RELEASE_REFUSED (data kept, Warning)
  * 20  the clean Job failed, its retry not due yet                WAIT_RETRY
@@ -55,6 +56,7 @@ final class CleanDecisions {
     REPORT_NAME_TAKEN,
     SHOW_PROGRESS,
     RELEASE_REFUSED,
+    RELEASE_NEVER_STARTED,
     WAIT_RETRY,
     REPLACE_CLEAN_JOB,
     START_IN_PROCESS,
@@ -80,6 +82,7 @@ final class CleanDecisions {
     JOB_GOING_AWAY,
     JOB_NAME_TAKEN,
     JOB_RUNNING,
+    JOB_NEVER_STARTED,
     JOB_VERIFIED,
     JOB_REFUSED,
     JOB_FAILED_RETRY_LATER,
@@ -148,6 +151,7 @@ final class CleanDecisions {
       case JOB_GOING_AWAY -> Action.WAIT_OLD_JOB;
       case JOB_NAME_TAKEN -> Action.REPORT_NAME_TAKEN;
       case JOB_RUNNING -> Action.SHOW_PROGRESS;
+      case JOB_NEVER_STARTED -> Action.RELEASE_NEVER_STARTED;
       case JOB_REFUSED -> Action.RELEASE_REFUSED;
       case JOB_FAILED_RETRY_LATER -> Action.WAIT_RETRY;
       case JOB_FAILED_RETRY_DUE -> Action.REPLACE_CLEAN_JOB;

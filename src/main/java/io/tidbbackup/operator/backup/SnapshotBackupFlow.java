@@ -6,11 +6,13 @@ import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Timestamps;
+import io.tidbbackup.operator.StartWatch;
 import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.job.BackupJobBuilder;
 import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.EventType;
 import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.validation.BackupValidator;
 import java.time.Duration;
@@ -95,11 +97,11 @@ final class SnapshotBackupFlow {
                   job.getMetadata().getName(),
                   c.now()));
         }
-        return BackupContext.done();
+        return watchStart(job);
       }
       case RUNNING -> {
         c.update(BackupStatuses.running(st, null, obs.startTime(), c.now()));
-        return BackupContext.done();
+        return watchStart(job);
       }
       case SUCCEEDED -> {
         c.update(
@@ -111,6 +113,39 @@ final class SnapshotBackupFlow {
         return onFailedJob(job, obs);
       }
     }
+  }
+
+  /**
+   * A Job whose pod has not started: said in PodStarted (and one Warning event per cause), failed
+   * with its Job deleted at the start deadline (so that it can never start later and write a backup
+   * nobody waits for), looked at again until then.
+   */
+  private UpdateControl<Backup> watchStart(Job job) {
+    BackupStatus st = c.status();
+    Duration deadline = c.services().settings().podStartDeadline();
+    StartWatch w = StartWatch.of(c.jobs().startProblem(job), deadline, c.now());
+    if (w == null) {
+      if (st != null && StartWatch.saidNotStarted(st.conditions)) {
+        c.update(BackupStatuses.withCondition(st, StartWatch.started(), c.now()));
+      }
+      return BackupContext.done();
+    }
+    if (w.expired()) {
+      c.update(
+          BackupStatuses.failed(
+              st,
+              null,
+              Reason.PodNotStarted,
+              "the backup failed: " + w.failure(deadline),
+              c.now()));
+      c.jobs().deleteForeground(job);
+      return BackupContext.done();
+    }
+    if (w.show() && (st == null || !w.alreadySaid(st.conditions))) {
+      c.update(BackupStatuses.withCondition(st, w.condition("backup"), c.now()));
+      c.event(EventType.WARNING, Reason.PodNotStarted, w.problem().message());
+    }
+    return BackupContext.after(w.recheck(c.services().intervals().startPoll(), c.now()));
   }
 
   private UpdateControl<Backup> onFailedJob(Job job, JobObservation obs) {

@@ -98,13 +98,16 @@ public final class BackupJobBuilder {
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build();
 
-    return ToolPod.job(
-        backup,
-        Names.backupJob(name, log),
-        Names.backupJobLabels(backup, "backup"),
-        null,
-        0,
-        ToolPod.podSpec(spec, List.of(init), main, volumes));
+    Job job =
+        ToolPod.job(
+            backup,
+            Names.backupJob(name, log),
+            Names.backupJobLabels(backup, "backup"),
+            null,
+            0,
+            ToolPod.podSpec(spec, List.of(init), main, volumes));
+    job.getSpec().setActiveDeadlineSeconds(settings.activeDeadlineSeconds());
+    return job;
   }
 
   /** Generated env, then spec.env overriding by name. Credentials only as secretKeyRef. */

@@ -1,15 +1,37 @@
 package io.tidbbackup.operator.job;
 
+import java.time.Duration;
+
 /**
  * Operator-wide settings that shape Jobs.
  *
  * @param agentImage this project's image, which runs {@code agent …} in every Job
  * @param imagePullPolicy pull policy of the agent and tool images
+ * @param podStartDeadline how long the pod of a backup, restore or clean Job may wait to start (an
+ *     image it cannot pull, a missing Secret or ServiceAccount, no node) before the backup or
+ *     restore fails, or the clean gives up with the data kept
+ * @param activeDeadline {@code activeDeadlineSeconds} of backup and restore Jobs, or null for none
+ *     (a backup of a large cluster may run for days)
  */
-public record JobSettings(String agentImage, String imagePullPolicy) {
+public record JobSettings(
+    String agentImage, String imagePullPolicy, Duration podStartDeadline, Duration activeDeadline) {
   public static final String DEFAULT_AGENT_IMAGE = "tidb-backup-operator:0.1.0";
+  public static final Duration DEFAULT_POD_START_DEADLINE = Duration.ofMinutes(15);
+
+  public JobSettings(String agentImage, String imagePullPolicy) {
+    this(agentImage, imagePullPolicy, DEFAULT_POD_START_DEADLINE, null);
+  }
 
   public static JobSettings defaults() {
     return new JobSettings(DEFAULT_AGENT_IMAGE, "IfNotPresent");
+  }
+
+  public JobSettings withPodStartDeadline(Duration d) {
+    return new JobSettings(agentImage, imagePullPolicy, d, activeDeadline);
+  }
+
+  /** activeDeadlineSeconds for a backup or restore Job, or null. */
+  public Long activeDeadlineSeconds() {
+    return activeDeadline == null ? null : activeDeadline.toSeconds();
   }
 }

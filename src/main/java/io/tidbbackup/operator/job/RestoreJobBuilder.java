@@ -103,13 +103,16 @@ public final class RestoreJobBuilder {
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .build();
     int backoffLimit = prune ? 0 : spec.backoffLimit;
-    return ToolPod.job(
-        restore,
-        prune ? Names.restorePruneJob(name) : Names.restoreJob(name),
-        Names.restoreJobLabels(restore, prune ? "prune" : "restore"),
-        null,
-        backoffLimit,
-        ToolPod.podSpec(spec, List.of(init), main, volumes));
+    Job job =
+        ToolPod.job(
+            restore,
+            prune ? Names.restorePruneJob(name) : Names.restoreJob(name),
+            Names.restoreJobLabels(restore, prune ? "prune" : "restore"),
+            null,
+            backoffLimit,
+            ToolPod.podSpec(spec, List.of(init), main, volumes));
+    job.getSpec().setActiveDeadlineSeconds(settings.activeDeadlineSeconds());
+    return job;
   }
 
   /** Generated env, then spec.env overriding by name. Credentials only as secretKeyRef. */

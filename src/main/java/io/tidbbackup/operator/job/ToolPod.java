@@ -5,8 +5,12 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -116,8 +120,31 @@ public final class ToolPod {
   }
 
   /** Pod spec with every pod-shaping field of the CR honoured. */
+  /**
+   * The user every tool pod runs as unless spec.podSecurityContext says otherwise: the agent
+   * image's own numeric non-root user.
+   */
+  public static final long RUN_AS = 65532L;
+
+  /**
+   * A tool pod. Without spec.podSecurityContext it passes Pod Security "restricted": non-root
+   * ({@link #RUN_AS}, also the group and fsGroup, so an emptyDir or a PVC is writable), seccomp
+   * RuntimeDefault, and every container without privilege escalation or capabilities (the init
+   * containers only copy a tool binary out of its image). With spec.podSecurityContext the user
+   * owns the pod's security settings (a local volume that needs root, for one) and nothing is
+   * added.
+   */
   public static PodSpec podSpec(
       ToolJobSpec spec, List<Container> init, Container main, List<Volume> volumes) {
+    PodSecurityContext pod = spec.podSecurityContext;
+    if (pod == null) {
+      pod = restrictedPod();
+      init =
+          init.stream()
+              .map(c -> new ContainerBuilder(c).withSecurityContext(restrictedContainer()).build())
+              .toList();
+      main = new ContainerBuilder(main).withSecurityContext(restrictedContainer()).build();
+    }
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
         .withServiceAccountName(
@@ -125,7 +152,7 @@ public final class ToolPod {
                 ? ApiConstants.DEFAULT_SERVICE_ACCOUNT
                 : spec.serviceAccount)
         .withAutomountServiceAccountToken(spec.automountServiceAccountToken)
-        .withSecurityContext(spec.podSecurityContext)
+        .withSecurityContext(pod)
         .withTolerations(spec.tolerations)
         .withImagePullSecrets(spec.imagePullSecrets)
         .withAffinity(spec.affinity)
@@ -133,6 +160,27 @@ public final class ToolPod {
         .withInitContainers(init)
         .withContainers(main)
         .withVolumes(volumes)
+        .build();
+  }
+
+  static PodSecurityContext restrictedPod() {
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RUN_AS)
+        .withRunAsGroup(RUN_AS)
+        .withFsGroup(RUN_AS)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .build();
+  }
+
+  static SecurityContext restrictedContainer() {
+    return new SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
         .build();
   }
 

@@ -17,6 +17,7 @@ import io.tidbbackup.api.PruneType;
 import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.api.RestoreStatus;
+import io.tidbbackup.operator.StartWatch;
 import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.job.ClusterFacts;
@@ -111,7 +112,9 @@ public class RestoreReconciler implements Reconciler<Restore> {
       return UpdateControl.noUpdate();
     }
     if (ConditionTypes.FAILED.equals(phase)) {
-      return restore.getSpec() != null && restore.getSpec().prune == PruneType.AFTER_FAILED
+      return restore.getSpec() != null
+              && restore.getSpec().prune == PruneType.AFTER_FAILED
+              && !neverStarted(st)
           ? prune(b, restore, ctx)
           : UpdateControl.noUpdate();
     }
@@ -147,7 +150,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
             : UpdateControl.noUpdate();
       }
       case ABSENT -> createJob(b, restore, ctx);
-      case OBSERVED -> observe(b, restore, ctx, step.name(), step.observation());
+      case OBSERVED -> observe(b, restore, ctx, step.job(), step.observation());
     };
   }
 
@@ -155,17 +158,21 @@ public class RestoreReconciler implements Reconciler<Restore> {
       StatusBuffer<RestoreStatus, Restore> b,
       Restore restore,
       Context<Restore> ctx,
-      String jobName,
+      Job job,
       JobObservation obs) {
     RestoreStatus st = b.status();
     Instant now = now();
     switch (obs.state()) {
       case PENDING -> {
         if (st == null || st.phase == null || ConditionTypes.RETRY_FAILED.equals(st.phase)) {
-          b.update(RestoreStatuses.scheduled(st, jobName, now));
+          b.update(RestoreStatuses.scheduled(st, job.getMetadata().getName(), now));
         }
+        return watchStart(b, restore, ctx, job);
       }
-      case RUNNING -> b.update(RestoreStatuses.running(st, obs.startTime(), now));
+      case RUNNING -> {
+        b.update(RestoreStatuses.running(st, obs.startTime(), now));
+        return watchStart(b, restore, ctx, job);
+      }
       case SUCCEEDED ->
           b.update(
               RestoreStatuses.complete(
@@ -186,6 +193,49 @@ public class RestoreReconciler implements Reconciler<Restore> {
       }
     }
     return UpdateControl.noUpdate();
+  }
+
+  /** Failed because its pod never started: BR never ran, so there is nothing to prune. */
+  static boolean neverStarted(RestoreStatus st) {
+    var failed = Conditions.find(st.conditions, ConditionTypes.FAILED);
+    return failed != null && Reason.wire(Reason.PodNotStarted).equals(failed.reason);
+  }
+
+  /**
+   * A Job whose pod has not started: said in PodStarted (one Warning event per cause), failed with
+   * its Job deleted at the start deadline (a restore that starts later, unwatched, could write into
+   * a cluster someone is already repairing), looked at again until then.
+   */
+  private UpdateControl<Restore> watchStart(
+      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Context<Restore> ctx, Job job) {
+    RestoreStatus st = b.status();
+    Instant now = now();
+    StartWatch w = StartWatch.of(jobs.startProblem(job), settings.podStartDeadline(), now);
+    if (w == null) {
+      if (st != null && StartWatch.saidNotStarted(st.conditions)) {
+        b.update(RestoreStatuses.withCondition(st, StartWatch.started(), now));
+      }
+      return UpdateControl.noUpdate();
+    }
+    if (w.expired()) {
+      b.update(
+          RestoreStatuses.failed(
+              st,
+              Reason.PodNotStarted,
+              "the restore failed: " + w.failure(settings.podStartDeadline()),
+              null,
+              null,
+              null,
+              now));
+      jobs.deleteForeground(job);
+      // BR never ran, so it left no checkpoint data for a prune (whose pod would wait the same way)
+      return UpdateControl.noUpdate();
+    }
+    if (w.show() && (st == null || !w.alreadySaid(st.conditions))) {
+      b.update(RestoreStatuses.withCondition(st, w.condition("restore"), now));
+      events.record(restore, EventType.WARNING, Reason.PodNotStarted, w.problem().message());
+    }
+    return UpdateControl.<Restore>noUpdate().rescheduleAfter(w.recheck(intervals.startPoll(), now));
   }
 
   private UpdateControl<Restore> createJob(

@@ -18,12 +18,13 @@ public final class Conditions {
 
   /**
    * Conditions that record an event without changing the phase: a retried backup ({@code Restart}),
-   * and the prune that follows a failed restore, so that a pruned restore still reads {@code
-   * Failed}.
+   * a pod that cannot start ({@code PodStarted}), and the prune that follows a failed restore, so
+   * that a pruned restore still reads {@code Failed}.
    */
   public static final Set<String> MARKERS =
       Set.of(
           ConditionTypes.RESTART,
+          ConditionTypes.POD_STARTED,
           ConditionTypes.PRUNE_SCHEDULED,
           ConditionTypes.PRUNE_COMPLETE,
           ConditionTypes.PRUNE_FAILED);

@@ -13,6 +13,10 @@ public enum Reason {
   JobRunning,
   JobDeleted,
   JobNameTaken,
+  /** The Job's pod did not start within the start deadline (see PodStarted). */
+  PodNotStarted,
+  /** The Job's pod started after it had been said not to. */
+  PodStarted,
   CreateBackupJobFailed,
   CreateRestoreJobFailed,
   // backups

@@ -226,6 +226,11 @@ class CleanDecisionsTest {
   }
 
   @Test
+  void row17b_aCleanWhosePodNeverStartedReleasesWithTheDataKept() {
+    assertThat(withClean(Clean.JOB_NEVER_STARTED)).isEqualTo(RELEASE_NEVER_STARTED);
+  }
+
+  @Test
   void row18_aCleanJobVerifiedEmptyFinishes() {
     assertThat(withClean(Clean.JOB_VERIFIED)).isEqualTo(FINISH);
   }
