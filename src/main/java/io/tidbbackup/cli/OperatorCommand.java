@@ -53,6 +53,20 @@ public class OperatorCommand implements Callable<Integer> {
   String defaultTikvVersion;
 
   @Option(
+      names = "--pod-start-deadline",
+      defaultValue = "${env:POD_START_DEADLINE:-15m}",
+      description =
+          "how long a Job's pod may wait to start before its backup or restore fails (a Go duration; env POD_START_DEADLINE)")
+  String podStartDeadline;
+
+  @Option(
+      names = "--job-active-deadline",
+      defaultValue = "${env:JOB_ACTIVE_DEADLINE:-}",
+      description =
+          "activeDeadlineSeconds of backup and restore Jobs (a Go duration; empty for none; env JOB_ACTIVE_DEADLINE)")
+  String jobActiveDeadline;
+
+  @Option(
       names = "--server-side-apply",
       negatable = true,
       defaultValue = "${env:SERVER_SIDE_APPLY:-true}",
@@ -80,6 +94,22 @@ public class OperatorCommand implements Callable<Integer> {
       description = "namespace of the Lease (env POD_NAMESPACE; default: the pod's own namespace)")
   String leaseNamespace;
 
+  /** A positive Go duration, or a refusal naming the flag. */
+  static java.time.Duration duration(String flag, String value) {
+    java.time.Duration d;
+    try {
+      d = io.tidbbackup.api.GoDuration.parse(value.trim());
+    } catch (RuntimeException e) {
+      d = null;
+    }
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(new OperatorCommand()),
+          flag + " \"" + value + "\" is not a positive Go duration such as 15m or 1h30m");
+    }
+    return d;
+  }
+
   @Override
   public Integer call() throws Exception {
     Set<String> ns =
@@ -92,7 +122,13 @@ public class OperatorCommand implements Callable<Integer> {
     OperatorSettings settings =
         new OperatorSettings(
             ns,
-            new JobSettings(agentImage, pullPolicy),
+            new JobSettings(
+                agentImage,
+                pullPolicy,
+                duration("--pod-start-deadline", podStartDeadline),
+                jobActiveDeadline == null || jobActiveDeadline.isBlank()
+                    ? null
+                    : duration("--job-active-deadline", jobActiveDeadline)),
             defaultTikvVersion,
             ssa,
             io.tidbbackup.operator.CleanJobPolicy.defaults(),

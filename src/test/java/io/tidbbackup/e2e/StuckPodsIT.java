@@ -106,7 +106,12 @@ class StuckPodsIT {
     await()
         .atMost(E2E.WAIT)
         .until(() -> k.batch().v1().jobs().inNamespace(ns).withName("backup-no-sa").get() == null);
-    assertThat(warnings("no-sa")).hasSize(1);
+    // one Warning for the cause, one for the failure: never one per reconcile
+    assertThat(warnings("no-sa"))
+        .hasSize(2)
+        .anySatisfy(said -> assertThat(said).startsWith("Job backup-no-sa cannot create its pod"))
+        .anySatisfy(
+            fail -> assertThat(fail).startsWith("the backup failed: its pod did not start"));
   }
 
   @Test
