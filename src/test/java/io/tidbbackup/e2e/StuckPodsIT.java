@@ -109,7 +109,7 @@ class StuckPodsIT {
     // one Warning for the cause, one for the failure: never one per reconcile
     assertThat(warnings("no-sa"))
         .hasSize(2)
-        .anySatisfy(said -> assertThat(said).startsWith("Job backup-no-sa cannot create its pod"))
+        .anySatisfy(m -> assertThat(m).startsWith("Job backup-no-sa cannot create its pod"))
         .anySatisfy(
             fail -> assertThat(fail).startsWith("the backup failed: its pod did not start"));
   }
