@@ -24,6 +24,13 @@ public final class ConditionTypes {
    */
   public static final String POD_STARTED = "PodStarted";
 
+  /**
+   * Whether the last reconcile failed with an error (an API request refused, a quota, a timeout):
+   * True with the error while the operator retries with capped backoff, False once a reconcile went
+   * through again. Not a phase.
+   */
+  public static final String RECONCILE_ERROR = "ReconcileError";
+
   public static final String PRUNE_SCHEDULED = "PruneScheduled";
   public static final String PRUNE_COMPLETE = "PruneComplete";
   public static final String PRUNE_FAILED = "PruneFailed";

@@ -79,6 +79,14 @@ public final class OperatorFactory {
                                 null,
                                 new LeaderCallbacks(() -> {}, onLostLease, leader -> {}),
                                 false)));
+    // a reconcile that throws is retried for ever, with capped backoff: never given up on until the
+    // next resync hours later
+    var retry =
+        new io.javaoperatorsdk.operator.processing.retry.GenericRetry()
+            .withoutMaxAttempts()
+            .setInitialInterval(settings.intervals().errorRetryStart())
+            .setIntervalMultiplier(2.0)
+            .setMaxInterval(settings.intervals().errorRetryCap().toMillis());
     EventRecorder events = new EventRecorder(client, clock);
     StatusWriter writer = new StatusWriter(events, new PhaseMetrics(registry));
     ClusterFactsResolver clusters = new ClusterFactsResolver(client, settings.defaultTikvVersion());
@@ -96,6 +104,7 @@ public final class OperatorFactory {
             settings.intervals()),
         o -> {
           o.withName("backup");
+          o.withRetry(retry);
           // the finalizer is added only where cleanPolicy needs it, so the reconciler handles it
           // itself and is
           // called for every event, deletions included
@@ -109,6 +118,7 @@ public final class OperatorFactory {
             client, clock, writer, events, settings.jobs(), clusters, settings.intervals()),
         o -> {
           o.withName("restore");
+          o.withRetry(retry);
           if (!settings.watchNamespaces().isEmpty()) {
             o.settingNamespaces(settings.watchNamespaces());
           }
@@ -118,6 +128,7 @@ public final class OperatorFactory {
             client, writer, settings.jobs(), clusters, settings.intervals()),
         o -> {
           o.withName("compactbackup");
+          o.withRetry(retry);
           if (!settings.watchNamespaces().isEmpty()) {
             o.settingNamespaces(settings.watchNamespaces());
           }
@@ -126,6 +137,7 @@ public final class OperatorFactory {
         new BackupScheduleReconciler(client, clock, writer, events),
         o -> {
           o.withName("backupschedule");
+          o.withRetry(retry);
           // any change (pause, a template edit, a touched annotation) and every child's change
           // re-plans
           o.withGenerationAware(false);

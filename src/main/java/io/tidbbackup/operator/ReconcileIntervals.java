@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param logPoll a running log subcommand Job
  * @param cleanPoll a running clean Job (its progress is read from its log each time)
  * @param inProcessPoll an in-process clean (a terminating namespace's)
+ * @param errorRetryStart the first retry of a reconcile that threw (then doubling, for ever)
+ * @param errorRetryCap the longest wait between retries of a reconcile that keeps throwing
  * @param startPoll a tool Job none of whose pods is ready yet (nothing else wakes the reconcile
  *     while a pod waits for an image or a Secret)
  */
@@ -21,7 +23,9 @@ public record ReconcileIntervals(
     Duration logPoll,
     Duration cleanPoll,
     Duration inProcessPoll,
-    Duration startPoll) {
+    Duration startPoll,
+    Duration errorRetryStart,
+    Duration errorRetryCap) {
 
   public static ReconcileIntervals defaults() {
     return new ReconcileIntervals(
@@ -30,6 +34,8 @@ public record ReconcileIntervals(
         Duration.ofSeconds(10),
         Duration.ofSeconds(5),
         Duration.ofSeconds(1),
-        Duration.ofSeconds(15));
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(2),
+        Duration.ofMinutes(5));
   }
 }

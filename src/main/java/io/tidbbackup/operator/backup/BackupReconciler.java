@@ -17,6 +17,7 @@ import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupMode;
+import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.CrdDefaults;
 import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.ReconcileIntervals;
@@ -38,6 +39,9 @@ import java.util.Set;
  * {@link SnapshotBackupFlow}), and writes the status the flow computed, once.
  */
 public class BackupReconciler implements Reconciler<Backup> {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(BackupReconciler.class);
+
   static final String CONTAINER = AgentProtocol.BACKUP;
 
   private final BackupServices services;
@@ -121,8 +125,60 @@ public class BackupReconciler implements Reconciler<Backup> {
     } else {
       control = new SnapshotBackupFlow(c).run();
     }
+    if (c.status() != null
+        && io.tidbbackup.operator.status.ReconcileErrors.pending(c.status().conditions)) {
+      c.update(
+          BackupStatuses.withCondition(
+              c.status(), io.tidbbackup.operator.status.ReconcileErrors.recovered(), c.now()));
+    }
     c.flush();
     return control;
+  }
+
+  /**
+   * A reconcile that threw (an API request refused, a quota, a timeout): the error is said in
+   * ReconcileError (and one Warning per distinct error) while JOSDK retries with capped backoff,
+   * never a silent stall.
+   */
+  @Override
+  public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<Backup>
+      updateErrorStatus(Backup backup, Context<Backup> ctx, Exception e) {
+    var condition = io.tidbbackup.operator.status.ReconcileErrors.condition(e);
+    BackupStatus st = backup.getStatus();
+    var before =
+        io.tidbbackup.operator.status.Conditions.find(
+            st == null ? null : st.conditions, condition.type);
+    LOG.warn(
+        "Backup {}/{}: reconcile failed, retrying: {}",
+        backup.getMetadata().getNamespace(),
+        backup.getMetadata().getName(),
+        condition.message);
+    if (before == null
+        || !condition.status.equals(before.status)
+        || !condition.message.equals(before.message)) {
+      try {
+        services
+            .writer()
+            .write(
+                backup,
+                ctx,
+                BackupStatuses.withCondition(st, condition, services.clock().instant()));
+        services
+            .events()
+            .record(
+                backup,
+                io.tidbbackup.operator.status.EventType.WARNING,
+                io.tidbbackup.operator.status.Reason.valueOf(condition.reason),
+                condition.message);
+      } catch (RuntimeException writeFailed) {
+        LOG.warn(
+            "Backup {}/{}: cannot record the error in status: {}",
+            backup.getMetadata().getNamespace(),
+            backup.getMetadata().getName(),
+            writeFailed.getMessage());
+      }
+    }
+    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /**

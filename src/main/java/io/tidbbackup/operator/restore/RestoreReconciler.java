@@ -45,6 +45,9 @@ import java.util.Optional;
  * checkpoint data. Complete and Failed are final: a restore never runs twice.
  */
 public class RestoreReconciler implements Reconciler<Restore> {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(RestoreReconciler.class);
+
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.RESTORE;
 
   private final KubernetesClient client;
@@ -98,10 +101,50 @@ public class RestoreReconciler implements Reconciler<Restore> {
     }
     io.tidbbackup.api.CrdDefaults.apply(restore.getSpec());
     try {
-      return reconcile(b, restore, ctx);
+      UpdateControl<Restore> control = reconcile(b, restore, ctx);
+      if (b.status() != null
+          && io.tidbbackup.operator.status.ReconcileErrors.pending(b.status().conditions)) {
+        b.update(
+            RestoreStatuses.withCondition(
+                b.status(), io.tidbbackup.operator.status.ReconcileErrors.recovered(), now()));
+      }
+      return control;
     } finally {
       b.flush(); // the one status write of this reconcile (also when an error is thrown)
     }
+  }
+
+  /**
+   * A reconcile that threw: the error is said in ReconcileError (one Warning per distinct error)
+   * while JOSDK retries with capped backoff.
+   */
+  @Override
+  public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<Restore>
+      updateErrorStatus(Restore restore, Context<Restore> ctx, Exception e) {
+    var condition = io.tidbbackup.operator.status.ReconcileErrors.condition(e);
+    RestoreStatus st = restore.getStatus();
+    var before = Conditions.find(st == null ? null : st.conditions, condition.type);
+    LOG.warn(
+        "Restore {}/{}: reconcile failed, retrying: {}",
+        restore.getMetadata().getNamespace(),
+        restore.getMetadata().getName(),
+        condition.message);
+    if (before == null
+        || !condition.status.equals(before.status)
+        || !condition.message.equals(before.message)) {
+      try {
+        writer.write(restore, ctx, RestoreStatuses.withCondition(st, condition, now()));
+        events.record(
+            restore, EventType.WARNING, Reason.valueOf(condition.reason), condition.message);
+      } catch (RuntimeException writeFailed) {
+        LOG.warn(
+            "Restore {}/{}: cannot record the error in status: {}",
+            restore.getMetadata().getNamespace(),
+            restore.getMetadata().getName(),
+            writeFailed.getMessage());
+      }
+    }
+    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   private UpdateControl<Restore> reconcile(

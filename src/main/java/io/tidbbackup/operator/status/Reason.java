@@ -17,6 +17,13 @@ public enum Reason {
   PodNotStarted,
   /** The Job's pod started after it had been said not to. */
   PodStarted,
+  // errors of a reconcile (ReconcileError)
+  /** The API server refused or failed a request. */
+  ApiError,
+  /** Anything else a reconcile threw. */
+  InternalError,
+  /** A reconcile went through after errors. */
+  Recovered,
   CreateBackupJobFailed,
   CreateRestoreJobFailed,
   // backups

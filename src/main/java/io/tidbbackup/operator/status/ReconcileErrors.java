@@ -1,0 +1,65 @@
+package io.tidbbackup.operator.status;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.tidbbackup.api.BackupCondition;
+import io.tidbbackup.api.ConditionTypes;
+import java.util.List;
+
+/**
+ * A reconcile's error as state (pure): condition {@code ReconcileError=True} naming the error while
+ * JOSDK retries with capped backoff (see OperatorFactory), {@code False} once a reconcile goes
+ * through. The message is the same for the same error, so retries do not rewrite the status.
+ */
+public final class ReconcileErrors {
+  private ReconcileErrors() {}
+
+  static final int MAX_MESSAGE = 512;
+
+  /** {@code ReconcileError=True} for {@code e}. */
+  public static BackupCondition condition(Exception e) {
+    return Conditions.of(
+        ConditionTypes.RECONCILE_ERROR,
+        ConditionTypes.TRUE,
+        e instanceof KubernetesClientException ? Reason.ApiError : Reason.InternalError,
+        describe(e));
+  }
+
+  /** {@code ReconcileError=False}: a reconcile went through again. */
+  public static BackupCondition recovered() {
+    return Conditions.of(
+        ConditionTypes.RECONCILE_ERROR,
+        ConditionTypes.FALSE,
+        Reason.Recovered,
+        "the last reconcile went through");
+  }
+
+  /** Whether {@code conditions} hold an unrecovered error. */
+  public static boolean pending(List<BackupCondition> conditions) {
+    return Conditions.isTrue(conditions, ConditionTypes.RECONCILE_ERROR);
+  }
+
+  /**
+   * What went wrong, in one line: for an API error its HTTP code and the API server's message
+   * (which names the verb, the resource and why: "jobs.batch is forbidden: exceeded quota …"), else
+   * the exception's type and message.
+   */
+  public static String describe(Exception e) {
+    Throwable t = e;
+    while (!(t instanceof KubernetesClientException) && t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String text;
+    if (t instanceof KubernetesClientException k) {
+      String said =
+          k.getStatus() != null && k.getStatus().getMessage() != null
+              ? k.getStatus().getMessage()
+              : k.getMessage();
+      text =
+          "the API server answered " + (k.getCode() > 0 ? "HTTP " + k.getCode() + ": " : "") + said;
+    } else {
+      text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+    text = text.replace('\n', ' ');
+    return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE) + "…";
+  }
+}
