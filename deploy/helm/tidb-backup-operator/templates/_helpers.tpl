@@ -69,12 +69,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: ["create", "list"]
 {{- end -}}
 
-{{/* Cluster-scoped reads: whether the TidbCluster CRD exists, whether a namespace is terminating; JOSDK's own check
+{{/* Cluster-scoped reads: whether the TidbCluster CRD exists, whether our CRDs are this release's, whether a namespace is terminating; JOSDK's own check
      of its Lease permissions. */}}
 {{- define "tbo.clusterRules" -}}
+# get: whether the TidbCluster CRD exists, and at startup whether our CRDs are this release's (CrdCheck)
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
-  resourceNames: ["tidbclusters.pingcap.com"]
+  resourceNames: ["tidbclusters.pingcap.com", "backups.pingcap.com", "restores.pingcap.com",
+    "backupschedules.pingcap.com", "compactbackups.pingcap.com"]
   verbs: ["get"]
 - apiGroups: [""]
   resources: ["namespaces"]

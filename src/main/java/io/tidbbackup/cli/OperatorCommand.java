@@ -15,6 +15,7 @@ import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.job.JobSettings;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +32,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run the operator against the current kubeconfig or in-cluster config.")
 public class OperatorCommand implements Callable<Integer> {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(OperatorCommand.class);
+
   @Option(
       names = "--watch-namespaces",
       defaultValue = "${env:WATCH_NAMESPACES:-}",
@@ -135,6 +139,19 @@ public class OperatorCommand implements Callable<Integer> {
             leaderElection ? leaseNamespace() : null,
             io.tidbbackup.operator.ReconcileIntervals.defaults());
     KubernetesClient client = new KubernetesClientBuilder().build();
+    // the installed CRDs must be this operator's: say what to run when they are not
+    List<io.tidbbackup.crd.CrdCheck.Problem> crds = io.tidbbackup.crd.CrdCheck.check(client);
+    for (io.tidbbackup.crd.CrdCheck.Problem p : crds) {
+      if (p.fatal()) {
+        LOG.error("{}", p);
+      } else {
+        LOG.warn("{}", p);
+      }
+    }
+    if (crds.stream().anyMatch(io.tidbbackup.crd.CrdCheck.Problem::fatal)) {
+      client.close();
+      return 1;
+    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

@@ -40,6 +40,7 @@ public final class CrdFinisher {
     try (var s = Files.list(in)) {
       files = s.filter(p -> p.toString().endsWith("-v1.yml")).sorted().toList();
     }
+    java.util.Map<String, String> schemas = new java.util.TreeMap<>();
     for (Path f : files) {
       JsonNode crd = Serde.YAML.readTree(f.toFile());
       String kind = crd.path("spec").path("names").path("kind").asText();
@@ -50,8 +51,17 @@ public final class CrdFinisher {
         }
       }
       String name = crd.path("metadata").path("name").asText();
+      String schema = CrdCheck.fingerprint(crd.path("spec"));
+      ((ObjectNode) crd.path("metadata")).putObject("annotations").put(CrdCheck.SCHEMA, schema);
+      schemas.put(name, schema);
       Files.writeString(out.resolve(name + ".yaml"), HEADER + Serde.YAML.writeValueAsString(crd));
     }
+    // the operator's own fingerprints, in the jar, for its check of the installed CRDs at startup
+    Path resource = in.getParent().resolve(CrdCheck.RESOURCE.substring("META-INF/".length()));
+    Files.createDirectories(resource.getParent());
+    StringBuilder props = new StringBuilder();
+    schemas.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
+    Files.writeString(resource, props.toString());
   }
 
   static void orderColumns(ObjectNode version, Class<?> type) {
