@@ -28,6 +28,27 @@ public final class OperatorFactory {
     return create(client, settings, clock, new SimpleMeterRegistry());
   }
 
+  /** How long one check of the Lease by the LeaseGuard stands for. */
+  static final java.time.Duration LEASE_CHECK_WINDOW = java.time.Duration.ofSeconds(2);
+
+  /**
+   * This replica's identity in the leader Lease: the HOSTNAME (in a pod, its name), else this
+   * host's name and the process id (two processes on one machine).
+   */
+  static String leaderIdentity() {
+    String id = System.getenv("HOSTNAME");
+    if (id != null && !id.isBlank()) {
+      return id;
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "operator";
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+
   public static Operator create(
       KubernetesClient client, OperatorSettings settings, Clock clock, MeterRegistry registry) {
     return create(client, settings, clock, registry, () -> {});
@@ -48,11 +69,24 @@ public final class OperatorFactory {
     // that the model cannot read becomes Invalid by itself instead of failing the informer, and
     // with
     // it every object of its kind (TolerantReading)
-    KubernetesClient client =
+    var builder =
         new io.fabric8.kubernetes.client.KubernetesClientBuilder()
             .withConfig(given.getConfiguration())
-            .withKubernetesSerialization(io.tidbbackup.api.TolerantReading.serialization())
-            .build();
+            .withKubernetesSerialization(io.tidbbackup.api.TolerantReading.serialization());
+    String identity = settings.leaseNamespace() == null ? null : leaderIdentity();
+    if (settings.leaseNamespace() != null) {
+      // a replica that lost the Lease while it was stopped never writes again (LeaseGuard)
+      LeaseGuard guard =
+          new LeaseGuard(
+              given,
+              settings.leaseNamespace(),
+              OperatorSettings.LEASE_NAME,
+              identity,
+              LEASE_CHECK_WINDOW,
+              onLostLease);
+      builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("lease-guard", guard));
+    }
+    KubernetesClient client = builder.build();
     Operator operator =
         new Operator(
             o ->
@@ -76,7 +110,7 @@ public final class OperatorFactory {
                                 LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                                 LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
                                 LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                                null,
+                                identity,
                                 new LeaderCallbacks(() -> {}, onLostLease, leader -> {}),
                                 false)));
     // a reconcile that throws is retried for ever, with capped backoff: never given up on until the

@@ -20,7 +20,7 @@ public final class ReconcileErrors {
     return Conditions.of(
         ConditionTypes.RECONCILE_ERROR,
         ConditionTypes.TRUE,
-        e instanceof KubernetesClientException ? Reason.ApiError : Reason.InternalError,
+        apiError(e) != null ? Reason.ApiError : Reason.InternalError,
         describe(e));
   }
 
@@ -39,17 +39,26 @@ public final class ReconcileErrors {
   }
 
   /**
+   * The API error in {@code e}'s chain of causes (JOSDK wraps what a reconcile throws), or null.
+   */
+  static KubernetesClientException apiError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof KubernetesClientException k) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  /**
    * What went wrong, in one line: for an API error its HTTP code and the API server's message
    * (which names the verb, the resource and why: "jobs.batch is forbidden: exceeded quota …"), else
    * the exception's type and message.
    */
   public static String describe(Exception e) {
-    Throwable t = e;
-    while (!(t instanceof KubernetesClientException) && t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
+    KubernetesClientException k = apiError(e);
     String text;
-    if (t instanceof KubernetesClientException k) {
+    if (k != null) {
       String said =
           k.getStatus() != null && k.getStatus().getMessage() != null
               ? k.getStatus().getMessage()
