@@ -35,7 +35,11 @@ public final class BrBackupCommand {
       switch (log) {
         case START -> {
           args.add(Arg.of("--task-name=" + inv.name()));
-          StorageFlags.add(args, "--start-ts=", spec.commitTs);
+          // as TiDB Operator v1.6 (cmd/backup-manager/app/backup/backup.go, doStartLogBackup):
+          // commitTs "0" means "now", so no --start-ts
+          if (!"0".equals(spec.commitTs)) {
+            StorageFlags.add(args, "--start-ts=", spec.commitTs);
+          }
         }
         case TRUNCATE -> args.add(Arg.of("--until=" + spec.logTruncateUntil));
         default -> args.add(Arg.of("--task-name=" + inv.name()));

@@ -126,7 +126,8 @@ public final class LightningCommand {
                         .map(e -> e.getKey() + "=" + e.getValue())
                         .collect(Collectors.joining("&")));
     if (type == StorageType.AZBLOB && presentEnv.contains(JobEnv.AZURE_SAS_TOKEN)) {
-      return Arg.secret(url + (q.isEmpty() ? "?" : "&") + "sas-token=", JobEnv.AZURE_SAS_TOKEN);
+      return Arg.secretInQuery(
+          url + (q.isEmpty() ? "?" : "&") + "sas-token=", JobEnv.AZURE_SAS_TOKEN);
     }
     return Arg.of(url);
   }

@@ -6,6 +6,8 @@ import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.S3StorageProvider;
 import io.tidbbackup.api.StorageProvider;
 import io.tidbbackup.storage.StorageLocation;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,31 +21,38 @@ public final class StorageFlags {
 
   private StorageFlags() {}
 
-  /** The storage URL with the query parameters BR needs (path style, Azure SAS). */
+  /**
+   * The storage URL with the query parameters BR needs, as TiDB Operator v1.6 builds them
+   * (pkg/backup/util/remote.go, newS3StorageOptionForFlag and newAzblobStorageOptionForFlag): S3's
+   * {@code force-path-style} only on {@code --storage} (never on {@code --full-backup-storage});
+   * Azure's {@code account-name} (spec.azblob.storageAccount) and {@code sas-token}, each
+   * URL-encoded as Go's url.Values does (a SAS token is itself a query string), on every flag.
+   */
   public static List<Arg> storageUrl(
       String flag, StorageProvider p, StorageLocation loc, Set<String> presentEnv) {
     String url = loc.url();
     List<Arg> out = new ArrayList<>();
     switch (loc.type()) {
       case S3 -> {
-        String q = p.s3.forcePathStyle == null ? "" : "?force-path-style=" + p.s3.forcePathStyle;
+        String q =
+            p.s3.forcePathStyle == null || !flag.equals("--storage=")
+                ? ""
+                : "?force-path-style=" + p.s3.forcePathStyle;
         out.add(Arg.of(flag + url + q));
       }
       case AZBLOB -> {
+        AzblobStorageProvider az = p.azblob;
+        String account =
+            az.storageAccount != null && !az.storageAccount.isEmpty()
+                ? "account-name=" + URLEncoder.encode(az.storageAccount, StandardCharsets.UTF_8)
+                : "";
         if (presentEnv.contains(JobEnv.AZURE_SAS_TOKEN)) {
-          AzblobStorageProvider az = p.azblob;
-          String account =
-              az.storageAccount != null && !az.storageAccount.isEmpty() ? az.storageAccount : null;
-          if (account != null) {
-            out.add(
-                Arg.secret(
-                    flag + url + "?account-name=" + account + "&sas-token=",
-                    JobEnv.AZURE_SAS_TOKEN));
-          } else {
-            out.add(Arg.secret(flag + url + "?sas-token=", JobEnv.AZURE_SAS_TOKEN));
-          }
+          out.add(
+              Arg.secretInQuery(
+                  flag + url + "?" + (account.isEmpty() ? "" : account + "&") + "sas-token=",
+                  JobEnv.AZURE_SAS_TOKEN));
         } else {
-          out.add(Arg.of(flag + url));
+          out.add(Arg.of(flag + url + (account.isEmpty() ? "" : "?" + account)));
         }
       }
       default -> out.add(Arg.of(flag + url));

@@ -51,25 +51,11 @@ public record ToolConfigFile(String flag, String name, List<Entry> entries) {
     return out.toString();
   }
 
-  /** A TOML basic string: quotes, backslashes and control characters escaped. */
+  /**
+   * A TOML basic string: JSON's escapes are TOML's ({@code \"}, {@code \\}, {@code \n}, {@code
+   * \\uXXXX} for control characters), and TOML also forbids a raw DEL.
+   */
   static String tomlString(String v) {
-    StringBuilder sb = new StringBuilder(v.length() + 2).append('"');
-    for (char ch : v.toCharArray()) {
-      switch (ch) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (ch < 0x20 || ch == 0x7f) {
-            sb.append(String.format("\\u%04X", (int) ch));
-          } else {
-            sb.append(ch);
-          }
-        }
-      }
-    }
-    return sb.append('"').toString();
+    return '"' + Redactor.jsonEscaped(v).replace("\u007f", "\\u007F") + '"';
   }
 }

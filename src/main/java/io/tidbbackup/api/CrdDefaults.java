@@ -13,7 +13,8 @@ import java.util.Map;
  * render}. The values are the model's own {@link Default} annotations, the very ones the CRD
  * generator writes into the CRDs, so every default lives in one place and no code carries a second
  * copy ({@code x == null ? 6 : x}). Fields already set are kept; nested objects are walked, lists
- * and maps are not.
+ * and maps are not. One normalization of TiDB Operator's rides along: a Ceph endpoint without a
+ * scheme gets {@code http://} ({@link S3StorageProvider#normalizeCephEndpoint}).
  */
 public final class CrdDefaults {
   private CrdDefaults() {}
@@ -30,6 +31,9 @@ public final class CrdDefaults {
   }
 
   private static void fill(Object o, Class<?> type) {
+    if (o instanceof S3StorageProvider s3) {
+      s3.normalizeCephEndpoint();
+    }
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
       for (Field f : c.getDeclaredFields()) {
         if (Modifier.isStatic(f.getModifiers()) || !Modifier.isPublic(f.getModifiers())) {

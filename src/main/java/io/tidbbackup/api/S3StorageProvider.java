@@ -37,4 +37,17 @@ public class S3StorageProvider {
   public List<String> options;
 
   public Boolean forcePathStyle;
+
+  /**
+   * As TiDB Operator v1.6 does (pkg/backup/util/util.go, generateS3CertEnvVar): a Ceph endpoint
+   * given without a scheme ({@code 10.0.0.1:7480}) means {@code http://10.0.0.1:7480}.
+   */
+  public void normalizeCephEndpoint() {
+    if ("ceph".equalsIgnoreCase(provider)
+        && endpoint != null
+        && !endpoint.isEmpty()
+        && !endpoint.contains("://")) {
+      endpoint = "http://" + endpoint;
+    }
+  }
 }

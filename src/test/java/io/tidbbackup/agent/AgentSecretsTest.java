@@ -76,7 +76,6 @@ class AgentSecretsTest {
                 .append("'\n"));
     Files.writeString(dir.resolve("secrets.sh"), exports);
     Path f = dir.resolve(name);
-    Path seen = dir.resolve("seen");
     Files.writeString(
         f,
         """
@@ -105,7 +104,6 @@ class AgentSecretsTest {
         """
             .formatted(dir));
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwx------"));
-    Files.createDirectories(seen);
     return f;
   }
 
@@ -223,7 +221,7 @@ class AgentSecretsTest {
         .isEqualTo(
             "[tidb]\npassword = \"p@ss/w\\\"rd&x=1 tail\"\n[mydumper]\ndata-source-dir = "
                 + "\"azure://c/dumpling/backup-x/?account-name=acct&sas-token="
-                + SAS
+                + java.net.URLEncoder.encode(SAS, StandardCharsets.UTF_8)
                 + "\"\n");
     try (var left = Files.list(dir)) {
       assertThat(left.map(p -> p.getFileName().toString()).toList())

@@ -114,10 +114,41 @@ class CompactCommandTest {
             "--physical-file-cache-capacity",
             "10GiB",
             "--shard",
-            "2/4",
+            "3/4",
             "--minimal-compaction-size",
             "0");
     assertThat(argv).doesNotContain("--until");
+  }
+
+  /**
+   * The exact order of TiDB Operator release-1.x (cmd/backup-manager/app/compact/manager.go,
+   * buildShardedCompactArgs): --until after the cache capacity, before --shard; the capacity "0"
+   * when unset; shards counted from 1, so the last Job index compacts shard N of N.
+   */
+  @Test
+  void shardedArgumentsAreUpstreamsInOrderAndCountShardsFromOne() throws Exception {
+    CompactSpec s =
+        spec(
+            """
+        mode: sharded
+        shardCount: 4
+        startTs: "2024-06-01 00:00:00+0000"
+        endTs: "2024-06-02 00:00:00+0000"
+        s3: {provider: aws, bucket: b, prefix: log}
+        """);
+    AgentEnvironment env = new AgentEnvironment(Map.of(JobEnv.JOB_COMPLETION_INDEX, "3"), dir);
+    List<String> argv = CompactAgent.command(s, env).argv(Map.of());
+    assertThat(argv.subList(argv.indexOf("--cal-shift-ts"), argv.size()))
+        .containsExactly(
+            "--cal-shift-ts",
+            "--physical-file-cache-capacity",
+            "0",
+            "--until",
+            "450176326041600000",
+            "--shard",
+            "4/4",
+            "--minimal-compaction-size",
+            "0");
   }
 
   @Test

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class ReferenceCommandLinesTest {
   static String backup(String yaml, List<String> args) throws Exception {
-    BackupSpec spec = Serde.YAML.readValue(yaml, BackupSpec.class);
+    // as the agent reads its spec (AgentEnvironment.spec): with the CRD's defaults applied
+    BackupSpec spec =
+        io.tidbbackup.api.CrdDefaults.apply(Serde.YAML.readValue(yaml, BackupSpec.class));
     return BackupAgent.command(AgentArgs.backup(args, spec), Set.of()).display();
   }
 
@@ -104,7 +106,8 @@ class ReferenceCommandLinesTest {
   }
 
   static String restore(String yaml, List<String> args) throws Exception {
-    RestoreSpec spec = Serde.YAML.readValue(yaml, RestoreSpec.class);
+    RestoreSpec spec =
+        io.tidbbackup.api.CrdDefaults.apply(Serde.YAML.readValue(yaml, RestoreSpec.class));
     return RestoreAgent.command(AgentArgs.restore(args, spec), Set.of()).display();
   }
 
@@ -129,6 +132,54 @@ class ReferenceCommandLinesTest {
         .isEqualTo(
             "/var/lib/br-bin/br restore point --pd=basic-pd.tidb:2379 --storage=s3://b/log"
                 + " --s3.region=us-west-2 --s3.provider=aws --restored-ts=443123456789 --full-backup-storage=s3://b/full");
+  }
+
+  /**
+   * TiDB Operator v1.6 (pkg/backup/util/remote.go, newS3StorageOptionForFlag) puts force-path-style
+   * only on --storage: --full-backup-storage is the bare path.
+   */
+  @Test
+  void forcePathStyleIsNeverOnTheFullBackupStorage() throws Exception {
+    String cmd =
+        restore(
+            """
+        restoreMode: pitr
+        pitrRestoredTs: "443123456789"
+        br: {cluster: basic}
+        s3: {provider: ceph, endpoint: "10.0.0.1:7480", forcePathStyle: true, bucket: b, prefix: log}
+        pitrFullBackupStorageProvider:
+          s3: {provider: ceph, endpoint: "10.0.0.1:7480", forcePathStyle: true, bucket: b, prefix: full}
+        """,
+            List.of("--namespace=tidb", "--restoreName=r1", "--tikvVersion=v8.5.0", "--mode=pitr"));
+    assertThat(cmd)
+        .contains("--storage=s3://b/log?force-path-style=true")
+        .contains("--full-backup-storage=s3://b/full")
+        .doesNotContain("full?force-path-style")
+        // a Ceph endpoint without a scheme is http (pkg/backup/util/util.go, generateS3CertEnvVar)
+        .contains("--s3.endpoint=http://10.0.0.1:7480");
+  }
+
+  /**
+   * TiDB Operator v1.6 (cmd/backup-manager/app/backup/backup.go, doStartLogBackup) omits --start-ts
+   * when commitTs is "0".
+   */
+  @Test
+  void aLogStartAtCommitTsZeroHasNoStartTs() throws Exception {
+    String cmd =
+        backup(
+            """
+        backupMode: log
+        commitTs: "0"
+        br: {cluster: basic}
+        s3: {provider: aws, region: us-west-2, bucket: b, prefix: log}
+        """,
+            List.of(
+                "--namespace=tidb",
+                "--backupName=lb",
+                "--tikvVersion=v8.5.0",
+                "--mode=log",
+                "--subcommand=log-start"));
+    assertThat(cmd).contains("log start --task-name=lb").doesNotContain("--start-ts");
   }
 
   /**

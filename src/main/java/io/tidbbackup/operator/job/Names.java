@@ -117,22 +117,32 @@ public final class Names {
    * labels.
    */
   public static Map<String, String> backupJobLabels(HasMetadata backup, String component) {
-    return jobLabels(backup, "backup", component, LABEL_BACKUP);
+    return jobLabels(backup, "backup", MANAGED_BY_VALUE, component, LABEL_BACKUP);
   }
+
+  /** Who manages restore Jobs, as TiDB Operator v1.6 says it (pkg/apis/label, NewRestore). */
+  public static final String RESTORE_MANAGED_BY = "restore-operator";
+
+  /** Who manages compaction Jobs (TiDB Operator release-1.x, pkg/apis/label, NewCompactBackup). */
+  public static final String COMPACT_MANAGED_BY = "compact-backup-operator";
 
   /**
    * Labels of a restore Job ({@code component} restore, or prune for the abort Job) and its pod.
    */
   public static Map<String, String> restoreJobLabels(HasMetadata restore, String component) {
-    return jobLabels(restore, "restore", component, LABEL_RESTORE);
+    return jobLabels(restore, "restore", RESTORE_MANAGED_BY, component, LABEL_RESTORE);
   }
 
+  /**
+   * Labels of a compaction Job and its pod, as TiDB Operator release-1.x sets them
+   * (pkg/controller/compactbackup/compact_backup_controller.go, makeCompactJob).
+   */
   public static Map<String, String> compactJobLabels(HasMetadata compact) {
-    return jobLabels(compact, "compact", "compact", LABEL_COMPACT);
+    return jobLabels(compact, "compactbackup", COMPACT_MANAGED_BY, "compactbackup", LABEL_COMPACT);
   }
 
   private static Map<String, String> jobLabels(
-      HasMetadata cr, String appName, String component, String crLabel) {
+      HasMetadata cr, String appName, String managedBy, String component, String crLabel) {
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, String> own = cr.getMetadata().getLabels();
     if (own != null) {
@@ -140,7 +150,7 @@ public final class Names {
     }
     String name = cr.getMetadata().getName();
     labels.put(LABEL_NAME, appName);
-    labels.put(LABEL_MANAGED_BY, MANAGED_BY_VALUE);
+    labels.put(LABEL_MANAGED_BY, managedBy);
     labels.put(
         LABEL_INSTANCE,
         labelValue(
@@ -152,11 +162,33 @@ public final class Names {
 
   /**
    * The label selector of one kind's Jobs ({@code backup}: backup and clean Jobs; {@code restore}:
-   * restore and prune Jobs; {@code compact}), as {@link #jobLabels} sets it: what each reconciler's
-   * Job informer watches.
+   * restore and prune Jobs; {@code compact}), as {@link #jobLabels} sets them: what each
+   * reconciler's Job informer watches. It also matches the labels earlier releases of this operator
+   * gave restore and compaction Jobs, so a Job in flight across an upgrade is still seen.
    */
-  public static String jobSelector(String appName) {
-    return LABEL_MANAGED_BY + "=" + MANAGED_BY_VALUE + "," + LABEL_NAME + "=" + appName;
+  public static String jobSelector(String kind) {
+    return switch (kind) {
+      case "backup" -> LABEL_MANAGED_BY + "=" + MANAGED_BY_VALUE + "," + LABEL_NAME + "=backup";
+      case "restore" ->
+          LABEL_MANAGED_BY
+              + " in ("
+              + RESTORE_MANAGED_BY
+              + ","
+              + MANAGED_BY_VALUE
+              + "),"
+              + LABEL_NAME
+              + "=restore";
+      case "compact" ->
+          LABEL_MANAGED_BY
+              + " in ("
+              + COMPACT_MANAGED_BY
+              + ","
+              + MANAGED_BY_VALUE
+              + "),"
+              + LABEL_NAME
+              + " in (compactbackup,compact)";
+      default -> throw new IllegalArgumentException("no Jobs of kind " + kind);
+    };
   }
 
   /** A label value: the value itself when it fits, else a hashed, bounded form. */

@@ -26,6 +26,36 @@ public final class StorageEnv {
     if (p.storageType() == null) {
       return env;
     }
+    // the plain variables first, in TiDB Operator v1.6's order and with its defaults
+    // (pkg/backup/util/util.go: generateS3CertEnvVar, generateGcsCertEnvVar,
+    // generateAzblobCertEnvVar); the tools take their settings from flags, so these are its Job
+    // shape for scripts and sidecars that read them
+    switch (p.storageType()) {
+      case S3 -> {
+        boolean aws = "aws".equalsIgnoreCase(p.s3.provider);
+        env.add(plain("S3_PROVIDER", orEmpty(p.s3.provider)));
+        env.add(plain("S3_ENDPOINT", orEmpty(p.s3.endpoint)));
+        env.add(plain("AWS_REGION", orEmpty(p.s3.region)));
+        env.add(plain("AWS_ACL", aws && !notEmpty(p.s3.acl) ? "private" : orEmpty(p.s3.acl)));
+        env.add(
+            plain(
+                "AWS_STORAGE_CLASS",
+                aws && !notEmpty(p.s3.storageClass) ? "STANDARD_IA" : orEmpty(p.s3.storageClass)));
+      }
+      case GCS -> {
+        env.add(plain("GCS_PROJECT_ID", orEmpty(p.gcs.projectId)));
+        env.add(plain("GCS_OBJECT_ACL", orEmpty(p.gcs.objectAcl)));
+        env.add(plain("GCS_BUCKET_ACL", orEmpty(p.gcs.bucketAcl)));
+        env.add(plain("GCS_LOCATION", orEmpty(p.gcs.location)));
+        env.add(plain("GCS_STORAGE_CLASS", orEmpty(p.gcs.storageClass)));
+      }
+      case AZBLOB ->
+          env.add(
+              plain(
+                  "AZURE_ACCESS_TIER",
+                  notEmpty(p.azblob.accessTier) ? p.azblob.accessTier : "Cool"));
+      case LOCAL -> {}
+    }
     switch (p.storageType()) {
       case S3 -> {
         if (notEmpty(p.s3.secretName)) {
@@ -77,6 +107,10 @@ public final class StorageEnv {
       case LOCAL -> {}
     }
     return env;
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   public static EnvVar plain(String name, String value) {
