@@ -61,7 +61,11 @@ public final class TolerantReading {
       if (!ours(type)) {
         return false;
       }
-      record(p, path(p, null), "unknown field");
+      String near = nearest(propertyName, deserializer.getKnownPropertyNames());
+      record(
+          p,
+          path(p, null),
+          "unknown field" + (near == null ? "" : " (did you mean \"" + near + "\"?)"));
       p.skipChildren();
       return true;
     }
@@ -87,6 +91,50 @@ public final class TolerantReading {
     private static boolean ours(Class<?> type) {
       return type.getName().startsWith("io.tidbbackup.api.");
     }
+  }
+
+  /**
+   * The known name {@code name} was most likely meant to be: the same but for case, or at most two
+   * edits away (the nearest); null when none is.
+   */
+  static String nearest(String name, java.util.Collection<Object> known) {
+    if (known == null || name == null) {
+      return null;
+    }
+    String best = null;
+    int bestDistance = 3;
+    for (Object k : known) {
+      String candidate = String.valueOf(k);
+      if (candidate.equalsIgnoreCase(name)) {
+        return candidate;
+      }
+      int d = distance(name.toLowerCase(), candidate.toLowerCase());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  /** Levenshtein distance. */
+  static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   /** The enum's values as written in manifests (its {@code @JsonProperty} names). */

@@ -2,6 +2,7 @@ package io.tidbbackup.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.Restore;
@@ -15,6 +16,7 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,12 +30,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Print the Jobs the operator would create for the objects in a file, "
-            + "with no cluster. Exits 1 when an object is invalid, printing the message its Invalid condition would carry.")
+            + "with no cluster. Exits 1 when anything is wrong: a YAML error (with its line), another kind, an"
+            + " unknown field (with the field it may have meant), a wrong type or value (by its path), an"
+            + " invalid object (the message its Invalid condition would carry).")
 public class RenderCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--file"},
       required = true,
-      description = "YAML file with Backup, Restore and CompactBackup objects")
+      description =
+          "YAML file with Backup, Restore, BackupSchedule and CompactBackup objects; - for stdin")
   File file;
 
   @Option(
@@ -57,66 +62,186 @@ public class RenderCommand implements Callable<Integer> {
   PrintStream out = System.out;
   PrintStream err = System.err;
 
+  /** Our kinds, read as the operator reads them: an unknown field or value is written down. */
+  static final io.fabric8.kubernetes.client.utils.KubernetesSerialization READER =
+      io.tidbbackup.api.TolerantReading.serialization();
+
+  static final Map<String, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> KINDS =
+      Map.of(
+          "Backup", Backup.class,
+          "Restore", Restore.class,
+          "CompactBackup", CompactBackup.class,
+          "BackupSchedule", io.tidbbackup.api.BackupSchedule.class);
+
+  /** How many firings of a BackupSchedule are listed. */
+  static final int FIRINGS = 3;
+
   @Override
   public Integer call() throws Exception {
-    int failures = 0;
+    boolean stdin = file.getPath().equals("-");
+    String source = stdin ? "<stdin>" : file.getPath();
     List<JsonNode> docs = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = Serde.YAML.readerFor(JsonNode.class).readValues(file)) {
-      while (it.hasNext()) {
-        JsonNode n = it.next();
+    try (MappingIterator<JsonNode> it =
+        stdin
+            ? Serde.YAML.readerFor(JsonNode.class).readValues(System.in)
+            : Serde.YAML.readerFor(JsonNode.class).readValues(file)) {
+      while (it.hasNextValue()) {
+        JsonNode n = it.nextValue();
         if (n != null && !n.isNull() && !n.isMissingNode()) {
           docs.add(n);
         }
       }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var loc = e.getLocation();
+      err.println(
+          source
+              + (loc == null ? "" : ":" + loc.getLineNr())
+              + ": not YAML: "
+              + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", "; "));
+      return 1;
+    } catch (java.io.IOException e) {
+      err.println(source + ": cannot read it: " + e.getMessage());
+      return 1;
     }
     ClusterFacts facts = new ClusterFacts(tikvVersion, clusterTls);
     JobSettings settings = new JobSettings(agentImage, "IfNotPresent");
+    int failures = 0;
     boolean first = true;
+    int index = 0;
     for (JsonNode doc : docs) {
+      index++;
       String kind = doc.path("kind").asText();
-      Render.Result r;
-      if (kind.equals("Backup")) {
-        Backup b = Serde.JSON.convertValue(doc, Backup.class);
-        defaults(b);
-        r =
-            command
-                ? Render.backupCommand(b, facts, settings)
-                : Render.backupJob(b, facts, settings);
-      } else if (kind.equals("Restore")) {
-        Restore rt = Serde.JSON.convertValue(doc, Restore.class);
-        defaults(rt);
-        r =
-            command
-                ? Render.restoreCommand(rt, facts, settings)
-                : Render.restoreJob(rt, facts, settings);
-      } else if (kind.equals("CompactBackup")) {
-        CompactBackup cb = Serde.JSON.convertValue(doc, CompactBackup.class);
-        defaults(cb);
-        r =
-            command
-                ? Render.compactCommand(cb, facts, settings)
-                : Render.compactJob(cb, facts, settings);
-      } else {
+      String name = doc.path("metadata").path("name").asText();
+      String where = source + ": document " + index + " (" + kind + " " + name + ")";
+      var type = KINDS.get(kind);
+      if (type == null || !doc.path("apiVersion").asText().equals(ApiConstants.API_VERSION)) {
         err.println(
-            "skipping "
+            where
+                + ": kind \""
                 + kind
-                + " "
-                + doc.path("metadata").path("name").asText()
-                + ": not rendered");
-        continue;
-      }
-      if (r.error() != null) {
-        err.println(kind + " " + r.name() + " is invalid: " + r.error());
+                + "\" of apiVersion \""
+                + doc.path("apiVersion").asText()
+                + "\" is not one this operator serves (Backup, Restore, BackupSchedule or"
+                + " CompactBackup of "
+                + ApiConstants.API_VERSION
+                + ")");
         failures++;
         continue;
       }
-      if (!command && !first) {
-        out.println("---");
+      io.fabric8.kubernetes.api.model.HasMetadata obj;
+      try {
+        obj = READER.unmarshal(Serde.json(doc), type);
+      } catch (RuntimeException e) {
+        err.println(where + " is invalid: " + wrongType(e));
+        failures++;
+        continue;
       }
-      out.print(command ? r.output() + System.lineSeparator() : r.output());
-      first = false;
+      var unreadable = io.tidbbackup.api.TolerantReading.problems(obj);
+      if (unreadable.isPresent()) {
+        err.println(where + " is invalid: " + unreadable.get());
+        failures++;
+        continue;
+      }
+      defaults(obj);
+      List<Render.Result> results = new ArrayList<>();
+      if (obj instanceof Backup b) {
+        results.add(
+            command
+                ? Render.backupCommand(b, facts, settings)
+                : Render.backupJob(b, facts, settings));
+      } else if (obj instanceof Restore rt) {
+        results.add(
+            command
+                ? Render.restoreCommand(rt, facts, settings)
+                : Render.restoreJob(rt, facts, settings));
+      } else if (obj instanceof CompactBackup cb) {
+        results.add(
+            command
+                ? Render.compactCommand(cb, facts, settings)
+                : Render.compactJob(cb, facts, settings));
+      } else {
+        var bs = (io.tidbbackup.api.BackupSchedule) obj;
+        List<String> problems =
+            io.tidbbackup.operator.schedule.SchedulePlanner.problems(bs.getSpec());
+        if (!problems.isEmpty()) {
+          err.println(where + " is invalid: " + String.join("; ", problems));
+          failures++;
+          continue;
+        }
+        for (Backup child : scheduleChildren(bs, Instant.now())) {
+          defaults(child);
+          results.add(
+              command
+                  ? Render.backupCommand(child, facts, settings)
+                  : Render.backupJob(child, facts, settings));
+        }
+      }
+      for (Render.Result r : results) {
+        if (r.error() != null) {
+          err.println(kind + " " + r.name() + " is invalid: " + r.error());
+          failures++;
+          continue;
+        }
+        if (!command && !first) {
+          out.println("---");
+        }
+        out.print(command ? r.output() + System.lineSeparator() : r.output());
+        first = false;
+      }
     }
     return failures == 0 ? 0 : 1;
+  }
+
+  /**
+   * What a BackupSchedule would create: its next snapshot Backup (the firings listed on stderr)
+   * and, with a logBackupTemplate, its log backup.
+   */
+  List<Backup> scheduleChildren(io.tidbbackup.api.BackupSchedule bs, Instant now) {
+    var spec = bs.getSpec();
+    java.time.ZoneId zone =
+        spec.timeZone == null || spec.timeZone.isEmpty()
+            ? java.time.ZoneOffset.UTC
+            : java.time.ZoneId.of(spec.timeZone);
+    var cron = io.tidbbackup.operator.schedule.Cron.parse(spec.schedule);
+    List<String> firings = new ArrayList<>();
+    java.time.ZonedDateTime at = now.atZone(zone);
+    for (int i = 0; i < FIRINGS; i++) {
+      at = cron.next(at, zone);
+      firings.add(at.toOffsetDateTime().toString());
+    }
+    err.println(
+        "BackupSchedule "
+            + bs.getMetadata().getName()
+            + ": next firings "
+            + String.join(", ", firings)
+            + "; rendering the Backup of the first");
+    List<Backup> out = new ArrayList<>();
+    Instant fire = java.time.OffsetDateTime.parse(firings.get(0)).toInstant();
+    out.add(io.tidbbackup.operator.schedule.ScheduleChildren.snapshot(bs, fire));
+    if (spec.logBackupTemplate != null) {
+      out.add(io.tidbbackup.operator.schedule.ScheduleChildren.log(bs, now));
+    }
+    return out;
+  }
+
+  /** A field of the wrong type, named by its path, without a stack trace. */
+  static String wrongType(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+        StringBuilder path = new StringBuilder();
+        for (var ref : m.getPath()) {
+          if (ref.getFieldName() != null) {
+            path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+          } else if (ref.getIndex() >= 0) {
+            path.append('[').append(ref.getIndex()).append(']');
+          }
+        }
+        String said = m.getOriginalMessage();
+        int nl = said.indexOf('\n');
+        return (path.length() == 0 ? "" : path + ": ") + (nl < 0 ? said : said.substring(0, nl));
+      }
+    }
+    return String.valueOf(e.getMessage());
   }
 
   /** What the API server would fill in: the namespace, the creation time, and the CRD defaults. */

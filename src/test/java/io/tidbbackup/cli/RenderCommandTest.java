@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -60,5 +61,90 @@ class RenderCommandTest {
     assertThat(o.code()).isEqualTo(1);
     assertThat(o.err()).contains("Backup bad is invalid: spec.s3.bucket is required");
     assertThat(o.out()).contains("name: backup-good");
+  }
+
+  /**
+   * A typo never renders silently: the unknown field is named, with the field it may have meant.
+   */
+  @Test
+  void anUnknownFieldIsRefusedWithTheFieldItMayHaveMeant() throws Exception {
+    Out o = render(GOOD.replace("spec:\n", "spec:\n  cleanpolicy: Delete\n"));
+    assertThat(o.code()).isEqualTo(1);
+    assertThat(o.err())
+        .contains(
+            "(Backup good) is invalid: spec.cleanpolicy: unknown field (did you mean \"cleanPolicy\"?)");
+    assertThat(o.out()).isEmpty();
+    Out prefix = render(GOOD.replace("prefix: p", "prefx: p"));
+    assertThat(prefix.code()).isEqualTo(1);
+    assertThat(prefix.err()).contains("spec.s3.prefx: unknown field (did you mean \"prefix\"?)");
+  }
+
+  @Test
+  void anotherKindABadValueAWrongTypeAndAYamlErrorEachExitOneWithoutAStackTrace() throws Exception {
+    Out kind = render(GOOD.replace("kind: Backup", "kind: Backp"));
+    assertThat(kind.code()).isEqualTo(1);
+    assertThat(kind.err()).contains("kind \"Backp\"", "is not one this operator serves");
+
+    Out value = render(GOOD.replace("spec:\n", "spec:\n  cleanPolicy: delete\n"));
+    assertThat(value.code()).isEqualTo(1);
+    assertThat(value.err())
+        .contains("spec.cleanPolicy: \"delete\" is not a value this operator serves (Retain,");
+
+    Out type = render(GOOD.replace("spec:\n", "spec:\n  cleanOption: {pageSize: lots}\n"));
+    assertThat(type.code()).isEqualTo(1);
+    assertThat(type.err()).contains("spec.cleanOption.pageSize: ").doesNotContain("\tat ");
+
+    Out yaml = render(GOOD + "  s3: [unclosed\n");
+    assertThat(yaml.code()).isEqualTo(1);
+    assertThat(yaml.err()).contains("in.yaml:", "not YAML").doesNotContain("\tat ");
+    for (Out o : List.of(kind, value, type, yaml)) {
+      assertThat(o.err().lines().count()).as(o.err()).isLessThanOrEqualTo(2);
+    }
+  }
+
+  /**
+   * A BackupSchedule renders the Backup it would create at its next firing, listed with two more.
+   */
+  @Test
+  void aScheduleRendersTheBackupOfItsNextFiring() throws Exception {
+    Out o =
+        render(
+            """
+            apiVersion: pingcap.com/v1alpha1
+            kind: BackupSchedule
+            metadata: {name: nightly}
+            spec:
+              schedule: "0 2 * * *"
+              backupTemplate:
+                br: {cluster: basic}
+                s3: {provider: aws, bucket: b, prefix: nightly}
+            """);
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.err()).contains("BackupSchedule nightly: next firings ", "T02:00Z");
+    // the child's prefix under the template's, as TiDB Operator names it (<pd address>-<time>)
+    assertThat(o.out())
+        .contains("name: backup-nightly-", "\\\"prefix\\\":\\\"nightly/basic-pd.default-2379-");
+    Out bad =
+        render(
+            o.out().isEmpty()
+                ? ""
+                : "apiVersion: pingcap.com/v1alpha1\nkind: BackupSchedule\nmetadata: {name: x}\nspec: {schedule: \"61 * * * *\", backupTemplate: {br: {cluster: c}, s3: {provider: aws, bucket: b}}}\n");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("(BackupSchedule x) is invalid:");
+  }
+
+  @Test
+  void readsStandardInputWithADash() throws Exception {
+    var in = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(GOOD.getBytes(StandardCharsets.UTF_8)));
+      RenderCommand cmd = new RenderCommand();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      cmd.out = new PrintStream(out, true, StandardCharsets.UTF_8);
+      assertThat(new CommandLine(cmd).execute("-f", "-")).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("name: backup-good");
+    } finally {
+      System.setIn(in);
+    }
   }
 }
