@@ -43,7 +43,8 @@ public final class LightningCommand {
     if (path == null || path.isEmpty()) {
       return StorageLocation.of(spec);
     }
-    String clean = StorageLocation.clean(path);
+    // "s3://bucket/dir", as TiDB Operator's restore docs write it, or "bucket/dir"
+    String clean = StorageLocation.clean(path.replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*://", ""));
     int slash = clean.indexOf('/');
     return slash < 0
         ? new StorageLocation(spec.storageType(), clean, "")

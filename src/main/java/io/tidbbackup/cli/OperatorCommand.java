@@ -71,6 +71,14 @@ public class OperatorCommand implements Callable<Integer> {
   String jobActiveDeadline;
 
   @Option(
+      names = "--tool-image-registry",
+      defaultValue = "${env:TOOL_IMAGE_REGISTRY:-}",
+      description =
+          "registry (and path) of the default tool images, for a cluster that pulls from a mirror: "
+              + "<registry>/pingcap/br:<version> (env TOOL_IMAGE_REGISTRY)")
+  String toolRegistry;
+
+  @Option(
       names = "--server-side-apply",
       negatable = true,
       defaultValue = "${env:SERVER_SIDE_APPLY:-true}",
@@ -132,7 +140,8 @@ public class OperatorCommand implements Callable<Integer> {
                 duration("--pod-start-deadline", podStartDeadline),
                 jobActiveDeadline == null || jobActiveDeadline.isBlank()
                     ? null
-                    : duration("--job-active-deadline", jobActiveDeadline)),
+                    : duration("--job-active-deadline", jobActiveDeadline),
+                toolRegistry),
             defaultTikvVersion,
             ssa,
             io.tidbbackup.operator.CleanJobPolicy.defaults(),

@@ -160,6 +160,30 @@ class ReferenceCommandLinesTest {
   }
 
   /**
+   * A Dumpling export named by path alone, as TiDB Operator's restore docs write it (with or
+   * without the scheme): valid for a Lightning restore, and read from there.
+   */
+  @Test
+  void lightningReadsAnExportNamedByPathWithOrWithoutScheme() throws Exception {
+    for (String path : List.of("s3://b/dumpling/backup-x", "b/dumpling/backup-x/")) {
+      String yaml =
+          """
+          to: {host: basic-tidb.tidb, secretName: s}
+          s3: {provider: aws, region: us-west-1, path: "%s"}
+          """
+              .formatted(path);
+      assertThat(
+              io.tidbbackup.operator.validation.RestoreValidator.problems(
+                  Serde.YAML.readValue(yaml, io.tidbbackup.api.RestoreSpec.class), "v8.5.0"))
+          .isEmpty();
+      assertThat(
+              restore(
+                  yaml, List.of("--namespace=tidb", "--restoreName=r1", "--tikvVersion=v8.5.0")))
+          .contains("'--d=s3://b/dumpling/backup-x?region=us-west-1&provider=aws'");
+    }
+  }
+
+  /**
    * TiDB Operator v1.6 (cmd/backup-manager/app/backup/backup.go, doStartLogBackup) omits --start-ts
    * when commitTs is "0".
    */

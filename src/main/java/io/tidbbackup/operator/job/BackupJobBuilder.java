@@ -82,7 +82,10 @@ public final class BackupJobBuilder {
     ToolPod.addUserVolumes(spec, volumes, mounts);
 
     String image =
-        ToolPod.toolImage(spec.toolImage, dumpling ? DUMPLING_REPO : BR_REPO, facts.tikvVersion());
+        ToolPod.toolImage(
+            spec.toolImage,
+            settings.toolRepo(dumpling ? DUMPLING_REPO : BR_REPO),
+            facts.tikvVersion());
     Container init =
         ToolPod.copyToolContainer(
             tool, image, "/" + tool, toolDir, spec, settings.imagePullPolicy());

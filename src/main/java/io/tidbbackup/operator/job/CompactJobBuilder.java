@@ -45,7 +45,8 @@ public final class CompactJobBuilder {
     List<Volume> volumes = ToolPod.baseVolumes("tikv-ctl");
     List<VolumeMount> mounts = ToolPod.baseMounts("tikv-ctl", JobEnv.TIKV_BIN_DIR);
     ToolPod.addUserVolumes(pod, volumes, mounts);
-    String image = ToolPod.toolImage(spec.tikvImage, TIKV_REPO, facts.tikvVersion());
+    String image =
+        ToolPod.toolImage(spec.tikvImage, settings.toolRepo(TIKV_REPO), facts.tikvVersion());
     Container init =
         ToolPod.copyToolContainer(
             "tikv-ctl", image, "/tikv-ctl", JobEnv.TIKV_BIN_DIR, pod, settings.imagePullPolicy());

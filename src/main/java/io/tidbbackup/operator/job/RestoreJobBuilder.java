@@ -81,7 +81,7 @@ public final class RestoreJobBuilder {
     String image =
         ToolPod.toolImage(
             spec.toolImage,
-            lightning ? LIGHTNING_REPO : BackupJobBuilder.BR_REPO,
+            settings.toolRepo(lightning ? LIGHTNING_REPO : BackupJobBuilder.BR_REPO),
             facts.tikvVersion());
     Container init =
         ToolPod.copyToolContainer(

@@ -23,7 +23,8 @@ public final class RestoreValidator {
       errors.add("spec is required");
       return errors;
     }
-    SpecValidator.storage("spec", spec, errors);
+    // a TiDB Lightning restore may name its Dumpling export by path alone (s3.path, gcs.path)
+    SpecValidator.storage("spec", spec, errors, spec.br == null);
     SpecValidator.common("spec", spec, errors);
     boolean pitr = spec.restoreMode == RestoreMode.PITR;
     if (spec.br == null) {

@@ -25,6 +25,16 @@ public final class SpecValidator {
 
   /** Exactly one storage provider, and that provider complete. */
   public static void storage(String path, StorageProvider p, List<String> errors) {
+    storage(path, p, errors, false);
+  }
+
+  /**
+   * @param pathSuffices whether {@code s3.path}/{@code gcs.path} ({@code <bucket>/<dir>}, with or
+   *     without a scheme) may stand for bucket and prefix: TiDB Lightning's source, as TiDB
+   *     Operator's restore docs write it
+   */
+  public static void storage(
+      String path, StorageProvider p, List<String> errors, boolean pathSuffices) {
     int n = p.providerCount();
     if (n == 0) {
       errors.add(path + ": set one storage provider (s3, gcs, azblob or local)");
@@ -38,18 +48,18 @@ public final class SpecValidator {
     io.tidbbackup.api.PrefixRules.problem(field, io.tidbbackup.storage.StorageLocation.prefixOf(p))
         .ifPresent(errors::add);
     switch (p.storageType()) {
-      case S3 -> s3(path + ".s3", p.s3, errors);
-      case GCS -> gcs(path + ".gcs", p.gcs, errors);
+      case S3 -> s3(path + ".s3", p.s3, errors, pathSuffices && !empty(p.s3.path));
+      case GCS -> gcs(path + ".gcs", p.gcs, errors, pathSuffices && !empty(p.gcs.path));
       case AZBLOB -> azblob(path + ".azblob", p.azblob, errors);
       case LOCAL -> local(path + ".local", p.local, errors);
     }
   }
 
-  static void s3(String path, S3StorageProvider s3, List<String> errors) {
+  static void s3(String path, S3StorageProvider s3, List<String> errors, boolean hasPath) {
     if (empty(s3.provider)) {
       errors.add(path + ".provider is required");
     }
-    if (empty(s3.bucket)) {
+    if (empty(s3.bucket) && !hasPath) {
       errors.add(path + ".bucket is required");
     }
     if (!empty(s3.endpoint)) {
@@ -68,11 +78,11 @@ public final class SpecValidator {
     }
   }
 
-  static void gcs(String path, GcsStorageProvider gcs, List<String> errors) {
+  static void gcs(String path, GcsStorageProvider gcs, List<String> errors, boolean hasPath) {
     if (empty(gcs.projectId)) {
       errors.add(path + ".projectId is required");
     }
-    if (empty(gcs.bucket)) {
+    if (empty(gcs.bucket) && !hasPath) {
       errors.add(path + ".bucket is required");
     }
   }
