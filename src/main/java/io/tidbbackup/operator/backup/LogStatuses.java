@@ -58,7 +58,12 @@ public final class LogStatuses {
         now);
   }
 
-  /** The subcommand finished: record it and move the phase (Complete, Paused, Stopped). */
+  /**
+   * The subcommand finished: record it and move the phase as TiDB Operator v1.6 does
+   * (pkg/controller/backup_status_updater.go, updateWholeLogBackupStatus): a started or resumed
+   * task reads Running, a paused one Paused, a stopped one Stopped; a truncate leaves the task's
+   * phase as it was. A log backup is never Complete: its task runs until stopped.
+   */
   public static BackupStatus complete(
       BackupStatus s,
       LogSubCommand cmd,
@@ -68,20 +73,23 @@ public final class LogStatuses {
       Instant now) {
     String type =
         switch (cmd) {
+          case START, RESUME -> ConditionTypes.RUNNING;
           case PAUSE -> ConditionTypes.PAUSED;
           case STOP -> ConditionTypes.STOPPED;
-          default -> ConditionTypes.COMPLETE;
+          case TRUNCATE -> null;
         };
     BackupStatus n =
-        BackupStatuses.withCondition(
-            s,
-            Conditions.ofCommand(
-                cmd.value(),
-                type,
-                TRUE,
-                Reason.LogSubcommandComplete,
-                "br log " + cmd.brVerb() + " succeeded"),
-            now);
+        type == null
+            ? BackupStatuses.copy(s)
+            : BackupStatuses.withCondition(
+                s,
+                Conditions.ofCommand(
+                    cmd.value(),
+                    type,
+                    TRUE,
+                    Reason.LogSubcommandComplete,
+                    "br log " + cmd.brVerb() + " succeeded"),
+                now);
     LogSubCommandStatus sub = sub(n, cmd);
     sub.phase = ConditionTypes.COMPLETE;
     sub.timeStarted = start != null ? start : sub.timeStarted;
@@ -98,6 +106,8 @@ public final class LogStatuses {
     }
     if (cmd == LogSubCommand.TRUNCATE) {
       n.logSuccessTruncateUntil = sub.logTruncatingUntil;
+      // its own Scheduled/Running moved the phase: back to the task's
+      n = withTaskPhase(n, now);
     }
     return withSub(
         n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.COMPLETE, TRUE, null, null), now);
@@ -149,11 +159,11 @@ public final class LogStatuses {
         now);
   }
 
-  /** The phase of the task's last completed state (Complete, Paused, Stopped), re-applied. */
+  /** The phase of the task's last completed state (Running, Paused, Stopped), re-applied. */
   static BackupStatus withTaskPhase(BackupStatus n, Instant now) {
     String type =
         switch (LogBackupPlan.state(n)) {
-          case RUNNING -> ConditionTypes.COMPLETE;
+          case RUNNING -> ConditionTypes.RUNNING;
           case PAUSED -> ConditionTypes.PAUSED;
           case STOPPED -> ConditionTypes.STOPPED;
           case NONE -> null;

@@ -29,7 +29,7 @@ class LogStatusesTest {
   }
 
   @Test
-  void aFailedTruncateLeavesAHealthyLogBackupComplete() {
+  void aFailedTruncateLeavesAHealthyLogBackupRunning() {
     BackupStatus s = started();
     s = LogStatuses.scheduled(s, LogSubCommand.TRUNCATE, new BackupSpec(), "s3://b/log", "j", T);
     s = LogStatuses.running(s, LogSubCommand.TRUNCATE, "2024-01-01T00:01:00Z", T);
@@ -42,7 +42,7 @@ class LogStatusesTest {
             "boom",
             "2024-01-01T00:02:00Z",
             T);
-    assertThat(s.phase).isEqualTo(ConditionTypes.COMPLETE);
+    assertThat(s.phase).isEqualTo(ConditionTypes.RUNNING);
     assertThat(Conditions.isTrue(s.conditions, ConditionTypes.FAILED)).isFalse();
     assertThat(s.logSubCommandStatuses.get("log-truncate").phase).isEqualTo(ConditionTypes.FAILED);
     assertThat(
@@ -56,7 +56,7 @@ class LogStatusesTest {
   void aFailedPauseLeavesTheTaskRunningAndAFailedResumeLeavesItPaused() {
     BackupStatus s =
         LogStatuses.failed(started(), LogSubCommand.PAUSE, Reason.JobDeleted, "gone", null, T);
-    assertThat(s.phase).isEqualTo(ConditionTypes.COMPLETE);
+    assertThat(s.phase).isEqualTo(ConditionTypes.RUNNING);
     BackupStatus paused =
         LogStatuses.complete(
             started(),
@@ -77,5 +77,30 @@ class LogStatusesTest {
         LogStatuses.scheduled(null, LogSubCommand.START, new BackupSpec(), "s3://b/log", "j", T);
     s = LogStatuses.failed(s, LogSubCommand.START, Reason.LogSubcommandFailed, "no PD", null, T);
     assertThat(s.phase).isEqualTo(ConditionTypes.FAILED);
+  }
+
+  /**
+   * As TiDB Operator v1.6 (pkg/controller/backup_status_updater.go, updateWholeLogBackupStatus): a
+   * started task reads Running, never Complete; paused, Paused; a truncate leaves the task's phase;
+   * resumed, Running again; stopped, Stopped.
+   */
+  @Test
+  void aLogBackupReadsItsTasksStateNeverComplete() {
+    BackupStatus s = started();
+    assertThat(s.phase).isEqualTo(ConditionTypes.RUNNING);
+    s = LogStatuses.complete(s, LogSubCommand.PAUSE, null, null, "2024-01-01T00:05:00Z", T);
+    assertThat(s.phase).isEqualTo(ConditionTypes.PAUSED);
+    BackupSpec truncate = new BackupSpec();
+    truncate.logTruncateUntil = "2024-01-01 00:00:00";
+    s = LogStatuses.scheduled(s, LogSubCommand.TRUNCATE, truncate, "s3://b/log", "j", T);
+    s = LogStatuses.running(s, LogSubCommand.TRUNCATE, "2024-01-01T00:06:00Z", T);
+    s = LogStatuses.complete(s, LogSubCommand.TRUNCATE, null, null, "2024-01-01T00:07:00Z", T);
+    assertThat(s.phase).isEqualTo(ConditionTypes.PAUSED);
+    assertThat(s.logSuccessTruncateUntil).isEqualTo("2024-01-01 00:00:00");
+    s = LogStatuses.complete(s, LogSubCommand.RESUME, null, null, "2024-01-01T00:08:00Z", T);
+    assertThat(s.phase).isEqualTo(ConditionTypes.RUNNING);
+    s = LogStatuses.complete(s, LogSubCommand.STOP, null, null, "2024-01-01T00:09:00Z", T);
+    assertThat(s.phase).isEqualTo(ConditionTypes.STOPPED);
+    assertThat(s.conditions).noneMatch(c -> ConditionTypes.COMPLETE.equals(c.type));
   }
 }
