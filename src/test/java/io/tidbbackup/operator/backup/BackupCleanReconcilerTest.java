@@ -527,6 +527,29 @@ class BackupCleanReconcilerTest {
         .create();
   }
 
+  /** The Backups' credentials Secret {@code s3-secret} with {@code data}. */
+  void credentials(Map<String, String> data) {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-secret")
+                .withNamespace(NS)
+                .endMetadata()
+                .withStringData(data)
+                .build())
+        .create();
+  }
+
+  /** The message of the first event with {@code reason}. */
+  String eventMessage(String reason) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .findFirst()
+        .orElseThrow()
+        .getMessage();
+  }
+
   @Test
   void terminatingNamespaceCleansInProcessWithTheSecret() throws Exception {
     S3Client admin = io.tidbbackup.storage.TestingS3.client(s3proxy.getUri().toString());
@@ -535,16 +558,7 @@ class BackupCleanReconcilerTest {
     List<String> sentinels = BackupLayout.siblingSentinels("p", "ns-gone");
     io.tidbbackup.storage.TestingS3.put(admin, "bkt", targets);
     io.tidbbackup.storage.TestingS3.put(admin, "bkt", sentinels);
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("s3-secret")
-                .withNamespace(NS)
-                .endMetadata()
-                .withStringData(Map.of("access_key", "access", "secret_key", "secret"))
-                .build())
-        .create();
+    credentials(Map.of("access_key", "access", "secret_key", "secret"));
     create(
         "ns-gone",
         spec("Delete", "p/ns-gone")
@@ -569,12 +583,7 @@ class BackupCleanReconcilerTest {
     delete("irsa");
     awaitGone("irsa");
     assertThat(eventReasons()).contains("DataOrphaned");
-    String msg =
-        client.v1().events().inNamespace(NS).list().getItems().stream()
-            .filter(e -> "DataOrphaned".equals(e.getReason()))
-            .findFirst()
-            .orElseThrow()
-            .getMessage();
+    String msg = eventMessage("DataOrphaned");
     assertThat(msg).contains("s3://bkt/p/irsa");
   }
 
@@ -590,16 +599,7 @@ class BackupCleanReconcilerTest {
     admin.createBucket(b -> b.bucket("keyless"));
     List<String> targets = BackupLayout.snapshotKeys("p/role", 20);
     io.tidbbackup.storage.TestingS3.put(admin, "keyless", targets);
-    client
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("s3-secret")
-                .withNamespace(NS)
-                .endMetadata()
-                .withStringData(Map.of("AWS_ROLE_ARN", "arn:aws:iam::1:role/operator"))
-                .build())
-        .create();
+    credentials(Map.of("AWS_ROLE_ARN", "arn:aws:iam::1:role/operator"));
     create(
         "role",
         spec("Delete", "p/role")
@@ -613,12 +613,7 @@ class BackupCleanReconcilerTest {
     assertThat(io.tidbbackup.storage.TestingS3.keys(admin, "keyless"))
         .containsExactlyInAnyOrderElementsOf(targets);
     assertThat(eventReasons()).contains("DataOrphaned").doesNotContain("CleaningInProcess");
-    String msg =
-        client.v1().events().inNamespace(NS).list().getItems().stream()
-            .filter(e -> "DataOrphaned".equals(e.getReason()))
-            .findFirst()
-            .orElseThrow()
-            .getMessage();
+    String msg = eventMessage("DataOrphaned");
     assertThat(msg)
         .contains("s3-secret has no keys access_key and secret_key", "never uses its own");
     admin.close();
