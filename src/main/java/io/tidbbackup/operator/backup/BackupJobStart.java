@@ -95,7 +95,8 @@ final class BackupJobStart {
         log == null
             ? BackupStatuses.scheduled(c.status(), null, path, created.name(), c.now())
             : LogStatuses.scheduled(c.status(), log, spec, path, created.name(), c.now()));
-    return BackupContext.done();
+    // look again even if the Job never changes (no pod can be created for it): StartWatch
+    return BackupContext.after(s.intervals().startPoll());
   }
 
   /** A condition of this (sub)command, True, into the reconcile's status. */

@@ -5,11 +5,13 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.operator.StartWatch;
 import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.validation.BackupValidator;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -59,10 +61,11 @@ final class LogBackupFlow {
       }
       JobObservation obs = step.observation();
       switch (obs.state()) {
-        case PENDING -> busy = true;
-        case RUNNING -> {
-          busy = true;
-          c.update(LogStatuses.running(st, cmd, obs.startTime(), now));
+        case PENDING, RUNNING -> {
+          if (obs.state() == JobObservation.State.RUNNING) {
+            c.update(LogStatuses.running(st, cmd, obs.startTime(), now));
+          }
+          busy = !neverStarted(step.job(), cmd);
         }
         case SUCCEEDED -> {
           if (!LogStatuses.recorded(st, cmd, obs.completionTime())) {
@@ -104,6 +107,41 @@ final class LogBackupFlow {
       return BackupContext.after(c.services().intervals().oldJob());
     }
     return BackupJobStart.start(c, next);
+  }
+
+  /**
+   * Whether this subcommand's pod did not start within the start deadline: then its Job is deleted
+   * and the subcommand failed (a log-start that never starts fails the backup); before that, the
+   * cause is said in PodStarted (StartWatch) and the poll comes back.
+   */
+  private boolean neverStarted(Job job, LogSubCommand cmd) {
+    Duration deadline = c.services().settings().podStartDeadline();
+    StartWatch w = StartWatch.of(c.jobs().startProblem(job), deadline, c.now());
+    BackupStatus st = c.status();
+    if (w == null) {
+      if (st != null && StartWatch.saidNotStarted(st.conditions)) {
+        c.update(BackupStatuses.withCondition(st, StartWatch.started(), c.now()));
+      }
+      return false;
+    }
+    if (w.expired()) {
+      c.jobs().deleteForeground(job);
+      subcommandFailed(
+          st,
+          cmd,
+          Reason.PodNotStarted,
+          "br log " + cmd.brVerb() + " failed: " + w.failure(deadline),
+          null);
+      return true;
+    }
+    if (w.show() && (st == null || !w.alreadySaid(st.conditions))) {
+      c.update(BackupStatuses.withCondition(st, w.condition("br log " + cmd.brVerb()), c.now()));
+      c.event(
+          io.tidbbackup.operator.status.EventType.WARNING,
+          Reason.PodNotStarted,
+          w.problem().message());
+    }
+    return false;
   }
 
   /**

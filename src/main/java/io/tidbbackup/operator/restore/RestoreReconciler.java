@@ -325,7 +325,8 @@ public class RestoreReconciler implements Reconciler<Restore> {
     return switch (created.outcome()) {
       case CREATED -> {
         b.update(RestoreStatuses.scheduled(st, job.getMetadata().getName(), now));
-        yield UpdateControl.noUpdate();
+        // look again even if the Job never changes (no pod can be created for it): StartWatch
+        yield UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.startPoll());
       }
       case TAKEN -> {
         b.update(

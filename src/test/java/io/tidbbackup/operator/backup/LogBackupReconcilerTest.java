@@ -146,4 +146,55 @@ class LogBackupReconcilerTest {
     assertThat(status().logSubCommandStatuses.keySet())
         .containsExactlyInAnyOrder("log-start", "log-pause", "log-truncate", "log-stop");
   }
+
+  /**
+   * A log-start whose pod never starts (here: no pod at all, as when its ServiceAccount is missing)
+   * fails the backup at the start deadline (2 s here) and its Job is deleted: a log backup never
+   * waits for ever in Scheduled.
+   */
+  @Test
+  void aLogStartWhosePodNeverStartsFailsTheBackup() throws Exception {
+    operator.stop();
+    operator =
+        OperatorFactory.create(
+            client,
+            OperatorSettings.defaults()
+                .withServerSideApply(false)
+                .withJobs(
+                    io.tidbbackup.operator.job.JobSettings.defaults()
+                        .withPodStartDeadline(Duration.ofSeconds(2))),
+            Clock.systemUTC());
+    operator.start();
+    client
+        .resource(
+            Serde.YAML.readValue(
+                """
+        apiVersion: pingcap.com/v1alpha1
+        kind: Backup
+        metadata: {name: lb, namespace: tidb}
+        spec:
+          backupMode: log
+          br: {cluster: basic}
+          s3: {provider: aws, bucket: b, prefix: log}
+        """,
+                Backup.class))
+        .create();
+    await().atMost(WAIT).until(() -> cluster.job(NS, "backup-lb-log-start") != null);
+    // a Job that never changes wakes no reconcile: the one after its creation (startPoll, 15 s)
+    // finds it
+    await()
+        .atMost(WAIT.multipliedBy(2))
+        .untilAsserted(
+            () -> {
+              assertThat(status().phase).isEqualTo(ConditionTypes.FAILED);
+              assertThat(status().logSubCommandStatuses.get("log-start").phase)
+                  .isEqualTo(ConditionTypes.FAILED);
+              assertThat(
+                      io.tidbbackup.operator.status.Conditions.find(
+                              status().conditions, ConditionTypes.FAILED)
+                          .reason)
+                  .isEqualTo("PodNotStarted");
+            });
+    await().atMost(WAIT).until(() -> cluster.job(NS, "backup-lb-log-start") == null);
+  }
 }
