@@ -92,6 +92,32 @@ final class BackupContext {
         + status.resource().getMetadata().getName();
   }
 
+  /**
+   * Whether the pod of {@code job} (a snapshot backup's, or a log subcommand's: {@code what}) has
+   * started, with what that means for the status written: PodStarted=False and one Warning per
+   * cause while it waits, PodStarted=True once it started after that. Returns the watch (null: the
+   * pod started); the caller fails the Job when it has expired.
+   */
+  io.tidbbackup.operator.StartWatch watchStart(
+      io.fabric8.kubernetes.api.model.batch.v1.Job job, String what) {
+    var w =
+        io.tidbbackup.operator.StartWatch.of(
+            jobs().startProblem(job), services.settings().podStartDeadline(), now);
+    BackupStatus st = status();
+    if (w == null) {
+      if (st != null && io.tidbbackup.operator.StartWatch.saidNotStarted(st.conditions)) {
+        update(BackupStatuses.withCondition(st, io.tidbbackup.operator.StartWatch.started(), now));
+      }
+    } else if (!w.expired() && w.show() && (st == null || !w.alreadySaid(st.conditions))) {
+      update(BackupStatuses.withCondition(st, w.condition(what), now));
+      event(
+          io.tidbbackup.operator.status.EventType.WARNING,
+          io.tidbbackup.operator.status.Reason.PodNotStarted,
+          w.problem().message());
+    }
+    return w;
+  }
+
   static UpdateControl<Backup> done() {
     return UpdateControl.noUpdate();
   }

@@ -11,7 +11,6 @@ import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.validation.BackupValidator;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -115,33 +114,21 @@ final class LogBackupFlow {
    * cause is said in PodStarted (StartWatch) and the poll comes back.
    */
   private boolean neverStarted(Job job, LogSubCommand cmd) {
-    Duration deadline = c.services().settings().podStartDeadline();
-    StartWatch w = StartWatch.of(c.jobs().startProblem(job), deadline, c.now());
-    BackupStatus st = c.status();
-    if (w == null) {
-      if (st != null && StartWatch.saidNotStarted(st.conditions)) {
-        c.update(BackupStatuses.withCondition(st, StartWatch.started(), c.now()));
-      }
+    StartWatch w = c.watchStart(job, "br log " + cmd.brVerb());
+    if (w == null || !w.expired()) {
       return false;
     }
-    if (w.expired()) {
-      c.jobs().deleteForeground(job);
-      subcommandFailed(
-          st,
-          cmd,
-          Reason.PodNotStarted,
-          "br log " + cmd.brVerb() + " failed: " + w.failure(deadline),
-          null);
-      return true;
-    }
-    if (w.show() && (st == null || !w.alreadySaid(st.conditions))) {
-      c.update(BackupStatuses.withCondition(st, w.condition("br log " + cmd.brVerb()), c.now()));
-      c.event(
-          io.tidbbackup.operator.status.EventType.WARNING,
-          Reason.PodNotStarted,
-          w.problem().message());
-    }
-    return false;
+    c.jobs().deleteForeground(job);
+    subcommandFailed(
+        c.status(),
+        cmd,
+        Reason.PodNotStarted,
+        "br log "
+            + cmd.brVerb()
+            + " failed: "
+            + w.failure(c.services().settings().podStartDeadline()),
+        null);
+    return true;
   }
 
   /**

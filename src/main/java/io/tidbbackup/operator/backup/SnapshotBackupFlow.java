@@ -12,7 +12,6 @@ import io.tidbbackup.operator.job.BackupJobBuilder;
 import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.status.Conditions;
-import io.tidbbackup.operator.status.EventType;
 import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.validation.BackupValidator;
 import java.time.Duration;
@@ -121,29 +120,21 @@ final class SnapshotBackupFlow {
    * nobody waits for), looked at again until then.
    */
   private UpdateControl<Backup> watchStart(Job job) {
-    BackupStatus st = c.status();
-    Duration deadline = c.services().settings().podStartDeadline();
-    StartWatch w = StartWatch.of(c.jobs().startProblem(job), deadline, c.now());
+    StartWatch w = c.watchStart(job, "backup");
     if (w == null) {
-      if (st != null && StartWatch.saidNotStarted(st.conditions)) {
-        c.update(BackupStatuses.withCondition(st, StartWatch.started(), c.now()));
-      }
       return BackupContext.done();
     }
     if (w.expired()) {
+      Duration deadline = c.services().settings().podStartDeadline();
       c.update(
           BackupStatuses.failed(
-              st,
+              c.status(),
               null,
               Reason.PodNotStarted,
               "the backup failed: " + w.failure(deadline),
               c.now()));
       c.jobs().deleteForeground(job);
       return BackupContext.done();
-    }
-    if (w.show() && (st == null || !w.alreadySaid(st.conditions))) {
-      c.update(BackupStatuses.withCondition(st, w.condition("backup"), c.now()));
-      c.event(EventType.WARNING, Reason.PodNotStarted, w.problem().message());
     }
     return BackupContext.after(w.recheck(c.services().intervals().startPoll(), c.now()));
   }
