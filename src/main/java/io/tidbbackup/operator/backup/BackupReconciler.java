@@ -17,7 +17,6 @@ import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupMode;
-import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.CrdDefaults;
 import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.ReconcileIntervals;
@@ -39,8 +38,6 @@ import java.util.Set;
  * {@link SnapshotBackupFlow}), and writes the status the flow computed, once.
  */
 public class BackupReconciler implements Reconciler<Backup> {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(BackupReconciler.class);
 
   static final String CONTAINER = AgentProtocol.BACKUP;
 
@@ -143,42 +140,13 @@ public class BackupReconciler implements Reconciler<Backup> {
   @Override
   public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<Backup>
       updateErrorStatus(Backup backup, Context<Backup> ctx, Exception e) {
-    var condition = io.tidbbackup.operator.status.ReconcileErrors.condition(e);
-    BackupStatus st = backup.getStatus();
-    var before =
-        io.tidbbackup.operator.status.Conditions.find(
-            st == null ? null : st.conditions, condition.type);
-    LOG.warn(
-        "Backup {}/{}: reconcile failed, retrying: {}",
-        backup.getMetadata().getNamespace(),
-        backup.getMetadata().getName(),
-        condition.message);
-    if (before == null
-        || !condition.status.equals(before.status)
-        || !condition.message.equals(before.message)) {
-      try {
-        services
-            .writer()
-            .write(
-                backup,
-                ctx,
-                BackupStatuses.withCondition(st, condition, services.clock().instant()));
-        services
-            .events()
-            .record(
-                backup,
-                io.tidbbackup.operator.status.EventType.WARNING,
-                io.tidbbackup.operator.status.Reason.valueOf(condition.reason),
-                condition.message);
-      } catch (RuntimeException writeFailed) {
-        LOG.warn(
-            "Backup {}/{}: cannot record the error in status: {}",
-            backup.getMetadata().getNamespace(),
-            backup.getMetadata().getName(),
-            writeFailed.getMessage());
-      }
-    }
-    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.noStatusUpdate();
+    return io.tidbbackup.operator.status.ReconcileErrors.record(
+        backup,
+        ctx,
+        e,
+        services.writer(),
+        services.events(),
+        (st, c) -> BackupStatuses.withCondition(st, c, services.clock().instant()));
   }
 
   /**

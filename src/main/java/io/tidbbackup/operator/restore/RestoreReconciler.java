@@ -45,8 +45,6 @@ import java.util.Optional;
  * checkpoint data. Complete and Failed are final: a restore never runs twice.
  */
 public class RestoreReconciler implements Reconciler<Restore> {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(RestoreReconciler.class);
 
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.RESTORE;
 
@@ -121,30 +119,8 @@ public class RestoreReconciler implements Reconciler<Restore> {
   @Override
   public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<Restore>
       updateErrorStatus(Restore restore, Context<Restore> ctx, Exception e) {
-    var condition = io.tidbbackup.operator.status.ReconcileErrors.condition(e);
-    RestoreStatus st = restore.getStatus();
-    var before = Conditions.find(st == null ? null : st.conditions, condition.type);
-    LOG.warn(
-        "Restore {}/{}: reconcile failed, retrying: {}",
-        restore.getMetadata().getNamespace(),
-        restore.getMetadata().getName(),
-        condition.message);
-    if (before == null
-        || !condition.status.equals(before.status)
-        || !condition.message.equals(before.message)) {
-      try {
-        writer.write(restore, ctx, RestoreStatuses.withCondition(st, condition, now()));
-        events.record(
-            restore, EventType.WARNING, Reason.valueOf(condition.reason), condition.message);
-      } catch (RuntimeException writeFailed) {
-        LOG.warn(
-            "Restore {}/{}: cannot record the error in status: {}",
-            restore.getMetadata().getNamespace(),
-            restore.getMetadata().getName(),
-            writeFailed.getMessage());
-      }
-    }
-    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.noStatusUpdate();
+    return io.tidbbackup.operator.status.ReconcileErrors.record(
+        restore, ctx, e, writer, events, (st, c) -> RestoreStatuses.withCondition(st, c, now()));
   }
 
   private UpdateControl<Restore> reconcile(

@@ -11,7 +11,52 @@ import java.util.List;
  * through. The message is the same for the same error, so retries do not rewrite the status.
  */
 public final class ReconcileErrors {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ReconcileErrors.class);
+
   private ReconcileErrors() {}
+
+  /**
+   * A reconcile of {@code resource} threw {@code e}: one log line naming the object every time; the
+   * condition written (through the one status writer) and one Warning event when it is a new error.
+   * JOSDK then retries with capped backoff (see OperatorFactory).
+   *
+   * @param withCondition the kind's pure status transition that upserts a condition
+   */
+  public static <
+          S extends io.tidbbackup.api.HasPhase,
+          P extends io.fabric8.kubernetes.client.CustomResource<?, S>>
+      io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<P> record(
+          P resource,
+          io.javaoperatorsdk.operator.api.reconciler.Context<P> ctx,
+          Exception e,
+          StatusWriter writer,
+          EventRecorder events,
+          java.util.function.BiFunction<S, BackupCondition, S> withCondition) {
+    BackupCondition condition = condition(e);
+    S st = resource.getStatus();
+    String name =
+        resource.getKind()
+            + " "
+            + resource.getMetadata().getNamespace()
+            + "/"
+            + resource.getMetadata().getName();
+    LOG.warn("{}: reconcile failed, retrying: {}", name, condition.message);
+    BackupCondition before =
+        Conditions.find(st == null ? null : st.currentConditions(), condition.type);
+    if (before == null
+        || !condition.status.equals(before.status)
+        || !condition.message.equals(before.message)) {
+      try {
+        writer.write(resource, ctx, withCondition.apply(st, condition));
+        events.record(
+            resource, EventType.WARNING, Reason.valueOf(condition.reason), condition.message);
+      } catch (RuntimeException writeFailed) {
+        LOG.warn("{}: cannot record the error in status: {}", name, writeFailed.getMessage());
+      }
+    }
+    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.noStatusUpdate();
+  }
 
   static final int MAX_MESSAGE = 512;
 

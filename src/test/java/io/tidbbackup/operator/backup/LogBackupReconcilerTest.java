@@ -69,6 +69,24 @@ class LogBackupReconcilerTest {
             });
   }
 
+  /** Log backup lb (log-start is the default subcommand). */
+  void createLogBackup() throws Exception {
+    client
+        .resource(
+            Serde.YAML.readValue(
+                """
+        apiVersion: pingcap.com/v1alpha1
+        kind: Backup
+        metadata: {name: lb, namespace: tidb}
+        spec:
+          backupMode: log
+          br: {cluster: basic}
+          s3: {provider: aws, bucket: b, prefix: log}
+        """,
+                Backup.class))
+        .create();
+  }
+
   void runJob(String job, String end, String commitTs) {
     await().atMost(WAIT).until(() -> cluster.job(NS, job) != null);
     AgentResult r = new AgentResult();
@@ -80,21 +98,7 @@ class LogBackupReconcilerTest {
 
   @Test
   void logSubcommandsFollowTheSpec() throws Exception {
-    client
-        .resource(
-            Serde.YAML.readValue(
-                """
-        apiVersion: pingcap.com/v1alpha1
-        kind: Backup
-        metadata: {name: lb, namespace: tidb}
-        spec:
-          backupMode: log
-          logSubcommand: log-start
-          br: {cluster: basic}
-          s3: {provider: aws, bucket: b, prefix: log}
-        """,
-                Backup.class))
-        .create();
+    createLogBackup();
     runJob("backup-lb-log-start", "2024-01-01T00:01:00Z", "445566778899");
     await()
         .atMost(WAIT)
@@ -165,20 +169,7 @@ class LogBackupReconcilerTest {
                         .withPodStartDeadline(Duration.ofSeconds(2))),
             Clock.systemUTC());
     operator.start();
-    client
-        .resource(
-            Serde.YAML.readValue(
-                """
-        apiVersion: pingcap.com/v1alpha1
-        kind: Backup
-        metadata: {name: lb, namespace: tidb}
-        spec:
-          backupMode: log
-          br: {cluster: basic}
-          s3: {provider: aws, bucket: b, prefix: log}
-        """,
-                Backup.class))
-        .create();
+    createLogBackup();
     await().atMost(WAIT).until(() -> cluster.job(NS, "backup-lb-log-start") != null);
     // a Job that never changes wakes no reconcile: the one after its creation (startPoll, 15 s)
     // finds it
