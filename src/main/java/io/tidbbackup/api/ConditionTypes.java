@@ -25,6 +25,12 @@ public final class ConditionTypes {
   public static final String POD_STARTED = "PodStarted";
 
   /**
+   * A started log backup's task as PD's etcd shows it: True while its checkpoint is read and the
+   * task is healthy; False when it cannot be read, the task is gone, or an error paused it.
+   */
+  public static final String LOG_CHECKPOINT = "LogCheckpoint";
+
+  /**
    * Whether the last reconcile failed with an error (an API request refused, a quota, a timeout):
    * True with the error while the operator retries with capped backoff, False once a reconcile went
    * through again. Not a phase.

@@ -79,6 +79,14 @@ public class OperatorCommand implements Callable<Integer> {
   String toolRegistry;
 
   @Option(
+      names = "--pd-endpoint",
+      defaultValue = "${env:PD_ENDPOINT:-}",
+      description =
+          "host:port where the operator reaches PD (its etcd, for log backups' checkpoints) instead of "
+              + "<cluster>-pd.<namespace>:2379, for an operator run outside the cluster (env PD_ENDPOINT)")
+  String pdEndpoint;
+
+  @Option(
       names = "--server-side-apply",
       negatable = true,
       defaultValue = "${env:SERVER_SIDE_APPLY:-true}",
@@ -146,7 +154,8 @@ public class OperatorCommand implements Callable<Integer> {
             ssa,
             io.tidbbackup.operator.CleanJobPolicy.defaults(),
             leaderElection ? leaseNamespace() : null,
-            io.tidbbackup.operator.ReconcileIntervals.defaults());
+            io.tidbbackup.operator.ReconcileIntervals.defaults(),
+            pdEndpoint == null || pdEndpoint.isBlank() ? null : pdEndpoint.trim());
     KubernetesClient client = new KubernetesClientBuilder().build();
     // the installed CRDs must be this operator's: say what to run when they are not
     List<io.tidbbackup.crd.CrdCheck.Problem> crds = io.tidbbackup.crd.CrdCheck.check(client);

@@ -135,7 +135,8 @@ public final class OperatorFactory {
             clusters,
             new InProcessCleaner(),
             new CleanMetrics(registry),
-            settings.intervals()),
+            settings.intervals(),
+            new io.tidbbackup.operator.cluster.PdLogTasks(settings.pdEndpointOverride())),
         o -> {
           o.withName("backup");
           o.withRetry(retry);

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param leaseNamespace where the leader-election Lease lives; null runs without leader election
  *     (one replica)
  * @param intervals how long each kind of wait lasts before a reconcile looks again
+ * @param pdEndpointOverride where the operator reaches every cluster's PD (its etcd, for a log
+ *     backup's checkpoint) instead of {@code <cluster>-pd.<namespace>:2379}; null in a cluster
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -23,7 +25,8 @@ public record OperatorSettings(
     boolean serverSideApply,
     CleanJobPolicy clean,
     String leaseNamespace,
-    ReconcileIntervals intervals) {
+    ReconcileIntervals intervals,
+    String pdEndpointOverride) {
   /** The Lease that elects the one active replica. */
   public static final String LEASE_NAME = "tidb-backup-operator";
 
@@ -37,12 +40,20 @@ public record OperatorSettings(
         true,
         CleanJobPolicy.defaults(),
         null,
-        ReconcileIntervals.defaults());
+        ReconcileIntervals.defaults(),
+        null);
   }
 
   public OperatorSettings withServerSideApply(boolean ssa) {
     return new OperatorSettings(
-        watchNamespaces, jobs, defaultTikvVersion, ssa, clean, leaseNamespace, intervals);
+        watchNamespaces,
+        jobs,
+        defaultTikvVersion,
+        ssa,
+        clean,
+        leaseNamespace,
+        intervals,
+        pdEndpointOverride);
   }
 
   public OperatorSettings withClean(CleanJobPolicy policy) {
@@ -53,7 +64,8 @@ public record OperatorSettings(
         serverSideApply,
         policy,
         leaseNamespace,
-        intervals);
+        intervals,
+        pdEndpointOverride);
   }
 
   public OperatorSettings withJobs(JobSettings settings) {
@@ -64,11 +76,19 @@ public record OperatorSettings(
         serverSideApply,
         clean,
         leaseNamespace,
-        intervals);
+        intervals,
+        pdEndpointOverride);
   }
 
   public OperatorSettings withLeaderElection(String namespace) {
     return new OperatorSettings(
-        watchNamespaces, jobs, defaultTikvVersion, serverSideApply, clean, namespace, intervals);
+        watchNamespaces,
+        jobs,
+        defaultTikvVersion,
+        serverSideApply,
+        clean,
+        namespace,
+        intervals,
+        pdEndpointOverride);
   }
 }

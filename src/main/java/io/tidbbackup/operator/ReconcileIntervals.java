@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param errorRetryCap the longest wait between retries of a reconcile that keeps throwing
  * @param startPoll a tool Job none of whose pods is ready yet (nothing else wakes the reconcile
  *     while a pod waits for an image or a Secret)
+ * @param checkpointPoll a started log backup's checkpoint, read from PD's etcd (TiDB Operator's
+ *     tracker reads it every minute too)
  */
 public record ReconcileIntervals(
     Duration oldJob,
@@ -25,7 +27,8 @@ public record ReconcileIntervals(
     Duration inProcessPoll,
     Duration startPoll,
     Duration errorRetryStart,
-    Duration errorRetryCap) {
+    Duration errorRetryCap,
+    Duration checkpointPoll) {
 
   public static ReconcileIntervals defaults() {
     return new ReconcileIntervals(
@@ -36,6 +39,7 @@ public record ReconcileIntervals(
         Duration.ofSeconds(1),
         Duration.ofSeconds(15),
         Duration.ofSeconds(2),
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(1));
   }
 }

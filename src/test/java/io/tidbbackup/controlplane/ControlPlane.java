@@ -221,6 +221,15 @@ public final class ControlPlane implements AutoCloseable {
     return dir.resolve("audit.log").toAbsolutePath();
   }
 
+  /**
+   * The control plane's etcd ({@code host:port}), which also stands in for PD's embedded etcd in
+   * the tests of a log backup's checkpoint (BR's keys live under {@code /tidb/}, the API server's
+   * under {@code /registry/}).
+   */
+  public String etcdEndpoint() {
+    return "127.0.0.1:" + etcdPort;
+  }
+
   public String url() {
     return "https://127.0.0.1:" + apiPort;
   }

@@ -246,8 +246,7 @@ public final class LocalCluster {
   /** The same, with these Job settings (a short pod start deadline). */
   public RunningOperator startOperator(
       Set<String> namespaces, PrometheusMeterRegistry registry, JobSettings jobs) {
-    KubernetesClient client = operatorClient();
-    OperatorSettings settings =
+    return startOperator(
         new OperatorSettings(
             namespaces,
             jobs,
@@ -255,7 +254,15 @@ public final class LocalCluster {
             true,
             CleanJobPolicy.defaults(),
             null,
-            io.tidbbackup.operator.ReconcileIntervals.defaults());
+            io.tidbbackup.operator.ReconcileIntervals.defaults(),
+            null),
+        registry);
+  }
+
+  /** The operator with these settings. */
+  public RunningOperator startOperator(
+      OperatorSettings settings, PrometheusMeterRegistry registry) {
+    KubernetesClient client = operatorClient();
     Operator operator = OperatorFactory.create(client, settings, Clock.systemUTC(), registry);
     operator.start();
     return new RunningOperator(operator, client, registry);

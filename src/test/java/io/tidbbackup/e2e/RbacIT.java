@@ -80,7 +80,8 @@ class RbacIT {
             true,
             CleanJobPolicy.defaults(),
             LocalCluster.OPERATOR_NAMESPACE,
-            io.tidbbackup.operator.ReconcileIntervals.defaults());
+            io.tidbbackup.operator.ReconcileIntervals.defaults(),
+            null);
     Operator operator =
         OperatorFactory.create(client, settings, Clock.systemUTC(), new SimpleMeterRegistry());
     try {

@@ -22,6 +22,7 @@ import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.ReconcileIntervals;
 import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
+import io.tidbbackup.operator.cluster.LogTasks;
 import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.status.EventRecorder;
@@ -53,7 +54,8 @@ public class BackupReconciler implements Reconciler<Backup> {
       ClusterFactsResolver clusters,
       InProcessCleaner inProcess,
       CleanMetrics metrics,
-      ReconcileIntervals intervals) {
+      ReconcileIntervals intervals,
+      LogTasks logTasks) {
     this.services =
         new BackupServices(
             client,
@@ -66,7 +68,9 @@ public class BackupReconciler implements Reconciler<Backup> {
             clusters,
             inProcess,
             metrics,
-            intervals);
+            intervals,
+            logTasks,
+            new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   @Override
@@ -103,6 +107,7 @@ public class BackupReconciler implements Reconciler<Backup> {
       // clean any more
       services.inProcess().stop(input.getMetadata().getUid());
       services.inProcess().forget(input.getMetadata().getUid());
+      services.checkpointReads().remove(input.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
     java.util.Optional<String> unreadable = io.tidbbackup.api.TolerantReading.problems(input);

@@ -5,6 +5,7 @@ import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.ReconcileIntervals;
 import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
+import io.tidbbackup.operator.cluster.LogTasks;
 import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.status.EventRecorder;
 import io.tidbbackup.operator.status.StatusWriter;
@@ -26,4 +27,6 @@ record BackupServices(
     ClusterFactsResolver clusters,
     InProcessCleaner inProcess,
     CleanMetrics metrics,
-    ReconcileIntervals intervals) {}
+    ReconcileIntervals intervals,
+    LogTasks logTasks,
+    java.util.Map<String, java.time.Instant> checkpointReads) {}

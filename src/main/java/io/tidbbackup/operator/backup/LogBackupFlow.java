@@ -7,6 +7,7 @@ import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.operator.StartWatch;
 import io.tidbbackup.operator.ToolJobs;
+import io.tidbbackup.operator.cluster.LogTaskState;
 import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.status.Reason;
@@ -20,6 +21,9 @@ import java.util.Optional;
  * (as upstream).
  */
 final class LogBackupFlow {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(LogBackupFlow.class);
+
   private final BackupContext c;
 
   LogBackupFlow(BackupContext c) {
@@ -90,7 +94,7 @@ final class LogBackupFlow {
     }
     LogSubCommand next = LogBackupPlan.next(backup.getSpec(), c.status());
     if (next == null) {
-      return BackupContext.done();
+      return followCheckpoint();
     }
     if (next == LogSubCommand.STOP
         && LogBackupPlan.state(c.status()) == LogBackupPlan.TaskState.NONE) {
@@ -106,6 +110,84 @@ final class LogBackupFlow {
       return BackupContext.after(c.services().intervals().oldJob());
     }
     return BackupJobStart.start(c, next);
+  }
+
+  /**
+   * A started task (Running or Paused) is followed in PD's etcd every checkpointPoll: its
+   * checkpoint and health go to status (LogStatuses.checkpoint); a read that fails is said in
+   * LogCheckpoint, never thrown. Events that wake the reconcile in between read nothing.
+   */
+  private UpdateControl<Backup> followCheckpoint() {
+    Backup backup = c.backup();
+    String uid = backup.getMetadata().getUid();
+    java.util.Map<String, Instant> reads = c.services().checkpointReads();
+    LogBackupPlan.TaskState state = LogBackupPlan.state(c.status());
+    if ((state != LogBackupPlan.TaskState.RUNNING && state != LogBackupPlan.TaskState.PAUSED)
+        || backup.getSpec().br == null) {
+      reads.remove(uid);
+      return BackupContext.done();
+    }
+    java.time.Duration every = c.services().intervals().checkpointPoll();
+    Instant now = c.now();
+    Instant last = reads.get(uid);
+    if (last != null && now.isBefore(last.plus(every))) {
+      return BackupContext.after(java.time.Duration.between(now, last.plus(every)));
+    }
+    reads.put(uid, now);
+    String task = backup.getMetadata().getName();
+    String pd = backup.getSpec().br.pdAddress(backup.getMetadata().getNamespace());
+    BackupStatus before = c.status();
+    try {
+      LogTaskState t = c.services().logTasks().read(pd, task);
+      c.update(LogStatuses.checkpoint(before, task, t, now));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading PD", e);
+    } catch (Exception e) {
+      c.update(
+          LogStatuses.checkpointUnreadable(
+              before,
+              "cannot read the log backup task "
+                  + task
+                  + " from PD's etcd at "
+                  + pd
+                  + ": "
+                  + describe(e)
+                  + "; logCheckpointTs is not updated",
+              now));
+    }
+    io.tidbbackup.api.BackupCondition was =
+        io.tidbbackup.operator.status.Conditions.find(
+            before.conditions, io.tidbbackup.api.ConditionTypes.LOG_CHECKPOINT);
+    io.tidbbackup.api.BackupCondition is =
+        io.tidbbackup.operator.status.Conditions.find(
+            c.status().conditions, io.tidbbackup.api.ConditionTypes.LOG_CHECKPOINT);
+    boolean changed = was == null || !java.util.Objects.equals(was.reason, is.reason);
+    if (changed) {
+      LOG.info(
+          "Backup {}: log task {} in PD {}: {} {}{}",
+          c.key(),
+          task,
+          pd,
+          is.reason,
+          is.status,
+          is.message == null ? "" : " (" + is.message + ")");
+      if (io.tidbbackup.api.ConditionTypes.FALSE.equals(is.status)) {
+        c.event(
+            io.tidbbackup.operator.status.EventType.WARNING, Reason.valueOf(is.reason), is.message);
+      }
+    }
+    return BackupContext.after(every);
+  }
+
+  /** An exception's innermost message, without the stack. */
+  static String describe(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
   /**

@@ -9,6 +9,7 @@ import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.api.LogSubCommandStatus;
 import io.tidbbackup.api.Timestamps;
+import io.tidbbackup.operator.cluster.LogTaskState;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.Reason;
 import java.time.Instant;
@@ -176,6 +177,64 @@ public final class LogStatuses {
     n.conditions = a.conditions();
     n.phase = a.phase();
     return n;
+  }
+
+  /**
+   * What PD's etcd says about a started task: its checkpoint ({@code logCheckpointTs}, with {@code
+   * timeSynced} the time it was read, both moving only when the checkpoint does) and its health in
+   * the {@code LogCheckpoint} condition: False when the task is gone from PD or an error paused it.
+   */
+  public static BackupStatus checkpoint(BackupStatus s, String task, LogTaskState t, Instant now) {
+    BackupStatus n = BackupStatuses.copy(s);
+    if (t.checkpointTs() != null) {
+      String ts = Long.toUnsignedString(t.checkpointTs());
+      if (!ts.equals(n.logCheckpointTs)) {
+        n.logCheckpointTs = ts;
+        n.timeSynced = Timestamps.format(now);
+      }
+    }
+    io.tidbbackup.api.BackupCondition c;
+    if (!t.taskExists()) {
+      c =
+          Conditions.of(
+              ConditionTypes.LOG_CHECKPOINT,
+              ConditionTypes.FALSE,
+              Reason.LogTaskNotFound,
+              "the log backup task "
+                  + task
+                  + " is not in PD: it was stopped or deleted outside this Backup; no log is being"
+                  + " backed up");
+    } else if (t.paused() && t.pauseError() != null) {
+      c =
+          Conditions.of(
+              ConditionTypes.LOG_CHECKPOINT,
+              ConditionTypes.FALSE,
+              Reason.LogTaskPausedByError,
+              "TiKV paused the log backup task after an error ("
+                  + t.pauseError()
+                  + "); its checkpoint no longer advances: fix the cause, then pause and resume the"
+                  + " task (spec.logSubcommand)");
+    } else {
+      c =
+          Conditions.of(
+              ConditionTypes.LOG_CHECKPOINT,
+              ConditionTypes.TRUE,
+              Reason.CheckpointRead,
+              t.lastError() == null ? null : "last error reported: " + t.lastError());
+    }
+    return BackupStatuses.withCondition(n, c, now);
+  }
+
+  /** The task's keys could not be read from PD: said, with the checkpoint kept as it was. */
+  public static BackupStatus checkpointUnreadable(BackupStatus s, String message, Instant now) {
+    return BackupStatuses.withCondition(
+        s,
+        Conditions.of(
+            ConditionTypes.LOG_CHECKPOINT,
+            ConditionTypes.FALSE,
+            Reason.CheckpointUnreadable,
+            message),
+        now);
   }
 
   /**

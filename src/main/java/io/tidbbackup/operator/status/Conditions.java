@@ -25,6 +25,7 @@ public final class Conditions {
       Set.of(
           ConditionTypes.RESTART,
           ConditionTypes.POD_STARTED,
+          ConditionTypes.LOG_CHECKPOINT,
           ConditionTypes.RECONCILE_ERROR,
           ConditionTypes.PRUNE_SCHEDULED,
           ConditionTypes.PRUNE_COMPLETE,

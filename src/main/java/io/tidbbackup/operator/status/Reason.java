@@ -34,6 +34,11 @@ public enum Reason {
   LogSubcommandComplete,
   LogSubcommandFailed,
   NeverStarted,
+  // a started log backup's task, read from PD's etcd (LogCheckpoint)
+  CheckpointRead,
+  CheckpointUnreadable,
+  LogTaskNotFound,
+  LogTaskPausedByError,
   // restores
   RestoreComplete,
   RestoreFailed,

@@ -65,7 +65,10 @@ class BackupReconcilerSyncTest {
             new ClusterFactsResolver(client, "v8.5.0"),
             new InProcessCleaner(),
             new CleanMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-            ReconcileIntervals.defaults());
+            ReconcileIntervals.defaults(),
+            (pd, task) -> {
+              throw new java.io.IOException("no PD in this test");
+            });
   }
 
   static Backup backup(String name, BackupStatus status) throws Exception {
