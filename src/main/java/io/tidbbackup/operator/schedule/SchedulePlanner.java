@@ -135,8 +135,10 @@ public final class SchedulePlanner {
 
   /**
    * Every {@code compactInterval}, one CompactBackup of the log backup's data from where the last
-   * completed one ended (else {@code minCompactStartTs}, else the log backup's start) up to now; a
-   * failed one is retried over the same range at the next interval; none while one runs.
+   * completed one ended (else the log backup's start; never before {@code minCompactStartTs}) up to
+   * the log checkpoint, at most three intervals at a time (TiDB Operator's createCompact); a failed
+   * one is retried over the same range at the next interval; none while one runs, before the
+   * checkpoint is known, or before the log backup has run for one interval.
    */
   static Plan compaction(
       BackupSchedule bs, List<Backup> children, List<CompactBackup> compacts, Plan p, Instant now) {
@@ -156,6 +158,13 @@ public final class SchedulePlanner {
     if (log == null || log.getStatus() == null || log.getStatus().commitTs == null) {
       return p;
     }
+    // as upstream, nothing is compacted before the log backup's checkpoint is known, nor past it:
+    // the logs after it are not all written yet
+    Instant checkpoint = Retention.tsoTime(log.getStatus().logCheckpointTs);
+    Instant logStart = Retention.tsoTime(log.getStatus().commitTs);
+    if (checkpoint == null || logStart == null) {
+      return p;
+    }
     List<CompactBackup> sorted = new ArrayList<>(compacts);
     sorted.sort(
         Comparator.comparing(
@@ -170,16 +179,33 @@ public final class SchedulePlanner {
       return p.withCompact(null, last.plus(interval));
     }
     String start =
-        sorted.stream()
-            .filter(c -> ConditionTypes.COMPLETE.equals(state(c)))
-            .findFirst()
-            .map(c -> c.getSpec().endTs)
-            .orElse(
-                spec.minCompactStartTs != null && !spec.minCompactStartTs.isEmpty()
-                    ? spec.minCompactStartTs
-                    : log.getStatus().commitTs);
-    String end = Timestamps.toTso(Timestamps.format(now));
-    CompactBackup c = ScheduleChildren.compact(bs, log, Timestamps.toTso(start), end, now);
+        Timestamps.toTso(
+            sorted.stream()
+                .filter(c -> ConditionTypes.COMPLETE.equals(state(c)))
+                .findFirst()
+                .map(c -> c.getSpec().endTs)
+                .orElse(log.getStatus().commitTs));
+    String min = Timestamps.toTso(spec.minCompactStartTs);
+    if (Retention.isTso(min) && Retention.isAfter(min, start)) {
+      start = min;
+    }
+    Instant from = Retention.tsoTime(start);
+    if (from == null || !from.isBefore(checkpoint)) {
+      return p;
+    }
+    // upstream's calEndTs: the checkpoint, or three intervals when it is further ahead
+    Instant to =
+        Duration.between(from, checkpoint).compareTo(interval.multipliedBy(3)) < 0
+            ? checkpoint
+            : from.plus(interval.multipliedBy(3));
+    if (Duration.between(logStart, to).compareTo(interval) < 0) {
+      return p; // the log backup has not run for one interval yet
+    }
+    String end =
+        to.equals(checkpoint)
+            ? log.getStatus().logCheckpointTs
+            : Timestamps.toTso(Timestamps.format(to));
+    CompactBackup c = ScheduleChildren.compact(bs, log, start, end, now);
     p.status().lastCompact = c.getMetadata().getName();
     p.status().lastCompactExecutionTs = Timestamps.format(now);
     p.status().lastCompactProgress = start;
@@ -209,7 +235,16 @@ public final class SchedulePlanner {
         spec.maxReservedTime == null || spec.maxReservedTime.isEmpty()
             ? null
             : GoDuration.parse(spec.maxReservedTime);
-    Retention.Decision retention = Retention.decide(children, spec.maxBackups, reserve, log, now);
+    boolean compacting = spec.compactBackupTemplate != null;
+    Retention.Decision retention =
+        Retention.decide(
+            children,
+            spec.maxBackups,
+            reserve,
+            log,
+            compacting,
+            compacting ? Timestamps.toTso(st.lastCompactProgress) : null,
+            now);
 
     Backup createLog = null;
     if (spec.logBackupTemplate != null && log == null && !paused && st.logBackup == null) {

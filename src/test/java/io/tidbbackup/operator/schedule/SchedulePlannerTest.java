@@ -198,7 +198,7 @@ class SchedulePlannerTest {
     bs.getStatus().logBackup = "log-nightly";
     List<Backup> children =
         List.of(
-            child("log-nightly", "2023-12-01T00:00:00Z", "Running", null, true),
+            logChild("2023-12-01T00:00:00Z", "2024-01-04T02:59:00Z"),
             child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
             child("nightly-2", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false),
             child("nightly-3", "2024-01-03T02:00:00Z", "Complete", "2024-01-03T02:00:00Z", false));
@@ -206,6 +206,106 @@ class SchedulePlannerTest {
     assertThat(p.delete()).extracting(b -> b.getMetadata().getName()).containsExactly("nightly-1");
     assertThat(p.truncateLogTo()).isEqualTo(tso("2024-01-02T02:00:00Z"));
     assertThat(p.createLog()).isNull();
+
+    // the checkpoint not known (PD unreadable): the window ends at the newest backup instead, so
+    // less expires (TiDB Operator collects nothing then), and the log is never truncated
+    children.get(0).getStatus().logCheckpointTs = null;
+    SchedulePlanner.Plan blind = SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z"));
+    assertThat(blind.delete()).isEmpty();
+    assertThat(blind.truncateLogTo()).isNull();
+  }
+
+  /** The schedule's log backup, started at {@code start}, its checkpoint at {@code checkpoint}. */
+  static Backup logChild(String start, String checkpoint) {
+    Backup log = child("log-nightly", start, "Running", start, true);
+    log.getStatus().logCheckpointTs = checkpoint == null ? null : tso(checkpoint);
+    return log;
+  }
+
+  @Test
+  void withALogBackupTheWindowEndsAtItsCheckpointSoAStalledLogKeepsTheSnapshotsItNeeds()
+      throws Exception {
+    BackupSchedule bs =
+        schedule(
+            "maxReservedTime: 48h\nlogBackupTemplate:\n  br: {cluster: basic}\n"
+                + "  s3: {provider: aws, bucket: b, prefix: sched}");
+    List<Backup> children =
+        List.of(
+            // the log backup stalled on 2024-01-02 (its task paused by an error, say)
+            logChild("2023-12-01T00:00:00Z", "2024-01-02T03:00:00Z"),
+            child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
+            child("nightly-2", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false),
+            child("nightly-3", "2024-01-03T02:00:00Z", "Complete", "2024-01-03T02:00:00Z", false));
+    // a week later: measured from now every snapshot but the newest would go; measured from the
+    // newest point the backups reach (nightly-3, after the checkpoint) the window starts
+    // 2024-01-01T02:00, so nothing has expired and the log keeps its base
+    SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-10T00:00:00Z"));
+    assertThat(p.delete()).isEmpty();
+    assertThat(p.truncateLogTo()).isNull();
+  }
+
+  @Test
+  void maxBackupsAloneTruncatesTheLogToTheOldestCompleteBackupKeptNeverPastTheCheckpoint()
+      throws Exception {
+    BackupSchedule bs =
+        schedule(
+            "maxBackups: 2\nlogBackupTemplate:\n  br: {cluster: basic}\n"
+                + "  s3: {provider: aws, bucket: b, prefix: sched}");
+    List<Backup> children =
+        List.of(
+            logChild("2024-01-01T00:00:00Z", "2024-01-04T02:30:00Z"),
+            child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
+            child("nightly-2", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false),
+            child("nightly-3", "2024-01-03T02:00:00Z", "Complete", "2024-01-03T02:00:00Z", false),
+            child("nightly-4", "2024-01-04T02:00:00Z", "Complete", "2024-01-04T02:00:00Z", false));
+    SchedulePlanner.Plan p = SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z"));
+    assertThat(p.delete())
+        .extracting(b -> b.getMetadata().getName())
+        .containsExactly("nightly-2", "nightly-1");
+    // TiDB Operator truncates nothing here (#6068): its logs before nightly-3 serve no restore
+    assertThat(p.truncateLogTo()).isEqualTo(tso("2024-01-03T02:00:00Z"));
+
+    // already truncated that far: nothing to do
+    children.get(0).getSpec().logTruncateUntil = tso("2024-01-03T02:00:00Z");
+    assertThat(SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z")).truncateLogTo())
+        .isNull();
+    children.get(0).getSpec().logTruncateUntil = null;
+
+    // the checkpoint behind the oldest backup kept: the log holds nothing after it to cut to
+    children.get(0).getStatus().logCheckpointTs = tso("2024-01-03T01:00:00Z");
+    assertThat(SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z")).truncateLogTo())
+        .isNull();
+  }
+
+  @Test
+  void aCompactingScheduleNeverTruncatesPastWhatWasCompacted() throws Exception {
+    BackupSchedule bs =
+        schedule(
+            """
+        maxBackups: 2
+        compactInterval: 6h
+        compactBackupTemplate: {concurrency: 8}
+        logBackupTemplate:
+          br: {cluster: basic}
+          s3: {provider: aws, bucket: b, prefix: sched}""");
+    bs.setStatus(new BackupScheduleStatus());
+    bs.getStatus().lastCompactExecutionTs = "2024-01-04T02:50:00Z";
+    List<Backup> children =
+        List.of(
+            logChild("2024-01-01T00:00:00Z", "2024-01-04T02:30:00Z"),
+            child("nightly-1", "2024-01-01T02:00:00Z", "Complete", "2024-01-01T02:00:00Z", false),
+            child("nightly-2", "2024-01-02T02:00:00Z", "Complete", "2024-01-02T02:00:00Z", false),
+            child("nightly-3", "2024-01-03T02:00:00Z", "Complete", "2024-01-03T02:00:00Z", false));
+    // nothing compacted yet: nothing truncated
+    assertThat(SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z")).truncateLogTo())
+        .isNull();
+    // compacted up to before the oldest backup kept (nightly-2): truncated only that far
+    bs.getStatus().lastCompactProgress = tso("2024-01-02T01:00:00Z");
+    assertThat(SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z")).truncateLogTo())
+        .isEqualTo(tso("2024-01-02T01:00:00Z"));
+    bs.getStatus().lastCompactProgress = tso("2024-01-03T12:00:00Z");
+    assertThat(SchedulePlanner.plan(bs, children, at("2024-01-04T03:00:00Z")).truncateLogTo())
+        .isEqualTo(tso("2024-01-02T02:00:00Z"));
   }
 
   @Test
@@ -267,46 +367,65 @@ class SchedulePlannerTest {
           br: {cluster: basic}
           s3: {provider: aws, bucket: b, prefix: sched, secretName: s}""");
     assertThat(SchedulePlanner.problems(bs.getSpec())).isEmpty();
-    Backup log =
-        child("log-nightly", "2024-01-01T00:00:00Z", "Running", "2024-01-01T00:00:00Z", true);
+    Backup log = logChild("2024-01-01T00:00:00Z", null);
     log.getSpec().s3 = new io.tidbbackup.api.S3StorageProvider();
     log.getSpec().s3.bucket = "b";
     log.getSpec().s3.prefix = "sched/log-2024-01-01t00-00-00";
     bs.setStatus(new BackupScheduleStatus());
     bs.getStatus().logBackup = "log-nightly";
 
+    // no checkpoint yet: nothing is compacted (its end would be a guess)
+    assertThat(
+            SchedulePlanner.plan(bs, List.of(log), List.of(), at("2024-01-01T07:00:00Z"))
+                .createCompact())
+        .isNull();
+    // the log has not run for one interval
+    log.getStatus().logCheckpointTs = tso("2024-01-01T00:59:00Z");
+    assertThat(
+            SchedulePlanner.plan(bs, List.of(log), List.of(), at("2024-01-01T01:00:00Z"))
+                .createCompact())
+        .isNull();
+
+    log.getStatus().logCheckpointTs = tso("2024-01-01T06:58:00Z");
     SchedulePlanner.Plan first =
-        SchedulePlanner.plan(bs, List.of(log), List.of(), at("2024-01-01T01:00:00Z"));
+        SchedulePlanner.plan(bs, List.of(log), List.of(), at("2024-01-01T07:00:00Z"));
     io.tidbbackup.api.CompactBackup c = first.createCompact();
-    assertThat(c.getMetadata().getName()).isEqualTo("compact-nightly-2024-01-01t01-00-00");
+    assertThat(c.getMetadata().getName()).isEqualTo("compact-nightly-2024-01-01t07-00-00");
     assertThat(c.getSpec().startTs).isEqualTo(tso("2024-01-01T00:00:00Z"));
-    assertThat(c.getSpec().endTs).isEqualTo(tso("2024-01-01T01:00:00Z"));
+    // up to the checkpoint, never to now: the logs after it are not all written yet
+    assertThat(c.getSpec().endTs).isEqualTo(tso("2024-01-01T06:58:00Z"));
     assertThat(c.getSpec().concurrency).isEqualTo(8);
     assertThat(c.getSpec().s3.prefix).isEqualTo("sched/log-2024-01-01t00-00-00");
-    assertThat(first.wakeAt())
-        .isEqualTo(at("2024-01-01T02:00:00Z")); // the 02:00 backup comes first
     bs.setStatus(first.status());
 
     var running =
         List.of(
             compact(
-                c.getMetadata().getName(), "2024-01-01T01:00:00Z", "Running", c.getSpec().endTs));
+                c.getMetadata().getName(), "2024-01-01T07:00:00Z", "Running", c.getSpec().endTs));
+    log.getStatus().logCheckpointTs = tso("2024-01-01T13:58:00Z");
     assertThat(
-            SchedulePlanner.plan(bs, List.of(log), running, at("2024-01-01T08:00:00Z"))
+            SchedulePlanner.plan(bs, List.of(log), running, at("2024-01-01T14:00:00Z"))
                 .createCompact())
         .isNull();
     var done =
         List.of(
             compact(
-                c.getMetadata().getName(), "2024-01-01T01:00:00Z", "Complete", c.getSpec().endTs));
+                c.getMetadata().getName(), "2024-01-01T07:00:00Z", "Complete", c.getSpec().endTs));
     assertThat(
-            SchedulePlanner.plan(bs, List.of(log), done, at("2024-01-01T06:59:00Z"))
+            SchedulePlanner.plan(bs, List.of(log), done, at("2024-01-01T12:59:00Z"))
                 .createCompact())
         .isNull();
     io.tidbbackup.api.CompactBackup next =
-        SchedulePlanner.plan(bs, List.of(log), done, at("2024-01-01T07:00:00Z")).createCompact();
-    assertThat(next.getSpec().startTs).isEqualTo(tso("2024-01-01T01:00:00Z"));
-    assertThat(next.getSpec().endTs).isEqualTo(tso("2024-01-01T07:00:00Z"));
+        SchedulePlanner.plan(bs, List.of(log), done, at("2024-01-01T14:00:00Z")).createCompact();
+    assertThat(next.getSpec().startTs).isEqualTo(tso("2024-01-01T06:58:00Z"));
+    assertThat(next.getSpec().endTs).isEqualTo(tso("2024-01-01T13:58:00Z"));
+
+    // far behind the checkpoint: three intervals at a time (TiDB Operator's calEndTs)
+    log.getStatus().logCheckpointTs = tso("2024-01-05T00:00:00Z");
+    io.tidbbackup.api.CompactBackup catchUp =
+        SchedulePlanner.plan(bs, List.of(log), done, at("2024-01-05T00:00:00Z")).createCompact();
+    assertThat(catchUp.getSpec().startTs).isEqualTo(tso("2024-01-01T06:58:00Z"));
+    assertThat(catchUp.getSpec().endTs).isEqualTo(tso("2024-01-02T00:58:00Z"));
 
     BackupSchedule noLog = schedule("compactInterval: 6h\ncompactBackupTemplate: {concurrency: 8}");
     assertThat(SchedulePlanner.problems(noLog.getSpec()))
