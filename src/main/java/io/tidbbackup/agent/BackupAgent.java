@@ -66,6 +66,7 @@ public final class BackupAgent {
     } else {
       result.error = output.errorText();
     }
+    result.progresses = output.progresses();
     return TerminationMessage.report(terminationLog, result, out);
   }
 }

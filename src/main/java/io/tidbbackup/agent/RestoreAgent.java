@@ -1,11 +1,9 @@
 package io.tidbbackup.agent;
 
 import io.tidbbackup.api.AgentResult;
-import io.tidbbackup.api.Progress;
 import io.tidbbackup.api.RestoreMode;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Set;
 
 /**
@@ -62,18 +60,7 @@ public final class RestoreAgent {
     } else if (code != 0) {
       result.error = output.errorText();
     }
-    if (!output.progress().isEmpty()) {
-      result.progresses = new ArrayList<>();
-      output
-          .progress()
-          .forEach(
-              (step, pct) -> {
-                Progress p = new Progress();
-                p.step = step;
-                p.progress = pct;
-                result.progresses.add(p);
-              });
-    }
+    result.progresses = output.progresses();
     return TerminationMessage.report(terminationLog, result, out);
   }
 }

@@ -1,5 +1,6 @@
 package io.tidbbackup.agent;
 
+import io.tidbbackup.api.AgentProtocol;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -32,6 +33,10 @@ public final class ToolOutput {
   private static final Pattern ERROR =
       Pattern.compile("\\[(ERROR|FATAL)]|^Error:|^error:|\\bpanic:");
   static final int ERROR_LINES = 5;
+  static final String COMPACTION_DONE = "Finishing compaction.";
+  static final String COMPACTION_STEP = "Compaction";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private String backupTs;
   private Long size;
@@ -39,6 +44,8 @@ public final class ToolOutput {
   private String restoreTs;
   private boolean summarySeen;
   private final Map<String, Double> progress = new LinkedHashMap<>();
+  private final Map<String, Double> reported = new LinkedHashMap<>();
+  private AgentProtocol.StepProgress toReport;
   private final Deque<String> errors = new ArrayDeque<>();
   private final Deque<String> tail = new ArrayDeque<>();
 
@@ -71,10 +78,13 @@ public final class ToolOutput {
     }
     if (m != null) {
       try {
-        progress.put(m.group(1).trim(), Math.min(100.0, Double.parseDouble(m.group(2))));
+        progressed(m.group(1).trim(), Math.min(100.0, Double.parseDouble(m.group(2))), null);
       } catch (NumberFormatException ignored) {
         // not a progress line after all
       }
+    }
+    if (line.startsWith("{") && line.contains(COMPACTION_DONE)) {
+      compaction(line);
     }
     if (line.contains("success summary") || line.contains("Success summary")) {
       summarySeen = true;
@@ -83,6 +93,56 @@ public final class ToolOutput {
       push(errors, line);
     }
     push(tail, line);
+  }
+
+  /**
+   * tikv-ctl compact-log-backup's JSON log line {@code "Finishing compaction."} with {@code
+   * meta_completed/meta_total} and {@code bytes_compacted/bytes_to_compact} (TiDB Operator's
+   * cmd/backup-manager/app/compact/manager.go reads the same), as step {@value #COMPACTION_STEP}
+   * with TiDB Operator's progress text.
+   */
+  private void compaction(String line) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+      if (!COMPACTION_DONE.equals(n.path("Message").asText())) {
+        return;
+      }
+      long metaDone = n.path("meta_completed").asLong();
+      long metaTotal = n.path("meta_total").asLong();
+      long bytesDone = n.path("bytes_compacted").asLong();
+      long bytesTotal = n.path("bytes_to_compact").asLong();
+      double pct =
+          bytesTotal > 0
+              ? 100.0 * bytesDone / bytesTotal
+              : metaTotal > 0 ? 100.0 * metaDone / metaTotal : 0;
+      progressed(
+          COMPACTION_STEP,
+          Math.min(100.0, pct),
+          "[READ_META(%d/%d),COMPACT_WORK(%d/%d)]"
+              .formatted(metaDone, metaTotal, bytesDone, bytesTotal));
+    } catch (java.io.IOException | RuntimeException ignored) {
+      // not tikv-ctl's JSON after all
+    }
+  }
+
+  /**
+   * Records a step's progress; it is to be reported when the step is new, has moved by a point or
+   * more since it was last reported, or has reached 100 %.
+   */
+  private void progressed(String step, double pct, String detail) {
+    progress.put(step, pct);
+    Double last = reported.get(step);
+    if (last == null || pct - last >= 1.0 || (pct >= 100.0 && last < 100.0)) {
+      reported.put(step, pct);
+      toReport = new AgentProtocol.StepProgress(step, pct, detail);
+    }
+  }
+
+  /** The progress to print now (once), or null. */
+  public AgentProtocol.StepProgress takeProgress() {
+    AgentProtocol.StepProgress p = toReport;
+    toReport = null;
+    return p;
   }
 
   private static void push(Deque<String> q, String line) {
@@ -115,6 +175,22 @@ public final class ToolOutput {
   /** The last progress of each step, in the order the steps first appeared. */
   public Map<String, Double> progress() {
     return new LinkedHashMap<>(progress);
+  }
+
+  /** The last progress of each step as status entries, or null when the tool reported none. */
+  public java.util.List<io.tidbbackup.api.Progress> progresses() {
+    if (progress.isEmpty()) {
+      return null;
+    }
+    java.util.List<io.tidbbackup.api.Progress> out = new java.util.ArrayList<>();
+    progress.forEach(
+        (step, pct) -> {
+          io.tidbbackup.api.Progress p = new io.tidbbackup.api.Progress();
+          p.step = step;
+          p.progress = pct;
+          out.add(p);
+        });
+    return out;
   }
 
   /** The last error lines, or the last lines when the tool printed no error line. */

@@ -92,6 +92,10 @@ public final class ToolRunner {
         String safe = redactor.redact(line);
         out.println(safe);
         output.accept(safe);
+        var progress = output.takeProgress();
+        if (progress != null) {
+          out.println(progress.line());
+        }
       }
       return p.waitFor();
     } finally {

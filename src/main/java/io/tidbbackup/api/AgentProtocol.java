@@ -69,6 +69,48 @@ public final class AgentProtocol {
     }
   }
 
+  private static final Pattern STEP_PROGRESS =
+      Pattern.compile(
+          "tidb-backup-operator progress step=\"([^\"]*)\" percent=([0-9.]+)(?: detail=\"([^\"]*)\")?");
+
+  /**
+   * How far a tool got in one step, as the agent prints it on stdout (a line of its own) each time
+   * the step's percentage moves by a point or more; the operator reads the last one of each step
+   * from the pod log while the Job runs.
+   *
+   * @param detail the tool's own words for it (tikv-ctl's {@code
+   *     [READ_META(a/b),COMPACT_WORK(c/d)]}), or null
+   */
+  public record StepProgress(String step, double percent, String detail) {
+    public StepProgress {
+      step = step.replace('"', '\'');
+      detail = detail == null ? null : detail.replace('"', '\'');
+    }
+
+    public String line() {
+      return "tidb-backup-operator progress step=\""
+          + step
+          + "\" percent="
+          + String.format(java.util.Locale.ROOT, "%.2f", percent)
+          + (detail == null ? "" : " detail=\"" + detail + "\"");
+    }
+
+    /** The last progress of each step in a log, in the order the steps first appear. */
+    public static java.util.List<StepProgress> latest(String log) {
+      Matcher m = STEP_PROGRESS.matcher(log == null ? "" : log);
+      java.util.Map<String, StepProgress> steps = new java.util.LinkedHashMap<>();
+      while (m.find()) {
+        try {
+          steps.put(
+              m.group(1), new StepProgress(m.group(1), Double.parseDouble(m.group(2)), m.group(3)));
+        } catch (NumberFormatException ignored) {
+          // a line cut in the middle
+        }
+      }
+      return java.util.List.copyOf(steps.values());
+    }
+  }
+
   /**
    * The termination message of a clean that ran: success only when the prefix was verified empty.
    */

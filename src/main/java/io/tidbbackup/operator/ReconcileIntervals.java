@@ -18,6 +18,7 @@ import java.time.Duration;
  *     while a pod waits for an image or a Secret)
  * @param checkpointPoll a started log backup's checkpoint, read from PD's etcd (TiDB Operator's
  *     tracker reads it every minute too)
+ * @param progressPoll a running tool Job's progress, read from its pod's log
  */
 public record ReconcileIntervals(
     Duration oldJob,
@@ -28,7 +29,8 @@ public record ReconcileIntervals(
     Duration startPoll,
     Duration errorRetryStart,
     Duration errorRetryCap,
-    Duration checkpointPoll) {
+    Duration checkpointPoll,
+    Duration progressPoll) {
 
   public static ReconcileIntervals defaults() {
     return new ReconcileIntervals(
@@ -40,6 +42,7 @@ public record ReconcileIntervals(
         Duration.ofSeconds(15),
         Duration.ofSeconds(2),
         Duration.ofMinutes(5),
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1),
+        Duration.ofSeconds(30));
   }
 }

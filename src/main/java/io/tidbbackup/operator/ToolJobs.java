@@ -324,6 +324,34 @@ public final class ToolJobs {
   }
 
   /**
+   * The last {@code lines} lines of the log of the Job's newest pod owned by it, or null when there
+   * is no pod or its log cannot be read (a pod just started, a kubelet not answering): a log is
+   * read for progress only, never for a decision.
+   */
+  public String logTail(Job job, String container, int lines) {
+    try {
+      Pod pod = JobObservation.latestPod(job, pods(job));
+      if (pod == null) {
+        return null;
+      }
+      return client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .inContainer(container)
+          .tailingLines(lines)
+          .getLog();
+    } catch (KubernetesClientException e) {
+      LOG.debug(
+          "cannot read the log of Job {}/{}: {}",
+          job.getMetadata().getNamespace(),
+          job.getMetadata().getName(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /**
    * Foreground: the Job stays until its pods are gone, so a retry never overlaps the old tool
    * process.
    */

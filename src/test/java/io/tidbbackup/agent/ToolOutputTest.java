@@ -55,4 +55,56 @@ class ToolOutputTest {
         .isEqualTo("--password=****** --user=root");
     assertThat(r.redact("AccountKey=Eby8vdM02x==;BlobEndpoint")).doesNotContain("Eby8vdM02x");
   }
+
+  @Test
+  void progressIsReportedOncePerPointMovedAndAtTheEnd() {
+    ToolOutput o = new ToolOutput();
+    List<String> printed = new java.util.ArrayList<>();
+    for (String line :
+        List.of(
+            "Full Backup <------------------------------------> 0.50%",
+            "Full Backup <------------------------------------> 0.90%",
+            "[progress] [step=\"Full Backup\"] [progress=1.60%]",
+            "Full Backup <---/-----------------------------------> 2.10%",
+            "Checksum <-------------------------------------> 10%",
+            "Full Backup <-----------------------------------> 99.50%",
+            "Full Backup <-----------------------------------> 100.00%",
+            "Full Backup <-----------------------------------> 100.00%")) {
+      o.accept(line);
+      var p = o.takeProgress();
+      if (p != null) {
+        printed.add(p.line());
+      }
+    }
+    assertThat(printed)
+        .containsExactly(
+            "tidb-backup-operator progress step=\"Full Backup\" percent=0.50",
+            "tidb-backup-operator progress step=\"Full Backup\" percent=1.60",
+            "tidb-backup-operator progress step=\"Checksum\" percent=10.00",
+            "tidb-backup-operator progress step=\"Full Backup\" percent=99.50",
+            "tidb-backup-operator progress step=\"Full Backup\" percent=100.00");
+    // what the operator reads back from the pod log: the last of each step
+    assertThat(io.tidbbackup.api.AgentProtocol.StepProgress.latest(String.join("\n", printed)))
+        .containsExactly(
+            new io.tidbbackup.api.AgentProtocol.StepProgress("Full Backup", 100.0, null),
+            new io.tidbbackup.api.AgentProtocol.StepProgress("Checksum", 10.0, null));
+  }
+
+  @Test
+  void tikvCtlCompactionProgressIsReadFromItsJsonLog() {
+    // tikv-ctl compact-log-backup --log-format json (the fields TiDB Operator's
+    // cmd/backup-manager/app/compact/manager.go decodes)
+    ToolOutput o = new ToolOutput();
+    o.accept("{\"Message\":\"Spawning compaction.\",\"input_max_ts\":452000000000000000}");
+    assertThat(o.takeProgress()).isNull();
+    o.accept(
+        "{\"Message\":\"Finishing compaction.\",\"meta_completed\":3,\"meta_total\":10,"
+            + "\"bytes_to_compact\":4000,\"bytes_compacted\":1000}");
+    var p = o.takeProgress();
+    assertThat(p.step()).isEqualTo("Compaction");
+    assertThat(p.percent()).isEqualTo(25.0);
+    assertThat(p.detail()).isEqualTo("[READ_META(3/10),COMPACT_WORK(1000/4000)]");
+    assertThat(io.tidbbackup.api.AgentProtocol.StepProgress.latest("x\n" + p.line() + "\ny"))
+        .containsExactly(p);
+  }
 }

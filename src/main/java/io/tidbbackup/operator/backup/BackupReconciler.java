@@ -70,7 +70,7 @@ public class BackupReconciler implements Reconciler<Backup> {
             metrics,
             intervals,
             logTasks,
-            new java.util.concurrent.ConcurrentHashMap<>());
+            new io.tidbbackup.operator.Throttle());
   }
 
   @Override
@@ -107,7 +107,8 @@ public class BackupReconciler implements Reconciler<Backup> {
       // clean any more
       services.inProcess().stop(input.getMetadata().getUid());
       services.inProcess().forget(input.getMetadata().getUid());
-      services.checkpointReads().remove(input.getMetadata().getUid());
+      services.reads().forget(LogBackupFlow.CHECKPOINT + input.getMetadata().getUid());
+      services.reads().forget(SnapshotBackupFlow.PROGRESS + input.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
     java.util.Optional<String> unreadable = io.tidbbackup.api.TolerantReading.problems(input);

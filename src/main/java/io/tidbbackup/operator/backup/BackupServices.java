@@ -3,6 +3,7 @@ package io.tidbbackup.operator.backup;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.ReconcileIntervals;
+import io.tidbbackup.operator.Throttle;
 import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.cluster.LogTasks;
@@ -29,4 +30,4 @@ record BackupServices(
     CleanMetrics metrics,
     ReconcileIntervals intervals,
     LogTasks logTasks,
-    java.util.Map<String, java.time.Instant> checkpointReads) {}
+    Throttle reads) {}

@@ -27,6 +27,14 @@ public final class BackupStatuses {
     return s == null ? new BackupStatus() : Serde.copy(s, BackupStatus.class);
   }
 
+  /** Live progress read from the running backup's log. */
+  public static BackupStatus progress(
+      BackupStatus s, java.util.List<io.tidbbackup.api.Progress> reported, Instant now) {
+    BackupStatus n = copy(s);
+    n.progresses = io.tidbbackup.operator.status.Progresses.merge(n.progresses, reported, now);
+    return n;
+  }
+
   public static BackupStatus withCondition(BackupStatus s, BackupCondition c, Instant now) {
     BackupStatus n = copy(s);
     Conditions.Applied a = Conditions.upsert(n.conditions, n.phase, c, now);
@@ -87,6 +95,8 @@ public final class BackupStatuses {
         withCondition(
             s, Conditions.of(ConditionTypes.COMPLETE, TRUE, Reason.BackupComplete, msg), now);
     if (result != null) {
+      n.progresses =
+          io.tidbbackup.operator.status.Progresses.merge(n.progresses, result.progresses, now);
       n.commitTs = result.commitTs;
       if (result.backupSize != null) {
         n.backupSize = result.backupSize;

@@ -21,6 +21,7 @@ import java.util.Optional;
  * (as upstream).
  */
 final class LogBackupFlow {
+  static final String CHECKPOINT = "checkpoint/";
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(LogBackupFlow.class);
 
@@ -120,20 +121,18 @@ final class LogBackupFlow {
   private UpdateControl<Backup> followCheckpoint() {
     Backup backup = c.backup();
     String uid = backup.getMetadata().getUid();
-    java.util.Map<String, Instant> reads = c.services().checkpointReads();
     LogBackupPlan.TaskState state = LogBackupPlan.state(c.status());
     if ((state != LogBackupPlan.TaskState.RUNNING && state != LogBackupPlan.TaskState.PAUSED)
         || backup.getSpec().br == null) {
-      reads.remove(uid);
+      c.services().reads().forget(CHECKPOINT + uid);
       return BackupContext.done();
     }
     java.time.Duration every = c.services().intervals().checkpointPoll();
     Instant now = c.now();
-    Instant last = reads.get(uid);
-    if (last != null && now.isBefore(last.plus(every))) {
-      return BackupContext.after(java.time.Duration.between(now, last.plus(every)));
+    java.time.Duration wait = c.services().reads().wait(CHECKPOINT + uid, now, every);
+    if (wait != null) {
+      return BackupContext.after(wait);
     }
-    reads.put(uid, now);
     String task = backup.getMetadata().getName();
     String pd = backup.getSpec().br.pdAddress(backup.getMetadata().getNamespace());
     BackupStatus before = c.status();

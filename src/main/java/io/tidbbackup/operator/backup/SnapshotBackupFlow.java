@@ -25,6 +25,9 @@ import java.util.Optional;
  * (JobDeleted), never a second run.
  */
 final class SnapshotBackupFlow {
+  static final String PROGRESS = "progress/";
+  static final int LOG_LINES = 300;
+
   private final BackupContext c;
 
   SnapshotBackupFlow(BackupContext c) {
@@ -103,6 +106,7 @@ final class SnapshotBackupFlow {
         return watchStart(job);
       }
       case SUCCEEDED -> {
+        c.services().reads().forget(PROGRESS + c.backup().getMetadata().getUid());
         c.update(
             BackupStatuses.complete(
                 st, obs.result(), obs.startTime(), obs.completionTime(), c.now()));
@@ -115,6 +119,27 @@ final class SnapshotBackupFlow {
   }
 
   /**
+   * A started Job's progress, read from its pod's log every progressPoll (the agent prints each
+   * step's progress as it moves): status.progresses changes only when a percentage does.
+   */
+  private UpdateControl<Backup> followProgress(Job job) {
+    Duration every = c.services().intervals().progressPoll();
+    Duration wait =
+        c.services().reads().wait(PROGRESS + c.backup().getMetadata().getUid(), c.now(), every);
+    if (wait != null) {
+      return BackupContext.after(wait);
+    }
+    var reported =
+        io.tidbbackup.operator.status.Progresses.of(
+            io.tidbbackup.api.AgentProtocol.StepProgress.latest(
+                c.jobs().logTail(job, BackupReconciler.CONTAINER, LOG_LINES)));
+    if (!reported.isEmpty()) {
+      c.update(BackupStatuses.progress(c.status(), reported, c.now()));
+    }
+    return BackupContext.after(every);
+  }
+
+  /**
    * A Job whose pod has not started: said in PodStarted (and one Warning event per cause), failed
    * with its Job deleted at the start deadline (so that it can never start later and write a backup
    * nobody waits for), looked at again until then.
@@ -122,7 +147,7 @@ final class SnapshotBackupFlow {
   private UpdateControl<Backup> watchStart(Job job) {
     StartWatch w = c.watchStart(job, "backup");
     if (w == null) {
-      return BackupContext.done();
+      return followProgress(job);
     }
     if (w.expired()) {
       Duration deadline = c.services().settings().podStartDeadline();

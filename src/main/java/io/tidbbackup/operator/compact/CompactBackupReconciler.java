@@ -31,6 +31,7 @@ import java.util.Optional;
  */
 public class CompactBackupReconciler implements Reconciler<CompactBackup> {
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.COMPACT;
+  static final int LOG_LINES = 300;
 
   private final KubernetesClient client;
   private final StatusWriter writer;
@@ -38,6 +39,8 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
   private final ClusterFactsResolver clusters;
   private final ToolJobs jobs;
   private final io.tidbbackup.operator.ReconcileIntervals intervals;
+  private final io.tidbbackup.operator.Throttle progressReads =
+      new io.tidbbackup.operator.Throttle();
 
   public CompactBackupReconciler(
       KubernetesClient client,
@@ -112,25 +115,69 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
     }
     JobObservation obs = step.observation();
     switch (obs.state()) {
-      case RUNNING -> writer.write(cb, ctx, CompactStatuses.running(st, obs.startTime()));
-      case SUCCEEDED ->
-          writer.write(
-              cb,
-              ctx,
-              CompactStatuses.complete(
-                  st, cb.getSpec().endTs, obs.startTime(), obs.completionTime()));
-      case FAILED ->
-          writer.write(
-              cb,
-              ctx,
-              CompactStatuses.failed(
-                  st,
-                  "tikv-ctl compact-log-backup failed: " + obs.failure(),
-                  obs.startTime(),
-                  obs.completionTime()));
+      case RUNNING -> {
+        return running(cb, ctx, step.job(), obs);
+      }
+      case SUCCEEDED -> {
+        progressReads.forget(cb.getMetadata().getUid());
+        writer.write(
+            cb,
+            ctx,
+            CompactStatuses.complete(
+                CompactStatuses.indexes(st, step.job().getStatus().getCompletedIndexes(), null),
+                cb.getSpec().endTs,
+                obs.startTime(),
+                obs.completionTime()));
+      }
+      case FAILED -> {
+        progressReads.forget(cb.getMetadata().getUid());
+        writer.write(
+            cb,
+            ctx,
+            CompactStatuses.failed(
+                st,
+                "tikv-ctl compact-log-backup failed: " + obs.failure(),
+                obs.startTime(),
+                obs.completionTime()));
+      }
       default -> {}
     }
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * A running compaction: the shards done and failed (an Indexed Job's completedIndexes and
+   * failedIndexes) at every Job change, and, every progressPoll, tikv-ctl's progress read from the
+   * pod's log (one pod's: a sharded compaction says how many shards are done instead).
+   */
+  private UpdateControl<CompactBackup> running(
+      CompactBackup cb, Context<CompactBackup> ctx, Job job, JobObservation obs) {
+    CompactStatus n = CompactStatuses.running(cb.getStatus(), obs.startTime());
+    var js = job.getStatus();
+    n =
+        CompactStatuses.indexes(
+            n,
+            js == null ? null : js.getCompletedIndexes(),
+            js == null ? null : js.getFailedIndexes());
+    java.time.Duration wait =
+        progressReads.wait(
+            cb.getMetadata().getUid(), java.time.Instant.now(), intervals.progressPoll());
+    if (wait == null) {
+      Integer shards = cb.getSpec().shardCount;
+      if ("sharded".equals(cb.getSpec().mode) && shards != null) {
+        n = CompactStatuses.shardProgress(n, shards);
+      } else {
+        var steps =
+            io.tidbbackup.api.AgentProtocol.StepProgress.latest(
+                jobs.logTail(job, CONTAINER, LOG_LINES));
+        if (!steps.isEmpty() && steps.get(steps.size() - 1).detail() != null) {
+          n = CompactStatuses.progress(n, steps.get(steps.size() - 1).detail());
+        }
+      }
+    }
+    writer.write(cb, ctx, n);
+    return UpdateControl.<CompactBackup>noUpdate()
+        .rescheduleAfter(wait != null ? wait : intervals.progressPoll());
   }
 
   private UpdateControl<CompactBackup> createJob(CompactBackup cb, Context<CompactBackup> ctx) {

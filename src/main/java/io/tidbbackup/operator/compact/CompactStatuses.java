@@ -32,6 +32,46 @@ public final class CompactStatuses {
     return n;
   }
 
+  /**
+   * An Indexed Job's shards done and failed (Kubernetes' interval notation, {@code 0-2,4}); null
+   * keeps what was recorded.
+   */
+  public static CompactStatus indexes(CompactStatus s, String completed, String failed) {
+    CompactStatus n = s == null ? new CompactStatus() : Serde.copy(s, CompactStatus.class);
+    n.completedIndexes = completed != null && !completed.isEmpty() ? completed : n.completedIndexes;
+    n.failedIndexes = failed != null && !failed.isEmpty() ? failed : n.failedIndexes;
+    return n;
+  }
+
+  /** tikv-ctl's progress text ({@code [READ_META(a/b),COMPACT_WORK(c/d)]}, as TiDB Operator). */
+  public static CompactStatus progress(CompactStatus s, String text) {
+    CompactStatus n = Serde.copy(s, CompactStatus.class);
+    n.progress = text;
+    return n;
+  }
+
+  /** A sharded compaction's progress: how many of its shards are done. */
+  public static CompactStatus shardProgress(CompactStatus s, int shards) {
+    return progress(s, count(s.completedIndexes) + "/" + shards + " shards done");
+  }
+
+  /** How many indexes an interval list ({@code 0-2,4}) holds. */
+  static int count(String indexes) {
+    if (indexes == null || indexes.isBlank()) {
+      return 0;
+    }
+    int n = 0;
+    for (String part : indexes.split(",")) {
+      String[] r = part.trim().split("-");
+      try {
+        n += r.length == 2 ? Integer.parseInt(r[1]) - Integer.parseInt(r[0]) + 1 : 1;
+      } catch (NumberFormatException e) {
+        n += 1;
+      }
+    }
+    return n;
+  }
+
   public static CompactStatus complete(CompactStatus s, String endTs, String start, String end) {
     CompactStatus n = with(s, ConditionTypes.COMPLETE, null);
     n.endTs = endTs;

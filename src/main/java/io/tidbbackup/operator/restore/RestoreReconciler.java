@@ -47,6 +47,7 @@ import java.util.Optional;
 public class RestoreReconciler implements Reconciler<Restore> {
 
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.RESTORE;
+  static final int LOG_LINES = 300;
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -56,6 +57,8 @@ public class RestoreReconciler implements Reconciler<Restore> {
   private final ClusterFactsResolver clusters;
   private final ToolJobs jobs;
   private final io.tidbbackup.operator.ReconcileIntervals intervals;
+  private final io.tidbbackup.operator.Throttle progressReads =
+      new io.tidbbackup.operator.Throttle();
 
   public RestoreReconciler(
       KubernetesClient client,
@@ -192,11 +195,13 @@ public class RestoreReconciler implements Reconciler<Restore> {
         b.update(RestoreStatuses.running(st, obs.startTime(), now));
         return watchStart(b, restore, ctx, job);
       }
-      case SUCCEEDED ->
-          b.update(
-              RestoreStatuses.complete(
-                  st, obs.result(), obs.startTime(), obs.completionTime(), now));
+      case SUCCEEDED -> {
+        progressReads.forget(restore.getMetadata().getUid());
+        b.update(
+            RestoreStatuses.complete(st, obs.result(), obs.startTime(), obs.completionTime(), now));
+      }
       default -> {
+        progressReads.forget(restore.getMetadata().getUid());
         b.update(
             RestoreStatuses.failed(
                 st,
@@ -212,6 +217,27 @@ public class RestoreReconciler implements Reconciler<Restore> {
       }
     }
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * A started Job's progress, read from its pod's log every progressPoll: status.progresses changes
+   * only when a percentage does.
+   */
+  private UpdateControl<Restore> followProgress(
+      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Job job, Instant now) {
+    java.time.Duration wait =
+        progressReads.wait(restore.getMetadata().getUid(), now, intervals.progressPoll());
+    if (wait != null) {
+      return UpdateControl.<Restore>noUpdate().rescheduleAfter(wait);
+    }
+    var reported =
+        io.tidbbackup.operator.status.Progresses.of(
+            io.tidbbackup.api.AgentProtocol.StepProgress.latest(
+                jobs.logTail(job, CONTAINER, LOG_LINES)));
+    if (!reported.isEmpty()) {
+      b.update(RestoreStatuses.progress(b.status(), reported, now));
+    }
+    return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.progressPoll());
   }
 
   /** Failed because its pod never started: BR never ran, so there is nothing to prune. */
@@ -234,7 +260,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
       if (st != null && StartWatch.saidNotStarted(st.conditions)) {
         b.update(RestoreStatuses.withCondition(st, StartWatch.started(), now));
       }
-      return UpdateControl.noUpdate();
+      return followProgress(b, restore, job, now);
     }
     if (w.expired()) {
       b.update(

@@ -11,12 +11,11 @@ import io.tidbbackup.api.RestoreStatus;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;
 import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.Progresses;
 import io.tidbbackup.operator.status.Reason;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** Pure status transitions of a Restore. Each returns a new status; the input is never changed. */
 public final class RestoreStatuses {
@@ -68,7 +67,7 @@ public final class RestoreStatuses {
       if (result.commitTs != null) {
         n.commitTs = result.commitTs;
       }
-      n.progresses = progresses(n.progresses, result.progresses, now);
+      n.progresses = Progresses.merge(n.progresses, result.progresses, now);
     }
     finish(n, start, end, now);
     return n;
@@ -85,7 +84,7 @@ public final class RestoreStatuses {
     RestoreStatus n =
         withCondition(s, Conditions.of(ConditionTypes.FAILED, TRUE, reason, message), now);
     if (result != null) {
-      n.progresses = progresses(n.progresses, result.progresses, now);
+      n.progresses = Progresses.merge(n.progresses, result.progresses, now);
     }
     finish(n, start, end, now);
     return n;
@@ -99,30 +98,10 @@ public final class RestoreStatuses {
     n.timeTaken = a == null || b == null ? null : GoDuration.format(Duration.between(a, b));
   }
 
-  /**
-   * Reported progress per step; a step's lastTransitionTime moves only when its percentage changes.
-   */
-  static List<Progress> progresses(List<Progress> old, List<Progress> reported, Instant now) {
-    if (reported == null || reported.isEmpty()) {
-      return old;
-    }
-    List<Progress> out = new ArrayList<>();
-    for (Progress r : reported) {
-      Progress prev =
-          old == null
-              ? null
-              : old.stream().filter(p -> Objects.equals(p.step, r.step)).findFirst().orElse(null);
-      Progress p = new Progress();
-      p.step = r.step;
-      p.progress = r.progress;
-      p.lastTransitionTime =
-          prev != null
-                  && Objects.equals(prev.progress, r.progress)
-                  && prev.lastTransitionTime != null
-              ? prev.lastTransitionTime
-              : Timestamps.format(now);
-      out.add(p);
-    }
-    return out;
+  /** Live progress read from the running restore's log. */
+  public static RestoreStatus progress(RestoreStatus s, List<Progress> reported, Instant now) {
+    RestoreStatus n = copy(s);
+    n.progresses = Progresses.merge(n.progresses, reported, now);
+    return n;
   }
 }
