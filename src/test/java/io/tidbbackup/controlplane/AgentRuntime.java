@@ -1,5 +1,6 @@
 package io.tidbbackup.controlplane;
 
+import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.AgentResult;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.JobEnv;
@@ -83,7 +84,7 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
       case "clean" -> agentProcess(run);
       case "backup" -> args.contains("--mode=log") ? logSubcommand(run) : backup(run);
       case "restore" -> restore(run);
-      case "compact" -> success(null);
+      case "compact" -> compact(run);
       default -> new Outcome(2, Serde.json(error("the local kubelet cannot run " + args)));
     };
   }
@@ -106,7 +107,7 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("output.log").toFile());
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(run.log().toFile()));
     pb.environment().clear();
     pb.environment().put("PATH", System.getenv("PATH"));
     pb.environment().putAll(run.env());
@@ -135,8 +136,17 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
             + " agent exited "
             + p.exitValue()
             + ", output in "
-            + dir.resolve("output.log"));
+            + run.log());
     return new Outcome(p.exitValue(), message == null || message.isEmpty() ? null : message);
+  }
+
+  /** A compaction: tikv-ctl's last progress line as the agent reports it, then success. */
+  private Outcome compact(PodRun run) {
+    run.print(
+        new AgentProtocol.StepProgress(
+                "Compaction", 100.0, "[READ_META(1/1),COMPACT_WORK(512/512)]")
+            .line());
+    return success(null);
   }
 
   /**
@@ -193,6 +203,7 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
     r.commitTs = commitTs;
     r.backupSize = size;
     r.backupPath = loc.url();
+    r.progresses = List.of(progress("Full Backup", 100.0, run));
     return new Outcome(0, Serde.json(r));
   }
 
@@ -235,10 +246,7 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
       r.success = true;
       r.exitCode = 0;
       r.commitTs = run.args().contains("--abort=true") ? null : commitTs;
-      Progress p = new Progress();
-      p.step = "Full Restore";
-      p.progress = 100.0;
-      r.progresses = List.of(p);
+      r.progresses = List.of(progress("Full Restore", 100.0, run));
       return new Outcome(0, Serde.json(r));
     } catch (NoSuchKeyException e) {
       return new Outcome(
@@ -250,6 +258,15 @@ public final class AgentRuntime implements LocalKubelet.ContainerRuntime {
                       + loc.url()
                       + "/backupmeta not found\"]")));
     }
+  }
+
+  /** A step's progress, printed to the pod's log as the agent prints it. */
+  static Progress progress(String step, double percent, PodRun run) {
+    run.print(new AgentProtocol.StepProgress(step, percent, null).line());
+    Progress p = new Progress();
+    p.step = step;
+    p.progress = percent;
+    return p;
   }
 
   static Outcome success(String commitTs) {

@@ -63,7 +63,22 @@ public final class LocalKubelet implements AutoCloseable {
       String jobName,
       Container container,
       Map<String, String> env,
-      java.util.function.BooleanSupplier cancelled) {
+      java.util.function.BooleanSupplier cancelled,
+      java.nio.file.Path log) {
+    /** Appends a line to the container's log (what {@code kubectl logs} shows). */
+    public void print(String line) {
+      try {
+        java.nio.file.Files.writeString(
+            log,
+            line + "\n",
+            StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
     public List<String> args() {
       return container.getArgs() == null ? List.of() : container.getArgs();
     }
@@ -88,6 +103,7 @@ public final class LocalKubelet implements AutoCloseable {
   private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
   private final List<Injection> injections = new CopyOnWriteArrayList<>();
   private SharedIndexInformer<Pod> informer;
+  private KubeletLogServer logs;
 
   private record Injection(Predicate<Pod> which, Fault fault, Hold hold) {}
 
@@ -114,8 +130,16 @@ public final class LocalKubelet implements AutoCloseable {
     this.log = log;
   }
 
-  /** Registers the Node and starts watching every namespace's pods. */
+  /**
+   * Registers the Node (its address and kubelet port: the API server proxies {@code pods/log} to
+   * {@link KubeletLogServer}) and starts watching every namespace's pods.
+   */
   public LocalKubelet start() {
+    try {
+      logs = new KubeletLogServer(java.nio.file.Files.createTempDirectory("local-kubelet-logs"));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the local kubelet's log server", e);
+    }
     if (client.nodes().withName(NODE).get() == null) {
       client
           .resource(
@@ -134,6 +158,15 @@ public final class LocalKubelet implements AutoCloseable {
             n ->
                 new NodeBuilder(n)
                     .withNewStatus()
+                    .addNewAddress()
+                    .withType("InternalIP")
+                    .withAddress("127.0.0.1")
+                    .endAddress()
+                    .withNewDaemonEndpoints()
+                    .withNewKubeletEndpoint()
+                    .withPort(logs.port())
+                    .endKubeletEndpoint()
+                    .endDaemonEndpoints()
                     .addNewCondition()
                     .withType("Ready")
                     .withStatus("True")
@@ -319,7 +352,15 @@ public final class LocalKubelet implements AutoCloseable {
               + String.join(" ", main.getArgs() == null ? List.of() : main.getArgs())
               + "`");
       Outcome out =
-          runtime.run(new PodRun(ns, name, jobName, main, env, () -> cancelled.containsKey(key)));
+          runtime.run(
+              new PodRun(
+                  ns,
+                  name,
+                  jobName,
+                  main,
+                  env,
+                  () -> cancelled.containsKey(key),
+                  logs.file(ns, name, main.getName())));
       if (cancelled.containsKey(key)) {
         return;
       }
@@ -394,6 +435,7 @@ public final class LocalKubelet implements AutoCloseable {
                       .build());
             }
             client.pods().inNamespace(ns).withName(name).withGracePeriod(0).delete();
+            logs.forget(ns, name);
             log.accept("kubelet: pod " + key + " stopped and removed");
           } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
@@ -563,6 +605,10 @@ public final class LocalKubelet implements AutoCloseable {
         + pod.getMetadata().getUid();
   }
 
+  static Thread daemonThread(Runnable r) {
+    return daemon(r, "kubelet-logs");
+  }
+
   private static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
@@ -577,5 +623,8 @@ public final class LocalKubelet implements AutoCloseable {
     clearInjections();
     pods.shutdownNow();
     retries.shutdownNow();
+    if (logs != null) {
+      logs.close();
+    }
   }
 }

@@ -67,6 +67,25 @@ final class E2E {
         .formatted(name, ns, c.s3Endpoint(), bucket, prefix);
   }
 
+  /**
+   * The default intervals, with a log checkpoint and a running Job's progress read every second.
+   */
+  static io.tidbbackup.operator.ReconcileIntervals fastPolls() {
+    io.tidbbackup.operator.ReconcileIntervals i =
+        io.tidbbackup.operator.ReconcileIntervals.defaults();
+    return new io.tidbbackup.operator.ReconcileIntervals(
+        i.oldJob(),
+        i.clusterRetry(),
+        i.logPoll(),
+        i.cleanPoll(),
+        i.inProcessPoll(),
+        i.startPoll(),
+        i.errorRetryStart(),
+        i.errorRetryCap(),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1));
+  }
+
   static Backup createBackup(KubernetesClient k, String yaml) {
     return k.resource(Serialization.unmarshal(yaml, Backup.class)).create();
   }

@@ -14,13 +14,11 @@ import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupCondition;
 import io.tidbbackup.controlplane.LocalCluster;
 import io.tidbbackup.operator.OperatorSettings;
-import io.tidbbackup.operator.ReconcileIntervals;
 import io.tidbbackup.operator.cluster.LogTaskKeys;
 import io.tidbbackup.operator.cluster.LogTaskState;
 import io.tidbbackup.operator.cluster.PdLogTasks;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -105,7 +103,7 @@ class LogCheckpointIT {
             true,
             io.tidbbackup.operator.CleanJobPolicy.defaults(),
             null,
-            withCheckpointPoll(ReconcileIntervals.defaults(), Duration.ofSeconds(1)),
+            E2E.fastPolls(),
             cluster.controlPlane.etcdEndpoint());
     try (LocalCluster.RunningOperator op =
         cluster.startOperator(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
@@ -178,18 +176,5 @@ class LogCheckpointIT {
             .filter(c -> "LogCheckpoint".equals(c.type))
             .findFirst()
             .orElse(null);
-  }
-
-  static ReconcileIntervals withCheckpointPoll(ReconcileIntervals i, Duration poll) {
-    return new ReconcileIntervals(
-        i.oldJob(),
-        i.clusterRetry(),
-        i.logPoll(),
-        i.cleanPoll(),
-        i.inProcessPoll(),
-        i.startPoll(),
-        i.errorRetryStart(),
-        i.errorRetryCap(),
-        poll);
   }
 }
