@@ -14,9 +14,10 @@ import java.util.stream.Collectors;
 
 /**
  * Builds the TiDB Lightning command line that imports a Dumpling export with the {@code tidb}
- * backend, in TiDB Operator v1's flag order. Lightning reads the export straight from the object
- * store ({@code --d=s3://…} with the provider's settings as URL parameters): no PVC, no download,
- * no tarball.
+ * backend, in TiDB Operator v1's flag order. Lightning reads an export directory straight from the
+ * object store ({@code --d=s3://…} with the provider's settings as URL parameters); an export kept
+ * as one archive (TiDB Operator's {@code .tgz}) is unpacked by the agent first ({@link
+ * ExportArchive}) and read from the Job's volume.
  *
  * <p>Secrets never reach its command line: the password ({@code tidb.password}) and a source URL
  * that carries an Azure SAS token ({@code mydumper.data-source-dir}) go into the 0600 config file
@@ -95,6 +96,10 @@ public final class LightningCommand {
    */
   static Arg sourceArg(RestoreSpec spec, Set<String> presentEnv) {
     StorageLocation loc = source(spec);
+    if (ExportArchive.isArchive(loc)) {
+      // TiDB Operator's own Dumpling backups are one .tgz: the agent unpacks it first
+      return Arg.of(ExportArchive.localDir(loc).toString());
+    }
     Map<String, String> q = new LinkedHashMap<>();
     StorageType type = spec.storageType();
     switch (type) {

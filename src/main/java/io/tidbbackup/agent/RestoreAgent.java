@@ -1,7 +1,15 @@
 package io.tidbbackup.agent;
 
 import io.tidbbackup.api.AgentResult;
+import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.RestoreMode;
+import io.tidbbackup.api.RestoreSpec;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.storage.ObjectStore;
+import io.tidbbackup.storage.ObjectStores;
+import io.tidbbackup.storage.StorageLocation;
+import io.tidbbackup.storage.StoreOptions;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
@@ -14,15 +22,25 @@ public final class RestoreAgent {
   private final AgentEnvironment env;
   private final PrintStream out;
   private final String binaryOverride;
+  private final Path dataDir;
 
   /**
    * @param binaryOverride path of the tool to run instead of the one copied into the pod (tests),
    *     or null
    */
   public RestoreAgent(AgentEnvironment env, PrintStream out, String binaryOverride) {
+    this(env, out, binaryOverride, null);
+  }
+
+  /**
+   * @param dataDir where an export archive is unpacked instead of {@link JobEnv#RESTORE_DATA_DIR}
+   *     (tests)
+   */
+  public RestoreAgent(AgentEnvironment env, PrintStream out, String binaryOverride, Path dataDir) {
     this.env = env;
     this.out = out;
     this.binaryOverride = binaryOverride;
+    this.dataDir = dataDir;
   }
 
   /** The command a Job with these arguments runs (also used by {@code render --command}). */
@@ -32,6 +50,35 @@ public final class RestoreAgent {
         : BrRestoreCommand.build(inv, presentEnv);
   }
 
+  /** Downloads and unpacks the export archive into the Job's volume; the failure, said, or null. */
+  private String unpack(RestoreSpec spec, StorageLocation source) {
+    Path root = dataDir != null ? dataDir : Path.of(JobEnv.RESTORE_DATA_DIR);
+    out.println("agent: downloading " + source.url() + " and unpacking it into " + root);
+    RestoreSpec at = Serde.copy(spec, RestoreSpec.class);
+    // the archive's own bucket (a path names it), with the provider's settings and credentials
+    switch (at.storageType()) {
+      case S3 -> at.s3.bucket = source.bucket();
+      case GCS -> at.gcs.bucket = source.bucket();
+      case AZBLOB -> at.azblob.container = source.bucket();
+      case LOCAL -> {}
+    }
+    try (ObjectStore store = ObjectStores.open(at, new StoreOptions(env.env(), 4))) {
+      TarExtractor.Summary s = ExportArchive.fetch(store, source, root);
+      out.println(
+          "agent: unpacked "
+              + s.files()
+              + " files ("
+              + s.bytes()
+              + " bytes) into "
+              + root.resolve(ExportArchive.baseName(source)));
+      return null;
+    } catch (IOException | RuntimeException e) {
+      String m = "cannot unpack the Dumpling export " + source.url() + ": " + e.getMessage();
+      out.println("agent: " + m);
+      return m;
+    }
+  }
+
   /**
    * Runs the tool; writes the result to {@code terminationLog}; returns the process exit code to
    * use.
@@ -39,6 +86,19 @@ public final class RestoreAgent {
   public int run(RestoreInvocation inv, Path terminationLog) throws Exception {
     ToolCommand cmd = command(inv, env.present());
     cmd = cmd.withBinary(binaryOverride);
+    if (inv.lightning()) {
+      StorageLocation source = LightningCommand.source(inv.spec());
+      if (ExportArchive.isArchive(source)) {
+        String failure = unpack(inv.spec(), source);
+        if (failure != null) {
+          AgentResult result = new AgentResult();
+          result.exitCode = 1;
+          result.success = false;
+          result.error = failure;
+          return TerminationMessage.report(terminationLog, result, out);
+        }
+      }
+    }
     ToolOutput output = new ToolOutput();
     int code = new ToolRunner(out).run(cmd, env, output);
     AgentResult result = new AgentResult();

@@ -45,6 +45,12 @@ public final class JobEnv {
   /** Set by Kubernetes in the pods of an Indexed Job (a sharded compaction). */
   public static final String JOB_COMPLETION_INDEX = "JOB_COMPLETION_INDEX";
 
+  /**
+   * Where a Lightning restore unpacks a Dumpling export archive (TiDB Operator's BackupRootPath): a
+   * volume of the Job, an ephemeral claim of spec.storageSize when that is set.
+   */
+  public static final String RESTORE_DATA_DIR = "/backup";
+
   /** A writable emptyDir (the agent's image has a read-only root filesystem). */
   public static final String SCRATCH_DIR = "/tmp";
 

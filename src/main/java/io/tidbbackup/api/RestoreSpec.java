@@ -49,4 +49,39 @@ public class RestoreSpec extends ToolJobSpec {
   public Integer backoffLimit;
 
   public ReplicationConfig replicationConfig;
+
+  /**
+   * The Dumpling export a TiDB Lightning restore reads, when named by {@code <provider>.path} (else
+   * null: bucket and prefix name it).
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public String lightningSourcePath() {
+    if (br != null || providerCount() != 1 || storageType() == null) {
+      return null;
+    }
+    return switch (storageType()) {
+      case S3 -> s3.path;
+      case GCS -> gcs.path;
+      case AZBLOB -> azblob.path;
+      case LOCAL -> null;
+    };
+  }
+
+  /**
+   * A TiDB Lightning restore of an export kept as one archive (TiDB Operator's Dumpling backups are
+   * {@code .tgz}): the Job unpacks it onto a volume first.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean lightningFromArchive() {
+    return isArchiveName(lightningSourcePath());
+  }
+
+  /** {@code .tgz}, {@code .tar.gz} or {@code .tar}. */
+  public static boolean isArchiveName(String path) {
+    if (path == null) {
+      return false;
+    }
+    String p = path.toLowerCase(java.util.Locale.ROOT);
+    return p.endsWith(".tgz") || p.endsWith(".tar.gz") || p.endsWith(".tar");
+  }
 }

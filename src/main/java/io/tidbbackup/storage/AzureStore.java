@@ -159,6 +159,19 @@ public final class AzureStore implements ObjectStore {
   }
 
   @Override
+  public java.io.InputStream open(String key) throws IOException {
+    try {
+      var blob = container.getBlobClient(key);
+      if (!blob.exists()) {
+        throw new java.io.FileNotFoundException(describe() + "/" + key + " does not exist");
+      }
+      return blob.openInputStream();
+    } catch (com.azure.core.exception.AzureException e) {
+      throw new IOException("read " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void delete(String key) throws IOException {
     requests.deleted();
     try {

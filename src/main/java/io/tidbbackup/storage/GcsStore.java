@@ -142,6 +142,18 @@ public final class GcsStore implements ObjectStore {
   }
 
   @Override
+  public java.io.InputStream open(String key) throws IOException {
+    try {
+      if (storage.get(BlobId.of(bucket, key)) == null) {
+        throw new java.io.FileNotFoundException(describe() + "/" + key + " does not exist");
+      }
+      return java.nio.channels.Channels.newInputStream(storage.reader(BlobId.of(bucket, key)));
+    } catch (StorageException e) {
+      throw new IOException("read " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void delete(String key) throws IOException {
     requests.deleted();
     try {

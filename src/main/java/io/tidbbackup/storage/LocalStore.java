@@ -105,6 +105,16 @@ public final class LocalStore implements ObjectStore {
   }
 
   @Override
+  public java.io.InputStream open(String key) throws IOException {
+    Path p = resolveInside(key);
+    requireNoLink(p.getParent());
+    if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new java.io.FileNotFoundException(describe() + "/" + key + " is not a file");
+    }
+    return Files.newInputStream(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+
+  @Override
   public void delete(String key) throws IOException {
     requests.deleted();
     Path p = resolveInside(key);

@@ -33,6 +33,15 @@ public interface ObjectStore extends AutoCloseable {
     throw new BatchDeleteUnsupportedException(describe() + " has no batch delete");
   }
 
+  /**
+   * Reads one object (a TiDB Operator Dumpling export's archive, downloaded by a restore).
+   *
+   * @throws java.io.FileNotFoundException when there is no such object
+   */
+  default java.io.InputStream open(String key) throws IOException {
+    throw new IOException(describe() + " cannot be read from");
+  }
+
   /** Deletes one object; a missing object counts as deleted. */
   void delete(String key) throws IOException;
 

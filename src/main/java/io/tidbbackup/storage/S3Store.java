@@ -329,6 +329,17 @@ public final class S3Store implements ObjectStore {
   }
 
   @Override
+  public java.io.InputStream open(String key) throws IOException {
+    try {
+      return client.getObject(b -> b.bucket(bucket).key(key));
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      throw new java.io.FileNotFoundException(describe() + "/" + key + " does not exist");
+    } catch (SdkException e) {
+      throw new IOException("GetObject " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void delete(String key) throws IOException {
     requests.deleted();
     try {

@@ -76,6 +76,10 @@ public final class RestoreJobBuilder {
       volumes.add(ToolPod.secretVolume("tidb-client-tls", spec.to.tlsClientSecretName));
       mounts.add(ToolPod.mount("tidb-client-tls", JobEnv.CLIENT_TLS_DIR, true));
     }
+    if (lightning && spec.lightningFromArchive()) {
+      volumes.add(restoreData(spec));
+      mounts.add(ToolPod.mount(RESTORE_DATA_VOLUME, JobEnv.RESTORE_DATA_DIR, false));
+    }
     ToolPod.addUserVolumes(spec, volumes, mounts);
 
     String image =
@@ -155,5 +159,35 @@ public final class RestoreJobBuilder {
           spec.pitrFullBackupStorageProvider, s.pitrFullBackupStorageProvider);
     }
     return Serde.copy(s, RestoreSpec.class);
+  }
+
+  static final String RESTORE_DATA_VOLUME = "restore-data";
+
+  /**
+   * Where the agent unpacks an export archive: a claim of {@code spec.storageSize} (of {@code
+   * spec.storageClassName}) made for the pod and deleted with it, as TiDB Operator's restore PVC
+   * but never left behind; an emptyDir when no size is given.
+   */
+  static io.fabric8.kubernetes.api.model.Volume restoreData(RestoreSpec spec) {
+    if (spec.storageSize == null || spec.storageSize.isEmpty()) {
+      return ToolPod.emptyDir(RESTORE_DATA_VOLUME);
+    }
+    return new io.fabric8.kubernetes.api.model.VolumeBuilder()
+        .withName(RESTORE_DATA_VOLUME)
+        .withNewEphemeral()
+        .withNewVolumeClaimTemplate()
+        .withNewSpec()
+        .withAccessModes("ReadWriteOnce")
+        .withStorageClassName(
+            spec.storageClassName == null || spec.storageClassName.isEmpty()
+                ? null
+                : spec.storageClassName)
+        .withNewResources()
+        .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity(spec.storageSize))
+        .endResources()
+        .endSpec()
+        .endVolumeClaimTemplate()
+        .endEphemeral()
+        .build();
   }
 }

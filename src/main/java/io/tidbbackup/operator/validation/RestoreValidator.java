@@ -5,7 +5,6 @@ import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.api.StorageProvider;
 import io.tidbbackup.api.Timestamps;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -40,15 +39,13 @@ public final class RestoreValidator {
       if (spec.prune != null) {
         errors.add("spec.prune needs spec.br: only BR restores leave checkpoint data to prune");
       }
-      String path = sourcePath(spec);
-      if (path != null && isTarball(path)) {
+      if (spec.lightningFromArchive()
+          && !empty(spec.storageSize)
+          && !spec.storageSize.matches("[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?")) {
         errors.add(
-            "spec."
-                + spec.storageType().field()
-                + ".path \""
-                + path
-                + "\" is a tarball: point it (or the prefix) "
-                + "at the Dumpling export directory, which TiDB Lightning reads in place");
+            "spec.storageSize \""
+                + spec.storageSize
+                + "\" is not a quantity like 20Gi (the volume the export archive is unpacked on)");
       }
     } else {
       SpecValidator.br("spec", spec, errors);
@@ -142,23 +139,6 @@ public final class RestoreValidator {
               + "credentials of spec."
               + spec.storageType().field());
     }
-  }
-
-  static String sourcePath(RestoreSpec spec) {
-    if (spec.providerCount() != 1) {
-      return null;
-    }
-    return switch (spec.storageType()) {
-      case S3 -> spec.s3.path;
-      case GCS -> spec.gcs.path;
-      case AZBLOB -> spec.azblob.path;
-      case LOCAL -> null;
-    };
-  }
-
-  static boolean isTarball(String path) {
-    String p = path.toLowerCase(Locale.ROOT);
-    return p.endsWith(".tgz") || p.endsWith(".tar.gz") || p.endsWith(".tar");
   }
 
   static void ts(String field, String value, List<String> errors) {

@@ -47,9 +47,18 @@ class RestoreValidatorTest {
     assertThat(first("to: {host: h}\n" + S3, null)).startsWith("spec.to.secretName is required");
     assertThat(
             first(
-                "to: {host: h, secretName: s}\ns3: {provider: aws, bucket: b, path: b/dump/backup.tgz}\n",
+                "to: {host: h, secretName: s}\nstorageSize: 20G1\n"
+                    + "s3: {provider: aws, bucket: b, path: b/dump/backup.tgz}\n",
                 null))
-        .startsWith("spec.s3.path \"b/dump/backup.tgz\" is a tarball");
+        .startsWith("spec.storageSize \"20G1\" is not a quantity like 20Gi");
+    // TiDB Operator's own Dumpling backups are one .tgz: restored (unpacked first), not refused
+    assertThat(
+            RestoreValidator.problems(
+                Serde.YAML.readValue(
+                    "to: {host: h, secretName: s}\ns3: {provider: aws, path: s3://b/dump/backup.tgz}\n",
+                    io.tidbbackup.api.RestoreSpec.class),
+                null))
+        .isEmpty();
     assertThat(first("backoffLimit: -1\nbr: {cluster: c}\n" + S3, null))
         .isEqualTo("spec.backoffLimit must not be negative");
     assertThat(first("useKMS: true\nbr: {cluster: c}\n" + S3, null))
