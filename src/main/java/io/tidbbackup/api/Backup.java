@@ -34,6 +34,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "BackupSize",
     jsonPath = ".status.backupSizeReadable",
     type = AdditionalPrinterColumn.Type.STRING)
+// as upstream: EBS volume snapshots only (not served here), shown with -o wide only at priority 10
+@AdditionalPrinterColumn(
+    name = "IncrementalBackupSize",
+    jsonPath = ".status.incrementalBackupSizeReadable",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 10)
 @AdditionalPrinterColumn(
     name = "CommitTS",
     jsonPath = ".status.commitTs",
@@ -55,8 +61,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "TimeTaken",
     jsonPath = ".status.timeTaken",
-    type = AdditionalPrinterColumn.Type.STRING,
-    priority = 1)
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

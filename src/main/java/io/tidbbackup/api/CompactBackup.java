@@ -21,6 +21,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.state",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "EndTs",
+    jsonPath = ".status.endTs",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Progress",
     jsonPath = ".status.progress",
     type = AdditionalPrinterColumn.Type.STRING)

@@ -21,11 +21,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "Started",
     jsonPath = ".status.timeStarted",
-    type = AdditionalPrinterColumn.Type.DATE)
+    type = AdditionalPrinterColumn.Type.DATE,
+    priority = 1)
 @AdditionalPrinterColumn(
     name = "Completed",
     jsonPath = ".status.timeCompleted",
-    type = AdditionalPrinterColumn.Type.DATE)
+    type = AdditionalPrinterColumn.Type.DATE,
+    priority = 1)
 @AdditionalPrinterColumn(
     name = "TimeTaken",
     jsonPath = ".status.timeTaken",

@@ -41,6 +41,8 @@ public class RestoreSpec extends ToolJobSpec {
    */
   public StorageProvider pitrFullBackupStorageProvider;
 
+  /** As upstream's CRD (release-1.6): {@code default: false}. */
+  @Default("false")
   public Boolean tolerateSingleTiKVOutage;
 
   /** Job backoffLimit. */

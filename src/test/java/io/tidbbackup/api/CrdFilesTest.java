@@ -59,20 +59,22 @@ class CrdFilesTest {
     assertThat(v.path("name").asText()).isEqualTo("v1alpha1");
     assertThat(v.path("subresources").has("status")).isTrue();
     assertThat(crd.path("spec").path("names").path("shortNames").get(0).asText()).isEqualTo("bk");
-    List<String> columns = v.path("additionalPrinterColumns").findValuesAsText("name");
-    assertThat(columns)
+    // TiDB Operator's columns, in its order and with its priorities
+    // (pkg/apis/pingcap/v1alpha1/types.go, release-1.6, the Backup's printcolumn markers)
+    assertThat(columns(v))
         .containsExactly(
-            "Type",
-            "Mode",
-            "Status",
-            "BackupPath",
-            "BackupSize",
-            "CommitTS",
-            "LogTruncateUntil",
-            "Started",
-            "Completed",
-            "TimeTaken",
-            "Age");
+            "Type:0",
+            "Mode:0",
+            "Status:0",
+            "BackupPath:0",
+            "BackupSize:0",
+            "IncrementalBackupSize:10",
+            "CommitTS:0",
+            "LogTruncateUntil:0",
+            "Started:1",
+            "Completed:1",
+            "TimeTaken:0",
+            "Age:0");
 
     JsonNode spec = specSchema(crd).path("properties");
     assertThat(spec.path("cleanPolicy").path("default").asText()).isEqualTo("Retain");
@@ -113,6 +115,28 @@ class CrdFilesTest {
     assertThat(spec.path("backupMode").path("enum"))
         .extracting(JsonNode::asText)
         .doesNotContain("volume-snapshot");
+  }
+
+  /** "name:priority" of each printer column, in order. */
+  static List<String> columns(JsonNode version) {
+    List<String> out = new java.util.ArrayList<>();
+    version
+        .path("additionalPrinterColumns")
+        .forEach(c -> out.add(c.path("name").asText() + ":" + c.path("priority").asInt(0)));
+    return out;
+  }
+
+  @Test
+  void compactBackupColumnsAndRestoreDefaultsAreUpstreams() throws IOException {
+    // the CompactBackup's printcolumn markers (types.go, release-1.6), then our additive Age
+    assertThat(columns(crd("compactbackups.pingcap.com.yaml").path("spec").path("versions").get(0)))
+        .containsExactly("Status:0", "EndTs:0", "Progress:0", "Message:0", "Age:0");
+    // manifests/crd/v1/pingcap.com_restores.yaml (release-1.6): default false
+    JsonNode restore = specSchema(crd("restores.pingcap.com.yaml")).path("properties");
+    assertThat(restore.path("tolerateSingleTiKVOutage").path("default").asBoolean(true)).isFalse();
+    assertThat(columns(crd("restores.pingcap.com.yaml").path("spec").path("versions").get(0)))
+        .containsExactly(
+            "Status:0", "Started:1", "Completed:1", "TimeTaken:0", "CommitTS:0", "Age:0");
   }
 
   @Test
