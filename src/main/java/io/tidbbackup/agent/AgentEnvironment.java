@@ -20,6 +20,7 @@ public final class AgentEnvironment {
   private static final List<String> SECRET_VARS =
       List.of(
           JobEnv.PASSWORD,
+          JobEnv.KMS_PASSWORD,
           JobEnv.AWS_SECRET_ACCESS_KEY,
           JobEnv.AWS_ACCESS_KEY_ID,
           JobEnv.GCS_SERVICE_ACCOUNT_JSON_KEY,
@@ -29,6 +30,15 @@ public final class AgentEnvironment {
 
   private final Map<String, String> env;
   private final Path scratch;
+
+  /**
+   * The Job's environment, its KMS-encrypted variables decrypted ({@link KmsSecrets}).
+   *
+   * @throws IllegalArgumentException when one cannot be decrypted (the agent refuses to run)
+   */
+  public static AgentEnvironment ofJob(Map<String, String> env, Path scratch) {
+    return new AgentEnvironment(KmsSecrets.decrypt(env), scratch);
+  }
 
   public AgentEnvironment(Map<String, String> env, Path scratch) {
     this.env = Map.copyOf(env);

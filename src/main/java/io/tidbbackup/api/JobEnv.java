@@ -51,6 +51,16 @@ public final class JobEnv {
    */
   public static final String RESTORE_DATA_DIR = "/backup";
 
+  /**
+   * With {@code useKMS}, a secret variable arrives under this prefix holding AWS KMS ciphertext
+   * (base64), as TiDB Operator names it ({@code KMS_ENCRYPTED_BACKUP_MANAGER_PASSWORD}); the agent
+   * decrypts it into the variable without the prefix.
+   */
+  public static final String KMS_ENCRYPTED_PREFIX = "KMS_ENCRYPTED_";
+
+  /** The AWS SDKs' own KMS endpoint override (a VPC endpoint, a test server). */
+  public static final String AWS_ENDPOINT_URL_KMS = "AWS_ENDPOINT_URL_KMS";
+
   /** A writable emptyDir (the agent's image has a read-only root filesystem). */
   public static final String SCRATCH_DIR = "/tmp";
 

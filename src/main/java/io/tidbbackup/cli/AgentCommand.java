@@ -46,10 +46,11 @@ public class AgentCommand {
 
     @Override
     public Integer call() throws Exception {
-      AgentEnvironment env = new AgentEnvironment(System.getenv(), Path.of(JobEnv.SCRATCH_DIR));
       Path termination = terminationLog();
+      AgentEnvironment env;
       BackupInvocation inv;
       try {
+        env = AgentEnvironment.ofJob(System.getenv(), Path.of(JobEnv.SCRATCH_DIR));
         inv = AgentArgs.backup(args, BackupAgent.specFromEnv(env));
       } catch (IllegalArgumentException e) {
         return refuse(termination, e);
@@ -69,10 +70,11 @@ public class AgentCommand {
 
     @Override
     public Integer call() throws Exception {
-      AgentEnvironment env = new AgentEnvironment(System.getenv(), Path.of(JobEnv.SCRATCH_DIR));
       Path termination = terminationLog();
+      AgentEnvironment env;
       RestoreInvocation inv;
       try {
+        env = AgentEnvironment.ofJob(System.getenv(), Path.of(JobEnv.SCRATCH_DIR));
         inv = AgentArgs.restore(args, env.spec(RestoreSpec.class));
       } catch (IllegalArgumentException e) {
         return refuse(termination, e);

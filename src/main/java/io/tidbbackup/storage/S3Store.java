@@ -79,7 +79,8 @@ public final class S3Store implements ObjectStore {
     return !(p.equals("aws") && (s3.endpoint == null || s3.endpoint.isEmpty()));
   }
 
-  static AwsCredentialsProvider credentials(StoreOptions o) {
+  /** Static keys from the Job's env when set, else (where allowed) the default chain (IRSA). */
+  public static AwsCredentialsProvider credentials(StoreOptions o) {
     String id = o.get(JobEnv.AWS_ACCESS_KEY_ID);
     String secret = o.get(JobEnv.AWS_SECRET_ACCESS_KEY);
     if (id != null && secret != null) {

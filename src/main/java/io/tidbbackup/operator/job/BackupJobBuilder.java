@@ -125,8 +125,9 @@ public final class BackupJobBuilder {
     if (spec.from != null && spec.br == null) {
       env.add(
           StorageEnv.secretRef(
-              JobEnv.PASSWORD, spec.from.secretName, JobEnv.TIDB_PASSWORD_KEY, false));
+              StorageEnv.passwordVar(spec), spec.from.secretName, JobEnv.TIDB_PASSWORD_KEY, false));
     }
+    env.addAll(StorageEnv.kms(spec));
     return StorageEnv.overrideByName(env, spec.env);
   }
 

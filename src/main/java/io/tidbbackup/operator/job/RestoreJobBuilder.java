@@ -129,8 +129,9 @@ public final class RestoreJobBuilder {
     if (spec.to != null && spec.br == null) {
       env.add(
           StorageEnv.secretRef(
-              JobEnv.PASSWORD, spec.to.secretName, JobEnv.TIDB_PASSWORD_KEY, false));
+              StorageEnv.passwordVar(spec), spec.to.secretName, JobEnv.TIDB_PASSWORD_KEY, false));
     }
+    env.addAll(StorageEnv.kms(spec));
     return StorageEnv.overrideByName(env, spec.env);
   }
 

@@ -162,4 +162,24 @@ public final class StorageEnv {
   static boolean notEmpty(String s) {
     return s != null && !s.isEmpty();
   }
+
+  /**
+   * The variable the TiDB password reaches the pod in: with {@code useKMS} the Secret holds KMS
+   * ciphertext, named as TiDB Operator names it (pkg/backup/util/util.go, getPasswordKey), for the
+   * agent to decrypt.
+   */
+  public static String passwordVar(io.tidbbackup.api.ToolJobSpec spec) {
+    return Boolean.TRUE.equals(spec.useKMS) ? JobEnv.KMS_PASSWORD : JobEnv.PASSWORD;
+  }
+
+  /** With {@code useKMS}: the key's region from s3.region, as upstream (AWS_DEFAULT_REGION). */
+  public static List<EnvVar> kms(io.tidbbackup.api.ToolJobSpec spec) {
+    if (!Boolean.TRUE.equals(spec.useKMS)
+        || spec.s3 == null
+        || spec.s3.region == null
+        || spec.s3.region.isEmpty()) {
+      return List.of();
+    }
+    return List.of(plain(JobEnv.AWS_DEFAULT_REGION, spec.s3.region));
+  }
 }

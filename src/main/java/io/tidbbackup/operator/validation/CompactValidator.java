@@ -42,9 +42,6 @@ public final class CompactValidator {
           "spec.azblob.sasToken is not supported by tikv-ctl; use secretName with AZURE_STORAGE_KEY or "
               + "AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/AZURE_TENANT_ID");
     }
-    if (Boolean.TRUE.equals(spec.useKMS)) {
-      errors.add("spec.useKMS is not supported by this operator");
-    }
     return errors;
   }
 

@@ -160,9 +160,6 @@ public final class SpecValidator {
   }
 
   public static void common(String path, ToolJobSpec spec, List<String> errors) {
-    if (Boolean.TRUE.equals(spec.useKMS)) {
-      errors.add(path + ".useKMS is not supported by this operator; keep the password in a Secret");
-    }
     duration(path + ".tikvGCLifeTime", spec.tikvGCLifeTime, errors);
   }
 
