@@ -140,4 +140,53 @@ class BackupAgentTest {
         .isLessThanOrEqualTo(AgentResult.MAX_BYTES);
     assertThat(json).endsWith("the last line says why\"}");
   }
+
+  @Test
+  void aDumplingExportReportsTheSnapshotTsoFromItsMetadataFile() throws Exception {
+    // Dumpling's metadata file (TiDB Operator's GetCommitTsFromMetadata reads its Pos: line)
+    Path volume = dir.resolve("volume");
+    Files.createDirectories(volume);
+    Path dumpling =
+        script(
+            """
+        out="$(printf '%s\\n' "$@" | sed -n 's|^--output=local://||p')"
+        mkdir -p "$out"
+        printf 'Started dump at: 2024-06-01 12:00:00\\nSHOW MASTER STATUS:\\n\\tLog: tidb-binlog\\n\\tPos: 450123456789012345\\n\\tGTID:\\n\\nFinished dump at: 2024-06-01 12:00:05\\n' > "$out/metadata"
+        echo '[INFO] [main.go:1] ["dump data successfully, dumpling will exit now"]'
+        """);
+    BackupSpec spec =
+        Serde.YAML.readValue(
+            """
+        from: {host: basic-tidb.tidb, secretName: s}
+        local:
+          prefix: dumps
+          volume: {name: nfs, emptyDir: {}}
+          volumeMount: {name: nfs, mountPath: %s}
+        """
+                .formatted(volume),
+            BackupSpec.class);
+    BackupInvocation inv =
+        AgentArgs.backup(
+            List.of(
+                "--namespace=tidb",
+                "--backupName=d1",
+                "--tikvVersion=v8.5.0",
+                "--mode=snapshot",
+                "--output-name=backup-x"),
+            spec);
+    Path term = dir.resolve("termination-log");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code =
+        new BackupAgent(
+                new AgentEnvironment(Map.of(JobEnv.PASSWORD, "pw"), dir),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                dumpling.toString())
+            .run(inv, term);
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(Serde.fromJson(Files.readString(term), AgentResult.class).commitTs)
+        .as(out.toString(StandardCharsets.UTF_8) + Files.readAllLines(dir.resolve("argv")))
+        .isEqualTo("450123456789012345");
+    assertThat(BackupAgent.commitTsOfMetadata("SHOW MASTER STATUS:\n\tPos: not-a-tso\n")).isNull();
+    assertThat(BackupAgent.commitTsOfMetadata("nothing here")).isNull();
+  }
 }
