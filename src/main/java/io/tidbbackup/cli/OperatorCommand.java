@@ -87,6 +87,14 @@ public class OperatorCommand implements Callable<Integer> {
   String pdEndpoint;
 
   @Option(
+      names = "--selector",
+      defaultValue = "${env:SELECTOR:-}",
+      description =
+          "label selector of the Backups, Restores, BackupSchedules and CompactBackups to serve, e.g. "
+              + "backup-controller=tidb-backup-operator while TiDB Operator serves the rest (env SELECTOR)")
+  String selector;
+
+  @Option(
       names = "--server-side-apply",
       negatable = true,
       defaultValue = "${env:SERVER_SIDE_APPLY:-true}",
@@ -155,7 +163,8 @@ public class OperatorCommand implements Callable<Integer> {
             io.tidbbackup.operator.CleanJobPolicy.defaults(),
             leaderElection ? leaseNamespace() : null,
             io.tidbbackup.operator.ReconcileIntervals.defaults(),
-            pdEndpoint == null || pdEndpoint.isBlank() ? null : pdEndpoint.trim());
+            pdEndpoint == null || pdEndpoint.isBlank() ? null : pdEndpoint.trim(),
+            selector == null || selector.isBlank() ? null : selector.trim());
     KubernetesClient client = new KubernetesClientBuilder().build();
     // the installed CRDs must be this operator's: say what to run when they are not
     List<io.tidbbackup.crd.CrdCheck.Problem> crds = io.tidbbackup.crd.CrdCheck.check(client);

@@ -147,6 +147,9 @@ public final class OperatorFactory {
           if (!settings.watchNamespaces().isEmpty()) {
             o.settingNamespaces(settings.watchNamespaces());
           }
+          if (settings.selector() != null) {
+            o.withLabelSelector(settings.selector());
+          }
         });
     operator.register(
         new RestoreReconciler(
@@ -157,6 +160,9 @@ public final class OperatorFactory {
           if (!settings.watchNamespaces().isEmpty()) {
             o.settingNamespaces(settings.watchNamespaces());
           }
+          if (settings.selector() != null) {
+            o.withLabelSelector(settings.selector());
+          }
         });
     operator.register(
         new CompactBackupReconciler(
@@ -166,6 +172,9 @@ public final class OperatorFactory {
           o.withRetry(retry);
           if (!settings.watchNamespaces().isEmpty()) {
             o.settingNamespaces(settings.watchNamespaces());
+          }
+          if (settings.selector() != null) {
+            o.withLabelSelector(settings.selector());
           }
         });
     operator.register(
@@ -178,6 +187,9 @@ public final class OperatorFactory {
           o.withGenerationAware(false);
           if (!settings.watchNamespaces().isEmpty()) {
             o.settingNamespaces(settings.watchNamespaces());
+          }
+          if (settings.selector() != null) {
+            o.withLabelSelector(settings.selector());
           }
         });
     return operator;

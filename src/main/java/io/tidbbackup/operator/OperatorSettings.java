@@ -17,6 +17,9 @@ import java.util.Set;
  * @param intervals how long each kind of wait lasts before a reconcile looks again
  * @param pdEndpointOverride where the operator reaches every cluster's PD (its etcd, for a log
  *     backup's checkpoint) instead of {@code <cluster>-pd.<namespace>:2379}; null in a cluster
+ * @param selector a label selector: only the Backups, Restores, BackupSchedules and CompactBackups
+ *     it matches are served (beside TiDB Operator's controller, which is given the opposite one);
+ *     null serves all
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -26,7 +29,8 @@ public record OperatorSettings(
     CleanJobPolicy clean,
     String leaseNamespace,
     ReconcileIntervals intervals,
-    String pdEndpointOverride) {
+    String pdEndpointOverride,
+    String selector) {
   /** The Lease that elects the one active replica. */
   public static final String LEASE_NAME = "tidb-backup-operator";
 
@@ -41,6 +45,7 @@ public record OperatorSettings(
         CleanJobPolicy.defaults(),
         null,
         ReconcileIntervals.defaults(),
+        null,
         null);
   }
 
@@ -53,7 +58,8 @@ public record OperatorSettings(
         clean,
         leaseNamespace,
         intervals,
-        pdEndpointOverride);
+        pdEndpointOverride,
+        selector);
   }
 
   public OperatorSettings withClean(CleanJobPolicy policy) {
@@ -65,7 +71,8 @@ public record OperatorSettings(
         policy,
         leaseNamespace,
         intervals,
-        pdEndpointOverride);
+        pdEndpointOverride,
+        selector);
   }
 
   public OperatorSettings withJobs(JobSettings settings) {
@@ -77,7 +84,8 @@ public record OperatorSettings(
         clean,
         leaseNamespace,
         intervals,
-        pdEndpointOverride);
+        pdEndpointOverride,
+        selector);
   }
 
   public OperatorSettings withLeaderElection(String namespace) {
@@ -89,6 +97,7 @@ public record OperatorSettings(
         clean,
         namespace,
         intervals,
-        pdEndpointOverride);
+        pdEndpointOverride,
+        selector);
   }
 }

@@ -52,7 +52,7 @@ public final class CleanEngine {
 
   public CleanReport clean(ObjectStore store, StorageLocation loc, CleanSettings s, boolean dryRun)
       throws InterruptedException {
-    String dir = PrefixGuard.directory(loc);
+    Scope dir = Scope.of(loc);
     long start = System.nanoTime();
     Counters c = new Counters();
     boolean batch = s.batch() && store.supportsBatchDelete();
@@ -131,7 +131,7 @@ public final class CleanEngine {
    */
   private boolean round(
       ObjectStore store,
-      String dir,
+      Scope dir,
       CleanSettings s,
       boolean dryRun,
       boolean batch,
@@ -155,12 +155,12 @@ public final class CleanEngine {
                 + "\" "
                 + (token.isEmpty() ? "empty" : "a second time")
                 + " while listing "
-                + dir);
+                + dir.dir());
       }
       next = token == null ? null : lister.submit(listCall(store, dir, token, s.pageSize()));
       List<String> keys = new ArrayList<>(page.keys().size());
-      for (String k : page.keys()) {
-        PrefixGuard.requireInside(dir, k);
+      for (String k : dir.inScope(page.keys())) {
+        dir.requireInside(k);
         if (store.isDirectoryEntry(k)) {
           directories.add(k);
         } else {
@@ -188,7 +188,7 @@ public final class CleanEngine {
     }
     deleteDirectories(store, dir, directories, c);
     try {
-      store.removeEmptyDirectories(dir);
+      store.removeEmptyDirectories(dir.dir());
     } catch (IOException e) {
       c.lastError.set(e.getMessage()); // not data: the verification below decides
     }
@@ -272,10 +272,10 @@ public final class CleanEngine {
 
   /** Directory entries of a hierarchical namespace go last, deepest first; they are not data. */
   private static void deleteDirectories(
-      ObjectStore store, String dir, List<String> dirs, Counters c) {
+      ObjectStore store, Scope dir, List<String> dirs, Counters c) {
     dirs.sort(Comparator.comparingInt((String k) -> k.split("/").length).reversed());
     for (String d : dirs) {
-      PrefixGuard.requireInside(dir, d);
+      dir.requireInside(d);
       try {
         store.delete(d);
       } catch (IOException | RuntimeException e) {
@@ -288,25 +288,58 @@ public final class CleanEngine {
    * Objects (not directory entries) still under the prefix, counted from the first page of a fresh
    * listing.
    */
-  private static long remaining(ObjectStore store, String dir) throws IOException {
-    ListPage page = store.list(dir, null, BATCH_LIMIT);
-    long data = page.keys().stream().filter(k -> !store.isDirectoryEntry(k)).count();
-    if (data == 0 && !page.keys().isEmpty()) {
+  private static long remaining(ObjectStore store, Scope dir) throws IOException {
+    ListPage page = list(store, dir, null, BATCH_LIMIT);
+    List<String> keys = dir.inScope(page.keys());
+    long data = keys.stream().filter(k -> !store.isDirectoryEntry(k)).count();
+    if (data == 0 && !keys.isEmpty()) {
       // only directory entries left: remove them and look again
-      deleteDirectories(store, dir, new ArrayList<>(page.keys()), new Counters());
-      page = store.list(dir, null, BATCH_LIMIT);
-      return page.keys().size();
+      deleteDirectories(store, dir, new ArrayList<>(keys), new Counters());
+      page = list(store, dir, null, BATCH_LIMIT);
+      return dir.inScope(page.keys()).size();
     }
     return page.nextToken() != null ? Math.max(data, BATCH_LIMIT) : data;
   }
 
-  private static ListPage list(ObjectStore store, String dir, String token, int max)
+  private static ListPage list(ObjectStore store, Scope dir, String token, int max)
       throws IOException {
-    return store.list(dir, token, max);
+    return store.list(dir.listPrefix(), token, max);
   }
 
-  private static Callable<ListPage> listCall(ObjectStore store, String dir, String token, int max) {
+  private static Callable<ListPage> listCall(ObjectStore store, Scope dir, String token, int max) {
     return () -> list(store, dir, token, max);
+  }
+
+  /**
+   * What one clean may delete: everything under {@code dir} (the prefix plus '/'); and, when the
+   * target names an archive ({@code .tgz}, {@code .tar.gz}, {@code .tar}: a Dumpling backup made by
+   * TiDB Operator, whose backupPath is {@code <prefix>/backup-<time>.tgz}), the object of that
+   * exact name too. Listing then asks for the name without '/' and keeps only those two; a sibling
+   * such as {@code backup-x.tgz.bak} is never in scope. Without this, such a backup's clean would
+   * list an empty "directory", verify it empty and leave the archive behind.
+   */
+  record Scope(String dir, String exact) {
+    static Scope of(StorageLocation loc) {
+      String dir = PrefixGuard.directory(loc);
+      String name = dir.substring(0, dir.length() - 1);
+      return new Scope(dir, io.tidbbackup.api.RestoreSpec.isArchiveName(name) ? name : null);
+    }
+
+    String listPrefix() {
+      return exact != null ? exact : dir;
+    }
+
+    List<String> inScope(List<String> keys) {
+      return exact == null
+          ? keys
+          : keys.stream().filter(k -> k.equals(exact) || k.startsWith(dir)).toList();
+    }
+
+    void requireInside(String key) {
+      if (!key.equals(exact)) {
+        PrefixGuard.requireInside(dir, key);
+      }
+    }
   }
 
   private static <T> T get(Future<T> f) throws InterruptedException, IOException {

@@ -255,6 +255,7 @@ public final class LocalCluster {
             CleanJobPolicy.defaults(),
             null,
             io.tidbbackup.operator.ReconcileIntervals.defaults(),
+            null,
             null),
         registry);
   }

@@ -59,6 +59,7 @@ class LiveProgressIT {
                 CleanJobPolicy.defaults(),
                 null,
                 E2E.fastPolls(),
+                null,
                 null),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }

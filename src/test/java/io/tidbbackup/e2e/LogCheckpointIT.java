@@ -104,7 +104,8 @@ class LogCheckpointIT {
             io.tidbbackup.operator.CleanJobPolicy.defaults(),
             null,
             E2E.fastPolls(),
-            cluster.controlPlane.etcdEndpoint());
+            cluster.controlPlane.etcdEndpoint(),
+            null);
     try (LocalCluster.RunningOperator op =
         cluster.startOperator(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
       // the task is not in PD until BR starts it: BR's keys are written when log-start has run

@@ -81,6 +81,7 @@ class RbacIT {
             CleanJobPolicy.defaults(),
             LocalCluster.OPERATOR_NAMESPACE,
             io.tidbbackup.operator.ReconcileIntervals.defaults(),
+            null,
             null);
     Operator operator =
         OperatorFactory.create(client, settings, Clock.systemUTC(), new SimpleMeterRegistry());

@@ -100,6 +100,40 @@ class S3CleanTest {
     assertOnlySentinelsLeft();
   }
 
+  /**
+   * A Dumpling backup made by TiDB Operator is one archive ({@code backupPath
+   * <prefix>/backup-<time>.tgz}): its clean deletes that object, and nothing whose name merely
+   * starts with it.
+   */
+  @Test
+  void anArchiveBackupCleansItsOneObjectAndNoSiblingThatSharesItsName() throws Exception {
+    String archive = "tidb/dump/backup-2024-01-01T00:00:00Z.tgz";
+    List<String> siblings =
+        List.of(
+            archive + ".bak",
+            archive + "x",
+            "tidb/dump/backup-2024-01-01T00:00:00Z.tgz2/a",
+            "tidb/dump/backup-2024-01-01T00:00:00Z");
+    TestingS3.put(admin, BUCKET, List.of(archive));
+    TestingS3.put(admin, BUCKET, siblings);
+    try (S3Store store = store(s3proxy.getUri().toString())) {
+      CleanReport r =
+          new CleanEngine().clean(store, target(archive), CleanSettings.of(null), false);
+      assertThat(r.verified()).isTrue();
+      assertThat(r.deleted()).isEqualTo(1);
+      // cleaned again: nothing left to delete, still verified
+      CleanReport again =
+          new CleanEngine().clean(store, target(archive), CleanSettings.of(null), false);
+      assertThat(again.verified()).isTrue();
+      assertThat(again.deleted()).isZero();
+    }
+    assertThat(TestingS3.keys(admin, BUCKET))
+        .doesNotContain(archive)
+        .containsAll(siblings)
+        .containsAll(sentinels)
+        .containsAll(targets);
+  }
+
   @Test
   void perObjectModeWhenBatchIsDisabled() throws Exception {
     try (S3Store store = store(s3proxy.getUri().toString())) {

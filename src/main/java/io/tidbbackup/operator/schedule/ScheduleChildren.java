@@ -93,7 +93,7 @@ public final class ScheduleChildren {
         new ObjectMetaBuilder()
             .withName(compactName(bs, at))
             .withNamespace(bs.getMetadata().getNamespace())
-            .withLabels(Map.of(ApiConstants.LABEL_BACKUP_SCHEDULE, bs.getMetadata().getName()))
+            .withLabels(labels(bs))
             .withOwnerReferences(ToolPod.controllerRef(bs))
             .build());
     c.setSpec(spec);
@@ -139,9 +139,27 @@ public final class ScheduleChildren {
     return p.isEmpty() ? child : p + "/" + child;
   }
 
-  static Backup child(BackupSchedule bs, String name, BackupSpec spec) {
+  /**
+   * A child's labels as TiDB Operator gives them (buildBackup, release-1.6): name {@code
+   * backup-schedule}, managed-by {@code backup-schedule-operator}, instance and backup-schedule the
+   * schedule's name, with the schedule's own labels over them (so a label an operator selects on,
+   * {@code --selector}, reaches the children); the backup-schedule label always names the schedule.
+   */
+  static Map<String, String> labels(BackupSchedule bs) {
+    String name = bs.getMetadata().getName();
     Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(ApiConstants.LABEL_BACKUP_SCHEDULE, bs.getMetadata().getName());
+    labels.put("app.kubernetes.io/name", "backup-schedule");
+    labels.put("app.kubernetes.io/managed-by", "backup-schedule-operator");
+    labels.put("app.kubernetes.io/instance", name);
+    if (bs.getMetadata().getLabels() != null) {
+      labels.putAll(bs.getMetadata().getLabels());
+    }
+    labels.put(ApiConstants.LABEL_BACKUP_SCHEDULE, name);
+    return labels;
+  }
+
+  static Backup child(BackupSchedule bs, String name, BackupSpec spec) {
+    Map<String, String> labels = labels(bs);
     Backup b = new Backup();
     b.setMetadata(
         new ObjectMetaBuilder()

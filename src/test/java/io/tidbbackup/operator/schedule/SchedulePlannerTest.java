@@ -309,6 +309,33 @@ class SchedulePlannerTest {
   }
 
   @Test
+  void childrenCarryUpstreamsLabelsAndTheSchedulesOwn() throws Exception {
+    BackupSchedule bs =
+        schedule(
+            "logBackupTemplate:\n  br: {cluster: basic}\n  s3: {provider: aws, bucket: b, "
+                + "prefix: sched, secretName: s}");
+    bs.getMetadata()
+        .setLabels(
+            java.util.Map.of(
+                "backup-controller",
+                "tidb-backup-operator",
+                ApiConstants.LABEL_BACKUP_SCHEDULE,
+                "someone-else"));
+    Backup log = SchedulePlanner.plan(bs, List.of(), at("2024-01-01T01:00:00Z")).createLog();
+    Backup snap = SchedulePlanner.plan(bs, List.of(), at("2024-01-01T02:00:00Z")).create();
+    for (Backup child : List.of(log, snap)) {
+      // TiDB Operator's buildBackup (release-1.6): its label set combined with the schedule's
+      assertThat(child.getMetadata().getLabels())
+          .containsEntry("app.kubernetes.io/name", "backup-schedule")
+          .containsEntry("app.kubernetes.io/managed-by", "backup-schedule-operator")
+          .containsEntry("app.kubernetes.io/instance", "nightly")
+          .containsEntry("backup-controller", "tidb-backup-operator")
+          // the schedule label always names the schedule: retention finds its children by it
+          .containsEntry(ApiConstants.LABEL_BACKUP_SCHEDULE, "nightly");
+    }
+  }
+
+  @Test
   void theLogBackupIsCreatedOnceWithItsOwnPrefix() throws Exception {
     BackupSchedule bs =
         schedule(
