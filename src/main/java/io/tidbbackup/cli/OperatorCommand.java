@@ -91,7 +91,8 @@ public class OperatorCommand implements Callable<Integer> {
       defaultValue = "${env:SELECTOR:-}",
       description =
           "label selector of the Backups, Restores, BackupSchedules and CompactBackups to serve, e.g. "
-              + "backup-controller=tidb-backup-operator while TiDB Operator serves the rest (env SELECTOR)")
+              + "backup-controller=tidb-backup-operator to move objects over one namespace at a time "
+              + "(env SELECTOR)")
   String selector;
 
   @Option(

@@ -18,8 +18,7 @@ import java.util.Set;
  * @param pdEndpointOverride where the operator reaches every cluster's PD (its etcd, for a log
  *     backup's checkpoint) instead of {@code <cluster>-pd.<namespace>:2379}; null in a cluster
  * @param selector a label selector: only the Backups, Restores, BackupSchedules and CompactBackups
- *     it matches are served (beside TiDB Operator's controller, which is given the opposite one);
- *     null serves all
+ *     it matches are served (a move staged object by object, docs/migration.md); null serves all
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,

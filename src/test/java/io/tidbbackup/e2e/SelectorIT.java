@@ -16,10 +16,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Moving a namespace from TiDB Operator's backup controller (docs/migration.md), on the real API
- * server: with {@code --selector}, the operator serves only the labelled objects and leaves the
- * rest (TiDB Operator's, given the opposite selector) untouched: no status, no finalizer, no Job.
- * (A schedule's children inherit its labels: SchedulePlannerTest.)
+ * A move staged object by object (docs/migration.md), on the real API server: with {@code
+ * --selector}, the operator serves only the labelled objects and leaves the rest untouched: no
+ * status, no finalizer, no Job. (A schedule's children inherit its labels: SchedulePlannerTest.)
  */
 class SelectorIT {
   static final String BUCKET = "selector";
@@ -44,7 +43,7 @@ class SelectorIT {
             "backup-controller=tidb-backup-operator");
     try (LocalCluster.RunningOperator op =
         cluster.startOperator(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
-      // TiDB Operator's: created first, so it was seen before the labelled one was served
+      // not moved yet: created first, so it was seen before the labelled one was served
       E2E.createBackup(
           k, E2E.backupYaml(cluster, ns, "theirs", BUCKET, "theirs", "cleanPolicy: Delete"));
       String ours = E2E.backupYaml(cluster, ns, "ours", BUCKET, "ours", "cleanPolicy: Delete");
