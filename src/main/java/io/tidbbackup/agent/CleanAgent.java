@@ -1,13 +1,10 @@
 package io.tidbbackup.agent;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.storage.CleanEngine;
-import io.tidbbackup.storage.CleanMetrics;
 import io.tidbbackup.storage.CleanSettings;
 import io.tidbbackup.storage.ObjectStore;
 import io.tidbbackup.storage.ObjectStores;
@@ -56,9 +53,6 @@ public final class CleanAgent {
                 env, Math.max(settings.batchConcurrency(), settings.routineConcurrency()) + 4))) {
       report = engine.clean(store, target, settings, dryRun);
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new CleanMetrics(registry).record(target.type().scheme(), report);
-    err.print(registry.scrape());
     out.println(Serde.json(report));
     if (report.error() != null) {
       err.println("agent: " + report.error());

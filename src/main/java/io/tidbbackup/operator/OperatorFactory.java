@@ -122,7 +122,11 @@ public final class OperatorFactory {
             .setIntervalMultiplier(2.0)
             .setMaxInterval(settings.intervals().errorRetryCap().toMillis());
     EventRecorder events = new EventRecorder(client, clock);
-    StatusWriter writer = new StatusWriter(events, new PhaseMetrics(registry));
+    StatusWriter writer =
+        new StatusWriter(
+            events,
+            new PhaseMetrics(registry),
+            new io.tidbbackup.operator.status.ObjectMetrics(registry, clock));
     ClusterFactsResolver clusters = new ClusterFactsResolver(client, settings.defaultTikvVersion());
     operator.register(
         new BackupReconciler(
@@ -157,6 +161,8 @@ public final class OperatorFactory {
         o -> {
           o.withName("restore");
           o.withRetry(retry);
+          // called for deletions too, so that the object gauges forget a deleted Restore
+          o.withTriggerReconcilerOnAllEvents(true);
           if (!settings.watchNamespaces().isEmpty()) {
             o.settingNamespaces(settings.watchNamespaces());
           }
@@ -170,6 +176,7 @@ public final class OperatorFactory {
         o -> {
           o.withName("compactbackup");
           o.withRetry(retry);
+          o.withTriggerReconcilerOnAllEvents(true);
           if (!settings.watchNamespaces().isEmpty()) {
             o.settingNamespaces(settings.watchNamespaces());
           }

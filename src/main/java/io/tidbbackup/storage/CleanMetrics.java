@@ -11,33 +11,74 @@ import java.time.Duration;
  * duration.
  */
 public final class CleanMetrics {
+  /**
+   * Histogram buckets for work that takes seconds to days: backups, restores, cleans (Prometheus
+   * {@code le} bounds).
+   */
+  public static final Duration[] BUCKETS = {
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofMinutes(1),
+    Duration.ofMinutes(5),
+    Duration.ofMinutes(15),
+    Duration.ofMinutes(30),
+    Duration.ofHours(1),
+    Duration.ofHours(2),
+    Duration.ofHours(4),
+    Duration.ofHours(8),
+    Duration.ofHours(16),
+    Duration.ofDays(1),
+    Duration.ofDays(2)
+  };
+
   private final MeterRegistry registry;
 
+  /** Every series exists from the start, at 0 (an alert on an increase needs its first sample). */
   public CleanMetrics(MeterRegistry registry) {
     this.registry = registry;
+    for (io.tidbbackup.api.StorageType t : io.tidbbackup.api.StorageType.values()) {
+      String p = t.scheme();
+      deleted(p);
+      requests(p);
+      failures(p);
+      duration(p);
+    }
+  }
+
+  private Counter deleted(String provider) {
+    return Counter.builder("tidb_backup_clean_objects_deleted")
+        .tag("provider", provider)
+        .description("Objects the storage cleaner deleted")
+        .register(registry);
+  }
+
+  private Counter requests(String provider) {
+    return Counter.builder("tidb_backup_clean_delete_requests")
+        .tag("provider", provider)
+        .description("Delete requests the storage cleaner sent (DeleteObjects counts once)")
+        .register(registry);
+  }
+
+  private Counter failures(String provider) {
+    return Counter.builder("tidb_backup_clean_failures")
+        .tag("provider", provider)
+        .description("Cleans that ended without the prefix verified empty (dry runs never count)")
+        .register(registry);
+  }
+
+  private Timer duration(String provider) {
+    return Timer.builder("tidb_backup_clean_duration")
+        .tag("provider", provider)
+        .description("Time one clean took, listing, deleting and verifying")
+        .serviceLevelObjectives(BUCKETS)
+        .register(registry);
   }
 
   public void record(String provider, CleanReport r) {
-    Counter.builder("tidb_backup_clean_objects_deleted")
-        .tag("provider", provider)
-        .description("objects deleted by the storage cleaner")
-        .register(registry)
-        .increment(r.deleted());
-    Counter.builder("tidb_backup_clean_delete_requests")
-        .tag("provider", provider)
-        .description("delete requests sent by the storage cleaner")
-        .register(registry)
-        .increment(r.requests().delete());
-    Counter.builder("tidb_backup_clean_failures")
-        .tag("provider", provider)
-        .description("cleans that did not end verified-empty")
-        .register(registry)
-        .increment(r.verified() ? 0 : 1);
-    Timer.builder("tidb_backup_clean_duration")
-        .tag("provider", provider)
-        .description("time a clean took")
-        .register(registry)
-        .record(Duration.ofMillis((long) (r.seconds() * 1000)));
+    deleted(provider).increment(r.deleted());
+    requests(provider).increment(r.requests().delete());
+    failures(provider).increment(r.verified() || Boolean.TRUE.equals(r.dryRun()) ? 0 : 1);
+    duration(provider).record(Duration.ofMillis((long) (r.seconds() * 1000)));
   }
 
   public MeterRegistry registry() {

@@ -84,7 +84,20 @@ class OperatorHttpTest {
           .contains("tidb_backup_operations_started_total{kind=\"backup\"} 1.0")
           .contains(
               "tidb_backup_operation_duration_seconds_sum{kind=\"backup\",outcome=\"succeeded\"} 90.0")
-          .contains("operator_sdk_reconciliations_started_total");
+          .contains("operator_sdk_reconciliations_started_total")
+          // buckets suited to backups: 90 s falls in le=300
+          .contains(
+              "tidb_backup_operation_duration_seconds_bucket{kind=\"backup\",outcome=\"succeeded\",le=\"300.0\"} 1")
+          // every series from the start, at 0, with a HELP that fits every kind
+          .contains("tidb_backup_operations_failed_total{kind=\"restore\"} 0.0")
+          .contains("tidb_backup_operations_invalid_total{kind=\"compactbackup\"} 0.0")
+          .contains(
+              "# HELP tidb_backup_operations_started_total Backups, restores and compactions whose first Job was created")
+          // the object gauges: when did cluster basic last get a backup (2024-01-01T00:01:30Z)
+          .contains(
+              "tidb_backup_last_success_timestamp_seconds{cluster=\"basic\",namespace=\"tidb\",schedule=\"\"} 1.70406729E9")
+          .contains("tidb_backup_in_flight{kind=\"backup\"} 0.0")
+          .contains("tidb_backup_retrying{kind=\"backup\"} 0.0");
 
       new CleanMetrics(registry)
           .record(

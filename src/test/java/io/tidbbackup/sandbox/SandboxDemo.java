@@ -265,7 +265,8 @@ public final class SandboxDemo {
           String line =
               metrics
                   .lines()
-                  .filter(l -> l.startsWith("tidb_backup_clean_objects_deleted_total"))
+                  .filter(
+                      l -> l.startsWith("tidb_backup_clean_objects_deleted_total{provider=\"s3\"}"))
                   .findFirst()
                   .orElse(null);
           // the clean ran in a Job: its counters are the Job's; the operator counts what the Job

@@ -108,6 +108,7 @@ public class BackupReconciler implements Reconciler<Backup> {
       services.inProcess().stop(input.getMetadata().getUid());
       services.inProcess().forget(input.getMetadata().getUid());
       services.reads().forget(LogBackupFlow.CHECKPOINT + input.getMetadata().getUid());
+      services.writer().forget(input.getMetadata().getUid());
       services.reads().forget(SnapshotBackupFlow.PROGRESS + input.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }

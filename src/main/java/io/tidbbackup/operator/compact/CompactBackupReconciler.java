@@ -68,6 +68,11 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
 
   @Override
   public UpdateControl<CompactBackup> reconcile(CompactBackup cb, Context<CompactBackup> ctx) {
+    if (ctx.isPrimaryResourceDeleted()) {
+      writer.forget(cb.getMetadata().getUid());
+      progressReads.forget(cb.getMetadata().getUid());
+      return UpdateControl.noUpdate();
+    }
     var unreadable = io.tidbbackup.api.TolerantReading.problems(cb);
     if (unreadable.isPresent()) {
       writer.write(

@@ -89,6 +89,12 @@ public class RestoreReconciler implements Reconciler<Restore> {
 
   @Override
   public UpdateControl<Restore> reconcile(Restore restore, Context<Restore> ctx) {
+    if (ctx.isPrimaryResourceDeleted()) {
+      // gone (a Restore has no finalizer): nothing to do but forget it
+      writer.forget(restore.getMetadata().getUid());
+      progressReads.forget(restore.getMetadata().getUid());
+      return UpdateControl.noUpdate();
+    }
     StatusBuffer<RestoreStatus, Restore> b = new StatusBuffer<>(restore, ctx, writer);
     var unreadable = io.tidbbackup.api.TolerantReading.problems(restore);
     if (unreadable.isPresent()) {

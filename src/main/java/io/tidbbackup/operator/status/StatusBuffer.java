@@ -41,6 +41,8 @@ public final class StatusBuffer<S extends HasPhase, P extends CustomResource<?, 
     if (pending != null) {
       current = writer.write(current, ctx, pending);
       pending = null;
+    } else {
+      writer.observed(current);
     }
     return current;
   }

@@ -30,15 +30,40 @@ public class StatusWriter {
   private final EventRecorder events;
   private final PhaseMetrics metrics;
 
+  private final ObjectMetrics objects;
+
   public StatusWriter(EventRecorder events, PhaseMetrics metrics) {
+    this(events, metrics, null);
+  }
+
+  public StatusWriter(EventRecorder events, PhaseMetrics metrics, ObjectMetrics objects) {
     this.events = events;
     this.metrics = metrics;
+    this.objects = objects;
+  }
+
+  /**
+   * What a reconcile left the object's status at, written or not (the object gauges follow every
+   * object from the operator's first pass on).
+   */
+  public <S extends HasPhase, P extends CustomResource<?, S>> void observed(P resource) {
+    if (objects != null) {
+      objects.observed(resource);
+    }
+  }
+
+  /** The object is gone: its gauges forget it. */
+  public void forget(String uid) {
+    if (objects != null) {
+      objects.forget(uid);
+    }
   }
 
   public <S extends HasPhase, P extends CustomResource<?, S>> P write(
       P resource, Context<P> ctx, S newStatus) {
     S old = resource.getStatus();
     if (old != null && Serde.json(old).equals(Serde.json(newStatus))) {
+      observed(resource);
       return resource;
     }
     P updated =
@@ -54,6 +79,7 @@ public class StatusWriter {
       announce(resource, newStatus);
       metrics.changed(resource.getKind().toLowerCase(java.util.Locale.ROOT), oldPhase, newStatus);
     }
+    observed(updated);
     return updated;
   }
 
