@@ -12,9 +12,10 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The operator's HTTP port: {@code /metrics} (Prometheus text: the clean counters and timer, JVM
- * and process meters), {@code /healthz} (the controllers started and every informer healthy) and
- * {@code /readyz} (started). Plain JDK HTTP server on two threads; nothing on it writes.
+ * The operator's HTTP port: {@code /metrics} (Prometheus text: ours, JOSDK's, JVM and process
+ * meters), {@code /healthz} (liveness: started, whatever the API server does) and {@code /readyz}
+ * (readiness: started and every running informer watching). Plain JDK HTTP server on two threads;
+ * nothing on it writes.
  */
 public final class OperatorHttp implements AutoCloseable {
   private final HttpServer server;
@@ -34,26 +35,14 @@ public final class OperatorHttp implements AutoCloseable {
     server.createContext(
         "/healthz",
         ex -> {
-          RuntimeInfo info = runtime.get();
-          boolean ok = info != null && info.isStarted() && info.allEventSourcesAreHealthy();
-          reply(
-              ex,
-              ok ? 200 : 503,
-              "text/plain",
-              ok
-                  ? "ok\n"
-                  : "unhealthy: "
-                      + (info == null || !info.isStarted()
-                          ? "not started"
-                          : info.unhealthyEventSources())
-                      + "\n");
+          String why = liveness(runtime.get());
+          reply(ex, why == null ? 200 : 503, "text/plain", why == null ? "ok\n" : why + "\n");
         });
     server.createContext(
         "/readyz",
         ex -> {
-          RuntimeInfo info = runtime.get();
-          boolean ok = info != null && info.isStarted();
-          reply(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "starting\n");
+          String why = readiness(runtime.get());
+          reply(ex, why == null ? 200 : 503, "text/plain", why == null ? "ready\n" : why + "\n");
         });
     server.setExecutor(
         Executors.newFixedThreadPool(
@@ -65,6 +54,43 @@ public final class OperatorHttp implements AutoCloseable {
             }));
     server.start();
     return new OperatorHttp(server);
+  }
+
+  /**
+   * Liveness: the process can still make progress, which an API-server outage does not change (the
+   * informers reconnect by themselves; a restart would only lose their caches). Fails only when the
+   * operator is not (or no longer) started. Null when alive, else why not.
+   */
+  static String liveness(RuntimeInfo info) {
+    return info != null && info.isStarted() ? null : "not started";
+  }
+
+  /**
+   * Readiness: started, and every informer that runs is watching the API server: false during an
+   * outage, back when the watches are. A standby replica (leader election), whose informers do not
+   * run, is ready. Null when ready, else why not.
+   */
+  static String readiness(RuntimeInfo info) {
+    if (info == null || !info.isStarted()) {
+      return "starting";
+    }
+    java.util.List<String> notWatching = new java.util.ArrayList<>();
+    for (var controller : info.unhealthyInformerWrappingEventSourceHealthIndicator().entrySet()) {
+      for (var source : controller.getValue().entrySet()) {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, io.javaoperatorsdk.operator.health.InformerHealthIndicator>
+            informers = source.getValue().informerHealthIndicators();
+        informers.forEach(
+            (ns, informer) -> {
+              if (informer.isRunning() && !informer.isWatching()) {
+                notWatching.add(controller.getKey() + "/" + source.getKey() + " in " + ns);
+              }
+            });
+      }
+    }
+    return notWatching.isEmpty()
+        ? null
+        : "not watching the API server: " + String.join(", ", notWatching);
   }
 
   public int port() {

@@ -45,6 +45,8 @@ public final class ControlPlane implements AutoCloseable {
 
   private final Path dir;
   private final List<Process> processes = new ArrayList<>();
+  private List<String> apiServerCmd;
+  private Process apiServer;
   private final Consumer<String> log;
   private int etcdPort;
   private int apiPort;
@@ -151,8 +153,7 @@ public final class ControlPlane implements AutoCloseable {
     Path tokens = pki.resolve("tokens.csv");
     Files.writeString(tokens, ADMIN_TOKEN + ",e2e-admin,e2e-admin-uid,\"system:masters\"\n");
     apiPort = freePort();
-    start(
-        "kube-apiserver",
+    apiServerCmd =
         List.of(
             bin("kube-apiserver"),
             "--etcd-servers=http://127.0.0.1:" + etcdPort,
@@ -176,7 +177,8 @@ public final class ControlPlane implements AutoCloseable {
             "--audit-log-format=json",
             "--audit-log-mode=blocking",
             "--event-ttl=1h",
-            "--v=0"));
+            "--v=0");
+    start("kube-apiserver", apiServerCmd);
     waitFor("kube-apiserver", () -> get(URI.create(url() + "/readyz"), ADMIN_TOKEN) == 200);
 
     Path kubeconfig = writeKubeconfig(dir.resolve("admin.kubeconfig"), ADMIN_TOKEN, "default");
@@ -354,6 +356,27 @@ public final class ControlPlane implements AutoCloseable {
             .redirectOutput(logFile.toFile())
             .start();
     processes.add(p);
+    if (name.equals("kube-apiserver")) {
+      apiServer = p;
+    }
+  }
+
+  /**
+   * Stops the API server (an outage: etcd, the controller manager and every client stay); {@link
+   * #startApiServer()} brings it back on the same port with the same certificates and tokens.
+   */
+  public synchronized void stopApiServer() throws InterruptedException {
+    apiServer.destroy();
+    if (!apiServer.waitFor(30, TimeUnit.SECONDS)) {
+      apiServer.destroyForcibly();
+      apiServer.waitFor(10, TimeUnit.SECONDS);
+    }
+    processes.remove(apiServer);
+  }
+
+  public synchronized void startApiServer() throws Exception {
+    start("kube-apiserver", apiServerCmd);
+    waitFor("kube-apiserver", () -> get(URI.create(url() + "/readyz"), ADMIN_TOKEN) == 200);
   }
 
   private void waitFor(String what, Check check) throws Exception {
