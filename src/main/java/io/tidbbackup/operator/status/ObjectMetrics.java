@@ -37,7 +37,11 @@ import java.util.stream.Stream;
  *       log backup's checkpoint is behind now (the RPO of PiTR), read from PD;
  *   <li>{@code tidb_backup_in_flight{kind}}: backups, restores and compactions Scheduled or Running
  *       (a log backup's task is not a Job in flight);
- *   <li>{@code tidb_backup_retrying{kind}}: backups waiting to retry a failed Job (RetryFailed).
+ *   <li>{@code tidb_backup_retrying{kind}}: backups waiting to retry a failed Job (RetryFailed);
+ *   <li>{@code tidb_backup_schedule_interval_seconds{namespace,schedule}}: how often a schedule
+ *       fires (between its next two firings), for "no success within the interval" alerts;
+ *   <li>{@code tidb_backup_deleting} and {@code tidb_backup_deleting_oldest_seconds}: Backups being
+ *       deleted (their clean running) and how long the oldest has been, for "clean stuck" alerts.
  * </ul>
  */
 public final class ObjectMetrics {
@@ -52,13 +56,16 @@ public final class ObjectMetrics {
       String phase,
       Instant completed,
       Long size,
-      Instant checkpoint) {}
+      Instant checkpoint,
+      Instant deleting,
+      Double interval) {}
 
   private final MeterRegistry registry;
   private final Clock clock;
   private final Map<String, Seen> objects = new ConcurrentHashMap<>();
   private final Set<List<String>> successGauges = ConcurrentHashMap.newKeySet();
   private final Set<List<String>> lagGauges = ConcurrentHashMap.newKeySet();
+  private final Set<List<String>> intervalGauges = ConcurrentHashMap.newKeySet();
 
   public ObjectMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -75,16 +82,54 @@ public final class ObjectMetrics {
           .description("Backups waiting to retry a failed Job (RetryFailed) now")
           .register(registry);
     }
+    Gauge.builder(
+            "tidb_backup_deleting", () -> objects.values().stream().filter(deleting()).count())
+        .description("Backups being deleted now (their data being cleaned)")
+        .register(registry);
+    Gauge.builder(
+            "tidb_backup_deleting_oldest_seconds",
+            () ->
+                objects.values().stream()
+                    .filter(deleting())
+                    .map(Seen::deleting)
+                    .min(Comparator.naturalOrder())
+                    .map(t -> Math.max(0, clock.millis() - t.toEpochMilli()) / 1000.0)
+                    .orElse(0.0))
+        .description("How long the Backup deleted longest ago has been waiting for its clean")
+        .register(registry);
+  }
+
+  private static Predicate<Seen> deleting() {
+    return s -> s.kind().equals("backup") && s.deleting() != null;
   }
 
   /** Records what {@code resource}'s status now says. */
-  public void observed(CustomResource<?, ? extends HasPhase> resource) {
+  public void observed(CustomResource<?, ?> resource) {
     String uid = resource.getMetadata().getUid();
     if (uid == null) {
       return;
     }
-    Seen s = seen(resource);
+    Seen s = seen(resource, clock);
     objects.put(uid, s);
+    if (s.kind().equals("backupschedule")) {
+      List<String> key = List.of(s.namespace(), s.name());
+      if (intervalGauges.add(key)) {
+        Gauge.builder(
+                "tidb_backup_schedule_interval_seconds",
+                () ->
+                    objects.values().stream()
+                        .filter(x -> x.kind().equals("backupschedule"))
+                        .filter(
+                            x -> x.namespace().equals(key.get(0)) && x.name().equals(key.get(1)))
+                        .map(Seen::interval)
+                        .filter(Objects::nonNull)
+                        .findFirst()
+                        .orElse(Double.NaN))
+            .tags(Tags.of("namespace", key.get(0), "schedule", key.get(1)))
+            .description("How often a schedule fires: the time between its next two firings")
+            .register(registry);
+      }
+    }
     if (s.kind().equals("backup") && !s.log()) {
       List<String> key = List.of(s.namespace(), s.cluster(), s.schedule());
       if (successGauges.add(key)) {
@@ -161,10 +206,9 @@ public final class ObjectMetrics {
         .orElse(Double.NaN);
   }
 
-  static Seen seen(CustomResource<?, ? extends HasPhase> r) {
+  static Seen seen(CustomResource<?, ?> r, Clock clock) {
     String kind = r.getKind().toLowerCase(java.util.Locale.ROOT);
-    HasPhase st = r.getStatus();
-    String phase = st == null ? null : st.currentPhase();
+    String phase = r.getStatus() instanceof HasPhase st ? st.currentPhase() : null;
     Map<String, String> labels = r.getMetadata().getLabels();
     String schedule =
         labels == null ? "" : Objects.toString(labels.get(ApiConstants.LABEL_BACKUP_SCHEDULE), "");
@@ -187,7 +231,13 @@ public final class ObjectMetrics {
           phase,
           bs == null ? null : Timestamps.parse(bs.timeCompleted),
           bs == null ? null : bs.backupSize,
-          bs == null ? null : tsoTime(bs.logCheckpointTs));
+          bs == null ? null : tsoTime(bs.logCheckpointTs),
+          Timestamps.parse(r.getMetadata().getDeletionTimestamp()),
+          null);
+    }
+    Double interval = null;
+    if ((Object) r instanceof io.tidbbackup.api.BackupSchedule bs && bs.getSpec() != null) {
+      interval = interval(bs.getSpec(), clock.instant());
     }
     return new Seen(
         kind,
@@ -199,7 +249,27 @@ public final class ObjectMetrics {
         phase,
         null,
         null,
-        null);
+        null,
+        null,
+        interval);
+  }
+
+  /** Seconds between the schedule's next two firings; null when its cron cannot be read. */
+  static Double interval(io.tidbbackup.api.BackupScheduleSpec spec, Instant now) {
+    try {
+      var cron = io.tidbbackup.operator.schedule.Cron.parse(spec.schedule);
+      java.time.ZoneId zone =
+          spec.timeZone == null || spec.timeZone.isEmpty()
+              ? java.time.ZoneOffset.UTC
+              : java.time.ZoneId.of(spec.timeZone);
+      var first = cron.next(now.atZone(zone), zone);
+      var second = cron.next(first, zone);
+      return first == null || second == null
+          ? null
+          : (double) java.time.Duration.between(first, second).toSeconds();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   static Instant tsoTime(String ts) {

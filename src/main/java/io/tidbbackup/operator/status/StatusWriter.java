@@ -46,7 +46,7 @@ public class StatusWriter {
    * What a reconcile left the object's status at, written or not (the object gauges follow every
    * object from the operator's first pass on).
    */
-  public <S extends HasPhase, P extends CustomResource<?, S>> void observed(P resource) {
+  public void observed(CustomResource<?, ?> resource) {
     if (objects != null) {
       objects.observed(resource);
     }
@@ -91,15 +91,19 @@ public class StatusWriter {
       BackupSchedule schedule, Context<BackupSchedule> ctx, BackupScheduleStatus status) {
     BackupScheduleStatus old = schedule.getStatus();
     if (old != null && Serde.json(old).equals(Serde.json(status))) {
+      observed(schedule);
       return schedule;
     }
-    return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-        schedule,
-        ctx,
-        r -> {
-          r.setStatus(status);
-          return r;
-        });
+    BackupSchedule updated =
+        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+            schedule,
+            ctx,
+            r -> {
+              r.setStatus(status);
+              return r;
+            });
+    observed(updated);
+    return updated;
   }
 
   private void announce(CustomResource<?, ?> resource, HasPhase status) {
