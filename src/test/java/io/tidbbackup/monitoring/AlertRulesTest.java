@@ -28,6 +28,23 @@ class AlertRulesTest {
         HelmChart.render(
             Map.of(
                 "metrics.prometheusRule.enabled", true, "metrics.grafanaDashboard.enabled", true));
+    // the dashboard's ConfigMap holds the dashboard file as it is, for Grafana's sidecar
+    JsonNode dashboards =
+        HelmChart.ofKind(docs, "ConfigMap").stream()
+            .filter(
+                c ->
+                    "1"
+                        .equals(
+                            c.path("metadata").path("labels").path("grafana_dashboard").asText()))
+            .findFirst()
+            .orElseThrow();
+    if (!Serde.JSON
+        .readTree(dashboards.path("data").path("tidb-backup-operator.json").asText())
+        .equals(
+            Serde.JSON.readTree(
+                Files.readString(HelmChart.CHART.resolve("files/dashboard.json"))))) {
+      throw new AssertionError("the dashboard ConfigMap does not hold files/dashboard.json");
+    }
     JsonNode rule = HelmChart.ofKind(docs, "PrometheusRule").get(0);
     Path rules = dir.resolve("rules.yaml");
     Files.writeString(rules, Serde.YAML.writeValueAsString(rule.path("spec")));
