@@ -40,6 +40,65 @@ class HelmChartTest {
     assertThat(r.isFailed()).as(String.join("\n", r.getMessages())).isFalse();
   }
 
+  /** The values schema refuses what the chart would silently ignore or misuse, naming the key. */
+  @Test
+  void unknownAndMistypedValuesAreRefusedByTheSchema() {
+    for (Map.Entry<String, Object> bad :
+        List.<Map.Entry<String, Object>>of(
+            Map.entry("replica", 3), // a typo of replicas
+            Map.entry("replicas", "two"),
+            Map.entry("leaderElection.enabeld", true),
+            Map.entry("podStartDeadline", "15 minutes"),
+            Map.entry("logFormat", "yaml"),
+            Map.entry("metrics.prometheusRule.enable", true),
+            Map.entry("jobImagePullPolicy", "Sometimes"))) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> HelmChart.render(Map.of(bad.getKey(), bad.getValue())))
+          .as("--set %s=%s", bad.getKey(), bad.getValue())
+          .hasMessageContaining("values don't meet the specifications of the schema")
+          .hasMessageContaining(bad.getKey().substring(bad.getKey().lastIndexOf('.') + 1));
+    }
+  }
+
+  @Test
+  void namesCanBeOverriddenAndTwoReplicasGetADisruptionBudgetAndSpread() throws Exception {
+    List<JsonNode> docs =
+        HelmChart.render(
+            Map.of(
+                "fullnameOverride",
+                "backups",
+                "replicas",
+                2,
+                "podDisruptionBudget.enabled",
+                true,
+                "topologySpreadConstraints[0].maxSkew",
+                1,
+                "topologySpreadConstraints[0].topologyKey",
+                "kubernetes.io/hostname",
+                "topologySpreadConstraints[0].whenUnsatisfiable",
+                "ScheduleAnyway"));
+    JsonNode deploy = one(docs, "Deployment", "backups");
+    assertThat(deploy).isNotNull();
+    assertThat(
+            deploy
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("topologySpreadConstraints")
+                .get(0)
+                .path("topologyKey")
+                .asText())
+        .isEqualTo("kubernetes.io/hostname");
+    JsonNode pdb = one(docs, "PodDisruptionBudget", "backups");
+    assertThat(pdb.path("spec").path("maxUnavailable").asInt()).isEqualTo(1);
+    assertThat(pdb.path("spec").path("selector").path("matchLabels"))
+        .isEqualTo(deploy.path("spec").path("selector").path("matchLabels"));
+    assertThat(one(docs, "Service", "backups-metrics")).isNotNull();
+    JsonNode named = one(HelmChart.render(Map.of("nameOverride", "bk")), "Deployment", "tbo-bk");
+    assertThat(named.path("metadata").path("labels").path("app.kubernetes.io/name").asText())
+        .isEqualTo("bk");
+  }
+
   @Test
   void defaultsAreAHardenedSingleReplicaWithLeaderElectionAndClusterWideRbac() throws Exception {
     List<JsonNode> docs = HelmChart.render(Map.of());
