@@ -160,26 +160,7 @@ class ExportArchiveTest {
             RestoreSpec.class);
     Path volume = dir.resolve("backup");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code =
-        new RestoreAgent(
-                new AgentEnvironment(
-                    Map.of(
-                        JobEnv.PASSWORD, "pw",
-                        JobEnv.AWS_ACCESS_KEY_ID, "access",
-                        JobEnv.AWS_SECRET_ACCESS_KEY, "secret"),
-                    dir),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                lightning.toString(),
-                volume)
-            .run(
-                AgentArgs.restore(
-                    List.of(
-                        "--namespace=tidb",
-                        "--restoreName=r",
-                        "--tikvVersion=v8.5.0",
-                        "--mode=snapshot"),
-                    spec),
-                dir.resolve("termination-log"));
+    int code = restore(spec, lightning, volume, out);
     assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(files(volume))
         .containsExactlyInAnyOrder(
@@ -194,31 +175,28 @@ class ExportArchiveTest {
     // a missing archive fails the restore before Lightning runs, saying which
     spec.s3.path = "s3://dumps/dumpling/missing.tgz";
     Files.delete(dir.resolve("argv"));
-    int missing =
-        new RestoreAgent(
-                new AgentEnvironment(
-                    Map.of(
-                        JobEnv.PASSWORD, "pw",
-                        JobEnv.AWS_ACCESS_KEY_ID, "access",
-                        JobEnv.AWS_SECRET_ACCESS_KEY, "secret"),
-                    dir),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                lightning.toString(),
-                dir.resolve("backup2"))
-            .run(
-                AgentArgs.restore(
-                    List.of(
-                        "--namespace=tidb",
-                        "--restoreName=r",
-                        "--tikvVersion=v8.5.0",
-                        "--mode=snapshot"),
-                    spec),
-                dir.resolve("termination-log"));
+    int missing = restore(spec, lightning, dir.resolve("backup2"), new ByteArrayOutputStream());
     assertThat(missing).isNotZero();
     assertThat(dir.resolve("argv")).doesNotExist();
     assertThat(
             Serde.fromJson(Files.readString(dir.resolve("termination-log")), AgentResult.class)
                 .error)
         .contains("s3://dumps/dumpling/missing.tgz");
+  }
+
+  /** {@code agent restore} of this spec with the fake Lightning, unpacking into {@code volume}. */
+  int restore(RestoreSpec spec, Path lightning, Path volume, ByteArrayOutputStream out)
+      throws Exception {
+    return new RestoreAgent(
+            new AgentEnvironment(
+                Map.of(
+                    JobEnv.PASSWORD, "pw",
+                    JobEnv.AWS_ACCESS_KEY_ID, "access",
+                    JobEnv.AWS_SECRET_ACCESS_KEY, "secret"),
+                dir),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            lightning.toString(),
+            volume)
+        .run(AgentArgs.restore(RestoreAgentTest.ARGS, spec), dir.resolve("termination-log"));
   }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,11 +100,7 @@ class KmsSecretsTest {
                 env, new PrintStream(out, true, StandardCharsets.UTF_8), lightning.toString())
             .run(
                 AgentArgs.restore(
-                    List.of(
-                        "--namespace=tidb",
-                        "--restoreName=r",
-                        "--tikvVersion=v8.5.0",
-                        "--mode=snapshot"),
+                    RestoreAgentTest.ARGS,
                     Serde.YAML.readValue(
                         """
                     useKMS: true

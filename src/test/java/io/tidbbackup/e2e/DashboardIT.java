@@ -15,18 +15,15 @@ import io.tidbbackup.api.Serde;
 import io.tidbbackup.controlplane.LocalCluster;
 import io.tidbbackup.deploy.HelmChart;
 import io.tidbbackup.monitoring.TestingPrometheus;
-import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.OperatorHttp;
 import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.cluster.LogTaskKeys;
-import io.tidbbackup.operator.job.JobSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,17 +45,7 @@ class DashboardIT {
     String ns = cluster.namespace("dash");
     E2E.bucket(cluster.s3(), BUCKET);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    OperatorSettings settings =
-        new OperatorSettings(
-            Set.of(ns),
-            JobSettings.defaults(),
-            OperatorSettings.DEFAULT_TIKV_VERSION,
-            true,
-            CleanJobPolicy.defaults(),
-            null,
-            E2E.fastPolls(),
-            cluster.controlPlane.etcdEndpoint(),
-            null);
+    OperatorSettings settings = E2E.settings(ns, cluster.controlPlane.etcdEndpoint(), null);
     String[] rules = io.tidbbackup.monitoring.AlertRulesTestAccess.renderRules(dir);
     try (Client etcd =
             Client.builder().endpoints("http://" + cluster.controlPlane.etcdEndpoint()).build();

@@ -68,6 +68,24 @@ final class E2E {
   }
 
   /**
+   * Operator settings for one namespace, reading log checkpoints and progress every second, with
+   * this PD endpoint and selector (either may be null).
+   */
+  static io.tidbbackup.operator.OperatorSettings settings(
+      String ns, String pdEndpoint, String selector) {
+    return new io.tidbbackup.operator.OperatorSettings(
+        java.util.Set.of(ns),
+        io.tidbbackup.operator.job.JobSettings.defaults(),
+        io.tidbbackup.operator.OperatorSettings.DEFAULT_TIKV_VERSION,
+        true,
+        io.tidbbackup.operator.CleanJobPolicy.defaults(),
+        null,
+        fastPolls(),
+        pdEndpoint,
+        selector);
+  }
+
+  /**
    * The default intervals, with a log checkpoint and a running Job's progress read every second.
    */
   static io.tidbbackup.operator.ReconcileIntervals fastPolls() {

@@ -17,11 +17,7 @@ import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.controlplane.LocalCluster;
 import io.tidbbackup.controlplane.LocalKubelet;
-import io.tidbbackup.operator.CleanJobPolicy;
-import io.tidbbackup.operator.OperatorSettings;
-import io.tidbbackup.operator.job.JobSettings;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -51,17 +47,7 @@ class LiveProgressIT {
     E2E.bucket(cluster.s3(), BUCKET);
     operator =
         cluster.startOperator(
-            new OperatorSettings(
-                Set.of(ns),
-                JobSettings.defaults(),
-                OperatorSettings.DEFAULT_TIKV_VERSION,
-                true,
-                CleanJobPolicy.defaults(),
-                null,
-                E2E.fastPolls(),
-                null,
-                null),
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            E2E.settings(ns, null, null), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
   @AfterAll

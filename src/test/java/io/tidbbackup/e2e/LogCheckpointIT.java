@@ -20,7 +20,6 @@ import io.tidbbackup.operator.cluster.PdLogTasks;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,17 +94,7 @@ class LogCheckpointIT {
   @Test
   void aRunningLogBackupFollowsItsCheckpointAndSaysWhenTheTaskIsUnwell() throws Exception {
     String ns = cluster.namespace("ckpt");
-    OperatorSettings settings =
-        new OperatorSettings(
-            Set.of(ns),
-            io.tidbbackup.operator.job.JobSettings.defaults(),
-            OperatorSettings.DEFAULT_TIKV_VERSION,
-            true,
-            io.tidbbackup.operator.CleanJobPolicy.defaults(),
-            null,
-            E2E.fastPolls(),
-            cluster.controlPlane.etcdEndpoint(),
-            null);
+    OperatorSettings settings = E2E.settings(ns, cluster.controlPlane.etcdEndpoint(), null);
     try (LocalCluster.RunningOperator op =
         cluster.startOperator(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
       // the task is not in PD until BR starts it: BR's keys are written when log-start has run

@@ -42,6 +42,18 @@ class ProbesIT {
     }
   }
 
+  /** Waits until /readyz answers {@code code}, noting what /healthz answered meanwhile. */
+  static void awaitReadiness(int port, int code, List<Integer> liveness) {
+    await()
+        .atMost(E2E.WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              liveness.add(status(port, "/healthz"));
+              return status(port, "/readyz") == code;
+            });
+  }
+
   @Test
   void readinessFollowsTheApiServerAndLivenessDoesNot() throws Exception {
     LocalCluster cluster = LocalCluster.get();
@@ -58,25 +70,11 @@ class ProbesIT {
       List<Integer> liveness = new ArrayList<>();
       cluster.controlPlane.stopApiServer();
       try {
-        await()
-            .atMost(E2E.WAIT)
-            .pollInterval(Duration.ofMillis(500))
-            .until(
-                () -> {
-                  liveness.add(status(port, "/healthz"));
-                  return status(port, "/readyz") == 503;
-                });
+        awaitReadiness(port, 503, liveness);
       } finally {
         cluster.controlPlane.startApiServer();
       }
-      await()
-          .atMost(E2E.WAIT)
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> {
-                liveness.add(status(port, "/healthz"));
-                return status(port, "/readyz") == 200;
-              });
+      awaitReadiness(port, 200, liveness);
       assertThat(liveness).isNotEmpty().containsOnly(200);
 
       // and it still works

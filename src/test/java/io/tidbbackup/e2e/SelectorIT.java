@@ -8,11 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.controlplane.LocalCluster;
-import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.OperatorSettings;
-import io.tidbbackup.operator.ReconcileIntervals;
-import io.tidbbackup.operator.job.JobSettings;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,17 +26,7 @@ class SelectorIT {
     KubernetesClient k = cluster.admin;
     String ns = cluster.namespace("selector");
     E2E.bucket(cluster.s3(), BUCKET);
-    OperatorSettings settings =
-        new OperatorSettings(
-            Set.of(ns),
-            JobSettings.defaults(),
-            OperatorSettings.DEFAULT_TIKV_VERSION,
-            true,
-            CleanJobPolicy.defaults(),
-            null,
-            ReconcileIntervals.defaults(),
-            null,
-            "backup-controller=tidb-backup-operator");
+    OperatorSettings settings = E2E.settings(ns, null, "backup-controller=tidb-backup-operator");
     try (LocalCluster.RunningOperator op =
         cluster.startOperator(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
       // not moved yet: created first, so it was seen before the labelled one was served

@@ -52,15 +52,18 @@ class AlertRulesTest {
     return new String[] {rules.toString(), job};
   }
 
+  String promtool(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(TestingPrometheus.binary("promtool").toString());
+    cmd.addAll(List.of(args));
+    return TestingPrometheus.run(cmd, dir, 120);
+  }
+
   @Test
   void everyAlertFiresOnItsCauseAndNotOtherwise() throws Exception {
     String[] r = renderRules(dir);
     String job = r[1];
-    String check =
-        TestingPrometheus.run(
-            List.of(TestingPrometheus.binary("promtool").toString(), "check", "rules", r[0]),
-            dir,
-            60);
+    String check = promtool("check", "rules", r[0]);
     assertThat(check).contains("SUCCESS: 8 rules found");
 
     Files.writeString(
@@ -110,15 +113,7 @@ class AlertRulesTest {
               - {eval_time: 120m, alertname: TiDBBackupOperatorDown, exp_alerts: []}
         """
             .formatted(job));
-    String test =
-        TestingPrometheus.run(
-            List.of(
-                TestingPrometheus.binary("promtool").toString(),
-                "test",
-                "rules",
-                dir.resolve("tests.yaml").toString()),
-            dir,
-            120);
+    String test = promtool("test", "rules", dir.resolve("tests.yaml").toString());
     assertThat(test).contains("SUCCESS");
 
     // every alert of the rules file is tested above
