@@ -271,20 +271,39 @@ class HelmChartTest {
    * The chart installs the very CRDs the build generates (crds/): nothing to keep in sync by hand.
    */
   @Test
-  void theChartsCrdsAreTheGeneratedOnes() throws Exception {
+  void theChartsCrdsAreTheGeneratedOnesRenderedAsTemplatesAndKept() throws Exception {
     try (Stream<Path> s = Files.list(Path.of("crds"))) {
       List<Path> generated = s.sorted().toList();
       assertThat(generated).isNotEmpty();
       for (Path crd : generated) {
-        Path inChart = HelmChart.CHART.resolve("crds").resolve(crd.getFileName());
+        Path inChart = HelmChart.CHART.resolve("files/crds").resolve(crd.getFileName());
         assertThat(inChart)
-            .as("%s in the chart (cp crds/* %s/crds/)", crd.getFileName(), HelmChart.CHART)
+            .as("%s in the chart (cp crds/* %s/files/crds/)", crd.getFileName(), HelmChart.CHART)
             .exists();
         assertThat(Files.readString(inChart)).isEqualTo(Files.readString(crd));
       }
     }
-    try (Stream<Path> s = Files.list(HelmChart.CHART.resolve("crds"))) {
+    try (Stream<Path> s = Files.list(HelmChart.CHART.resolve("files/crds"))) {
       assertThat(s.count()).isEqualTo(Files.list(Path.of("crds")).count());
     }
+    // rendered by the chart (so helm upgrade upgrades them), kept on uninstall, the generated spec
+    List<JsonNode> crds = HelmChart.ofKind(HelmChart.render(Map.of()), "CustomResourceDefinition");
+    assertThat(crds).hasSize(4);
+    for (JsonNode crd : crds) {
+      String name = crd.path("metadata").path("name").asText();
+      assertThat(crd.path("metadata").path("annotations").path("helm.sh/resource-policy").asText())
+          .isEqualTo("keep");
+      JsonNode generated =
+          io.tidbbackup.api.Serde.YAML.readTree(Path.of("crds", name + ".yaml").toFile());
+      assertThat(crd.path("spec")).isEqualTo(generated.path("spec"));
+    }
+    assertThat(
+            HelmChart.ofKind(
+                HelmChart.render(Map.of("crds.keep", false)), "CustomResourceDefinition"))
+        .allMatch(c -> !c.path("metadata").path("annotations").has("helm.sh/resource-policy"));
+    assertThat(
+            HelmChart.ofKind(
+                HelmChart.render(Map.of("crds.enabled", false)), "CustomResourceDefinition"))
+        .isEmpty();
   }
 }

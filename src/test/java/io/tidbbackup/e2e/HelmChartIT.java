@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * The Helm chart installed, upgraded and uninstalled by real Helm (helm-java) against the real API
  * server: every object it renders is accepted (the Deployment's security context and probes, the
  * RBAC, the Service), an upgrade changes the release in place, and an uninstall removes what it
- * installed but keeps the CRDs (and so every Backup): Helm never deletes the CRDs of a chart's
- * crds/ directory.
+ * installed but keeps the CRDs (and so every Backup): they are templates with {@code
+ * helm.sh/resource-policy: keep}. The CRDs were applied before without Helm (as an earlier install
+ * told users to): the release adopts them as docs/usage.md says, and its upgrade upgrades them.
  */
 class HelmChartIT {
   static final String RELEASE = "tbo-helm";
@@ -42,6 +43,35 @@ class HelmChartIT {
 
   @Test
   void theChartInstallsUpgradesAndUninstallsOnARealApiServer() {
+    // adopt the CRDs applied earlier with kubectl (docs/usage.md#installing-and-upgrading-the-crds)
+    for (String crd :
+        java.util.List.of(
+            "backups.pingcap.com",
+            "restores.pingcap.com",
+            "backupschedules.pingcap.com",
+            "compactbackups.pingcap.com")) {
+      k.apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(crd)
+          .edit(
+              c -> {
+                var labels = new java.util.HashMap<String, String>();
+                if (c.getMetadata().getLabels() != null) {
+                  labels.putAll(c.getMetadata().getLabels());
+                }
+                labels.put("app.kubernetes.io/managed-by", "Helm");
+                c.getMetadata().setLabels(labels);
+                var annotations = new java.util.HashMap<String, String>();
+                if (c.getMetadata().getAnnotations() != null) {
+                  annotations.putAll(c.getMetadata().getAnnotations());
+                }
+                annotations.put("meta.helm.sh/release-name", RELEASE);
+                annotations.put("meta.helm.sh/release-namespace", NAMESPACE);
+                c.getMetadata().setAnnotations(annotations);
+                return c;
+              });
+    }
     Release installed =
         new Helm(HelmChart.CHART)
             .install()
@@ -104,5 +134,15 @@ class HelmChartIT {
                 .get())
         .as("the CRDs outlive the release")
         .isNotNull();
+    assertThat(
+            k.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("backups.pingcap.com")
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .as("the CRDs were the release's, kept by their resource policy")
+        .containsEntry("helm.sh/resource-policy", "keep");
   }
 }
