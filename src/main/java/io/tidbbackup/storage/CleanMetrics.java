@@ -36,6 +36,10 @@ public final class CleanMetrics {
   /** Every series exists from the start, at 0 (an alert on an increase needs its first sample). */
   public CleanMetrics(MeterRegistry registry) {
     this.registry = registry;
+    for (PrefixGuard.Refusal r : PrefixGuard.Refusal.values()) {
+      refused(r.name());
+    }
+    refused(REFUSED_BY_AGENT);
     for (io.tidbbackup.api.StorageType t : io.tidbbackup.api.StorageType.values()) {
       String p = t.scheme();
       deleted(p);
@@ -72,6 +76,23 @@ public final class CleanMetrics {
         .description("Time one clean took, listing, deleting and verifying")
         .serviceLevelObjectives(BUCKETS)
         .register(registry);
+  }
+
+  /** The reason of a clean the agent itself refused (an error no retry can fix). */
+  public static final String REFUSED_BY_AGENT = "CleanRefused";
+
+  private Counter refused(String reason) {
+    return Counter.builder("tidb_backup_clean_refused")
+        .tag("reason", reason)
+        .description(
+            "Backups released with their data kept because their clean was refused (an empty, shared or"
+                + " foreign prefix, or an error no retry can fix)")
+        .register(registry);
+  }
+
+  /** A Backup released with its data kept: its clean was refused for {@code reason}. */
+  public void refused(Enum<?> reason) {
+    refused(reason.name()).increment();
   }
 
   public void record(String provider, CleanReport r) {

@@ -102,7 +102,7 @@ class DashboardIT {
                     .rules()
                     .forEach(
                         g -> g.path("rules").forEach(r -> health.add(r.path("health").asText())));
-                return health.size() == 8 && health.stream().allMatch("ok"::equals);
+                return health.size() == 9 && health.stream().allMatch("ok"::equals);
               });
     } finally {
       try (Client etcd =

@@ -64,7 +64,7 @@ class AlertRulesTest {
     String[] r = renderRules(dir);
     String job = r[1];
     String check = promtool("check", "rules", r[0]);
-    assertThat(check).contains("SUCCESS: 8 rules found");
+    assertThat(check).contains("SUCCESS: 9 rules found");
 
     Files.writeString(
         dir.resolve("tests.yaml"),
@@ -83,6 +83,8 @@ class AlertRulesTest {
               - {series: 'tidb_backup_deleting_oldest_seconds', values: '4000x30'}
               - {series: 'tidb_backup_clean_failures_total{provider="s3"}', values: '0 1x30'}
               - {series: 'tidb_backup_clean_failures_total{provider="gcs"}', values: '0x30'}
+              - {series: 'tidb_backup_clean_refused_total{reason="SharedPrefix"}', values: '0 0 1x30'}
+              - {series: 'tidb_backup_clean_refused_total{reason="EmptyPrefix"}', values: '0x30'}
             alert_rule_test:
               - {eval_time: 10m, alertname: TiDBBackupOperatorDown,
                  exp_alerts: [{exp_labels: {severity: critical}, exp_annotations: {summary: 'tidb-backup-operator is down', description: 'No replica of tidb-backup-operator has answered a scrape for 5 minutes: backups, restores and cleans are neither started nor followed, and deleted Backups wait for their clean.'}}]}
@@ -96,6 +98,8 @@ class AlertRulesTest {
               - {eval_time: 5m, alertname: TiDBLogBackupCheckpointLagging, exp_alerts: []}
               - {eval_time: 10m, alertname: TiDBBackupCleanStuck,
                  exp_alerts: [{exp_labels: {severity: warning}, exp_annotations: {summary: 'A deleted Backup has waited over an hour for its clean', description: 'A Backup has been deleted for 1h 6m 40s and its data is not yet cleaned; `kubectl get bk -A` (phase Cleaning or CleanFailed) and its events say why.'}}]}
+              - {eval_time: 5m, alertname: TiDBBackupCleanRefused,
+                 exp_alerts: [{exp_labels: {severity: warning, reason: SharedPrefix}, exp_annotations: {summary: 'A deleted Backup was released with its data kept', description: 'A clean was refused (SharedPrefix): the Backup is gone but its data is still in storage. Its Warning event names the prefix; delete the data by hand if it is really not needed.'}}]}
               - {eval_time: 5m, alertname: TiDBBackupCleanFailed,
                  exp_alerts: [{exp_labels: {severity: warning, provider: s3}, exp_annotations: {summary: 'A backup clean did not verify its prefix empty', description: 'A clean on s3 ended with data left in the last hour; it is retried, and its Backup is released only once its prefix is verified empty.'}}]}
           - interval: 1m

@@ -110,7 +110,11 @@ class OperatorHttpTest {
           .contains("tidb_backup_clean_objects_deleted_total{provider=\"s3\"} 2500.0")
           .contains("tidb_backup_clean_delete_requests_total{provider=\"s3\"} 3.0")
           .contains("tidb_backup_clean_failures_total{provider=\"s3\"} 0.0")
-          .contains("tidb_backup_clean_duration_seconds_count{provider=\"s3\"} 1");
+          .contains("tidb_backup_clean_duration_seconds_count{provider=\"s3\"} 1")
+          .contains("tidb_backup_clean_refused_total{reason=\"SharedPrefix\"} 0.0");
+      new CleanMetrics(registry).refused(io.tidbbackup.storage.PrefixGuard.Refusal.SharedPrefix);
+      assertThat(get(http.port(), "/metrics").body())
+          .contains("tidb_backup_clean_refused_total{reason=\"SharedPrefix\"} 1.0");
     } finally {
       operator.stop();
     }

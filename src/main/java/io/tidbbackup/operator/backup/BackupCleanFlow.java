@@ -112,6 +112,7 @@ final class BackupCleanFlow {
       }
       case RELEASE_UNSAFE -> {
         PrefixGuard.UnsafePrefixException e = facts.unsafe;
+        s.metrics().refused(e.reason());
         writeWarning(
             Conditions.of(
                 ConditionTypes.CLEAN_FAILED,
@@ -552,6 +553,7 @@ final class BackupCleanFlow {
             + "); the data is "
             + "kept there and the Backup is released";
     writeWarning(Conditions.of(ConditionTypes.CLEAN_FAILED, TRUE, Reason.CleanRefused, message));
+    s.metrics().refused(Reason.CleanRefused);
     deleteFinishedCleanJob(job);
     return release();
   }
