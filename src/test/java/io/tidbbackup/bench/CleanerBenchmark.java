@@ -59,13 +59,132 @@ public final class CleanerBenchmark {
     List<Result> results = new ArrayList<>();
     try (S3Client admin = TestingS3.client(s3proxy.getUri().toString())) {
       admin.createBucket(b -> b.bucket(BUCKET));
+      // warm-up, not reported: the JIT and the SDK's first requests would otherwise count against
+      // whichever mode runs first
+      ours("warm-up", admin, s3proxy, Math.min(n, 5000), false);
+      rawFloor(admin, s3proxy, Math.min(n, 5000));
       results.add(ours("batch (DeleteObjects, batchConcurrency 10)", admin, s3proxy, n, false));
       results.add(ours("per-object (routineConcurrency 100)", admin, s3proxy, n, true));
       results.add(rclone(admin, s3proxy, n));
+      results.add(rawFloor(admin, s3proxy, n));
     } finally {
       s3proxy.afterEach(null);
     }
     print(n, results);
+    summary(n, results);
+  }
+
+  /**
+   * The floor: a minimal loop on the same AWS SDK client settings as the cleaner's (list 1000 keys,
+   * one DeleteObjects per page, 10 in flight while the next page is listed, then one verifying
+   * list), no engine, no guard, no retries. What the cleaner costs on top of the SDK is ours over
+   * this.
+   */
+  static Result rawFloor(S3Client admin, S3ProxyExtension s3proxy, int n) throws Exception {
+    String prefix = "br/raw-" + n;
+    fill(admin, prefix, n);
+    try (FaultProxy counter = new FaultProxy(s3proxy.getUri().toString());
+        S3Client client =
+            S3Client.builder()
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .endpointOverride(java.net.URI.create(counter.uri()))
+                .forcePathStyle(true)
+                .httpClientBuilder(
+                    software.amazon.awssdk.http.apache5.Apache5HttpClient.builder()
+                        .maxConnections(128))
+                .credentialsProvider(
+                    software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                            "a", "b")))
+                .build()) {
+      counter.latencyMillis = LATENCY_MS;
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(10);
+      long t = System.nanoTime();
+      long deleted = 0;
+      try {
+        List<java.util.concurrent.Future<Integer>> inFlight = new ArrayList<>();
+        String token = null;
+        do {
+          String tok = token;
+          var page =
+              client.listObjectsV2(
+                  b -> b.bucket(BUCKET).prefix(prefix + "/").maxKeys(1000).continuationToken(tok));
+          List<software.amazon.awssdk.services.s3.model.ObjectIdentifier> ids =
+              page.contents().stream()
+                  .map(
+                      o ->
+                          software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder()
+                              .key(o.key())
+                              .build())
+                  .toList();
+          if (!ids.isEmpty()) {
+            inFlight.add(
+                pool.submit(
+                    () ->
+                        client
+                                .deleteObjects(
+                                    b -> b.bucket(BUCKET).delete(d -> d.objects(ids).quiet(true)))
+                                .errors()
+                                .isEmpty()
+                            ? ids.size()
+                            : 0));
+          }
+          token = page.nextContinuationToken();
+        } while (token != null);
+        for (var f : inFlight) {
+          deleted += f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      long left = client.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).keyCount();
+      double secs = (System.nanoTime() - t) / 1e9;
+      return new Result(
+          "raw SDK floor (list + DeleteObjects, 10 in flight)",
+          deleted,
+          secs,
+          counter.listRequests.get(),
+          counter.deleteObjectsRequests.get() + counter.deleteRequests.get(),
+          left == 0 ? "empty" : left + " left");
+    }
+  }
+
+  /**
+   * target/bench-summary.json: the ratios of this run, for comparing runs (throughputs: ours over
+   * the floor, ours over rclone).
+   */
+  static void summary(int n, List<Result> results) throws Exception {
+    Result batch = results.get(0);
+    Result rclone = results.get(2);
+    Result floor = results.get(3);
+    Map<String, Object> cleaner = new java.util.LinkedHashMap<>();
+    cleaner.put("objects", n);
+    cleaner.put("latency_ms", LATENCY_MS);
+    cleaner.put("objects_per_s", Math.round(batch.objects() / batch.seconds()));
+    cleaner.put("vs_raw_floor", round(floor.seconds() / batch.seconds()));
+    cleaner.put("requests", batch.list() + batch.delete());
+    cleaner.put("raw_floor_requests", floor.list() + floor.delete());
+    if (rclone.seconds() > 0) {
+      cleaner.put("vs_rclone", round(rclone.seconds() / batch.seconds()));
+    }
+    Path out = Path.of("target", "bench-summary.json");
+    Map<String, Object> all = new java.util.LinkedHashMap<>();
+    if (Files.exists(out)) {
+      all.putAll(
+          io.tidbbackup.api.Serde.JSON.readValue(
+              out.toFile(),
+              new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+    }
+    all.put("cleaner", cleaner);
+    Files.createDirectories(out.getParent());
+    Files.writeString(
+        out, io.tidbbackup.api.Serde.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(all));
+    System.out.println("wrote " + out + ": " + io.tidbbackup.api.Serde.json(cleaner));
+  }
+
+  static double round(double x) {
+    return Math.round(x * 100) / 100.0;
   }
 
   static void fill(S3Client admin, String prefix, int n) throws Exception {
@@ -82,7 +201,7 @@ public final class CleanerBenchmark {
   static Result ours(
       String mode, S3Client admin, S3ProxyExtension s3proxy, int n, boolean perObject)
       throws Exception {
-    String prefix = "br/" + (perObject ? "per-object" : "batch");
+    String prefix = "br/" + (perObject ? "per-object" : "batch") + "-" + n + "-" + mode.hashCode();
     fill(admin, prefix, n);
     try (FaultProxy counter = new FaultProxy(s3proxy.getUri().toString())) {
       counter.latencyMillis = LATENCY_MS;
@@ -202,7 +321,14 @@ public final class CleanerBenchmark {
             + "(ceil(N/1000) pages of 1000 keys) + 1 verification%n",
         (n + 999) / 1000,
         (n + 999) / 1000);
-    for (Result r : results.subList(1, results.size())) {
+    Result floor = results.get(results.size() - 1);
+    System.out.printf(
+        Locale.ROOT,
+        "ours (batch) runs at %.2fx the raw SDK floor's throughput, with %d requests to its %d%n",
+        floor.seconds() / batch.seconds(),
+        batch.list() + batch.delete(),
+        floor.list() + floor.delete());
+    for (Result r : results.subList(1, results.size() - 1)) {
       if (r.seconds() > 0) {
         System.out.printf(
             Locale.ROOT,
