@@ -61,6 +61,7 @@ public final class CleanEngine {
         Executors.newFixedThreadPool(
             batch ? s.batchConcurrency() : s.routineConcurrency(), daemon("clean-delete"));
     int round = 0;
+    Duration roundBackoff = CleanSettings.BACKOFF_START;
     boolean verified = false;
     String error = null;
     try {
@@ -69,6 +70,14 @@ public final class CleanEngine {
         c.roundFailed.set(0);
         try {
           verified = round(store, dir, s, dryRun, batch, lister, workers, c);
+          if (!verified && !dryRun && c.roundFailed.get() > 0 && s.backoffEnabled()) {
+            // the store refused keys (throttling, say): wait before the next round asks again
+            sleeper.sleep(roundBackoff);
+            roundBackoff =
+                roundBackoff.multipliedBy(2).compareTo(CleanSettings.BACKOFF_CAP) > 0
+                    ? CleanSettings.BACKOFF_CAP
+                    : roundBackoff.multipliedBy(2);
+          }
         } catch (IOException e) {
           // a listing failed after the SDK's own retries: this round failed, the next one starts
           // over
@@ -126,8 +135,9 @@ public final class CleanEngine {
   }
 
   /**
-   * One round: list every page and delete it, then remove directory entries and verify the prefix
-   * is empty.
+   * One round: list every page and send its deletes (at most batchConcurrency or routineConcurrency
+   * calls in flight, across pages), wait for them all, then remove directory entries and verify the
+   * prefix is empty.
    */
   private boolean round(
       ObjectStore store,
@@ -140,9 +150,57 @@ public final class CleanEngine {
       Counters c)
       throws IOException, InterruptedException {
     List<String> directories = new ArrayList<>();
-    Future<ListPage> next = lister.submit(() -> list(store, dir, null, s.pageSize()));
-    Duration backoff = CleanSettings.BACKOFF_START;
+    // batch deletes start after the first 1000 keys listed, not after a whole pageSize of them
+    int pageSize = batch ? (int) Math.min(s.pageSize(), BATCH_LIMIT) : (int) s.pageSize();
+    // at most this many delete calls in flight, across pages: no page waits for the one before
+    int window = batch ? s.batchConcurrency() : s.routineConcurrency();
+    java.util.ArrayDeque<Future<?>> inFlight = new java.util.ArrayDeque<>();
+    try {
+      pages(
+          store,
+          dir,
+          s,
+          dryRun,
+          batch,
+          lister,
+          workers,
+          c,
+          directories,
+          inFlight,
+          pageSize,
+          window);
+    } catch (IOException | RuntimeException e) {
+      // a listing failed, or a key outside the prefix came back: the deletes already sent answer
+      // first, so that what the caller says was deleted is what was
+      drain(inFlight);
+      throw e;
+    }
+    // every delete of the round has answered before the directories go and the prefix is verified
+    drain(inFlight);
+    retryRefusedBatches(store, workers, c);
+    if (dryRun) {
+      return false;
+    }
+    return finishRound(store, dir, directories, c);
+  }
+
+  private void pages(
+      ObjectStore store,
+      Scope dir,
+      CleanSettings s,
+      boolean dryRun,
+      boolean batch,
+      ExecutorService lister,
+      ExecutorService workers,
+      Counters c,
+      List<String> directories,
+      java.util.ArrayDeque<Future<?>> inFlight,
+      int pageSize,
+      int window)
+      throws IOException, InterruptedException {
     java.util.Set<String> tokens = new java.util.HashSet<>();
+    Future<ListPage> next = lister.submit(() -> list(store, dir, null, pageSize));
+    Duration backoff = CleanSettings.BACKOFF_START;
     while (next != null) {
       ListPage page = get(next);
       String token = page.nextToken();
@@ -157,7 +215,7 @@ public final class CleanEngine {
                 + " while listing "
                 + dir.dir());
       }
-      next = token == null ? null : lister.submit(listCall(store, dir, token, s.pageSize()));
+      next = token == null ? null : lister.submit(listCall(store, dir, token, pageSize));
       List<String> keys = new ArrayList<>(page.keys().size());
       for (String k : dir.inScope(page.keys())) {
         dir.requireInside(k);
@@ -170,7 +228,7 @@ public final class CleanEngine {
       c.listed.addAndGet(keys.size());
       long failedBefore = c.roundFailed.get();
       if (!dryRun && !keys.isEmpty()) {
-        deletePage(store, keys, batch && !c.fallback.get(), workers, c);
+        submitDeletes(store, keys, batch && !c.fallback.get(), workers, c, inFlight, window);
       }
       progress.update(c.listed.get(), c.deleted.get(), c.roundFailed.get());
       if (c.roundFailed.get() > failedBefore && s.backoffEnabled()) {
@@ -183,9 +241,11 @@ public final class CleanEngine {
         backoff = CleanSettings.BACKOFF_START;
       }
     }
-    if (dryRun) {
-      return false;
-    }
+  }
+
+  /** The end of a round: directory entries removed, then the prefix verified empty. */
+  private boolean finishRound(ObjectStore store, Scope dir, List<String> directories, Counters c)
+      throws IOException {
     deleteDirectories(store, dir, directories, c);
     try {
       store.removeEmptyDirectories(dir.dir());
@@ -193,6 +253,61 @@ public final class CleanEngine {
       c.lastError.set(e.getMessage()); // not data: the verification below decides
     }
     return c.roundFailed.get() == 0 && remaining(store, dir) == 0;
+  }
+
+  /**
+   * Submits a page's deletes (chunks of {@value #BATCH_LIMIT} keys, or one key each) without
+   * waiting for them, keeping at most {@code window} calls in flight: when the window is full, the
+   * oldest is waited for first.
+   */
+  private static void submitDeletes(
+      ObjectStore store,
+      List<String> keys,
+      boolean batch,
+      ExecutorService workers,
+      Counters c,
+      java.util.ArrayDeque<Future<?>> inFlight,
+      int window)
+      throws InterruptedException, IOException {
+    if (batch) {
+      for (int i = 0; i < keys.size(); i += BATCH_LIMIT) {
+        List<String> chunk = keys.subList(i, Math.min(keys.size(), i + BATCH_LIMIT));
+        makeRoom(inFlight, window);
+        inFlight.addLast(workers.submit(() -> deleteChunk(store, chunk, c)));
+      }
+    } else {
+      for (String k : keys) {
+        makeRoom(inFlight, window);
+        inFlight.addLast(workers.submit(() -> deleteOne(store, k, c)));
+      }
+    }
+  }
+
+  private static void makeRoom(java.util.ArrayDeque<Future<?>> inFlight, int window)
+      throws InterruptedException, IOException {
+    while (inFlight.size() >= Math.max(1, window)) {
+      get(inFlight.removeFirst());
+    }
+  }
+
+  private static void drain(java.util.ArrayDeque<Future<?>> inFlight)
+      throws InterruptedException, IOException {
+    while (!inFlight.isEmpty()) {
+      get(inFlight.removeFirst());
+    }
+  }
+
+  /** The keys of batches the store refused (no DeleteObjects), deleted one by one. */
+  private void retryRefusedBatches(ObjectStore store, ExecutorService workers, Counters c)
+      throws InterruptedException, IOException {
+    List<String> retry;
+    synchronized (c.pendingFallback) {
+      retry = new ArrayList<>(c.pendingFallback);
+      c.pendingFallback.clear();
+    }
+    if (!retry.isEmpty()) {
+      deletePage(store, retry, false, workers, c);
+    }
   }
 
   private void deletePage(
