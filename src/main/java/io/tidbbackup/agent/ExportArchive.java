@@ -17,11 +17,6 @@ import java.util.Locale;
 public final class ExportArchive {
   private ExportArchive() {}
 
-  /** Whether the source names an archive rather than an export directory. */
-  public static boolean isArchive(StorageLocation source) {
-    return io.tidbbackup.api.RestoreSpec.isArchiveName(source.prefix());
-  }
-
   /** The archive's name without its extension ({@code backup-2024-06-01T00:00:00Z}). */
   static String baseName(StorageLocation source) {
     String p = source.prefix();

@@ -96,7 +96,7 @@ public final class LightningCommand {
    */
   static Arg sourceArg(RestoreSpec spec, Set<String> presentEnv) {
     StorageLocation loc = source(spec);
-    if (ExportArchive.isArchive(loc)) {
+    if (spec.lightningFromArchive()) {
       // TiDB Operator's own Dumpling backups are one .tgz: the agent unpacks it first
       return Arg.of(ExportArchive.localDir(loc).toString());
     }

@@ -86,17 +86,14 @@ public final class RestoreAgent {
   public int run(RestoreInvocation inv, Path terminationLog) throws Exception {
     ToolCommand cmd = command(inv, env.present());
     cmd = cmd.withBinary(binaryOverride);
-    if (inv.lightning()) {
-      StorageLocation source = LightningCommand.source(inv.spec());
-      if (ExportArchive.isArchive(source)) {
-        String failure = unpack(inv.spec(), source);
-        if (failure != null) {
-          AgentResult result = new AgentResult();
-          result.exitCode = 1;
-          result.success = false;
-          result.error = failure;
-          return TerminationMessage.report(terminationLog, result, out);
-        }
+    if (inv.lightning() && inv.spec().lightningFromArchive()) {
+      String failure = unpack(inv.spec(), LightningCommand.source(inv.spec()));
+      if (failure != null) {
+        AgentResult result = new AgentResult();
+        result.exitCode = 1;
+        result.success = false;
+        result.error = failure;
+        return TerminationMessage.report(terminationLog, result, out);
       }
     }
     ToolOutput output = new ToolOutput();

@@ -53,19 +53,29 @@ public class RestoreSpec extends ToolJobSpec {
   public ReplicationConfig replicationConfig;
 
   /**
-   * The Dumpling export a TiDB Lightning restore reads, when named by {@code <provider>.path} (else
-   * null: bucket and prefix name it).
+   * What names the Dumpling export a TiDB Lightning restore reads: {@code <provider>.path} when
+   * set, else the prefix; null for a BR restore. The Job builder and the agent decide by it alike.
    */
   @com.fasterxml.jackson.annotation.JsonIgnore
-  public String lightningSourcePath() {
+  public String lightningSource() {
     if (br != null || providerCount() != 1 || storageType() == null) {
       return null;
     }
+    String path =
+        switch (storageType()) {
+          case S3 -> s3.path;
+          case GCS -> gcs.path;
+          case AZBLOB -> azblob.path;
+          case LOCAL -> null;
+        };
+    if (path != null && !path.isEmpty()) {
+      return path;
+    }
     return switch (storageType()) {
-      case S3 -> s3.path;
-      case GCS -> gcs.path;
-      case AZBLOB -> azblob.path;
-      case LOCAL -> null;
+      case S3 -> s3.prefix;
+      case GCS -> gcs.prefix;
+      case AZBLOB -> azblob.prefix;
+      case LOCAL -> local.prefix;
     };
   }
 
@@ -75,7 +85,7 @@ public class RestoreSpec extends ToolJobSpec {
    */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean lightningFromArchive() {
-    return isArchiveName(lightningSourcePath());
+    return isArchiveName(lightningSource());
   }
 
   /** {@code .tgz}, {@code .tar.gz} or {@code .tar}. */

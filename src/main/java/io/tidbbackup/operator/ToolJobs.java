@@ -323,6 +323,19 @@ public final class ToolJobs {
         .getItems();
   }
 
+  /** How many lines of a running pod's log are read for its progress. */
+  static final int PROGRESS_LINES = 300;
+
+  /**
+   * The progress of each step the agent of the Job's newest pod has printed (AgentProtocol's
+   * progress lines, the last of each step), from the tail of its log; empty when none can be read.
+   */
+  public java.util.List<io.tidbbackup.api.AgentProtocol.StepProgress> reportedSteps(
+      Job job, String container) {
+    return io.tidbbackup.api.AgentProtocol.StepProgress.latest(
+        logTail(job, container, PROGRESS_LINES));
+  }
+
   /**
    * The last {@code lines} lines of the log of the Job's newest pod owned by it, or null when there
    * is no pod or its log cannot be read (a pod just started, a kubelet not answering): a log is

@@ -17,13 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Deletes everything under a backup's prefix, applying cleanOption: list page by page ({@code
- * pageSize}), the next page listed while the current one is deleted; S3 deletes with DeleteObjects
- * in chunks of at most 1000 keys, {@code batchConcurrency} requests in flight; every other store
- * (and S3 with {@code disableBatchConcurrency}) one object per call on {@code routineConcurrency}
- * workers. A round ends with a listing that must come back empty; failed keys are retried by the
- * next round, up to {@code retryCount} rounds. Nothing outside the prefix is ever deleted: every
- * key passes {@link PrefixGuard}.
+ * Deletes everything under a backup's prefix, applying cleanOption: list page by page, the next
+ * page listed while the current one is deleted; S3 deletes with DeleteObjects in chunks of at most
+ * 1000 keys, listed 1000 at a time (so the first delete does not wait for a whole {@code
+ * pageSize}), {@code batchConcurrency} requests in flight across pages; every other store (and S3
+ * with {@code disableBatchConcurrency}) lists {@code pageSize} keys a page and deletes one object
+ * per call, at most {@code routineConcurrency} in flight. A round ends with a listing that must
+ * come back empty; failed keys are retried by the next round, up to {@code retryCount} rounds.
+ * Nothing outside the prefix is ever deleted: every key passes {@link PrefixGuard}.
  */
 public final class CleanEngine {
   public static final int BATCH_LIMIT = 1000;
@@ -298,7 +299,7 @@ public final class CleanEngine {
   }
 
   /** The keys of batches the store refused (no DeleteObjects), deleted one by one. */
-  private void retryRefusedBatches(ObjectStore store, ExecutorService workers, Counters c)
+  private static void retryRefusedBatches(ObjectStore store, ExecutorService workers, Counters c)
       throws InterruptedException, IOException {
     List<String> retry;
     synchronized (c.pendingFallback) {
@@ -306,35 +307,20 @@ public final class CleanEngine {
       c.pendingFallback.clear();
     }
     if (!retry.isEmpty()) {
-      deletePage(store, retry, false, workers, c);
+      deleteEach(store, retry, workers, c);
     }
   }
 
-  private void deletePage(
-      ObjectStore store, List<String> keys, boolean batch, ExecutorService workers, Counters c)
+  /** Deletes each key with its own call on the workers, and waits for them all. */
+  private static void deleteEach(
+      ObjectStore store, List<String> keys, ExecutorService workers, Counters c)
       throws InterruptedException, IOException {
     List<Future<?>> futures = new ArrayList<>();
-    if (batch) {
-      for (int i = 0; i < keys.size(); i += BATCH_LIMIT) {
-        List<String> chunk = keys.subList(i, Math.min(keys.size(), i + BATCH_LIMIT));
-        futures.add(workers.submit(() -> deleteChunk(store, chunk, c)));
-      }
-    } else {
-      for (String k : keys) {
-        futures.add(workers.submit(() -> deleteOne(store, k, c)));
-      }
+    for (String k : keys) {
+      futures.add(workers.submit(() -> deleteOne(store, k, c)));
     }
     for (Future<?> f : futures) {
       get(f);
-    }
-    if (batch && c.fallback.get() && !c.pendingFallback.isEmpty()) {
-      // the store refused DeleteObjects: the keys of the refused chunks go one by one
-      List<String> retry;
-      synchronized (c.pendingFallback) {
-        retry = new ArrayList<>(c.pendingFallback);
-        c.pendingFallback.clear();
-      }
-      deletePage(store, retry, false, workers, c);
     }
   }
 

@@ -4,7 +4,6 @@ import static io.tidbbackup.api.ConditionTypes.FALSE;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -733,30 +732,16 @@ final class BackupCleanFlow {
    * "deleted X of Y listed" from the clean pod's last progress line; null when it cannot be read.
    */
   private String progress(Job job) {
-    try {
-      Pod pod = JobObservation.latestPod(job, c.jobs().pods(job));
-      if (pod == null) {
-        return null;
-      }
-      String log =
-          s.client()
-              .pods()
-              .inNamespace(pod.getMetadata().getNamespace())
-              .withName(pod.getMetadata().getName())
-              .tailingLines(50)
-              .getLog();
-      AgentProtocol.CleanProgress p = AgentProtocol.CleanProgress.last(log);
-      return p == null
-          ? null
-          : "deleted "
-              + p.deleted()
-              + " of "
-              + p.listed()
-              + " objects listed so far"
-              + (p.failed() == 0 ? "" : ", " + p.failed() + " failed in this round");
-    } catch (KubernetesClientException e) {
-      return null;
-    }
+    AgentProtocol.CleanProgress p =
+        AgentProtocol.CleanProgress.last(c.jobs().logTail(job, AgentProtocol.CLEAN, 50));
+    return p == null
+        ? null
+        : "deleted "
+            + p.deleted()
+            + " of "
+            + p.listed()
+            + " objects listed so far"
+            + (p.failed() == 0 ? "" : ", " + p.failed() + " failed in this round");
   }
 
   static String secretName(BackupSpec spec) {

@@ -26,7 +26,6 @@ import java.util.Optional;
  */
 final class SnapshotBackupFlow {
   static final String PROGRESS = "progress/";
-  static final int LOG_LINES = 300;
 
   private final BackupContext c;
 
@@ -131,8 +130,7 @@ final class SnapshotBackupFlow {
     }
     var reported =
         io.tidbbackup.operator.status.Progresses.of(
-            io.tidbbackup.api.AgentProtocol.StepProgress.latest(
-                c.jobs().logTail(job, BackupReconciler.CONTAINER, LOG_LINES)));
+            c.jobs().reportedSteps(job, BackupReconciler.CONTAINER));
     if (!reported.isEmpty()) {
       c.update(BackupStatuses.progress(c.status(), reported, c.now()));
     }

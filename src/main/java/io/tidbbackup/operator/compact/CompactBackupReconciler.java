@@ -31,7 +31,6 @@ import java.util.Optional;
  */
 public class CompactBackupReconciler implements Reconciler<CompactBackup> {
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.COMPACT;
-  static final int LOG_LINES = 300;
 
   private final KubernetesClient client;
   private final StatusWriter writer;
@@ -172,9 +171,7 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
       if ("sharded".equals(cb.getSpec().mode) && shards != null) {
         n = CompactStatuses.shardProgress(n, shards);
       } else {
-        var steps =
-            io.tidbbackup.api.AgentProtocol.StepProgress.latest(
-                jobs.logTail(job, CONTAINER, LOG_LINES));
+        var steps = jobs.reportedSteps(job, CONTAINER);
         if (!steps.isEmpty() && steps.get(steps.size() - 1).detail() != null) {
           n = CompactStatuses.progress(n, steps.get(steps.size() - 1).detail());
         }

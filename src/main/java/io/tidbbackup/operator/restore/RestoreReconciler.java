@@ -47,7 +47,6 @@ import java.util.Optional;
 public class RestoreReconciler implements Reconciler<Restore> {
 
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.RESTORE;
-  static final int LOG_LINES = 300;
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -236,10 +235,7 @@ public class RestoreReconciler implements Reconciler<Restore> {
     if (wait != null) {
       return UpdateControl.<Restore>noUpdate().rescheduleAfter(wait);
     }
-    var reported =
-        io.tidbbackup.operator.status.Progresses.of(
-            io.tidbbackup.api.AgentProtocol.StepProgress.latest(
-                jobs.logTail(job, CONTAINER, LOG_LINES)));
+    var reported = io.tidbbackup.operator.status.Progresses.of(jobs.reportedSteps(job, CONTAINER));
     if (!reported.isEmpty()) {
       b.update(RestoreStatuses.progress(b.status(), reported, now));
     }

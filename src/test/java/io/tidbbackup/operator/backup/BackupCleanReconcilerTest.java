@@ -223,7 +223,8 @@ class BackupCleanReconcilerTest {
     server
         .expect()
         .get()
-        .withPath("/api/v1/namespaces/tidb/pods/clean-prog-abcde/log?pretty=false&tailLines=50")
+        .withPath(
+            "/api/v1/namespaces/tidb/pods/clean-prog-abcde/log?pretty=false&container=clean&tailLines=50")
         .andReturn(
             200,
             "progress listed=10000 deleted=3000 failed=0\nprogress listed=20000 deleted=13000 failed=0\n")

@@ -51,6 +51,14 @@ class RestoreValidatorTest {
                     + "s3: {provider: aws, bucket: b, path: b/dump/backup.tgz}\n",
                 null))
         .startsWith("spec.storageSize \"20G1\" is not a quantity like 20Gi");
+    // an archive named by the prefix is one too, for the Job builder and the agent alike
+    assertThat(
+            Serde.YAML
+                .readValue(
+                    "to: {host: h, secretName: s}\ns3: {provider: aws, bucket: b, prefix: dump/x.tar.gz}\n",
+                    io.tidbbackup.api.RestoreSpec.class)
+                .lightningFromArchive())
+        .isTrue();
     // TiDB Operator's own Dumpling backups are one .tgz: restored (unpacked first), not refused
     assertThat(
             RestoreValidator.problems(
