@@ -26,10 +26,11 @@ public final class AgentArgs {
           SUBCOMMAND,
           CLUSTER_TLS,
           CLIENT_TLS,
-          OUTPUT_NAME);
+          OUTPUT_NAME,
+          PD);
 
   private static final Set<String> RESTORE_KEYS =
-      Set.of(NAMESPACE, RESTORE_NAME, TIKV_VERSION, MODE, ABORT, CLUSTER_TLS, CLIENT_TLS);
+      Set.of(NAMESPACE, RESTORE_NAME, TIKV_VERSION, MODE, ABORT, CLUSTER_TLS, CLIENT_TLS, PD);
 
   private AgentArgs() {}
 
@@ -74,7 +75,8 @@ public final class AgentArgs {
         log,
         Boolean.parseBoolean(m.get(CLUSTER_TLS)),
         Boolean.parseBoolean(m.get(CLIENT_TLS)),
-        m.get(OUTPUT_NAME));
+        m.get(OUTPUT_NAME),
+        m.get(PD));
   }
 
   /**
@@ -105,7 +107,8 @@ public final class AgentArgs {
         restoreMode,
         abort,
         Boolean.parseBoolean(m.get(CLUSTER_TLS)),
-        Boolean.parseBoolean(m.get(CLIENT_TLS)));
+        Boolean.parseBoolean(m.get(CLIENT_TLS)),
+        m.get(PD));
   }
 
   private static void require(Map<String, String> m, String... keys) {

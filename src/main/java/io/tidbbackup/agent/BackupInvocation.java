@@ -18,7 +18,13 @@ public record BackupInvocation(
     LogSubCommand logSubcommand,
     boolean clusterTls,
     boolean clientTls,
-    String outputName) {
+    String outputName,
+    String pdAddress) {
+
+  /** Where BR finds PD: {@code --pd} when the operator gave one, else from spec.br. */
+  public String pd() {
+    return pdAddress != null ? pdAddress : spec.br.pdAddress(namespace);
+  }
 
   public boolean dumpling() {
     return spec.br == null;

@@ -45,7 +45,7 @@ public final class BrBackupCommand {
         default -> args.add(Arg.of("--task-name=" + inv.name()));
       }
     }
-    args.addAll(clusterArgs(br, inv.namespace(), inv.clusterTls()));
+    args.addAll(clusterArgs(br, inv.pd(), inv.clusterTls()));
     args.addAll(StorageFlags.forBr(spec, StorageLocation.of(spec), presentEnv));
     args.addAll(filterArgs(spec.tableFilter, spec.backupType, br));
     args.addAll(perfArgs(br));
@@ -54,9 +54,9 @@ public final class BrBackupCommand {
   }
 
   /** {@code --pd}, TLS and BR's global flags: the part shared by backup and restore. */
-  public static List<Arg> clusterArgs(BRConfig br, String namespace, boolean clusterTls) {
+  public static List<Arg> clusterArgs(BRConfig br, String pd, boolean clusterTls) {
     List<Arg> args = new ArrayList<>();
-    args.add(Arg.of("--pd=" + br.pdAddress(namespace)));
+    args.add(Arg.of("--pd=" + pd));
     if (clusterTls) {
       args.add(Arg.of("--ca=" + JobEnv.CLUSTER_TLS_DIR + "/ca.crt"));
       args.add(Arg.of("--cert=" + JobEnv.CLUSTER_TLS_DIR + "/tls.crt"));

@@ -33,7 +33,7 @@ public final class BrRestoreCommand {
             pitr
                 ? "point"
                 : spec.backupType == null ? BackupType.FULL.value() : spec.backupType.value()));
-    args.addAll(BrBackupCommand.clusterArgs(br, inv.namespace(), inv.clusterTls()));
+    args.addAll(BrBackupCommand.clusterArgs(br, inv.pd(), inv.clusterTls()));
     args.addAll(StorageFlags.forBr(spec, StorageLocation.of(spec), presentEnv));
     args.addAll(BrBackupCommand.filterArgs(spec.tableFilter, spec.backupType, br));
     if (!inv.abort()) {

@@ -16,7 +16,13 @@ public record RestoreInvocation(
     RestoreMode mode,
     boolean abort,
     boolean clusterTls,
-    boolean clientTls) {
+    boolean clientTls,
+    String pdAddress) {
+
+  /** Where BR finds PD: {@code --pd} when the operator gave one, else from spec.br. */
+  public String pd() {
+    return pdAddress != null ? pdAddress : spec.br.pdAddress(namespace);
+  }
 
   /** No {@code spec.br}: TiDB Lightning imports a Dumpling export. */
   public boolean lightning() {

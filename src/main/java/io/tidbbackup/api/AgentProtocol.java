@@ -25,6 +25,10 @@ public final class AgentProtocol {
   public static final String RESTORE_NAME = "restoreName";
   public static final String COMPACT_NAME = "compactName";
   public static final String TIKV_VERSION = "tikvVersion";
+
+  /** host:port of PD, when it is not {@code <cluster>-pd.<namespace>:2379} (a v2 PDGroup). */
+  public static final String PD = "pd";
+
   public static final String MODE = "mode";
   public static final String SUBCOMMAND = "subcommand";
   public static final String ABORT = "abort";

@@ -16,6 +16,9 @@ public class BackupCondition {
   public String reason;
   public String message;
 
+  /** {@code br.pingcap.com} only (metav1.Condition): the generation the condition was set for. */
+  public Long observedGeneration;
+
   public BackupCondition() {}
 
   public BackupCondition(String type, String status, String reason, String message) {
@@ -35,7 +38,8 @@ public class BackupCondition {
         && Objects.equals(status, c.status)
         && Objects.equals(lastTransitionTime, c.lastTransitionTime)
         && Objects.equals(reason, c.reason)
-        && Objects.equals(message, c.message);
+        && Objects.equals(message, c.message)
+        && Objects.equals(observedGeneration, c.observedGeneration);
   }
 
   @Override

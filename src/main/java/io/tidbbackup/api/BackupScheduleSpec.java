@@ -23,6 +23,10 @@ public class BackupScheduleSpec extends StorageProvider {
   public String maxReservedTime;
 
   public String compactInterval;
+
+  /** {@code br.pingcap.com} only: v2's name of compactInterval (a Go duration). */
+  public String compactSpan;
+
   @Required public BackupSpec backupTemplate;
   public BackupSpec logBackupTemplate;
   public CompactSpec compactBackupTemplate;

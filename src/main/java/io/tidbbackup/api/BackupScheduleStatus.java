@@ -14,6 +14,16 @@ public class BackupScheduleStatus {
   public String lastCompactExecutionTs;
   public String allBackupCleanTime;
 
+  /**
+   * {@code br.pingcap.com} only: v2's name of lastCompactProgress (the last compaction's start).
+   */
+  public String lastCompactTs;
+
+  /**
+   * {@code br.pingcap.com} only: when the next compaction is due (last execution + compactSpan).
+   */
+  public String nextCompactEndTs;
+
   /** Additive: {@code Invalid} (with the field at fault) while the spec cannot be acted on. */
   public java.util.List<BackupCondition> conditions;
 }

@@ -96,6 +96,35 @@ public class OperatorCommand implements Callable<Integer> {
   String selector;
 
   @Option(
+      names = "--api-groups",
+      defaultValue = "${env:API_GROUPS:-pingcap.com,br.pingcap.com}",
+      description =
+          "API groups to serve, comma-separated: pingcap.com (TiDB Operator v1's), br.pingcap.com "
+              + "(v2's); their CRDs must be installed (env API_GROUPS)")
+  String apiGroups;
+
+  /** The groups of --api-groups, or a refusal naming the flag. */
+  static Set<io.tidbbackup.operator.ApiSurface> apiGroups(String value) {
+    try {
+      Set<io.tidbbackup.operator.ApiSurface> out =
+          Arrays.stream(value.split(","))
+              .map(String::trim)
+              .filter(s -> !s.isEmpty())
+              .map(io.tidbbackup.operator.ApiSurface::parse)
+              .collect(
+                  Collectors.toCollection(
+                      () -> java.util.EnumSet.noneOf(io.tidbbackup.operator.ApiSurface.class)));
+      if (out.isEmpty()) {
+        throw new IllegalArgumentException("no API group given");
+      }
+      return out;
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(new OperatorCommand()), "--api-groups: " + e.getMessage());
+    }
+  }
+
+  @Option(
       names = "--server-side-apply",
       negatable = true,
       defaultValue = "${env:SERVER_SIDE_APPLY:-true}",
@@ -165,10 +194,16 @@ public class OperatorCommand implements Callable<Integer> {
             leaderElection ? leaseNamespace() : null,
             io.tidbbackup.operator.ReconcileIntervals.defaults(),
             pdEndpoint == null || pdEndpoint.isBlank() ? null : pdEndpoint.trim(),
-            selector == null || selector.isBlank() ? null : selector.trim());
+            selector == null || selector.isBlank() ? null : selector.trim(),
+            apiGroups(apiGroups));
     KubernetesClient client = new KubernetesClientBuilder().build();
     // the installed CRDs must be this operator's: say what to run when they are not
-    List<io.tidbbackup.crd.CrdCheck.Problem> crds = io.tidbbackup.crd.CrdCheck.check(client);
+    List<io.tidbbackup.crd.CrdCheck.Problem> crds =
+        io.tidbbackup.crd.CrdCheck.check(
+            client,
+            settings.apiGroups().stream()
+                .map(io.tidbbackup.operator.ApiSurface::group)
+                .collect(Collectors.toSet()));
     for (io.tidbbackup.crd.CrdCheck.Problem p : crds) {
       if (p.fatal()) {
         LOG.error("{}", p);

@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * Build step after fabric8's CRD generator: puts the printer columns back in the order the model
  * declares them (the generator sorts them by JSON path, which puts Age first in {@code kubectl
- * get}) and writes the final CRDs to {@code target/crds/<plural>.pingcap.com.yaml}. A test checks
- * that {@code crds/} equals them.
+ * get}), gives the {@code br.pingcap.com} CRDs TiDB Operator v2's field set and status shape
+ * ({@link V2Schema}), and writes the final CRDs to {@code target/crds/<plural>.<group>.yaml}. A
+ * test checks that {@code crds/} equals them.
  */
 public final class CrdFinisher {
   static final Map<String, Class<?>> KINDS =
@@ -52,10 +53,21 @@ public final class CrdFinisher {
       JsonNode crd = Serde.YAML.readTree(f.toFile());
       String kind = crd.path("spec").path("names").path("kind").asText();
       Class<?> type = KINDS.get(kind);
+      boolean v2 = crd.path("spec").path("group").asText().equals(V2Schema.GROUP);
       if (type != null) {
         for (JsonNode version : crd.path("spec").path("versions")) {
           orderColumns((ObjectNode) version, type);
+          ObjectNode schema = (ObjectNode) version.path("schema").path("openAPIV3Schema");
+          if (v2) {
+            V2Schema.v2(kind, schema);
+            V2Schema.columns(kind, (ObjectNode) version);
+          } else {
+            V2Schema.v1(kind, schema);
+          }
         }
+      }
+      if (v2) {
+        ((ObjectNode) crd.path("spec").path("names")).putArray("categories").add("br");
       }
       String name = crd.path("metadata").path("name").asText();
       String schema = CrdCheck.fingerprint(crd.path("spec"));

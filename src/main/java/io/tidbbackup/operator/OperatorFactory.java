@@ -128,77 +128,89 @@ public final class OperatorFactory {
             new PhaseMetrics(registry),
             new io.tidbbackup.operator.status.ObjectMetrics(registry, clock));
     ClusterFactsResolver clusters = new ClusterFactsResolver(client, settings.defaultTikvVersion());
-    operator.register(
-        new BackupReconciler(
-            client,
-            clock,
-            writer,
-            events,
-            settings.jobs(),
-            settings.clean(),
-            clusters,
-            new InProcessCleaner(),
-            new CleanMetrics(registry),
-            settings.intervals(),
-            new io.tidbbackup.operator.cluster.PdLogTasks(settings.pdEndpointOverride())),
-        o -> {
-          o.withName("backup");
-          o.withRetry(retry);
-          // the finalizer is added only where cleanPolicy needs it, so the reconciler handles it
-          // itself and is
-          // called for every event, deletions included
-          o.withTriggerReconcilerOnAllEvents(true);
-          if (!settings.watchNamespaces().isEmpty()) {
-            o.settingNamespaces(settings.watchNamespaces());
-          }
-          if (settings.selector() != null) {
-            o.withLabelSelector(settings.selector());
-          }
-        });
-    operator.register(
-        new RestoreReconciler(
-            client, clock, writer, events, settings.jobs(), clusters, settings.intervals()),
-        o -> {
-          o.withName("restore");
-          o.withRetry(retry);
-          // called for deletions too, so that the object gauges forget a deleted Restore
-          o.withTriggerReconcilerOnAllEvents(true);
-          if (!settings.watchNamespaces().isEmpty()) {
-            o.settingNamespaces(settings.watchNamespaces());
-          }
-          if (settings.selector() != null) {
-            o.withLabelSelector(settings.selector());
-          }
-        });
-    operator.register(
-        new CompactBackupReconciler(
-            client, writer, settings.jobs(), clusters, settings.intervals()),
-        o -> {
-          o.withName("compactbackup");
-          o.withRetry(retry);
-          o.withTriggerReconcilerOnAllEvents(true);
-          if (!settings.watchNamespaces().isEmpty()) {
-            o.settingNamespaces(settings.watchNamespaces());
-          }
-          if (settings.selector() != null) {
-            o.withLabelSelector(settings.selector());
-          }
-        });
-    operator.register(
-        new BackupScheduleReconciler(client, clock, writer, events),
-        o -> {
-          o.withName("backupschedule");
-          o.withRetry(retry);
-          // any change (pause, a template edit, a touched annotation) and every child's change
-          // re-plans
-          o.withGenerationAware(false);
-          if (!settings.watchNamespaces().isEmpty()) {
-            o.settingNamespaces(settings.watchNamespaces());
-          }
-          if (settings.selector() != null) {
-            o.withLabelSelector(settings.selector());
-          }
-        });
+    // shared by both groups' Backup reconcilers: one in-process cleaner, one PD client per address
+    InProcessCleaner inProcess = new InProcessCleaner();
+    CleanMetrics cleanMetrics = new CleanMetrics(registry);
+    var logTasks = new io.tidbbackup.operator.cluster.PdLogTasks(settings.pdEndpointOverride());
+    for (ApiSurface api : settings.apiGroups()) {
+      // one reconciler per kind and group, the same flows; v1's controllers keep their names
+      String suffix = api == ApiSurface.V1 ? "" : "." + api.group();
+      operator.register(
+          new BackupReconciler<>(
+              api.<io.tidbbackup.api.Backup>backupClass(),
+              client,
+              clock,
+              writer,
+              events,
+              settings.jobs(),
+              settings.clean(),
+              clusters,
+              inProcess,
+              cleanMetrics,
+              settings.intervals(),
+              logTasks),
+          o -> {
+            o.withName("backup" + suffix);
+            o.withRetry(retry);
+            // the finalizer is added only where cleanPolicy needs it, so the reconciler handles it
+            // itself and is called for every event, deletions included
+            o.withTriggerReconcilerOnAllEvents(true);
+            scope(o, settings);
+          });
+      operator.register(
+          new RestoreReconciler<>(
+              api.<io.tidbbackup.api.Restore>restoreClass(),
+              client,
+              clock,
+              writer,
+              events,
+              settings.jobs(),
+              clusters,
+              settings.intervals()),
+          o -> {
+            o.withName("restore" + suffix);
+            o.withRetry(retry);
+            // called for deletions too, so that the object gauges forget a deleted Restore
+            o.withTriggerReconcilerOnAllEvents(true);
+            scope(o, settings);
+          });
+      operator.register(
+          new CompactBackupReconciler<>(
+              api.<io.tidbbackup.api.CompactBackup>compactClass(),
+              client,
+              writer,
+              settings.jobs(),
+              clusters,
+              settings.intervals()),
+          o -> {
+            o.withName("compactbackup" + suffix);
+            o.withRetry(retry);
+            o.withTriggerReconcilerOnAllEvents(true);
+            scope(o, settings);
+          });
+      operator.register(
+          new BackupScheduleReconciler<>(api, client, clock, writer, events),
+          o -> {
+            o.withName("backupschedule" + suffix);
+            o.withRetry(retry);
+            // any change (pause, a template edit, a touched annotation) and every child's change
+            // re-plans
+            o.withGenerationAware(false);
+            scope(o, settings);
+          });
+    }
     return operator;
+  }
+
+  /** The namespaces and the label selector every controller serves. */
+  private static void scope(
+      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> o,
+      OperatorSettings settings) {
+    if (!settings.watchNamespaces().isEmpty()) {
+      o.settingNamespaces(settings.watchNamespaces());
+    }
+    if (settings.selector() != null) {
+      o.withLabelSelector(settings.selector());
+    }
   }
 }

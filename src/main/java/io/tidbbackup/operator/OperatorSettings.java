@@ -29,11 +29,30 @@ public record OperatorSettings(
     String leaseNamespace,
     ReconcileIntervals intervals,
     String pdEndpointOverride,
-    String selector) {
+    String selector,
+    Set<ApiSurface> apiGroups) {
   /** The Lease that elects the one active replica. */
   public static final String LEASE_NAME = "tidb-backup-operator";
 
   public static final String DEFAULT_TIKV_VERSION = "v8.5.0";
+
+  /** Both API groups: TiDB Operator v1's pingcap.com and v2's br.pingcap.com. */
+  public static final Set<ApiSurface> BOTH_GROUPS = java.util.EnumSet.allOf(ApiSurface.class);
+
+  /** Serves these API groups only (their CRDs must be installed). */
+  public OperatorSettings withApiGroups(Set<ApiSurface> groups) {
+    return new OperatorSettings(
+        watchNamespaces,
+        jobs,
+        defaultTikvVersion,
+        serverSideApply,
+        clean,
+        leaseNamespace,
+        intervals,
+        pdEndpointOverride,
+        selector,
+        groups);
+  }
 
   public static OperatorSettings defaults() {
     return new OperatorSettings(
@@ -45,7 +64,8 @@ public record OperatorSettings(
         null,
         ReconcileIntervals.defaults(),
         null,
-        null);
+        null,
+        BOTH_GROUPS);
   }
 
   public OperatorSettings withServerSideApply(boolean ssa) {
@@ -58,7 +78,8 @@ public record OperatorSettings(
         leaseNamespace,
         intervals,
         pdEndpointOverride,
-        selector);
+        selector,
+        apiGroups);
   }
 
   public OperatorSettings withClean(CleanJobPolicy policy) {
@@ -71,7 +92,8 @@ public record OperatorSettings(
         leaseNamespace,
         intervals,
         pdEndpointOverride,
-        selector);
+        selector,
+        apiGroups);
   }
 
   public OperatorSettings withJobs(JobSettings settings) {
@@ -84,7 +106,8 @@ public record OperatorSettings(
         leaseNamespace,
         intervals,
         pdEndpointOverride,
-        selector);
+        selector,
+        apiGroups);
   }
 
   public OperatorSettings withLeaderElection(String namespace) {
@@ -97,6 +120,7 @@ public record OperatorSettings(
         namespace,
         intervals,
         pdEndpointOverride,
-        selector);
+        selector,
+        apiGroups);
   }
 }

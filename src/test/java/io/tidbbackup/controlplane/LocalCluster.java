@@ -256,7 +256,8 @@ public final class LocalCluster {
             null,
             io.tidbbackup.operator.ReconcileIntervals.defaults(),
             null,
-            null),
+            null,
+            OperatorSettings.BOTH_GROUPS),
         registry);
   }
 

@@ -82,7 +82,8 @@ final class E2E {
         null,
         fastPolls(),
         pdEndpoint,
-        selector);
+        selector,
+        io.tidbbackup.operator.OperatorSettings.BOTH_GROUPS);
   }
 
   /**

@@ -82,7 +82,8 @@ class RbacIT {
             LocalCluster.OPERATOR_NAMESPACE,
             io.tidbbackup.operator.ReconcileIntervals.defaults(),
             null,
-            null);
+            null,
+            OperatorSettings.BOTH_GROUPS);
     Operator operator =
         OperatorFactory.create(client, settings, Clock.systemUTC(), new SimpleMeterRegistry());
     try {

@@ -185,7 +185,8 @@ final class BackupCleanFlow {
 
     @Override
     public boolean held() {
-      return backup.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER) && stillHeld();
+      return backup.hasFinalizer(io.tidbbackup.operator.ApiSurface.of(backup).finalizer())
+          && stillHeld();
     }
 
     @Override
@@ -356,15 +357,16 @@ final class BackupCleanFlow {
    */
   private boolean stillHeld() {
     try {
+      io.tidbbackup.operator.ApiSurface api = io.tidbbackup.operator.ApiSurface.of(backup);
       Backup live =
           s.client()
-              .resources(Backup.class)
+              .resources(api.<Backup>backupClass())
               .inNamespace(backup.getMetadata().getNamespace())
               .withName(backup.getMetadata().getName())
               .get();
       return live != null
           && live.getMetadata().getUid().equals(backup.getMetadata().getUid())
-          && live.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER);
+          && live.hasFinalizer(api.finalizer());
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return false;

@@ -3,7 +3,6 @@ package io.tidbbackup.operator.backup;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.operator.ToolJobs;
@@ -79,9 +78,9 @@ final class BackupContext {
   /** Flushes the status, then removes the finalizer: the Backup goes. */
   void releaseFinalizer() {
     Backup stored = status.flush();
-    if (stored.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER)) {
-      PrimaryUpdateAndCacheUtils.removeFinalizer(
-          services.client(), stored, ApiConstants.BACKUP_PROTECTION_FINALIZER);
+    String finalizer = io.tidbbackup.operator.ApiSurface.of(stored).finalizer();
+    if (stored.hasFinalizer(finalizer)) {
+      PrimaryUpdateAndCacheUtils.removeFinalizer(services.client(), stored, finalizer);
     }
   }
 

@@ -36,10 +36,9 @@ final class BackupJobStart {
     String command = log == null ? null : log.value();
     ClusterFacts facts;
     try {
-      facts = s.clusters().resolve(backup.getMetadata().getNamespace(), spec.br, spec.toolImage);
+      facts = s.clusters().resolve(backup, spec.br, spec.toolImage);
     } catch (ClusterFactsResolver.ClusterNotFound e) {
-      condition(
-          c, command, ConditionTypes.RETRY_FAILED, Reason.TidbClusterNotFound, e.getMessage());
+      condition(c, command, ConditionTypes.RETRY_FAILED, e.reason(), e.getMessage());
       return BackupContext.after(s.intervals().clusterRetry());
     }
     Optional<String> invalid = BackupValidator.validate(spec, facts.tikvVersion());

@@ -12,9 +12,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.tidbbackup.api.AgentProtocol;
-import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupMode;
 import io.tidbbackup.api.CrdDefaults;
@@ -38,13 +36,15 @@ import java.util.Set;
  * Backup is in (being deleted: {@link BackupCleanFlow}; log mode: {@link LogBackupFlow}; else
  * {@link SnapshotBackupFlow}), and writes the status the flow computed, once.
  */
-public class BackupReconciler implements Reconciler<Backup> {
+public class BackupReconciler<B extends Backup> implements Reconciler<B> {
 
   static final String CONTAINER = AgentProtocol.BACKUP;
 
   private final BackupServices services;
+  private final Class<B> type;
 
-  public BackupReconciler(
+  /** The reconciler of {@code pingcap.com} Backups. */
+  public static BackupReconciler<Backup> v1(
       KubernetesClient client,
       Clock clock,
       StatusWriter writer,
@@ -56,6 +56,39 @@ public class BackupReconciler implements Reconciler<Backup> {
       CleanMetrics metrics,
       ReconcileIntervals intervals,
       LogTasks logTasks) {
+    return new BackupReconciler<>(
+        Backup.class,
+        client,
+        clock,
+        writer,
+        events,
+        settings,
+        cleanPolicy,
+        clusters,
+        inProcess,
+        metrics,
+        intervals,
+        logTasks);
+  }
+
+  /**
+   * @param type the Backup class of the API group served ({@link
+   *     io.tidbbackup.operator.ApiSurface#backupClass()}); the flows are the same for both
+   */
+  public BackupReconciler(
+      Class<B> type,
+      KubernetesClient client,
+      Clock clock,
+      StatusWriter writer,
+      EventRecorder events,
+      JobSettings settings,
+      CleanJobPolicy cleanPolicy,
+      ClusterFactsResolver clusters,
+      InProcessCleaner inProcess,
+      CleanMetrics metrics,
+      ReconcileIntervals intervals,
+      LogTasks logTasks) {
+    this.type = type;
     this.services =
         new BackupServices(
             client,
@@ -74,34 +107,37 @@ public class BackupReconciler implements Reconciler<Backup> {
   }
 
   @Override
-  public List<EventSource<?, Backup>> prepareEventSources(EventSourceContext<Backup> ctx) {
+  public List<EventSource<?, B>> prepareEventSources(EventSourceContext<B> ctx) {
+    SecondaryToPrimaryMapper<Job> owners = io.tidbbackup.operator.Owners.mapper(type);
     var config =
-        InformerEventSourceConfiguration.from(Job.class, Backup.class)
+        InformerEventSourceConfiguration.from(Job.class, type)
             .withLabelSelector(Names.jobSelector("backup"))
-            .withSecondaryToPrimaryMapper(BackupReconciler::backupOf)
+            .withSecondaryToPrimaryMapper(job -> backupOf(job, owners))
             .build();
     return List.of(new InformerEventSource<>(config, ctx));
   }
 
   /**
-   * A Job belongs to the Backup that owns it, or (clean Jobs, which have no owner) that its
-   * annotation names.
+   * A Job belongs to the Backup that owns it (this group's, by owner reference), or (clean Jobs,
+   * which have no owner) that its annotation names.
    */
-  static Set<ResourceID> backupOf(Job job) {
-    Set<ResourceID> owners = OWNERS.toPrimaryResourceIDs(job);
-    if (!owners.isEmpty()) {
-      return owners;
+  static Set<ResourceID> backupOf(Job job, SecondaryToPrimaryMapper<Job> owners) {
+    Set<ResourceID> own = owners.toPrimaryResourceIDs(job);
+    if (!own.isEmpty()) {
+      return own;
     }
     Map<String, String> a = job.getMetadata().getAnnotations();
     String name = a == null ? null : a.get(Names.BACKUP_ANNOTATION);
     return name == null ? Set.of() : Set.of(new ResourceID(name, job.getMetadata().getNamespace()));
   }
 
-  private static final SecondaryToPrimaryMapper<Job> OWNERS =
-      Mappers.fromOwnerReferences(Backup.class);
-
   @Override
-  public UpdateControl<Backup> reconcile(Backup input, Context<Backup> ctx) {
+  public UpdateControl<B> reconcile(B input, Context<B> ctx) {
+    return io.tidbbackup.operator.Owners.narrow(
+        reconcileAny(input, io.tidbbackup.operator.Owners.widen(ctx)));
+  }
+
+  private UpdateControl<Backup> reconcileAny(Backup input, Context<Backup> ctx) {
     if (ctx.isPrimaryResourceDeleted()) {
       // gone without our release (its finalizer removed by hand): nobody waits for its in-process
       // clean any more
@@ -145,15 +181,18 @@ public class BackupReconciler implements Reconciler<Backup> {
    * never a silent stall.
    */
   @Override
-  public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<Backup>
-      updateErrorStatus(Backup backup, Context<Backup> ctx, Exception e) {
-    return io.tidbbackup.operator.status.ReconcileErrors.record(
-        backup,
-        ctx,
-        e,
-        services.writer(),
-        services.events(),
-        (st, c) -> BackupStatuses.withCondition(st, c, services.clock().instant()));
+  @SuppressWarnings("unchecked")
+  public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<B> updateErrorStatus(
+      B backup, Context<B> ctx, Exception e) {
+    return (io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<B>)
+        (Object)
+            io.tidbbackup.operator.status.ReconcileErrors.record(
+                (Backup) backup,
+                io.tidbbackup.operator.Owners.widen(ctx),
+                e,
+                services.writer(),
+                services.events(),
+                (st, c) -> BackupStatuses.withCondition(st, c, services.clock().instant()));
   }
 
   /**
@@ -164,7 +203,7 @@ public class BackupReconciler implements Reconciler<Backup> {
   private UpdateControl<Backup> unreadable(Backup input, Context<Backup> ctx, String problems) {
     BackupContext c = new BackupContext(input, ctx, services);
     if (input.isMarkedForDeletion()) {
-      if (input.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER)) {
+      if (input.hasFinalizer(io.tidbbackup.operator.ApiSurface.of(input).finalizer())) {
         // a clean begun while the Backup was readable keeps no data the release says is kept
         UpdateControl<Backup> stopping = BackupCleanFlow.stopRunningClean(c);
         if (stopping != null) {
@@ -198,14 +237,14 @@ public class BackupReconciler implements Reconciler<Backup> {
    * Retain.
    */
   static Backup ensureFinalizer(Backup backup, Context<Backup> ctx) {
-    boolean has = backup.hasFinalizer(ApiConstants.BACKUP_PROTECTION_FINALIZER);
+    String finalizer = io.tidbbackup.operator.ApiSurface.of(backup).finalizer();
+    boolean has = backup.hasFinalizer(finalizer);
     boolean needs = CleanPolicies.needsFinalizer(backup.getSpec());
     if (needs && !has) {
-      return PrimaryUpdateAndCacheUtils.addFinalizer(ctx, ApiConstants.BACKUP_PROTECTION_FINALIZER);
+      return PrimaryUpdateAndCacheUtils.addFinalizer(ctx, finalizer);
     }
     if (!needs && has) {
-      return PrimaryUpdateAndCacheUtils.removeFinalizer(
-          ctx, ApiConstants.BACKUP_PROTECTION_FINALIZER);
+      return PrimaryUpdateAndCacheUtils.removeFinalizer(ctx, finalizer);
     }
     return backup;
   }

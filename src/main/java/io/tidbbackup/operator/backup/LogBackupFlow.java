@@ -137,6 +137,7 @@ final class LogBackupFlow {
     String pd = backup.getSpec().br.pdAddress(backup.getMetadata().getNamespace());
     BackupStatus before = c.status();
     try {
+      pd = c.services().clusters().pdAddress(backup, backup.getSpec().br);
       LogTaskState t = c.services().logTasks().read(pd, task);
       c.update(LogStatuses.checkpoint(before, task, t, now));
     } catch (InterruptedException e) {

@@ -1,11 +1,14 @@
 package io.tidbbackup.operator.cluster;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.tidbbackup.api.BRConfig;
+import io.tidbbackup.operator.ApiSurface;
 import io.tidbbackup.operator.job.ClusterFacts;
+import io.tidbbackup.operator.status.Reason;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,12 +37,46 @@ public class ClusterFactsResolver {
   }
 
   /**
-   * Thrown when the TidbCluster CRD exists but the named cluster does not: retried, not Invalid.
+   * Thrown when the cluster cannot be worked on now: the TidbCluster CRD exists but the named
+   * cluster does not; a v2 Cluster (or its PDGroup) is missing, or it is paused. Said in a
+   * condition with {@link #reason()} and retried, never Invalid.
    */
   public static class ClusterNotFound extends RuntimeException {
+    private final Reason reason;
+
     public ClusterNotFound(String message) {
-      super(message);
+      this(Reason.TidbClusterNotFound, message);
     }
+
+    public ClusterNotFound(Reason reason, String message) {
+      super(message);
+      this.reason = reason;
+    }
+
+    public Reason reason() {
+      return reason;
+    }
+  }
+
+  /**
+   * The facts of the cluster {@code owner} (a Backup, Restore or CompactBackup) names in {@code
+   * br}: from a TidbCluster for {@code pingcap.com} objects, from a v2 Cluster and its groups for
+   * {@code br.pingcap.com} ones ({@link V2ClusterFacts}).
+   */
+  public ClusterFacts resolve(HasMetadata owner, BRConfig br, String toolImage) {
+    if (ApiSurface.of(owner) == ApiSurface.V2) {
+      return V2ClusterFacts.resolve(
+          client, owner.getMetadata().getNamespace(), br, fallbackVersion(toolImage));
+    }
+    return resolve(owner.getMetadata().getNamespace(), br, toolImage);
+  }
+
+  /** host:port of the PD {@code owner}'s cluster runs (a v2 Cluster's: its PDGroup's). */
+  public String pdAddress(HasMetadata owner, BRConfig br) {
+    if (ApiSurface.of(owner) == ApiSurface.V2) {
+      return resolve(owner, br, null).pdAddress();
+    }
+    return br.pdAddress(owner.getMetadata().getNamespace());
   }
 
   public ClusterFacts resolve(String namespace, BRConfig br, String toolImage) {

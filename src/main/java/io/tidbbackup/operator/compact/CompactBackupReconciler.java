@@ -29,7 +29,7 @@ import java.util.Optional;
  * Complete or Failed (the Job has already retried {@code maxRetryTimes}). Complete and Failed are
  * final.
  */
-public class CompactBackupReconciler implements Reconciler<CompactBackup> {
+public class CompactBackupReconciler<C extends CompactBackup> implements Reconciler<C> {
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.COMPACT;
 
   private final KubernetesClient client;
@@ -41,12 +41,30 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
   private final io.tidbbackup.operator.Throttle progressReads =
       new io.tidbbackup.operator.Throttle();
 
-  public CompactBackupReconciler(
+  private final Class<C> type;
+
+  /** The reconciler of {@code pingcap.com} CompactBackups. */
+  public static CompactBackupReconciler<CompactBackup> v1(
       KubernetesClient client,
       StatusWriter writer,
       JobSettings settings,
       ClusterFactsResolver clusters,
       io.tidbbackup.operator.ReconcileIntervals intervals) {
+    return new CompactBackupReconciler<>(
+        CompactBackup.class, client, writer, settings, clusters, intervals);
+  }
+
+  /**
+   * @param type the CompactBackup class of the API group served
+   */
+  public CompactBackupReconciler(
+      Class<C> type,
+      KubernetesClient client,
+      StatusWriter writer,
+      JobSettings settings,
+      ClusterFactsResolver clusters,
+      io.tidbbackup.operator.ReconcileIntervals intervals) {
+    this.type = type;
     this.client = client;
     this.writer = writer;
     this.settings = settings;
@@ -56,17 +74,22 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
   }
 
   @Override
-  public List<EventSource<?, CompactBackup>> prepareEventSources(
-      EventSourceContext<CompactBackup> ctx) {
+  public List<EventSource<?, C>> prepareEventSources(EventSourceContext<C> ctx) {
     var config =
-        InformerEventSourceConfiguration.from(Job.class, CompactBackup.class)
+        InformerEventSourceConfiguration.from(Job.class, type)
             .withLabelSelector(Names.jobSelector("compact"))
+            .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.mapper(type))
             .build();
     return List.of(new InformerEventSource<>(config, ctx));
   }
 
   @Override
-  public UpdateControl<CompactBackup> reconcile(CompactBackup cb, Context<CompactBackup> ctx) {
+  public UpdateControl<C> reconcile(C cb, Context<C> ctx) {
+    return io.tidbbackup.operator.Owners.narrow(
+        reconcileAny(cb, io.tidbbackup.operator.Owners.widen(ctx)));
+  }
+
+  private UpdateControl<CompactBackup> reconcileAny(CompactBackup cb, Context<CompactBackup> ctx) {
     if (ctx.isPrimaryResourceDeleted()) {
       writer.forget(cb.getMetadata().getUid());
       progressReads.forget(cb.getMetadata().getUid());
@@ -186,9 +209,7 @@ public class CompactBackupReconciler implements Reconciler<CompactBackup> {
     CompactStatus st = cb.getStatus();
     ClusterFacts facts;
     try {
-      facts =
-          clusters.resolve(
-              cb.getMetadata().getNamespace(), cb.getSpec().br, cb.getSpec().tikvImage);
+      facts = clusters.resolve(cb, cb.getSpec().br, cb.getSpec().tikvImage);
     } catch (ClusterFactsResolver.ClusterNotFound e) {
       writer.write(cb, ctx, CompactStatuses.with(st, ConditionTypes.RETRY_FAILED, e.getMessage()));
       return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.clusterRetry());

@@ -58,6 +58,9 @@ public final class BackupJobBuilder {
             && spec.from != null
             && spec.from.tlsClientSecretName != null
             && !spec.from.tlsClientSecretName.isEmpty();
+    if (facts.pdAddress() != null) {
+      args.add(option(PD, facts.pdAddress()));
+    }
     if (!dumpling && facts.clusterTls()) {
       args.add(option(CLUSTER_TLS, true));
     }

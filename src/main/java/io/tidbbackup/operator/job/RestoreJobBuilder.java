@@ -58,6 +58,9 @@ public final class RestoreJobBuilder {
             && spec.to != null
             && spec.to.tlsClientSecretName != null
             && !spec.to.tlsClientSecretName.isEmpty();
+    if (facts.pdAddress() != null) {
+      args.add(option(PD, facts.pdAddress()));
+    }
     if (!lightning && facts.clusterTls()) {
       args.add(option(CLUSTER_TLS, true));
     }

@@ -44,7 +44,7 @@ import java.util.Optional;
  * Failed; with {@code prune: afterFailed} a {@code br abort restore} Job then removes BR's
  * checkpoint data. Complete and Failed are final: a restore never runs twice.
  */
-public class RestoreReconciler implements Reconciler<Restore> {
+public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
 
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.RESTORE;
 
@@ -59,7 +59,10 @@ public class RestoreReconciler implements Reconciler<Restore> {
   private final io.tidbbackup.operator.Throttle progressReads =
       new io.tidbbackup.operator.Throttle();
 
-  public RestoreReconciler(
+  private final Class<R> type;
+
+  /** The reconciler of {@code pingcap.com} Restores. */
+  public static RestoreReconciler<Restore> v1(
       KubernetesClient client,
       Clock clock,
       StatusWriter writer,
@@ -67,6 +70,23 @@ public class RestoreReconciler implements Reconciler<Restore> {
       JobSettings settings,
       ClusterFactsResolver clusters,
       io.tidbbackup.operator.ReconcileIntervals intervals) {
+    return new RestoreReconciler<>(
+        Restore.class, client, clock, writer, events, settings, clusters, intervals);
+  }
+
+  /**
+   * @param type the Restore class of the API group served
+   */
+  public RestoreReconciler(
+      Class<R> type,
+      KubernetesClient client,
+      Clock clock,
+      StatusWriter writer,
+      EventRecorder events,
+      JobSettings settings,
+      ClusterFactsResolver clusters,
+      io.tidbbackup.operator.ReconcileIntervals intervals) {
+    this.type = type;
     this.client = client;
     this.clock = clock;
     this.writer = writer;
@@ -78,23 +98,52 @@ public class RestoreReconciler implements Reconciler<Restore> {
   }
 
   @Override
-  public List<EventSource<?, Restore>> prepareEventSources(EventSourceContext<Restore> ctx) {
+  public List<EventSource<?, R>> prepareEventSources(EventSourceContext<R> ctx) {
     var config =
-        InformerEventSourceConfiguration.from(Job.class, Restore.class)
+        InformerEventSourceConfiguration.from(Job.class, type)
             .withLabelSelector(Names.jobSelector("restore"))
+            .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.mapper(type))
             .build();
     return List.of(new InformerEventSource<>(config, ctx));
   }
 
   @Override
-  public UpdateControl<Restore> reconcile(Restore restore, Context<Restore> ctx) {
+  public UpdateControl<R> reconcile(R restore, Context<R> ctx) {
+    return io.tidbbackup.operator.Owners.narrow(
+        reconcileAny(restore, io.tidbbackup.operator.Owners.widen(ctx)));
+  }
+
+  private UpdateControl<Restore> reconcileAny(Restore input, Context<Restore> ctx) {
     if (ctx.isPrimaryResourceDeleted()) {
-      // gone (a Restore has no finalizer): nothing to do but forget it
-      writer.forget(restore.getMetadata().getUid());
-      progressReads.forget(restore.getMetadata().getUid());
+      // gone: nothing to do but forget it
+      writer.forget(input.getMetadata().getUid());
+      progressReads.forget(input.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
+    var api = io.tidbbackup.operator.ApiSurface.of(input);
+    if (input.isMarkedForDeletion()) {
+      if (api.holdsRunningRestores() && input.hasFinalizer(api.finalizer())) {
+        RunningRestores.stop(
+            client, events, input, Names.restoreJob(input.getMetadata().getName()));
+      }
+      return UpdateControl.noUpdate();
+    }
+    Restore restore =
+        api.holdsRunningRestores() && !RunningRestores.finished(input.getStatus())
+            ? RunningRestores.hold(input, ctx)
+            : input;
     StatusBuffer<RestoreStatus, Restore> b = new StatusBuffer<>(restore, ctx, writer);
+    try {
+      return reconcileHeld(b, restore, ctx);
+    } finally {
+      if (api.holdsRunningRestores() && RunningRestores.finished(b.status())) {
+        RunningRestores.release(client, b.resource());
+      }
+    }
+  }
+
+  private UpdateControl<Restore> reconcileHeld(
+      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Context<Restore> ctx) {
     var unreadable = io.tidbbackup.api.TolerantReading.problems(restore);
     if (unreadable.isPresent()) {
       b.update(
@@ -125,10 +174,18 @@ public class RestoreReconciler implements Reconciler<Restore> {
    * while JOSDK retries with capped backoff.
    */
   @Override
-  public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<Restore>
-      updateErrorStatus(Restore restore, Context<Restore> ctx, Exception e) {
-    return io.tidbbackup.operator.status.ReconcileErrors.record(
-        restore, ctx, e, writer, events, (st, c) -> RestoreStatuses.withCondition(st, c, now()));
+  @SuppressWarnings("unchecked")
+  public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<R> updateErrorStatus(
+      R restore, Context<R> ctx, Exception e) {
+    return (io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<R>)
+        (Object)
+            io.tidbbackup.operator.status.ReconcileErrors.record(
+                (Restore) restore,
+                io.tidbbackup.operator.Owners.<Restore, R>widen(ctx),
+                e,
+                writer,
+                events,
+                (st, c) -> RestoreStatuses.withCondition(st, c, now()));
   }
 
   private UpdateControl<Restore> reconcile(
@@ -292,13 +349,12 @@ public class RestoreReconciler implements Reconciler<Restore> {
     Instant now = now();
     ClusterFacts facts;
     try {
-      facts = clusters.resolve(restore.getMetadata().getNamespace(), spec.br, spec.toolImage);
+      facts = clusters.resolve(restore, spec.br, spec.toolImage);
     } catch (ClusterFactsResolver.ClusterNotFound e) {
       b.update(
           RestoreStatuses.withCondition(
               st,
-              Conditions.of(
-                  ConditionTypes.RETRY_FAILED, TRUE, Reason.TidbClusterNotFound, e.getMessage()),
+              Conditions.of(ConditionTypes.RETRY_FAILED, TRUE, e.reason(), e.getMessage()),
               now));
       return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.clusterRetry());
     }
@@ -389,14 +445,9 @@ public class RestoreReconciler implements Reconciler<Restore> {
     if (step.kind() == ToolJobs.Kind.ABSENT) {
       ClusterFacts facts;
       try {
-        facts =
-            clusters.resolve(
-                restore.getMetadata().getNamespace(),
-                restore.getSpec().br,
-                restore.getSpec().toolImage);
+        facts = clusters.resolve(restore, restore.getSpec().br, restore.getSpec().toolImage);
       } catch (ClusterFactsResolver.ClusterNotFound e) {
-        return pruneFailed(
-            b, restore, Reason.TidbClusterNotFound, e.getMessage() + "; nothing was pruned");
+        return pruneFailed(b, restore, e.reason(), e.getMessage() + "; nothing was pruned");
       }
       ToolJobs.Creation created =
           jobs.create(ctx, restore, RestoreJobBuilder.build(restore, true, facts, settings));

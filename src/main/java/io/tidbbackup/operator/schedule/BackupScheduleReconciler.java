@@ -13,7 +13,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupSchedule;
@@ -37,16 +36,30 @@ import java.util.List;
  * the log backup and the next snapshot backup — then sleep until the next firing. Every child is
  * labelled with and owned by the schedule.
  */
-public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
+public class BackupScheduleReconciler<S extends BackupSchedule> implements Reconciler<S> {
   static final Duration MIN_WAKE = Duration.ofSeconds(1);
 
   private final KubernetesClient client;
   private final Clock clock;
   private final StatusWriter writer;
   private final EventRecorder events;
+  private final io.tidbbackup.operator.ApiSurface api;
 
-  public BackupScheduleReconciler(
+  /** The reconciler of {@code pingcap.com} BackupSchedules. */
+  public static BackupScheduleReconciler<BackupSchedule> v1(
       KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events) {
+    return new BackupScheduleReconciler<>(
+        io.tidbbackup.operator.ApiSurface.V1, client, clock, writer, events);
+  }
+
+  /** The reconciler of {@code api}'s BackupSchedules, whose children are of the same group. */
+  public BackupScheduleReconciler(
+      io.tidbbackup.operator.ApiSurface api,
+      KubernetesClient client,
+      Clock clock,
+      StatusWriter writer,
+      EventRecorder events) {
+    this.api = api;
     this.client = client;
     this.clock = clock;
     this.writer = writer;
@@ -54,26 +67,39 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
   }
 
   @Override
-  public List<EventSource<?, BackupSchedule>> prepareEventSources(
-      EventSourceContext<BackupSchedule> ctx) {
+  public List<EventSource<?, S>> prepareEventSources(EventSourceContext<S> ctx) {
+    Class<S> type = api.scheduleClass();
     var config =
-        InformerEventSourceConfiguration.from(Backup.class, BackupSchedule.class)
+        InformerEventSourceConfiguration.from(api.<Backup>backupClass(), type)
             .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
-            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
+            .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.<Backup>mapper(type))
             .build();
     var compacts =
-        InformerEventSourceConfiguration.from(CompactBackup.class, BackupSchedule.class)
+        InformerEventSourceConfiguration.from(api.<CompactBackup>compactClass(), type)
             .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
-            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(BackupSchedule.class))
+            .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.<CompactBackup>mapper(type))
             .build();
     return List.of(
         new InformerEventSource<>(config, ctx), new InformerEventSource<>(compacts, ctx));
   }
 
   @Override
-  public UpdateControl<BackupSchedule> reconcile(BackupSchedule bs, Context<BackupSchedule> ctx) {
+  public UpdateControl<S> reconcile(S bs, Context<S> ctx) {
+    return io.tidbbackup.operator.Owners.narrow(
+        reconcileAny(bs, io.tidbbackup.operator.Owners.widen(ctx)));
+  }
+
+  private UpdateControl<BackupSchedule> reconcileAny(
+      BackupSchedule bs, Context<BackupSchedule> ctx) {
     if (bs.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
+    }
+    if (api == io.tidbbackup.operator.ApiSurface.V2) {
+      // v2's names, read as the planner's (v1's): compactSpan, lastCompactTs
+      if (bs.getSpec() != null && bs.getSpec().compactSpan != null) {
+        bs.getSpec().compactInterval = bs.getSpec().compactSpan;
+      }
+      bs.setStatus(io.tidbbackup.operator.status.V2Status.scheduleIn(bs.getStatus()));
     }
     var unreadable = io.tidbbackup.api.TolerantReading.problems(bs);
     io.tidbbackup.api.CrdDefaults.apply(bs.getSpec());
@@ -102,7 +128,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     }
     String name = bs.getMetadata().getName();
     List<Backup> children =
-        ctx.getSecondaryResources(Backup.class).stream()
+        ctx.getSecondaryResources(api.<Backup>backupClass()).stream()
             .filter(
                 b ->
                     name.equals(
@@ -110,7 +136,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
             .toList();
     Instant now = clock.instant();
     List<CompactBackup> compacts =
-        ctx.getSecondaryResources(CompactBackup.class).stream()
+        ctx.getSecondaryResources(api.<CompactBackup>compactClass()).stream()
             .filter(
                 c ->
                     name.equals(
@@ -120,7 +146,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
 
     for (Backup old : plan.delete()) {
       client
-          .resources(Backup.class)
+          .resources(api.<Backup>backupClass())
           .inNamespace(old.getMetadata().getNamespace())
           .withName(old.getMetadata().getName())
           .delete();
@@ -135,7 +161,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule> {
     if (plan.truncateLogTo() != null) {
       String log = ScheduleChildren.logName(bs);
       client
-          .resources(Backup.class)
+          .resources(api.<Backup>backupClass())
           .inNamespace(bs.getMetadata().getNamespace())
           .withName(log)
           .patch(

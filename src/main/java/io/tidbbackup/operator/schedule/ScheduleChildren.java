@@ -88,7 +88,7 @@ public final class ScheduleChildren {
     }
     spec.startTs = startTs;
     spec.endTs = endTs;
-    io.tidbbackup.api.CompactBackup c = new io.tidbbackup.api.CompactBackup();
+    io.tidbbackup.api.CompactBackup c = io.tidbbackup.operator.ApiSurface.of(bs).newCompact();
     c.setMetadata(
         new ObjectMetaBuilder()
             .withName(compactName(bs, at))
@@ -160,7 +160,7 @@ public final class ScheduleChildren {
 
   static Backup child(BackupSchedule bs, String name, BackupSpec spec) {
     Map<String, String> labels = labels(bs);
-    Backup b = new Backup();
+    Backup b = io.tidbbackup.operator.ApiSurface.of(bs).newBackup();
     b.setMetadata(
         new ObjectMetaBuilder()
             .withName(name)

@@ -9,6 +9,10 @@ public enum Reason {
   // validation and lifecycle of the tool Job
   InvalidSpec,
   TidbClusterNotFound,
+  /** br.pingcap.com: the Cluster (core.pingcap.com) named in spec.br is not there. */
+  ClusterNotFound,
+  /** br.pingcap.com: the Cluster is paused or its compute suspended: work waits. */
+  ClusterPaused,
   JobCreated,
   JobRunning,
   JobDeleted,
@@ -42,6 +46,8 @@ public enum Reason {
   // restores
   RestoreComplete,
   RestoreFailed,
+  /** br.pingcap.com: a Restore deleted while it ran: its Job was stopped. */
+  RestoreStopped,
   PruneScheduled,
   PruneComplete,
   PruneFailed,

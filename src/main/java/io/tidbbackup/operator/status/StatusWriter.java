@@ -60,9 +60,11 @@ public class StatusWriter {
   }
 
   public <S extends HasPhase, P extends CustomResource<?, S>> P write(
-      P resource, Context<P> ctx, S newStatus) {
+      P resource, Context<P> ctx, S computed) {
+    // a br.pingcap.com object's status in v2's shape; compared shaped, so written only on change
+    S newStatus = V2Status.shape(resource, computed);
     S old = resource.getStatus();
-    if (old != null && Serde.json(old).equals(Serde.json(newStatus))) {
+    if (old != null && Serde.json(V2Status.shape(resource, old)).equals(Serde.json(newStatus))) {
       observed(resource);
       return resource;
     }
@@ -88,9 +90,10 @@ public class StatusWriter {
    * reconcile.
    */
   public BackupSchedule writeSchedule(
-      BackupSchedule schedule, Context<BackupSchedule> ctx, BackupScheduleStatus status) {
+      BackupSchedule schedule, Context<BackupSchedule> ctx, BackupScheduleStatus computed) {
+    BackupScheduleStatus status = shapeSchedule(schedule, computed);
     BackupScheduleStatus old = schedule.getStatus();
-    if (old != null && Serde.json(old).equals(Serde.json(status))) {
+    if (old != null && Serde.json(shapeSchedule(schedule, old)).equals(Serde.json(status))) {
       observed(schedule);
       return schedule;
     }
@@ -104,6 +107,17 @@ public class StatusWriter {
             });
     observed(updated);
     return updated;
+  }
+
+  /** v2's names for a br.pingcap.com schedule's status (stored ones pass through unchanged). */
+  private static BackupScheduleStatus shapeSchedule(BackupSchedule bs, BackupScheduleStatus st) {
+    if (io.tidbbackup.operator.ApiSurface.of(bs) != io.tidbbackup.operator.ApiSurface.V2) {
+      return st;
+    }
+    return V2Status.schedule(
+        V2Status.scheduleIn(st),
+        bs.getSpec() == null ? null : bs.getSpec().compactSpan,
+        bs.getMetadata().getGeneration());
   }
 
   private void announce(CustomResource<?, ?> resource, HasPhase status) {

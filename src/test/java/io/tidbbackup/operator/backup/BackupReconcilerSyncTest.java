@@ -48,14 +48,14 @@ class BackupReconcilerSyncTest {
 
   KubernetesClient client;
   TestingStatusWriter writer;
-  BackupReconciler reconciler;
+  BackupReconciler<Backup> reconciler;
 
   @BeforeEach
   void setUp() {
     writer = new TestingStatusWriter();
     Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
     reconciler =
-        new BackupReconciler(
+        BackupReconciler.v1(
             client,
             clock,
             writer,

@@ -1,0 +1,156 @@
+package io.tidbbackup.operator.cluster;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.tidbbackup.api.BRConfig;
+import io.tidbbackup.operator.job.ClusterFacts;
+import io.tidbbackup.operator.status.Reason;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a {@code br.pingcap.com} object's Job needs from TiDB Operator v2's cluster objects ({@code
+ * core.pingcap.com/v1alpha1}, read only), as v2 itself finds it: the {@code Cluster} that {@code
+ * spec.br.cluster} names (in {@code spec.br.clusterNamespace} or the object's namespace), TLS from
+ * its {@code spec.tlsCluster.enabled}; PD at {@code <oldest PDGroup>-pd.<namespace>:<its client
+ * port, 2379 by default>}; the TiKV version of the oldest TiKVGroup ({@code
+ * spec.template.spec.version}). A missing Cluster or PDGroup, or a paused Cluster, is {@link
+ * ClusterFactsResolver.ClusterNotFound}: said in a condition and retried.
+ */
+final class V2ClusterFacts {
+  static final String GROUP = "core.pingcap.com";
+  static final ResourceDefinitionContext CLUSTER = context("Cluster", "clusters");
+  static final ResourceDefinitionContext PD_GROUP = context("PDGroup", "pdgroups");
+  static final ResourceDefinitionContext TIKV_GROUP = context("TiKVGroup", "tikvgroups");
+  static final int DEFAULT_PD_CLIENT_PORT = 2379;
+
+  private V2ClusterFacts() {}
+
+  private static ResourceDefinitionContext context(String kind, String plural) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(GROUP)
+        .withVersion("v1alpha1")
+        .withKind(kind)
+        .withPlural(plural)
+        .withNamespaced(true)
+        .build();
+  }
+
+  static ClusterFacts resolve(
+      KubernetesClient client, String namespace, BRConfig br, String fallbackVersion) {
+    if (br == null || br.cluster == null || br.cluster.isEmpty()) {
+      throw new ClusterFactsResolver.ClusterNotFound(
+          Reason.ClusterNotFound, "spec.br.cluster is not set: no Cluster to work on");
+    }
+    String ns =
+        br.clusterNamespace == null || br.clusterNamespace.isEmpty()
+            ? namespace
+            : br.clusterNamespace;
+    GenericKubernetesResource cluster = get(client, ns, br.cluster);
+    if (cluster == null) {
+      throw new ClusterFactsResolver.ClusterNotFound(
+          Reason.ClusterNotFound,
+          "Cluster "
+              + ns
+              + "/"
+              + br.cluster
+              + " (core.pingcap.com, spec.br.cluster) was not found; retried until it is there");
+    }
+    List<GenericKubernetesResource> pds = groups(client, PD_GROUP, ns, br.cluster);
+    List<GenericKubernetesResource> tikvs = groups(client, TIKV_GROUP, ns, br.cluster);
+    return facts(cluster, pds, tikvs, fallbackVersion);
+  }
+
+  /** Pure: the facts from the Cluster and its groups (of any age order). */
+  static ClusterFacts facts(
+      GenericKubernetesResource cluster,
+      List<GenericKubernetesResource> pdGroups,
+      List<GenericKubernetesResource> tikvGroups,
+      String fallbackVersion) {
+    String name = cluster.getMetadata().getName();
+    String ns = cluster.getMetadata().getNamespace();
+    Map<String, Object> spec =
+        ClusterFactsResolver.map(cluster.getAdditionalProperties().get("spec"));
+    String why = null;
+    if (Boolean.TRUE.equals(spec.get("paused"))) {
+      why = "spec.paused";
+    } else if (Boolean.TRUE.equals(
+        ClusterFactsResolver.map(spec.get("suspendAction")).get("suspendCompute"))) {
+      why = "spec.suspendAction.suspendCompute";
+    }
+    if (why != null) {
+      throw new ClusterFactsResolver.ClusterNotFound(
+          Reason.ClusterPaused,
+          "Cluster " + ns + "/" + name + " is paused (" + why + "): work waits until it is not");
+    }
+    GenericKubernetesResource pd = oldest(pdGroups);
+    if (pd == null) {
+      throw new ClusterFactsResolver.ClusterNotFound(
+          Reason.ClusterNotFound,
+          "Cluster " + ns + "/" + name + " has no PDGroup yet; retried until it has one");
+    }
+    Object port = path(pd, "spec", "template", "spec", "server", "ports", "client").get("port");
+    int pdPort = port instanceof Number n ? n.intValue() : DEFAULT_PD_CLIENT_PORT;
+    GenericKubernetesResource tikv = oldest(tikvGroups);
+    Object v = tikv == null ? null : path(tikv, "spec", "template", "spec").get("version");
+    String version = v instanceof String s && !s.isEmpty() ? s : fallbackVersion;
+    boolean tls =
+        Boolean.TRUE.equals(ClusterFactsResolver.map(spec.get("tlsCluster")).get("enabled"));
+    String address = pd.getMetadata().getName() + "-pd." + ns + ":" + pdPort;
+    return new ClusterFacts(version, tls, address);
+  }
+
+  private static GenericKubernetesResource get(KubernetesClient client, String ns, String name) {
+    try {
+      return client.genericKubernetesResources(CLUSTER).inNamespace(ns).withName(name).get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return null; // no Cluster CRD at all: as missing, retried
+      }
+      throw e;
+    }
+  }
+
+  private static List<GenericKubernetesResource> groups(
+      KubernetesClient client, ResourceDefinitionContext kind, String ns, String cluster) {
+    try {
+      return client.genericKubernetesResources(kind).inNamespace(ns).list().getItems().stream()
+          .filter(
+              g ->
+                  cluster.equals(
+                      ClusterFactsResolver.map(
+                              ClusterFactsResolver.map(g.getAdditionalProperties().get("spec"))
+                                  .get("cluster"))
+                          .get("name")))
+          .toList();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  /** The oldest group (v2's choice), by creation time then name. */
+  static GenericKubernetesResource oldest(List<GenericKubernetesResource> groups) {
+    return groups.stream()
+        .min(
+            Comparator.comparing(
+                    (GenericKubernetesResource g) ->
+                        Objects.toString(g.getMetadata().getCreationTimestamp(), ""))
+                .thenComparing(g -> g.getMetadata().getName()))
+        .orElse(null);
+  }
+
+  private static Map<String, Object> path(GenericKubernetesResource r, String... keys) {
+    Map<String, Object> m = r.getAdditionalProperties();
+    for (String k : keys) {
+      m = ClusterFactsResolver.map(m.get(k));
+    }
+    return m;
+  }
+}
