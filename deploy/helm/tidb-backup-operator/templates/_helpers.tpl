@@ -41,23 +41,38 @@ app.kubernetes.io/instance: {{ .Release.Name }}
      request they refuse or on a verb it never uses. */ -}}
 {{- define "tbo.namespacedRules" -}}
 # get: a status update that meets a conflict re-reads the object
-- apiGroups: ["pingcap.com"]
+- apiGroups: {{ toJson .Values.apiGroups }}
   resources: ["backups", "restores", "backupschedules", "compactbackups"]
   verbs: ["get", "list", "watch"]
 # patch: the Backup finalizer, and a schedule's log truncation; a BackupSchedule creates its Backups (and
 # CompactBackups) and deletes the ones retention expires
-- apiGroups: ["pingcap.com"]
+- apiGroups: {{ toJson .Values.apiGroups }}
   resources: ["backups"]
   verbs: ["patch", "create", "delete"]
-- apiGroups: ["pingcap.com"]
+- apiGroups: {{ toJson .Values.apiGroups }}
   resources: ["compactbackups"]
   verbs: ["create", "delete"]
-- apiGroups: ["pingcap.com"]
+- apiGroups: {{ toJson .Values.apiGroups }}
   resources: ["backups/status", "restores/status", "backupschedules/status", "compactbackups/status"]
   verbs: ["update"]
+{{- if has "br.pingcap.com" .Values.apiGroups }}
+# patch: v2's finalizer on a Restore while it runs
+- apiGroups: ["br.pingcap.com"]
+  resources: ["restores"]
+  verbs: ["patch"]
+# a v2 object's cluster: the Cluster it names, the oldest PDGroup and TiKVGroup of it (read only)
+- apiGroups: ["core.pingcap.com"]
+  resources: ["clusters"]
+  verbs: ["get"]
+- apiGroups: ["core.pingcap.com"]
+  resources: ["pdgroups", "tikvgroups"]
+  verbs: ["list"]
+{{- end }}
+{{- if has "pingcap.com" .Values.apiGroups }}
 - apiGroups: ["pingcap.com"]
   resources: ["tidbclusters"]
   verbs: ["get"]
+{{- end }}
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["list", "watch", "create", "delete"]
@@ -84,8 +99,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 # get: whether the TidbCluster CRD exists, and at startup whether our CRDs are this release's (CrdCheck)
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
-  resourceNames: ["tidbclusters.pingcap.com", "backups.pingcap.com", "restores.pingcap.com",
-    "backupschedules.pingcap.com", "compactbackups.pingcap.com"]
+  resourceNames:
+    - tidbclusters.pingcap.com
+    {{- range $g := .Values.apiGroups }}
+    - backups.{{ $g }}
+    - restores.{{ $g }}
+    - backupschedules.{{ $g }}
+    - compactbackups.{{ $g }}
+    {{- end }}
   verbs: ["get"]
 - apiGroups: [""]
   resources: ["namespaces"]

@@ -145,18 +145,24 @@ final class V2Schema {
 
   /** The v2 CRD of {@code kind}, in place. */
   static void v2(String kind, ObjectNode schema) {
-    ObjectNode spec = properties(schema.path("properties").path("spec"));
+    ObjectNode spec = (ObjectNode) schema.path("properties").path("spec");
     ObjectNode status = properties(schema.path("properties").path("status"));
     switch (kind) {
       case "Backup" -> keep(spec, BACKUP_SPEC);
       case "Restore" -> keep(spec, RESTORE_SPEC);
       case "CompactBackup" -> keep(spec, COMPACT_SPEC);
       case "BackupSchedule" -> {
-        spec.set("compactSpan", spec.get("compactInterval"));
+        ObjectNode props = properties(spec);
+        props.set("compactSpan", props.get("compactInterval"));
         keep(spec, SCHEDULE_SPEC);
-        keep(properties(spec.path("backupTemplate")), BACKUP_SPEC);
-        keep(properties(spec.path("logBackupTemplate")), BACKUP_SPEC);
-        keep(properties(spec.path("compactBackupTemplate")), COMPACT_SPEC);
+        for (String t : List.of("backupTemplate", "logBackupTemplate")) {
+          if (props.get(t) instanceof ObjectNode template) {
+            keep(template, BACKUP_SPEC);
+          }
+        }
+        if (props.get("compactBackupTemplate") instanceof ObjectNode template) {
+          keep(template, COMPACT_SPEC);
+        }
       }
       default -> throw new IllegalArgumentException("no v2 schema for kind " + kind);
     }
@@ -203,13 +209,32 @@ final class V2Schema {
     }
   }
 
-  private static void keep(ObjectNode props, Set<String> names) {
+  /**
+   * Keeps only {@code names} among an object schema's properties, and drops the object's CEL rules
+   * that name a removed field (the API server refuses a rule on a field its schema lacks).
+   */
+  private static void keep(ObjectNode object, Set<String> names) {
+    ObjectNode props = properties(object);
     if (props == null) {
       return;
     }
+    List<String> removed = new java.util.ArrayList<>();
     for (Iterator<String> it = props.fieldNames(); it.hasNext(); ) {
-      if (!names.contains(it.next())) {
+      String name = it.next();
+      if (!names.contains(name)) {
+        removed.add(name);
         it.remove();
+      }
+    }
+    JsonNode rules = object.get("x-kubernetes-validations");
+    if (rules != null && rules.isArray()) {
+      for (Iterator<JsonNode> it = rules.iterator(); it.hasNext(); ) {
+        String rule = it.next().path("rule").asText();
+        if (removed.stream()
+            .anyMatch(
+                f -> java.util.regex.Pattern.compile("self\\." + f + "\\b").matcher(rule).find())) {
+          it.remove();
+        }
       }
     }
   }

@@ -132,23 +132,14 @@ public final class OperatorFactory {
     InProcessCleaner inProcess = new InProcessCleaner();
     CleanMetrics cleanMetrics = new CleanMetrics(registry);
     var logTasks = new io.tidbbackup.operator.cluster.PdLogTasks(settings.pdEndpointOverride());
+    Dependencies deps =
+        new Dependencies(
+            client, clock, writer, events, settings, clusters, inProcess, cleanMetrics, logTasks);
     for (ApiSurface api : settings.apiGroups()) {
       // one reconciler per kind and group, the same flows; v1's controllers keep their names
       String suffix = api == ApiSurface.V1 ? "" : "." + api.group();
       operator.register(
-          new BackupReconciler<>(
-              api.<io.tidbbackup.api.Backup>backupClass(),
-              client,
-              clock,
-              writer,
-              events,
-              settings.jobs(),
-              settings.clean(),
-              clusters,
-              inProcess,
-              cleanMetrics,
-              settings.intervals(),
-              logTasks),
+          BackupReconciler.of(api, deps),
           o -> {
             o.withName("backup" + suffix);
             o.withRetry(retry);
@@ -158,30 +149,17 @@ public final class OperatorFactory {
             scope(o, settings);
           });
       operator.register(
-          new RestoreReconciler<>(
-              api.<io.tidbbackup.api.Restore>restoreClass(),
-              client,
-              clock,
-              writer,
-              events,
-              settings.jobs(),
-              clusters,
-              settings.intervals()),
+          RestoreReconciler.of(api, deps),
           o -> {
             o.withName("restore" + suffix);
             o.withRetry(retry);
-            // called for deletions too, so that the object gauges forget a deleted Restore
+            // called for deletions too: the object gauges forget a deleted Restore, and a v2
+            // Restore deleted while it runs has its Job stopped
             o.withTriggerReconcilerOnAllEvents(true);
             scope(o, settings);
           });
       operator.register(
-          new CompactBackupReconciler<>(
-              api.<io.tidbbackup.api.CompactBackup>compactClass(),
-              client,
-              writer,
-              settings.jobs(),
-              clusters,
-              settings.intervals()),
+          CompactBackupReconciler.of(api, deps),
           o -> {
             o.withName("compactbackup" + suffix);
             o.withRetry(retry);
@@ -189,7 +167,7 @@ public final class OperatorFactory {
             scope(o, settings);
           });
       operator.register(
-          new BackupScheduleReconciler<>(api, client, clock, writer, events),
+          BackupScheduleReconciler.of(api, deps),
           o -> {
             o.withName("backupschedule" + suffix);
             o.withRetry(retry);

@@ -288,7 +288,7 @@ class HelmChartTest {
     }
     // rendered by the chart (so helm upgrade upgrades them), kept on uninstall, the generated spec
     List<JsonNode> crds = HelmChart.ofKind(HelmChart.render(Map.of()), "CustomResourceDefinition");
-    assertThat(crds).hasSize(4);
+    assertThat(crds).hasSize(8);
     for (JsonNode crd : crds) {
       String name = crd.path("metadata").path("name").asText();
       assertThat(crd.path("metadata").path("annotations").path("helm.sh/resource-policy").asText())
@@ -305,5 +305,16 @@ class HelmChartTest {
             HelmChart.ofKind(
                 HelmChart.render(Map.of("crds.enabled", false)), "CustomResourceDefinition"))
         .isEmpty();
+    // apiGroups chooses the groups whose CRDs are installed
+    assertThat(
+            HelmChart.ofKind(
+                HelmChart.render(Map.of("apiGroups[0]", "br.pingcap.com")),
+                "CustomResourceDefinition"))
+        .extracting(c -> c.path("metadata").path("name").asText())
+        .containsExactlyInAnyOrder(
+            "backups.br.pingcap.com",
+            "restores.br.pingcap.com",
+            "backupschedules.br.pingcap.com",
+            "compactbackups.br.pingcap.com");
   }
 }

@@ -72,6 +72,48 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
   }
 
   /**
+   * A reconciler of {@code pingcap.com} (v1) or {@code br.pingcap.com} (v2) Backups: a class of its
+   * own for each, as JOSDK reads the primary class from the reconciler's type argument.
+   */
+  public static io.javaoperatorsdk.operator.api.reconciler.Reconciler<? extends Backup> of(
+      io.tidbbackup.operator.ApiSurface api, io.tidbbackup.operator.Dependencies d) {
+    return switch (api) {
+      case V1 -> new V1Backups(d);
+      case V2 -> new V2Backups(d);
+    };
+  }
+
+  /** The reconciler of pingcap.com Backups (a named class: JOSDK reads its type argument). */
+  public static final class V1Backups extends BackupReconciler<Backup> {
+    V1Backups(io.tidbbackup.operator.Dependencies d) {
+      super(Backup.class, d);
+    }
+  }
+
+  /** The reconciler of br.pingcap.com Backups. */
+  public static final class V2Backups extends BackupReconciler<io.tidbbackup.api.v2.BrBackup> {
+    V2Backups(io.tidbbackup.operator.Dependencies d) {
+      super(io.tidbbackup.api.v2.BrBackup.class, d);
+    }
+  }
+
+  private BackupReconciler(Class<B> type, io.tidbbackup.operator.Dependencies d) {
+    this(
+        type,
+        d.client(),
+        d.clock(),
+        d.writer(),
+        d.events(),
+        d.settings().jobs(),
+        d.settings().clean(),
+        d.clusters(),
+        d.inProcess(),
+        d.cleanMetrics(),
+        d.settings().intervals(),
+        d.logTasks());
+  }
+
+  /**
    * @param type the Backup class of the API group served ({@link
    *     io.tidbbackup.operator.ApiSurface#backupClass()}); the flows are the same for both
    */

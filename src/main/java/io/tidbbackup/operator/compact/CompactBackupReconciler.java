@@ -43,15 +43,34 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
 
   private final Class<C> type;
 
-  /** The reconciler of {@code pingcap.com} CompactBackups. */
-  public static CompactBackupReconciler<CompactBackup> v1(
-      KubernetesClient client,
-      StatusWriter writer,
-      JobSettings settings,
-      ClusterFactsResolver clusters,
-      io.tidbbackup.operator.ReconcileIntervals intervals) {
-    return new CompactBackupReconciler<>(
-        CompactBackup.class, client, writer, settings, clusters, intervals);
+  /** A reconciler of v1 or v2 CompactBackups, a class of its own for each. */
+  public static Reconciler<? extends CompactBackup> of(
+      io.tidbbackup.operator.ApiSurface api, io.tidbbackup.operator.Dependencies d) {
+    return switch (api) {
+      case V1 -> new V1Compactions(d);
+      case V2 -> new V2Compactions(d);
+    };
+  }
+
+  /**
+   * The reconciler of pingcap.com CompactBackups (a named class: JOSDK reads its type argument).
+   */
+  public static final class V1Compactions extends CompactBackupReconciler<CompactBackup> {
+    V1Compactions(io.tidbbackup.operator.Dependencies d) {
+      super(CompactBackup.class, d);
+    }
+  }
+
+  /** The reconciler of br.pingcap.com CompactBackups. */
+  public static final class V2Compactions
+      extends CompactBackupReconciler<io.tidbbackup.api.v2.BrCompactBackup> {
+    V2Compactions(io.tidbbackup.operator.Dependencies d) {
+      super(io.tidbbackup.api.v2.BrCompactBackup.class, d);
+    }
+  }
+
+  private CompactBackupReconciler(Class<C> type, io.tidbbackup.operator.Dependencies d) {
+    this(type, d.client(), d.writer(), d.settings().jobs(), d.clusters(), d.settings().intervals());
   }
 
   /**

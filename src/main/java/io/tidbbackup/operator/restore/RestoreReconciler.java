@@ -61,17 +61,39 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
 
   private final Class<R> type;
 
-  /** The reconciler of {@code pingcap.com} Restores. */
-  public static RestoreReconciler<Restore> v1(
-      KubernetesClient client,
-      Clock clock,
-      StatusWriter writer,
-      EventRecorder events,
-      JobSettings settings,
-      ClusterFactsResolver clusters,
-      io.tidbbackup.operator.ReconcileIntervals intervals) {
-    return new RestoreReconciler<>(
-        Restore.class, client, clock, writer, events, settings, clusters, intervals);
+  /** A reconciler of v1 or v2 Restores, a class of its own for each (JOSDK's type argument). */
+  public static Reconciler<? extends Restore> of(
+      io.tidbbackup.operator.ApiSurface api, io.tidbbackup.operator.Dependencies d) {
+    return switch (api) {
+      case V1 -> new V1Restores(d);
+      case V2 -> new V2Restores(d);
+    };
+  }
+
+  /** The reconciler of pingcap.com Restores (a named class: JOSDK reads its type argument). */
+  public static final class V1Restores extends RestoreReconciler<Restore> {
+    V1Restores(io.tidbbackup.operator.Dependencies d) {
+      super(Restore.class, d);
+    }
+  }
+
+  /** The reconciler of br.pingcap.com Restores. */
+  public static final class V2Restores extends RestoreReconciler<io.tidbbackup.api.v2.BrRestore> {
+    V2Restores(io.tidbbackup.operator.Dependencies d) {
+      super(io.tidbbackup.api.v2.BrRestore.class, d);
+    }
+  }
+
+  private RestoreReconciler(Class<R> type, io.tidbbackup.operator.Dependencies d) {
+    this(
+        type,
+        d.client(),
+        d.clock(),
+        d.writer(),
+        d.events(),
+        d.settings().jobs(),
+        d.clusters(),
+        d.settings().intervals());
   }
 
   /**

@@ -45,11 +45,30 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
   private final EventRecorder events;
   private final io.tidbbackup.operator.ApiSurface api;
 
-  /** The reconciler of {@code pingcap.com} BackupSchedules. */
-  public static BackupScheduleReconciler<BackupSchedule> v1(
-      KubernetesClient client, Clock clock, StatusWriter writer, EventRecorder events) {
-    return new BackupScheduleReconciler<>(
-        io.tidbbackup.operator.ApiSurface.V1, client, clock, writer, events);
+  /** A reconciler of v1 or v2 BackupSchedules, a class of its own for each. */
+  public static Reconciler<? extends BackupSchedule> of(
+      io.tidbbackup.operator.ApiSurface api, io.tidbbackup.operator.Dependencies d) {
+    return switch (api) {
+      case V1 -> new V1Schedules(d);
+      case V2 -> new V2Schedules(d);
+    };
+  }
+
+  /**
+   * The reconciler of pingcap.com BackupSchedules (a named class: JOSDK reads its type argument).
+   */
+  public static final class V1Schedules extends BackupScheduleReconciler<BackupSchedule> {
+    V1Schedules(io.tidbbackup.operator.Dependencies d) {
+      super(io.tidbbackup.operator.ApiSurface.V1, d.client(), d.clock(), d.writer(), d.events());
+    }
+  }
+
+  /** The reconciler of br.pingcap.com BackupSchedules. */
+  public static final class V2Schedules
+      extends BackupScheduleReconciler<io.tidbbackup.api.v2.BrBackupSchedule> {
+    V2Schedules(io.tidbbackup.operator.Dependencies d) {
+      super(io.tidbbackup.operator.ApiSurface.V2, d.client(), d.clock(), d.writer(), d.events());
+    }
   }
 
   /** The reconciler of {@code api}'s BackupSchedules, whose children are of the same group. */

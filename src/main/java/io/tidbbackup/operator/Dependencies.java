@@ -1,0 +1,25 @@
+package io.tidbbackup.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tidbbackup.operator.backup.InProcessCleaner;
+import io.tidbbackup.operator.cluster.ClusterFactsResolver;
+import io.tidbbackup.operator.cluster.LogTasks;
+import io.tidbbackup.operator.status.EventRecorder;
+import io.tidbbackup.operator.status.StatusWriter;
+import io.tidbbackup.storage.CleanMetrics;
+import java.time.Clock;
+
+/**
+ * What every reconciler is made with, made once by {@link OperatorFactory} and shared by both API
+ * groups' reconcilers (one status writer, one in-process cleaner, one PD client per address).
+ */
+public record Dependencies(
+    KubernetesClient client,
+    Clock clock,
+    StatusWriter writer,
+    EventRecorder events,
+    OperatorSettings settings,
+    ClusterFactsResolver clusters,
+    InProcessCleaner inProcess,
+    CleanMetrics cleanMetrics,
+    LogTasks logTasks) {}
