@@ -196,14 +196,31 @@ public final class ToolJobs {
     String name = job.getMetadata().getName();
     OwnerReference ref = controller(job);
     String ns = owner.getMetadata().getNamespace();
+    // an earlier object is of the same group, kind and name: a same-named object of the other API
+    // group (pingcap.com, br.pingcap.com) holds the name, it is never waited for nor deleted
+    String group = io.tidbbackup.operator.ApiSurface.of(owner).group();
     boolean earlier =
         ref != null
             ? ref.getKind().equals(owner.getKind())
                 && ref.getName().equals(owner.getMetadata().getName())
-            : owner.getMetadata().getName().equals(annotation(job, Names.BACKUP_ANNOTATION));
+                && ref.getApiVersion().startsWith(group + "/")
+            : owner.getMetadata().getName().equals(annotation(job, Names.BACKUP_ANNOTATION))
+                && group.equals(
+                    java.util.Objects.requireNonNullElse(
+                        annotation(job, Names.BACKUP_GROUP_ANNOTATION),
+                        io.tidbbackup.operator.ApiSurface.V1.group()));
     if (!earlier) {
       String holder =
-          ref == null ? "no owner (created by hand?)" : ref.getKind() + " " + ref.getName();
+          ref != null
+              ? ref.getKind()
+                  + "."
+                  + ref.getApiVersion().replaceAll("/.*", "")
+                  + " "
+                  + ref.getName()
+              : annotation(job, Names.BACKUP_ANNOTATION) != null
+                  ? "the clean of another API group's Backup "
+                      + annotation(job, Names.BACKUP_ANNOTATION)
+                  : "no owner (created by hand?)";
       LOG.warn(
           "{} {}/{}: Job name {} is taken by {}",
           owner.getKind(),

@@ -45,6 +45,11 @@ public final class Names {
    */
   public static final String BACKUP_UID_ANNOTATION = "tidb-backup-operator/backup-uid";
 
+  /**
+   * On clean Jobs of {@code br.pingcap.com} Backups: their API group (absent: {@code pingcap.com}).
+   */
+  public static final String BACKUP_GROUP_ANNOTATION = "tidb-backup-operator/backup-group";
+
   /** The label the Job controller puts on a Job's pods. */
   public static final String JOB_NAME_LABEL = "job-name";
 
