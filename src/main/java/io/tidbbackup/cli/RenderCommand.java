@@ -9,6 +9,7 @@ import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;
 import io.tidbbackup.operator.OperatorSettings;
+import io.tidbbackup.operator.cluster.V2ClusterFacts;
 import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.JobSettings;
 import java.io.File;
@@ -73,6 +74,21 @@ public class RenderCommand implements Callable<Integer> {
           "CompactBackup", CompactBackup.class,
           "BackupSchedule", io.tidbbackup.api.BackupSchedule.class);
 
+  /** The same kinds of TiDB Operator v2's API, br.pingcap.com. */
+  static final Map<String, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> V2_KINDS =
+      Map.of(
+          "Backup", io.tidbbackup.api.v2.BrBackup.class,
+          "Restore", io.tidbbackup.api.v2.BrRestore.class,
+          "CompactBackup", io.tidbbackup.api.v2.BrCompactBackup.class,
+          "BackupSchedule", io.tidbbackup.api.v2.BrBackupSchedule.class);
+
+  /** TiDB Operator v2's cluster objects (core.pingcap.com) found in the input. */
+  final List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> v2Clusters =
+      new ArrayList<>();
+
+  final List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> v2Groups =
+      new ArrayList<>();
+
   /** How many firings of a BackupSchedule are listed. */
   static final int FIRINGS = 3;
 
@@ -103,18 +119,34 @@ public class RenderCommand implements Callable<Integer> {
       err.println(source + ": cannot read it: " + e.getMessage());
       return 1;
     }
-    ClusterFacts facts = new ClusterFacts(tikvVersion, clusterTls);
+    ClusterFacts defaultFacts = new ClusterFacts(tikvVersion, clusterTls);
     JobSettings settings = new JobSettings(agentImage, "IfNotPresent");
     int failures = 0;
     boolean first = true;
     int index = 0;
+    // v2 objects' clusters first: Cluster, PDGroup and TiKVGroup may come anywhere in the input
+    for (JsonNode doc : docs) {
+      if (doc.path("apiVersion").asText().equals(V2ClusterFacts.API_VERSION)) {
+        var r =
+            Serde.JSON.treeToValue(
+                doc, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+        (doc.path("kind").asText().equals("Cluster") ? v2Clusters : v2Groups).add(r);
+      }
+    }
     for (JsonNode doc : docs) {
       index++;
       String kind = doc.path("kind").asText();
       String name = doc.path("metadata").path("name").asText();
       String where = source + ": document " + index + " (" + kind + " " + name + ")";
-      var type = KINDS.get(kind);
-      if (type == null || !doc.path("apiVersion").asText().equals(ApiConstants.API_VERSION)) {
+      String apiVersion = doc.path("apiVersion").asText();
+      if (apiVersion.equals(V2ClusterFacts.API_VERSION)) {
+        continue; // read above, as the operator reads them
+      }
+      var type =
+          apiVersion.equals(ApiConstants.API_VERSION)
+              ? KINDS.get(kind)
+              : apiVersion.equals(io.tidbbackup.api.v2.V2.API_VERSION) ? V2_KINDS.get(kind) : null;
+      if (type == null) {
         err.println(
             where
                 + ": kind \""
@@ -124,7 +156,11 @@ public class RenderCommand implements Callable<Integer> {
                 + "\" is not one this operator serves (Backup, Restore, BackupSchedule or"
                 + " CompactBackup of "
                 + ApiConstants.API_VERSION
-                + ")");
+                + " or "
+                + io.tidbbackup.api.v2.V2.API_VERSION
+                + "; Cluster, PDGroup, TiKVGroup of "
+                + V2ClusterFacts.API_VERSION
+                + " for those)");
         failures++;
         continue;
       }
@@ -143,6 +179,7 @@ public class RenderCommand implements Callable<Integer> {
         continue;
       }
       defaults(obj);
+      ClusterFacts facts = facts(obj, defaultFacts, where);
       List<Render.Result> results = new ArrayList<>();
       if (obj instanceof Backup b) {
         results.add(
@@ -161,6 +198,7 @@ public class RenderCommand implements Callable<Integer> {
                 : Render.compactJob(cb, facts, settings));
       } else {
         var bs = (io.tidbbackup.api.BackupSchedule) obj;
+        io.tidbbackup.operator.ApiSurface.readV2Names(bs);
         List<String> problems =
             io.tidbbackup.operator.schedule.SchedulePlanner.problems(bs.getSpec());
         if (!problems.isEmpty()) {
@@ -190,6 +228,73 @@ public class RenderCommand implements Callable<Integer> {
       }
     }
     return failures == 0 ? 0 : 1;
+  }
+
+  /**
+   * The cluster facts for {@code obj}: v1 objects (and v2 objects whose Cluster is not in the
+   * input, which is said on stderr) get the command line's; a v2 object whose Cluster is in the
+   * input gets what the operator would read from it, its PDGroup and its TiKVGroup.
+   */
+  ClusterFacts facts(
+      io.fabric8.kubernetes.api.model.HasMetadata obj, ClusterFacts given, String where) {
+    if (io.tidbbackup.operator.ApiSurface.of(obj) != io.tidbbackup.operator.ApiSurface.V2) {
+      return given;
+    }
+    io.tidbbackup.api.BRConfig br =
+        obj instanceof Backup b
+            ? b.getSpec().br
+            : obj instanceof Restore r
+                ? r.getSpec().br
+                : obj instanceof CompactBackup c
+                    ? c.getSpec().br
+                    : ((io.tidbbackup.api.BackupSchedule) obj).getSpec().br;
+    if (br == null && obj instanceof io.tidbbackup.api.BackupSchedule bs) {
+      br = bs.getSpec().backupTemplate == null ? null : bs.getSpec().backupTemplate.br;
+    }
+    String ns = obj.getMetadata().getNamespace();
+    String cluster = br == null ? null : br.cluster;
+    String clusterNs =
+        br != null && br.clusterNamespace != null && !br.clusterNamespace.isEmpty()
+            ? br.clusterNamespace
+            : ns;
+    var found =
+        v2Clusters.stream()
+            .filter(
+                c ->
+                    c.getMetadata().getName().equals(cluster)
+                        && (clusterNs == null
+                            || c.getMetadata().getNamespace() == null
+                            || clusterNs.equals(c.getMetadata().getNamespace())))
+            .findFirst();
+    if (found.isEmpty()) {
+      err.println(
+          where
+              + ": no Cluster "
+              + cluster
+              + " (core.pingcap.com) in the input: assumed PD at "
+              + cluster
+              + "-pd."
+              + (clusterNs == null ? "<namespace>" : clusterNs)
+              + ":2379, TiKV "
+              + given.tikvVersion()
+              + (given.clusterTls() ? ", cluster TLS" : ", no cluster TLS")
+              + " (the operator reads them from the Cluster, its PDGroup and its TiKVGroup)");
+      return given;
+    }
+    var c = found.get();
+    if (c.getMetadata().getNamespace() == null) {
+      c.getMetadata().setNamespace(clusterNs == null ? "default" : clusterNs);
+    }
+    try {
+      return V2ClusterFacts.facts(c, ofKind("PDGroup"), ofKind("TiKVGroup"), given.tikvVersion());
+    } catch (io.tidbbackup.operator.cluster.ClusterFactsResolver.ClusterNotFound e) {
+      err.println(where + ": " + e.getMessage() + " (the operator would wait: rendered anyway)");
+      return given;
+    }
+  }
+
+  private List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> ofKind(String kind) {
+    return v2Groups.stream().filter(g -> kind.equals(g.getKind())).toList();
   }
 
   /**

@@ -144,6 +144,21 @@ public enum ApiSurface {
     return this == V2 ? V2_JOB_LABELS : Map.of();
   }
 
+  /**
+   * A schedule as the planner reads it: a {@code br.pingcap.com} schedule's v2 names ({@code
+   * spec.compactSpan}, {@code status.lastCompactTs}) in v1's ({@code compactInterval}, {@code
+   * lastCompactProgress}), in place; v1 schedules are left as they are.
+   */
+  public static void readV2Names(BackupSchedule bs) {
+    if (of(bs) != V2) {
+      return;
+    }
+    if (bs.getSpec() != null && bs.getSpec().compactSpan != null) {
+      bs.getSpec().compactInterval = bs.getSpec().compactSpan;
+    }
+    bs.setStatus(io.tidbbackup.operator.status.V2Status.scheduleIn(bs.getStatus()));
+  }
+
   /** "Backup.br.pingcap.com"-style kind for messages and logs where the group matters. */
   public String qualified(String kind) {
     return kind + "." + group;

@@ -21,8 +21,9 @@ import java.util.Objects;
  * spec.template.spec.version}). A missing Cluster or PDGroup, or a paused Cluster, is {@link
  * ClusterFactsResolver.ClusterNotFound}: said in a condition and retried.
  */
-final class V2ClusterFacts {
-  static final String GROUP = "core.pingcap.com";
+public final class V2ClusterFacts {
+  public static final String GROUP = "core.pingcap.com";
+  public static final String API_VERSION = GROUP + "/v1alpha1";
   static final ResourceDefinitionContext CLUSTER = context("Cluster", "clusters");
   static final ResourceDefinitionContext PD_GROUP = context("PDGroup", "pdgroups");
   static final ResourceDefinitionContext TIKV_GROUP = context("TiKVGroup", "tikvgroups");
@@ -65,8 +66,11 @@ final class V2ClusterFacts {
     return facts(cluster, pds, tikvs, fallbackVersion);
   }
 
-  /** Pure: the facts from the Cluster and its groups (of any age order). */
-  static ClusterFacts facts(
+  /**
+   * Pure: the facts from the Cluster and its groups (of any age order, those of other clusters left
+   * out here). Also used by {@code render} on the objects of its input.
+   */
+  public static ClusterFacts facts(
       GenericKubernetesResource cluster,
       List<GenericKubernetesResource> pdGroups,
       List<GenericKubernetesResource> tikvGroups,
@@ -87,7 +91,7 @@ final class V2ClusterFacts {
           Reason.ClusterPaused,
           "Cluster " + ns + "/" + name + " is paused (" + why + "): work waits until it is not");
     }
-    GenericKubernetesResource pd = oldest(pdGroups);
+    GenericKubernetesResource pd = oldest(ofCluster(pdGroups, name));
     if (pd == null) {
       throw new ClusterFactsResolver.ClusterNotFound(
           Reason.ClusterNotFound,
@@ -95,7 +99,7 @@ final class V2ClusterFacts {
     }
     Object port = path(pd, "spec", "template", "spec", "server", "ports", "client").get("port");
     int pdPort = port instanceof Number n ? n.intValue() : DEFAULT_PD_CLIENT_PORT;
-    GenericKubernetesResource tikv = oldest(tikvGroups);
+    GenericKubernetesResource tikv = oldest(ofCluster(tikvGroups, name));
     Object v = tikv == null ? null : path(tikv, "spec", "template", "spec").get("version");
     String version = v instanceof String s && !s.isEmpty() ? s : fallbackVersion;
     boolean tls =
@@ -133,6 +137,20 @@ final class V2ClusterFacts {
       }
       throw e;
     }
+  }
+
+  /** The groups whose {@code spec.cluster.name} is {@code cluster}. */
+  static List<GenericKubernetesResource> ofCluster(
+      List<GenericKubernetesResource> groups, String cluster) {
+    return groups.stream()
+        .filter(
+            g ->
+                cluster.equals(
+                    ClusterFactsResolver.map(
+                            ClusterFactsResolver.map(g.getAdditionalProperties().get("spec"))
+                                .get("cluster"))
+                        .get("name")))
+        .toList();
   }
 
   /** The oldest group (v2's choice), by creation time then name. */

@@ -113,13 +113,7 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
     if (bs.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
-    if (api == io.tidbbackup.operator.ApiSurface.V2) {
-      // v2's names, read as the planner's (v1's): compactSpan, lastCompactTs
-      if (bs.getSpec() != null && bs.getSpec().compactSpan != null) {
-        bs.getSpec().compactInterval = bs.getSpec().compactSpan;
-      }
-      bs.setStatus(io.tidbbackup.operator.status.V2Status.scheduleIn(bs.getStatus()));
-    }
+    io.tidbbackup.operator.ApiSurface.readV2Names(bs);
     var unreadable = io.tidbbackup.api.TolerantReading.problems(bs);
     io.tidbbackup.api.CrdDefaults.apply(bs.getSpec());
     List<String> problems =
