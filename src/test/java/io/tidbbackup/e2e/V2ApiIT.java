@@ -357,4 +357,159 @@ class V2ApiIT {
     assertThat(pruned.getSpec().tikvGCLifeTime).isNull();
     k.resource(pruned).delete();
   }
+
+  /**
+   * v2's hold on a running Restore: its finalizer is on while it runs; deleted meanwhile, its Job
+   * is stopped (a Warning says so) and the Restore goes, never left running unwatched nor stuck.
+   */
+  @Test
+  void aV2RestoreDeletedWhileItRunsHasItsJobStoppedAndGoes() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean cancelled =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    cluster.runtime.override(
+        run -> run.namespace().equals(ns) && "restore-midway".equals(run.jobName()),
+        run -> {
+          long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+          while (!run.cancelled().getAsBoolean() && System.nanoTime() < until) {
+            try {
+              Thread.sleep(100);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              break;
+            }
+          }
+          cancelled.set(run.cancelled().getAsBoolean());
+          return new io.tidbbackup.controlplane.LocalKubelet.Outcome(143, null);
+        });
+    try {
+      k.resource(
+              Serialization.unmarshal(
+                  """
+                  apiVersion: br.pingcap.com/v1alpha1
+                  kind: Restore
+                  metadata:
+                    name: midway
+                    namespace: %s
+                  spec:
+                    br:
+                      cluster: demo1
+                    s3:
+                      provider: aws
+                      secretName: s3-secret
+                      endpoint: %s
+                      bucket: %s
+                      prefix: v2/midway
+                  """
+                      .formatted(ns, cluster.s3Endpoint(), BUCKET),
+                  BrRestore.class))
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                BrRestore r = k.resources(BrRestore.class).inNamespace(ns).withName("midway").get();
+                assertThat(r.getStatus()).isNotNull();
+                assertThat(r.getStatus().phase).isEqualTo("Running");
+                assertThat(r.getMetadata().getFinalizers())
+                    .containsExactly("pingcap.com/finalizer");
+              });
+      var delete =
+          cluster.controlPlane.kubectl(
+              kubeconfig, "delete", "restores.br.pingcap.com", "midway", "--timeout=60s");
+      assertThat(delete.exitCode()).as(delete.output()).isZero();
+      assertThat(k.resources(BrRestore.class).inNamespace(ns).withName("midway").get()).isNull();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(cancelled).as("the restore's pod was stopped").isTrue();
+                assertThat(k.batch().v1().jobs().inNamespace(ns).withName("restore-midway").get())
+                    .isNull();
+              });
+      assertThat(
+              k.v1().events().inNamespace(ns).list().getItems().stream()
+                  .filter(e -> "midway".equals(e.getInvolvedObject().getName()))
+                  .map(io.fabric8.kubernetes.api.model.Event::getReason))
+          .contains("RestoreStopped");
+    } finally {
+      cluster.runtime.clearOverrides();
+    }
+  }
+
+  /**
+   * A v2 BackupSchedule (which v2 itself does not run) runs here: its log backup is a
+   * br.pingcap.com Backup it owns, and its status is written in v2's names.
+   */
+  @Test
+  void aV2ScheduleRunsAndItsChildrenAreV2Objects() throws Exception {
+    String s3 =
+        """
+            s3:
+              provider: aws
+              secretName: s3-secret
+              endpoint: %s
+              bucket: %s
+              prefix: %s
+        """;
+    k.resource(
+            Serialization.unmarshal(
+                """
+                apiVersion: br.pingcap.com/v1alpha1
+                kind: BackupSchedule
+                metadata:
+                  name: nightly
+                  namespace: %s
+                spec:
+                  schedule: "0 2 * * *"
+                  maxReservedTime: 72h
+                  compactSpan: 6h
+                  backupTemplate:
+                    br:
+                      cluster: demo1
+                %s
+                  logBackupTemplate:
+                    backupMode: log
+                    br:
+                      cluster: demo1
+                %s
+                  compactBackupTemplate:
+                    br:
+                      cluster: demo1
+                %s
+                """
+                    .formatted(
+                        ns,
+                        s3.formatted(cluster.s3Endpoint(), BUCKET, "v2/nightly/snap")
+                            .stripTrailing(),
+                        s3.formatted(cluster.s3Endpoint(), BUCKET, "v2/nightly/log")
+                            .stripTrailing(),
+                        s3.formatted(cluster.s3Endpoint(), BUCKET, "v2/nightly/log")
+                            .stripTrailing()),
+                io.tidbbackup.api.v2.BrBackupSchedule.class))
+        .create();
+    BrBackup log = awaitV2("log-nightly", "Running");
+    assertThat(log.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getApiVersion()).isEqualTo("br.pingcap.com/v1alpha1");
+              assertThat(o.getKind()).isEqualTo("BackupSchedule");
+              assertThat(o.getName()).isEqualTo("nightly");
+            });
+    assertThat(E2E.backup(k, ns, "log-nightly")).as("no pingcap.com twin").isNull();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var bs =
+                  k.resources(io.tidbbackup.api.v2.BrBackupSchedule.class)
+                      .inNamespace(ns)
+                      .withName("nightly")
+                      .get();
+              assertThat(bs.getStatus()).isNotNull();
+              assertThat(bs.getStatus().logBackup).isEqualTo("log-nightly");
+              assertThat(bs.getStatus().lastCompactProgress).isNull();
+              assertThat(bs.getStatus().conditions).isNull();
+            });
+  }
 }
