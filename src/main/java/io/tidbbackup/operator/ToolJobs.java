@@ -213,8 +213,10 @@ public final class ToolJobs {
       String holder =
           ref != null
               ? ref.getKind()
-                  + "."
-                  + ref.getApiVersion().replaceAll("/.*", "")
+                  // the group said when it is the other one (a same-named object of it)
+                  + (ref.getApiVersion().startsWith(group + "/")
+                      ? ""
+                      : "." + ref.getApiVersion().replaceAll("/.*", ""))
                   + " "
                   + ref.getName()
               : annotation(job, Names.BACKUP_ANNOTATION) != null
