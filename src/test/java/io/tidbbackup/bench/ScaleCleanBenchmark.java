@@ -16,9 +16,9 @@ import java.util.Map;
  * SyntheticS3}, at each size of {@code -Dbench.scale.sizes} (default 100000,1000000; add 10000000
  * for the 10M run, about 15 minutes here): time, throughput, peak RSS (the process's VmHWM), and
  * requests. Then, with {@code -Dbench.scale.limit} deleted keys per second enforced by the endpoint
- * (default 3500, S3's per-prefix rate) on {@code -Dbench.scale.limitObjects} keys (default
- * 100000): the rate achieved as a fraction of the limit, and the SlowDowns it took. Results go into
- * {@code target/bench-summary.json} ({@code cleaner.rss_mib_*}, {@code
+ * (default 3500, S3's per-prefix rate) on {@code -Dbench.scale.limitObjects} keys (default 100000):
+ * the rate achieved as a fraction of the limit, and the SlowDowns it took. Results go into {@code
+ * target/bench-summary.json} ({@code cleaner.rss_mib_*}, {@code
  * cleaner.throttled_fraction_of_limit}).
  */
 public final class ScaleCleanBenchmark {

@@ -129,7 +129,10 @@ public final class SyntheticS3 implements AutoCloseable {
       String bucketPath = "/" + bucket;
       if (method.equals("GET") && path.equals(bucketPath) && q.containsKey("versioning")) {
         otherRequests.incrementAndGet();
-        reply(ex, 200, "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"/>");
+        reply(
+            ex,
+            200,
+            "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"/>");
       } else if (method.equals("GET")
           && (path.equals(bucketPath) || path.equals(bucketPath + "/"))
           && "2".equals(q.get("list-type"))) {
@@ -296,7 +299,8 @@ public final class SyntheticS3 implements AutoCloseable {
     String enc = ex.getRequestHeaders().getFirst("Content-Encoding");
     String sha = ex.getRequestHeaders().getFirst("x-amz-content-sha256");
     boolean chunked =
-        (enc != null && enc.contains("aws-chunked")) || (sha != null && sha.startsWith("STREAMING"));
+        (enc != null && enc.contains("aws-chunked"))
+            || (sha != null && sha.startsWith("STREAMING"));
     if (!chunked) {
       return new String(raw, StandardCharsets.UTF_8);
     }
