@@ -97,10 +97,10 @@ public class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--api-groups",
-      defaultValue = "${env:API_GROUPS:-pingcap.com,br.pingcap.com}",
+      defaultValue = "${env:API_GROUPS:-pingcap.com}",
       description =
-          "API groups to serve, comma-separated: pingcap.com (TiDB Operator v1's), br.pingcap.com "
-              + "(v2's); their CRDs must be installed (env API_GROUPS)")
+          "API groups to serve, comma-separated: pingcap.com (TiDB Operator v1's, the default), "
+              + "br.pingcap.com (v2's); their CRDs must be installed (env API_GROUPS)")
   String apiGroups;
 
   /** The groups of --api-groups, or a refusal naming the flag. */

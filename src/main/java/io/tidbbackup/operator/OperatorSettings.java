@@ -37,7 +37,15 @@ public record OperatorSettings(
   public static final String DEFAULT_TIKV_VERSION = "v8.5.0";
 
   /** Both API groups: TiDB Operator v1's pingcap.com and v2's br.pingcap.com. */
-  public static final Set<ApiSurface> BOTH_GROUPS = java.util.EnumSet.allOf(ApiSurface.class);
+  public static final Set<ApiSurface> BOTH_GROUPS =
+      java.util.Collections.unmodifiableSet(java.util.EnumSet.allOf(ApiSurface.class));
+
+  /**
+   * The default: TiDB Operator v1's pingcap.com only. Serving br.pingcap.com too is a choice: with
+   * both groups' CRDs installed, {@code kubectl get bk} means br.pingcap.com's Backups.
+   */
+  public static final Set<ApiSurface> V1_ONLY =
+      java.util.Collections.unmodifiableSet(java.util.EnumSet.of(ApiSurface.V1));
 
   /** Serves these API groups only (their CRDs must be installed). */
   public OperatorSettings withApiGroups(Set<ApiSurface> groups) {
@@ -65,7 +73,7 @@ public record OperatorSettings(
         ReconcileIntervals.defaults(),
         null,
         null,
-        BOTH_GROUPS);
+        V1_ONLY);
   }
 
   public OperatorSettings withServerSideApply(boolean ssa) {

@@ -57,6 +57,8 @@ public final class CleanEngine {
     long start = System.nanoTime();
     Counters c = new Counters();
     boolean batch = s.batch() && store.supportsBatchDelete();
+    // adapted to the store for the whole clean: a throttling store is asked less often
+    c.window = new AdaptiveWindow(batch ? s.batchConcurrency() : s.routineConcurrency());
     ExecutorService lister = Executors.newSingleThreadExecutor(daemon("clean-list"));
     ExecutorService workers =
         Executors.newFixedThreadPool(
@@ -153,23 +155,10 @@ public final class CleanEngine {
     List<String> directories = new ArrayList<>();
     // batch deletes start after the first 1000 keys listed, not after a whole pageSize of them
     int pageSize = batch ? (int) Math.min(s.pageSize(), BATCH_LIMIT) : (int) s.pageSize();
-    // at most this many delete calls in flight, across pages: no page waits for the one before
-    int window = batch ? s.batchConcurrency() : s.routineConcurrency();
+    // at most c.window delete calls in flight, across pages: no page waits for the one before
     java.util.ArrayDeque<Future<?>> inFlight = new java.util.ArrayDeque<>();
     try {
-      pages(
-          store,
-          dir,
-          s,
-          dryRun,
-          batch,
-          lister,
-          workers,
-          c,
-          directories,
-          inFlight,
-          pageSize,
-          window);
+      pages(store, dir, s, dryRun, batch, lister, workers, c, directories, inFlight, pageSize);
     } catch (IOException | RuntimeException e) {
       // a listing failed, or a key outside the prefix came back: the deletes already sent answer
       // first, so that what the caller says was deleted is what was
@@ -196,8 +185,7 @@ public final class CleanEngine {
       Counters c,
       List<String> directories,
       java.util.ArrayDeque<Future<?>> inFlight,
-      int pageSize,
-      int window)
+      int pageSize)
       throws IOException, InterruptedException {
     java.util.Set<String> tokens = new java.util.HashSet<>();
     Future<ListPage> next = lister.submit(() -> list(store, dir, null, pageSize));
@@ -229,7 +217,7 @@ public final class CleanEngine {
       c.listed.addAndGet(keys.size());
       long failedBefore = c.roundFailed.get();
       if (!dryRun && !keys.isEmpty()) {
-        submitDeletes(store, keys, batch && !c.fallback.get(), workers, c, inFlight, window);
+        submitDeletes(store, keys, batch && !c.fallback.get(), workers, c, inFlight);
       }
       progress.update(c.listed.get(), c.deleted.get(), c.roundFailed.get());
       if (c.roundFailed.get() > failedBefore && s.backoffEnabled()) {
@@ -258,35 +246,34 @@ public final class CleanEngine {
 
   /**
    * Submits a page's deletes (chunks of {@value #BATCH_LIMIT} keys, or one key each) without
-   * waiting for them, keeping at most {@code window} calls in flight: when the window is full, the
+   * waiting for them, keeping at most the adaptive window of calls in flight: when it is full, the
    * oldest is waited for first.
    */
-  private static void submitDeletes(
+  private void submitDeletes(
       ObjectStore store,
       List<String> keys,
       boolean batch,
       ExecutorService workers,
       Counters c,
-      java.util.ArrayDeque<Future<?>> inFlight,
-      int window)
+      java.util.ArrayDeque<Future<?>> inFlight)
       throws InterruptedException, IOException {
     if (batch) {
       for (int i = 0; i < keys.size(); i += BATCH_LIMIT) {
         List<String> chunk = keys.subList(i, Math.min(keys.size(), i + BATCH_LIMIT));
-        makeRoom(inFlight, window);
+        makeRoom(inFlight, c.window);
         inFlight.addLast(workers.submit(() -> deleteChunk(store, chunk, c)));
       }
     } else {
       for (String k : keys) {
-        makeRoom(inFlight, window);
+        makeRoom(inFlight, c.window);
         inFlight.addLast(workers.submit(() -> deleteOne(store, k, c)));
       }
     }
   }
 
-  private static void makeRoom(java.util.ArrayDeque<Future<?>> inFlight, int window)
+  private static void makeRoom(java.util.ArrayDeque<Future<?>> inFlight, AdaptiveWindow window)
       throws InterruptedException, IOException {
-    while (inFlight.size() >= Math.max(1, window)) {
+    while (inFlight.size() >= window.current()) {
       get(inFlight.removeFirst());
     }
   }
@@ -299,7 +286,7 @@ public final class CleanEngine {
   }
 
   /** The keys of batches the store refused (no DeleteObjects), deleted one by one. */
-  private static void retryRefusedBatches(ObjectStore store, ExecutorService workers, Counters c)
+  private void retryRefusedBatches(ObjectStore store, ExecutorService workers, Counters c)
       throws InterruptedException, IOException {
     List<String> retry;
     synchronized (c.pendingFallback) {
@@ -312,8 +299,7 @@ public final class CleanEngine {
   }
 
   /** Deletes each key with its own call on the workers, and waits for them all. */
-  private static void deleteEach(
-      ObjectStore store, List<String> keys, ExecutorService workers, Counters c)
+  private void deleteEach(ObjectStore store, List<String> keys, ExecutorService workers, Counters c)
       throws InterruptedException, IOException {
     List<Future<?>> futures = new ArrayList<>();
     for (String k : keys) {
@@ -324,7 +310,43 @@ public final class CleanEngine {
     }
   }
 
-  private static Void deleteChunk(ObjectStore store, List<String> chunk, Counters c) {
+  /**
+   * How often one call is sent again while the store throttles it, before its keys count as failed
+   * for the round (with waits of {@link #throttleWait}: about 15 s in all).
+   */
+  static final int THROTTLED_ATTEMPTS = 12;
+
+  /**
+   * The wait before sending a throttled call again: 50 ms doubling per attempt, at most 2 s, with
+   * jitter so that the calls in flight do not come back together.
+   */
+  static Duration throttleWait(int attempt) {
+    long base = Math.min(2000, 50L << Math.min(attempt - 1, 10));
+    return Duration.ofMillis(
+        base / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(base / 2 + 1));
+  }
+
+  /**
+   * One delete call, sent again while the store throttles it (the window of calls in flight shrinks
+   * meanwhile); the store's answer, or the last throttle after {@link #THROTTLED_ATTEMPTS}.
+   */
+  private <T> T unthrottled(Counters c, java.util.concurrent.Callable<T> call) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        T result = call.call();
+        c.window.succeeded();
+        return result;
+      } catch (StoreThrottledException t) {
+        c.window.throttled();
+        if (attempt >= THROTTLED_ATTEMPTS) {
+          throw t;
+        }
+        sleeper.sleep(throttleWait(attempt));
+      }
+    }
+  }
+
+  private Void deleteChunk(ObjectStore store, List<String> chunk, Counters c) {
     if (c.fallback.get()) {
       synchronized (c.pendingFallback) {
         c.pendingFallback.addAll(chunk);
@@ -332,7 +354,7 @@ public final class CleanEngine {
       return null;
     }
     try {
-      BatchDeleteResult r = store.deleteBatch(chunk);
+      BatchDeleteResult r = unthrottled(c, () -> store.deleteBatch(chunk));
       // only keys this request asked for count: a store's claim about others proves nothing
       long confirmed =
           r.deleted().stream().distinct().filter(new HashSet<>(chunk)::contains).count();
@@ -353,18 +375,31 @@ public final class CleanEngine {
       synchronized (c.pendingFallback) {
         c.pendingFallback.addAll(chunk);
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      c.roundFailed.addAndGet(chunk.size());
+      c.lastError.set("interrupted");
+    } catch (Exception e) {
       c.roundFailed.addAndGet(chunk.size());
       c.lastError.set(e.getMessage());
     }
     return null;
   }
 
-  private static Void deleteOne(ObjectStore store, String key, Counters c) {
+  private Void deleteOne(ObjectStore store, String key, Counters c) {
     try {
-      store.delete(key);
+      unthrottled(
+          c,
+          () -> {
+            store.delete(key);
+            return null;
+          });
       c.deleted.incrementAndGet();
-    } catch (IOException | RuntimeException e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      c.roundFailed.incrementAndGet();
+      c.lastError.set(key + ": interrupted");
+    } catch (Exception e) {
       c.roundFailed.incrementAndGet();
       c.lastError.set(key + ": " + e.getMessage());
     }
@@ -498,5 +533,6 @@ public final class CleanEngine {
     final java.util.concurrent.atomic.AtomicReference<String> lastError =
         new java.util.concurrent.atomic.AtomicReference<>();
     final List<String> pendingFallback = new ArrayList<>();
+    AdaptiveWindow window = new AdaptiveWindow(1);
   }
 }

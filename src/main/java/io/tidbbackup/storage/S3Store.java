@@ -289,6 +289,17 @@ public final class S3Store implements ObjectStore {
       }
       return new BatchDeleteResult(deleted, errors);
     } catch (S3Exception e) {
+      if (throttled(e)) {
+        throw new StoreThrottledException(
+            "DeleteObjects on "
+                + describe()
+                + ": throttled ("
+                + e.statusCode()
+                + " "
+                + code(e)
+                + ")",
+            e);
+      }
       if (batchUnsupported(e)) {
         throw new BatchDeleteUnsupportedException(
             describe()
@@ -313,6 +324,18 @@ public final class S3Store implements ObjectStore {
       }
     }
     return false;
+  }
+
+  /** S3's {@code 503 SlowDown}, a {@code 429}, or a throttling code of an S3-compatible store. */
+  static boolean throttled(S3Exception e) {
+    String code = code(e);
+    return e.statusCode() == 503
+        || e.statusCode() == 429
+        || "SlowDown".equals(code)
+        || "Throttling".equals(code)
+        || "ThrottlingException".equals(code)
+        || "RequestLimitExceeded".equals(code)
+        || "TooManyRequests".equals(code);
   }
 
   /** 501 / NotImplemented, or a store that demands Content-MD5 (some S3-compatible stores). */
@@ -347,6 +370,10 @@ public final class S3Store implements ObjectStore {
       ObjectIdentifier id = identifier(key);
       client.deleteObject(b -> b.bucket(bucket).key(id.key()).versionId(id.versionId()));
     } catch (S3Exception e) {
+      if (throttled(e)) {
+        throw new StoreThrottledException(
+            "DeleteObject " + key + ": throttled (" + e.statusCode() + " " + code(e) + ")", e);
+      }
       if (e.statusCode() != 404) {
         throw new IOException("DeleteObject " + key + ": " + e.getMessage(), e);
       }

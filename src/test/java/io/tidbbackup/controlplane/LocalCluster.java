@@ -91,7 +91,8 @@ public final class LocalCluster {
   public static synchronized LocalCluster get(int objects, Consumer<String> log) throws Exception {
     if (shared == null) {
       ControlPlane cp = ControlPlane.shared(log);
-      installCrds(cp.admin(), Path.of("crds"));
+      // pingcap.com's: with br.pingcap.com's too, kubectl's bk would mean those (V2ApiIT adds them)
+      installCrds(cp.admin(), Path.of("crds"), f -> !f.endsWith(".br.pingcap.com.yaml"));
       String sa = installChartRbac(cp.admin());
       S3ProxyExtension s3 =
           S3ProxyExtension.builder()
@@ -107,8 +108,15 @@ public final class LocalCluster {
 
   /** Applies every CRD in {@code dir} (server-side) and waits until each is Established. */
   public static void installCrds(KubernetesClient client, Path dir) throws IOException {
+    installCrds(client, dir, f -> true);
+  }
+
+  /** The CRDs of {@code dir} whose file names {@code which} accepts. */
+  public static void installCrds(
+      KubernetesClient client, Path dir, java.util.function.Predicate<String> which)
+      throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.sorted().toList()) {
+      for (Path f : files.filter(f -> which.test(f.getFileName().toString())).sorted().toList()) {
         try (InputStream in = Files.newInputStream(f)) {
           CustomResourceDefinition crd =
               client.apiextensions().v1().customResourceDefinitions().load(in).item();
@@ -137,7 +145,10 @@ public final class LocalCluster {
    * applied. Returns the operator's ServiceAccount name.
    */
   public static String installChartRbac(KubernetesClient admin) throws IOException {
-    return installChartRbac(admin, HelmChart.render(Map.of()));
+    // both groups' rules: an operator of the tests may serve br.pingcap.com (V2ApiIT)
+    return installChartRbac(
+        admin,
+        HelmChart.render(Map.of("apiGroups[0]", "pingcap.com", "apiGroups[1]", "br.pingcap.com")));
   }
 
   /**
@@ -178,7 +189,16 @@ public final class LocalCluster {
    * operator of {@link #installChartRbac(KubernetesClient)}.
    */
   public void grantSecretReads() throws IOException {
-    installChartRbac(admin, HelmChart.render(Map.of("rbac.readSecrets", true)));
+    installChartRbac(
+        admin,
+        HelmChart.render(
+            Map.of(
+                "rbac.readSecrets",
+                true,
+                "apiGroups[0]",
+                "pingcap.com",
+                "apiGroups[1]",
+                "br.pingcap.com")));
   }
 
   /**
@@ -257,7 +277,7 @@ public final class LocalCluster {
             io.tidbbackup.operator.ReconcileIntervals.defaults(),
             null,
             null,
-            OperatorSettings.BOTH_GROUPS),
+            OperatorSettings.V1_ONLY),
         registry);
   }
 

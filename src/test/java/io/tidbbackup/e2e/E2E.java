@@ -83,7 +83,7 @@ final class E2E {
         fastPolls(),
         pdEndpoint,
         selector,
-        io.tidbbackup.operator.OperatorSettings.BOTH_GROUPS);
+        io.tidbbackup.operator.OperatorSettings.V1_ONLY);
   }
 
   /**

@@ -65,6 +65,8 @@ class V2ApiIT {
     s3 = cluster.s3();
     E2E.bucket(s3, BUCKET);
     LocalCluster.installCrds(k, Path.of("src/test/resources/v2-core-crds"));
+    // br.pingcap.com's CRDs for this class only: the other classes' kubectl says bk for v1's
+    LocalCluster.installCrds(k, Path.of("crds"), f -> f.endsWith(".br.pingcap.com.yaml"));
     v2Cluster("demo1", Map.of());
     ReconcileIntervals d = E2E.fastPolls();
     ReconcileIntervals fast =
@@ -91,7 +93,7 @@ class V2ApiIT {
             fast,
             settings.pdEndpointOverride(),
             settings.selector(),
-            settings.apiGroups());
+            io.tidbbackup.operator.OperatorSettings.BOTH_GROUPS);
     operator =
         cluster.startOperator(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
@@ -101,6 +103,38 @@ class V2ApiIT {
     if (operator != null) {
       operator.close();
     }
+    for (String plural : List.of("backups", "restores", "backupschedules", "compactbackups")) {
+      // the group goes, and its objects with it: the finalizers an object still holds (its
+      // operator stopped) are dropped first, or the CRD's deletion would wait for them
+      k.genericKubernetesResources("br.pingcap.com/v1alpha1", kindOf(plural))
+          .inNamespace(ns)
+          .list()
+          .getItems()
+          .forEach(
+              o ->
+                  k.genericKubernetesResources("br.pingcap.com/v1alpha1", kindOf(plural))
+                      .inNamespace(ns)
+                      .withName(o.getMetadata().getName())
+                      .edit(
+                          x -> {
+                            x.getMetadata().setFinalizers(List.of());
+                            return x;
+                          }));
+      k.apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(plural + ".br.pingcap.com")
+          .delete();
+    }
+  }
+
+  static String kindOf(String plural) {
+    return switch (plural) {
+      case "backups" -> "Backup";
+      case "restores" -> "Restore";
+      case "backupschedules" -> "BackupSchedule";
+      default -> "CompactBackup";
+    };
   }
 
   /** A v2 Cluster with a PDGroup (client port 2382) and a TiKVGroup at v8.1.2. */

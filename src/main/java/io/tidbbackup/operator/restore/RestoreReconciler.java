@@ -145,8 +145,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     var api = io.tidbbackup.operator.ApiSurface.of(input);
     if (input.isMarkedForDeletion()) {
       if (api.holdsRunningRestores() && input.hasFinalizer(api.finalizer())) {
-        RunningRestores.stop(
-            client, events, input, Names.restoreJob(input.getMetadata().getName()));
+        RunningRestores.stop(client, events, input, ctx);
       }
       return UpdateControl.noUpdate();
     }

@@ -45,24 +45,25 @@ final class RunningRestores {
     }
   }
 
-  /** Deleted while held: its own Job (by UID) is deleted, then the Restore released. */
-  static void stop(KubernetesClient client, EventRecorder events, Restore restore, String jobName) {
-    String ns = restore.getMetadata().getNamespace();
-    Job job = client.batch().v1().jobs().inNamespace(ns).withName(jobName).get();
+  /**
+   * Deleted while held: its own Job (by UID, from the informer's cache: the operator may not get
+   * Jobs) is deleted, then the Restore released.
+   */
+  static void stop(
+      KubernetesClient client, EventRecorder events, Restore restore, Context<Restore> ctx) {
+    String jobName = io.tidbbackup.operator.job.Names.restoreJob(restore.getMetadata().getName());
+    Job job =
+        ctx.getSecondaryResources(Job.class).stream()
+            .filter(j -> jobName.equals(j.getMetadata().getName()))
+            .findFirst()
+            .orElse(null);
     boolean ours =
         job != null
             && job.getMetadata().getOwnerReferences() != null
             && job.getMetadata().getOwnerReferences().stream()
                 .anyMatch(r -> restore.getMetadata().getUid().equals(r.getUid()));
     if (ours && !finished(restore.getStatus())) {
-      client
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(ns)
-          .withName(jobName)
-          .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-          .delete();
+      client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
       String msg =
           "the Restore was deleted while it ran: its Job "
               + jobName
