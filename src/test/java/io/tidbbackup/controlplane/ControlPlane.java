@@ -304,10 +304,33 @@ public final class ControlPlane implements AutoCloseable {
     return file;
   }
 
+  /**
+   * kubectl's discovery cache for this control plane (not the user's ~/.kube): dropped by {@link
+   * #forgetDiscovery} when a test removes an API group, so that a short name such as {@code bk}
+   * resolves against the groups that are there.
+   */
+  private Path kubectlCache() {
+    return dir.resolve("kubectl-cache");
+  }
+
+  /** Drops kubectl's cached discovery (after CRDs were installed or removed). */
+  public void forgetDiscovery() throws IOException {
+    Path cache = kubectlCache();
+    if (Files.exists(cache)) {
+      try (var walk = Files.walk(cache)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
   /** Runs the built kubectl with {@code kubeconfig}; returns its exit code and combined output. */
   public KubectlResult kubectl(Path kubeconfig, String... args)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(bin("kubectl"), "--kubeconfig=" + kubeconfig));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(bin("kubectl"), "--kubeconfig=" + kubeconfig, "--cache-dir=" + kubectlCache()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -67,6 +67,7 @@ class V2ApiIT {
     LocalCluster.installCrds(k, Path.of("src/test/resources/v2-core-crds"));
     // br.pingcap.com's CRDs for this class only: the other classes' kubectl says bk for v1's
     LocalCluster.installCrds(k, Path.of("crds"), f -> f.endsWith(".br.pingcap.com.yaml"));
+    cluster.controlPlane.forgetDiscovery();
     v2Cluster("demo1", Map.of());
     ReconcileIntervals d = E2E.fastPolls();
     ReconcileIntervals fast =
@@ -99,7 +100,7 @@ class V2ApiIT {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     if (operator != null) {
       operator.close();
     }
@@ -126,6 +127,15 @@ class V2ApiIT {
           .withName(plural + ".br.pingcap.com")
           .delete();
     }
+    for (String plural : List.of("backups", "restores", "backupschedules", "compactbackups")) {
+      k.apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(plural + ".br.pingcap.com")
+          .waitUntilCondition(java.util.Objects::isNull, 60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    // the next class's kubectl resolves bk against pingcap.com alone again
+    cluster.controlPlane.forgetDiscovery();
   }
 
   static String kindOf(String plural) {
