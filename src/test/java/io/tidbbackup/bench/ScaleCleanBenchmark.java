@@ -25,6 +25,9 @@ public final class ScaleCleanBenchmark {
   static final String BUCKET = "scale";
   static final String PREFIX = "br/cluster-1/backup-2026-12-01";
 
+  /** The production jar (the bench profile runs after package), as the Job's image runs it. */
+  static final Path JAR = Path.of("target", "tidb-backup-operator.jar");
+
   record Run(
       String what,
       int objects,
@@ -96,9 +99,8 @@ public final class ScaleCleanBenchmark {
                   "-XX:MaxRAM=512m",
                   "-Xss512k",
                   "-XX:+ExitOnOutOfMemoryError",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "io.tidbbackup.Main",
+                  "-jar",
+                  JAR.toString(),
                   "agent",
                   "clean",
                   "-f",
