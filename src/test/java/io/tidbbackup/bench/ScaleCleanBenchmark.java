@@ -28,10 +28,17 @@ public final class ScaleCleanBenchmark {
   /** The production jar (the bench profile runs after package), as the Job's image runs it. */
   static final Path JAR = Path.of("target", "tidb-backup-operator.jar");
 
+  /**
+   * Another build's jar (-Dbench.scale.baselineJar=…), run on the throttled case beside this one:
+   * an A/B of the same data and limit in one run (e.g. the commit before a change to the cleaner).
+   */
+  static final String BASELINE = System.getProperty("bench.scale.baselineJar", "");
+
   record Run(
       String what,
       int objects,
       double seconds,
+      double cleanSeconds,
       long rssKib,
       int exit,
       int left,
@@ -39,8 +46,10 @@ public final class ScaleCleanBenchmark {
       long deletes,
       long slowDowns,
       long stray) {
+    /** Keys deleted per second of the clean itself (the agent's own time, JVM start left out). */
     double rate() {
-      return seconds > 0 ? (objects - left) / seconds : 0;
+      double s = cleanSeconds > 0 ? cleanSeconds : seconds;
+      return s > 0 ? (objects - left) / s : 0;
     }
   }
 
@@ -53,18 +62,22 @@ public final class ScaleCleanBenchmark {
     double limit = Double.parseDouble(System.getProperty("bench.scale.limit", "3500"));
     int limitObjects = Integer.getInteger("bench.scale.limitObjects", 100_000);
     List<Run> runs = new ArrayList<>();
-    runs.add(clean("warm-up", 20_000, 0)); // the page cache and the JDK's class data
+    runs.add(clean("warm-up", 20_000, 0, JAR)); // the page cache and the JDK's class data
     runs.clear();
     for (int n : sizes) {
-      runs.add(clean("unlimited", n, 0));
+      runs.add(clean("unlimited", n, 0, JAR));
     }
-    Run throttled = clean("limited to " + (long) limit + " keys/s", limitObjects, limit);
+    if (!BASELINE.isEmpty()) {
+      runs.add(
+          clean("baseline, " + (long) limit + " keys/s", limitObjects, limit, Path.of(BASELINE)));
+    }
+    Run throttled = clean("limited to " + (long) limit + " keys/s", limitObjects, limit, JAR);
     runs.add(throttled);
     print(runs, limit);
     summary(runs, throttled, limit);
   }
 
-  static Run clean(String what, int n, double limit) throws Exception {
+  static Run clean(String what, int n, double limit, Path jar) throws Exception {
     try (SyntheticS3 s3 = new SyntheticS3(BUCKET, PREFIX, n, limit)) {
       Path dir = Files.createTempDirectory("scale-clean");
       Path manifest = dir.resolve("backup.yaml");
@@ -100,7 +113,7 @@ public final class ScaleCleanBenchmark {
                   "-Xss512k",
                   "-XX:+ExitOnOutOfMemoryError",
                   "-jar",
-                  JAR.toString(),
+                  jar.toString(),
                   "agent",
                   "clean",
                   "-f",
@@ -129,10 +142,14 @@ public final class ScaleCleanBenchmark {
       if (exit != 0 && s3.remaining() == 0) {
         System.err.println(out.lines().skip(Math.max(0, out.lines().count() - 20)).toList());
       }
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"seconds\":([0-9.]+)").matcher(last);
+      double clean = m.find() ? Double.parseDouble(m.group(1)) : 0;
       return new Run(
           what,
           n,
           secs,
+          clean,
           hwm,
           exit,
           s3.remaining(),
@@ -163,10 +180,11 @@ public final class ScaleCleanBenchmark {
         "%nScale clean: agent clean (own JVM, -XX:MaxRAM=512m) against the synthetic S3 endpoint%n");
     System.out.printf(
         Locale.ROOT,
-        "%-26s %10s %8s %10s %9s %5s %6s %7s %8s %9s %6s%n",
+        "%-26s %10s %8s %8s %10s %9s %5s %6s %7s %8s %9s %6s%n",
         "run",
         "objects",
-        "seconds",
+        "process",
+        "clean s",
         "objects/s",
         "RSS MiB",
         "exit",
@@ -178,10 +196,11 @@ public final class ScaleCleanBenchmark {
     for (Run r : runs) {
       System.out.printf(
           Locale.ROOT,
-          "%-26s %10d %8.1f %10.0f %9.0f %5d %6d %7d %8d %9d %6d%n",
+          "%-26s %10d %8.1f %8.1f %10.0f %9.0f %5d %6d %7d %8d %9d %6d%n",
           r.what(),
           r.objects(),
           r.seconds(),
+          r.cleanSeconds(),
           r.rate(),
           r.rssKib() / 1024.0,
           r.exit(),
@@ -205,7 +224,7 @@ public final class ScaleCleanBenchmark {
 
   static void summary(List<Run> runs, Run throttled, double limit) throws Exception {
     Map<String, Object> add = new LinkedHashMap<>();
-    for (Run r : runs.subList(0, runs.size() - 1)) {
+    for (Run r : runs.stream().filter(r -> r.what().equals("unlimited")).toList()) {
       String size =
           r.objects() >= 1_000_000 ? (r.objects() / 1_000_000) + "m" : (r.objects() / 1000) + "k";
       add.put("rss_mib_" + size, Math.round(r.rssKib() / 1024.0));
