@@ -181,9 +181,11 @@ public final class OperatorFactory {
   }
 
   /** The namespaces and the label selector every controller serves. */
-  private static void scope(
-      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> o,
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void scope(
+      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<R> o,
       OperatorSettings settings) {
+    // the primary informer keeps each object without managedFields and last-applied
+    o.withItemStore(new LeanItemStore<>());
     if (!settings.watchNamespaces().isEmpty()) {
       o.settingNamespaces(settings.watchNamespaces());
     }

@@ -34,9 +34,11 @@ public final class CleanerBenchmark {
   static final String BUCKET = "bench";
 
   /**
-   * s3proxy's store: {@code filesystem} (default; each delete is a file unlink, so the server's
-   * disk work dominates) or {@code transient} (in memory; request overhead dominates, closer to a
-   * remote object store's per-request cost).
+   * The server: s3proxy's {@code filesystem} store (default; each delete is a file unlink, so the
+   * server's disk work dominates) or {@code transient} store (in memory; request overhead
+   * dominates), or {@code synthetic}: {@link SyntheticS3}, whose requests cost next to nothing, so
+   * what is timed is the client side alone (ours against the raw SDK floor without s3proxy's noise
+   * in the same JVM).
    */
   static final String STORE = System.getProperty("bench.store", "filesystem");
 
@@ -48,12 +50,51 @@ public final class CleanerBenchmark {
 
   record Result(String mode, long objects, double seconds, long list, long delete, String note) {}
 
+  static final boolean SYNTHETIC = STORE.equals("synthetic");
+
+  /** Where a mode's N objects are: s3proxy (filled before) or a synthetic endpoint of its own. */
+  interface Backend extends AutoCloseable {
+    String uri();
+
+    @Override
+    void close();
+  }
+
+  /** N objects under {@code prefix}, ready to clean. */
+  static Backend backend(S3Client admin, S3ProxyExtension s3proxy, String prefix, int n)
+      throws Exception {
+    if (SYNTHETIC) {
+      SyntheticS3 s = new SyntheticS3(BUCKET, prefix, n, 0);
+      return new Backend() {
+        public String uri() {
+          return s.uri();
+        }
+
+        public void close() {
+          if (s.remaining() != 0 || s.strayDeletes.get() != 0) {
+            throw new IllegalStateException(
+                prefix + ": " + s.remaining() + " left, " + s.strayDeletes.get() + " stray");
+          }
+          s.close();
+        }
+      };
+    }
+    fill(admin, prefix, n);
+    return new Backend() {
+      public String uri() {
+        return s3proxy.getUri().toString();
+      }
+
+      public void close() {}
+    };
+  }
+
   public static void main(String[] args) throws Exception {
     int n = Integer.getInteger("bench.objects", 100_000);
     S3ProxyExtension s3proxy =
         S3ProxyExtension.builder()
             .withCredentials(AuthenticationType.NONE, "access", "secret")
-            .withBlobStoreProvider(STORE)
+            .withBlobStoreProvider(SYNTHETIC ? "transient" : STORE)
             .build();
     s3proxy.beforeEach(null);
     List<Result> results = new ArrayList<>();
@@ -82,8 +123,8 @@ public final class CleanerBenchmark {
    */
   static Result rawFloor(S3Client admin, S3ProxyExtension s3proxy, int n) throws Exception {
     String prefix = "br/raw-" + n;
-    fill(admin, prefix, n);
-    try (FaultProxy counter = new FaultProxy(s3proxy.getUri().toString());
+    try (Backend backend = backend(admin, s3proxy, prefix, n);
+        FaultProxy counter = new FaultProxy(backend.uri());
         S3Client client =
             S3Client.builder()
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1)
@@ -202,8 +243,8 @@ public final class CleanerBenchmark {
       String mode, S3Client admin, S3ProxyExtension s3proxy, int n, boolean perObject)
       throws Exception {
     String prefix = "br/" + (perObject ? "per-object" : "batch") + "-" + n + "-" + mode.hashCode();
-    fill(admin, prefix, n);
-    try (FaultProxy counter = new FaultProxy(s3proxy.getUri().toString())) {
+    try (Backend backend = backend(admin, s3proxy, prefix, n);
+        FaultProxy counter = new FaultProxy(backend.uri())) {
       counter.latencyMillis = LATENCY_MS;
       S3StorageProvider p = new S3StorageProvider();
       p.provider = "ceph";
@@ -241,8 +282,8 @@ public final class CleanerBenchmark {
           "rclone delete", 0, 0, 0, 0, "rclone is not installed (apt-get install rclone): skipped");
     }
     String prefix = "br/rclone";
-    fill(admin, prefix, n);
-    try (FaultProxy counter = new FaultProxy(s3proxy.getUri().toString())) {
+    try (Backend backend = backend(admin, s3proxy, prefix, n);
+        FaultProxy counter = new FaultProxy(backend.uri())) {
       counter.latencyMillis = LATENCY_MS;
       Path conf = Files.createTempFile("rclone", ".conf");
       Files.writeString(
@@ -263,7 +304,10 @@ public final class CleanerBenchmark {
         throw new IllegalStateException("rclone delete failed");
       }
       double secs = (System.nanoTime() - t) / 1e9;
-      long left = admin.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).keyCount();
+      long left =
+          SYNTHETIC
+              ? 0
+              : admin.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).keyCount();
       return new Result(
           "rclone delete (default flags)",
           n,

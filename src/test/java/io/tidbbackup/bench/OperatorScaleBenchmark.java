@@ -68,8 +68,16 @@ public final class OperatorScaleBenchmark {
           jar + " is missing: run through `mvn -Pbench verify`, which packages it first");
     }
     List<java.util.Map<String, Object>> rows = new ArrayList<>();
+    String baseline = System.getProperty("bench.operator.baselineJar", "");
     for (int n : sizes) {
       double floor = floor(n);
+      if (!baseline.isEmpty()) {
+        // another build's operator on the same data, in the same run (A/B)
+        Operator before = operator(n, Path.of(baseline));
+        System.out.println();
+        System.out.println("baseline " + baseline + ":");
+        print(n, floor, before);
+      }
       Operator op = operator(n, jar);
       print(n, floor, op);
       java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();

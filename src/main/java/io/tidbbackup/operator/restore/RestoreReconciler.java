@@ -124,6 +124,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     var config =
         InformerEventSourceConfiguration.from(Job.class, type)
             .withLabelSelector(Names.jobSelector("restore"))
+            .withItemStore(new io.tidbbackup.operator.LeanItemStore<>())
             .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.mapper(type))
             .build();
     return List.of(new InformerEventSource<>(config, ctx));

@@ -91,11 +91,13 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
     var config =
         InformerEventSourceConfiguration.from(api.<Backup>backupClass(), type)
             .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
+            .withItemStore(new io.tidbbackup.operator.LeanItemStore<>())
             .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.<Backup>mapper(type))
             .build();
     var compacts =
         InformerEventSourceConfiguration.from(api.<CompactBackup>compactClass(), type)
             .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
+            .withItemStore(new io.tidbbackup.operator.LeanItemStore<>())
             .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.<CompactBackup>mapper(type))
             .build();
     return List.of(
