@@ -87,10 +87,6 @@ public enum ApiSurface {
     return group;
   }
 
-  public String apiVersion() {
-    return group + "/" + ApiConstants.VERSION;
-  }
-
   /** The finalizer that holds a Backup until its data is cleaned. */
   public String finalizer() {
     return finalizer;
@@ -101,11 +97,6 @@ public enum ApiSurface {
    * Restore deleted while it runs is seen through (its Job stopped, then released).
    */
   public boolean holdsRunningRestores() {
-    return this == V2;
-  }
-
-  /** v2 is BR only: no Dumpling backup, no Lightning restore. */
-  public boolean brOnly() {
     return this == V2;
   }
 

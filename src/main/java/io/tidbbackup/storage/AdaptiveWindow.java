@@ -37,8 +37,4 @@ final class AdaptiveWindow {
       lastCut = now;
     }
   }
-
-  synchronized long throttles() {
-    return throttles;
-  }
 }

@@ -211,6 +211,29 @@ class V2ApiIT {
         + (extra == null ? "" : extra.indent(2));
   }
 
+  /** A v2 docs Restore (restore-from-aws-s3-using-br.md), of {@code prefix} on the test S3. */
+  static BrRestore v2Restore(String name, String prefix) {
+    return Serialization.unmarshal(
+        """
+        apiVersion: br.pingcap.com/v1alpha1
+        kind: Restore
+        metadata:
+          name: %s
+          namespace: %s
+        spec:
+          br:
+            cluster: demo1
+          s3:
+            provider: aws
+            secretName: s3-secret
+            endpoint: %s
+            bucket: %s
+            prefix: %s
+        """
+            .formatted(name, ns, cluster.s3Endpoint(), BUCKET, prefix),
+        BrRestore.class);
+  }
+
   static BrBackup v2(String name) {
     return k.resources(BrBackup.class).inNamespace(ns).withName(name).get();
   }
@@ -280,27 +303,7 @@ class V2ApiIT {
     assertThat(get.output()).contains("full", "Complete", "s3://" + BUCKET + "/v2/full");
 
     // a v2 Restore from it: held by v2's finalizer while it runs, released when it is Complete
-    k.resource(
-            Serialization.unmarshal(
-                """
-                apiVersion: br.pingcap.com/v1alpha1
-                kind: Restore
-                metadata:
-                  name: back
-                  namespace: %s
-                spec:
-                  br:
-                    cluster: demo1
-                  s3:
-                    provider: aws
-                    secretName: s3-secret
-                    endpoint: %s
-                    bucket: %s
-                    prefix: v2/full
-                """
-                    .formatted(ns, cluster.s3Endpoint(), BUCKET),
-                BrRestore.class))
-        .create();
+    k.resource(v2Restore("back", "v2/full")).create();
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
@@ -426,27 +429,7 @@ class V2ApiIT {
           return new io.tidbbackup.controlplane.LocalKubelet.Outcome(143, null);
         });
     try {
-      k.resource(
-              Serialization.unmarshal(
-                  """
-                  apiVersion: br.pingcap.com/v1alpha1
-                  kind: Restore
-                  metadata:
-                    name: midway
-                    namespace: %s
-                  spec:
-                    br:
-                      cluster: demo1
-                    s3:
-                      provider: aws
-                      secretName: s3-secret
-                      endpoint: %s
-                      bucket: %s
-                      prefix: v2/midway
-                  """
-                      .formatted(ns, cluster.s3Endpoint(), BUCKET),
-                  BrRestore.class))
-          .create();
+      k.resource(v2Restore("midway", "v2/midway")).create();
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(

@@ -43,34 +43,6 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
   private final BackupServices services;
   private final Class<B> type;
 
-  /** The reconciler of {@code pingcap.com} Backups. */
-  public static BackupReconciler<Backup> v1(
-      KubernetesClient client,
-      Clock clock,
-      StatusWriter writer,
-      EventRecorder events,
-      JobSettings settings,
-      CleanJobPolicy cleanPolicy,
-      ClusterFactsResolver clusters,
-      InProcessCleaner inProcess,
-      CleanMetrics metrics,
-      ReconcileIntervals intervals,
-      LogTasks logTasks) {
-    return new BackupReconciler<>(
-        Backup.class,
-        client,
-        clock,
-        writer,
-        events,
-        settings,
-        cleanPolicy,
-        clusters,
-        inProcess,
-        metrics,
-        intervals,
-        logTasks);
-  }
-
   /**
    * A reconciler of {@code pingcap.com} (v1) or {@code br.pingcap.com} (v2) Backups: a class of its
    * own for each, as JOSDK reads the primary class from the reconciler's type argument.

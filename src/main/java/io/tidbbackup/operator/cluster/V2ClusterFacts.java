@@ -122,15 +122,8 @@ public final class V2ClusterFacts {
   private static List<GenericKubernetesResource> groups(
       KubernetesClient client, ResourceDefinitionContext kind, String ns, String cluster) {
     try {
-      return client.genericKubernetesResources(kind).inNamespace(ns).list().getItems().stream()
-          .filter(
-              g ->
-                  cluster.equals(
-                      ClusterFactsResolver.map(
-                              ClusterFactsResolver.map(g.getAdditionalProperties().get("spec"))
-                                  .get("cluster"))
-                          .get("name")))
-          .toList();
+      return ofCluster(
+          client.genericKubernetesResources(kind).inNamespace(ns).list().getItems(), cluster);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return List.of();

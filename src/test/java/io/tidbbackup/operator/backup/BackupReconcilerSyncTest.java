@@ -55,7 +55,8 @@ class BackupReconcilerSyncTest {
     writer = new TestingStatusWriter();
     Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
     reconciler =
-        BackupReconciler.v1(
+        new BackupReconciler<>(
+            Backup.class,
             client,
             clock,
             writer,
