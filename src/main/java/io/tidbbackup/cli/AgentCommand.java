@@ -213,8 +213,10 @@ public class AgentCommand {
       }
       String kind = doc.path("kind").asText("");
       String apiVersion = doc.path("apiVersion").asText("");
+      // either group's Backup: the spec the cleaner reads is the same
       if (!kind.equals("Backup")
-          || !apiVersion.equals(io.tidbbackup.api.ApiConstants.API_VERSION)) {
+          || !(apiVersion.equals(io.tidbbackup.api.ApiConstants.API_VERSION)
+              || apiVersion.equals(io.tidbbackup.api.v2.V2.API_VERSION))) {
         throw new IllegalArgumentException(
             file
                 + ": kind \""
@@ -223,6 +225,8 @@ public class AgentCommand {
                 + apiVersion
                 + "\": only a Backup ("
                 + io.tidbbackup.api.ApiConstants.API_VERSION
+                + " or "
+                + io.tidbbackup.api.v2.V2.API_VERSION
                 + ") can be cleaned");
       }
       io.tidbbackup.api.Backup b;

@@ -58,11 +58,10 @@ public final class CleanEngine {
     Counters c = new Counters();
     boolean batch = s.batch() && store.supportsBatchDelete();
     // adapted to the store for the whole clean: a throttling store is asked less often
-    c.window = new AdaptiveWindow(batch ? s.batchConcurrency() : s.routineConcurrency());
+    int concurrency = batch ? s.batchConcurrency() : s.routineConcurrency();
+    c.window = new AdaptiveWindow(concurrency);
     ExecutorService lister = Executors.newSingleThreadExecutor(daemon("clean-list"));
-    ExecutorService workers =
-        Executors.newFixedThreadPool(
-            batch ? s.batchConcurrency() : s.routineConcurrency(), daemon("clean-delete"));
+    ExecutorService workers = Executors.newFixedThreadPool(concurrency, daemon("clean-delete"));
     int round = 0;
     Duration roundBackoff = CleanSettings.BACKOFF_START;
     boolean verified = false;
@@ -76,10 +75,7 @@ public final class CleanEngine {
           if (!verified && !dryRun && c.roundFailed.get() > 0 && s.backoffEnabled()) {
             // the store refused keys (throttling, say): wait before the next round asks again
             sleeper.sleep(roundBackoff);
-            roundBackoff =
-                roundBackoff.multipliedBy(2).compareTo(CleanSettings.BACKOFF_CAP) > 0
-                    ? CleanSettings.BACKOFF_CAP
-                    : roundBackoff.multipliedBy(2);
+            roundBackoff = doubled(roundBackoff);
           }
         } catch (IOException e) {
           // a listing failed after the SDK's own retries: this round failed, the next one starts
@@ -222,14 +218,17 @@ public final class CleanEngine {
       progress.update(c.listed.get(), c.deleted.get(), c.roundFailed.get());
       if (c.roundFailed.get() > failedBefore && s.backoffEnabled()) {
         sleeper.sleep(backoff);
-        backoff =
-            backoff.multipliedBy(2).compareTo(CleanSettings.BACKOFF_CAP) > 0
-                ? CleanSettings.BACKOFF_CAP
-                : backoff.multipliedBy(2);
+        backoff = doubled(backoff);
       } else {
         backoff = CleanSettings.BACKOFF_START;
       }
     }
+  }
+
+  /** The next wait of a backoff: twice this one, at most {@link CleanSettings#BACKOFF_CAP}. */
+  static Duration doubled(Duration d) {
+    Duration next = d.multipliedBy(2);
+    return next.compareTo(CleanSettings.BACKOFF_CAP) > 0 ? CleanSettings.BACKOFF_CAP : next;
   }
 
   /** The end of a round: directory entries removed, then the prefix verified empty. */

@@ -188,6 +188,16 @@ class AgentCleanCommandTest {
                 f,
                 "apiVersion: pingcap.com/v1alpha1\nkind: Restore\nmetadata: {name: x}\nspec: {}\n"))
         .contains("kind \"Restore\"");
+    // TiDB Operator v2's Backup is read as well (the same spec), another group's is not
+    assertThat(
+            refusal(
+                f,
+                "apiVersion: br.pingcap.com/v1alpha1\nkind: Backup\nmetadata: {name: x}\nspec:\n"
+                    + "  s3: {provider: aws, bucket: b}\n"))
+        .isNull();
+    assertThat(
+            refusal(f, "apiVersion: example.com/v1\nkind: Backup\nmetadata: {name: x}\nspec: {}\n"))
+        .contains("apiVersion \"example.com/v1\"", "br.pingcap.com/v1alpha1");
     assertThat(
             refusal(
                 f,

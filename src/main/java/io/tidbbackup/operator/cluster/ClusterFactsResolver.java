@@ -74,7 +74,7 @@ public class ClusterFactsResolver {
   /** host:port of the PD {@code owner}'s cluster runs (a v2 Cluster's: its PDGroup's). */
   public String pdAddress(HasMetadata owner, BRConfig br) {
     if (ApiSurface.of(owner) == ApiSurface.V2) {
-      return resolve(owner, br, null).pdAddress();
+      return V2ClusterFacts.pdAddress(client, owner.getMetadata().getNamespace(), br);
     }
     return br.pdAddress(owner.getMetadata().getNamespace());
   }

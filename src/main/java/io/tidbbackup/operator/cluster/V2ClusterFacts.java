@@ -91,21 +91,39 @@ public final class V2ClusterFacts {
           Reason.ClusterPaused,
           "Cluster " + ns + "/" + name + " is paused (" + why + "): work waits until it is not");
     }
-    GenericKubernetesResource pd = oldest(ofCluster(pdGroups, name));
-    if (pd == null) {
-      throw new ClusterFactsResolver.ClusterNotFound(
-          Reason.ClusterNotFound,
-          "Cluster " + ns + "/" + name + " has no PDGroup yet; retried until it has one");
-    }
-    Object port = path(pd, "spec", "template", "spec", "server", "ports", "client").get("port");
-    int pdPort = port instanceof Number n ? n.intValue() : DEFAULT_PD_CLIENT_PORT;
+    String address = pdAddress(ns, name, pdGroups);
     GenericKubernetesResource tikv = oldest(ofCluster(tikvGroups, name));
     Object v = tikv == null ? null : path(tikv, "spec", "template", "spec").get("version");
     String version = v instanceof String s && !s.isEmpty() ? s : fallbackVersion;
     boolean tls =
         Boolean.TRUE.equals(ClusterFactsResolver.map(spec.get("tlsCluster")).get("enabled"));
-    String address = pd.getMetadata().getName() + "-pd." + ns + ":" + pdPort;
     return new ClusterFacts(version, tls, address);
+  }
+
+  /**
+   * Where PD of the cluster {@code br} names answers, from its PDGroups alone: what a log backup's
+   * checkpoint reads need every minute (no Cluster read, no TiKVGroup list; a paused cluster's PD
+   * still answers).
+   */
+  static String pdAddress(KubernetesClient client, String namespace, BRConfig br) {
+    String ns =
+        br.clusterNamespace == null || br.clusterNamespace.isEmpty()
+            ? namespace
+            : br.clusterNamespace;
+    return pdAddress(ns, br.cluster, groups(client, PD_GROUP, ns, br.cluster));
+  }
+
+  /** {@code <oldest PDGroup>-pd.<ns>:<its client port>}, or ClusterNotFound without one. */
+  static String pdAddress(String ns, String cluster, List<GenericKubernetesResource> pdGroups) {
+    GenericKubernetesResource pd = oldest(ofCluster(pdGroups, cluster));
+    if (pd == null) {
+      throw new ClusterFactsResolver.ClusterNotFound(
+          Reason.ClusterNotFound,
+          "Cluster " + ns + "/" + cluster + " has no PDGroup yet; retried until it has one");
+    }
+    Object port = path(pd, "spec", "template", "spec", "server", "ports", "client").get("port");
+    int pdPort = port instanceof Number n ? n.intValue() : DEFAULT_PD_CLIENT_PORT;
+    return pd.getMetadata().getName() + "-pd." + ns + ":" + pdPort;
   }
 
   private static GenericKubernetesResource get(KubernetesClient client, String ns, String name) {
