@@ -30,7 +30,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Operator scale benchmark, apart from the tests. Against the mock API server, in one run:
+ * Operator scale benchmark, apart from the tests. Against a real kube-apiserver (a fresh etcd,
+ * kube-apiserver and kube-controller-manager from {@code controlplane/build.sh} for every
+ * measurement, {@code -Dbench.api=real}, the default) or fabric8's mock ({@code -Dbench.api=mock}),
+ * in one run:
  *
  * <ol>
  *   <li>the floor: a bare fabric8 client makes the API writes that 1,000 Backups need (create the
@@ -46,6 +49,9 @@ import java.util.regex.Pattern;
 public final class OperatorScaleBenchmark {
   static final String NS = "tidb";
   static final int THREADS = 50;
+
+  /** {@code real}: a control plane per measurement; {@code mock}: fabric8's mock API server. */
+  static final String API = System.getProperty("bench.api", "real");
 
   /**
    * The image's JAVA_TOOL_OPTIONS (Dockerfile) as they resolve under the chart's default memory
@@ -70,7 +76,7 @@ public final class OperatorScaleBenchmark {
     List<java.util.Map<String, Object>> rows = new ArrayList<>();
     String baseline = System.getProperty("bench.operator.baselineJar", "");
     for (int n : sizes) {
-      double floor = floor(n);
+      Floor floor = floor(n);
       if (!baseline.isEmpty()) {
         // another build's operator on the same data, in the same run (A/B)
         Operator before = operator(n, Path.of(baseline));
@@ -82,9 +88,11 @@ public final class OperatorScaleBenchmark {
       print(n, floor, op);
       java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
       row.put("n", n);
-      row.put("floor_s", CleanerBenchmark.round(floor));
+      row.put("floor_s", CleanerBenchmark.round(floor.seconds()));
       row.put("operator_s", CleanerBenchmark.round(op.seconds()));
-      row.put("vs_floor", CleanerBenchmark.round(op.seconds() / floor));
+      row.put("vs_floor", CleanerBenchmark.round(op.seconds() / floor.seconds()));
+      row.put("floor_requests", floor.requests());
+      row.put("operator_requests", op.requests());
       row.put("rss_mib", Math.round(op.peakRssMiB()));
       row.put("heap_mib", Math.round(op.peakHeapMiB()));
       row.put("ready_s", CleanerBenchmark.round(op.readySeconds()));
@@ -100,7 +108,9 @@ public final class OperatorScaleBenchmark {
   static void summary(List<java.util.Map<String, Object>> rows) throws Exception {
     java.util.Map<String, Object> operator =
         new java.util.LinkedHashMap<>(rows.get(rows.size() - 1));
-    operator.put("api_server", "mock (loopback)");
+    operator.put(
+        "api_server",
+        API.equals("mock") ? "mock (loopback)" : "kube-apiserver + etcd (loopback, fresh per run)");
     operator.put("runs", rows);
     Path out = Path.of("target", "bench-summary.json");
     java.util.Map<String, Object> all = new java.util.LinkedHashMap<>();
@@ -116,23 +126,27 @@ public final class OperatorScaleBenchmark {
     System.out.println("wrote " + out + ": " + Serde.json(operator));
   }
 
-  static void print(int n, double floor, Operator op) {
+  static void print(int n, Floor floor, Operator op) {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "operator scale benchmark: %d Backups, mock API server on loopback, %d threads, "
+        "operator scale benchmark: %d Backups, %s API server on loopback, %d threads, "
             + "operator JVM: %s%n",
         n,
+        API,
         THREADS,
         JVM_OPTIONS);
     System.out.printf(
-        Locale.ROOT, "  %-58s %8.2f s%n", "floor: bare fabric8 client, the same API writes", floor);
+        Locale.ROOT,
+        "  %-58s %8.2f s%n",
+        "floor: bare fabric8 client, the same API writes",
+        floor.seconds());
     System.out.printf(
         Locale.ROOT,
         "  %-58s %8.2f s   (%.2fx the floor; target <= 1.5x)%n",
         "operator: created -> all Jobs exist, all Scheduled",
         op.seconds(),
-        op.seconds() / floor);
+        op.seconds() / floor.seconds());
     System.out.printf(
         Locale.ROOT,
         "  %-58s %8.2f s   (target < 3 s)%n",
@@ -148,14 +162,58 @@ public final class OperatorScaleBenchmark {
         "  %-58s %8.1f MiB%n",
         "operator: peak heap used (jvm_memory_used, heap)",
         op.peakHeapMiB());
+    if (!floor.requests().isEmpty()) {
+      System.out.println(
+          "  API requests (apiserver_request_total, all clients, the controller manager's too):");
+      System.out.println("    floor:    " + floor.requests());
+      System.out.println("    operator: " + op.requests());
+    }
+  }
+
+  /** The floor's time and the API server's count of requests by verb and resource. */
+  record Floor(double seconds, java.util.Map<String, Long> requests) {}
+
+  /**
+   * Requests the API server served since it started, by verb and resource ({@code POST jobs},
+   * {@code PUT backups/status}, {@code LIST pods}; watches left out), from its own {@code
+   * apiserver_request_total}; empty on the mock.
+   */
+  static java.util.Map<String, Long> requests(KubernetesClient c) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    if (API.equals("mock")) {
+      return out;
+    }
+    Pattern line =
+        Pattern.compile("^apiserver_request_total\\{([^}]*)} ([0-9.eE+]+)$", Pattern.MULTILINE);
+    Pattern label = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    Matcher m = line.matcher(c.raw("/metrics"));
+    while (m.find()) {
+      java.util.Map<String, String> labels = new java.util.HashMap<>();
+      Matcher l = label.matcher(m.group(1));
+      while (l.find()) {
+        labels.put(l.group(1), l.group(2));
+      }
+      String verb = labels.getOrDefault("verb", "");
+      if (verb.equals("WATCH") || verb.equals("CONNECT")) {
+        continue;
+      }
+      String resource = labels.getOrDefault("resource", "");
+      String sub = labels.getOrDefault("subresource", "");
+      if (!List.of("backups", "jobs", "events", "pods", "leases").contains(resource)) {
+        continue;
+      }
+      out.merge(
+          verb + " " + resource + (sub.isEmpty() ? "" : "/" + sub),
+          (long) Double.parseDouble(m.group(2)),
+          Long::sum);
+    }
+    return out;
   }
 
   /** Create, Job, status, Event per Backup, from a bare client on {@link #THREADS} threads. */
-  static double floor(int n) throws Exception {
-    try (MockApiServer api = MockApiServer.start(0, Path.of("crds"))) {
+  static Floor floor(int n) throws Exception {
+    try (Api api = Api.start("floor-" + n)) {
       KubernetesClient c = api.client();
-      c.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-          .create();
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       long t = System.nanoTime();
       List<Future<?>> fs = new ArrayList<>();
@@ -202,17 +260,21 @@ public final class OperatorScaleBenchmark {
       }
       double s = (System.nanoTime() - t) / 1e9;
       pool.shutdown();
-      return s;
+      return new Floor(s, requests(c));
     }
   }
 
-  record Operator(double readySeconds, double seconds, double peakRssMiB, double peakHeapMiB) {}
+  record Operator(
+      double readySeconds,
+      double seconds,
+      double peakRssMiB,
+      double peakHeapMiB,
+      java.util.Map<String, Long> requests) {}
 
   static Operator operator(int n, Path jar) throws Exception {
-    try (MockApiServer api = MockApiServer.start(0, Path.of("crds"))) {
+    try (Api api = Api.start("operator-" + n);
+        Progress progress = Progress.watch(api.client(), n)) {
       KubernetesClient c = api.client();
-      c.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-          .create();
       Path kubeconfig =
           api.writeKubeconfig(Files.createTempDirectory("scale-bench").resolve("kubeconfig"));
       int port = 18000 + (int) (ProcessHandle.current().pid() % 1000);
@@ -220,9 +282,11 @@ public final class OperatorScaleBenchmark {
           new ArrayList<>(
               List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       cmd.addAll(List.of(JVM_OPTIONS.split(" ")));
-      cmd.addAll(
-          List.of(
-              "-jar", jar.toString(), "operator", "--no-server-side-apply", "--http-port=" + port));
+      cmd.addAll(List.of("-jar", jar.toString(), "operator", "--http-port=" + port));
+      if (API.equals("mock")) {
+        // the mock has no server-side apply; a real API server runs the operator's defaults
+        cmd.add("--no-server-side-apply");
+      }
       ProcessBuilder pb =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
@@ -253,33 +317,168 @@ public final class OperatorScaleBenchmark {
           f.get();
         }
         pool.shutdown();
-        while (true) {
-          peakHeap = Math.max(peakHeap, heapMiB(http, port));
-          long jobs = c.batch().v1().jobs().inNamespace(NS).list().getItems().size();
-          long scheduled =
-              c.resources(Backup.class).inNamespace(NS).list().getItems().stream()
-                  .filter(
-                      b ->
-                          b.getStatus() != null
-                              && ConditionTypes.SCHEDULED.equals(b.getStatus().phase))
-                  .count();
-          if (jobs == n && scheduled == n) {
-            break;
-          }
+        long lastHeapRead = 0;
+        while (!progress.done()) {
           if (!p.isAlive()) {
             throw new IllegalStateException(
                 "the operator exited; see target/scale-bench-operator.log");
           }
-          // the check lists every Job and Backup: rarely enough not to compete with the operator
-          Thread.sleep(n > 2000 ? 500 : 100);
+          if (System.nanoTime() - lastHeapRead > 1_000_000_000L) {
+            peakHeap = Math.max(peakHeap, heapMiB(http, port));
+            lastHeapRead = System.nanoTime();
+          }
+          Thread.sleep(20);
         }
-        double seconds = (System.nanoTime() - t) / 1e9;
+        double seconds = (progress.doneAt() - t) / 1e9;
         peakHeap = Math.max(peakHeap, heapMiB(http, port));
-        return new Operator(ready, seconds, peakRssMiB(p.pid()), peakHeap);
+        return new Operator(ready, seconds, peakRssMiB(p.pid()), peakHeap, requests(c));
       } finally {
         p.destroy();
         p.waitFor();
       }
+    }
+  }
+
+  /**
+   * Watches (informers in this process, so nothing lists 10,000 objects in a loop) until every Job
+   * exists and every Backup says Scheduled; {@link #doneAt} is when the last event arrived.
+   */
+  static final class Progress implements AutoCloseable {
+    private final int n;
+    private final java.util.Set<String> jobs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> scheduled =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> informers =
+        new ArrayList<>();
+    private volatile long doneAt;
+
+    private Progress(int n) {
+      this.n = n;
+    }
+
+    static Progress watch(KubernetesClient c, int n) {
+      Progress p = new Progress(n);
+      p.informers.add(c.batch().v1().jobs().inNamespace(NS).inform(p.handler(j -> true, p.jobs)));
+      p.informers.add(
+          c.resources(Backup.class)
+              .inNamespace(NS)
+              .inform(
+                  p.handler(
+                      b ->
+                          b.getStatus() != null
+                              && ConditionTypes.SCHEDULED.equals(b.getStatus().phase),
+                      p.scheduled)));
+      return p;
+    }
+
+    private <T extends io.fabric8.kubernetes.api.model.HasMetadata>
+        io.fabric8.kubernetes.client.informers.ResourceEventHandler<T> handler(
+            java.util.function.Predicate<T> counts, java.util.Set<String> into) {
+      return new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+        @Override
+        public void onAdd(T o) {
+          seen(o);
+        }
+
+        @Override
+        public void onUpdate(T old, T o) {
+          seen(o);
+        }
+
+        @Override
+        public void onDelete(T o, boolean unknown) {}
+
+        private void seen(T o) {
+          if (counts.test(o) && into.add(o.getMetadata().getName()) && finished()) {
+            doneAt = System.nanoTime();
+          }
+        }
+      };
+    }
+
+    private boolean finished() {
+      return jobs.size() >= n && scheduled.size() >= n;
+    }
+
+    boolean done() {
+      return doneAt != 0;
+    }
+
+    long doneAt() {
+      return doneAt;
+    }
+
+    @Override
+    public void close() {
+      informers.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::close);
+    }
+  }
+
+  /** The API server of one measurement, with the CRDs and namespace {@link #NS} in place. */
+  interface Api extends AutoCloseable {
+    KubernetesClient client();
+
+    Path writeKubeconfig(Path file) throws IOException;
+
+    @Override
+    void close();
+
+    static Api start(String tag) throws Exception {
+      Api api;
+      if (API.equals("mock")) {
+        MockApiServer mock = MockApiServer.start(0, Path.of("crds"));
+        api =
+            new Api() {
+              public KubernetesClient client() {
+                return mock.client();
+              }
+
+              public Path writeKubeconfig(Path file) throws IOException {
+                return mock.writeKubeconfig(file);
+              }
+
+              public void close() {
+                mock.close();
+              }
+            };
+      } else {
+        Path dir =
+            Path.of("target", "controlplane", "bench-" + tag + "-" + ProcessHandle.current().pid());
+        io.tidbbackup.controlplane.ControlPlane cp =
+            io.tidbbackup.controlplane.ControlPlane.startPrivate(dir, System.out::println);
+        io.tidbbackup.controlplane.LocalCluster.installCrds(
+            cp.admin(), Path.of("crds"), f -> !f.endsWith(".br.pingcap.com.yaml"));
+        api =
+            new Api() {
+              public KubernetesClient client() {
+                return cp.admin();
+              }
+
+              public Path writeKubeconfig(Path file) throws IOException {
+                return cp.writeKubeconfig(
+                    file, io.tidbbackup.controlplane.ControlPlane.ADMIN_TOKEN, NS);
+              }
+
+              public void close() {
+                cp.close();
+                deleteTree(dir);
+              }
+            };
+      }
+      api.client()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+          .create();
+      return api;
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.out.println("could not remove " + dir + ": " + e.getMessage());
     }
   }
 

@@ -86,6 +86,21 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
+   * A control plane of its own in {@code dir}, apart from the JVM's shared one, for a benchmark
+   * that needs an empty cluster per measurement; the caller closes it.
+   */
+  public static ControlPlane startPrivate(Path dir, Consumer<String> log) throws Exception {
+    ControlPlane cp = new ControlPlane(dir, log);
+    try {
+      cp.start();
+      return cp;
+    } catch (Exception e) {
+      cp.close();
+      throw e;
+    }
+  }
+
+  /**
    * The directory holding the four binaries, built by {@code controlplane/build.sh} first when they
    * are missing (a cold build takes 15-25 minutes and prints its progress; a Go error fails it).
    */
