@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.job.StartProblem;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -284,17 +285,40 @@ public final class ToolJobs {
   }
 
   /**
-   * Why the pod of an unfinished Job has not started, or null. Pods are listed only while none of
-   * the Job's pods is ready, and events (the Job controller's FailedCreate) only when it has no
-   * pod.
+   * Whether the pod of an unfinished Job has started, and what that means ({@link StartWatch};
+   * null: it started or the Job finished).
    */
-  public io.tidbbackup.operator.job.StartProblem startProblem(Job job) {
-    if (io.tidbbackup.operator.job.StartProblem.startedOrFinished(job)) {
+  public StartWatch startWatch(Job job, java.time.Duration startDeadline, java.time.Instant now) {
+    return StartWatch.of(startProblem(job, startDeadline, now), startDeadline, now);
+  }
+
+  /**
+   * Why the pod of an unfinished Job has not started, or null. Pods are listed only while none of
+   * the Job's pods is ready and the Job is past its {@link StartProblem#FIRST_LOOK}, and events
+   * (the Job controller's FailedCreate) only when it has no pod. Both are read from the API
+   * server's watch cache (resourceVersion 0): a diagnosis, not worth a quorum read of etcd.
+   */
+  StartProblem startProblem(Job job, java.time.Duration startDeadline, java.time.Instant now) {
+    if (StartProblem.startedOrFinished(job)) {
       return null;
     }
-    List<Pod> pods = pods(job);
+    StartProblem unread = StartProblem.unread(job, now, startDeadline);
+    if (unread != null) {
+      return unread;
+    }
+    List<Pod> pods = pods(job, cached());
     String failedCreate = JobObservation.latestPod(job, pods) == null ? failedCreate(job) : null;
-    return io.tidbbackup.operator.job.StartProblem.of(job, pods, failedCreate);
+    return StartProblem.of(job, pods, failedCreate);
+  }
+
+  /**
+   * A list served from the API server's watch cache rather than a quorum read of etcd. New for
+   * every list: fabric8 writes the request's selectors into the options it is given.
+   */
+  private static io.fabric8.kubernetes.api.model.ListOptions cached() {
+    return new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+        .withResourceVersion("0")
+        .build();
   }
 
   /** The message of the newest FailedCreate event of {@code job}, or null. */
@@ -305,7 +329,7 @@ public final class ToolJobs {
           .events()
           .inNamespace(job.getMetadata().getNamespace())
           .withField("involvedObject.uid", job.getMetadata().getUid())
-          .list()
+          .list(cached())
           .getItems()
           .stream()
           .filter(e -> "FailedCreate".equals(e.getReason()))
@@ -334,11 +358,15 @@ public final class ToolJobs {
    * UID).
    */
   public List<Pod> pods(Job job) {
+    return pods(job, new io.fabric8.kubernetes.api.model.ListOptions());
+  }
+
+  private List<Pod> pods(Job job, io.fabric8.kubernetes.api.model.ListOptions options) {
     return client
         .pods()
         .inNamespace(job.getMetadata().getNamespace())
         .withLabel(Names.JOB_NAME_LABEL, job.getMetadata().getName())
-        .list()
+        .list(options)
         .getItems();
   }
 
@@ -362,7 +390,7 @@ public final class ToolJobs {
    */
   public String logTail(Job job, String container, int lines) {
     try {
-      Pod pod = JobObservation.latestPod(job, pods(job));
+      Pod pod = JobObservation.latestPod(job, pods(job, cached()));
       if (pod == null) {
         return null;
       }

@@ -331,6 +331,7 @@ public final class OperatorScaleBenchmark {
         }
         double seconds = (progress.doneAt() - t) / 1e9;
         peakHeap = Math.max(peakHeap, heapMiB(http, port));
+        histogram(p.pid(), n);
         return new Operator(ready, seconds, peakRssMiB(p.pid()), peakHeap, requests(c));
       } finally {
         p.destroy();
@@ -528,6 +529,31 @@ public final class OperatorScaleBenchmark {
       sum += Double.parseDouble(m.group(1));
     }
     return sum / (1024 * 1024);
+  }
+
+  /**
+   * The operator's live heap by class once all is done (jcmd GC.class_histogram), in
+   * target/scale-bench-histogram-N.txt; its first lines printed.
+   */
+  static void histogram(long pid, int n) throws Exception {
+    Path out = Path.of("target", "scale-bench-histogram-" + n + ".txt");
+    Process jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid),
+                "GC.class_histogram")
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    if (jcmd.waitFor() != 0) {
+      System.out.println("  (no heap histogram: jcmd exited " + jcmd.exitValue() + ")");
+      return;
+    }
+    System.out.println("  operator's live heap, largest classes (all of it in " + out + "):");
+    Files.readAllLines(out).stream()
+        .filter(l -> l.matches("\\s*\\d+:.*"))
+        .limit(8)
+        .forEach(l -> System.out.println("    " + l.trim()));
   }
 
   /** Peak resident set size of a process, from /proc/PID/status (Linux). */

@@ -37,4 +37,45 @@ class LeanItemStoreTest {
     assertThat(kept.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "backup");
     assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("42");
   }
+
+  @Test
+  void aToolJobIsStoredWithoutItsPodTemplateButWithItsStatusAndOwner() {
+    Job job =
+        new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+            .withNewMetadata()
+            .withName("backup-b1")
+            .withNamespace("tidb")
+            .addNewOwnerReference()
+            .withUid("u1")
+            .withKind("Backup")
+            .withController(true)
+            .endOwnerReference()
+            .endMetadata()
+            .withNewSpec()
+            .withBackoffLimit(0)
+            .withNewTemplate()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("backup")
+            .withArgs("backup", "--storage", "s3://bucket/prefix")
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .withNewStatus()
+            .withActive(1)
+            .withReady(0)
+            .endStatus()
+            .build();
+    LeanItemStore<Job> store = LeanItemStore.jobs();
+    store.put(store.getKey(job), job);
+    Job kept = store.get("tidb/backup-b1");
+    assertThat(kept.getSpec().getTemplate()).isNull();
+    assertThat(kept.getSpec().getBackoffLimit()).isZero();
+    assertThat(kept.getStatus().getActive()).isEqualTo(1);
+    assertThat(kept.getMetadata().getOwnerReferences())
+        .singleElement()
+        .extracting("uid")
+        .isEqualTo("u1");
+  }
 }

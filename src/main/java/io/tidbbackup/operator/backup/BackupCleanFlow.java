@@ -294,9 +294,7 @@ final class BackupCleanFlow {
     private CleanDecisions.Clean jobClean(JobObservation obs) {
       switch (obs.state()) {
         case PENDING, RUNNING -> {
-          start =
-              StartWatch.of(
-                  c.jobs().startProblem(cleanJob.job()), s.settings().podStartDeadline(), c.now());
+          start = c.jobs().startWatch(cleanJob.job(), s.settings().podStartDeadline(), c.now());
           return start != null && start.expired()
               ? CleanDecisions.Clean.JOB_NEVER_STARTED
               : CleanDecisions.Clean.JOB_RUNNING;

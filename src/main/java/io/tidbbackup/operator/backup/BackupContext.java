@@ -99,9 +99,7 @@ final class BackupContext {
    */
   io.tidbbackup.operator.StartWatch watchStart(
       io.fabric8.kubernetes.api.model.batch.v1.Job job, String what) {
-    var w =
-        io.tidbbackup.operator.StartWatch.of(
-            jobs().startProblem(job), services.settings().podStartDeadline(), now);
+    var w = jobs().startWatch(job, services.settings().podStartDeadline(), now);
     BackupStatus st = status();
     if (w == null) {
       if (st != null && io.tidbbackup.operator.StartWatch.saidNotStarted(st.conditions)) {

@@ -126,7 +126,7 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
     var config =
         InformerEventSourceConfiguration.from(Job.class, type)
             .withLabelSelector(Names.jobSelector("backup"))
-            .withItemStore(new io.tidbbackup.operator.LeanItemStore<>())
+            .withItemStore(io.tidbbackup.operator.LeanItemStore.jobs())
             .withSecondaryToPrimaryMapper(job -> backupOf(job, owners))
             .build();
     return List.of(new InformerEventSource<>(config, ctx));

@@ -97,7 +97,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
     var config =
         InformerEventSourceConfiguration.from(Job.class, type)
             .withLabelSelector(Names.jobSelector("compact"))
-            .withItemStore(new io.tidbbackup.operator.LeanItemStore<>())
+            .withItemStore(io.tidbbackup.operator.LeanItemStore.jobs())
             .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.mapper(type))
             .build();
     return List.of(new InformerEventSource<>(config, ctx));

@@ -104,6 +104,34 @@ public record StartProblem(String reason, String message, Instant since, boolean
   }
 
   /**
+   * How long after a Job's creation its pods and events are first read: a pod takes seconds to
+   * appear and to be scheduled, and reading them for every young Job of a burst (thousands of
+   * Backups at once) would cost the API server two lists per reconcile for nothing to say.
+   */
+  public static final java.time.Duration FIRST_LOOK = java.time.Duration.ofSeconds(10);
+
+  /**
+   * What is said of a Job too young to have its pods read ({@link #FIRST_LOOK}, or its start
+   * deadline if that comes first), or null once they are worth reading. Never shown: a problem
+   * Kubernetes has not named is said only after {@code StartWatch.UNNAMED_GRACE}.
+   */
+  public static StartProblem unread(Job job, Instant now, java.time.Duration startDeadline) {
+    Instant since = Timestamps.parse(job.getMetadata().getCreationTimestamp());
+    java.time.Duration look =
+        startDeadline != null && startDeadline.compareTo(FIRST_LOOK) < 0
+            ? startDeadline
+            : FIRST_LOOK;
+    if (since == null || !now.isBefore(since.plus(look))) {
+      return null;
+    }
+    return new StartProblem(
+        "Pending",
+        "Job " + job.getMetadata().getName() + " was just created; its pod is not looked at yet",
+        since,
+        false);
+  }
+
+  /**
    * Whether the Job finished, or a pod of it is ready or has ended (nothing to look for, and no pod
    * list needed).
    */

@@ -124,7 +124,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     var config =
         InformerEventSourceConfiguration.from(Job.class, type)
             .withLabelSelector(Names.jobSelector("restore"))
-            .withItemStore(new io.tidbbackup.operator.LeanItemStore<>())
+            .withItemStore(io.tidbbackup.operator.LeanItemStore.jobs())
             .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.mapper(type))
             .build();
     return List.of(new InformerEventSource<>(config, ctx));
@@ -336,7 +336,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
       StatusBuffer<RestoreStatus, Restore> b, Restore restore, Context<Restore> ctx, Job job) {
     RestoreStatus st = b.status();
     Instant now = now();
-    StartWatch w = StartWatch.of(jobs.startProblem(job), settings.podStartDeadline(), now);
+    StartWatch w = jobs.startWatch(job, settings.podStartDeadline(), now);
     if (w == null) {
       if (st != null && StartWatch.saidNotStarted(st.conditions)) {
         b.update(RestoreStatuses.withCondition(st, StartWatch.started(), now));

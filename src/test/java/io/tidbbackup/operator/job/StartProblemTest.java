@@ -179,4 +179,29 @@ class StartProblemTest {
         .isTrue();
     assertThat(StartWatch.of(null, deadline, POD_CREATED)).isNull();
   }
+
+  @Test
+  void aJobYoungerThanTheFirstLookHasItsPodsLeftUnreadAndNothingSaid() {
+    StartProblem young =
+        StartProblem.unread(job(), JOB_CREATED.plusSeconds(3), Duration.ofMinutes(10));
+    assertThat(young.known()).isFalse();
+    assertThat(young.since()).isEqualTo(JOB_CREATED);
+    assertThat(young.message()).contains("backup-b1", "not looked at yet");
+    StartWatch w = StartWatch.of(young, Duration.ofMinutes(10), JOB_CREATED.plusSeconds(3));
+    assertThat(w.show()).isFalse();
+    assertThat(w.expired()).isFalse();
+
+    assertThat(
+            StartProblem.unread(
+                job(), JOB_CREATED.plus(StartProblem.FIRST_LOOK), Duration.ofMinutes(10)))
+        .isNull();
+  }
+
+  @Test
+  void aStartDeadlineShorterThanTheFirstLookHasThePodsReadByThen() {
+    assertThat(StartProblem.unread(job(), JOB_CREATED.plusSeconds(1), Duration.ofSeconds(2)))
+        .isNotNull();
+    assertThat(StartProblem.unread(job(), JOB_CREATED.plusSeconds(2), Duration.ofSeconds(2)))
+        .isNull();
+  }
 }
