@@ -198,11 +198,28 @@ public final class AzureStore implements ObjectStore {
                 com.azure.core.util.Context.NONE);
       }
     } catch (BlobStorageException e) {
+      if (throttled(e)) {
+        throw new StoreThrottledException(
+            "delete " + key + ": throttled (" + e.getStatusCode() + " " + e.getErrorCode() + ")",
+            e);
+      }
       if (e.getErrorCode() != BlobErrorCode.BLOB_NOT_FOUND && e.getStatusCode() != 404) {
         throw new IOException(
             "delete " + key + ": " + e.getErrorCode() + " " + e.getStatusCode(), e);
       }
     }
+  }
+
+  /**
+   * Azure Storage asks to slow down with {@code 503 ServerBusy} (and {@code 500 OperationTimedOut}
+   * when over its limits) or a {@code 429}; what is left after the SDK's own retries is sent again
+   * by the cleaner, with fewer calls in flight.
+   */
+  static boolean throttled(BlobStorageException e) {
+    return e.getStatusCode() == 503
+        || e.getStatusCode() == 429
+        || BlobErrorCode.SERVER_BUSY.equals(e.getErrorCode())
+        || BlobErrorCode.OPERATION_TIMED_OUT.equals(e.getErrorCode());
   }
 
   @Override

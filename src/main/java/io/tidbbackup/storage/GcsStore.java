@@ -164,8 +164,24 @@ public final class GcsStore implements ObjectStore {
               : BlobId.of(bucket, key.substring(0, i), Long.parseLong(key.substring(i + 1)));
       storage.delete(id); // false when missing: counts as deleted
     } catch (StorageException e) {
+      if (throttled(e)) {
+        throw new StoreThrottledException(
+            "delete " + key + ": throttled (" + e.getCode() + " " + e.getReason() + ")", e);
+      }
       throw new IOException("delete " + key + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * GCS asks to slow down with {@code 429 rateLimitExceeded} (per-bucket and per-object limits) or
+   * {@code 503}; what is left after the client library's own retries is sent again by the cleaner,
+   * with fewer calls in flight.
+   */
+  static boolean throttled(StorageException e) {
+    return e.getCode() == 429
+        || e.getCode() == 503
+        || "rateLimitExceeded".equals(e.getReason())
+        || "userRateLimitExceeded".equals(e.getReason());
   }
 
   @Override
