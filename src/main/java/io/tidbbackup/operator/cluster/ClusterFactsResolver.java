@@ -28,12 +28,34 @@ public class ClusterFactsResolver {
           .withNamespaced(true)
           .build();
 
+  /**
+   * How long the answer "the TidbCluster CRD exists" is reused: a CRD is installed once and stays,
+   * and on a cluster with TiDB Operator it is megabytes, read for every Job otherwise.
+   */
+  static final long CRD_PRESENT_TTL_NS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+
+  /**
+   * How long "no TidbCluster CRD" is reused: short, so that a Backup applied just after TiDB
+   * Operator was installed soon reads its TidbCluster (a 404 costs the API server little).
+   */
+  static final long CRD_ABSENT_TTL_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
   private final KubernetesClient client;
   private final String defaultVersion;
+  private final java.util.function.LongSupplier nanoTime;
+  private volatile CrdAnswer crd;
+
+  private record CrdAnswer(boolean exists, long at) {}
 
   public ClusterFactsResolver(KubernetesClient client, String defaultVersion) {
+    this(client, defaultVersion, System::nanoTime);
+  }
+
+  ClusterFactsResolver(
+      KubernetesClient client, String defaultVersion, java.util.function.LongSupplier nanoTime) {
     this.client = client;
     this.defaultVersion = defaultVersion;
+    this.nanoTime = nanoTime;
   }
 
   /**
@@ -96,15 +118,26 @@ public class ClusterFactsResolver {
     return ClusterFacts.plain(fallbackVersion(toolImage));
   }
 
+  /** Whether the TidbCluster CRD exists: asked again once the last answer is older than its TTL. */
   boolean tidbClusterCrdExists() {
-    try {
-      return client.apiextensions().v1().customResourceDefinitions().withName(TC_CRD).get() != null;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 403) {
-        return false;
-      }
-      throw e;
+    CrdAnswer last = crd;
+    long now = nanoTime.getAsLong();
+    if (last != null
+        && now - last.at() < (last.exists() ? CRD_PRESENT_TTL_NS : CRD_ABSENT_TTL_NS)) {
+      return last.exists();
     }
+    boolean exists;
+    try {
+      exists =
+          client.apiextensions().v1().customResourceDefinitions().withName(TC_CRD).get() != null;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      exists = false;
+    }
+    crd = new CrdAnswer(exists, now);
+    return exists;
   }
 
   /**
