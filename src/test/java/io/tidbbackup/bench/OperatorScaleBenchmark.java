@@ -330,6 +330,11 @@ public final class OperatorScaleBenchmark {
         }
         double seconds = (progress.doneAt() - t) / 1e9;
         peakHeap = Math.max(peakHeap, heapMiB(http, port));
+        System.out.printf(
+            Locale.ROOT,
+            "  operator's CPU time until then: %.1f s (%.1f ms per Backup)%n",
+            cpuSeconds(p.pid()),
+            cpuSeconds(p.pid()) * 1000 / n);
         histogram(p.pid(), n);
         return new Operator(ready, seconds, peakRssMiB(p.pid()), peakHeap, requests(c));
       } finally {
@@ -564,6 +569,15 @@ public final class OperatorScaleBenchmark {
         .filter(l -> l.matches("\\s*\\d+:.*"))
         .limit(8)
         .forEach(l -> System.out.println("    " + l.trim()));
+  }
+
+  /** User and system CPU time of a process so far, from /proc/PID/stat (Linux). */
+  static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    // the fields after the command name, which is in parentheses and may hold spaces
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name, in clock ticks
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
   }
 
   /** Peak resident set size of a process, from /proc/PID/status (Linux). */

@@ -118,14 +118,27 @@ public class ClusterFactsResolver {
     return ClusterFacts.plain(fallbackVersion(toolImage));
   }
 
-  /** Whether the TidbCluster CRD exists: asked again once the last answer is older than its TTL. */
+  /**
+   * Whether the TidbCluster CRD exists: asked again once the last answer is older than its TTL, by
+   * one reconcile while the others wait for its answer (not fifty reads when the TTL ends).
+   */
   boolean tidbClusterCrdExists() {
     CrdAnswer last = crd;
-    long now = nanoTime.getAsLong();
-    if (last != null
-        && now - last.at() < (last.exists() ? CRD_PRESENT_TTL_NS : CRD_ABSENT_TTL_NS)) {
+    if (fresh(last, nanoTime.getAsLong())) {
       return last.exists();
     }
+    synchronized (this) {
+      last = crd;
+      long now = nanoTime.getAsLong();
+      return fresh(last, now) ? last.exists() : askCrd(now);
+    }
+  }
+
+  private static boolean fresh(CrdAnswer a, long now) {
+    return a != null && now - a.at() < (a.exists() ? CRD_PRESENT_TTL_NS : CRD_ABSENT_TTL_NS);
+  }
+
+  private boolean askCrd(long now) {
     boolean exists;
     try {
       exists =
