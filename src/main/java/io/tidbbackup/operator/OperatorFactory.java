@@ -92,11 +92,17 @@ public final class OperatorFactory {
             o ->
                 o.withKubernetesClient(client)
                     .withCloseClientOnStop(true) // ours; the caller's client stays open
-                    // an informer that stops is logged, never a reason to stop the process
+                    // an informer that stops is logged, never a reason to stop the process; one
+                    // stopped without an error is the operator shutting down
                     .withInformerStoppedHandler(
-                        (informer, ex) ->
-                            org.slf4j.LoggerFactory.getLogger(OperatorFactory.class)
-                                .error("an informer stopped: {}", String.valueOf(ex)))
+                        (informer, ex) -> {
+                          var log = org.slf4j.LoggerFactory.getLogger(OperatorFactory.class);
+                          if (ex == null) {
+                            log.info("an informer stopped");
+                          } else {
+                            log.error("an informer stopped: {}", ex.toString());
+                          }
+                        })
                     .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
                     .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply())
                     .withStopOnInformerErrorDuringStartup(false)
