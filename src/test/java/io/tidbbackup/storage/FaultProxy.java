@@ -43,6 +43,12 @@ public final class FaultProxy implements AutoCloseable {
   public volatile boolean noDeleteObjects;
 
   /**
+   * Every n-th DeleteObjects is answered 200 with an error for a key it did not name, and nothing
+   * deleted (a store answering in a form of its own).
+   */
+  public volatile int deleteObjectsForeignErrorEvery;
+
+  /**
    * Added to every forwarded request: the round trip of a remote store (benchmarks), 0 for none.
    */
   public volatile long latencyMillis;
@@ -150,6 +156,18 @@ public final class FaultProxy implements AutoCloseable {
                   "<Message>We encountered an internal error. Please try again.</Message></Error>");
         }
         reply(ex, 200, xml.append("</DeleteResult>").toString());
+        return;
+      }
+      if (deleteObjects
+          && deleteObjectsForeignErrorEvery > 0
+          && deleteObjectsRequests.get() % deleteObjectsForeignErrorEvery == 0) {
+        faults.incrementAndGet();
+        reply(
+            ex,
+            200,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeleteResult><Error>"
+                + "<Key>a/key/nobody/asked/for</Key><Code>InternalError</Code>"
+                + "<Message>We encountered an internal error.</Message></Error></DeleteResult>");
         return;
       }
       if (latencyMillis > 0) {

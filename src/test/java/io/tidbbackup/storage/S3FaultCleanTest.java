@@ -114,6 +114,34 @@ class S3FaultCleanTest {
     assertOnlySentinelsLeft();
   }
 
+  /**
+   * DeleteObjects is sent quiet (S3 names only the keys it could not delete): a key counts as
+   * deleted when its request answered without an error for it, and once only.
+   */
+  @Test
+  void aQuietDeleteCountsEveryKeyOnceAndOnlyThoseItDidNotRefuse() throws Exception {
+    proxy.deleteObjectsErrorEvery = 2;
+    CleanReport r = clean(settings(5, false), new CleanEngine());
+    assertThat(r.verified()).isTrue();
+    assertThat(r.rounds()).isGreaterThan(1);
+    assertThat(r.deleted()).isEqualTo(N);
+    assertOnlySentinelsLeft();
+  }
+
+  /**
+   * An answer with an error for a key the request did not name says nothing reliable about the keys
+   * it did: none of them counts as deleted, and the next round lists what is left.
+   */
+  @Test
+  void anErrorForAKeyTheRequestDidNotNameCountsNothingOfItsChunk() throws Exception {
+    proxy.deleteObjectsForeignErrorEvery = 2;
+    CleanReport r = clean(settings(5, false), new CleanEngine());
+    assertThat(r.verified()).as(proxy.summary().toString()).isTrue();
+    assertThat(r.rounds()).isEqualTo(3);
+    assertThat(r.deleted()).as("each key counted once, when it was deleted").isEqualTo(N);
+    assertOnlySentinelsLeft();
+  }
+
   @Test
   void persistentFailuresEndInAnHonestErrorAfterRetryCountRounds() throws Exception {
     proxy.deleteObjectsErrorEvery = 1;
