@@ -455,10 +455,18 @@ public final class OperatorScaleBenchmark {
             io.tidbbackup.controlplane.ControlPlane.startPrivate(dir, System.out::println);
         io.tidbbackup.controlplane.LocalCluster.installCrds(
             cp.admin(), Path.of("crds"), f -> !f.endsWith(".br.pingcap.com.yaml"));
+        // the floor's client speaks HTTP/1.1 as the operator's does (OperatorFactory.clientConfig)
+        KubernetesClient admin =
+            new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(
+                    new io.fabric8.kubernetes.client.ConfigBuilder(cp.admin().getConfiguration())
+                        .withHttp2Disable(true)
+                        .build())
+                .build();
         api =
             new Api() {
               public KubernetesClient client() {
-                return cp.admin();
+                return admin;
               }
 
               public Path writeKubeconfig(Path file) throws IOException {
@@ -467,6 +475,7 @@ public final class OperatorScaleBenchmark {
               }
 
               public void close() {
+                admin.close();
                 cp.close();
                 deleteTree(dir);
               }
