@@ -61,10 +61,9 @@ public final class OperatorFactory {
    */
   /**
    * The operator's client configuration: the caller's, over HTTP/1.1. Over HTTP/2 the JDK client
-   * carries every request and every watch of the operator on one connection; at thousands of
-   * Backups that connection was the bottleneck (10,000 Backups took 2-2.5 times a bare client's
-   * writes, 5,000 took 1.7-2 times; over HTTP/1.1, with a connection per request in flight, 1.2
-   * times at 5,000: docs/development.md).
+   * carries every request and every watch of the operator on one connection; at 5,000 Backups that
+   * made the operator 1.7-2 times a bare client's writes, and 1.2 times over HTTP/1.1, with a
+   * connection per request in flight (docs/development.md).
    */
   static io.fabric8.kubernetes.client.Config clientConfig(
       io.fabric8.kubernetes.client.Config given) {

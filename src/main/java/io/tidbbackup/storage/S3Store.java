@@ -275,10 +275,9 @@ public final class S3Store implements ObjectStore {
     keys.forEach(k -> ids.add(identifier(k)));
     try {
       // quiet: S3 answers with the keys it could not delete only (every other key it deleted, or
-      // found absent), not a <Deleted> element per key; parsing a thousand of those per request
-      // cost
-      // the cleaner a third of its throughput. Whatever a store says, the round's verifying listing
-      // decides whether the prefix is empty.
+      // found absent), not with a <Deleted> element per key, a thousand to parse per request
+      // (about 7 % of the cleaner's time on a fast store). Whatever a store says, the round's
+      // verifying listing decides whether the prefix is empty.
       DeleteObjectsResponse r =
           client.deleteObjects(
               b -> b.bucket(bucket).delete(Delete.builder().objects(ids).quiet(true).build()));
