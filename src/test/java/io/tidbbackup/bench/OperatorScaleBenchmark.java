@@ -327,6 +327,13 @@ public final class OperatorScaleBenchmark {
           if (System.nanoTime() - lastHeapRead > 5_000_000_000L) {
             peakHeap = Math.max(peakHeap, heapMiB(http, port));
             lastHeapRead = System.nanoTime();
+            // the time series: where a slow run loses its time (Jobs created, statuses written)
+            System.out.printf(
+                Locale.ROOT,
+                "  %6.1f s: %d Jobs, %d Scheduled%n",
+                (lastHeapRead - t) / 1e9,
+                progress.jobs(),
+                progress.scheduled());
           }
           Thread.sleep(20);
         }
@@ -409,6 +416,14 @@ public final class OperatorScaleBenchmark {
 
     boolean done() {
       return doneAt != 0;
+    }
+
+    int jobs() {
+      return jobs.size();
+    }
+
+    int scheduled() {
+      return scheduled.size();
     }
 
     long doneAt() {
