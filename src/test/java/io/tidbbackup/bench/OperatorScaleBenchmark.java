@@ -291,7 +291,7 @@ public final class OperatorScaleBenchmark {
               .redirectErrorStream(true)
               .redirectOutput(Path.of("target", "scale-bench-operator.log").toFile());
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
-      pb.environment().put("LOG_LEVEL", "WARN");
+      pb.environment().put("LOG_LEVEL", System.getProperty("bench.operator.logLevel", "WARN"));
       long t0 = System.nanoTime();
       Process p = pb.start();
       try {
