@@ -42,6 +42,30 @@ public final class TestingCluster {
     }
   }
 
+  /** TiDB Operator's TidbCluster CRD, its names only: what the operator looks for. */
+  public static io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
+      tidbClusterCrd() {
+    return new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+        .withNewMetadata()
+        .withName("tidbclusters.pingcap.com")
+        .endMetadata()
+        .withNewSpec()
+        .withGroup("pingcap.com")
+        .withScope("Namespaced")
+        .withNewNames()
+        .withKind("TidbCluster")
+        .withPlural("tidbclusters")
+        .withSingular("tidbcluster")
+        .endNames()
+        .addNewVersion()
+        .withName("v1alpha1")
+        .withServed(true)
+        .withStorage(true)
+        .endVersion()
+        .endSpec()
+        .build();
+  }
+
   public Job job(String ns, String name) {
     return client.batch().v1().jobs().inNamespace(ns).withName(name).get();
   }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -381,28 +380,7 @@ class BackupReconcilerTest {
 
   @Test
   void versionAndTlsComeFromTheTidbCluster() throws Exception {
-    client
-        .resource(
-            new CustomResourceDefinitionBuilder()
-                .withNewMetadata()
-                .withName("tidbclusters.pingcap.com")
-                .endMetadata()
-                .withNewSpec()
-                .withGroup("pingcap.com")
-                .withScope("Namespaced")
-                .withNewNames()
-                .withKind("TidbCluster")
-                .withPlural("tidbclusters")
-                .withSingular("tidbcluster")
-                .endNames()
-                .addNewVersion()
-                .withName("v1alpha1")
-                .withServed(true)
-                .withStorage(true)
-                .endVersion()
-                .endSpec()
-                .build())
-        .create();
+    client.resource(io.tidbbackup.operator.TestingCluster.tidbClusterCrd()).create();
     GenericKubernetesResource tc =
         new GenericKubernetesResourceBuilder()
             .withApiVersion("pingcap.com/v1alpha1")

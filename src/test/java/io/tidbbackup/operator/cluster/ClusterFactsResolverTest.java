@@ -3,7 +3,6 @@ package io.tidbbackup.operator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -35,22 +34,7 @@ class ClusterFactsResolverTest {
     assertThat(server.getRequestCount()).isEqualTo(asked);
 
     // TiDB Operator is installed: its CRD is read again once "absent" is older than its TTL
-    client
-        .resource(
-            new CustomResourceDefinitionBuilder()
-                .withNewMetadata()
-                .withName(ClusterFactsResolver.TC_CRD)
-                .endMetadata()
-                .withNewSpec()
-                .withGroup("pingcap.com")
-                .withScope("Namespaced")
-                .withNewNames()
-                .withKind("TidbCluster")
-                .withPlural("tidbclusters")
-                .endNames()
-                .endSpec()
-                .build())
-        .create();
+    client.resource(io.tidbbackup.operator.TestingCluster.tidbClusterCrd()).create();
     now[0] += ClusterFactsResolver.CRD_ABSENT_TTL_NS;
     assertThatThrownBy(() -> r.resolve("tidb", br, null))
         .isInstanceOf(ClusterFactsResolver.ClusterNotFound.class)
