@@ -97,7 +97,11 @@ class ToolJobsTest {
   void ownJobIsObservedAndOneBeingDeletedIsWaitedFor() {
     Job own = ownedBy("backup-rc", "Backup", "rc", "u1");
     own.setStatus(
-        new JobStatusBuilder().withActive(1).withStartTime("2024-01-01T00:00:00Z").build());
+        new JobStatusBuilder()
+            .withActive(1)
+            .withReady(1)
+            .withStartTime("2024-01-01T00:00:00Z")
+            .build());
     ToolJobs.Step s = step(backup("rc", "u1"), "backup-rc", true, own);
     assertThat(s.kind()).isEqualTo(ToolJobs.Kind.OBSERVED);
     assertThat(s.observation().state()).isEqualTo(JobObservation.State.RUNNING);

@@ -15,6 +15,11 @@ import java.util.Objects;
 /**
  * Pure reading of a tool Job and its pods: whether it is pending, running, succeeded or failed,
  * when it started and ended, and what the agent reported in its termination message.
+ *
+ * <p>RUNNING means the tool runs or ran: a pod of the Job is ready, or one has ended. An active pod
+ * or a Job {@code startTime} is not enough: the Job controller sets both as soon as it creates a
+ * pod, which may then stay Pending, unschedulable or unable to pull its image. TiDB Operator's
+ * Backup says Running only once backup-manager runs in the pod, and so do we.
  */
 public record JobObservation(
     State state,
@@ -60,9 +65,8 @@ public record JobObservation(
           message,
           exit);
     }
-    boolean active = st != null && st.getActive() != null && st.getActive() > 0;
     return new JobObservation(
-        active || start != null ? State.RUNNING : State.PENDING,
+        StartProblem.startedOrFinished(job) ? State.RUNNING : State.PENDING,
         start,
         null,
         result,

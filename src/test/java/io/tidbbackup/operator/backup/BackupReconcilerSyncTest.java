@@ -155,10 +155,23 @@ class BackupReconcilerSyncTest {
     life.add(Serde.YAML.writeValueAsString(Map.of("1 created", last())));
 
     b.setStatus(last());
+    // a pod exists (the Job has an active pod and a startTime) but has not started: still Scheduled
+    int before = writer.written.size();
     reconcile(
         b,
         withStatus(
             job, new JobStatusBuilder().withActive(1).withStartTime("2024-05-01T10:00:05Z")));
+    assertThat(writer.written).as("nothing to say while the pod starts").hasSize(before);
+    assertThat(last().phase).isEqualTo(ConditionTypes.SCHEDULED);
+
+    reconcile(
+        b,
+        withStatus(
+            job,
+            new JobStatusBuilder()
+                .withActive(1)
+                .withReady(1)
+                .withStartTime("2024-05-01T10:00:05Z")));
     assertThat(last().phase).isEqualTo(ConditionTypes.RUNNING);
     life.add(Serde.YAML.writeValueAsString(Map.of("2 running", last())));
 
