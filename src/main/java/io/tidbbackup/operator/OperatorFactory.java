@@ -55,11 +55,6 @@ public final class OperatorFactory {
   }
 
   /**
-   * @param onLostLease run when this replica stops holding the leader Lease (also on a normal
-   *     stop): the operator command halts the process then, unless it is shutting down, so that two
-   *     replicas never reconcile at once
-   */
-  /**
    * The operator's client configuration: the caller's, over HTTP/1.1. Over HTTP/2 the JDK client
    * carries every request and every watch of the operator on one connection; at 5,000 Backups that
    * made the operator 1.7-2 times a bare client's writes, and 1.2 times over HTTP/1.1, with a
@@ -70,6 +65,11 @@ public final class OperatorFactory {
     return new io.fabric8.kubernetes.client.ConfigBuilder(given).withHttp2Disable(true).build();
   }
 
+  /**
+   * @param onLostLease run when this replica stops holding the leader Lease (also on a normal
+   *     stop): the operator command halts the process then, unless it is shutting down, so that two
+   *     replicas never reconcile at once
+   */
   public static Operator create(
       KubernetesClient given,
       OperatorSettings settings,
@@ -116,6 +116,11 @@ public final class OperatorFactory {
                     .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
                     .withSSABasedCreateUpdateMatchForDependentResources(settings.serverSideApply())
                     .withStopOnInformerErrorDuringStartup(false)
+                    // the status a reconcile wrote stays what the next one reads until the informer
+                    // brings a later resourceVersion; without this any event, even an older one
+                    // that arrives late under load, drops it, and the next write is a 409 Conflict
+                    // followed by a GET (1,200 of them at 10,000 Backups)
+                    .withParseResourceVersions(true)
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
                     .withLeaderElectionConfiguration(
                         settings.leaseNamespace() == null
