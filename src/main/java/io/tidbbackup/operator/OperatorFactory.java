@@ -118,8 +118,8 @@ public final class OperatorFactory {
                     .withStopOnInformerErrorDuringStartup(false)
                     // the status a reconcile wrote stays what the next one reads until the informer
                     // brings a later resourceVersion; without this any event, even an older one
-                    // that arrives late under load, drops it, and the next write is a 409 Conflict
-                    // followed by a GET (1,200 of them at 10,000 Backups)
+                    // that arrives late under load, drops it, and the next reconcile reads a stale
+                    // status (its write is then a 409 Conflict and a GET)
                     .withParseResourceVersions(true)
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
                     .withLeaderElectionConfiguration(

@@ -45,6 +45,14 @@ public final class S3Store implements ObjectStore {
   }
 
   public static S3Store open(S3StorageProvider s3, StoreOptions o) {
+    return new S3Store(client(s3, o), s3.bucket);
+  }
+
+  /**
+   * The SDK client a store of {@code s3} talks through: its connection pool, timeouts of each
+   * attempt and of each call, credentials and addressing style.
+   */
+  public static S3Client client(S3StorageProvider s3, StoreOptions o) {
     String region = s3.region == null || s3.region.isEmpty() ? "us-east-1" : s3.region;
     var b =
         S3Client.builder()
@@ -61,7 +69,7 @@ public final class S3Store implements ObjectStore {
     if (s3.endpoint != null && !s3.endpoint.isEmpty()) {
       b.endpointOverride(URI.create(s3.endpoint));
     }
-    return new S3Store(b.build(), s3.bucket);
+    return b.build();
   }
 
   /**

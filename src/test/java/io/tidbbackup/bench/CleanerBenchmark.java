@@ -103,15 +103,19 @@ public final class CleanerBenchmark {
       // warm-up, not reported: the JIT and the SDK's first requests would otherwise count against
       // whichever mode runs first
       ours("warm-up", admin, s3proxy, Math.min(n, 5000), false);
-      rawFloor(admin, s3proxy, Math.min(n, 5000));
+      rawFloor(admin, s3proxy, Math.min(n, 5000), true);
+      rawFloor(admin, s3proxy, Math.min(n, 5000), false);
       // the per-object run (a thousand times the requests) warms the SDK's code further: batch and
-      // floor run after it, one right after the other, so that neither is timed colder
+      // the floors run after it, one right after the other (ours between the two floors), so
+      // that none is timed colder
       Result perObject = ours("per-object (routineConcurrency 100)", admin, s3proxy, n, true);
       Result rclone = rclone(admin, s3proxy, n);
+      Result floor = rawFloor(admin, s3proxy, n, true);
       results.add(ours("batch (DeleteObjects, batchConcurrency 10)", admin, s3proxy, n, false));
       results.add(perObject);
       results.add(rclone);
-      results.add(rawFloor(admin, s3proxy, n));
+      results.add(floor);
+      results.add(rawFloor(admin, s3proxy, n, false));
     } finally {
       s3proxy.afterEach(null);
     }
@@ -120,28 +124,34 @@ public final class CleanerBenchmark {
   }
 
   /**
-   * The floor: a minimal loop on the same AWS SDK client settings as the cleaner's (list 1000 keys,
-   * one DeleteObjects per page, 10 in flight while the next page is listed, then one verifying
-   * list), no engine, no guard, no retries. What the cleaner costs on top of the SDK is ours over
-   * this.
+   * The floor: a minimal loop (list 1000 keys, one DeleteObjects per page, 10 in flight while the
+   * next page is listed, then one verifying list), no engine, no guard, no retries. What the
+   * cleaner costs on top of the SDK is ours over this.
+   *
+   * @param cleanersClient the very SDK client the cleaner uses ({@link S3Store#client}: its
+   *     connection pool and its timeouts of each attempt and call), as the floor is defined; else a
+   *     bare client with the SDK's defaults and no call timeouts, to show what those timeouts cost
    */
-  static Result rawFloor(S3Client admin, S3ProxyExtension s3proxy, int n) throws Exception {
-    String prefix = "br/raw-" + n;
+  static Result rawFloor(S3Client admin, S3ProxyExtension s3proxy, int n, boolean cleanersClient)
+      throws Exception {
+    String prefix = "br/raw-" + n + (cleanersClient ? "-same" : "-bare");
     try (Backend backend = backend(admin, s3proxy, prefix, n);
         FaultProxy counter = new FaultProxy(backend.uri());
         S3Client client =
-            S3Client.builder()
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .endpointOverride(java.net.URI.create(counter.uri()))
-                .forcePathStyle(true)
-                .httpClientBuilder(
-                    software.amazon.awssdk.http.apache5.Apache5HttpClient.builder()
-                        .maxConnections(128))
-                .credentialsProvider(
-                    software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                            "a", "b")))
-                .build()) {
+            cleanersClient
+                ? S3Store.client(provider(counter.uri()), storeOptions())
+                : S3Client.builder()
+                    .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                    .endpointOverride(java.net.URI.create(counter.uri()))
+                    .forcePathStyle(true)
+                    .httpClientBuilder(
+                        software.amazon.awssdk.http.apache5.Apache5HttpClient.builder()
+                            .maxConnections(128))
+                    .credentialsProvider(
+                        software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                "a", "b")))
+                    .build()) {
       counter.latencyMillis = LATENCY_MS;
       java.util.concurrent.ExecutorService pool =
           java.util.concurrent.Executors.newFixedThreadPool(10);
@@ -193,7 +203,9 @@ public final class CleanerBenchmark {
       long left = client.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).keyCount();
       double secs = (System.nanoTime() - t) / 1e9;
       return new Result(
-          "raw SDK floor (list + DeleteObjects, 10 in flight)",
+          cleanersClient
+              ? "raw SDK floor, the cleaner's client (10 in flight)"
+              : "raw SDK floor, bare client, no call timeouts",
           deleted,
           secs,
           counter.listRequests.get(),
@@ -210,6 +222,7 @@ public final class CleanerBenchmark {
     Result batch = results.get(0);
     Result rclone = results.get(2);
     Result floor = results.get(3);
+    Result bare = results.get(4);
     Map<String, Object> cleaner = new java.util.LinkedHashMap<>();
     cleaner.put("objects", n);
     cleaner.put("latency_ms", LATENCY_MS);
@@ -217,6 +230,7 @@ public final class CleanerBenchmark {
     cleaner.put("vs_raw_floor", round(floor.seconds() / batch.seconds()));
     cleaner.put("requests", batch.list() + batch.delete());
     cleaner.put("raw_floor_requests", floor.list() + floor.delete());
+    cleaner.put("vs_bare_sdk_floor", round(bare.seconds() / batch.seconds()));
     if (rclone.seconds() > 0) {
       cleaner.put("vs_rclone", round(rclone.seconds() / batch.seconds()));
     }
@@ -257,19 +271,12 @@ public final class CleanerBenchmark {
     try (Backend backend = backend(admin, s3proxy, prefix, n);
         FaultProxy counter = new FaultProxy(backend.uri())) {
       counter.latencyMillis = LATENCY_MS;
-      S3StorageProvider p = new S3StorageProvider();
-      p.provider = "ceph";
-      p.bucket = BUCKET;
-      p.endpoint = counter.uri();
+      S3StorageProvider p = provider(counter.uri());
       CleanOption o = new CleanOption();
       o.disableBatchConcurrency = perObject;
       CleanSettings s = CleanSettings.of(o);
       CleanReport r;
-      try (S3Store store =
-          S3Store.open(
-              p,
-              new StoreOptions(
-                  Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"), 128))) {
+      try (S3Store store = S3Store.open(p, storeOptions())) {
         r =
             new CleanEngine()
                 .clean(store, new StorageLocation(StorageType.S3, BUCKET, prefix), s, false);
@@ -285,6 +292,19 @@ public final class CleanerBenchmark {
           counter.deleteObjectsRequests.get() + counter.deleteRequests.get(),
           "verified empty");
     }
+  }
+
+  static S3StorageProvider provider(String endpoint) {
+    S3StorageProvider p = new S3StorageProvider();
+    p.provider = "ceph";
+    p.bucket = BUCKET;
+    p.endpoint = endpoint;
+    return p;
+  }
+
+  /** The agent's store options: the Job's static keys, 128 connections. */
+  static StoreOptions storeOptions() {
+    return new StoreOptions(Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"), 128);
   }
 
   static Result rclone(S3Client admin, S3ProxyExtension s3proxy, int n) throws Exception {
@@ -376,14 +396,16 @@ public final class CleanerBenchmark {
             + "(ceil(N/1000) pages of 1000 keys) + 1 verification%n",
         (n + 999) / 1000,
         (n + 999) / 1000);
-    Result floor = results.get(results.size() - 1);
+    Result floor = results.get(3);
     System.out.printf(
         Locale.ROOT,
-        "ours (batch) runs at %.2fx the raw SDK floor's throughput, with %d requests to its %d%n",
+        "ours (batch) runs at %.2fx the raw SDK floor's throughput (the cleaner's client), with %d"
+            + " requests to its %d; at %.2fx a bare client's without call timeouts%n",
         floor.seconds() / batch.seconds(),
         batch.list() + batch.delete(),
-        floor.list() + floor.delete());
-    for (Result r : results.subList(1, results.size() - 1)) {
+        floor.list() + floor.delete(),
+        results.get(4).seconds() / batch.seconds());
+    for (Result r : results.subList(1, 3)) {
       if (r.seconds() > 0) {
         System.out.printf(
             Locale.ROOT,

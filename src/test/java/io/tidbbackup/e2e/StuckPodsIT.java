@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ImagePullBackOff, a pod whose Secret is missing (CreateContainerConfigError). Each is said in
  * {@code PodStarted=False} with Kubernetes' reason and a Warning event, then, at the start deadline
  * (20 s here), becomes {@code Failed} with its Job deleted; a clean whose pod never starts releases
- * the Backup with the data kept and says so. Nothing waits for ever.
+ * the Backup with the data kept and says so; a compaction says it in its message. Nothing waits for
+ * ever.
  */
 class StuckPodsIT {
   static final String BUCKET = "stuck";
@@ -136,6 +137,57 @@ class StuckPodsIT {
     await()
         .atMost(E2E.WAIT)
         .until(() -> k.batch().v1().jobs().inNamespace(ns).withName("backup-pull").get() == null);
+  }
+
+  /**
+   * A CompactBackup's status has no conditions: the cause is its message while it stays Scheduled
+   * (its pod was created, but tikv-ctl never ran: not Running), then it fails at the deadline.
+   */
+  @Test
+  void aCompactionWhoseImageCannotBePulledSaysWhyThenFails() {
+    cluster.kubelet.inject(
+        LocalKubelet.ofJob(ns, "compact-cpull"), LocalKubelet.Fault.IMAGE_PULL_BACKOFF);
+    k.resource(
+            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                """
+                apiVersion: pingcap.com/v1alpha1
+                kind: CompactBackup
+                metadata: {name: cpull, namespace: %s}
+                spec:
+                  startTs: "443123456789000000"
+                  endTs: "443123456789900000"
+                  s3: {provider: aws, bucket: %s, prefix: log, secretName: s3-secret, endpoint: %s}
+                """
+                    .formatted(ns, BUCKET, cluster.s3Endpoint()),
+                io.tidbbackup.api.CompactBackup.class))
+        .create();
+    java.util.function.Supplier<io.tidbbackup.api.CompactStatus> status =
+        () -> {
+          var c =
+              k.resources(io.tidbbackup.api.CompactBackup.class)
+                  .inNamespace(ns)
+                  .withName("cpull")
+                  .get();
+          return c == null || c.getStatus() == null
+              ? new io.tidbbackup.api.CompactStatus()
+              : c.getStatus();
+        };
+    var said =
+        await()
+            .atMost(E2E.WAIT)
+            .until(
+                status::get, st -> st.message != null && st.message.contains("ImagePullBackOff"));
+    assertThat(said.state).isEqualTo("Scheduled");
+    assertThat(said.timeStarted).as("tikv-ctl never ran").isNull();
+    var failed = await().atMost(E2E.WAIT).until(status::get, st -> "Failed".equals(st.state));
+    assertThat(failed.message)
+        .startsWith("the compaction failed: its pod did not start within 20s (ImagePullBackOff)");
+    await()
+        .atMost(E2E.WAIT)
+        .until(() -> k.batch().v1().jobs().inNamespace(ns).withName("compact-cpull").get() == null);
+    // one PodNotStarted Warning for the cause (the failure's is reason Failed): not one per
+    // reconcile
+    assertThat(warnings("cpull")).hasSize(1);
   }
 
   @Test

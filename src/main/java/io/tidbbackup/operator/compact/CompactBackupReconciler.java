@@ -34,6 +34,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
 
   private final KubernetesClient client;
   private final StatusWriter writer;
+  private final io.tidbbackup.operator.status.EventRecorder events;
   private final JobSettings settings;
   private final ClusterFactsResolver clusters;
   private final ToolJobs jobs;
@@ -70,7 +71,14 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
   }
 
   private CompactBackupReconciler(Class<C> type, io.tidbbackup.operator.Dependencies d) {
-    this(type, d.client(), d.writer(), d.settings().jobs(), d.clusters(), d.settings().intervals());
+    this(
+        type,
+        d.client(),
+        d.writer(),
+        d.events(),
+        d.settings().jobs(),
+        d.clusters(),
+        d.settings().intervals());
   }
 
   /**
@@ -80,12 +88,14 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       Class<C> type,
       KubernetesClient client,
       StatusWriter writer,
+      io.tidbbackup.operator.status.EventRecorder events,
       JobSettings settings,
       ClusterFactsResolver clusters,
       io.tidbbackup.operator.ReconcileIntervals intervals) {
     this.type = type;
     this.client = client;
     this.writer = writer;
+    this.events = events;
     this.settings = settings;
     this.clusters = clusters;
     this.jobs = new ToolJobs(client);
@@ -162,6 +172,9 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
     }
     JobObservation obs = step.observation();
     switch (obs.state()) {
+      case PENDING -> {
+        return watchStart(cb, ctx, step.job());
+      }
       case RUNNING -> {
         return running(cb, ctx, step.job(), obs);
       }
@@ -187,9 +200,44 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
                 obs.startTime(),
                 obs.completionTime()));
       }
-      default -> {}
     }
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * A Job whose pod has not started: said in the status message (and one Warning event per cause)
+   * once Kubernetes names why, failed with its Job deleted at the start deadline, looked at again
+   * until then (nothing else wakes the reconcile while a pod waits).
+   */
+  private UpdateControl<CompactBackup> watchStart(
+      CompactBackup cb, Context<CompactBackup> ctx, Job job) {
+    CompactStatus st = cb.getStatus();
+    java.time.Instant now = java.time.Instant.now();
+    io.tidbbackup.operator.StartWatch w = jobs.startWatch(job, settings.podStartDeadline(), now);
+    if (w == null) {
+      // its pod runs but is not ready yet: the Job's next change brings the reconcile back
+      return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.startPoll());
+    }
+    if (w.expired()) {
+      writer.write(
+          cb,
+          ctx,
+          CompactStatuses.failed(
+              st, "the compaction failed: " + w.failure(settings.podStartDeadline()), null, null));
+      jobs.deleteForeground(job);
+      return UpdateControl.noUpdate();
+    }
+    String said = w.condition("compaction").message;
+    if (w.show() && (st == null || !said.equals(st.message))) {
+      writer.write(cb, ctx, CompactStatuses.with(st, ConditionTypes.SCHEDULED, said));
+      events.record(
+          cb,
+          io.tidbbackup.operator.status.EventType.WARNING,
+          io.tidbbackup.operator.status.Reason.PodNotStarted,
+          w.problem().message());
+    }
+    return UpdateControl.<CompactBackup>noUpdate()
+        .rescheduleAfter(w.recheck(intervals.startPoll(), now));
   }
 
   /**

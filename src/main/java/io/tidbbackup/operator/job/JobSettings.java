@@ -7,9 +7,9 @@ import java.time.Duration;
  *
  * @param agentImage this project's image, which runs {@code agent …} in every Job
  * @param imagePullPolicy pull policy of the agent and tool images
- * @param podStartDeadline how long the pod of a backup, restore or clean Job may wait to start (an
- *     image it cannot pull, a missing Secret or ServiceAccount, no node) before the backup or
- *     restore fails, or the clean gives up with the data kept
+ * @param podStartDeadline how long the pod of a backup, restore, compaction or clean Job may wait
+ *     to start (an image it cannot pull, a missing Secret or ServiceAccount, no node) before the
+ *     backup, restore or compaction fails, or the clean gives up with the data kept
  * @param activeDeadline {@code activeDeadlineSeconds} of backup and restore Jobs, or null for none
  *     (a backup of a large cluster may run for days)
  * @param toolRegistry the registry (and path) the default tool images are pulled from, e.g. {@code
