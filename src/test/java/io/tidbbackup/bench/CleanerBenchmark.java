@@ -50,7 +50,35 @@ public final class CleanerBenchmark {
 
   record Result(String mode, long objects, double seconds, long list, long delete, String note) {}
 
+  /** The run of median time; every round's time in its note. */
+  static Result median(List<Result> runs) {
+    List<Result> sorted =
+        runs.stream().sorted(java.util.Comparator.comparingDouble(Result::seconds)).toList();
+    Result m = sorted.get(sorted.size() / 2);
+    if (runs.size() == 1) {
+      return m;
+    }
+    String each =
+        runs.stream()
+            .map(r -> String.format(Locale.ROOT, "%.2f", r.seconds()))
+            .collect(java.util.stream.Collectors.joining(", "));
+    return new Result(
+        m.mode(),
+        m.objects(),
+        m.seconds(),
+        m.list(),
+        m.delete(),
+        m.note() + "; median of " + each + " s");
+  }
+
   static final boolean SYNTHETIC = STORE.equals("synthetic");
+
+  /**
+   * How many times the floors and the batch mode are timed, interleaved (floor, ours, bare floor,
+   * again): each is reported at its median, so that no mode owes its figure to its place in the
+   * run. 3 on the synthetic store (seconds each), else 1 (each round refills s3proxy).
+   */
+  static final int ROUNDS = Integer.getInteger("bench.rounds", SYNTHETIC ? 3 : 1);
 
   /** Where a mode's N objects are: s3proxy (filled before) or a synthetic endpoint of its own. */
   interface Backend extends AutoCloseable {
@@ -106,16 +134,23 @@ public final class CleanerBenchmark {
       rawFloor(admin, s3proxy, Math.min(n, 5000), true);
       rawFloor(admin, s3proxy, Math.min(n, 5000), false);
       // the per-object run (a thousand times the requests) warms the SDK's code further: batch and
-      // the floors run after it, one right after the other (ours between the two floors), so
+      // the floors run after it, interleaved for ROUNDS rounds (ours between the two floors), so
       // that none is timed colder
       Result perObject = ours("per-object (routineConcurrency 100)", admin, s3proxy, n, true);
       Result rclone = rclone(admin, s3proxy, n);
-      Result floor = rawFloor(admin, s3proxy, n, true);
-      results.add(ours("batch (DeleteObjects, batchConcurrency 10)", admin, s3proxy, n, false));
+      List<Result> floors = new ArrayList<>();
+      List<Result> batches = new ArrayList<>();
+      List<Result> bares = new ArrayList<>();
+      for (int round = 0; round < ROUNDS; round++) {
+        floors.add(rawFloor(admin, s3proxy, n, true));
+        batches.add(ours("batch (DeleteObjects, batchConcurrency 10)", admin, s3proxy, n, false));
+        bares.add(rawFloor(admin, s3proxy, n, false));
+      }
+      results.add(median(batches));
       results.add(perObject);
       results.add(rclone);
-      results.add(floor);
-      results.add(rawFloor(admin, s3proxy, n, false));
+      results.add(median(floors));
+      results.add(median(bares));
     } finally {
       s3proxy.afterEach(null);
     }
