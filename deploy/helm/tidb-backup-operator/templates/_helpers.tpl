@@ -87,10 +87,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["create"]
-# list: the Job controller's FailedCreate events say why a Job has no pod (a missing ServiceAccount, a quota)
+# list, watch: the Job controller's FailedCreate events say why a Job has no pod (a missing ServiceAccount, a
+# quota); watched per namespace, since the API server has no watch cache of events and every list reads them all
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "list"]
+  verbs: ["create", "list", "watch"]
 {{- end -}}
 
 {{/* Cluster-scoped reads: whether the TidbCluster CRD exists, whether our CRDs are this release's, whether a namespace is terminating; JOSDK's own check

@@ -11,13 +11,15 @@ import java.time.Clock;
 
 /**
  * What every reconciler is made with, made once by {@link OperatorFactory} and shared by both API
- * groups' reconcilers (one status writer, one in-process cleaner, one PD client per address).
+ * groups' reconcilers (one status writer, one in-process cleaner, one PD client per address, one
+ * watch of FailedCreate events per namespace).
  */
 public record Dependencies(
     KubernetesClient client,
     Clock clock,
     StatusWriter writer,
     EventRecorder events,
+    ToolJobs jobs,
     OperatorSettings settings,
     ClusterFactsResolver clusters,
     InProcessCleaner inProcess,

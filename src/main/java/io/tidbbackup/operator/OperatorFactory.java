@@ -155,7 +155,16 @@ public final class OperatorFactory {
     var logTasks = new io.tidbbackup.operator.cluster.PdLogTasks(settings.pdEndpointOverride());
     Dependencies deps =
         new Dependencies(
-            client, clock, writer, events, settings, clusters, inProcess, cleanMetrics, logTasks);
+            client,
+            clock,
+            writer,
+            events,
+            new ToolJobs(client),
+            settings,
+            clusters,
+            inProcess,
+            cleanMetrics,
+            logTasks);
     for (ApiSurface api : settings.apiGroups()) {
       // one reconciler per kind and group, the same flows; v1's controllers keep their names
       String suffix = api == ApiSurface.V1 ? "" : "." + api.group();

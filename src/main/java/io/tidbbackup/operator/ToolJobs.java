@@ -82,9 +82,12 @@ public final class ToolJobs {
   public record Creation(Created outcome, String name, String holder) {}
 
   private final KubernetesClient client;
+  private final FailedCreates failedCreates;
 
+  /** One for the whole operator: it holds the watches of FailedCreate events. */
   public ToolJobs(KubernetesClient client) {
     this.client = client;
+    this.failedCreates = new FailedCreates(client);
   }
 
   /**
@@ -294,20 +297,24 @@ public final class ToolJobs {
 
   /**
    * Why the pod of an unfinished Job has not started, or null. Pods are listed only while none of
-   * the Job's pods is ready and the Job is past its {@link StartProblem#FIRST_LOOK}, and events
-   * (the Job controller's FailedCreate) only when it has no pod. Both are read from the API
-   * server's watch cache (resourceVersion 0): a diagnosis, not worth a quorum read of etcd.
+   * the Job's pods is ready and the Job is past its {@link StartProblem#FIRST_LOOK}, from the API
+   * server's watch cache (resourceVersion 0: a diagnosis, not worth a quorum read of etcd); the Job
+   * controller's FailedCreate events, which have no watch cache, are watched ({@link
+   * FailedCreates}) and asked only when the Job has no pod.
    */
   StartProblem startProblem(Job job, java.time.Duration startDeadline, java.time.Instant now) {
     if (StartProblem.startedOrFinished(job)) {
       return null;
     }
+    // the namespace's watch gets its first list while the Job is young
+    failedCreates.watch(job.getMetadata().getNamespace());
     StartProblem unread = StartProblem.unread(job, now, startDeadline);
     if (unread != null) {
       return unread;
     }
     List<Pod> pods = pods(job, cached());
-    String failedCreate = JobObservation.latestPod(job, pods) == null ? failedCreate(job) : null;
+    String failedCreate =
+        JobObservation.latestPod(job, pods) == null ? failedCreates.latest(job) : null;
     return StartProblem.of(job, pods, failedCreate);
   }
 
@@ -319,38 +326,6 @@ public final class ToolJobs {
     return new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
         .withResourceVersion("0")
         .build();
-  }
-
-  /** The message of the newest FailedCreate event of {@code job}, or null. */
-  String failedCreate(Job job) {
-    try {
-      return client
-          .v1()
-          .events()
-          .inNamespace(job.getMetadata().getNamespace())
-          .withField("involvedObject.uid", job.getMetadata().getUid())
-          .list(cached())
-          .getItems()
-          .stream()
-          .filter(e -> "FailedCreate".equals(e.getReason()))
-          .max(
-              java.util.Comparator.comparing(
-                  e ->
-                      Objects.toString(
-                          e.getLastTimestamp() != null
-                              ? e.getLastTimestamp()
-                              : e.getMetadata().getCreationTimestamp(),
-                          "")))
-          .map(io.fabric8.kubernetes.api.model.Event::getMessage)
-          .orElse(null);
-    } catch (KubernetesClientException e) {
-      LOG.debug(
-          "cannot read the events of Job {}/{}: {}",
-          job.getMetadata().getNamespace(),
-          job.getMetadata().getName(),
-          e.getMessage());
-      return null;
-    }
   }
 
   /**

@@ -76,6 +76,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
         d.client(),
         d.writer(),
         d.events(),
+        d.jobs(),
         d.settings().jobs(),
         d.clusters(),
         d.settings().intervals());
@@ -89,6 +90,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       KubernetesClient client,
       StatusWriter writer,
       io.tidbbackup.operator.status.EventRecorder events,
+      ToolJobs jobs,
       JobSettings settings,
       ClusterFactsResolver clusters,
       io.tidbbackup.operator.ReconcileIntervals intervals) {
@@ -98,7 +100,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
     this.events = events;
     this.settings = settings;
     this.clusters = clusters;
-    this.jobs = new ToolJobs(client);
+    this.jobs = jobs;
     this.intervals = intervals;
   }
 

@@ -91,6 +91,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
         d.clock(),
         d.writer(),
         d.events(),
+        d.jobs(),
         d.settings().jobs(),
         d.clusters(),
         d.settings().intervals());
@@ -105,6 +106,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
       Clock clock,
       StatusWriter writer,
       EventRecorder events,
+      ToolJobs jobs,
       JobSettings settings,
       ClusterFactsResolver clusters,
       io.tidbbackup.operator.ReconcileIntervals intervals) {
@@ -115,7 +117,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     this.events = events;
     this.settings = settings;
     this.clusters = clusters;
-    this.jobs = new ToolJobs(client);
+    this.jobs = jobs;
     this.intervals = intervals;
   }
 

@@ -61,6 +61,7 @@ class BackupReconcilerSyncTest {
             clock,
             writer,
             new EventRecorder(client, clock),
+            new io.tidbbackup.operator.ToolJobs(client),
             JobSettings.defaults(),
             CleanJobPolicy.defaults(),
             new ClusterFactsResolver(client, "v8.5.0"),
