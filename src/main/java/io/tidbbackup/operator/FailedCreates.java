@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The Job controller's {@code FailedCreate} events (why a Job has no pod: a missing ServiceAccount,
@@ -23,24 +25,56 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A namespace is watched from the first Job looked at in it, young ones included, so that the
  * watch has its first list by the time a Job is old enough to be diagnosed. Until then, or if the
- * watch cannot run (a role without {@code watch} on events), the events are listed as before. The
- * watches stop with the operator's client.
+ * watch cannot run (a role without {@code watch} on events), the events are listed as before. A
+ * namespace's watch stops once no Job of it has been asked about for {@link #IDLE} (namespaces come
+ * and go; their watches must not pile up), and all stop with the operator's client.
  */
 public final class FailedCreates {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(FailedCreates.class);
   private static final String BY_JOB = "involvedObject.uid";
 
+  /** A namespace's watch stops when none of its Jobs has been asked about for this long. */
+  public static final java.time.Duration IDLE = java.time.Duration.ofMinutes(30);
+
+  /** A namespace's watch and when a Job of it was last asked about ({@code nanoTime}). */
+  private record Watched(SharedIndexInformer<Event> informer, AtomicLong lastUsed) {}
+
   private final KubernetesClient client;
-  private final Map<String, SharedIndexInformer<Event>> watches = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+  private final Map<String, Watched> watches = new ConcurrentHashMap<>();
 
   public FailedCreates(KubernetesClient client) {
-    this.client = client;
+    this(client, System::nanoTime);
   }
 
-  /** Starts watching {@code namespace} unless it is watched already; never waits. */
+  FailedCreates(KubernetesClient client, LongSupplier nanoTime) {
+    this.client = client;
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * Starts watching {@code namespace} unless it is watched already, and stops the watches of
+   * namespaces idle for {@link #IDLE}; never waits.
+   */
   public void watch(String namespace) {
-    watches.computeIfAbsent(namespace, this::start);
+    long now = nanoTime.getAsLong();
+    watches
+        .computeIfAbsent(namespace, ns -> new Watched(start(ns), new AtomicLong()))
+        .lastUsed()
+        .set(now);
+    watches.forEach(
+        (ns, w) -> {
+          if (now - w.lastUsed().get() > IDLE.toNanos() && watches.remove(ns, w)) {
+            LOG.info("stopped watching the FailedCreate events of namespace {}: no Job asked", ns);
+            w.informer().stop();
+          }
+        });
+  }
+
+  /** The namespaces watched now. */
+  java.util.Set<String> watched() {
+    return java.util.Set.copyOf(watches.keySet());
   }
 
   private SharedIndexInformer<Event> start(String namespace) {
@@ -87,13 +121,18 @@ public final class FailedCreates {
   public String latest(Job job) {
     String ns = job.getMetadata().getNamespace();
     watch(ns);
-    SharedIndexInformer<Event> informer = watches.get(ns);
+    Watched w = watches.get(ns);
+    SharedIndexInformer<Event> informer = w == null ? null : w.informer();
     List<Event> events =
         informer != null && informer.isRunning() && informer.hasSynced()
             ? informer.getIndexer().byIndex(BY_JOB, job.getMetadata().getUid())
             : listed(job);
+    String uid = job.getMetadata().getUid();
     return events.stream()
+        // what the selectors asked for, checked again: a server that ignores a field selector
+        // must not lend another Job's cause to this one
         .filter(e -> "FailedCreate".equals(e.getReason()))
+        .filter(e -> e.getInvolvedObject() != null && uid.equals(e.getInvolvedObject().getUid()))
         .max(Comparator.comparing(FailedCreates::when))
         .map(Event::getMessage)
         .orElse(null);
