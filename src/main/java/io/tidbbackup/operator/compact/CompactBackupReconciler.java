@@ -1,7 +1,6 @@
 package io.tidbbackup.operator.compact;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -32,7 +31,6 @@ import java.util.Optional;
 public class CompactBackupReconciler<C extends CompactBackup> implements Reconciler<C> {
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.COMPACT;
 
-  private final KubernetesClient client;
   private final StatusWriter writer;
   private final io.tidbbackup.operator.status.EventRecorder events;
   private final JobSettings settings;
@@ -73,7 +71,6 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
   private CompactBackupReconciler(Class<C> type, io.tidbbackup.operator.Dependencies d) {
     this(
         type,
-        d.client(),
         d.writer(),
         d.events(),
         d.jobs(),
@@ -87,7 +84,6 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
    */
   public CompactBackupReconciler(
       Class<C> type,
-      KubernetesClient client,
       StatusWriter writer,
       io.tidbbackup.operator.status.EventRecorder events,
       ToolJobs jobs,
@@ -95,7 +91,6 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       ClusterFactsResolver clusters,
       io.tidbbackup.operator.ReconcileIntervals intervals) {
     this.type = type;
-    this.client = client;
     this.writer = writer;
     this.events = events;
     this.settings = settings;

@@ -104,9 +104,10 @@ public record StartProblem(String reason, String message, Instant since, boolean
   }
 
   /**
-   * How long after a Job's creation its pods and events are first read: a pod takes seconds to
-   * appear and to be scheduled, and reading them for every young Job of a burst (thousands of
-   * Backups at once) would cost the API server two lists per reconcile for nothing to say.
+   * How long after a Job's creation its pods are first read (and its FailedCreate events asked): a
+   * pod takes seconds to appear and to be scheduled, and listing them for every young Job of a
+   * burst (thousands of Backups at once) would cost the API server a list per reconcile for nothing
+   * to say.
    */
   public static final java.time.Duration FIRST_LOOK = java.time.Duration.ofSeconds(10);
 
