@@ -22,6 +22,7 @@ public final class AgentArgs {
           NAMESPACE,
           BACKUP_NAME,
           TIKV_VERSION,
+          TOOL_VERSION,
           MODE,
           SUBCOMMAND,
           CLUSTER_TLS,
@@ -30,7 +31,16 @@ public final class AgentArgs {
           PD);
 
   private static final Set<String> RESTORE_KEYS =
-      Set.of(NAMESPACE, RESTORE_NAME, TIKV_VERSION, MODE, ABORT, CLUSTER_TLS, CLIENT_TLS, PD);
+      Set.of(
+          NAMESPACE,
+          RESTORE_NAME,
+          TIKV_VERSION,
+          TOOL_VERSION,
+          MODE,
+          ABORT,
+          CLUSTER_TLS,
+          CLIENT_TLS,
+          PD);
 
   private AgentArgs() {}
 
@@ -76,7 +86,8 @@ public final class AgentArgs {
         Boolean.parseBoolean(m.get(CLUSTER_TLS)),
         Boolean.parseBoolean(m.get(CLIENT_TLS)),
         m.get(OUTPUT_NAME),
-        m.get(PD));
+        m.get(PD),
+        m.getOrDefault(TOOL_VERSION, m.get(TIKV_VERSION)));
   }
 
   /**
@@ -108,7 +119,8 @@ public final class AgentArgs {
         abort,
         Boolean.parseBoolean(m.get(CLUSTER_TLS)),
         Boolean.parseBoolean(m.get(CLIENT_TLS)),
-        m.get(PD));
+        m.get(PD),
+        m.getOrDefault(TOOL_VERSION, m.get(TIKV_VERSION)));
   }
 
   private static void require(Map<String, String> m, String... keys) {

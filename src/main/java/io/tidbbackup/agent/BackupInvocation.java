@@ -8,6 +8,8 @@ import io.tidbbackup.api.LogSubCommand;
  * the operator resolved (TiKV version, TLS). Parsed from the Job's arguments and {@code
  * TIDB_BACKUP_SPEC}.
  *
+ * @param toolVersion the release of the tool the Job runs (its image's tag, else the TiKV version),
+ *     whose command line the agent builds
  * @param outputName Dumpling only: the directory under the prefix, {@code backup-<RFC3339 UTC>}
  */
 public record BackupInvocation(
@@ -19,7 +21,8 @@ public record BackupInvocation(
     boolean clusterTls,
     boolean clientTls,
     String outputName,
-    String pdAddress) {
+    String pdAddress,
+    String toolVersion) {
 
   /** Where BR finds PD: {@code --pd} when the operator gave one, else from spec.br. */
   public String pd() {

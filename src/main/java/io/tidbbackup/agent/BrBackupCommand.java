@@ -5,6 +5,7 @@ import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.BackupType;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.LogSubCommand;
+import io.tidbbackup.api.Timestamps;
 import io.tidbbackup.storage.StorageLocation;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Set;
 /**
  * Builds the {@code br backup …} and {@code br log …} command lines, in TiDB Operator v1's order:
  * subcommand, {@code --pd}, TLS, global flags, storage, filters, performance flags, {@code
- * br.options}.
+ * br.options}; unlike TiDB Operator, each line carries only flags its BR subcommand defines
+ * (tools/br.tsv), and every timestamp is a TSO.
  */
 public final class BrBackupCommand {
   public static final String BINARY = JobEnv.BR_BIN_DIR + "/br";
@@ -27,8 +29,8 @@ public final class BrBackupCommand {
     LogSubCommand log = inv.logSubcommand();
     if (log == null) {
       args.add(Arg.of("backup"));
-      args.add(Arg.of(spec.backupType == null ? BackupType.FULL.value() : spec.backupType.value()));
-      StorageFlags.add(args, "--backupts=", spec.commitTs);
+      args.add(Arg.of(subcommand(spec.tableFilter, spec.backupType)));
+      addTs(args, "--backupts=", spec.commitTs);
     } else {
       args.add(Arg.of("log"));
       args.add(Arg.of(log.brVerb()));
@@ -38,19 +40,52 @@ public final class BrBackupCommand {
           // as TiDB Operator v1.6 (cmd/backup-manager/app/backup/backup.go, doStartLogBackup):
           // commitTs "0" means "now", so no --start-ts
           if (!"0".equals(spec.commitTs)) {
-            StorageFlags.add(args, "--start-ts=", spec.commitTs);
+            addTs(args, "--start-ts=", spec.commitTs);
           }
         }
-        case TRUNCATE -> args.add(Arg.of("--until=" + spec.logTruncateUntil));
+        // --yes: a Job has no terminal to answer BR's "Continue?" (asked when the log was already
+        // truncated past --until); without it BR reads EOF, does nothing and exits 0
+        case TRUNCATE -> {
+          addTs(args, "--until=", spec.logTruncateUntil);
+          args.add(Arg.of("--yes"));
+        }
         default -> args.add(Arg.of("--task-name=" + inv.name()));
       }
     }
     args.addAll(clusterArgs(br, inv.pd(), inv.clusterTls()));
     args.addAll(StorageFlags.forBr(spec, StorageLocation.of(spec), presentEnv));
-    args.addAll(filterArgs(spec.tableFilter, spec.backupType, br));
-    args.addAll(perfArgs(br));
-    args.addAll(options(br.options));
+    if (log == null) {
+      args.addAll(filterArgs(spec.tableFilter, spec.backupType, br));
+      args.addAll(perfArgs(br));
+      args.addAll(options(br.options));
+    } else if (log == LogSubCommand.START) {
+      // log start reads --filter but none of the snapshot's performance flags; the other log
+      // subcommands read only their own flags and BR's global ones (br/cmd/br/stream.go)
+      args.addAll(filterArgs(spec.tableFilter, null, br));
+      args.addAll(options(br.options));
+    }
     return new ToolCommand(BINARY, args);
+  }
+
+  /**
+   * The BR subcommand of a backup or restore: {@code full} when {@code tableFilter} is set, since
+   * only {@code full} reads {@code --filter} ({@code db} and {@code table} define just {@code
+   * --db}/{@code --table}); TiDB Operator's docs say tableFilter replaces br.db/br.table.
+   */
+  public static String subcommand(List<String> tableFilter, BackupType type) {
+    if ((tableFilter != null && !tableFilter.isEmpty()) || type == null) {
+      return BackupType.FULL.value();
+    }
+    return type.value();
+  }
+
+  /**
+   * A timestamp flag, always as a TSO: BR refuses a datetime without a zone on {@code --until},
+   * {@code --start-ts} and {@code --restored-ts} and reads one in the pod's zone on {@code
+   * --backupts}; a datetime without a zone is UTC here ({@link Timestamps#toTso}).
+   */
+  static void addTs(List<Arg> args, String flag, String value) {
+    StorageFlags.add(args, flag, Timestamps.toTso(value));
   }
 
   /** {@code --pd}, TLS and BR's global flags: the part shared by backup and restore. */

@@ -1,7 +1,6 @@
 package io.tidbbackup.agent;
 
 import io.tidbbackup.api.BRConfig;
-import io.tidbbackup.api.BackupType;
 import io.tidbbackup.api.RestoreMode;
 import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.storage.StorageLocation;
@@ -29,13 +28,10 @@ public final class BrRestoreCommand {
     }
     args.add(Arg.of("restore"));
     args.add(
-        Arg.of(
-            pitr
-                ? "point"
-                : spec.backupType == null ? BackupType.FULL.value() : spec.backupType.value()));
+        Arg.of(pitr ? "point" : BrBackupCommand.subcommand(spec.tableFilter, spec.backupType)));
     args.addAll(BrBackupCommand.clusterArgs(br, inv.pd(), inv.clusterTls()));
     args.addAll(StorageFlags.forBr(spec, StorageLocation.of(spec), presentEnv));
-    args.addAll(BrBackupCommand.filterArgs(spec.tableFilter, spec.backupType, br));
+    args.addAll(BrBackupCommand.filterArgs(spec.tableFilter, pitr ? null : spec.backupType, br));
     if (!inv.abort()) {
       StorageFlags.add(args, "--concurrency=", br.concurrency);
       StorageFlags.add(args, "--checksum=", br.checksum);
@@ -46,7 +42,8 @@ public final class BrRestoreCommand {
     }
     if (pitr) {
       // as TiDB Operator's backup-manager: "0" lets BR restore up to the newest log data
-      args.add(Arg.of("--restored-ts=" + (empty(spec.pitrRestoredTs) ? "0" : spec.pitrRestoredTs)));
+      BrBackupCommand.addTs(
+          args, "--restored-ts=", empty(spec.pitrRestoredTs) ? "0" : spec.pitrRestoredTs);
       if (spec.pitrFullBackupStorageProvider != null
           && spec.pitrFullBackupStorageProvider.storageType() != null) {
         args.addAll(
@@ -56,7 +53,7 @@ public final class BrRestoreCommand {
                 StorageLocation.of(spec.pitrFullBackupStorageProvider),
                 presentEnv));
       } else if (!empty(spec.logRestoreStartTs)) {
-        args.add(Arg.of("--start-ts=" + spec.logRestoreStartTs));
+        BrBackupCommand.addTs(args, "--start-ts=", spec.logRestoreStartTs);
       }
     }
     return new ToolCommand(BrBackupCommand.BINARY, args);

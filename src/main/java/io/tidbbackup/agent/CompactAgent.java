@@ -24,17 +24,21 @@ public final class CompactAgent {
   /**
    * The command of this pod: its shard comes from JOB_COMPLETION_INDEX in a sharded (Indexed) Job.
    */
-  public static ToolCommand command(CompactSpec spec, AgentEnvironment env) {
+  public static ToolCommand command(CompactSpec spec, AgentEnvironment env, String toolVersion) {
     String index = env.get(JobEnv.JOB_COMPLETION_INDEX);
     return CompactCommand.build(
-        spec, index == null || index.isEmpty() ? null : Integer.valueOf(index));
+        spec, index == null || index.isEmpty() ? null : Integer.valueOf(index), toolVersion);
   }
 
-  public int run(CompactSpec spec, Path terminationLog) throws Exception {
-    ToolCommand cmd = command(spec, env);
+  /**
+   * @param toolVersion the release of the tikv-ctl the Job runs: how BR of that release encodes the
+   *     storage ({@link StorageBackendProto})
+   */
+  public int run(CompactSpec spec, String toolVersion, Path terminationLog) throws Exception {
+    ToolCommand cmd = command(spec, env, toolVersion);
     cmd = cmd.withBinary(binaryOverride);
     ToolOutput output = new ToolOutput();
-    int code = new ToolRunner(out).run(cmd, env, output);
+    int code = output.exitCode(new ToolRunner(out).run(cmd, env, output));
     AgentResult result = new AgentResult();
     result.exitCode = code;
     result.success = code == 0;

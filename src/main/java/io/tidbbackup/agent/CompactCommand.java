@@ -18,9 +18,10 @@ public final class CompactCommand {
   private CompactCommand() {}
 
   /**
+   * @param toolVersion the release of tikv-ctl (and of the BR beside it) the Job runs
    * @param shardIndex this pod's index in a sharded compaction (JOB_COMPLETION_INDEX), else null
    */
-  public static ToolCommand build(CompactSpec spec, Integer shardIndex) {
+  public static ToolCommand build(CompactSpec spec, Integer shardIndex, String toolVersion) {
     List<Arg> args =
         new ArrayList<>(
             List.of(
@@ -30,7 +31,7 @@ public final class CompactCommand {
                 Arg.of("json"),
                 Arg.of("compact-log-backup"),
                 Arg.of("--storage-base64"),
-                Arg.of(StorageBackendProto.base64(spec)),
+                Arg.of(StorageBackendProto.base64(spec, toolVersion)),
                 Arg.of("--from"),
                 Arg.of(Timestamps.toTso(spec.startTs)),
                 Arg.of("-N"),

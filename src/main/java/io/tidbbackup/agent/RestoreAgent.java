@@ -97,7 +97,7 @@ public final class RestoreAgent {
       }
     }
     ToolOutput output = new ToolOutput();
-    int code = new ToolRunner(out).run(cmd, env, output);
+    int code = output.exitCode(new ToolRunner(out).run(cmd, env, output));
     AgentResult result = new AgentResult();
     result.exitCode = code;
     result.success = code == 0;

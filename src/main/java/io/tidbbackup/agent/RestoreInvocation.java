@@ -7,6 +7,9 @@ import io.tidbbackup.api.RestoreSpec;
  * What one restore Job asks the agent to do: the Restore's identity and spec plus the cluster facts
  * the operator resolved. {@code abort} is the prune Job of {@code prune: afterFailed} ({@code br
  * abort restore …}).
+ *
+ * @param toolVersion the release of the tool the Job runs (its image's tag, else the TiKV version),
+ *     whose command line the agent builds
  */
 public record RestoreInvocation(
     String namespace,
@@ -17,7 +20,8 @@ public record RestoreInvocation(
     boolean abort,
     boolean clusterTls,
     boolean clientTls,
-    String pdAddress) {
+    String pdAddress,
+    String toolVersion) {
 
   /** Where BR finds PD: {@code --pd} when the operator gave one, else from spec.br. */
   public String pd() {

@@ -43,6 +43,7 @@ public final class ToolOutput {
   private String startTs;
   private String restoreTs;
   private boolean summarySeen;
+  private boolean usagePrinted;
   private final Map<String, Double> progress = new LinkedHashMap<>();
   private final Map<String, Double> reported = new LinkedHashMap<>();
   private AgentProtocol.StepProgress toReport;
@@ -51,6 +52,9 @@ public final class ToolOutput {
 
   /** Feeds one (already redacted) line. */
   public void accept(String line) {
+    if (line.startsWith("Usage:")) {
+      usagePrinted = true;
+    }
     Matcher m = BACKUP_TS.matcher(line);
     if (m.find()) {
       backupTs = m.group(1);
@@ -195,6 +199,19 @@ public final class ToolOutput {
 
   /** The last error lines, or the last lines when the tool printed no error line. */
   public String errorText() {
-    return String.join("\n", errors.isEmpty() ? tail : errors);
+    String text = String.join("\n", errors.isEmpty() ? tail : errors);
+    return usagePrinted ? USAGE_EXIT_0 + (text.isEmpty() ? "" : "\n" + text) : text;
+  }
+
+  static final String USAGE_EXIT_0 =
+      "the tool printed its usage and exited 0: it did not run the command (a subcommand or flag"
+          + " this release does not have)";
+
+  /**
+   * The exit code to go by: a cobra tool (BR, Dumpling) that prints its usage for a command it does
+   * not have exits 0 having done nothing, which is a failure, not a success.
+   */
+  public int exitCode(int processExit) {
+    return processExit == 0 && usagePrinted ? 1 : processExit;
   }
 }

@@ -26,6 +26,12 @@ public final class AgentProtocol {
   public static final String COMPACT_NAME = "compactName";
   public static final String TIKV_VERSION = "tikvVersion";
 
+  /**
+   * The release of the tool the Job runs, when its image's tag names one other than {@link
+   * #TIKV_VERSION} (spec.toolImage with a tag of its own).
+   */
+  public static final String TOOL_VERSION = "toolVersion";
+
   /** host:port of PD, when it is not {@code <cluster>-pd.<namespace>:2379} (a v2 PDGroup). */
   public static final String PD = "pd";
 

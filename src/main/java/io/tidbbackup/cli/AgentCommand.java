@@ -99,6 +99,9 @@ public class AgentCommand {
     @Option(names = "--" + AgentProtocol.TIKV_VERSION)
     String tikvVersion;
 
+    @Option(names = "--" + AgentProtocol.TOOL_VERSION)
+    String toolVersion;
+
     @Override
     public Integer call() throws Exception {
       AgentEnvironment env = new AgentEnvironment(System.getenv(), Path.of(JobEnv.SCRATCH_DIR));
@@ -109,7 +112,8 @@ public class AgentCommand {
       } catch (IllegalArgumentException e) {
         return refuse(termination, e);
       }
-      return new io.tidbbackup.agent.CompactAgent(env, System.out, null).run(spec, termination);
+      return new io.tidbbackup.agent.CompactAgent(env, System.out, null)
+          .run(spec, toolVersion != null ? toolVersion : tikvVersion, termination);
     }
   }
 

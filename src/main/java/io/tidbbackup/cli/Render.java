@@ -7,6 +7,7 @@ import io.tidbbackup.agent.AgentArgs;
 import io.tidbbackup.agent.BackupAgent;
 import io.tidbbackup.agent.CompactCommand;
 import io.tidbbackup.agent.RestoreAgent;
+import io.tidbbackup.agent.ToolLines;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupMode;
 import io.tidbbackup.api.BackupSpec;
@@ -26,6 +27,7 @@ import io.tidbbackup.operator.job.RestoreJobBuilder;
 import io.tidbbackup.operator.validation.BackupValidator;
 import io.tidbbackup.operator.validation.CompactValidator;
 import io.tidbbackup.operator.validation.RestoreValidator;
+import io.tidbbackup.tools.RefusedLine;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -64,7 +66,10 @@ public final class Render {
       return new Result(b.getMetadata().getName(), null, invalid.get());
     }
     Job job = BackupJobBuilder.build(b, logCommand(b.getSpec()), facts, settings);
-    return new Result(b.getMetadata().getName(), Serde.yaml(job), null);
+    Line line = backupLine(job);
+    return line.refusal != null
+        ? new Result(b.getMetadata().getName(), null, line.refusal)
+        : new Result(b.getMetadata().getName(), Serde.yaml(job), null);
   }
 
   public static Result backupCommand(Backup b, ClusterFacts facts, JobSettings settings) {
@@ -73,12 +78,35 @@ public final class Render {
     if (invalid.isPresent()) {
       return new Result(b.getMetadata().getName(), null, invalid.get());
     }
-    Job job = BackupJobBuilder.build(b, logCommand(b.getSpec()), facts, settings);
+    Line line = backupLine(BackupJobBuilder.build(b, logCommand(b.getSpec()), facts, settings));
+    return new Result(b.getMetadata().getName(), line.output(), line.refusal);
+  }
+
+  /**
+   * A Job's command line as its agent builds it, and the refusal of the tool release it runs
+   * (tools/*.tsv), or null.
+   */
+  record Line(String display, String refusal) {
+    String output() {
+      return refusal == null ? display : null;
+    }
+
+    static Line of(io.tidbbackup.agent.ToolCommand cmd, String toolVersion) {
+      try {
+        ToolLines.parse(cmd, toolVersion);
+        return new Line(cmd.display(), null);
+      } catch (RefusedLine e) {
+        return new Line(cmd.display(), e.getMessage() + ": " + cmd.display());
+      }
+    }
+  }
+
+  static Line backupLine(Job job) {
     Container main = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     List<String> args = main.getArgs().subList(2, main.getArgs().size());
     BackupSpec spec = Serde.fromJson(envValue(main, JobEnv.SPEC), BackupSpec.class);
-    String line = BackupAgent.command(AgentArgs.backup(args, spec), presentEnv(main)).display();
-    return new Result(b.getMetadata().getName(), line, null);
+    var inv = AgentArgs.backup(args, spec);
+    return Line.of(BackupAgent.command(inv, presentEnv(main)), inv.toolVersion());
   }
 
   public static Result restoreJob(Restore r, ClusterFacts facts, JobSettings settings) {
@@ -87,10 +115,11 @@ public final class Render {
     if (invalid.isPresent()) {
       return new Result(r.getMetadata().getName(), null, invalid.get());
     }
-    return new Result(
-        r.getMetadata().getName(),
-        Serde.yaml(RestoreJobBuilder.build(r, false, facts, settings)),
-        null);
+    Job job = RestoreJobBuilder.build(r, false, facts, settings);
+    String refusal = restoreLines(r, job, facts, settings).refusal;
+    return refusal != null
+        ? new Result(r.getMetadata().getName(), null, refusal)
+        : new Result(r.getMetadata().getName(), Serde.yaml(job), null);
   }
 
   /**
@@ -103,26 +132,36 @@ public final class Render {
     if (invalid.isPresent()) {
       return new Result(r.getMetadata().getName(), null, invalid.get());
     }
-    StringBuilder out =
-        new StringBuilder(restoreLine(RestoreJobBuilder.build(r, false, facts, settings)));
-    if (r.getSpec().prune != null) {
-      out.append(System.lineSeparator())
-          .append("# after a failure: ")
-          .append(restoreLine(RestoreJobBuilder.build(r, true, facts, settings)));
-    }
-    return new Result(r.getMetadata().getName(), out.toString(), null);
+    Line lines =
+        restoreLines(r, RestoreJobBuilder.build(r, false, facts, settings), facts, settings);
+    return new Result(r.getMetadata().getName(), lines.output(), lines.refusal);
   }
 
-  static String restoreLine(Job job) {
+  /** The restore's line and, with {@code prune}, the {@code br abort restore} that may follow. */
+  static Line restoreLines(Restore r, Job job, ClusterFacts facts, JobSettings settings) {
+    Line run = restoreLine(job);
+    if (run.refusal != null || r.getSpec().prune == null) {
+      return run;
+    }
+    Line prune = restoreLine(RestoreJobBuilder.build(r, true, facts, settings));
+    return new Line(
+        run.display + System.lineSeparator() + "# after a failure: " + prune.display,
+        prune.refusal);
+  }
+
+  static Line restoreLine(Job job) {
     Container main = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     List<String> args = main.getArgs().subList(2, main.getArgs().size());
     RestoreSpec spec = Serde.fromJson(envValue(main, JobEnv.SPEC), RestoreSpec.class);
-    return RestoreAgent.command(AgentArgs.restore(args, spec), presentEnv(main)).display();
+    var inv = AgentArgs.restore(args, spec);
+    return Line.of(RestoreAgent.command(inv, presentEnv(main)), inv.toolVersion());
   }
 
   public static Result compactJob(CompactBackup c, ClusterFacts facts, JobSettings settings) {
     CrdDefaults.apply(c.getSpec()); // as the API server would
-    Optional<String> invalid = CompactValidator.validate(c.getSpec());
+    Optional<String> invalid =
+        CompactValidator.validate(c.getSpec())
+            .or(() -> CompactValidator.validateTool(c.getSpec(), facts.tikvVersion()));
     if (invalid.isPresent()) {
       return new Result(c.getMetadata().getName(), null, invalid.get());
     }
@@ -133,22 +172,21 @@ public final class Render {
   /** The tikv-ctl command line (of shard 0 in a sharded compaction). */
   public static Result compactCommand(CompactBackup c, ClusterFacts facts, JobSettings settings) {
     CrdDefaults.apply(c.getSpec()); // as the API server would
-    Optional<String> invalid = CompactValidator.validate(c.getSpec());
+    Optional<String> invalid =
+        CompactValidator.validate(c.getSpec())
+            .or(() -> CompactValidator.validateTool(c.getSpec(), facts.tikvVersion()));
     if (invalid.isPresent()) {
       return new Result(c.getMetadata().getName(), null, invalid.get());
     }
-    Container main =
-        CompactJobBuilder.build(c, facts, settings)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0);
+    var pod = CompactJobBuilder.build(c, facts, settings).getSpec().getTemplate().getSpec();
+    Container main = pod.getContainers().get(0);
+    String toolImage = pod.getInitContainers().get(0).getImage();
     CompactSpec spec = Serde.fromJson(envValue(main, JobEnv.SPEC), CompactSpec.class);
-    return new Result(
-        c.getMetadata().getName(),
-        CompactCommand.build(spec, "sharded".equals(spec.mode) ? 0 : null).display(),
-        null);
+    String version = io.tidbbackup.tools.ToolVersion.ofImage(toolImage, facts.tikvVersion());
+    Line line =
+        Line.of(
+            CompactCommand.build(spec, "sharded".equals(spec.mode) ? 0 : null, version), version);
+    return new Result(c.getMetadata().getName(), line.output(), line.refusal);
   }
 
   /** Env vars the container surely has: plain values and non-optional secretKeyRefs. */

@@ -42,7 +42,8 @@ class CompactCommandTest {
             "s3: {provider: minio, endpoint: 'http://minio:9000', region: us-east-1, bucket: b, "
                 + "prefix: /basic/log/, secretName: s, storageClass: STANDARD}");
     UnknownFieldSet backend =
-        UnknownFieldSet.parseFrom(Base64.getDecoder().decode(StorageBackendProto.base64(s)));
+        UnknownFieldSet.parseFrom(
+            Base64.getDecoder().decode(StorageBackendProto.base64(s, "v8.5.0")));
     assertThat(backend.asMap().keySet()).containsExactly(3); // oneof backend: s3 = 3
     UnknownFieldSet s3 =
         UnknownFieldSet.parseFrom(backend.getField(3).getLengthDelimitedList().get(0));
@@ -53,6 +54,7 @@ class CompactCommandTest {
     assertThat(string(s3, 5)).isEqualTo("STANDARD");
     assertThat(s3.getField(10).getVarintList())
         .containsExactly(1L); // force_path_style for a non-AWS store
+    assertThat(string(s3, 16)).isEqualTo("minio"); // provider, as BR sets it
     assertThat(s3.hasField(8)).isFalse(); // access_key: from env, never in args
     assertThat(s3.hasField(9)).isFalse();
 
@@ -60,7 +62,8 @@ class CompactCommandTest {
         UnknownFieldSet.parseFrom(
             UnknownFieldSet.parseFrom(
                     StorageBackendProto.encode(
-                        spec("gcs: {projectId: p, bucket: g, prefix: x, objectAcl: private}")))
+                        spec("gcs: {projectId: p, bucket: g, prefix: x, objectAcl: private}"),
+                        "v8.5.0"))
                 .getField(4)
                 .getLengthDelimitedList()
                 .get(0));
@@ -71,7 +74,8 @@ class CompactCommandTest {
             UnknownFieldSet.parseFrom(
                     StorageBackendProto.encode(
                         spec(
-                            "azblob: {container: c, prefix: p, storageAccount: acct, secretName: s}")))
+                            "azblob: {container: c, prefix: p, storageAccount: acct, secretName: s}"),
+                        "v8.5.0"))
                 .getField(7)
                 .getLengthDelimitedList()
                 .get(0));
@@ -81,11 +85,50 @@ class CompactCommandTest {
         UnknownFieldSet.parseFrom(
                 StorageBackendProto.encode(
                     spec(
-                        "local: {prefix: logs, volume: {name: v}, volumeMount: {name: v, mountPath: /nfs}}")))
+                        "local: {prefix: logs, volume: {name: v}, volumeMount: {name: v, mountPath: /nfs}}"),
+                    "v8.5.0"))
             .getField(2)
             .getLengthDelimitedList()
             .get(0);
     assertThat(string(UnknownFieldSet.parseFrom(local), 1)).isEqualTo("/nfs/logs");
+  }
+
+  /**
+   * force_path_style as BR's base64ify sets it for the same flags (br/pkg/storage/s3.go Apply; the
+   * newest pkg/objstore SetForcePathStyle): path style unless the provider is alibaba or netease,
+   * and in the newest BR virtual-hosted for AWS unless the URL says force-path-style.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "v8.5.0, aws, , , true",
+    "v8.5.0, ceph, http://ceph:7480, , true",
+    "v8.5.0, alibaba, , , false",
+    "v8.5.0, alibaba, , true, false",
+    "v8.5.0, netease, , , false",
+    "v8.5.0, minio, http://minio:9000/, false, false",
+    "v8.5.0, tencent, , , true",
+    "nightly, aws, , , false",
+    "nightly, aws, , true, true",
+    "nightly, ceph, https://s3.us-west-2.amazonaws.com, , false",
+    "nightly, minio, http://minio:9000, , true",
+    "nightly, tencent, , true, false",
+  })
+  void forcePathStyleIsWhatBrWouldEncode(
+      String release, String provider, String endpoint, Boolean forcePathStyle, boolean expected)
+      throws Exception {
+    CompactSpec s = spec("s3: {provider: " + provider + ", bucket: b, prefix: p}");
+    s.s3.endpoint = endpoint;
+    s.s3.forcePathStyle = forcePathStyle;
+    UnknownFieldSet s3 =
+        UnknownFieldSet.parseFrom(
+            UnknownFieldSet.parseFrom(StorageBackendProto.encode(s, release))
+                .getField(3)
+                .getLengthDelimitedList()
+                .get(0));
+    assertThat(s3.hasField(10) && s3.getField(10).getVarintList().contains(1L)).isEqualTo(expected);
+    if (endpoint != null) {
+      assertThat(string(s3, 1)).doesNotEndWith("/");
+    }
   }
 
   @Test
@@ -101,7 +144,7 @@ class CompactCommandTest {
         s3: {provider: aws, bucket: b, prefix: log}
         """);
     AgentEnvironment env = new AgentEnvironment(Map.of(JobEnv.JOB_COMPLETION_INDEX, "2"), dir);
-    List<String> argv = CompactAgent.command(s, env).argv(Map.of());
+    List<String> argv = CompactAgent.command(s, env, "nightly").argv(Map.of());
     assertThat(argv)
         .containsSubsequence(
             "--from",
@@ -137,7 +180,7 @@ class CompactCommandTest {
         s3: {provider: aws, bucket: b, prefix: log}
         """);
     AgentEnvironment env = new AgentEnvironment(Map.of(JobEnv.JOB_COMPLETION_INDEX, "3"), dir);
-    List<String> argv = CompactAgent.command(s, env).argv(Map.of());
+    List<String> argv = CompactAgent.command(s, env, "nightly").argv(Map.of());
     assertThat(argv.subList(argv.indexOf("--cal-shift-ts"), argv.size()))
         .containsExactly(
             "--cal-shift-ts",
@@ -166,7 +209,7 @@ class CompactCommandTest {
                 new AgentEnvironment(Map.of(), dir),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 tool.toString())
-            .run(spec("startTs: '1'\ns3: {provider: aws, bucket: b}"), term);
+            .run(spec("startTs: '1'\ns3: {provider: aws, bucket: b}"), "v8.5.0", term);
     assertThat(code).isEqualTo(1);
     AgentResult r = Serde.fromJson(Files.readString(term), AgentResult.class);
     assertThat(r.success).isFalse();

@@ -279,6 +279,11 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       writer.write(cb, ctx, CompactStatuses.with(st, ConditionTypes.RETRY_FAILED, e.getMessage()));
       return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.clusterRetry());
     }
+    Optional<String> unsupported = CompactValidator.validateTool(cb.getSpec(), facts.tikvVersion());
+    if (unsupported.isPresent()) {
+      writer.write(cb, ctx, CompactStatuses.invalid(st, unsupported.get()));
+      return UpdateControl.noUpdate();
+    }
     ToolJobs.Creation created = jobs.create(ctx, cb, CompactJobBuilder.build(cb, facts, settings));
     return switch (created.outcome()) {
       case CREATED -> {

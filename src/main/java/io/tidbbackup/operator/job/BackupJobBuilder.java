@@ -89,6 +89,7 @@ public final class BackupJobBuilder {
             spec.toolImage,
             settings.toolRepo(dumpling ? DUMPLING_REPO : BR_REPO),
             facts.tikvVersion());
+    ToolPod.addToolVersion(args, image, facts.tikvVersion());
     Container init =
         ToolPod.copyToolContainer(
             tool, image, "/" + tool, toolDir, spec, settings.imagePullPolicy());

@@ -47,6 +47,7 @@ public final class CompactJobBuilder {
     ToolPod.addUserVolumes(pod, volumes, mounts);
     String image =
         ToolPod.toolImage(spec.tikvImage, settings.toolRepo(TIKV_REPO), facts.tikvVersion());
+    ToolPod.addToolVersion(args, image, facts.tikvVersion());
     Container init =
         ToolPod.copyToolContainer(
             "tikv-ctl", image, "/tikv-ctl", JobEnv.TIKV_BIN_DIR, pod, settings.imagePullPolicy());

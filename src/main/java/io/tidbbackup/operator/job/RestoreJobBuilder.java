@@ -90,6 +90,7 @@ public final class RestoreJobBuilder {
             spec.toolImage,
             settings.toolRepo(lightning ? LIGHTNING_REPO : BackupJobBuilder.BR_REPO),
             facts.tikvVersion());
+    ToolPod.addToolVersion(args, image, facts.tikvVersion());
     Container init =
         ToolPod.copyToolContainer(
             tool,

@@ -38,6 +38,19 @@ public final class ToolPod {
    * The tool image: spec.toolImage (with {@code :<version>} appended when untagged) or {@code
    * <default>:<version>}.
    */
+  /**
+   * {@code --toolVersion=<tag>} for the agent when the image's tag names another release than the
+   * cluster's TiKV version, so that the agent builds the command line of the tool it runs.
+   */
+  public static void addToolVersion(List<String> agentArgs, String image, String tikvVersion) {
+    String tool = io.tidbbackup.tools.ToolVersion.ofImage(image, tikvVersion);
+    if (tool != null && !tool.equals(tikvVersion)) {
+      agentArgs.add(
+          io.tidbbackup.api.AgentProtocol.option(
+              io.tidbbackup.api.AgentProtocol.TOOL_VERSION, tool));
+    }
+  }
+
   public static String toolImage(String toolImage, String defaultRepo, String version) {
     if (toolImage == null || toolImage.isEmpty()) {
       return defaultRepo + ":" + version;

@@ -45,6 +45,16 @@ public final class CompactValidator {
     return errors;
   }
 
+  /**
+   * What the tikv-ctl of {@code tikvVersion} (or of spec.tikvImage's tag) cannot do for this spec;
+   * checked once the cluster's version is known, before the Job is created.
+   */
+  public static Optional<String> validateTool(CompactSpec spec, String tikvVersion) {
+    List<String> errors = SpecValidator.newErrors();
+    ToolValidator.compact(spec, tikvVersion, errors);
+    return errors.stream().findFirst();
+  }
+
   public static Optional<String> validate(CompactSpec spec) {
     return problems(spec, false).stream().findFirst();
   }

@@ -85,6 +85,7 @@ public final class RestoreValidator {
     if (spec.backoffLimit != null && spec.backoffLimit < 0) {
       errors.add("spec.backoffLimit must not be negative");
     }
+    ToolValidator.restore(spec, tikvVersion, errors);
     return errors;
   }
 
