@@ -101,7 +101,7 @@ class ReferenceCommandLinesTest {
                 "--subcommand=log-truncate"));
     assertThat(cmd)
         .isEqualTo(
-            "/var/lib/br-bin/br log truncate --until=443123456789 --pd=basic-pd.tidb:2379"
+            "/var/lib/br-bin/br log truncate --until=443123456789 --yes --pd=basic-pd.tidb:2379"
                 + " --storage=s3://b/p --s3.provider=aws");
   }
 

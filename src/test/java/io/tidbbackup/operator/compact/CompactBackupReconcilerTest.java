@@ -66,13 +66,13 @@ class CompactBackupReconcilerTest {
   void aCompactionRunsToCompleteAndAFailureSaysWhy() throws Exception {
     create(
         "c1",
-        "  startTs: '443123456789000000'\n  endTs: '443124000000000000'\n  maxRetryTimes: 2\n"
+        "  tikvImage: pingcap/tikv:v8.5.5\n  startTs: '443123456789000000'\n  endTs: '443124000000000000'\n  maxRetryTimes: 2\n"
             + "  s3: {provider: aws, bucket: b, prefix: log, secretName: s3-secret}\n");
     await().atMost(WAIT).until(() -> cluster.job(NS, "compact-c1") != null);
     Job job = cluster.job(NS, "compact-c1");
     assertThat(job.getSpec().getBackoffLimit()).isEqualTo(2);
     assertThat(job.getSpec().getTemplate().getSpec().getInitContainers().get(0).getImage())
-        .isEqualTo("pingcap/tikv:v8.5.0");
+        .isEqualTo("pingcap/tikv:v8.5.5");
     await().atMost(WAIT).until(() -> ConditionTypes.SCHEDULED.equals(status("c1").state));
     AgentResult ok = new AgentResult();
     ok.success = true;
@@ -82,7 +82,9 @@ class CompactBackupReconcilerTest {
     assertThat(status("c1").endTs).isEqualTo("443124000000000000");
     assertThat(status("c1").timeCompleted).isEqualTo("2024-01-01T00:10:00Z");
 
-    create("c2", "  startTs: '1'\n  s3: {provider: aws, bucket: b, prefix: log}\n");
+    create(
+        "c2",
+        "  tikvImage: pingcap/tikv:nightly\n  startTs: '1'\n  s3: {provider: aws, bucket: b, prefix: log}\n");
     await().atMost(WAIT).until(() -> cluster.job(NS, "compact-c2") != null);
     AgentResult bad = new AgentResult();
     bad.success = false;
@@ -99,12 +101,23 @@ class CompactBackupReconcilerTest {
     await().atMost(WAIT).until(() -> ConditionTypes.INVALID.equals(status("bad").state));
     assertThat(status("bad").message).startsWith("spec.startTs is required");
     assertThat(cluster.job(NS, "compact-bad")).isNull();
+    // the cluster runs v8.5.0, whose tikv-ctl has no compact-log-backup: Invalid once the version
+    // is known, with no Job that would fail on an unknown subcommand
+    create("old", "  startTs: '1'\n  endTs: '2'\n  s3: {provider: aws, bucket: b, prefix: log}\n");
+    await().atMost(WAIT).until(() -> ConditionTypes.INVALID.equals(status("old").state));
+    assertThat(status("old").message)
+        .isEqualTo(
+            "spec.tikvImage: tikv-ctl v8.5.0 has no compact-log-backup (TiKV v8.5.5 or later has"
+                + " it)");
+    assertThat(cluster.job(NS, "compact-old")).isNull();
   }
 
   /** Deleting a compaction's Job cancels it: Failed, and no second Job. */
   @Test
   void aCompactionWhoseJobIsDeletedFailsAndIsNotRunAgain() throws Exception {
-    create("cd", "  startTs: '1'\n  s3: {provider: aws, bucket: b, prefix: log}\n");
+    create(
+        "cd",
+        "  tikvImage: pingcap/tikv:nightly\n  startTs: '1'\n  s3: {provider: aws, bucket: b, prefix: log}\n");
     await().atMost(WAIT).until(() -> cluster.job(NS, "compact-cd") != null);
     cluster.jobRunning(NS, "compact-cd", "2024-01-01T00:00:00Z");
     await().atMost(WAIT).until(() -> ConditionTypes.RUNNING.equals(status("cd").state));

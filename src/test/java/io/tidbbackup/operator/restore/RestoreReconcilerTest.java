@@ -181,7 +181,9 @@ class RestoreReconcilerTest {
 
   @Test
   void pruneAfterFailedRunsBrAbortRestoreOnceAndTheRestoreStaysFailed() throws Exception {
-    create("p1", "  prune: afterFailed\n  br: {cluster: basic}\n" + S3);
+    create(
+        "p1",
+        "  prune: afterFailed\n  toolImage: pingcap/br:v8.5.5\n  br: {cluster: basic}\n" + S3);
     await().atMost(WAIT).until(() -> cluster.job(NS, "restore-p1") != null);
     cluster.jobFinished(
         NS,
@@ -222,7 +224,9 @@ class RestoreReconcilerTest {
    */
   @Test
   void aRestoreWhoseJobIsDeletedFailsWithJobDeletedAndIsPruned() throws Exception {
-    create("rd", "  br: {cluster: basic}\n  prune: afterFailed\n" + S3);
+    create(
+        "rd",
+        "  br: {cluster: basic}\n  prune: afterFailed\n  toolImage: pingcap/br:v8.5.5\n" + S3);
     await().atMost(WAIT).until(() -> cluster.job(NS, "restore-rd") != null);
     cluster.jobRunning(NS, "restore-rd", "2024-01-01T00:00:00Z");
     awaitPhase("rd", ConditionTypes.RUNNING);
@@ -240,7 +244,9 @@ class RestoreReconcilerTest {
    */
   @Test
   void aPruneWhoseJobIsDeletedIsPruneFailed() throws Exception {
-    create("rp", "  br: {cluster: basic}\n  prune: afterFailed\n" + S3);
+    create(
+        "rp",
+        "  br: {cluster: basic}\n  prune: afterFailed\n  toolImage: pingcap/br:v8.5.5\n" + S3);
     await().atMost(WAIT).until(() -> cluster.job(NS, "restore-rp") != null);
     cluster.jobFinished(
         NS,

@@ -34,7 +34,29 @@ class RestoreValidatorTest {
                 "v8.5.0"))
         .isNull();
     assertThat(first("to: {host: h, secretName: s}\n" + S3, "v8.5.0")).isNull();
-    assertThat(first("prune: afterFailed\nbr: {cluster: c}\n" + S3, "v8.5.0")).isNull();
+    assertThat(first("prune: afterFailed\nbr: {cluster: c}\n" + S3, "v8.5.5")).isNull();
+    assertThat(
+            first(
+                "prune: afterFailed\ntoolImage: pingcap/br:v8.5.5\nbr: {cluster: c}\n" + S3,
+                "v8.1.0"))
+        .isNull();
+  }
+
+  /** A prune needs `br abort restore`, which BR has since v8.5.5: else Invalid, not a no-op. */
+  @Test
+  void pruneOnABrWithoutAbortIsInvalidNamingTheRelease() throws Exception {
+    assertThat(first("prune: afterFailed\nbr: {cluster: c}\n" + S3, "v8.5.0"))
+        .isEqualTo(
+            "spec.prune: BR v8.5.0 has no `br abort restore full` to prune with (it would print"
+                + " its usage and exit 0, pruning nothing); use spec.toolImage of BR v8.5.5 or"
+                + " later, or remove spec.prune");
+    assertThat(
+            first(
+                "restoreMode: pitr\nlogRestoreStartTs: '443123456789'\nprune: afterFailed\ntoolImage: pingcap/br:v7.5.0\n"
+                    + "br: {cluster: c}\n"
+                    + S3,
+                "v8.5.5"))
+        .startsWith("spec.prune: BR v7.5.0 has no `br abort restore point`");
   }
 
   @Test
