@@ -164,6 +164,15 @@ public class RenderCommand implements Callable<Integer> {
         failures++;
         continue;
       }
+      // the CRD's own bounds, as the API server applies them before anything else sees the object
+      String[] gv = apiVersion.split("/", 2);
+      List<String> outOfBounds =
+          SchemaBounds.problems(doc, gv[0], gv[1], kind.toLowerCase(java.util.Locale.ROOT) + "s");
+      if (!outOfBounds.isEmpty()) {
+        err.println(where + " is invalid: " + outOfBounds.get(0));
+        failures++;
+        continue;
+      }
       io.fabric8.kubernetes.api.model.HasMetadata obj;
       try {
         obj = READER.unmarshal(Serde.json(doc), type);

@@ -49,6 +49,9 @@ public final class CrdFinisher {
       files = s.filter(p -> p.toString().endsWith("-v1.yml")).sorted().toList();
     }
     java.util.Map<String, String> schemas = new java.util.TreeMap<>();
+    // the same CRDs in the jar, for render's check of a manifest against the API server's bounds
+    Path inJar = in.getParent().resolve("crds");
+    Files.createDirectories(inJar);
     for (Path f : files) {
       JsonNode crd = Serde.YAML.readTree(f.toFile());
       String kind = crd.path("spec").path("names").path("kind").asText();
@@ -73,7 +76,9 @@ public final class CrdFinisher {
       String schema = CrdCheck.fingerprint(crd.path("spec"));
       ((ObjectNode) crd.path("metadata")).putObject("annotations").put(CrdCheck.SCHEMA, schema);
       schemas.put(name, schema);
-      Files.writeString(out.resolve(name + ".yaml"), HEADER + Serde.YAML.writeValueAsString(crd));
+      String text = HEADER + Serde.YAML.writeValueAsString(crd);
+      Files.writeString(out.resolve(name + ".yaml"), text);
+      Files.writeString(inJar.resolve(name + ".yaml"), text);
     }
     // the operator's own fingerprints, in the jar, for its check of the installed CRDs at startup
     Path resource = in.getParent().resolve(CrdCheck.RESOURCE.substring("META-INF/".length()));

@@ -88,7 +88,7 @@ class RenderCommandTest {
     Out value = render(GOOD.replace("spec:\n", "spec:\n  cleanPolicy: delete\n"));
     assertThat(value.code()).isEqualTo(1);
     assertThat(value.err())
-        .contains("spec.cleanPolicy: \"delete\" is not a value this operator serves (Retain,");
+        .contains("spec.cleanPolicy: Unsupported value: \"delete\": supported values: \"Delete\",");
 
     Out type = render(GOOD.replace("spec:\n", "spec:\n  cleanOption: {pageSize: lots}\n"));
     assertThat(type.code()).isEqualTo(1);
@@ -100,6 +100,27 @@ class RenderCommandTest {
     for (Out o : List.of(kind, value, type, yaml)) {
       assertThat(o.err().lines().count()).as(o.err()).isLessThanOrEqualTo(2);
     }
+  }
+
+  /**
+   * What the API server refuses by the CRD's own bounds, render refuses too, in its words and at
+   * any depth: a minimum, an enum, a maxLength.
+   */
+  @Test
+  void theCrdsBoundsApplyAsTheApiServerAppliesThem() throws Exception {
+    Out page = render(GOOD.replace("spec:\n", "spec:\n  cleanOption: {pageSize: -5}\n"));
+    assertThat(page.code()).isEqualTo(1);
+    assertThat(page.err())
+        .contains(
+            "(Backup good) is invalid: spec.cleanOption.pageSize: Invalid value: -5:"
+                + " spec.cleanOption.pageSize in body should be greater than or equal to 0");
+    assertThat(page.out()).isEmpty();
+    Out big = render(GOOD.replace("spec:\n", "spec:\n  cleanOption: {pageSize: 100001}\n"));
+    assertThat(big.err()).contains("should be less than or equal to 100000");
+    Out mode = render(GOOD.replace("spec:\n", "spec:\n  backupMode: incremental\n"));
+    assertThat(mode.err())
+        .contains("spec.backupMode: Unsupported value: \"incremental\": supported values:");
+    assertThat(render(GOOD).code()).isZero();
   }
 
   /**

@@ -140,24 +140,24 @@ public final class ToolPod {
   public static final long RUN_AS = 65532L;
 
   /**
-   * A tool pod. Without spec.podSecurityContext it passes Pod Security "restricted": non-root
-   * ({@link #RUN_AS}, also the group and fsGroup, so an emptyDir or a PVC is writable), seccomp
-   * RuntimeDefault, and every container without privilege escalation or capabilities (the init
-   * containers only copy a tool binary out of its image). With spec.podSecurityContext the user
-   * owns the pod's security settings (a local volume that needs root, for one) and nothing is
-   * added.
+   * A tool pod, which passes Pod Security "restricted" unless the user's podSecurityContext says
+   * otherwise. Without spec.podSecurityContext: non-root ({@link #RUN_AS}, also the group and
+   * fsGroup, so an emptyDir or a PVC is writable) and seccomp RuntimeDefault. With it, the user's
+   * settings are kept and only what they leave unset is added: seccomp RuntimeDefault, and
+   * runAsNonRoot unless they ask for uid 0 (a local volume that needs root). Every container, in
+   * both cases, runs without privilege escalation or capabilities (the init containers only copy a
+   * tool binary out of its image; the agent needs none): the spec has no container-level security
+   * settings that could say otherwise.
    */
   public static PodSpec podSpec(
       ToolJobSpec spec, List<Container> init, Container main, List<Volume> volumes) {
-    PodSecurityContext pod = spec.podSecurityContext;
-    if (pod == null) {
-      pod = restrictedPod();
-      init =
-          init.stream()
-              .map(c -> new ContainerBuilder(c).withSecurityContext(restrictedContainer()).build())
-              .toList();
-      main = new ContainerBuilder(main).withSecurityContext(restrictedContainer()).build();
-    }
+    PodSecurityContext pod =
+        spec.podSecurityContext == null ? restrictedPod() : completed(spec.podSecurityContext);
+    init =
+        init.stream()
+            .map(c -> new ContainerBuilder(c).withSecurityContext(restrictedContainer()).build())
+            .toList();
+    main = new ContainerBuilder(main).withSecurityContext(restrictedContainer()).build();
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
         .withServiceAccountName(
@@ -174,6 +174,19 @@ public final class ToolPod {
         .withContainers(main)
         .withVolumes(volumes)
         .build();
+  }
+
+  /** The user's pod security context with what "restricted" needs and they left unset. */
+  static PodSecurityContext completed(PodSecurityContext user) {
+    PodSecurityContextBuilder b = new PodSecurityContextBuilder(user);
+    if (user.getSeccompProfile() == null) {
+      b.withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile();
+    }
+    if (user.getRunAsNonRoot() == null
+        && (user.getRunAsUser() == null || user.getRunAsUser() != 0L)) {
+      b.withRunAsNonRoot(true);
+    }
+    return b.build();
   }
 
   static PodSecurityContext restrictedPod() {
