@@ -103,6 +103,37 @@ class RestoreAgentTest {
             "--s3.provider=aws");
   }
 
+  /**
+   * An older BR asked for `abort restore` prints cobra's usage and exits 0 having pruned nothing
+   * (TiDB Operator looks for "Usage:" too): that is a failure, said as such, never a success.
+   */
+  @Test
+  void aToolThatPrintsItsUsageAndExitsZeroFailed() throws Exception {
+    Run r =
+        run(
+            script(
+                "br",
+                """
+        echo 'br is a TiDB/TiKV cluster backup restore tool.'
+        echo ''
+        echo 'Usage:'
+        echo '  br [command]'
+        exit 0
+        """),
+            SNAPSHOT.replace("br: {", "prune: afterFailed\nbr: {"),
+            List.of(
+                "--namespace=tidb",
+                "--restoreName=r1",
+                "--tikvVersion=v8.5.0",
+                "--mode=snapshot",
+                "--abort=true"),
+            Map.of());
+    assertThat(r.argv()).startsWith("abort", "restore", "full");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.result().success).isFalse();
+    assertThat(r.result().error).startsWith("the tool printed its usage and exited 0");
+  }
+
   @Test
   void pitrReportsThePointItRestoredTo() throws Exception {
     Run r =
