@@ -26,9 +26,14 @@ public class BackupSpec extends ToolJobSpec {
   public BackupMode backupMode;
 
   /** Snapshot: the backup TS ({@code --backupts}); log: the start TS. TSO or datetime. */
+  @com.fasterxml.jackson.annotation.JsonPropertyDescription(
+      "Snapshot: the backup's TS (br --backupts); log: the TS the log backup starts from (\"0\": now). A TSO, or a datetime such as 2024-06-01 12:00:00+08:00; a datetime without a zone is read as UTC. BR is given a TSO.")
   public String commitTs;
 
   public LogSubCommand logSubcommand;
+
+  @com.fasterxml.jackson.annotation.JsonPropertyDescription(
+      "log-truncate: remove log data before this TS. A TSO, or a datetime such as 2024-06-01 12:00:00+08:00; a datetime without a zone is read as UTC. BR is given a TSO.")
   public String logTruncateUntil;
 
   /** Deprecated form of logSubcommand: log-stop. */

@@ -30,7 +30,13 @@ public class CompactSpec extends StorageProvider {
   public String physicalFileCacheCapacity;
   public String name;
   public List<EnvVar> env;
+
+  @com.fasterxml.jackson.annotation.JsonPropertyDescription(
+      "The start of the log range to compact. A TSO, or a datetime such as 2024-06-01 12:00:00+08:00; a datetime without a zone is read as UTC. tikv-ctl is given a TSO.")
   public String startTs;
+
+  @com.fasterxml.jackson.annotation.JsonPropertyDescription(
+      "The end of the log range to compact (tikv-ctl v8.5.x requires it). A TSO, or a datetime such as 2024-06-01 12:00:00+08:00; a datetime without a zone is read as UTC. tikv-ctl is given a TSO.")
   public String endTs;
 
   @Default("4")

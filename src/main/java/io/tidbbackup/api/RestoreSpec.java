@@ -29,11 +29,15 @@ public class RestoreSpec extends ToolJobSpec {
   public RestoreMode restoreMode;
 
   /** PiTR target TS (TSO or datetime). */
+  @com.fasterxml.jackson.annotation.JsonPropertyDescription(
+      "PiTR: the point to restore to (empty: the newest log data). A TSO, or a datetime such as 2024-06-01 12:00:00+08:00; a datetime without a zone is read as UTC. BR is given a TSO.")
   public String pitrRestoredTs;
 
   public PruneType prune;
 
   /** PiTR without a full backup: restore log data from this TS. */
+  @com.fasterxml.jackson.annotation.JsonPropertyDescription(
+      "PiTR without a full backup: where the log restore starts. A TSO, or a datetime such as 2024-06-01 12:00:00+08:00; a datetime without a zone is read as UTC. BR is given a TSO.")
   public String logRestoreStartTs;
 
   /**
