@@ -77,6 +77,25 @@ public final class ToolModel {
         .orElse(null);
   }
 
+  /**
+   * The keys of TiDB Lightning's configuration file, {@code section.key}, from {@code
+   * tools/tidb-lightning-toml.tsv}.
+   */
+  public static java.util.Set<String> lightningConfigKeys() {
+    try (InputStream in = ToolModel.class.getResourceAsStream("/tools/tidb-lightning-toml.tsv")) {
+      java.util.Set<String> keys = new java.util.TreeSet<>();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        String[] c = line.split("\t");
+        if (!line.startsWith("#") && !line.startsWith("section\t") && c.length >= 2) {
+          keys.add(c[0] + "." + c[1]);
+        }
+      }
+      return keys;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The command line of one release. */
   public ToolCli at(ToolVersion version) {
     return new ToolCli(

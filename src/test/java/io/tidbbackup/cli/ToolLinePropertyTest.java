@@ -345,6 +345,13 @@ class ToolLinePropertyTest {
       var inv = AgentArgs.restore(agentArgs(main), Serde.fromJson(env(main), RestoreSpec.class));
       ToolCommand cmd = RestoreAgent.command(inv, Render.presentEnv(main));
       ParsedLine line = parse(cmd, inv.toolVersion(), y);
+      if (line != null && inv.lightning()) {
+        // the settings the agent writes to Lightning's file are keys Lightning knows
+        for (var e : cmd.config().entries()) {
+          assertThat(io.tidbbackup.tools.ToolModel.lightningConfigKeys())
+              .contains(e.section() + "." + e.key());
+        }
+      }
       if (line == null || inv.lightning()) {
         continue;
       }
