@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -184,6 +185,8 @@ public final class ControlPlane implements AutoCloseable {
             "--service-account-signing-key-file=" + saKey,
             "--service-cluster-ip-range=10.0.0.0/24",
             "--allow-privileged=true",
+            // a node's InternalIP first: the real node's name resolves nowhere
+            "--kubelet-preferred-address-types=InternalIP,Hostname",
             // ServiceAccount admission stays on (unlike envtest): a pod whose ServiceAccount does
             // not exist is refused, as on any real cluster (its token volume is ignored by the
             // local kubelet)
@@ -206,8 +209,10 @@ public final class ControlPlane implements AutoCloseable {
             "--authorization-kubeconfig=" + kubeconfig,
             // no node-lifecycle or pod GC: they would evict the local kubelet's pods; no scheduler:
             // the kubelet binds
+            // root-ca-cert-publisher: the kube-root-ca.crt ConfigMap a pod's token volume needs
             "--controllers=job-controller,garbage-collector-controller,namespace-controller,"
-                + "serviceaccount-controller,ttl-after-finished-controller",
+                + "serviceaccount-controller,ttl-after-finished-controller,root-ca-cert-publisher",
+            "--root-ca-file=" + pki.resolve("apiserver.crt"),
             "--leader-elect=false",
             "--bind-address=127.0.0.1",
             "--secure-port=" + freePort(),
@@ -373,29 +378,61 @@ public final class ControlPlane implements AutoCloseable {
    * run.
    */
   private void start(String name, List<String> cmd) throws IOException {
-    Path logFile = dir.resolve(name + ".log");
-    List<String> watched =
+    Process p = watched(dir.resolve(name + ".log"), name, cmd, Map.of(), null);
+    processes.add(p);
+    if (name.equals("kube-apiserver")) {
+      apiServer = p;
+    }
+  }
+
+  /**
+   * {@code cmd} under a shell watchdog: when this JVM is gone (even after SIGKILL) or the watchdog
+   * is told to stop, the command gets SIGTERM, then SIGKILL after 5 s, and {@code cleanup} (if any)
+   * runs after it. Output goes to {@code logFile}.
+   */
+  static Process watched(
+      Path logFile, String name, List<String> cmd, Map<String, String> env, List<String> cleanup)
+      throws IOException {
+    String after =
+        cleanup == null
+            ? ""
+            : String.join(" ", cleanup.stream().map(ControlPlane::shellQuote).toList())
+                + " >/dev/null 2>&1; ";
+    List<String> watchedCmd =
         new ArrayList<>(
             List.of(
                 "bash",
                 "-c",
                 "\"$@\" & child=$!; "
-                    + "stop() { kill $child 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 $child 2>/dev/null || exit 0; "
-                    + "sleep 0.5; done; kill -9 $child 2>/dev/null; exit 0; }; trap stop TERM INT; "
+                    + "stop() { kill $child 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 $child 2>/dev/null || break; "
+                    + "sleep 0.5; done; kill -9 $child 2>/dev/null; "
+                    + after
+                    + "exit 0; }; trap stop TERM INT; "
                     + "while kill -0 "
                     + ProcessHandle.current().pid()
                     + " 2>/dev/null && kill -0 $child 2>/dev/null; do "
                     + "sleep 1; done; stop",
                 name));
-    watched.addAll(cmd);
-    Process p =
-        new ProcessBuilder(watched)
-            .redirectErrorStream(true)
-            .redirectOutput(logFile.toFile())
-            .start();
-    processes.add(p);
-    if (name.equals("kube-apiserver")) {
-      apiServer = p;
+    watchedCmd.addAll(cmd);
+    ProcessBuilder pb =
+        new ProcessBuilder(watchedCmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  static String shellQuote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  /** Stops a {@link #watched} process and waits for its cleanup. */
+  static void stop(Process p) {
+    p.destroy();
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -499,7 +536,7 @@ public final class ControlPlane implements AutoCloseable {
     return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {

@@ -206,6 +206,7 @@ class LiveProgressIT {
         kind: CompactBackup
         metadata: {name: %s, namespace: %s}
         spec:
+          tikvImage: pingcap/tikv:nightly
           startTs: "443123456789000000"
           endTs: "443123456789900000"
           s3: {provider: aws, bucket: %s, prefix: log, secretName: s3-secret, endpoint: %s, forcePathStyle: true}

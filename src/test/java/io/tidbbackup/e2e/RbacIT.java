@@ -247,6 +247,7 @@ class RbacIT {
         kind: CompactBackup
         metadata: {name: c1, namespace: %s}
         spec:
+          tikvImage: pingcap/tikv:nightly
           startTs: "443123456789000000"
           s3: {provider: aws, bucket: %s, prefix: log, secretName: s3-secret, endpoint: %s, forcePathStyle: true}
         """

@@ -154,6 +154,7 @@ class StuckPodsIT {
                 kind: CompactBackup
                 metadata: {name: cpull, namespace: %s}
                 spec:
+                  tikvImage: pingcap/tikv:v8.5.5
                   startTs: "443123456789000000"
                   endTs: "443123456789900000"
                   s3: {provider: aws, bucket: %s, prefix: log, secretName: s3-secret, endpoint: %s}
@@ -196,7 +197,7 @@ class StuckPodsIT {
         k,
         E2E.restoreYaml(cluster, ns, "no-secret", BUCKET, "t/none")
                 .replace("secretName: s3-secret", "secretName: not-there")
-            + "  prune: afterFailed\n");
+            + "  prune: afterFailed\n  toolImage: pingcap/br:v8.5.5\n");
     Restore failed =
         await()
             .atMost(E2E.WAIT)

@@ -1,0 +1,3 @@
+module tidbbackup.test/pause
+
+go 1.26

@@ -1,0 +1,226 @@
+package io.tidbbackup.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.controlplane.ControlPlane;
+import io.tidbbackup.controlplane.LocalCluster;
+import io.tidbbackup.controlplane.NodeImages;
+import io.tidbbackup.controlplane.RealNode;
+import io.tidbbackup.operator.CleanJobPolicy;
+import io.tidbbackup.operator.OperatorFactory;
+import io.tidbbackup.operator.OperatorSettings;
+import io.tidbbackup.operator.job.JobSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Job pods as containers on a real node (kubelet, containerd, runc; {@link RealNode}) of a control
+ * plane of its own: the operator's Jobs run this project's image built from its Dockerfile, the
+ * init container copies the stand-in {@code br} out of a {@code pingcap/br} image into an emptyDir,
+ * the agent runs it as uid 65532 under the hardened security context, its result reaches status
+ * through the termination message, and the clean Job deletes the prefix in S3 from inside its
+ * container, leaving the sentinel outside it.
+ */
+class RealNodeIT {
+  static final String BUCKET = "realnode";
+  static ControlPlane cp;
+  static RealNode node;
+  static S3Proxy s3proxy;
+  static S3Client s3;
+  static String endpoint;
+  static Operator operator;
+  static KubernetesClient k;
+  static final String NS = "real";
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path dir = Path.of("target", "realnode", "run-" + ProcessHandle.current().pid());
+    cp = ControlPlane.startPrivate(dir.resolve("controlplane"), System.out::println);
+    k = cp.admin();
+    List<Path> images =
+        NodeImages.build(OperatorSettings.DEFAULT_TIKV_VERSION, System.out::println);
+    node = RealNode.start(cp, dir, images, System.out::println);
+    // S3 where the pods reach it: the host's end of the node's veth, never beyond the machine
+    Properties props = new Properties();
+    props.setProperty("jclouds.identity", LocalCluster.ACCESS_KEY);
+    props.setProperty("jclouds.credential", LocalCluster.SECRET_KEY);
+    s3proxy =
+        S3Proxy.builder()
+            .blobStore(BlobStores.create("transient", props))
+            .awsAuthentication(
+                AuthenticationType.AWS_V2_OR_V4, LocalCluster.ACCESS_KEY, LocalCluster.SECRET_KEY)
+            .endpoint(URI.create("http://" + node.hostAddress() + ":0"))
+            .build();
+    s3proxy.start();
+    while (!s3proxy.getState().equals("STARTED")) {
+      Thread.sleep(10);
+    }
+    endpoint = "http://" + node.hostAddress() + ":" + s3proxy.getPort();
+    s3 =
+        S3Client.builder()
+            .endpointOverride(URI.create(endpoint))
+            .region(Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(LocalCluster.ACCESS_KEY, LocalCluster.SECRET_KEY)))
+            .build();
+    E2E.bucket(s3, BUCKET);
+    LocalCluster.installCrds(k, Path.of("crds"), f -> !f.endsWith(".br.pingcap.com.yaml"));
+    String sa = LocalCluster.installChartRbac(k);
+    k.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    k.resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-secret")
+                .withNamespace(NS)
+                .endMetadata()
+                .withData(
+                    Map.of(
+                        "access_key", LocalCluster.b64(LocalCluster.ACCESS_KEY),
+                        "secret_key", LocalCluster.b64(LocalCluster.SECRET_KEY)))
+                .build())
+        .create();
+    LocalCluster.jobServiceAccount(k, NS);
+    KubernetesClient client =
+        cp.client(cp.serviceAccountToken(LocalCluster.OPERATOR_NAMESPACE, sa));
+    operator =
+        OperatorFactory.create(
+            client,
+            new OperatorSettings(
+                Set.of(NS),
+                new JobSettings(NodeImages.AGENT, "IfNotPresent"),
+                OperatorSettings.DEFAULT_TIKV_VERSION,
+                true,
+                CleanJobPolicy.defaults(),
+                null,
+                io.tidbbackup.operator.ReconcileIntervals.defaults(),
+                null,
+                null,
+                OperatorSettings.V1_ONLY),
+            Clock.systemUTC(),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    operator.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (operator != null) {
+      operator.stop();
+    }
+    if (s3proxy != null) {
+      s3proxy.stop();
+    }
+    if (node != null) {
+      node.close();
+    }
+    if (cp != null) {
+      cp.close();
+    }
+  }
+
+  @Test
+  void aBackupRunsInContainersAndItsCleanEmptiesThePrefix() {
+    String yaml =
+        """
+        apiVersion: pingcap.com/v1alpha1
+        kind: Backup
+        metadata:
+          name: b1
+          namespace: %s
+        spec:
+          cleanPolicy: Delete
+          br:
+            cluster: basic
+          s3:
+            provider: ceph
+            secretName: s3-secret
+            endpoint: %s
+            forcePathStyle: true
+            bucket: %s
+            prefix: team/b1
+        """
+            .formatted(NS, endpoint, BUCKET);
+    k.resource(Serde.YAML.convertValue(readTree(yaml), Backup.class)).create();
+    Backup done =
+        await()
+            .atMost(Duration.ofSeconds(180))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> k.resources(Backup.class).inNamespace(NS).withName("b1").get(),
+                b ->
+                    b.getStatus() != null && "Complete".equals(b.getStatus().phase)
+                        || b.getStatus() != null && "Failed".equals(b.getStatus().phase));
+    Pod pod = k.pods().inNamespace(NS).withLabel("job-name", "backup-b1").list().getItems().get(0);
+    assertThat(done.getStatus().phase)
+        .as("backup pod: %s; log: %s", pod.getStatus(), podLog(pod, "backup"))
+        .isEqualTo("Complete");
+    // what the stand-in br printed, read by the agent in its container
+    assertThat(done.getStatus().commitTs).isEqualTo("450153676800000000");
+    assertThat(pod.getSpec().getNodeName()).isEqualTo(node.name());
+    assertThat(
+            pod.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode())
+        .isZero();
+    String log =
+        k.pods()
+            .inNamespace(NS)
+            .withName(pod.getMetadata().getName())
+            .inContainer("backup")
+            .getLog();
+    assertThat(log).contains("Full Backup success summary");
+
+    E2E.put(s3, BUCKET, "team/b1/backupmeta");
+    E2E.put(s3, BUCKET, "team/b1/1/a.sst");
+    E2E.put(s3, BUCKET, "team/b1-sentinel");
+    k.resources(Backup.class).inNamespace(NS).withName("b1").delete();
+    E2E.awaitGone(k, Backup.class, NS, "b1", Duration.ofSeconds(180));
+    assertThat(E2E.keys(s3, BUCKET, "team/")).containsExactly("team/b1-sentinel");
+  }
+
+  static String podLog(Pod pod, String container) {
+    try {
+      return k.pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .inContainer(container)
+          .getLog();
+    } catch (RuntimeException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  static com.fasterxml.jackson.databind.JsonNode readTree(String yaml) {
+    try {
+      return Serde.YAML.readTree(yaml);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
