@@ -7,12 +7,12 @@
 #   br.tar, dumpling.tar, tidb-lightning.tar, tikv.tar
 #               stand-ins for pingcap's tool images: the real images' layout (the binary at /br, /dumpling,
 #               /tidb-lightning, /tikv-ctl, a shell for the init container's cp) with a simulated tool inside
-# Each archive is a docker-archive for `ctr images import`. The JRE base and the stand-ins are cached by their
+# Each archive is a docker-archive for `ctr images import`; archives.txt lists this run's. The JRE base and the stand-ins are cached by their
 # inputs; the agent image is rebuilt when the jar changes.
 #
-#   images.sh <out dir> <jar> <node bin dir> <tool version>
+#   images.sh <out dir> <jar> <node bin dir> <tool version>...
 set -euo pipefail
-out="$1"; jar="$2"; node_bin="$3"; version="$4"
+out="$1"; jar="$2"; node_bin="$3"; shift 3; versions=("$@")
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 mkdir -p "$out"
@@ -26,6 +26,8 @@ archive() { # <image> <file>
   rm -f "$2"
   "${B[@]}" push -q "$1" "docker-archive:$2:$1" >/dev/null
 }
+
+printf '%s\n' "$out/pause.tar" "$out/agent.tar" > "$out/archives.txt"
 
 # --- pause
 if [ ! -s "$out/pause.tar" ]; then
@@ -72,10 +74,11 @@ if [ "$(cat "$out/agent.sum" 2>/dev/null)" != "$sum" ] || [ ! -s "$out/agent.tar
 fi
 
 # --- stand-in tool images: the real images' binary paths, a static busybox for the init container's cp
-for tool in br dumpling tidb-lightning tikv; do
+for version in "${versions[@]}"; do for tool in br dumpling tidb-lightning tikv; do
   bin="/$tool"; [ "$tool" = tikv ] && bin=/tikv-ctl
   image="docker.io/pingcap/$tool:$version"
-  file="$out/$tool-$version.tar"
+  file="$out/$tool-$version-$(sha256sum "$here/standin/$(basename "$bin")" | cut -c1-8).tar"
+  echo "$file" >> "$out/archives.txt"
   [ -s "$file" ] && continue
   rootfs="$out/standin-rootfs"; rm -rf "$rootfs"; mkdir -p "$rootfs/bin"
   cp /bin/busybox "$rootfs/bin/busybox"
@@ -89,4 +92,5 @@ for tool in br dumpling tidb-lightning tikv; do
   "${B[@]}" rm "$c" >/dev/null
   archive "$image" "$file"
   echo "images: stand-in $image built"
+done
 done

@@ -20,8 +20,8 @@ public final class NodeImages {
 
   private NodeImages() {}
 
-  /** The archives to import, building what is missing; {@code version} tags the stand-ins. */
-  public static List<Path> build(String version, Consumer<String> log)
+  /** The archives to import, building what is missing; {@code versions} tag the stand-ins. */
+  public static List<Path> build(List<String> versions, Consumer<String> log)
       throws IOException, InterruptedException {
     Path jar = Path.of("target", "tidb-backup-operator.jar").toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
@@ -30,16 +30,16 @@ public final class NodeImages {
     }
     Path nodeBin = RealNode.binaries(log);
     Path out = nodeBin.getParent().resolve("images");
-    Process p =
-        new ProcessBuilder(
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
                 "bash",
                 Path.of("controlplane", "node", "images.sh").toAbsolutePath().toString(),
                 out.toString(),
                 jar.toString(),
-                nodeBin.toString(),
-                version)
-            .redirectErrorStream(true)
-            .start();
+                nodeBin.toString()));
+    cmd.addAll(versions);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try (var lines = p.inputReader(StandardCharsets.UTF_8)) {
       lines.lines().forEach(l -> log.accept("controlplane: " + l));
     }
@@ -47,12 +47,6 @@ public final class NodeImages {
       throw new IllegalStateException(
           "controlplane/node/images.sh failed (exit " + p.exitValue() + ")");
     }
-    return List.of(
-        out.resolve("pause.tar"),
-        out.resolve("agent.tar"),
-        out.resolve("br-" + version + ".tar"),
-        out.resolve("dumpling-" + version + ".tar"),
-        out.resolve("tidb-lightning-" + version + ".tar"),
-        out.resolve("tikv-" + version + ".tar"));
+    return Files.readAllLines(out.resolve("archives.txt")).stream().map(Path::of).toList();
   }
 }

@@ -11,6 +11,8 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.CompactBackup;
+import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.controlplane.ControlPlane;
 import io.tidbbackup.controlplane.LocalCluster;
@@ -64,7 +66,8 @@ class RealNodeIT {
     cp = ControlPlane.startPrivate(dir.resolve("controlplane"), System.out::println);
     k = cp.admin();
     List<Path> images =
-        NodeImages.build(OperatorSettings.DEFAULT_TIKV_VERSION, System.out::println);
+        NodeImages.build(
+            List.of(OperatorSettings.DEFAULT_TIKV_VERSION, "v8.5.5"), System.out::println);
     node = RealNode.start(cp, dir, images, System.out::println);
     // S3 where the pods reach it: the host's end of the node's veth, never beyond the machine
     Properties props = new Properties();
@@ -106,6 +109,15 @@ class RealNodeIT {
                     Map.of(
                         "access_key", LocalCluster.b64(LocalCluster.ACCESS_KEY),
                         "secret_key", LocalCluster.b64(LocalCluster.SECRET_KEY)))
+                .build())
+        .create();
+    k.resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("tidb-secret")
+                .withNamespace(NS)
+                .endMetadata()
+                .withData(Map.of("password", LocalCluster.b64("EXAMPLE-pw")))
                 .build())
         .create();
     LocalCluster.jobServiceAccount(k, NS);
@@ -202,6 +214,109 @@ class RealNodeIT {
     k.resources(Backup.class).inNamespace(NS).withName("b1").delete();
     E2E.awaitGone(k, Backup.class, NS, "b1", Duration.ofSeconds(180));
     assertThat(E2E.keys(s3, BUCKET, "team/")).containsExactly("team/b1-sentinel");
+  }
+
+  /**
+   * Every kind of Job, each a pod of containers on the node: a restore, a log backup's start, a
+   * compaction (tikv-ctl of v8.5.5), a Dumpling export and a Lightning import each reach their end
+   * state from what the stand-in tool printed and the agent reported through the termination
+   * message; a tool that fails makes its Backup Failed with the tool's error line.
+   */
+  @Test
+  void everyKindOfJobRunsInContainers() {
+    String s3 =
+        "s3:\n  provider: ceph\n  secretName: s3-secret\n  endpoint: "
+            + endpoint
+            + "\n  forcePathStyle: true\n  bucket: "
+            + BUCKET
+            + "\n";
+    apply("Restore", "r1", "br:\n  cluster: basic\n" + s3 + "  prefix: team/full\n");
+    apply(
+        "Backup", "log1", "backupMode: log\nbr:\n  cluster: basic\n" + s3 + "  prefix: team/log\n");
+    apply(
+        "CompactBackup",
+        "c1",
+        "tikvImage: pingcap/tikv:v8.5.5\nstartTs: '443123456789000000'\nendTs: '443123456789900000'\n"
+            + "br:\n  cluster: basic\n"
+            + s3
+            + "  prefix: team/log\n");
+    apply(
+        "Backup",
+        "dump1",
+        "from: {host: basic-tidb, port: 4000, user: root, secretName: tidb-secret}\n"
+            + s3
+            + "  prefix: team/dump\n");
+    apply(
+        "Restore",
+        "light1",
+        "to: {host: basic-tidb, port: 4000, user: root, secretName: tidb-secret}\n"
+            + s3
+            + "  prefix: team/dump/backup-x\n");
+    apply("Backup", "bad", "br:\n  cluster: basic\n" + s3 + "  prefix: team/fail\n");
+
+    assertThat(awaitPhase(Restore.class, "r1", "Complete").getStatus().commitTs)
+        .isEqualTo("450153676800000000");
+    // a log backup stays Running while its task runs; log start's Job reported its start-ts
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .until(
+            () -> k.resources(Backup.class).inNamespace(NS).withName("log1").get(),
+            b -> b.getStatus() != null && "450153676800000000".equals(b.getStatus().commitTs));
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .until(
+            () -> k.resources(CompactBackup.class).inNamespace(NS).withName("c1").get(),
+            c -> c.getStatus() != null && "Complete".equals(c.getStatus().state));
+    awaitPhase(Backup.class, "dump1", "Complete");
+    awaitPhase(Restore.class, "light1", "Complete");
+    // the failed attempt, with BR's error line, before backoffRetryPolicy's retry
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .until(
+            () -> k.resources(Backup.class).inNamespace(NS).withName("bad").get(),
+            b ->
+                b.getStatus() != null
+                    && b.getStatus().conditions != null
+                    && b.getStatus().conditions.stream()
+                        .anyMatch(
+                            c ->
+                                c.message != null && c.message.contains("stand-in: told to fail")));
+  }
+
+  void apply(String kind, String name, String spec) {
+    String yaml =
+        "apiVersion: pingcap.com/v1alpha1\nkind: "
+            + kind
+            + "\nmetadata: {name: "
+            + name
+            + ", namespace: "
+            + NS
+            + "}\nspec:\n"
+            + spec.indent(2);
+    Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type =
+        switch (kind) {
+          case "Backup" -> Backup.class;
+          case "Restore" -> Restore.class;
+          default -> CompactBackup.class;
+        };
+    k.resource(Serde.YAML.convertValue(readTree(yaml), type)).create();
+  }
+
+  static <T extends io.fabric8.kubernetes.client.CustomResource<?, ?>> T awaitPhase(
+      Class<T> type, String name, String phase) {
+    return await()
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> k.resources(type).inNamespace(NS).withName(name).get(),
+            o -> {
+              Object st = o.getStatus();
+              String p =
+                  st instanceof io.tidbbackup.api.BackupStatus b
+                      ? b.phase
+                      : st instanceof io.tidbbackup.api.RestoreStatus r ? r.phase : null;
+              return phase.equals(p);
+            });
   }
 
   static String podLog(Pod pod, String container) {
