@@ -51,6 +51,7 @@ public final class ControlPlane implements AutoCloseable {
   private final Consumer<String> log;
   private int etcdPort;
   private int apiPort;
+  private String moreControllers = "";
   private Path binaries;
   private KubernetesClient admin;
 
@@ -91,7 +92,17 @@ public final class ControlPlane implements AutoCloseable {
    * that needs an empty cluster per measurement; the caller closes it.
    */
   public static ControlPlane startPrivate(Path dir, Consumer<String> log) throws Exception {
+    return startPrivate(dir, log, "");
+  }
+
+  /**
+   * The same, with more of the controller manager's controllers ({@code
+   * ,deployment-controller,replicaset-controller} for a real node that runs a Deployment).
+   */
+  public static ControlPlane startPrivate(Path dir, Consumer<String> log, String moreControllers)
+      throws Exception {
     ControlPlane cp = new ControlPlane(dir, log);
+    cp.moreControllers = moreControllers;
     try {
       cp.start();
       return cp;
@@ -211,7 +222,8 @@ public final class ControlPlane implements AutoCloseable {
             // the kubelet binds
             // root-ca-cert-publisher: the kube-root-ca.crt ConfigMap a pod's token volume needs
             "--controllers=job-controller,garbage-collector-controller,namespace-controller,"
-                + "serviceaccount-controller,ttl-after-finished-controller,root-ca-cert-publisher",
+                + "serviceaccount-controller,ttl-after-finished-controller,root-ca-cert-publisher"
+                + moreControllers,
             "--root-ca-file=" + pki.resolve("apiserver.crt"),
             "--leader-elect=false",
             "--bind-address=127.0.0.1",

@@ -3,6 +3,7 @@ package io.tidbbackup.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -17,7 +18,9 @@ import io.tidbbackup.api.Serde;
 import io.tidbbackup.controlplane.ControlPlane;
 import io.tidbbackup.controlplane.LocalCluster;
 import io.tidbbackup.controlplane.NodeImages;
+import io.tidbbackup.controlplane.PortForward;
 import io.tidbbackup.controlplane.RealNode;
+import io.tidbbackup.deploy.HelmChart;
 import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.OperatorFactory;
 import io.tidbbackup.operator.OperatorSettings;
@@ -63,7 +66,11 @@ class RealNodeIT {
   @BeforeAll
   static void start() throws Exception {
     Path dir = Path.of("target", "realnode", "run-" + ProcessHandle.current().pid());
-    cp = ControlPlane.startPrivate(dir.resolve("controlplane"), System.out::println);
+    cp =
+        ControlPlane.startPrivate(
+            dir.resolve("controlplane"),
+            System.out::println,
+            ",deployment-controller,replicaset-controller");
     k = cp.admin();
     List<Path> images =
         NodeImages.build(
@@ -217,6 +224,121 @@ class RealNodeIT {
   }
 
   /**
+   * The operator as the chart installs it, a pod on the node from the image built from the
+   * Dockerfile: its ServiceAccount token with the chart's RBAC, the image's JVM flags under the
+   * chart's memory limit on a read-only root filesystem, its probes called by the kubelet, leader
+   * election through its Lease; a Backup of its namespace goes to Complete and a cleanPolicy:
+   * Delete deletion empties the prefix, the sentinel beside it kept. The API server listens on
+   * loopback only, so the pod reaches it through a forwarder on the node's host address (what a
+   * Service would be), and trusts its self-signed certificate.
+   */
+  @Test
+  void theChartsOperatorRunsAsAPodAndBacksUp() throws Exception {
+    String ns = "incluster";
+    String release = "tbo-pod";
+    String opNs = "tbo-pod-system";
+    k.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    k.resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-secret")
+                .withNamespace(ns)
+                .endMetadata()
+                .withData(
+                    Map.of(
+                        "access_key", LocalCluster.b64(LocalCluster.ACCESS_KEY),
+                        "secret_key", LocalCluster.b64(LocalCluster.SECRET_KEY)))
+                .build())
+        .create();
+    try (PortForward api = new PortForward(node.hostAddress(), URI.create(cp.url()).getPort())) {
+      Path dir = Path.of("target", "realnode", "chart-" + ProcessHandle.current().pid());
+      java.nio.file.Files.createDirectories(dir);
+      Path kubeconfig =
+          cp.writeKubeconfig(dir.resolve("admin.kubeconfig"), ControlPlane.ADMIN_TOKEN, "default");
+      Path values = dir.resolve("values.yaml");
+      java.nio.file.Files.writeString(
+          values,
+          """
+          crds: {enabled: false}
+          image: {repository: localhost/tidb-backup-operator, tag: test, pullPolicy: Never}
+          jobImagePullPolicy: IfNotPresent
+          watchNamespaces: [%s]
+          extraEnv:
+            - {name: KUBERNETES_SERVICE_HOST, value: "%s"}
+            - {name: KUBERNETES_SERVICE_PORT, value: "%d"}
+            - {name: KUBERNETES_TRUST_CERTIFICATES, value: "true"}
+            - {name: KUBERNETES_DISABLE_HOSTNAME_VERIFICATION, value: "true"}
+          """
+              .formatted(ns, node.hostAddress(), api.port()));
+      new Helm(HelmChart.CHART)
+          .install()
+          .withName(release)
+          .withNamespace(opNs)
+          .createNamespace()
+          .withKubeConfig(kubeconfig)
+          .withValuesFile(values)
+          .call();
+      // Ready: the kubelet's startup and readiness probes on /readyz passed
+      Pod op =
+          await()
+              .atMost(Duration.ofSeconds(180))
+              .pollInterval(Duration.ofSeconds(1))
+              .until(
+                  () ->
+                      k.pods().inNamespace(opNs).list().getItems().stream()
+                          .filter(p -> p.getMetadata().getName().startsWith(release))
+                          .findFirst()
+                          .orElse(null),
+                  p ->
+                      p != null
+                          && p.getStatus().getContainerStatuses() != null
+                          && !p.getStatus().getContainerStatuses().isEmpty()
+                          && Boolean.TRUE.equals(
+                              p.getStatus().getContainerStatuses().get(0).getReady()));
+      assertThat(op.getSpec().getNodeName()).isEqualTo(node.name());
+      assertThat(
+              op.getSpec().getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem())
+          .isTrue();
+      apply(
+          ns, "Backup", "p1", "cleanPolicy: Delete\nbr:\n  cluster: basic\n" + storage("team/p1"));
+      await()
+          .atMost(Duration.ofSeconds(180))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () -> k.resources(Backup.class).inNamespace(ns).withName("p1").get(),
+              b -> b.getStatus() != null && "Complete".equals(b.getStatus().phase));
+      assertThat(k.leases().inNamespace(opNs).list().getItems()).isNotEmpty();
+      E2E.put(s3, BUCKET, "team/p1/backupmeta");
+      E2E.put(s3, BUCKET, "team/p1-sentinel");
+      k.resources(Backup.class).inNamespace(ns).withName("p1").delete();
+      E2E.awaitGone(k, Backup.class, ns, "p1", Duration.ofSeconds(180));
+      assertThat(E2E.keys(s3, BUCKET, "team/p1")).containsExactly("team/p1-sentinel");
+      // the operator pod never restarted: its JVM fits the chart's limit with the image's flags
+      assertThat(
+              k.pods()
+                  .inNamespace(opNs)
+                  .withName(op.getMetadata().getName())
+                  .get()
+                  .getStatus()
+                  .getContainerStatuses()
+                  .get(0)
+                  .getRestartCount())
+          .isZero();
+    }
+  }
+
+  static String storage(String prefix) {
+    return "s3:\n  provider: ceph\n  secretName: s3-secret\n  endpoint: "
+        + endpoint
+        + "\n  forcePathStyle: true\n  bucket: "
+        + BUCKET
+        + "\n  prefix: "
+        + prefix
+        + "\n";
+  }
+
+  /**
    * Every kind of Job, each a pod of containers on the node: a restore, a log backup's start, a
    * compaction (tikv-ctl of v8.5.5), a Dumpling export and a Lightning import each reach their end
    * state from what the stand-in tool printed and the agent reported through the termination
@@ -284,13 +406,17 @@ class RealNodeIT {
   }
 
   void apply(String kind, String name, String spec) {
+    apply(NS, kind, name, spec);
+  }
+
+  void apply(String ns, String kind, String name, String spec) {
     String yaml =
         "apiVersion: pingcap.com/v1alpha1\nkind: "
             + kind
             + "\nmetadata: {name: "
             + name
             + ", namespace: "
-            + NS
+            + ns
             + "}\nspec:\n"
             + spec.indent(2);
     Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type =
