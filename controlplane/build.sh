@@ -44,6 +44,15 @@ build() {
   echo "controlplane: $(basename "$out") built in $(( $(date +%s) - t )) s"
 }
 
+# the version Kubernetes' binaries report, as its own build stamps it
+k8s_ldflags() {
+  local minor ldflags="-s -w" p; minor="$(echo "$K8S_VERSION" | cut -d. -f2)"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags="$ldflags -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+  done
+  echo "$ldflags"
+}
+
 need_go() {
   command -v go >/dev/null || { echo "controlplane: Go is needed to build the test infrastructure" >&2; exit 1; }
 }
@@ -58,11 +67,7 @@ control_plane() {
   need_go
   local started; started=$(date +%s)
   rm -rf "$cp_dir.tmp"; mkdir -p "$cp_dir.tmp"
-  local minor; minor="$(echo "$K8S_VERSION" | cut -d. -f2)"
-  local ldflags="-s -w"
-  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ldflags="$ldflags -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
-  done
+  local ldflags; ldflags="$(k8s_ldflags)"
   for cmd in kube-apiserver kube-controller-manager kubectl; do
     build "$here/k8s" "k8s.io/kubernetes/cmd/$cmd" "$cp_dir.tmp/$cmd" -tags selinux,notest,grpcnotrace \
       -ldflags "$ldflags"
@@ -116,11 +121,7 @@ node() {
   need_go
   local started; started=$(date +%s)
   rm -rf "$node_dir.tmp"; mkdir -p "$node_dir.tmp"
-  local minor; minor="$(echo "$K8S_VERSION" | cut -d. -f2)"
-  local ldflags="-s -w"
-  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ldflags="$ldflags -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
-  done
+  local ldflags; ldflags="$(k8s_ldflags)"
   for cmd in kubelet kube-scheduler; do
     build "$here/k8s" "k8s.io/kubernetes/cmd/$cmd" "$node_dir.tmp/$cmd" -tags selinux,notest,grpcnotrace \
       -ldflags "$ldflags"

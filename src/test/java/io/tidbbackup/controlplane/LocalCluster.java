@@ -266,19 +266,22 @@ public final class LocalCluster {
   /** The same, with these Job settings (a short pod start deadline). */
   public RunningOperator startOperator(
       Set<String> namespaces, PrometheusMeterRegistry registry, JobSettings jobs) {
-    return startOperator(
-        new OperatorSettings(
-            namespaces,
-            jobs,
-            OperatorSettings.DEFAULT_TIKV_VERSION,
-            true,
-            CleanJobPolicy.defaults(),
-            null,
-            io.tidbbackup.operator.ReconcileIntervals.defaults(),
-            null,
-            null,
-            OperatorSettings.V1_ONLY),
-        registry);
+    return startOperator(settings(namespaces, jobs), registry);
+  }
+
+  /** The operator's settings of the tests: these namespaces and Job settings, v1 only. */
+  public static OperatorSettings settings(Set<String> namespaces, JobSettings jobs) {
+    return new OperatorSettings(
+        namespaces,
+        jobs,
+        OperatorSettings.DEFAULT_TIKV_VERSION,
+        true,
+        CleanJobPolicy.defaults(),
+        null,
+        io.tidbbackup.operator.ReconcileIntervals.defaults(),
+        null,
+        null,
+        OperatorSettings.V1_ONLY);
   }
 
   /** The operator with these settings. */

@@ -21,7 +21,6 @@ import io.tidbbackup.controlplane.NodeImages;
 import io.tidbbackup.controlplane.PortForward;
 import io.tidbbackup.controlplane.RealNode;
 import io.tidbbackup.deploy.HelmChart;
-import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.OperatorFactory;
 import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.job.JobSettings;
@@ -106,18 +105,7 @@ class RealNodeIT {
     String sa = LocalCluster.installChartRbac(k);
     k.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
-    k.resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("s3-secret")
-                .withNamespace(NS)
-                .endMetadata()
-                .withData(
-                    Map.of(
-                        "access_key", LocalCluster.b64(LocalCluster.ACCESS_KEY),
-                        "secret_key", LocalCluster.b64(LocalCluster.SECRET_KEY)))
-                .build())
-        .create();
+    s3Secret(NS);
     k.resource(
             new SecretBuilder()
                 .withNewMetadata()
@@ -133,17 +121,7 @@ class RealNodeIT {
     operator =
         OperatorFactory.create(
             client,
-            new OperatorSettings(
-                Set.of(NS),
-                new JobSettings(NodeImages.AGENT, "IfNotPresent"),
-                OperatorSettings.DEFAULT_TIKV_VERSION,
-                true,
-                CleanJobPolicy.defaults(),
-                null,
-                io.tidbbackup.operator.ReconcileIntervals.defaults(),
-                null,
-                null,
-                OperatorSettings.V1_ONLY),
+            LocalCluster.settings(Set.of(NS), new JobSettings(NodeImages.AGENT, "IfNotPresent")),
             Clock.systemUTC(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     operator.start();
@@ -239,18 +217,7 @@ class RealNodeIT {
     String opNs = "tbo-pod-system";
     k.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
         .create();
-    k.resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("s3-secret")
-                .withNamespace(ns)
-                .endMetadata()
-                .withData(
-                    Map.of(
-                        "access_key", LocalCluster.b64(LocalCluster.ACCESS_KEY),
-                        "secret_key", LocalCluster.b64(LocalCluster.SECRET_KEY)))
-                .build())
-        .create();
+    s3Secret(ns);
     try (PortForward api = new PortForward(node.hostAddress(), URI.create(cp.url()).getPort())) {
       Path dir = Path.of("target", "realnode", "chart-" + ProcessHandle.current().pid());
       java.nio.file.Files.createDirectories(dir);
@@ -326,6 +293,22 @@ class RealNodeIT {
                   .getRestartCount())
           .isZero();
     }
+  }
+
+  /** The S3 credentials Secret {@code s3-secret} in {@code ns}. */
+  static void s3Secret(String ns) {
+    k.resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("s3-secret")
+                .withNamespace(ns)
+                .endMetadata()
+                .withData(
+                    Map.of(
+                        "access_key", LocalCluster.b64(LocalCluster.ACCESS_KEY),
+                        "secret_key", LocalCluster.b64(LocalCluster.SECRET_KEY)))
+                .build())
+        .create();
   }
 
   static String storage(String prefix) {
