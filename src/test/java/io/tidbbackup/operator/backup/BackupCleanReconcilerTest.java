@@ -314,7 +314,8 @@ class BackupCleanReconcilerTest {
               Job j = cluster.job(NS, "clean-retry");
               return j != null && !j.getMetadata().getUid().equals(firstUid);
             });
-    assertThat(status("retry").cleanAttempts).isEqualTo(2);
+    // the reconcile creates the Job, then writes the status that counts it: wait for both
+    await().atMost(WAIT).until(() -> Integer.valueOf(2).equals(status("retry").cleanAttempts));
     cluster.finishClean(NS, "clean-retry", verified(5), 0);
     awaitGone("retry");
   }
