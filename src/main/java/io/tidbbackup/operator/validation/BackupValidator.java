@@ -63,7 +63,7 @@ public final class BackupValidator {
     if (!empty(spec.commitTs) && !Timestamps.isTsoOrDatetime(spec.commitTs)) {
       errors.add("spec.commitTs \"" + spec.commitTs + "\" is neither a TSO nor a datetime");
     }
-    ToolValidator.backup(spec, tikvVersion, errors);
+    ToolValidator.backup(spec, errors);
     BackoffRetryPolicy p = spec.backoffRetryPolicy;
     if (p != null) {
       SpecValidator.duration(

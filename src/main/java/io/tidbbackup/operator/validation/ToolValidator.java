@@ -12,13 +12,15 @@ import java.util.List;
 /**
  * What the release of the tool a Job would run cannot do for a spec, from the tools' command-line
  * models (tools/*.tsv): each message names the field and the release, so that a spec the tool
- * cannot serve is Invalid instead of a Job that fails or does nothing. No check runs while the
- * release is unknown (null).
+ * cannot serve is Invalid instead of a Job that fails or does nothing. A check that depends on the
+ * release runs once it is known: from the image's tag, else the cluster's TiKV version (null until
+ * the cluster is read).
  */
 final class ToolValidator {
   private ToolValidator() {}
 
-  static void backup(BackupSpec spec, String tikvVersion, List<String> errors) {
+  /** Dumpling's filters, whatever its release: every release splits --filter at commas. */
+  static void backup(BackupSpec spec, List<String> errors) {
     if (spec.br == null) {
       dumplingFilters("spec", spec.tableFilter, errors);
       if (spec.dumpling != null) {
