@@ -35,10 +35,6 @@ public final class ToolPod {
   private ToolPod() {}
 
   /**
-   * The tool image: spec.toolImage (with {@code :<version>} appended when untagged) or {@code
-   * <default>:<version>}.
-   */
-  /**
    * {@code --toolVersion=<tag>} for the agent when the image's tag names another release than the
    * cluster's TiKV version, so that the agent builds the command line of the tool it runs.
    */
@@ -51,6 +47,10 @@ public final class ToolPod {
     }
   }
 
+  /**
+   * The tool image: spec.toolImage (with {@code :<version>} appended when untagged) or {@code
+   * <default>:<version>}.
+   */
   public static String toolImage(String toolImage, String defaultRepo, String version) {
     if (toolImage == null || toolImage.isEmpty()) {
       return defaultRepo + ":" + version;
@@ -143,11 +143,12 @@ public final class ToolPod {
    * A tool pod, which passes Pod Security "restricted" unless the user's podSecurityContext says
    * otherwise. Without spec.podSecurityContext: non-root ({@link #RUN_AS}, also the group and
    * fsGroup, so an emptyDir or a PVC is writable) and seccomp RuntimeDefault. With it, the user's
-   * settings are kept and only what they leave unset is added: seccomp RuntimeDefault, and
-   * runAsNonRoot unless they ask for uid 0 (a local volume that needs root). Every container, in
-   * both cases, runs without privilege escalation or capabilities (the init containers only copy a
-   * tool binary out of its image; the agent needs none): the spec has no container-level security
-   * settings that could say otherwise.
+   * settings are kept and only what they leave unset is added: seccomp RuntimeDefault, runAsNonRoot
+   * unless they ask for uid 0 (a local volume that needs root), and {@link #RUN_AS} as the user
+   * when they name none and do not allow root. Every container, in both cases, runs without
+   * privilege escalation or capabilities (the init containers only copy a tool binary out of its
+   * image; the agent needs none): the spec has no container-level security settings that could say
+   * otherwise.
    */
   public static PodSpec podSpec(
       ToolJobSpec spec, List<Container> init, Container main, List<Volume> volumes) {
@@ -182,9 +183,13 @@ public final class ToolPod {
     if (user.getSeccompProfile() == null) {
       b.withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile();
     }
-    if (user.getRunAsNonRoot() == null
-        && (user.getRunAsUser() == null || user.getRunAsUser() != 0L)) {
+    boolean root = user.getRunAsUser() != null && user.getRunAsUser() == 0L;
+    if (user.getRunAsNonRoot() == null && !root) {
       b.withRunAsNonRoot(true);
+    }
+    // non-root without a user would refuse a tool image that runs as root (the init container)
+    if (user.getRunAsUser() == null && !Boolean.FALSE.equals(user.getRunAsNonRoot())) {
+      b.withRunAsUser(RUN_AS);
     }
     return b.build();
   }
