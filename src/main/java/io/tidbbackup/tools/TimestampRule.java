@@ -21,7 +21,9 @@ public enum TimestampRule {
   private static final Pattern DATETIME =
       Pattern.compile(
           "\\d{4}-\\d{1,2}-\\d{1,2}[ T]\\d{1,2}:\\d{1,2}:\\d{1,2}(\\.\\d{1,6})?(?<zone>.*)");
-  private static final Pattern ZONE = Pattern.compile("\\s?(Z|[+-]\\d{2}:?\\d{2})");
+
+  /** What TiDB's {@code types.GetTimezone} reads as a zone: Z, ±HH, ±HHMM, ±HH:MM. */
+  private static final Pattern ZONE = Pattern.compile("\\s?(Z|[+-]\\d{2}(:?\\d{2})?)");
 
   /** The type named in a model file: {@code tso-datetime-any}, {@code tso-zone-required}, or "". */
   public static TimestampRule of(String name) {
