@@ -82,6 +82,13 @@ public final class ToolModel {
    * tools/tidb-lightning-toml.tsv}.
    */
   public static java.util.Set<String> lightningConfigKeys() {
+    return LIGHTNING_KEYS.computeIfAbsent("keys", k -> readLightningConfigKeys());
+  }
+
+  private static final Map<String, java.util.Set<String>> LIGHTNING_KEYS =
+      new ConcurrentHashMap<>();
+
+  private static java.util.Set<String> readLightningConfigKeys() {
     try (InputStream in = ToolModel.class.getResourceAsStream("/tools/tidb-lightning-toml.tsv")) {
       java.util.Set<String> keys = new java.util.TreeSet<>();
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
@@ -90,7 +97,7 @@ public final class ToolModel {
           keys.add(c[0] + "." + c[1]);
         }
       }
-      return keys;
+      return java.util.Set.copyOf(keys);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -117,22 +117,33 @@ public final class ControlPlane implements AutoCloseable {
    * are missing (a cold build takes 15-25 minutes and prints its progress; a Go error fails it).
    */
   public static Path binaries(Consumer<String> log) throws IOException, InterruptedException {
+    return built("controlplane", "--print-dir", log);
+  }
+
+  /**
+   * Runs {@code controlplane/build.sh <target>} (its output to {@code log}; a Go or apt error fails
+   * it) and returns the directory {@code build.sh <printFlag>} names.
+   */
+  static Path built(String target, String printFlag, Consumer<String> log)
+      throws IOException, InterruptedException {
     Path script = Path.of("controlplane", "build.sh").toAbsolutePath();
     if (!Files.isExecutable(script)) {
       throw new IllegalStateException(script + " not found: run from the project's root directory");
     }
     Process p =
-        new ProcessBuilder("bash", script.toString(), "controlplane")
-            .redirectErrorStream(true)
-            .start();
+        new ProcessBuilder("bash", script.toString(), target).redirectErrorStream(true).start();
     try (var out = p.inputReader(StandardCharsets.UTF_8)) {
       out.lines().forEach(log);
     }
     if (p.waitFor() != 0) {
       throw new IllegalStateException(
-          "controlplane/build.sh failed (exit " + p.exitValue() + "); its output is above");
+          "controlplane/build.sh "
+              + target
+              + " failed (exit "
+              + p.exitValue()
+              + "); its output is above");
     }
-    Process dirOf = new ProcessBuilder("bash", script.toString(), "--print-dir").start();
+    Process dirOf = new ProcessBuilder("bash", script.toString(), printFlag).start();
     String d = new String(dirOf.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     dirOf.waitFor();
     return Path.of(d);

@@ -152,20 +152,7 @@ public final class RealNode implements AutoCloseable {
 
   /** The directory with kubelet, kube-scheduler and pause, built first when missing. */
   static Path binaries(Consumer<String> log) throws IOException, InterruptedException {
-    Path script = Path.of("controlplane", "build.sh").toAbsolutePath();
-    Process p =
-        new ProcessBuilder("bash", script.toString(), "node").redirectErrorStream(true).start();
-    try (var out = p.inputReader(StandardCharsets.UTF_8)) {
-      out.lines().forEach(log);
-    }
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(
-          "controlplane/build.sh node failed (exit " + p.exitValue() + ")");
-    }
-    Process dirOf = new ProcessBuilder("bash", script.toString(), "--print-node-dir").start();
-    String d = new String(dirOf.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    dirOf.waitFor();
-    return Path.of(d);
+    return ControlPlane.built("node", "--print-node-dir", log);
   }
 
   /** Stops the node (its pods, containerd, kubelet, the network) and the scheduler. */

@@ -145,27 +145,7 @@ class RealNodeIT {
 
   @Test
   void aBackupRunsInContainersAndItsCleanEmptiesThePrefix() {
-    String yaml =
-        """
-        apiVersion: pingcap.com/v1alpha1
-        kind: Backup
-        metadata:
-          name: b1
-          namespace: %s
-        spec:
-          cleanPolicy: Delete
-          br:
-            cluster: basic
-          s3:
-            provider: ceph
-            secretName: s3-secret
-            endpoint: %s
-            forcePathStyle: true
-            bucket: %s
-            prefix: team/b1
-        """
-            .formatted(NS, endpoint, BUCKET);
-    k.resource(Serde.YAML.convertValue(readTree(yaml), Backup.class)).create();
+    apply("Backup", "b1", "cleanPolicy: Delete\nbr:\n  cluster: basic\n" + storage("team/b1"));
     Backup done =
         await()
             .atMost(Duration.ofSeconds(180))

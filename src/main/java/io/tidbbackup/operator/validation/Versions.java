@@ -1,34 +1,16 @@
 package io.tidbbackup.operator.validation;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.tidbbackup.tools.ToolVersion;
 
 /**
- * TiKV version comparisons; an unparseable version (nightly, latest) passes every check, as
- * upstream.
+ * TiKV version comparisons; an unknown (null) or unparseable version (nightly, latest) passes every
+ * check, as upstream: {@link ToolVersion} reads it as the newest line.
  */
 public final class Versions {
-  private static final Pattern SEMVER = Pattern.compile("v?(\\d+)\\.(\\d+)\\.(\\d+).*");
-
   private Versions() {}
 
   public static boolean atLeast(String version, int major, int minor, int patch) {
-    if (version == null) {
-      return true;
-    }
-    Matcher m = SEMVER.matcher(version);
-    if (!m.matches()) {
-      return true;
-    }
-    int[] v = {
-      Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))
-    };
-    int[] want = {major, minor, patch};
-    for (int i = 0; i < 3; i++) {
-      if (v[i] != want[i]) {
-        return v[i] > want[i];
-      }
-    }
-    return true;
+    return version == null
+        || ToolVersion.of(version).atLeast("v" + major + "." + minor + "." + patch);
   }
 }
