@@ -189,17 +189,8 @@ public final class CleanEngine {
     while (next != null) {
       ListPage page = get(next);
       String token = page.nextToken();
-      if (token != null && (token.isEmpty() || !tokens.add(token))) {
-        // following it would list the same pages for ever
-        throw new IOException(
-            store.describe()
-                + " returned the continuation token \""
-                + token
-                + "\" "
-                + (token.isEmpty() ? "empty" : "a second time")
-                + " while listing "
-                + dir.dir());
-      }
+      // a token seen on an earlier page would list the same pages for ever: the round fails
+      ListPage.requireNewToken(tokens, token);
       next = token == null ? null : lister.submit(listCall(store, dir, token, pageSize));
       List<String> keys = new ArrayList<>(page.keys().size());
       for (String k : dir.inScope(page.keys())) {

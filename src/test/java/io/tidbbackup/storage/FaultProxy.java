@@ -62,6 +62,12 @@ public final class FaultProxy implements AutoCloseable {
   /** Listing responses trickle in one byte every this many ms (a socket timeout never fires). */
   public volatile long trickleListMillisPerByte;
 
+  /**
+   * When set, every ListObjectsV2 is answered here, not forwarded: "truncated", no keys, and this
+   * continuation token every time (a store that lies about its listing).
+   */
+  public volatile String repeatedListToken;
+
   public final AtomicLong requests = new AtomicLong();
   public final AtomicLong listRequests = new AtomicLong();
   public final AtomicLong deleteObjectsRequests = new AtomicLong();
@@ -118,6 +124,19 @@ public final class FaultProxy implements AutoCloseable {
       if ((probe && denyVersioningProbe) || (versions && denyVersionListing)) {
         faults.incrementAndGet();
         reply(ex, 403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>");
+        return;
+      }
+      String token = repeatedListToken;
+      if (list && !gcsList && token != null && query.matches("(^|.*&)list-type=2(&.*|$)")) {
+        faults.incrementAndGet();
+        reply(
+            ex,
+            200,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult"
+                + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><KeyCount>0</KeyCount>"
+                + "<MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated><NextContinuationToken>"
+                + token
+                + "</NextContinuationToken></ListBucketResult>");
         return;
       }
       if (dropEvery > 0 && n % dropEvery == 0) {

@@ -2,6 +2,7 @@ package io.tidbbackup.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidbbackup.api.CleanOption;
 import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.StorageType;
 import java.util.List;
@@ -26,7 +27,7 @@ class LyingStoreTest {
     }
 
     @Override
-    public ListPage list(String keyPrefix, String token, int max) {
+    public ListPage list(String keyPrefix, String token, int max) throws java.io.IOException {
       requests.listed();
       return page(keyPrefix, token);
     }
@@ -77,7 +78,7 @@ class LyingStoreTest {
                 CleanSettings.of(null),
                 false);
     assertThat(r.verified()).isFalse();
-    assertThat(r.error()).contains("continuation token", "a second time");
+    assertThat(r.error()).contains("continuation token \"same-token\" twice in one listing");
     assertThat(store.lists.get()).isLessThan(1000);
     assertThat(store.deleted).allMatch(k -> k.startsWith("p/backup-1/"));
   }
@@ -94,6 +95,123 @@ class LyingStoreTest {
                 false);
     assertThat(r.verified()).isFalse();
     assertThat(r.error()).contains("empty");
+  }
+
+  /**
+   * A store that lists as S3, GCS and Azure do: one {@link ObjectStore#list} call gathers its page
+   * from as many requests as it takes ({@link ListPage#gather}), each request answered by {@link
+   * #answer} and counted. Past 1000 requests it throws, so that a listing that never ends fails the
+   * test instead of hanging it.
+   */
+  abstract static class GatheringStore extends FakeStore {
+    final AtomicInteger sent = new AtomicInteger();
+
+    abstract ListPage answer(String keyPrefix, String token);
+
+    @Override
+    public ListPage list(String keyPrefix, String token, int max) throws java.io.IOException {
+      return ListPage.gather(
+          token,
+          max,
+          1000,
+          (next, want) -> {
+            requests.listed();
+            if (sent.incrementAndGet() > 1000) {
+              throw new IllegalStateException(
+                  "asked for a page 1000 times: the listing never ends");
+            }
+            return answer(keyPrefix, next);
+          });
+    }
+
+    @Override
+    ListPage page(String keyPrefix, String token) {
+      throw new UnsupportedOperationException("lists through answer()");
+    }
+  }
+
+  static final StorageLocation LOC = new StorageLocation(StorageType.S3, "b", "p/backup-1");
+
+  static CleanSettings pageSize(long n) {
+    io.tidbbackup.api.CleanOption o = new io.tidbbackup.api.CleanOption();
+    o.pageSize = n;
+    return CleanSettings.of(o);
+  }
+
+  /**
+   * The S3 store seen asking 1,174 times a minute: every answer "truncated", no keys, the same
+   * token. Each round fails its listing at the second request (the token comes back), the clean
+   * reports the failure after retryCount rounds, and nothing is deleted.
+   */
+  @Test
+  void truncatedAnswersWithNoKeysAndTheSameTokenFailTheListingAtTheSecondRequest()
+      throws Exception {
+    GatheringStore store =
+        new GatheringStore() {
+          @Override
+          ListPage answer(String keyPrefix, String token) {
+            return new ListPage(List.of(), "same-token");
+          }
+        };
+    CleanReport r = new CleanEngine((l, d, f) -> {}, d -> {}).clean(store, LOC, pageSize(0), false);
+    assertThat(r.verified()).isFalse();
+    assertThat(r.failed()).isPositive();
+    assertThat(r.rounds()).isEqualTo(CleanOption.DEFAULT_RETRY_COUNT);
+    assertThat(r.error())
+        .contains("p/backup-1", "continuation token \"same-token\" twice in one listing");
+    // per round: the first request and the one that got the token back; then the count of what
+    // remains, which fails the same way
+    assertThat(store.sent.get()).isEqualTo(2 * r.rounds() + 2);
+    assertThat(store.deleted).isEmpty();
+  }
+
+  /**
+   * A few keys, then the same token again with more: the listing fails inside the page, whose keys
+   * never reach a delete; nothing but what the store listed under the prefix could be deleted.
+   */
+  @Test
+  void keysThenTheSameTokenAgainFailTheListingInsideThePage() throws Exception {
+    GatheringStore store =
+        new GatheringStore() {
+          @Override
+          ListPage answer(String keyPrefix, String token) {
+            return token == null
+                ? new ListPage(List.of(keyPrefix + "a", keyPrefix + "b"), "t1")
+                : new ListPage(List.of(keyPrefix + "c"), "t1");
+          }
+        };
+    CleanReport r = new CleanEngine((l, d, f) -> {}, d -> {}).clean(store, LOC, pageSize(0), false);
+    assertThat(r.verified()).isFalse();
+    assertThat(r.failed()).isPositive();
+    assertThat(r.error()).contains("continuation token \"t1\" twice in one listing");
+    assertThat(store.sent.get()).isEqualTo(2 * r.rounds() + 2);
+    assertThat(store.deleted).isEmpty();
+  }
+
+  /**
+   * Pages of two keys: the first page ends on a token, and the next page's first answer gives that
+   * token back. The page it started from counts as seen, so the listing fails at that answer; the
+   * first page's keys (listed, inside the prefix) are the only ones deleted.
+   */
+  @Test
+  void aPageThatGetsItsStartingTokenBackFailsTheListing() throws Exception {
+    GatheringStore store =
+        new GatheringStore() {
+          @Override
+          ListPage answer(String keyPrefix, String token) {
+            return token == null
+                ? new ListPage(List.of(keyPrefix + "a", keyPrefix + "b"), "t1")
+                : new ListPage(List.of(keyPrefix + "c"), "t1");
+          }
+        };
+    CleanReport r = new CleanEngine((l, d, f) -> {}, d -> {}).clean(store, LOC, pageSize(2), false);
+    assertThat(r.verified()).isFalse();
+    assertThat(r.failed()).isPositive();
+    assertThat(r.error()).contains("continuation token \"t1\" twice in one listing");
+    // per round: the first page's one request, then the next page's, which gets "t1" back; then
+    // the count of what remains
+    assertThat(store.sent.get()).isEqualTo(2 * r.rounds() + 2);
+    assertThat(store.deleted).hasSize(2 * r.rounds()).containsOnly("p/backup-1/a", "p/backup-1/b");
   }
 
   @Test

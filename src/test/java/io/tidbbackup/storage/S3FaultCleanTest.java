@@ -168,6 +168,30 @@ class S3FaultCleanTest {
   }
 
   /**
+   * A store that answers every listing "truncated", with no keys and the same token (seen asking
+   * 1,174 times a minute): each round's listing fails at the second request, the clean ends
+   * unverified after retryCount rounds saying why, and nothing is deleted, inside the prefix or
+   * out.
+   */
+  @Test
+  void aListingThatRepeatsItsTokenWithNoKeysFailsInsteadOfLoopingForEver() throws Exception {
+    proxy.repeatedListToken = "1-same-token";
+    CleanReport r = clean(settings(2, false), new CleanEngine());
+    assertThat(r.verified()).isFalse();
+    assertThat(r.rounds()).isEqualTo(2);
+    assertThat(r.failed()).isPositive();
+    assertThat(r.error())
+        .contains(
+            "s3://backups/tidb/basic/backup-1",
+            "continuation token \"1-same-token\" twice in one listing");
+    // per round: the first request and the one that got the token back; then the count of what
+    // remains, which fails the same way
+    assertThat(proxy.listRequests.get()).as(proxy.summary().toString()).isEqualTo(2 * 2 + 2);
+    assertThat(proxy.deleteObjectsRequests.get() + proxy.deleteRequests.get()).isZero();
+    assertThat(TestingS3.keys(admin, BUCKET)).hasSize(N + sentinels.size()).containsAll(sentinels);
+  }
+
+  /**
    * A listing that trickles in a byte at a time never trips the socket timeout; the attempt and
    * call timeouts end it, so the clean ends unverified instead of waiting for ever. (The JUnit
    * timeout only keeps a regression from hanging the build; nothing here measures speed.)
