@@ -6,7 +6,8 @@
 #               (a Maven image) is replaced by the jar Maven just built, copied where the build stage puts it
 #   br.tar, dumpling.tar, tidb-lightning.tar, tikv.tar
 #               stand-ins for pingcap's tool images: the real images' layout (the binary at /br, /dumpling,
-#               /tidb-lightning, /tikv-ctl, a shell for the init container's cp) with a simulated tool inside
+#               /tidb-lightning, /tikv-ctl, a shell for the init container's cp) with a simulated tool inside:
+#               br is built from standin/br-go and writes a backup in BR's layout to the test's S3 server
 # Each archive is a docker-archive for `ctr images import`; archives.txt lists this run's. The JRE base and the stand-ins are cached by their
 # inputs; the agent image is rebuilt when the jar changes.
 #
@@ -73,17 +74,30 @@ if [ "$(cat "$out/agent.sum" 2>/dev/null)" != "$sum" ] || [ ! -s "$out/agent.tar
   echo "images: localhost/tidb-backup-operator:test built from the Dockerfile in $(( $(date +%s) - t )) s"
 fi
 
+# --- stand-in tools: br is a static Go program (standin/br-go: it writes a backup to S3), the others scripts
+br_sum=$(cat "$here/standin/br-go/"* | sha256sum | cut -c1-16)
+if [ ! -x "$out/standin-br-$br_sum" ]; then
+  echo "images: building the stand-in br (controlplane/node/standin/br-go, Go standard library only)"
+  (cd "$here/standin/br-go" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags=-s \
+    -o "$out/standin-br-$br_sum.tmp" .)
+  mv "$out/standin-br-$br_sum.tmp" "$out/standin-br-$br_sum"
+fi
+standin_of() { # <tool binary name>
+  if [ "$1" = br ]; then echo "$out/standin-br-$br_sum"; else echo "$here/standin/$1"; fi
+}
+
 # --- stand-in tool images: the real images' binary paths, a static busybox for the init container's cp
 for version in "${versions[@]}"; do for tool in br dumpling tidb-lightning tikv; do
   bin="/$tool"; [ "$tool" = tikv ] && bin=/tikv-ctl
   image="docker.io/pingcap/$tool:$version"
-  file="$out/$tool-$version-$(sha256sum "$here/standin/$(basename "$bin")" | cut -c1-8).tar"
+  src="$(standin_of "$(basename "$bin")")"
+  file="$out/$tool-$version-$(sha256sum "$src" | cut -c1-8).tar"
   echo "$file" >> "$out/archives.txt"
   [ -s "$file" ] && continue
   rootfs="$out/standin-rootfs"; rm -rf "$rootfs"; mkdir -p "$rootfs/bin"
   cp /bin/busybox "$rootfs/bin/busybox"
   for applet in sh cp ls cat; do ln -s busybox "$rootfs/bin/$applet"; done
-  install -m 0755 "$here/standin/$(basename "$bin")" "$rootfs$bin"
+  install -m 0755 "$src" "$rootfs$bin"
   tar -C "$rootfs" -cf "$rootfs.tar" .
   c=$("${B[@]}" from scratch)
   "${B[@]}" add "$c" "$rootfs.tar" / >/dev/null

@@ -53,7 +53,8 @@ ip link set "$host_if" up
 ip netns exec "$netns" ip addr add "$node_ip/30" dev "$node_if"
 ip netns exec "$netns" ip link set "$node_if" up
 ip netns exec "$netns" ip link set lo up
-ip netns exec "$netns" ip route add default via "$host_ip"
+# no default route: pods reach the host's end of the veth (connected) and nothing else, so no packet of a pod or of
+# an image pull has a way off the machine
 ip netns exec "$netns" sysctl -q -w net.ipv4.ip_forward=1
 ip route replace "$pod_subnet" via "$node_ip" dev "$host_if"
 
@@ -144,6 +145,8 @@ exec unshare --mount --propagation private -- bash -c '
   mount --bind "$work/sys/overcommit_memory" /proc/sys/vm/overcommit_memory
   mount --bind "$work/sys/panic" /proc/sys/kernel/panic
   mount --bind "$work/sys/panic_on_oops" /proc/sys/kernel/panic_on_oops
+  # no name server: a pull of an image that was not imported fails here at once (a real ImagePullBackOff)
+  printf "nameserver 127.0.0.1\n" > "$work/resolv.conf"; mount --bind "$work/resolv.conf" /etc/resolv.conf
   # kubelet treats iptables as best effort: a stub that fails keeps its chains off the host
   printf "#!/bin/sh\nexit 1\n" > "$work/iptables-stub"; chmod +x "$work/iptables-stub"
   for b in iptables ip6tables iptables-save iptables-restore ip6tables-save ip6tables-restore; do

@@ -83,6 +83,6 @@ class DocsTest {
     assertThat(Files.readString(Path.of(".ci/run"))).contains("mvn -B -ntp verify");
     assertThat(Files.readString(Path.of("README.md")))
         .contains("mvn -B verify")
-        .contains("mvn -B -q -DskipTests test-compile exec:exec@sandbox");
+        .contains("mvn -B -q -DskipTests package exec:exec@sandbox");
   }
 }

@@ -184,8 +184,19 @@ public final class S3Store implements ObjectStore {
                                 software.amazon.awssdk.services.s3.model.EncodingType.URL));
             List<String> keys = new ArrayList<>(r.contents().size());
             r.contents().forEach(o -> keys.add(o.key()));
-            return new ListPage(
-                keys, Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null);
+            boolean truncated = Boolean.TRUE.equals(r.isTruncated());
+            if (truncated && r.nextContinuationToken() == null) {
+              // "more" with no way to ask for it: taking it as the end would count what remains
+              // as nothing and report a clean verified that is not
+              throw new IOException(
+                  "listing "
+                      + describe()
+                      + "/"
+                      + keyPrefix
+                      + ": the store said the listing is truncated but sent no continuation"
+                      + " token");
+            }
+            return new ListPage(keys, truncated ? r.nextContinuationToken() : null);
           } catch (SdkException e) {
             throw new IOException(
                 "listing " + describe() + "/" + keyPrefix + ": " + e.getMessage(), e);

@@ -68,6 +68,8 @@ public final class ControlPlane implements AutoCloseable {
               Path.of("target", "controlplane", "run-" + ProcessHandle.current().pid()),
               line ->
                   log.accept(line.startsWith("controlplane:") ? line : "controlplane: " + line));
+      // the Helm chart's Deployment runs as a pod on the real node (RealNodeIT)
+      cp.moreControllers = ",deployment-controller,replicaset-controller";
       try {
         cp.start();
       } catch (Exception e) {
@@ -209,6 +211,9 @@ public final class ControlPlane implements AutoCloseable {
             "--allow-privileged=true",
             // a node's InternalIP first: the real node's name resolves nowhere
             "--kubelet-preferred-address-types=InternalIP,Hostname",
+            // a namespace's annotations place its pods: the simulated kubelet's namespaces on its
+            // tainted node (LocalCluster.simulatedNamespace), every other pod on the real node
+            "--enable-admission-plugins=PodNodeSelector,PodTolerationRestriction",
             // ServiceAccount admission stays on (unlike envtest): a pod whose ServiceAccount does
             // not exist is refused, as on any real cluster (its token volume is ignored by the
             // local kubelet)
@@ -229,8 +234,8 @@ public final class ControlPlane implements AutoCloseable {
             "--kubeconfig=" + kubeconfig,
             "--authentication-kubeconfig=" + kubeconfig,
             "--authorization-kubeconfig=" + kubeconfig,
-            // no node-lifecycle or pod GC: they would evict the local kubelet's pods; no scheduler:
-            // the kubelet binds
+            // no node-lifecycle or pod GC: they would evict the local kubelet's pods (the scheduler
+            // runs with the real node, RealNode)
             // root-ca-cert-publisher: the kube-root-ca.crt ConfigMap a pod's token volume needs
             "--controllers=job-controller,garbage-collector-controller,namespace-controller,"
                 + "serviceaccount-controller,ttl-after-finished-controller,root-ca-cert-publisher"

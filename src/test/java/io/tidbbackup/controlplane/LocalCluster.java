@@ -26,13 +26,15 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.junit.S3ProxyExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -41,34 +43,47 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * A local cluster for the end-to-end tests and the sandbox, set up once per JVM: the real control
  * plane, our CRDs applied to it, the Helm chart's RBAC (ServiceAccount, ClusterRole, binding)
- * applied to it, an s3proxy S3 server, and the local kubelet running pods with {@link
- * AgentRuntime}. The operator itself runs in this JVM ({@link #startOperator}) with a
- * ServiceAccount token of the chart's account, so it has exactly the chart's permissions: a missing
- * grant fails the run, as it would in a cluster.
+ * applied to it, an s3proxy S3 server, and two nodes. Pods run as containers on a real node ({@link
+ * RealNode}: kubelet, containerd, runc; this project's image and stand-in tool images from {@link
+ * NodeImages}); the pods of a {@link #simulatedNamespace} run on the simulated kubelet ({@link
+ * LocalKubelet}, with {@link AgentRuntime}) for the faults a real kubelet cannot produce on demand.
+ * The operator itself runs in this JVM ({@link #startOperator}) with a ServiceAccount token of the
+ * chart's account, so it has exactly the chart's permissions: a missing grant fails the run, as it
+ * would in a cluster.
  */
 public final class LocalCluster {
   public static final String ACCESS_KEY = "e2e-access";
   public static final String SECRET_KEY = "e2e-secret-key-never-logged";
   public static final String OPERATOR_NAMESPACE = HelmChart.NAMESPACE;
 
+  /** The Job settings of the tests: this project's image as the node has it, never pulled. */
+  public static final JobSettings JOBS = new JobSettings(NodeImages.AGENT, "IfNotPresent");
+
+  /** The tool versions the tests' Jobs name; the node has a stand-in image of each. */
+  static final List<String> TOOL_VERSIONS =
+      List.of(OperatorSettings.DEFAULT_TIKV_VERSION, "v8.5.5", "v8.1.2", "nightly");
+
   private static LocalCluster shared;
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
   public final ControlPlane controlPlane;
   public final KubernetesClient admin;
-  public final S3ProxyExtension s3proxy;
+  public final RealNode node;
+  public final S3Proxy s3proxy;
   public final AgentRuntime runtime;
   public final LocalKubelet kubelet;
   private final String operatorServiceAccount;
 
   private LocalCluster(
       ControlPlane cp,
-      S3ProxyExtension s3proxy,
+      RealNode node,
+      S3Proxy s3proxy,
       String operatorServiceAccount,
       int objects,
       Consumer<String> log) {
     this.controlPlane = cp;
     this.admin = cp.admin();
+    this.node = node;
     this.s3proxy = s3proxy;
     this.operatorServiceAccount = operatorServiceAccount;
     this.runtime = new AgentRuntime(objects, log);
@@ -79,14 +94,14 @@ public final class LocalCluster {
     System.out.println(java.time.LocalTime.now() + " " + line);
   }
 
-  /** The tests' cluster: simulated backups write 200 objects, the kubelet logs to stdout. */
+  /** The tests' cluster: backups write 200 objects, the nodes log to stdout. */
   public static LocalCluster get() throws Exception {
     return get(200, LocalCluster::log);
   }
 
   /**
    * The JVM's cluster, started on first use; {@code objects} is how many objects a simulated backup
-   * writes.
+   * writes (the stand-in br writes {@code STANDIN_OBJECTS} of its Job's env, default 200).
    */
   public static synchronized LocalCluster get(int objects, Consumer<String> log) throws Exception {
     if (shared == null) {
@@ -94,16 +109,38 @@ public final class LocalCluster {
       // pingcap.com's: with br.pingcap.com's too, kubectl's bk would mean those (V2ApiIT adds them)
       installCrds(cp.admin(), Path.of("crds"), f -> !f.endsWith(".br.pingcap.com.yaml"));
       String sa = installChartRbac(cp.admin());
-      S3ProxyExtension s3 =
-          S3ProxyExtension.builder()
-              .withCredentials(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-              .withBlobStoreProvider("transient")
-              .build();
-      s3.beforeEach(null);
-      shared = new LocalCluster(cp, s3, sa, objects, log);
+      RealNode node =
+          RealNode.start(
+              cp,
+              Path.of("target", "realnode", "run-" + ProcessHandle.current().pid()),
+              NodeImages.build(TOOL_VERSIONS, log),
+              log);
+      Runtime.getRuntime().addShutdownHook(new Thread(node::close, "realnode-stop"));
+      shared = new LocalCluster(cp, node, s3proxy(node.hostAddress()), sa, objects, log);
     }
     shared.runtime.objectsPerBackup(objects);
     return shared;
+  }
+
+  /**
+   * An s3proxy server where the pods reach it (the host's end of the node's veth, never beyond the
+   * machine), and this JVM too.
+   */
+  static S3Proxy s3proxy(String host) throws Exception {
+    Properties props = new Properties();
+    props.setProperty("jclouds.identity", ACCESS_KEY);
+    props.setProperty("jclouds.credential", SECRET_KEY);
+    S3Proxy s3 =
+        S3Proxy.builder()
+            .blobStore(BlobStores.create("transient", props))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .endpoint(URI.create("http://" + host + ":0"))
+            .build();
+    s3.start();
+    while (!s3.getState().equals("STARTED")) {
+      Thread.sleep(10);
+    }
+    return s3;
   }
 
   /** Applies every CRD in {@code dir} (server-side) and waits until each is Established. */
@@ -207,9 +244,37 @@ public final class LocalCluster {
    * namespace; without it the API server refuses every Job pod).
    */
   public String namespace(String prefix) {
+    return namespace(prefix, Map.of());
+  }
+
+  /**
+   * The same, its pods placed on the simulated kubelet ({@link LocalKubelet}): a node selector and
+   * a toleration of its taint added to each by the API server's PodNodeSelector and
+   * PodTolerationRestriction admission. For the tests that inject a fault or script a tool's
+   * output, which a real kubelet cannot do on demand; each caller says which.
+   */
+  public String simulatedNamespace(String prefix) {
+    return namespace(
+        prefix,
+        Map.of(
+            "scheduler.alpha.kubernetes.io/node-selector",
+            LocalKubelet.NODE_LABEL + "=" + LocalKubelet.NODE_LABEL_VALUE,
+            "scheduler.alpha.kubernetes.io/defaultTolerations",
+            "[{\"key\": \""
+                + LocalKubelet.NODE_LABEL
+                + "\", \"operator\": \"Exists\", \"effect\": \"NoSchedule\"}]"));
+  }
+
+  private String namespace(String prefix, Map<String, String> annotations) {
     String ns = prefix + "-" + NAMESPACES.incrementAndGet();
     admin
-        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(ns)
+                .withAnnotations(annotations)
+                .endMetadata()
+                .build())
         .create();
     admin
         .resource(
@@ -260,7 +325,7 @@ public final class LocalCluster {
    * The same, recording its metrics in {@code registry}; an empty {@code namespaces} watches all.
    */
   public RunningOperator startOperator(Set<String> namespaces, PrometheusMeterRegistry registry) {
-    return startOperator(namespaces, registry, JobSettings.defaults());
+    return startOperator(namespaces, registry, JOBS);
   }
 
   /** The same, with these Job settings (a short pod start deadline). */
@@ -304,9 +369,9 @@ public final class LocalCluster {
     }
   }
 
+  /** The S3 server, as the pods and this JVM reach it. */
   public String s3Endpoint() {
-    String uri = s3proxy.getUri().toString();
-    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+    return "http://" + node.hostAddress() + ":" + s3proxy.getPort();
   }
 
   public S3Client s3() {

@@ -1,6 +1,5 @@
 package io.tidbbackup.controlplane;
 
-import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -35,18 +34,27 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Plays the kubelet of one fake Node against a real API server: binds the pods the Job controller
- * creates (there is no scheduler), resolves their env as the kubelet does (a missing Secret or key
- * is a {@code CreateContainerConfigError}), runs the main container through {@link
- * ContainerRuntime}, and writes {@code pods/status} (phase, init and container states, the
- * termination message) through the status subresource. A bound pod that is deleted is stopped and
- * then removed with grace period 0, as a kubelet does.
+ * Plays the kubelet of one simulated Node against a real API server, for the tests that need a
+ * fault a real kubelet cannot produce on demand. The node is tainted and labelled so that only the
+ * pods of a simulated namespace ({@link LocalCluster#simulatedNamespace}) come here, bound by the
+ * real kube-scheduler; every other pod runs in containers on the real node ({@link RealNode}). It
+ * resolves their env as the kubelet does (a missing Secret or key is a {@code
+ * CreateContainerConfigError}), runs the main container through {@link ContainerRuntime}, and
+ * writes {@code pods/status} (phase, init and container states, the termination message) through
+ * the status subresource. A bound pod that is deleted is stopped and then removed with grace period
+ * 0, as a kubelet does.
  *
- * <p>On request ({@link #inject}) a pod is left {@code Pending}, in {@code ImagePullBackOff}, or
- * evicted, or held running until {@link Hold#release()}, so that those paths can be tested.
+ * <p>On request ({@link #inject}) a pod is left in {@code ImagePullBackOff} (a real pull would need
+ * a registry), evicted, or held running until {@link Hold#release()} (a point a real container
+ * cannot be stopped at on demand), so that those paths can be tested.
  */
 public final class LocalKubelet implements AutoCloseable {
   public static final String NODE = "local-kubelet";
+
+  /** The label a simulated namespace's pods select and the taint only they tolerate. */
+  public static final String NODE_LABEL = "tidbbackup.test/kubelet";
+
+  public static final String NODE_LABEL_VALUE = "simulated";
 
   /** What the main container does; {@code cancelled} turns true when the pod is being deleted. */
   public interface ContainerRuntime {
@@ -86,7 +94,6 @@ public final class LocalKubelet implements AutoCloseable {
 
   /** A fault for the pods a predicate picks. */
   public enum Fault {
-    PENDING,
     IMAGE_PULL_BACKOFF,
     EVICT,
     HOLD
@@ -147,7 +154,15 @@ public final class LocalKubelet implements AutoCloseable {
                   .withNewMetadata()
                   .withName(NODE)
                   .addToLabels("kubernetes.io/hostname", NODE)
+                  .addToLabels(NODE_LABEL, NODE_LABEL_VALUE)
                   .endMetadata()
+                  .withNewSpec()
+                  .addNewTaint()
+                  .withKey(NODE_LABEL)
+                  .withValue(NODE_LABEL_VALUE)
+                  .withEffect("NoSchedule")
+                  .endTaint()
+                  .endSpec()
                   .build())
           .create();
     }
@@ -182,6 +197,18 @@ public final class LocalKubelet implements AutoCloseable {
                     .addToAllocatable("pods", new io.fabric8.kubernetes.api.model.Quantity("500"))
                     .endStatus()
                     .build());
+    // the API server taints a new Node not-ready; with no node lifecycle controller to lift it,
+    // lift it as that controller would, now that the node is Ready
+    client
+        .nodes()
+        .withName(NODE)
+        .edit(
+            n -> {
+              n.getSpec()
+                  .getTaints()
+                  .removeIf(t -> t.getKey().equals("node.kubernetes.io/not-ready"));
+              return n;
+            });
     informer =
         client
             .pods()
@@ -242,14 +269,6 @@ public final class LocalKubelet implements AutoCloseable {
         }
         return;
       }
-      if (pod.getSpec().getNodeName() == null) {
-        Injection inj = injection(pod);
-        if (inj != null && inj.fault() == Fault.PENDING) {
-          return; // unschedulable: nobody binds it
-        }
-        bind(pod);
-        return;
-      }
       if (!NODE.equals(pod.getSpec().getNodeName()) || isTerminal(pod)) {
         return;
       }
@@ -262,25 +281,6 @@ public final class LocalKubelet implements AutoCloseable {
         log.accept("kubelet: pod " + key + ": " + e.getMessage());
       }
     }
-  }
-
-  private void bind(Pod pod) {
-    client
-        .bindings()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .resource(
-            new BindingBuilder()
-                .withNewMetadata()
-                .withName(pod.getMetadata().getName())
-                .withNamespace(pod.getMetadata().getNamespace())
-                .endMetadata()
-                .withNewTarget()
-                .withApiVersion("v1")
-                .withKind("Node")
-                .withName(NODE)
-                .endTarget()
-                .build())
-        .create();
   }
 
   private void run(Pod pod) {

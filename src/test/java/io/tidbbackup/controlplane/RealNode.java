@@ -150,9 +150,16 @@ public final class RealNode implements AutoCloseable {
     }
   }
 
-  /** The directory with kubelet, kube-scheduler and pause, built first when missing. */
-  static Path binaries(Consumer<String> log) throws IOException, InterruptedException {
-    return ControlPlane.built("node", "--print-node-dir", log);
+  private static Path binaries;
+
+  /**
+   * The directory with kubelet, kube-scheduler and pause, built first when missing (once a JVM).
+   */
+  static synchronized Path binaries(Consumer<String> log) throws IOException, InterruptedException {
+    if (binaries == null) {
+      binaries = ControlPlane.built("node", "--print-node-dir", log);
+    }
+    return binaries;
   }
 
   /** Stops the node (its pods, containerd, kubelet, the network) and the scheduler. */

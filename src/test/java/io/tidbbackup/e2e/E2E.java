@@ -75,7 +75,7 @@ final class E2E {
       String ns, String pdEndpoint, String selector) {
     return new io.tidbbackup.operator.OperatorSettings(
         java.util.Set.of(ns),
-        io.tidbbackup.operator.job.JobSettings.defaults(),
+        LocalCluster.JOBS,
         io.tidbbackup.operator.OperatorSettings.DEFAULT_TIKV_VERSION,
         true,
         io.tidbbackup.operator.CleanJobPolicy.defaults(),

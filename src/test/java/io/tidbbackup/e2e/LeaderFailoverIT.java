@@ -84,6 +84,8 @@ class LeaderFailoverIT {
     env.put("HOSTNAME", replica);
     env.put("WATCH_NAMESPACES", ns);
     env.put("HTTP_PORT", "-1");
+    // the Jobs' image as the real node has it
+    env.put("AGENT_IMAGE", LocalCluster.JOBS.agentImage());
     Process p = pb.start();
     processes.add(p);
     return p;

@@ -43,7 +43,8 @@ class LiveProgressIT {
   static void start() throws Exception {
     cluster = LocalCluster.get();
     k = cluster.admin;
-    ns = cluster.namespace("progress");
+    // simulated: the tests script what the tool prints, and when
+    ns = cluster.simulatedNamespace("progress");
     E2E.bucket(cluster.s3(), BUCKET);
     operator =
         cluster.startOperator(

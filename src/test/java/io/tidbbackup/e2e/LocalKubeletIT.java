@@ -16,9 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local kubelet's faults, on Jobs of the real Job controller: the states the reliability tests
- * start from (a pod never scheduled, an image that cannot be pulled, a missing Secret, an eviction)
- * look as a kubelet makes them.
+ * The simulated kubelet's faults, on Jobs of the real Job controller in a simulated namespace: the
+ * states the reliability tests start from (an image that cannot be pulled, a missing Secret, an
+ * eviction) look as a kubelet makes them; the real scheduler places the namespace's pods on the
+ * simulated node, and leaves a pod no node can take unbound.
  */
 class LocalKubeletIT {
   static LocalCluster cluster;
@@ -29,7 +30,7 @@ class LocalKubeletIT {
   static void start() throws Exception {
     cluster = LocalCluster.get();
     k = cluster.admin;
-    ns = cluster.namespace("kubelet");
+    ns = cluster.simulatedNamespace("kubelet");
   }
 
   @AfterEach
@@ -38,6 +39,11 @@ class LocalKubeletIT {
   }
 
   static Job job(String name, int backoffLimit, String secret) {
+    return job(name, backoffLimit, secret, java.util.Map.of());
+  }
+
+  static Job job(
+      String name, int backoffLimit, String secret, java.util.Map<String, String> nodeSelector) {
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)
@@ -47,6 +53,7 @@ class LocalKubeletIT {
         .withBackoffLimit(backoffLimit)
         .withNewTemplate()
         .withNewSpec()
+        .withNodeSelector(nodeSelector)
         .withRestartPolicy("Never")
         .addNewContainer()
         .withName("main")
@@ -99,11 +106,22 @@ class LocalKubeletIT {
   }
 
   @Test
-  void aPendingPodIsNeverBound() throws Exception {
-    cluster.kubelet.inject(LocalKubelet.ofJob(ns, "pending"), LocalKubelet.Fault.PENDING);
-    k.resource(job("pending", 0, null)).create();
-    await().atMost(E2E.WAIT).until(() -> onlyPod("pending") != null);
-    Thread.sleep(2000); // a kubelet that would bind it has had its events by now
+  void aPodNoNodeCanTakeIsNeverBound() {
+    k.resource(job("pending", 0, null, java.util.Map.of("tidbbackup.test/no-such", "node")))
+        .create();
+    // the scheduler says why it left the pod unbound
+    await()
+        .atMost(E2E.WAIT)
+        .until(
+            () -> onlyPod("pending"),
+            p ->
+                p != null
+                    && p.getStatus().getConditions() != null
+                    && p.getStatus().getConditions().stream()
+                        .anyMatch(
+                            c ->
+                                c.getType().equals("PodScheduled")
+                                    && "Unschedulable".equals(c.getReason())));
     Pod p = onlyPod("pending");
     assertThat(p.getSpec().getNodeName()).isNull();
     assertThat(p.getStatus().getPhase()).isEqualTo("Pending");

@@ -19,7 +19,6 @@ import io.tidbbackup.deploy.HelmChart;
 import io.tidbbackup.operator.CleanJobPolicy;
 import io.tidbbackup.operator.OperatorFactory;
 import io.tidbbackup.operator.OperatorSettings;
-import io.tidbbackup.operator.job.JobSettings;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,7 +79,7 @@ class RbacIT {
     OperatorSettings settings =
         new OperatorSettings(
             Set.of(),
-            JobSettings.defaults(),
+            LocalCluster.JOBS,
             OperatorSettings.DEFAULT_TIKV_VERSION,
             true,
             CleanJobPolicy.defaults(),

@@ -3,44 +3,24 @@ package io.tidbbackup.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.Serde;
-import io.tidbbackup.controlplane.ControlPlane;
+import io.tidbbackup.controlplane.ChartOperator;
 import io.tidbbackup.controlplane.LocalCluster;
-import io.tidbbackup.controlplane.NodeImages;
-import io.tidbbackup.controlplane.PortForward;
 import io.tidbbackup.controlplane.RealNode;
-import io.tidbbackup.deploy.HelmChart;
-import io.tidbbackup.operator.OperatorFactory;
-import io.tidbbackup.operator.OperatorSettings;
-import io.tidbbackup.operator.job.JobSettings;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -53,59 +33,23 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class RealNodeIT {
   static final String BUCKET = "realnode";
-  static ControlPlane cp;
+  static LocalCluster cluster;
   static RealNode node;
-  static S3Proxy s3proxy;
   static S3Client s3;
   static String endpoint;
-  static Operator operator;
+  static LocalCluster.RunningOperator operator;
   static KubernetesClient k;
-  static final String NS = "real";
+  static String NS;
 
   @BeforeAll
   static void start() throws Exception {
-    Path dir = Path.of("target", "realnode", "run-" + ProcessHandle.current().pid());
-    cp =
-        ControlPlane.startPrivate(
-            dir.resolve("controlplane"),
-            System.out::println,
-            ",deployment-controller,replicaset-controller");
-    k = cp.admin();
-    List<Path> images =
-        NodeImages.build(
-            List.of(OperatorSettings.DEFAULT_TIKV_VERSION, "v8.5.5"), System.out::println);
-    node = RealNode.start(cp, dir, images, System.out::println);
-    // S3 where the pods reach it: the host's end of the node's veth, never beyond the machine
-    Properties props = new Properties();
-    props.setProperty("jclouds.identity", LocalCluster.ACCESS_KEY);
-    props.setProperty("jclouds.credential", LocalCluster.SECRET_KEY);
-    s3proxy =
-        S3Proxy.builder()
-            .blobStore(BlobStores.create("transient", props))
-            .awsAuthentication(
-                AuthenticationType.AWS_V2_OR_V4, LocalCluster.ACCESS_KEY, LocalCluster.SECRET_KEY)
-            .endpoint(URI.create("http://" + node.hostAddress() + ":0"))
-            .build();
-    s3proxy.start();
-    while (!s3proxy.getState().equals("STARTED")) {
-      Thread.sleep(10);
-    }
-    endpoint = "http://" + node.hostAddress() + ":" + s3proxy.getPort();
-    s3 =
-        S3Client.builder()
-            .endpointOverride(URI.create(endpoint))
-            .region(Region.US_EAST_1)
-            .forcePathStyle(true)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(LocalCluster.ACCESS_KEY, LocalCluster.SECRET_KEY)))
-            .build();
+    cluster = LocalCluster.get();
+    k = cluster.admin;
+    node = cluster.node;
+    endpoint = cluster.s3Endpoint();
+    s3 = cluster.s3();
     E2E.bucket(s3, BUCKET);
-    LocalCluster.installCrds(k, Path.of("crds"), f -> !f.endsWith(".br.pingcap.com.yaml"));
-    String sa = LocalCluster.installChartRbac(k);
-    k.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    s3Secret(NS);
+    NS = cluster.namespace("real");
     k.resource(
             new SecretBuilder()
                 .withNewMetadata()
@@ -115,31 +59,13 @@ class RealNodeIT {
                 .withData(Map.of("password", LocalCluster.b64("EXAMPLE-pw")))
                 .build())
         .create();
-    LocalCluster.jobServiceAccount(k, NS);
-    KubernetesClient client =
-        cp.client(cp.serviceAccountToken(LocalCluster.OPERATOR_NAMESPACE, sa));
-    operator =
-        OperatorFactory.create(
-            client,
-            LocalCluster.settings(Set.of(NS), new JobSettings(NodeImages.AGENT, "IfNotPresent")),
-            Clock.systemUTC(),
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    operator.start();
+    operator = cluster.startOperator(Set.of(NS));
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop() {
     if (operator != null) {
-      operator.stop();
-    }
-    if (s3proxy != null) {
-      s3proxy.stop();
-    }
-    if (node != null) {
-      node.close();
-    }
-    if (cp != null) {
-      cp.close();
+      operator.close();
     }
   }
 
@@ -159,8 +85,11 @@ class RealNodeIT {
     assertThat(done.getStatus().phase)
         .as("backup pod: %s; log: %s", pod.getStatus(), podLog(pod, "backup"))
         .isEqualTo("Complete");
-    // what the stand-in br printed, read by the agent in its container
-    assertThat(done.getStatus().commitTs).isEqualTo("450153676800000000");
+    // what the stand-in br wrote to S3 from its container and printed, read by the agent there
+    assertThat(done.getStatus().commitTs)
+        .isEqualTo(
+            s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("team/b1/backupmeta")).asUtf8String());
+    assertThat(E2E.keys(s3, BUCKET, "team/b1/")).hasSize(200).contains("team/b1/backup.lock");
     assertThat(pod.getSpec().getNodeName()).isEqualTo(node.name());
     assertThat(
             pod.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode())
@@ -173,8 +102,6 @@ class RealNodeIT {
             .getLog();
     assertThat(log).contains("Full Backup success summary");
 
-    E2E.put(s3, BUCKET, "team/b1/backupmeta");
-    E2E.put(s3, BUCKET, "team/b1/1/a.sst");
     E2E.put(s3, BUCKET, "team/b1-sentinel");
     k.resources(Backup.class).inNamespace(NS).withName("b1").delete();
     E2E.awaitGone(k, Backup.class, NS, "b1", Duration.ofSeconds(180));
@@ -198,51 +125,8 @@ class RealNodeIT {
     k.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
         .create();
     s3Secret(ns);
-    try (PortForward api = new PortForward(node.hostAddress(), URI.create(cp.url()).getPort())) {
-      Path dir = Path.of("target", "realnode", "chart-" + ProcessHandle.current().pid());
-      java.nio.file.Files.createDirectories(dir);
-      Path kubeconfig =
-          cp.writeKubeconfig(dir.resolve("admin.kubeconfig"), ControlPlane.ADMIN_TOKEN, "default");
-      Path values = dir.resolve("values.yaml");
-      java.nio.file.Files.writeString(
-          values,
-          """
-          crds: {enabled: false}
-          image: {repository: localhost/tidb-backup-operator, tag: test, pullPolicy: Never}
-          jobImagePullPolicy: IfNotPresent
-          watchNamespaces: [%s]
-          extraEnv:
-            - {name: KUBERNETES_SERVICE_HOST, value: "%s"}
-            - {name: KUBERNETES_SERVICE_PORT, value: "%d"}
-            - {name: KUBERNETES_TRUST_CERTIFICATES, value: "true"}
-            - {name: KUBERNETES_DISABLE_HOSTNAME_VERIFICATION, value: "true"}
-          """
-              .formatted(ns, node.hostAddress(), api.port()));
-      new Helm(HelmChart.CHART)
-          .install()
-          .withName(release)
-          .withNamespace(opNs)
-          .createNamespace()
-          .withKubeConfig(kubeconfig)
-          .withValuesFile(values)
-          .call();
-      // Ready: the kubelet's startup and readiness probes on /readyz passed
-      Pod op =
-          await()
-              .atMost(Duration.ofSeconds(180))
-              .pollInterval(Duration.ofSeconds(1))
-              .until(
-                  () ->
-                      k.pods().inNamespace(opNs).list().getItems().stream()
-                          .filter(p -> p.getMetadata().getName().startsWith(release))
-                          .findFirst()
-                          .orElse(null),
-                  p ->
-                      p != null
-                          && p.getStatus().getContainerStatuses() != null
-                          && !p.getStatus().getContainerStatuses().isEmpty()
-                          && Boolean.TRUE.equals(
-                              p.getStatus().getContainerStatuses().get(0).getReady()));
+    try (ChartOperator chart = ChartOperator.install(cluster, release, opNs, List.of(ns))) {
+      Pod op = chart.awaitReady(Duration.ofSeconds(180));
       assertThat(op.getSpec().getNodeName()).isEqualTo(node.name());
       assertThat(
               op.getSpec().getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem())
@@ -256,7 +140,6 @@ class RealNodeIT {
               () -> k.resources(Backup.class).inNamespace(ns).withName("p1").get(),
               b -> b.getStatus() != null && "Complete".equals(b.getStatus().phase));
       assertThat(k.leases().inNamespace(opNs).list().getItems()).isNotEmpty();
-      E2E.put(s3, BUCKET, "team/p1/backupmeta");
       E2E.put(s3, BUCKET, "team/p1-sentinel");
       k.resources(Backup.class).inNamespace(ns).withName("p1").delete();
       E2E.awaitGone(k, Backup.class, ns, "p1", Duration.ofSeconds(180));
@@ -315,6 +198,10 @@ class RealNodeIT {
             + "\n  forcePathStyle: true\n  bucket: "
             + BUCKET
             + "\n";
+    // the backup the restore reads first, as BR does
+    RealNodeIT.s3.putObject(
+        b -> b.bucket(BUCKET).key("team/full/backupmeta"),
+        software.amazon.awssdk.core.sync.RequestBody.fromString("450153676800000000"));
     apply("Restore", "r1", "br:\n  cluster: basic\n" + s3 + "  prefix: team/full\n");
     apply(
         "Backup", "log1", "backupMode: log\nbr:\n  cluster: basic\n" + s3 + "  prefix: team/log\n");
@@ -346,7 +233,12 @@ class RealNodeIT {
         .atMost(Duration.ofSeconds(180))
         .until(
             () -> k.resources(Backup.class).inNamespace(NS).withName("log1").get(),
-            b -> b.getStatus() != null && "450153676800000000".equals(b.getStatus().commitTs));
+            b ->
+                b.getStatus() != null
+                    && b.getStatus().commitTs != null
+                    && b.getStatus().commitTs.matches("\\d{18}"));
+    // the marker files the stand-in's log start wrote from its container
+    assertThat(E2E.keys(RealNodeIT.s3, BUCKET, "team/log/")).contains("team/log/backup.lock");
     await()
         .atMost(Duration.ofSeconds(180))
         .until(

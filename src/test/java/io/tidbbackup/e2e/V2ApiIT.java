@@ -411,56 +411,45 @@ class V2ApiIT {
    */
   @Test
   void aV2RestoreDeletedWhileItRunsHasItsJobStoppedAndGoes() throws Exception {
-    java.util.concurrent.atomic.AtomicBoolean cancelled =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    cluster.runtime.override(
-        run -> run.namespace().equals(ns) && "restore-midway".equals(run.jobName()),
-        run -> {
-          long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-          while (!run.cancelled().getAsBoolean() && System.nanoTime() < until) {
-            try {
-              Thread.sleep(100);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              break;
-            }
-          }
-          cancelled.set(run.cancelled().getAsBoolean());
-          return new io.tidbbackup.controlplane.LocalKubelet.Outcome(143, null);
-        });
-    try {
-      k.resource(v2Restore("midway", "v2/midway")).create();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () -> {
-                BrRestore r = k.resources(BrRestore.class).inNamespace(ns).withName("midway").get();
-                assertThat(r.getStatus()).isNotNull();
-                assertThat(r.getStatus().phase).isEqualTo("Running");
-                assertThat(r.getMetadata().getFinalizers())
-                    .containsExactly("pingcap.com/finalizer");
-              });
-      var delete =
-          cluster.controlPlane.kubectl(
-              kubeconfig, "delete", "restores.br.pingcap.com", "midway", "--timeout=60s");
-      assertThat(delete.exitCode()).as(delete.output()).isZero();
-      assertThat(k.resources(BrRestore.class).inNamespace(ns).withName("midway").get()).isNull();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () -> {
-                assertThat(cancelled).as("the restore's pod was stopped").isTrue();
-                assertThat(k.batch().v1().jobs().inNamespace(ns).withName("restore-midway").get())
-                    .isNull();
-              });
-      assertThat(
-              k.v1().events().inNamespace(ns).list().getItems().stream()
-                  .filter(e -> "midway".equals(e.getInvolvedObject().getName()))
-                  .map(io.fabric8.kubernetes.api.model.Event::getReason))
-          .contains("RestoreStopped");
-    } finally {
-      cluster.runtime.clearOverrides();
-    }
+    // "slow": the stand-in br runs for two minutes, until its pod is stopped
+    k.resource(v2Restore("midway", "v2/slow/midway")).create();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              BrRestore r = k.resources(BrRestore.class).inNamespace(ns).withName("midway").get();
+              assertThat(r.getStatus()).isNotNull();
+              assertThat(r.getStatus().phase).isEqualTo("Running");
+              assertThat(r.getMetadata().getFinalizers()).containsExactly("pingcap.com/finalizer");
+            });
+    assertThat(k.pods().inNamespace(ns).withLabel("job-name", "restore-midway").list().getItems())
+        .as("the restore's pod runs")
+        .isNotEmpty();
+    var delete =
+        cluster.controlPlane.kubectl(
+            kubeconfig, "delete", "restores.br.pingcap.com", "midway", "--timeout=60s");
+    assertThat(delete.exitCode()).as(delete.output()).isZero();
+    assertThat(k.resources(BrRestore.class).inNamespace(ns).withName("midway").get()).isNull();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              assertThat(k.batch().v1().jobs().inNamespace(ns).withName("restore-midway").get())
+                  .isNull();
+              assertThat(
+                      k.pods()
+                          .inNamespace(ns)
+                          .withLabel("job-name", "restore-midway")
+                          .list()
+                          .getItems())
+                  .as("the restore's pod was stopped")
+                  .isEmpty();
+            });
+    assertThat(
+            k.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "midway".equals(e.getInvolvedObject().getName()))
+                .map(io.fabric8.kubernetes.api.model.Event::getReason))
+        .contains("RestoreStopped");
   }
 
   /**

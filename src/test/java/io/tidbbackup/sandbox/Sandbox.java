@@ -12,10 +12,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The embedded sandbox, in one JVM: a real control plane (etcd, kube-apiserver,
- * kube-controller-manager, built by {@code controlplane/build.sh} on first use), an s3proxy S3
- * server, the operator itself (the production code, with the Helm chart's RBAC) and the local
- * kubelet that runs the Job controller's pods. Dev-only: it lives with the tests, so the production
- * jar carries none of it.
+ * kube-controller-manager, built by {@code controlplane/build.sh} on first use), a real node whose
+ * Job pods run as containers ({@link io.tidbbackup.controlplane.RealNode}), an s3proxy S3 server,
+ * and the operator: in this JVM for the demo (the production code, with the Helm chart's RBAC),
+ * installed by the Helm chart as a pod for the kubectl mode. Dev-only: it lives with the tests, so
+ * the production jar carries none of it.
  *
  * <p>{@code sandbox demo} walks a Backup through create → Complete → Restore → delete → cleaned and
  * exits 0 when every step checked out; {@code sandbox} keeps running and prints the kubeconfig for
@@ -26,16 +27,28 @@ public final class Sandbox implements AutoCloseable {
   public static final String SECRET_KEY = LocalCluster.SECRET_KEY;
 
   final LocalCluster cluster;
+  final int objects;
   final LocalCluster.RunningOperator operator;
   final OperatorHttp http;
+  final io.tidbbackup.controlplane.ChartOperator chart;
 
-  private Sandbox(LocalCluster cluster, LocalCluster.RunningOperator operator, OperatorHttp http) {
+  private Sandbox(
+      LocalCluster cluster,
+      int objects,
+      LocalCluster.RunningOperator operator,
+      OperatorHttp http,
+      io.tidbbackup.controlplane.ChartOperator chart) {
     this.cluster = cluster;
+    this.objects = objects;
     this.operator = operator;
     this.http = http;
+    this.chart = chart;
   }
 
-  /** Starts everything; {@code objects} is how many objects each simulated backup writes. */
+  /**
+   * Starts everything, the operator in this JVM; {@code objects} is how many objects each backup
+   * writes.
+   */
   public static Sandbox start(int objects, PrintStream out) throws Exception {
     LocalCluster cluster = LocalCluster.get(objects, out::println);
     restoreSignalHandlers();
@@ -50,7 +63,44 @@ public final class Sandbox implements AutoCloseable {
             + ", operator metrics http://127.0.0.1:"
             + http.port()
             + "/metrics");
-    return new Sandbox(cluster, operator, http);
+    return new Sandbox(cluster, objects, operator, http, null);
+  }
+
+  /**
+   * Starts everything, the operator installed by the Helm chart as a pod on the node (watching
+   * {@code namespace}).
+   */
+  public static Sandbox startInCluster(int objects, String namespace, PrintStream out)
+      throws Exception {
+    LocalCluster cluster = LocalCluster.get(objects, out::println);
+    restoreSignalHandlers();
+    // the chart makes the Job ServiceAccount in each watched namespace: it must exist first
+    cluster
+        .admin
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(namespace)
+                .endMetadata()
+                .build())
+        .serverSideApply();
+    var chart =
+        io.tidbbackup.controlplane.ChartOperator.install(
+            cluster, "tidb-backup-operator", "tidb-backup-system", java.util.List.of(namespace));
+    var pod = chart.awaitReady(java.time.Duration.ofSeconds(180));
+    out.println(
+        "sandbox: API server "
+            + cluster.controlPlane.url()
+            + ", S3 "
+            + cluster.s3Endpoint()
+            + ", the operator is pod "
+            + chart.namespace
+            + "/"
+            + pod.getMetadata().getName()
+            + " of Helm release "
+            + chart.release
+            + " (Ready: the kubelet's probes passed)");
+    return new Sandbox(cluster, objects, null, null, chart);
   }
 
   public KubernetesClient client() {
@@ -70,9 +120,11 @@ public final class Sandbox implements AutoCloseable {
     if (demo) {
       out.println(
           "sandbox: starting a real control plane (the first run builds it from Go modules: 5-25 minutes, "
-              + "progress below), an S3 server, the operator and a local kubelet");
+              + "progress below), a real node (kubelet, containerd, runc: the Job pods run as containers of "
+              + "this project's image and stand-in tool images, built on first use), an S3 server and "
+              + "the operator");
     }
-    try (Sandbox sb = start(objects, out)) {
+    try (Sandbox sb = demo ? start(objects, out) : startInCluster(objects, SandboxDemo.NS, out)) {
       if (demo) {
         code = new SandboxDemo(sb, out).run() ? 0 : 1;
       } else {
@@ -136,7 +188,18 @@ public final class Sandbox implements AutoCloseable {
 
   @Override
   public void close() {
-    http.close();
-    operator.close();
+    if (http != null) {
+      http.close();
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    if (chart != null) {
+      try {
+        chart.close();
+      } catch (Exception e) {
+        // the forwarder's socket: nothing to keep
+      }
+    }
   }
 }

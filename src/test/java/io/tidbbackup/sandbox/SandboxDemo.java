@@ -72,7 +72,7 @@ public final class SandboxDemo {
   public void prepare() {
     client
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
+        .serverSideApply();
     client
         .resource(
             new SecretBuilder()
@@ -117,8 +117,12 @@ public final class SandboxDemo {
             secretName: s3-secret
             bucket: %s
             prefix: %s/%s
+          env:
+            # read by the sandbox node's stand-in br: how many objects its backup writes
+            - name: STANDIN_OBJECTS
+              value: "%d"
         """
-        .formatted(name, NS, sb.s3Endpoint(), BUCKET, PARENT, name);
+        .formatted(name, NS, sb.s3Endpoint(), BUCKET, PARENT, name, sb.objects);
   }
 
   public String restoreYaml(String name, String backup) {

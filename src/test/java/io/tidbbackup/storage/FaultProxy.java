@@ -68,6 +68,9 @@ public final class FaultProxy implements AutoCloseable {
    */
   public volatile String repeatedListToken;
 
+  /** Every ListObjectsV2 answered "truncated", no keys and no continuation token. */
+  public volatile boolean truncatedWithoutToken;
+
   public final AtomicLong requests = new AtomicLong();
   public final AtomicLong listRequests = new AtomicLong();
   public final AtomicLong deleteObjectsRequests = new AtomicLong();
@@ -124,6 +127,16 @@ public final class FaultProxy implements AutoCloseable {
       if ((probe && denyVersioningProbe) || (versions && denyVersionListing)) {
         faults.incrementAndGet();
         reply(ex, 403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>");
+        return;
+      }
+      if (list && !gcsList && truncatedWithoutToken && query.matches("(^|.*&)list-type=2(&.*|$)")) {
+        faults.incrementAndGet();
+        reply(
+            ex,
+            200,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult"
+                + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><KeyCount>0</KeyCount>"
+                + "<MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated></ListBucketResult>");
         return;
       }
       String token = repeatedListToken;

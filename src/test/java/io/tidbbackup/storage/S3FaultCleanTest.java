@@ -192,6 +192,22 @@ class S3FaultCleanTest {
   }
 
   /**
+   * A store that says "truncated" with no token to go on: not the end of the listing. Taken as the
+   * end, the count of what remains would be zero and the clean "verified" with every object still
+   * there; it is a failed listing instead, and nothing is deleted.
+   */
+  @Test
+  void aTruncatedListingWithoutATokenIsAFailedListingNotTheEnd() throws Exception {
+    proxy.truncatedWithoutToken = true;
+    CleanReport r = clean(settings(2, false), new CleanEngine());
+    assertThat(r.verified()).isFalse();
+    assertThat(r.failed()).isPositive();
+    assertThat(r.error()).contains("truncated but sent no continuation token");
+    assertThat(proxy.deleteObjectsRequests.get() + proxy.deleteRequests.get()).isZero();
+    assertThat(TestingS3.keys(admin, BUCKET)).hasSize(N + sentinels.size()).containsAll(sentinels);
+  }
+
+  /**
    * A listing that trickles in a byte at a time never trips the socket timeout; the attempt and
    * call timeouts end it, so the clean ends unverified instead of waiting for ever. (The JUnit
    * timeout only keeps a regression from hanging the build; nothing here measures speed.)

@@ -1,0 +1,3 @@
+module tidbbackup.test/standin-br
+
+go 1.22
