@@ -2,6 +2,7 @@ package io.tidbbackup.agent;
 
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.Serde;
+import io.tidbbackup.storage.KmsSecrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

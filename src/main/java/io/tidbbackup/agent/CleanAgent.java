@@ -11,6 +11,7 @@ import io.tidbbackup.storage.ObjectStores;
 import io.tidbbackup.storage.PrefixGuard;
 import io.tidbbackup.storage.StorageLocation;
 import io.tidbbackup.storage.StoreOptions;
+import io.tidbbackup.storage.UnsafePrefixException;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -31,8 +32,8 @@ public final class CleanAgent {
   }
 
   /**
-   * Cleans and returns the report; throws {@link PrefixGuard.UnsafePrefixException} before deleting
-   * anything unsafe.
+   * Cleans and returns the report; throws {@link UnsafePrefixException} before deleting anything
+   * unsafe.
    */
   public CleanReport clean(BackupSpec spec, String backupPath, boolean dryRun) throws Exception {
     StorageLocation target = StorageLocation.target(spec, backupPath);

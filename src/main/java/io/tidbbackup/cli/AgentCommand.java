@@ -186,7 +186,7 @@ public class AgentCommand {
         writeTermination(inJob, result);
         return result.exitCode;
       } catch (IllegalArgumentException e) {
-        // includes PrefixGuard.UnsafePrefixException: nothing was deleted
+        // includes UnsafePrefixException: nothing was deleted
         System.err.println("agent clean: " + e.getMessage());
         writeTermination(inJob, AgentProtocol.refusal(e.getMessage()));
         return AgentProtocol.REFUSED;

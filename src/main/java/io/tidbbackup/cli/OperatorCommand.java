@@ -9,10 +9,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tidbbackup.operator.OperatorFactory;
-import io.tidbbackup.operator.OperatorHttp;
-import io.tidbbackup.operator.OperatorSettings;
+import io.tidbbackup.operator.app.OperatorFactory;
+import io.tidbbackup.operator.app.OperatorHttp;
 import io.tidbbackup.operator.job.JobSettings;
+import io.tidbbackup.operator.settings.OperatorSettings;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -104,16 +104,18 @@ public class OperatorCommand implements Callable<Integer> {
   String apiGroups;
 
   /** The groups of --api-groups, or a refusal naming the flag. */
-  static Set<io.tidbbackup.operator.ApiSurface> apiGroups(String value) {
+  static Set<io.tidbbackup.operator.surface.ApiSurface> apiGroups(String value) {
     try {
-      Set<io.tidbbackup.operator.ApiSurface> out =
+      Set<io.tidbbackup.operator.surface.ApiSurface> out =
           Arrays.stream(value.split(","))
               .map(String::trim)
               .filter(s -> !s.isEmpty())
-              .map(io.tidbbackup.operator.ApiSurface::parse)
+              .map(io.tidbbackup.operator.surface.ApiSurface::parse)
               .collect(
                   Collectors.toCollection(
-                      () -> java.util.EnumSet.noneOf(io.tidbbackup.operator.ApiSurface.class)));
+                      () ->
+                          java.util.EnumSet.noneOf(
+                              io.tidbbackup.operator.surface.ApiSurface.class)));
       if (out.isEmpty()) {
         throw new IllegalArgumentException("no API group given");
       }
@@ -190,9 +192,9 @@ public class OperatorCommand implements Callable<Integer> {
                 toolRegistry),
             defaultTikvVersion,
             ssa,
-            io.tidbbackup.operator.CleanJobPolicy.defaults(),
+            io.tidbbackup.operator.settings.CleanJobPolicy.defaults(),
             leaderElection ? leaseNamespace() : null,
-            io.tidbbackup.operator.ReconcileIntervals.defaults(),
+            io.tidbbackup.operator.settings.ReconcileIntervals.defaults(),
             pdEndpoint == null || pdEndpoint.isBlank() ? null : pdEndpoint.trim(),
             selector == null || selector.isBlank() ? null : selector.trim(),
             apiGroups(apiGroups));
@@ -202,7 +204,7 @@ public class OperatorCommand implements Callable<Integer> {
         io.tidbbackup.crd.CrdCheck.check(
             client,
             settings.apiGroups().stream()
-                .map(io.tidbbackup.operator.ApiSurface::group)
+                .map(io.tidbbackup.operator.surface.ApiSurface::group)
                 .collect(Collectors.toSet()));
     for (io.tidbbackup.crd.CrdCheck.Problem p : crds) {
       if (p.fatal()) {

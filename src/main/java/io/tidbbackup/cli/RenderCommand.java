@@ -8,10 +8,10 @@ import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;
-import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.cluster.V2ClusterFacts;
 import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.JobSettings;
+import io.tidbbackup.operator.settings.OperatorSettings;
 import java.io.File;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -207,7 +207,7 @@ public class RenderCommand implements Callable<Integer> {
                 : Render.compactJob(cb, facts, settings));
       } else {
         var bs = (io.tidbbackup.api.BackupSchedule) obj;
-        io.tidbbackup.operator.ApiSurface.readV2Names(bs);
+        io.tidbbackup.operator.surface.V2Status.readV2Names(bs);
         List<String> problems =
             io.tidbbackup.operator.schedule.SchedulePlanner.problems(bs.getSpec());
         if (!problems.isEmpty()) {
@@ -246,7 +246,8 @@ public class RenderCommand implements Callable<Integer> {
    */
   ClusterFacts facts(
       io.fabric8.kubernetes.api.model.HasMetadata obj, ClusterFacts given, String where) {
-    if (io.tidbbackup.operator.ApiSurface.of(obj) != io.tidbbackup.operator.ApiSurface.V2) {
+    if (io.tidbbackup.operator.surface.ApiSurface.of(obj)
+        != io.tidbbackup.operator.surface.ApiSurface.V2) {
       return given;
     }
     io.tidbbackup.api.BRConfig br =
@@ -296,7 +297,7 @@ public class RenderCommand implements Callable<Integer> {
     }
     try {
       return V2ClusterFacts.facts(c, ofKind("PDGroup"), ofKind("TiKVGroup"), given.tikvVersion());
-    } catch (io.tidbbackup.operator.cluster.ClusterFactsResolver.ClusterNotFound e) {
+    } catch (io.tidbbackup.operator.cluster.ClusterNotFound e) {
       err.println(where + ": " + e.getMessage() + " (the operator would wait: rendered anyway)");
       return given;
     }
@@ -316,7 +317,7 @@ public class RenderCommand implements Callable<Integer> {
         spec.timeZone == null || spec.timeZone.isEmpty()
             ? java.time.ZoneOffset.UTC
             : java.time.ZoneId.of(spec.timeZone);
-    var cron = io.tidbbackup.operator.schedule.Cron.parse(spec.schedule);
+    var cron = io.tidbbackup.api.Cron.parse(spec.schedule);
     List<String> firings = new ArrayList<>();
     java.time.ZonedDateTime at = now.atZone(zone);
     for (int i = 0; i < FIRINGS; i++) {

@@ -100,7 +100,7 @@ public final class CleanEngine {
       }
     } catch (IOException e) {
       error = "cleaning " + loc.url() + " failed: " + e.getMessage();
-    } catch (PrefixGuard.UnsafePrefixException e) {
+    } catch (UnsafePrefixException e) {
       // the store listed a key outside the prefix: stop at once. Before any delete this is a plain
       // refusal (nothing was deleted); after one, the summary must say what was done.
       if (c.deleted.get() == 0) {

@@ -36,7 +36,7 @@ public final class CleanMetrics {
   /** Every series exists from the start, at 0 (an alert on an increase needs its first sample). */
   public CleanMetrics(MeterRegistry registry) {
     this.registry = registry;
-    for (PrefixGuard.Refusal r : PrefixGuard.Refusal.values()) {
+    for (PrefixRefusal r : PrefixRefusal.values()) {
       refused(r.name());
     }
     refused(REFUSED_BY_AGENT);

@@ -12,42 +12,19 @@ public final class PrefixGuard {
 
   private PrefixGuard() {}
 
-  /** Why a prefix is refused (the operator's condition reason of the same name). */
-  public enum Refusal {
-    EmptyPrefix,
-    OutsidePrefix,
-    SharedPrefix,
-    NoStorage,
-    InvalidPrefix
-  }
-
-  /** Thrown before anything is deleted. */
-  public static class UnsafePrefixException extends IllegalArgumentException {
-    private final Refusal reason;
-
-    public UnsafePrefixException(Refusal reason, String message) {
-      super(message);
-      this.reason = reason;
-    }
-
-    public Refusal reason() {
-      return reason;
-    }
-  }
-
   /** The key prefix to list and delete: the normalised prefix plus '/'. Refuses the bucket root. */
   public static String directory(StorageLocation loc) {
     String p = StorageLocation.clean(loc.prefix());
     if (p.isEmpty()) {
       throw new UnsafePrefixException(
-          Refusal.EmptyPrefix,
+          PrefixRefusal.EmptyPrefix,
           "refusing to clean "
               + loc.url()
               + ": the prefix is empty, which would be the whole bucket");
     }
     if (loc.bucket() == null || StorageLocation.clean(loc.bucket()).isEmpty()) {
       throw new UnsafePrefixException(
-          Refusal.EmptyPrefix, "refusing to clean " + loc.url() + ": no bucket");
+          PrefixRefusal.EmptyPrefix, "refusing to clean " + loc.url() + ": no bucket");
     }
     return p + "/";
   }
@@ -60,7 +37,7 @@ public final class PrefixGuard {
   public static void requireInside(String directory, String key) {
     if (!key.startsWith(directory)) {
       throw new UnsafePrefixException(
-          Refusal.OutsidePrefix,
+          PrefixRefusal.OutsidePrefix,
           "refusing to delete \"" + key + "\": not under \"" + directory + "\"");
     }
   }
@@ -84,7 +61,7 @@ public final class PrefixGuard {
     for (Named o : others) {
       if (overlaps(target, o.location())) {
         throw new UnsafePrefixException(
-            Refusal.SharedPrefix,
+            PrefixRefusal.SharedPrefix,
             "refusing to clean "
                 + target.url()
                 + ": Backup "

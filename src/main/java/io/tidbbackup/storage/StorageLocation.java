@@ -43,8 +43,8 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
   public static StorageLocation target(StorageProvider spec, String backupPath) {
     StorageLocation base = of(spec);
     if (base == null) {
-      throw new PrefixGuard.UnsafePrefixException(
-          PrefixGuard.Refusal.NoStorage, "the Backup has no storage provider");
+      throw new UnsafePrefixException(
+          PrefixRefusal.NoStorage, "the Backup has no storage provider");
     }
     refuseInvalid("spec." + spec.storageType().field() + ".prefix", prefixOf(spec));
     if (backupPath == null || backupPath.isEmpty()) {
@@ -60,8 +60,8 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
       refuseInvalid("status.backupPath", child);
       return base.child(child);
     }
-    throw new PrefixGuard.UnsafePrefixException(
-        PrefixGuard.Refusal.OutsidePrefix,
+    throw new UnsafePrefixException(
+        PrefixRefusal.OutsidePrefix,
         "status.backupPath "
             + backupPath
             + " is not under the storage the spec names ("
@@ -87,7 +87,7 @@ public record StorageLocation(StorageType type, String bucket, String prefix) {
     io.tidbbackup.api.PrefixRules.problem(field, prefix)
         .ifPresent(
             m -> {
-              throw new PrefixGuard.UnsafePrefixException(PrefixGuard.Refusal.InvalidPrefix, m);
+              throw new UnsafePrefixException(PrefixRefusal.InvalidPrefix, m);
             });
   }
 

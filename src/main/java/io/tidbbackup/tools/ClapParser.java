@@ -11,8 +11,8 @@ import java.util.Map;
 final class ClapParser {
   private ClapParser() {}
 
-  static ParsedLine parse(ToolCli cli, List<String> argv) throws RefusedLine {
-    Map<String, List<String>> values = ToolCli.newValues();
+  static ParsedLine parse(CommandRules cli, List<String> argv) throws RefusedLine {
+    Map<String, List<String>> values = CommandRules.newValues();
     String path = "";
     int i = 0;
     while (i < argv.size()) {
@@ -31,7 +31,7 @@ final class ClapParser {
       String body = s.substring(isLong ? 2 : 1);
       int eq = isLong ? body.indexOf('=') : -1;
       String name = isLong ? (eq < 0 ? body : body.substring(0, eq)) : body.substring(0, 1);
-      FlagDef f = ToolCli.find(visible, name, !isLong);
+      FlagDef f = CommandRules.find(visible, name, !isLong);
       if (f == null) {
         throw cli.refused("Found argument '" + s + "' which wasn't expected");
       }

@@ -15,7 +15,7 @@ import java.util.Map;
 final class CobraParser {
   private CobraParser() {}
 
-  static ParsedLine parse(ToolCli cli, List<String> argv) throws RefusedLine {
+  static ParsedLine parse(CommandRules cli, List<String> argv) throws RefusedLine {
     if (!cli.hasCommand("")) {
       throw cli.refused("the model has no root command");
     }
@@ -38,7 +38,7 @@ final class CobraParser {
           "\"" + shown + "\" needs a subcommand: it prints its usage and exits 0, doing nothing");
     }
     List<FlagDef> visible = cli.flagsOf(path);
-    Map<String, List<String>> values = ToolCli.newValues();
+    Map<String, List<String>> values = CommandRules.newValues();
     List<String> positionals = new ArrayList<>();
     while (i < argv.size()) {
       String s = argv.get(i++);
@@ -62,7 +62,7 @@ final class CobraParser {
   }
 
   private static int longFlag(
-      ToolCli cli,
+      CommandRules cli,
       List<FlagDef> visible,
       Map<String, List<String>> values,
       String s,
@@ -75,7 +75,7 @@ final class CobraParser {
     }
     int eq = body.indexOf('=');
     String name = eq < 0 ? body : body.substring(0, eq);
-    FlagDef f = ToolCli.find(visible, name, false);
+    FlagDef f = CommandRules.find(visible, name, false);
     if (f == null) {
       throw cli.refused("unknown flag: --" + name);
     }
@@ -94,7 +94,7 @@ final class CobraParser {
   }
 
   private static int shortFlags(
-      ToolCli cli,
+      CommandRules cli,
       List<FlagDef> visible,
       Map<String, List<String>> values,
       String s,
@@ -104,7 +104,7 @@ final class CobraParser {
     String shorthands = s.substring(1);
     while (!shorthands.isEmpty()) {
       String c = shorthands.substring(0, 1);
-      FlagDef f = ToolCli.find(visible, c, true);
+      FlagDef f = CommandRules.find(visible, c, true);
       if (f == null) {
         throw cli.refused("unknown shorthand flag: '" + c + "' in " + s);
       }

@@ -13,9 +13,9 @@ import java.util.Map;
 final class GoFlagParser {
   private GoFlagParser() {}
 
-  static ParsedLine parse(ToolCli cli, List<String> argv) throws RefusedLine {
+  static ParsedLine parse(CommandRules cli, List<String> argv) throws RefusedLine {
     List<FlagDef> visible = cli.flagsOf("");
-    Map<String, List<String>> values = ToolCli.newValues();
+    Map<String, List<String>> values = CommandRules.newValues();
     int i = 0;
     while (i < argv.size()) {
       String s = argv.get(i);
@@ -34,7 +34,7 @@ final class GoFlagParser {
       int eq = name.indexOf('=');
       String value = eq < 0 ? null : name.substring(eq + 1);
       name = eq < 0 ? name : name.substring(0, eq);
-      FlagDef f = ToolCli.find(visible, name, false);
+      FlagDef f = CommandRules.find(visible, name, false);
       if (f == null) {
         throw cli.refused("flag provided but not defined: -" + name);
       }

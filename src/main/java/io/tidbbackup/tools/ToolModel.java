@@ -18,16 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ToolModel {
 
-  /** The flag library a tool parses its command line with. */
-  public enum Dialect {
-    /** spf13/cobra + pflag: BR, Dumpling. */
-    COBRA,
-    /** Go's standard {@code flag} package: TiDB Lightning. */
-    GO_FLAG,
-    /** Rust's clap (structopt): tikv-ctl. */
-    CLAP
-  }
-
   public static final String BR = "br";
   public static final String DUMPLING = "dumpling";
   public static final String LIGHTNING = "tidb-lightning";
@@ -106,10 +96,12 @@ public final class ToolModel {
   /** The command line of one release. */
   public ToolCli at(ToolVersion version) {
     return new ToolCli(
-        this,
-        version,
-        commands.stream().filter(c -> c.existsIn(version)).toList(),
-        flags.stream().filter(f -> f.existsIn(version)).toList());
+        dialect,
+        new CommandRules(
+            tool,
+            version,
+            commands.stream().filter(c -> c.existsIn(version)).toList(),
+            flags.stream().filter(f -> f.existsIn(version)).toList()));
   }
 
   private static ToolModel load(String tool) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.api.Serde;
+import io.tidbbackup.storage.KmsSecrets;
 import io.tidbbackup.storage.TestingMoto;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -74,7 +74,7 @@ class GoldenBackupJobsTest {
             path,
             JobSettings.defaults(),
             3,
-            io.tidbbackup.operator.CleanJobPolicy.ACTIVE_DEADLINE.toSeconds());
+            io.tidbbackup.operator.settings.CleanJobPolicy.ACTIVE_DEADLINE.toSeconds());
     assertThat(job.getMetadata().getName()).hasSizeLessThanOrEqualTo(63);
     String yaml = Serde.yaml(job);
     assertThat(yaml).doesNotContain("EXAMPLEONLY");

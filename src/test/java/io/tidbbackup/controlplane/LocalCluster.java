@@ -12,10 +12,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.deploy.HelmChart;
-import io.tidbbackup.operator.CleanJobPolicy;
-import io.tidbbackup.operator.OperatorFactory;
-import io.tidbbackup.operator.OperatorSettings;
+import io.tidbbackup.operator.app.OperatorFactory;
 import io.tidbbackup.operator.job.JobSettings;
+import io.tidbbackup.operator.settings.CleanJobPolicy;
+import io.tidbbackup.operator.settings.OperatorSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -343,7 +343,7 @@ public final class LocalCluster {
         true,
         CleanJobPolicy.defaults(),
         null,
-        io.tidbbackup.operator.ReconcileIntervals.defaults(),
+        io.tidbbackup.operator.settings.ReconcileIntervals.defaults(),
         null,
         null,
         OperatorSettings.V1_ONLY);

@@ -71,28 +71,28 @@ final class E2E {
    * Operator settings for one namespace, reading log checkpoints and progress every second, with
    * this PD endpoint and selector (either may be null).
    */
-  static io.tidbbackup.operator.OperatorSettings settings(
+  static io.tidbbackup.operator.settings.OperatorSettings settings(
       String ns, String pdEndpoint, String selector) {
-    return new io.tidbbackup.operator.OperatorSettings(
+    return new io.tidbbackup.operator.settings.OperatorSettings(
         java.util.Set.of(ns),
         LocalCluster.JOBS,
-        io.tidbbackup.operator.OperatorSettings.DEFAULT_TIKV_VERSION,
+        io.tidbbackup.operator.settings.OperatorSettings.DEFAULT_TIKV_VERSION,
         true,
-        io.tidbbackup.operator.CleanJobPolicy.defaults(),
+        io.tidbbackup.operator.settings.CleanJobPolicy.defaults(),
         null,
         fastPolls(),
         pdEndpoint,
         selector,
-        io.tidbbackup.operator.OperatorSettings.V1_ONLY);
+        io.tidbbackup.operator.settings.OperatorSettings.V1_ONLY);
   }
 
   /**
    * The default intervals, with a log checkpoint and a running Job's progress read every second.
    */
-  static io.tidbbackup.operator.ReconcileIntervals fastPolls() {
-    io.tidbbackup.operator.ReconcileIntervals i =
-        io.tidbbackup.operator.ReconcileIntervals.defaults();
-    return new io.tidbbackup.operator.ReconcileIntervals(
+  static io.tidbbackup.operator.settings.ReconcileIntervals fastPolls() {
+    io.tidbbackup.operator.settings.ReconcileIntervals i =
+        io.tidbbackup.operator.settings.ReconcileIntervals.defaults();
+    return new io.tidbbackup.operator.settings.ReconcileIntervals(
         i.oldJob(),
         i.clusterRetry(),
         i.logPoll(),

@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.tidbbackup.controlplane.LocalCluster;
-import io.tidbbackup.operator.FailedCreates;
+import io.tidbbackup.operator.run.FailedCreates;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 

@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.controlplane.LocalCluster;
 import io.tidbbackup.deploy.HelmChart;
-import io.tidbbackup.operator.OperatorSettings;
+import io.tidbbackup.operator.settings.OperatorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -191,7 +191,7 @@ class LeaderFailoverIT {
     java.util.concurrent.atomic.AtomicBoolean lost =
         new java.util.concurrent.atomic.AtomicBoolean();
     var guard =
-        new io.tidbbackup.operator.LeaseGuard(
+        new io.tidbbackup.operator.app.LeaseGuard(
             k,
             LocalCluster.OPERATOR_NAMESPACE,
             "guard-test",

@@ -16,9 +16,9 @@ import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.controlplane.LocalCluster;
 import io.tidbbackup.deploy.HelmChart;
-import io.tidbbackup.operator.CleanJobPolicy;
-import io.tidbbackup.operator.OperatorFactory;
-import io.tidbbackup.operator.OperatorSettings;
+import io.tidbbackup.operator.app.OperatorFactory;
+import io.tidbbackup.operator.settings.CleanJobPolicy;
+import io.tidbbackup.operator.settings.OperatorSettings;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,10 +84,10 @@ class RbacIT {
             true,
             CleanJobPolicy.defaults(),
             LocalCluster.OPERATOR_NAMESPACE,
-            io.tidbbackup.operator.ReconcileIntervals.defaults(),
+            io.tidbbackup.operator.settings.ReconcileIntervals.defaults(),
             null,
             null,
-            java.util.EnumSet.of(io.tidbbackup.operator.ApiSurface.V1));
+            java.util.EnumSet.of(io.tidbbackup.operator.surface.ApiSurface.V1));
     Operator operator =
         OperatorFactory.create(client, settings, Clock.systemUTC(), new SimpleMeterRegistry());
     try {

@@ -8,7 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.controlplane.LocalCluster;
-import io.tidbbackup.operator.OperatorSettings;
+import io.tidbbackup.operator.settings.OperatorSettings;
 import org.junit.jupiter.api.Test;
 
 /**

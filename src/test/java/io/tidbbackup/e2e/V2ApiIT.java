@@ -15,7 +15,7 @@ import io.tidbbackup.api.BackupCondition;
 import io.tidbbackup.api.v2.BrBackup;
 import io.tidbbackup.api.v2.BrRestore;
 import io.tidbbackup.controlplane.LocalCluster;
-import io.tidbbackup.operator.ReconcileIntervals;
+import io.tidbbackup.operator.settings.ReconcileIntervals;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -84,7 +84,7 @@ class V2ApiIT {
             d.progressPoll());
     var settings = E2E.settings(ns, null, null);
     settings =
-        new io.tidbbackup.operator.OperatorSettings(
+        new io.tidbbackup.operator.settings.OperatorSettings(
             settings.watchNamespaces(),
             settings.jobs(),
             settings.defaultTikvVersion(),
@@ -94,7 +94,7 @@ class V2ApiIT {
             fast,
             settings.pdEndpointOverride(),
             settings.selector(),
-            io.tidbbackup.operator.OperatorSettings.BOTH_GROUPS);
+            io.tidbbackup.operator.settings.OperatorSettings.BOTH_GROUPS);
     operator =
         cluster.startOperator(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }

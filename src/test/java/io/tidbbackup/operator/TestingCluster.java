@@ -205,11 +205,11 @@ public final class TestingCluster {
       throws IOException {
     installCrds();
     io.javaoperatorsdk.operator.Operator o =
-        io.tidbbackup.operator.OperatorFactory.create(
+        io.tidbbackup.operator.app.OperatorFactory.create(
             client,
             // no kubelet here, and tests move the clock hours ahead of the server's timestamps: a
             // Job's pod would be "never started"; StartWatch has tests of its own
-            io.tidbbackup.operator.OperatorSettings.defaults()
+            io.tidbbackup.operator.settings.OperatorSettings.defaults()
                 .withServerSideApply(false)
                 .withJobs(
                     io.tidbbackup.operator.job.JobSettings.defaults()

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidbbackup.controlplane.LocalCluster;
-import io.tidbbackup.operator.OperatorHttp;
+import io.tidbbackup.operator.app.OperatorHttp;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;

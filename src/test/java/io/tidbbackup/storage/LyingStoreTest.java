@@ -237,11 +237,11 @@ class LyingStoreTest {
         List.of("s3://b/team/backup-1%2Fweekly", "s3://b/team/../other", "s3://b/team/x?y")) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> StorageLocation.target(spec, path))
           .as(path)
-          .isInstanceOf(PrefixGuard.UnsafePrefixException.class)
+          .isInstanceOf(UnsafePrefixException.class)
           .satisfies(
               e ->
-                  assertThat(((PrefixGuard.UnsafePrefixException) e).reason())
-                      .isEqualTo(PrefixGuard.Refusal.InvalidPrefix));
+                  assertThat(((UnsafePrefixException) e).reason())
+                      .isEqualTo(PrefixRefusal.InvalidPrefix));
     }
     spec.s3.prefix = "team/%2F";
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> StorageLocation.target(spec, null))
@@ -275,7 +275,7 @@ class LyingStoreTest {
             () ->
                 new CleanEngine((l, d, f) -> {}, d -> {})
                     .clean(first, loc, CleanSettings.of(null), false))
-        .isInstanceOf(PrefixGuard.UnsafePrefixException.class);
+        .isInstanceOf(UnsafePrefixException.class);
     assertThat(first.deleted).isEmpty();
     // after a page was deleted: a summary that says so (the agent exits 1), and nothing more
     StrayKeyStore later = new StrayKeyStore(false);

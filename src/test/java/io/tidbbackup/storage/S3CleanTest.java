@@ -162,7 +162,7 @@ class S3CleanTest {
       for (String bad : new String[] {"", "/", "//", null}) {
         assertThatThrownBy(
                 () -> new CleanEngine().clean(store, target(bad), settings(1000, null), false))
-            .isInstanceOf(PrefixGuard.UnsafePrefixException.class)
+            .isInstanceOf(UnsafePrefixException.class)
             .hasMessageContaining("prefix is empty");
       }
       assertThat(store.requests().list()).isZero();

@@ -20,16 +20,18 @@ import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.api.Timestamps;
-import io.tidbbackup.operator.StartWatch;
-import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.job.CleanJobBuilder;
-import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.run.InProcessCredentials;
+import io.tidbbackup.operator.run.JobObservation;
+import io.tidbbackup.operator.run.StartWatch;
+import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventType;
 import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.storage.PrefixGuard;
 import io.tidbbackup.storage.StorageLocation;
+import io.tidbbackup.storage.UnsafePrefixException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -110,7 +112,7 @@ final class BackupCleanFlow {
         yield release();
       }
       case RELEASE_UNSAFE -> {
-        PrefixGuard.UnsafePrefixException e = facts.unsafe;
+        UnsafePrefixException e = facts.unsafe;
         s.metrics().refused(e.reason());
         writeWarning(
             Conditions.of(
@@ -175,7 +177,7 @@ final class BackupCleanFlow {
   private final class Facts implements CleanDecisions.Facts {
     private final String cleanName = Names.cleanJob(backup.getMetadata().getName());
     StorageLocation target;
-    PrefixGuard.UnsafePrefixException unsafe;
+    UnsafePrefixException unsafe;
     ToolJobs.Step cleanJob;
     CleanReport report;
     String failure;
@@ -185,7 +187,7 @@ final class BackupCleanFlow {
 
     @Override
     public boolean held() {
-      return backup.hasFinalizer(io.tidbbackup.operator.ApiSurface.of(backup).finalizer())
+      return backup.hasFinalizer(io.tidbbackup.operator.surface.ApiSurface.of(backup).finalizer())
           && stillHeld();
     }
 
@@ -230,7 +232,7 @@ final class BackupCleanFlow {
           .filter(
               j -> {
                 JobObservation.State state =
-                    JobObservation.of(j, List.of(), BackupReconciler.CONTAINER).state();
+                    JobObservation.of(j, List.of(), BackupContext.CONTAINER).state();
                 return state == JobObservation.State.PENDING
                     || state == JobObservation.State.RUNNING;
               })
@@ -250,7 +252,7 @@ final class BackupCleanFlow {
         PrefixGuard.directory(target);
         PrefixGuard.requireNotShared(target, otherLiveBackups());
         return false;
-      } catch (PrefixGuard.UnsafePrefixException e) {
+      } catch (UnsafePrefixException e) {
         unsafe = e;
         return true;
       }
@@ -355,7 +357,8 @@ final class BackupCleanFlow {
    */
   private boolean stillHeld() {
     try {
-      io.tidbbackup.operator.ApiSurface api = io.tidbbackup.operator.ApiSurface.of(backup);
+      io.tidbbackup.operator.surface.ApiSurface api =
+          io.tidbbackup.operator.surface.ApiSurface.of(backup);
       Backup live =
           s.client()
               .resources(api.<Backup>backupClass())
@@ -383,7 +386,7 @@ final class BackupCleanFlow {
         ToolJobs.owned(
             ctx, backup, Names.backupJob(backup.getMetadata().getName(), LogSubCommand.STOP));
     if (stop != null) {
-      JobObservation obs = c.jobs().observe(stop, BackupReconciler.CONTAINER);
+      JobObservation obs = c.jobs().observe(stop, BackupContext.CONTAINER);
       switch (obs.state()) {
         case SUCCEEDED -> {
           if (!LogStatuses.recorded(c.status(), LogSubCommand.STOP, obs.completionTime())) {

@@ -5,7 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
-import io.tidbbackup.operator.ToolJobs;
+import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.status.EventType;
 import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.status.StatusBuffer;
@@ -20,6 +20,9 @@ import java.time.Instant;
  * so that nothing computed is lost).
  */
 final class BackupContext {
+  /** The main container of a Backup's Jobs. */
+  static final String CONTAINER = io.tidbbackup.api.AgentProtocol.BACKUP;
+
   private final Context<Backup> josdk;
   private final BackupServices services;
   private final Instant now;
@@ -78,7 +81,7 @@ final class BackupContext {
   /** Flushes the status, then removes the finalizer: the Backup goes. */
   void releaseFinalizer() {
     Backup stored = status.flush();
-    String finalizer = io.tidbbackup.operator.ApiSurface.of(stored).finalizer();
+    String finalizer = io.tidbbackup.operator.surface.ApiSurface.of(stored).finalizer();
     if (stored.hasFinalizer(finalizer)) {
       PrimaryUpdateAndCacheUtils.removeFinalizer(services.client(), stored, finalizer);
     }
@@ -97,13 +100,14 @@ final class BackupContext {
    * cause while it waits, PodStarted=True once it started after that. Returns the watch (null: the
    * pod started); the caller fails the Job when it has expired.
    */
-  io.tidbbackup.operator.StartWatch watchStart(
+  io.tidbbackup.operator.run.StartWatch watchStart(
       io.fabric8.kubernetes.api.model.batch.v1.Job job, String what) {
     var w = jobs().startWatch(job, services.settings().podStartDeadline(), now);
     BackupStatus st = status();
     if (w == null) {
-      if (st != null && io.tidbbackup.operator.StartWatch.saidNotStarted(st.conditions)) {
-        update(BackupStatuses.withCondition(st, io.tidbbackup.operator.StartWatch.started(), now));
+      if (st != null && io.tidbbackup.operator.run.StartWatch.saidNotStarted(st.conditions)) {
+        update(
+            BackupStatuses.withCondition(st, io.tidbbackup.operator.run.StartWatch.started(), now));
       }
     } else if (!w.expired() && w.show() && (st == null || !w.alreadySaid(st.conditions))) {
       update(BackupStatuses.withCondition(st, w.condition(what), now));

@@ -7,11 +7,11 @@ import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.LogSubCommand;
-import io.tidbbackup.operator.ToolJobs;
-import io.tidbbackup.operator.cluster.ClusterFactsResolver;
+import io.tidbbackup.operator.cluster.ClusterNotFound;
 import io.tidbbackup.operator.job.BackupJobBuilder;
 import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.OwnedSecrets;
+import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.validation.BackupValidator;
@@ -37,7 +37,7 @@ final class BackupJobStart {
     ClusterFacts facts;
     try {
       facts = s.clusters().resolve(backup, spec.br, spec.toolImage);
-    } catch (ClusterFactsResolver.ClusterNotFound e) {
+    } catch (ClusterNotFound e) {
       condition(c, command, ConditionTypes.RETRY_FAILED, e.reason(), e.getMessage());
       return BackupContext.after(s.intervals().clusterRetry());
     }

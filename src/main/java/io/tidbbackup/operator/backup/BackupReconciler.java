@@ -12,17 +12,17 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupMode;
 import io.tidbbackup.api.CrdDefaults;
-import io.tidbbackup.operator.CleanJobPolicy;
-import io.tidbbackup.operator.ReconcileIntervals;
-import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.cluster.LogTasks;
 import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.run.InProcessCleaner;
+import io.tidbbackup.operator.run.ToolJobs;
+import io.tidbbackup.operator.settings.CleanJobPolicy;
+import io.tidbbackup.operator.settings.ReconcileIntervals;
 import io.tidbbackup.operator.status.EventRecorder;
 import io.tidbbackup.operator.status.StatusWriter;
 import io.tidbbackup.storage.CleanMetrics;
@@ -38,8 +38,6 @@ import java.util.Set;
  */
 public class BackupReconciler<B extends Backup> implements Reconciler<B> {
 
-  static final String CONTAINER = AgentProtocol.BACKUP;
-
   private final BackupServices services;
   private final Class<B> type;
 
@@ -48,7 +46,7 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
    * own for each, as JOSDK reads the primary class from the reconciler's type argument.
    */
   public static io.javaoperatorsdk.operator.api.reconciler.Reconciler<? extends Backup> of(
-      io.tidbbackup.operator.ApiSurface api, io.tidbbackup.operator.Dependencies d) {
+      io.tidbbackup.operator.surface.ApiSurface api, io.tidbbackup.operator.kernel.Dependencies d) {
     return switch (api) {
       case V1 -> new V1Backups(d);
       case V2 -> new V2Backups(d);
@@ -57,19 +55,19 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
 
   /** The reconciler of pingcap.com Backups (a named class: JOSDK reads its type argument). */
   public static final class V1Backups extends BackupReconciler<Backup> {
-    V1Backups(io.tidbbackup.operator.Dependencies d) {
+    V1Backups(io.tidbbackup.operator.kernel.Dependencies d) {
       super(Backup.class, d);
     }
   }
 
   /** The reconciler of br.pingcap.com Backups. */
   public static final class V2Backups extends BackupReconciler<io.tidbbackup.api.v2.BrBackup> {
-    V2Backups(io.tidbbackup.operator.Dependencies d) {
+    V2Backups(io.tidbbackup.operator.kernel.Dependencies d) {
       super(io.tidbbackup.api.v2.BrBackup.class, d);
     }
   }
 
-  private BackupReconciler(Class<B> type, io.tidbbackup.operator.Dependencies d) {
+  private BackupReconciler(Class<B> type, io.tidbbackup.operator.kernel.Dependencies d) {
     this(
         type,
         d.client(),
@@ -88,7 +86,7 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
 
   /**
    * @param type the Backup class of the API group served ({@link
-   *     io.tidbbackup.operator.ApiSurface#backupClass()}); the flows are the same for both
+   *     io.tidbbackup.operator.surface.ApiSurface#backupClass()}); the flows are the same for both
    */
   public BackupReconciler(
       Class<B> type,
@@ -119,16 +117,16 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
             metrics,
             intervals,
             logTasks,
-            new io.tidbbackup.operator.Throttle());
+            new io.tidbbackup.operator.kernel.Throttle());
   }
 
   @Override
   public List<EventSource<?, B>> prepareEventSources(EventSourceContext<B> ctx) {
-    SecondaryToPrimaryMapper<Job> owners = io.tidbbackup.operator.Owners.mapper(type);
+    SecondaryToPrimaryMapper<Job> owners = io.tidbbackup.operator.kernel.Owners.mapper(type);
     var config =
         InformerEventSourceConfiguration.from(Job.class, type)
             .withLabelSelector(Names.jobSelector("backup"))
-            .withItemStore(io.tidbbackup.operator.LeanItemStore.jobs())
+            .withItemStore(io.tidbbackup.operator.kernel.LeanItemStore.jobs())
             .withSecondaryToPrimaryMapper(job -> backupOf(job, owners))
             .build();
     return List.of(new InformerEventSource<>(config, ctx));
@@ -150,8 +148,8 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
 
   @Override
   public UpdateControl<B> reconcile(B input, Context<B> ctx) {
-    return io.tidbbackup.operator.Owners.narrow(
-        reconcileAny(input, io.tidbbackup.operator.Owners.widen(ctx)));
+    return io.tidbbackup.operator.kernel.Owners.narrow(
+        reconcileAny(input, io.tidbbackup.operator.kernel.Owners.widen(ctx)));
   }
 
   private UpdateControl<Backup> reconcileAny(Backup input, Context<Backup> ctx) {
@@ -205,7 +203,7 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
         (Object)
             io.tidbbackup.operator.status.ReconcileErrors.record(
                 (Backup) backup,
-                io.tidbbackup.operator.Owners.widen(ctx),
+                io.tidbbackup.operator.kernel.Owners.widen(ctx),
                 e,
                 services.writer(),
                 services.events(),
@@ -220,7 +218,7 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
   private UpdateControl<Backup> unreadable(Backup input, Context<Backup> ctx, String problems) {
     BackupContext c = new BackupContext(input, ctx, services);
     if (input.isMarkedForDeletion()) {
-      if (input.hasFinalizer(io.tidbbackup.operator.ApiSurface.of(input).finalizer())) {
+      if (input.hasFinalizer(io.tidbbackup.operator.surface.ApiSurface.of(input).finalizer())) {
         // a clean begun while the Backup was readable keeps no data the release says is kept
         UpdateControl<Backup> stopping = BackupCleanFlow.stopRunningClean(c);
         if (stopping != null) {
@@ -254,7 +252,7 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
    * Retain.
    */
   static Backup ensureFinalizer(Backup backup, Context<Backup> ctx) {
-    String finalizer = io.tidbbackup.operator.ApiSurface.of(backup).finalizer();
+    String finalizer = io.tidbbackup.operator.surface.ApiSurface.of(backup).finalizer();
     boolean has = backup.hasFinalizer(finalizer);
     boolean needs = CleanPolicies.needsFinalizer(backup.getSpec());
     if (needs && !has) {

@@ -1,13 +1,14 @@
 package io.tidbbackup.operator.backup;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.tidbbackup.operator.CleanJobPolicy;
-import io.tidbbackup.operator.ReconcileIntervals;
-import io.tidbbackup.operator.Throttle;
-import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.cluster.LogTasks;
 import io.tidbbackup.operator.job.JobSettings;
+import io.tidbbackup.operator.kernel.Throttle;
+import io.tidbbackup.operator.run.InProcessCleaner;
+import io.tidbbackup.operator.run.ToolJobs;
+import io.tidbbackup.operator.settings.CleanJobPolicy;
+import io.tidbbackup.operator.settings.ReconcileIntervals;
 import io.tidbbackup.operator.status.EventRecorder;
 import io.tidbbackup.operator.status.StatusWriter;
 import io.tidbbackup.storage.CleanMetrics;

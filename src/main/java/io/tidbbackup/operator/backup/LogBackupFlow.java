@@ -5,11 +5,11 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.LogSubCommand;
-import io.tidbbackup.operator.StartWatch;
-import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.cluster.LogTaskState;
-import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.run.JobObservation;
+import io.tidbbackup.operator.run.StartWatch;
+import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.validation.BackupValidator;
 import java.time.Instant;
@@ -48,7 +48,7 @@ final class LogBackupFlow {
                   c.josdk(),
                   backup,
                   Names.backupJob(backup.getMetadata().getName(), cmd),
-                  BackupReconciler.CONTAINER,
+                  BackupContext.CONTAINER,
                   LogStatuses.started(st, cmd));
       if (step.kind() == ToolJobs.Kind.WAIT) {
         busy = true;

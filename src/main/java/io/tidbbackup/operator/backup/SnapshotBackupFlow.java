@@ -6,11 +6,11 @@ import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Timestamps;
-import io.tidbbackup.operator.StartWatch;
-import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.job.BackupJobBuilder;
-import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.run.JobObservation;
+import io.tidbbackup.operator.run.StartWatch;
+import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.validation.BackupValidator;
@@ -48,7 +48,7 @@ final class SnapshotBackupFlow {
     boolean expected =
         ConditionTypes.SCHEDULED.equals(phase) || ConditionTypes.RUNNING.equals(phase);
     ToolJobs.Step step =
-        c.jobs().step(c.josdk(), c.backup(), jobName, BackupReconciler.CONTAINER, expected);
+        c.jobs().step(c.josdk(), c.backup(), jobName, BackupContext.CONTAINER, expected);
     switch (step.kind()) {
       case WAIT -> {
         return BackupContext.after(c.services().intervals().oldJob());
@@ -130,7 +130,7 @@ final class SnapshotBackupFlow {
     }
     var reported =
         io.tidbbackup.operator.status.Progresses.of(
-            c.jobs().reportedSteps(job, BackupReconciler.CONTAINER));
+            c.jobs().reportedSteps(job, BackupContext.CONTAINER));
     if (!reported.isEmpty()) {
       c.update(BackupStatuses.progress(c.status(), reported, c.now()));
     }

@@ -6,9 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.tidbbackup.api.BRConfig;
-import io.tidbbackup.operator.ApiSurface;
 import io.tidbbackup.operator.job.ClusterFacts;
-import io.tidbbackup.operator.status.Reason;
+import io.tidbbackup.operator.surface.ApiSurface;
 import java.util.Map;
 import java.util.Optional;
 
@@ -56,28 +55,6 @@ public class ClusterFactsResolver {
     this.client = client;
     this.defaultVersion = defaultVersion;
     this.nanoTime = nanoTime;
-  }
-
-  /**
-   * Thrown when the cluster cannot be worked on now: the TidbCluster CRD exists but the named
-   * cluster does not; a v2 Cluster (or its PDGroup) is missing, or it is paused. Said in a
-   * condition with {@link #reason()} and retried, never Invalid.
-   */
-  public static class ClusterNotFound extends RuntimeException {
-    private final Reason reason;
-
-    public ClusterNotFound(String message) {
-      this(Reason.TidbClusterNotFound, message);
-    }
-
-    public ClusterNotFound(Reason reason, String message) {
-      super(message);
-      this.reason = reason;
-    }
-
-    public Reason reason() {
-      return reason;
-    }
   }
 
   /**
@@ -158,14 +135,14 @@ public class ClusterFactsResolver {
    * spec.tlsCluster.enabled.
    */
   public static ClusterFacts fromTidbCluster(GenericKubernetesResource tc, String fallback) {
-    Map<String, Object> spec = map(tc.getAdditionalProperties().get("spec"));
-    Map<String, Object> tikv = map(spec.get("tikv"));
+    Map<String, Object> spec = V2ClusterFacts.map(tc.getAdditionalProperties().get("spec"));
+    Map<String, Object> tikv = V2ClusterFacts.map(spec.get("tikv"));
     String version =
         Optional.ofNullable(tagOf((String) tikv.get("image")))
             .or(() -> Optional.ofNullable((String) tikv.get("version")))
             .or(() -> Optional.ofNullable((String) spec.get("version")))
             .orElse(fallback);
-    boolean tls = Boolean.TRUE.equals(map(spec.get("tlsCluster")).get("enabled"));
+    boolean tls = Boolean.TRUE.equals(V2ClusterFacts.map(spec.get("tlsCluster")).get("enabled"));
     return new ClusterFacts(version, tls);
   }
 
@@ -185,10 +162,5 @@ public class ClusterFactsResolver {
     }
     int colon = last.indexOf(':');
     return colon < 0 ? null : last.substring(colon + 1);
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> map(Object o) {
-    return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 }

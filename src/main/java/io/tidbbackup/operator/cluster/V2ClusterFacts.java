@@ -19,7 +19,7 @@ import java.util.Objects;
  * its {@code spec.tlsCluster.enabled}; PD at {@code <oldest PDGroup>-pd.<namespace>:<its client
  * port, 2379 by default>}; the TiKV version of the oldest TiKVGroup ({@code
  * spec.template.spec.version}). A missing Cluster or PDGroup, or a paused Cluster, is {@link
- * ClusterFactsResolver.ClusterNotFound}: said in a condition and retried.
+ * ClusterNotFound}: said in a condition and retried.
  */
 public final class V2ClusterFacts {
   public static final String GROUP = "core.pingcap.com";
@@ -44,7 +44,7 @@ public final class V2ClusterFacts {
   static ClusterFacts resolve(
       KubernetesClient client, String namespace, BRConfig br, String fallbackVersion) {
     if (br == null || br.cluster == null || br.cluster.isEmpty()) {
-      throw new ClusterFactsResolver.ClusterNotFound(
+      throw new ClusterNotFound(
           Reason.ClusterNotFound, "spec.br.cluster is not set: no Cluster to work on");
     }
     String ns =
@@ -53,7 +53,7 @@ public final class V2ClusterFacts {
             : br.clusterNamespace;
     GenericKubernetesResource cluster = get(client, ns, br.cluster);
     if (cluster == null) {
-      throw new ClusterFactsResolver.ClusterNotFound(
+      throw new ClusterNotFound(
           Reason.ClusterNotFound,
           "Cluster "
               + ns
@@ -77,17 +77,15 @@ public final class V2ClusterFacts {
       String fallbackVersion) {
     String name = cluster.getMetadata().getName();
     String ns = cluster.getMetadata().getNamespace();
-    Map<String, Object> spec =
-        ClusterFactsResolver.map(cluster.getAdditionalProperties().get("spec"));
+    Map<String, Object> spec = map(cluster.getAdditionalProperties().get("spec"));
     String why = null;
     if (Boolean.TRUE.equals(spec.get("paused"))) {
       why = "spec.paused";
-    } else if (Boolean.TRUE.equals(
-        ClusterFactsResolver.map(spec.get("suspendAction")).get("suspendCompute"))) {
+    } else if (Boolean.TRUE.equals(map(spec.get("suspendAction")).get("suspendCompute"))) {
       why = "spec.suspendAction.suspendCompute";
     }
     if (why != null) {
-      throw new ClusterFactsResolver.ClusterNotFound(
+      throw new ClusterNotFound(
           Reason.ClusterPaused,
           "Cluster " + ns + "/" + name + " is paused (" + why + "): work waits until it is not");
     }
@@ -95,8 +93,7 @@ public final class V2ClusterFacts {
     GenericKubernetesResource tikv = oldest(ofCluster(tikvGroups, name));
     Object v = tikv == null ? null : path(tikv, "spec", "template", "spec").get("version");
     String version = v instanceof String s && !s.isEmpty() ? s : fallbackVersion;
-    boolean tls =
-        Boolean.TRUE.equals(ClusterFactsResolver.map(spec.get("tlsCluster")).get("enabled"));
+    boolean tls = Boolean.TRUE.equals(map(spec.get("tlsCluster")).get("enabled"));
     return new ClusterFacts(version, tls, address);
   }
 
@@ -117,7 +114,7 @@ public final class V2ClusterFacts {
   static String pdAddress(String ns, String cluster, List<GenericKubernetesResource> pdGroups) {
     GenericKubernetesResource pd = oldest(ofCluster(pdGroups, cluster));
     if (pd == null) {
-      throw new ClusterFactsResolver.ClusterNotFound(
+      throw new ClusterNotFound(
           Reason.ClusterNotFound,
           "Cluster " + ns + "/" + cluster + " has no PDGroup yet; retried until it has one");
     }
@@ -157,10 +154,7 @@ public final class V2ClusterFacts {
         .filter(
             g ->
                 cluster.equals(
-                    ClusterFactsResolver.map(
-                            ClusterFactsResolver.map(g.getAdditionalProperties().get("spec"))
-                                .get("cluster"))
-                        .get("name")))
+                    map(map(g.getAdditionalProperties().get("spec")).get("cluster")).get("name")))
         .toList();
   }
 
@@ -178,8 +172,14 @@ public final class V2ClusterFacts {
   private static Map<String, Object> path(GenericKubernetesResource r, String... keys) {
     Map<String, Object> m = r.getAdditionalProperties();
     for (String k : keys) {
-      m = ClusterFactsResolver.map(m.get(k));
+      m = map(m.get(k));
     }
     return m;
+  }
+
+  /** A field of an unstructured object as a map (empty when absent or not a map). */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> map(Object o) {
+    return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 }

@@ -11,13 +11,14 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.CompactStatus;
 import io.tidbbackup.api.ConditionTypes;
-import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
+import io.tidbbackup.operator.cluster.ClusterNotFound;
 import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.CompactJobBuilder;
-import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.run.JobObservation;
+import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.status.StatusWriter;
 import io.tidbbackup.operator.validation.CompactValidator;
 import java.util.List;
@@ -36,15 +37,15 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
   private final JobSettings settings;
   private final ClusterFactsResolver clusters;
   private final ToolJobs jobs;
-  private final io.tidbbackup.operator.ReconcileIntervals intervals;
-  private final io.tidbbackup.operator.Throttle progressReads =
-      new io.tidbbackup.operator.Throttle();
+  private final io.tidbbackup.operator.settings.ReconcileIntervals intervals;
+  private final io.tidbbackup.operator.kernel.Throttle progressReads =
+      new io.tidbbackup.operator.kernel.Throttle();
 
   private final Class<C> type;
 
   /** A reconciler of v1 or v2 CompactBackups, a class of its own for each. */
   public static Reconciler<? extends CompactBackup> of(
-      io.tidbbackup.operator.ApiSurface api, io.tidbbackup.operator.Dependencies d) {
+      io.tidbbackup.operator.surface.ApiSurface api, io.tidbbackup.operator.kernel.Dependencies d) {
     return switch (api) {
       case V1 -> new V1Compactions(d);
       case V2 -> new V2Compactions(d);
@@ -55,7 +56,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
    * The reconciler of pingcap.com CompactBackups (a named class: JOSDK reads its type argument).
    */
   public static final class V1Compactions extends CompactBackupReconciler<CompactBackup> {
-    V1Compactions(io.tidbbackup.operator.Dependencies d) {
+    V1Compactions(io.tidbbackup.operator.kernel.Dependencies d) {
       super(CompactBackup.class, d);
     }
   }
@@ -63,12 +64,12 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
   /** The reconciler of br.pingcap.com CompactBackups. */
   public static final class V2Compactions
       extends CompactBackupReconciler<io.tidbbackup.api.v2.BrCompactBackup> {
-    V2Compactions(io.tidbbackup.operator.Dependencies d) {
+    V2Compactions(io.tidbbackup.operator.kernel.Dependencies d) {
       super(io.tidbbackup.api.v2.BrCompactBackup.class, d);
     }
   }
 
-  private CompactBackupReconciler(Class<C> type, io.tidbbackup.operator.Dependencies d) {
+  private CompactBackupReconciler(Class<C> type, io.tidbbackup.operator.kernel.Dependencies d) {
     this(
         type,
         d.writer(),
@@ -89,7 +90,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       ToolJobs jobs,
       JobSettings settings,
       ClusterFactsResolver clusters,
-      io.tidbbackup.operator.ReconcileIntervals intervals) {
+      io.tidbbackup.operator.settings.ReconcileIntervals intervals) {
     this.type = type;
     this.writer = writer;
     this.events = events;
@@ -104,16 +105,16 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
     var config =
         InformerEventSourceConfiguration.from(Job.class, type)
             .withLabelSelector(Names.jobSelector("compact"))
-            .withItemStore(io.tidbbackup.operator.LeanItemStore.jobs())
-            .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.mapper(type))
+            .withItemStore(io.tidbbackup.operator.kernel.LeanItemStore.jobs())
+            .withSecondaryToPrimaryMapper(io.tidbbackup.operator.kernel.Owners.mapper(type))
             .build();
     return List.of(new InformerEventSource<>(config, ctx));
   }
 
   @Override
   public UpdateControl<C> reconcile(C cb, Context<C> ctx) {
-    return io.tidbbackup.operator.Owners.narrow(
-        reconcileAny(cb, io.tidbbackup.operator.Owners.widen(ctx)));
+    return io.tidbbackup.operator.kernel.Owners.narrow(
+        reconcileAny(cb, io.tidbbackup.operator.kernel.Owners.widen(ctx)));
   }
 
   private UpdateControl<CompactBackup> reconcileAny(CompactBackup cb, Context<CompactBackup> ctx) {
@@ -210,7 +211,8 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       CompactBackup cb, Context<CompactBackup> ctx, Job job) {
     CompactStatus st = cb.getStatus();
     java.time.Instant now = java.time.Instant.now();
-    io.tidbbackup.operator.StartWatch w = jobs.startWatch(job, settings.podStartDeadline(), now);
+    io.tidbbackup.operator.run.StartWatch w =
+        jobs.startWatch(job, settings.podStartDeadline(), now);
     if (w == null) {
       // its pod runs but is not ready yet: the Job's next change brings the reconcile back
       return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.startPoll());
@@ -275,7 +277,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
     ClusterFacts facts;
     try {
       facts = clusters.resolve(cb, cb.getSpec().br, cb.getSpec().tikvImage);
-    } catch (ClusterFactsResolver.ClusterNotFound e) {
+    } catch (ClusterNotFound e) {
       writer.write(cb, ctx, CompactStatuses.with(st, ConditionTypes.RETRY_FAILED, e.getMessage()));
       return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.clusterRetry());
     }

@@ -80,10 +80,12 @@ public final class CleanJobBuilder {
     // ToolJobs.belongsTo
     Map<String, String> owner = new java.util.LinkedHashMap<>();
     owner.put(Names.BACKUP_ANNOTATION, name);
-    if (io.tidbbackup.operator.ApiSurface.of(backup) != io.tidbbackup.operator.ApiSurface.V1) {
+    if (io.tidbbackup.operator.surface.ApiSurface.of(backup)
+        != io.tidbbackup.operator.surface.ApiSurface.V1) {
       // a br.pingcap.com Backup's clean Job: never taken for the same-named pingcap.com one's
       owner.put(
-          Names.BACKUP_GROUP_ANNOTATION, io.tidbbackup.operator.ApiSurface.of(backup).group());
+          Names.BACKUP_GROUP_ANNOTATION,
+          io.tidbbackup.operator.surface.ApiSurface.of(backup).group());
     }
     if (backup.getMetadata().getUid() != null) {
       owner.put(Names.BACKUP_UID_ANNOTATION, backup.getMetadata().getUid());

@@ -162,7 +162,7 @@ public final class Names {
             own != null && own.containsKey(LABEL_INSTANCE) ? own.get(LABEL_INSTANCE) : name));
     labels.put(LABEL_COMPONENT, component);
     labels.put(crLabel, labelValue(name));
-    labels.putAll(io.tidbbackup.operator.ApiSurface.of(cr).extraJobLabels());
+    labels.putAll(io.tidbbackup.operator.surface.ApiSurface.of(cr).extraJobLabels());
     return labels;
   }
 

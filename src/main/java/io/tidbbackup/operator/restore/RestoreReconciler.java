@@ -17,15 +17,16 @@ import io.tidbbackup.api.PruneType;
 import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.api.RestoreStatus;
-import io.tidbbackup.operator.StartWatch;
-import io.tidbbackup.operator.ToolJobs;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
+import io.tidbbackup.operator.cluster.ClusterNotFound;
 import io.tidbbackup.operator.job.ClusterFacts;
-import io.tidbbackup.operator.job.JobObservation;
 import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.job.OwnedSecrets;
 import io.tidbbackup.operator.job.RestoreJobBuilder;
+import io.tidbbackup.operator.run.JobObservation;
+import io.tidbbackup.operator.run.StartWatch;
+import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventRecorder;
 import io.tidbbackup.operator.status.EventType;
@@ -55,15 +56,15 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
   private final JobSettings settings;
   private final ClusterFactsResolver clusters;
   private final ToolJobs jobs;
-  private final io.tidbbackup.operator.ReconcileIntervals intervals;
-  private final io.tidbbackup.operator.Throttle progressReads =
-      new io.tidbbackup.operator.Throttle();
+  private final io.tidbbackup.operator.settings.ReconcileIntervals intervals;
+  private final io.tidbbackup.operator.kernel.Throttle progressReads =
+      new io.tidbbackup.operator.kernel.Throttle();
 
   private final Class<R> type;
 
   /** A reconciler of v1 or v2 Restores, a class of its own for each (JOSDK's type argument). */
   public static Reconciler<? extends Restore> of(
-      io.tidbbackup.operator.ApiSurface api, io.tidbbackup.operator.Dependencies d) {
+      io.tidbbackup.operator.surface.ApiSurface api, io.tidbbackup.operator.kernel.Dependencies d) {
     return switch (api) {
       case V1 -> new V1Restores(d);
       case V2 -> new V2Restores(d);
@@ -72,19 +73,19 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
 
   /** The reconciler of pingcap.com Restores (a named class: JOSDK reads its type argument). */
   public static final class V1Restores extends RestoreReconciler<Restore> {
-    V1Restores(io.tidbbackup.operator.Dependencies d) {
+    V1Restores(io.tidbbackup.operator.kernel.Dependencies d) {
       super(Restore.class, d);
     }
   }
 
   /** The reconciler of br.pingcap.com Restores. */
   public static final class V2Restores extends RestoreReconciler<io.tidbbackup.api.v2.BrRestore> {
-    V2Restores(io.tidbbackup.operator.Dependencies d) {
+    V2Restores(io.tidbbackup.operator.kernel.Dependencies d) {
       super(io.tidbbackup.api.v2.BrRestore.class, d);
     }
   }
 
-  private RestoreReconciler(Class<R> type, io.tidbbackup.operator.Dependencies d) {
+  private RestoreReconciler(Class<R> type, io.tidbbackup.operator.kernel.Dependencies d) {
     this(
         type,
         d.client(),
@@ -109,7 +110,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
       ToolJobs jobs,
       JobSettings settings,
       ClusterFactsResolver clusters,
-      io.tidbbackup.operator.ReconcileIntervals intervals) {
+      io.tidbbackup.operator.settings.ReconcileIntervals intervals) {
     this.type = type;
     this.client = client;
     this.clock = clock;
@@ -126,16 +127,16 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     var config =
         InformerEventSourceConfiguration.from(Job.class, type)
             .withLabelSelector(Names.jobSelector("restore"))
-            .withItemStore(io.tidbbackup.operator.LeanItemStore.jobs())
-            .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.mapper(type))
+            .withItemStore(io.tidbbackup.operator.kernel.LeanItemStore.jobs())
+            .withSecondaryToPrimaryMapper(io.tidbbackup.operator.kernel.Owners.mapper(type))
             .build();
     return List.of(new InformerEventSource<>(config, ctx));
   }
 
   @Override
   public UpdateControl<R> reconcile(R restore, Context<R> ctx) {
-    return io.tidbbackup.operator.Owners.narrow(
-        reconcileAny(restore, io.tidbbackup.operator.Owners.widen(ctx)));
+    return io.tidbbackup.operator.kernel.Owners.narrow(
+        reconcileAny(restore, io.tidbbackup.operator.kernel.Owners.widen(ctx)));
   }
 
   private UpdateControl<Restore> reconcileAny(Restore input, Context<Restore> ctx) {
@@ -145,7 +146,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
       progressReads.forget(input.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
-    var api = io.tidbbackup.operator.ApiSurface.of(input);
+    var api = io.tidbbackup.operator.surface.ApiSurface.of(input);
     if (input.isMarkedForDeletion()) {
       if (api.holdsRunningRestores() && input.hasFinalizer(api.finalizer())) {
         RunningRestores.stop(client, events, input, ctx);
@@ -205,7 +206,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
         (Object)
             io.tidbbackup.operator.status.ReconcileErrors.record(
                 (Restore) restore,
-                io.tidbbackup.operator.Owners.<Restore, R>widen(ctx),
+                io.tidbbackup.operator.kernel.Owners.<Restore, R>widen(ctx),
                 e,
                 writer,
                 events,
@@ -374,7 +375,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     ClusterFacts facts;
     try {
       facts = clusters.resolve(restore, spec.br, spec.toolImage);
-    } catch (ClusterFactsResolver.ClusterNotFound e) {
+    } catch (ClusterNotFound e) {
       b.update(
           RestoreStatuses.withCondition(
               st,
@@ -470,7 +471,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
       ClusterFacts facts;
       try {
         facts = clusters.resolve(restore, restore.getSpec().br, restore.getSpec().toolImage);
-      } catch (ClusterFactsResolver.ClusterNotFound e) {
+      } catch (ClusterNotFound e) {
         return pruneFailed(b, restore, e.reason(), e.getMessage() + "; nothing was pruned");
       }
       ToolJobs.Creation created =

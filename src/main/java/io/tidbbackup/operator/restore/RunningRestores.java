@@ -8,10 +8,10 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.RestoreStatus;
-import io.tidbbackup.operator.ApiSurface;
 import io.tidbbackup.operator.status.EventRecorder;
 import io.tidbbackup.operator.status.EventType;
 import io.tidbbackup.operator.status.Reason;
+import io.tidbbackup.operator.surface.ApiSurface;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -43,11 +43,11 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
   private final Clock clock;
   private final StatusWriter writer;
   private final EventRecorder events;
-  private final io.tidbbackup.operator.ApiSurface api;
+  private final io.tidbbackup.operator.surface.ApiSurface api;
 
   /** A reconciler of v1 or v2 BackupSchedules, a class of its own for each. */
   public static Reconciler<? extends BackupSchedule> of(
-      io.tidbbackup.operator.ApiSurface api, io.tidbbackup.operator.Dependencies d) {
+      io.tidbbackup.operator.surface.ApiSurface api, io.tidbbackup.operator.kernel.Dependencies d) {
     return switch (api) {
       case V1 -> new V1Schedules(d);
       case V2 -> new V2Schedules(d);
@@ -58,22 +58,32 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
    * The reconciler of pingcap.com BackupSchedules (a named class: JOSDK reads its type argument).
    */
   public static final class V1Schedules extends BackupScheduleReconciler<BackupSchedule> {
-    V1Schedules(io.tidbbackup.operator.Dependencies d) {
-      super(io.tidbbackup.operator.ApiSurface.V1, d.client(), d.clock(), d.writer(), d.events());
+    V1Schedules(io.tidbbackup.operator.kernel.Dependencies d) {
+      super(
+          io.tidbbackup.operator.surface.ApiSurface.V1,
+          d.client(),
+          d.clock(),
+          d.writer(),
+          d.events());
     }
   }
 
   /** The reconciler of br.pingcap.com BackupSchedules. */
   public static final class V2Schedules
       extends BackupScheduleReconciler<io.tidbbackup.api.v2.BrBackupSchedule> {
-    V2Schedules(io.tidbbackup.operator.Dependencies d) {
-      super(io.tidbbackup.operator.ApiSurface.V2, d.client(), d.clock(), d.writer(), d.events());
+    V2Schedules(io.tidbbackup.operator.kernel.Dependencies d) {
+      super(
+          io.tidbbackup.operator.surface.ApiSurface.V2,
+          d.client(),
+          d.clock(),
+          d.writer(),
+          d.events());
     }
   }
 
   /** The reconciler of {@code api}'s BackupSchedules, whose children are of the same group. */
   public BackupScheduleReconciler(
-      io.tidbbackup.operator.ApiSurface api,
+      io.tidbbackup.operator.surface.ApiSurface api,
       KubernetesClient client,
       Clock clock,
       StatusWriter writer,
@@ -91,14 +101,15 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
     var config =
         InformerEventSourceConfiguration.from(api.<Backup>backupClass(), type)
             .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
-            .withItemStore(new io.tidbbackup.operator.LeanItemStore<>())
-            .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.<Backup>mapper(type))
+            .withItemStore(new io.tidbbackup.operator.kernel.LeanItemStore<>())
+            .withSecondaryToPrimaryMapper(io.tidbbackup.operator.kernel.Owners.<Backup>mapper(type))
             .build();
     var compacts =
         InformerEventSourceConfiguration.from(api.<CompactBackup>compactClass(), type)
             .withLabelSelector(ApiConstants.LABEL_BACKUP_SCHEDULE)
-            .withItemStore(new io.tidbbackup.operator.LeanItemStore<>())
-            .withSecondaryToPrimaryMapper(io.tidbbackup.operator.Owners.<CompactBackup>mapper(type))
+            .withItemStore(new io.tidbbackup.operator.kernel.LeanItemStore<>())
+            .withSecondaryToPrimaryMapper(
+                io.tidbbackup.operator.kernel.Owners.<CompactBackup>mapper(type))
             .build();
     return List.of(
         new InformerEventSource<>(config, ctx), new InformerEventSource<>(compacts, ctx));
@@ -106,8 +117,8 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
 
   @Override
   public UpdateControl<S> reconcile(S bs, Context<S> ctx) {
-    return io.tidbbackup.operator.Owners.narrow(
-        reconcileAny(bs, io.tidbbackup.operator.Owners.widen(ctx)));
+    return io.tidbbackup.operator.kernel.Owners.narrow(
+        reconcileAny(bs, io.tidbbackup.operator.kernel.Owners.widen(ctx)));
   }
 
   private UpdateControl<BackupSchedule> reconcileAny(
@@ -115,7 +126,7 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
     if (bs.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
-    io.tidbbackup.operator.ApiSurface.readV2Names(bs);
+    io.tidbbackup.operator.surface.V2Status.readV2Names(bs);
     var unreadable = io.tidbbackup.api.TolerantReading.problems(bs);
     io.tidbbackup.api.CrdDefaults.apply(bs.getSpec());
     List<String> problems =

@@ -88,7 +88,8 @@ public final class ScheduleChildren {
     }
     spec.startTs = startTs;
     spec.endTs = endTs;
-    io.tidbbackup.api.CompactBackup c = io.tidbbackup.operator.ApiSurface.of(bs).newCompact();
+    io.tidbbackup.api.CompactBackup c =
+        io.tidbbackup.operator.surface.ApiSurface.of(bs).newCompact();
     c.setMetadata(
         new ObjectMetaBuilder()
             .withName(compactName(bs, at))
@@ -160,7 +161,7 @@ public final class ScheduleChildren {
 
   static Backup child(BackupSchedule bs, String name, BackupSpec spec) {
     Map<String, String> labels = labels(bs);
-    Backup b = io.tidbbackup.operator.ApiSurface.of(bs).newBackup();
+    Backup b = io.tidbbackup.operator.surface.ApiSurface.of(bs).newBackup();
     b.setMetadata(
         new ObjectMetaBuilder()
             .withName(name)

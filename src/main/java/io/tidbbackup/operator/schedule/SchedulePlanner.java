@@ -7,6 +7,7 @@ import io.tidbbackup.api.BackupScheduleSpec;
 import io.tidbbackup.api.BackupScheduleStatus;
 import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.Cron;
 import io.tidbbackup.api.GoDuration;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;

@@ -257,7 +257,7 @@ public final class ObjectMetrics {
   /** Seconds between the schedule's next two firings; null when its cron cannot be read. */
   static Double interval(io.tidbbackup.api.BackupScheduleSpec spec, Instant now) {
     try {
-      var cron = io.tidbbackup.operator.schedule.Cron.parse(spec.schedule);
+      var cron = io.tidbbackup.api.Cron.parse(spec.schedule);
       java.time.ZoneId zone =
           spec.timeZone == null || spec.timeZone.isEmpty()
               ? java.time.ZoneOffset.UTC

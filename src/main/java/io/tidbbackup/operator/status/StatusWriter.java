@@ -9,6 +9,7 @@ import io.tidbbackup.api.BackupScheduleStatus;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.HasPhase;
 import io.tidbbackup.api.Serde;
+import io.tidbbackup.operator.surface.V2Status;
 import java.util.Objects;
 import java.util.Set;
 
@@ -111,7 +112,8 @@ public class StatusWriter {
 
   /** v2's names for a br.pingcap.com schedule's status (stored ones pass through unchanged). */
   private static BackupScheduleStatus shapeSchedule(BackupSchedule bs, BackupScheduleStatus st) {
-    if (io.tidbbackup.operator.ApiSurface.of(bs) != io.tidbbackup.operator.ApiSurface.V2) {
+    if (io.tidbbackup.operator.surface.ApiSurface.of(bs)
+        != io.tidbbackup.operator.surface.ApiSurface.V2) {
       return st;
     }
     return V2Status.schedule(

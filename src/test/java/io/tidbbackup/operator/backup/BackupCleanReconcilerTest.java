@@ -17,10 +17,10 @@ import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
-import io.tidbbackup.operator.CleanJobPolicy;
-import io.tidbbackup.operator.OperatorFactory;
-import io.tidbbackup.operator.OperatorSettings;
 import io.tidbbackup.operator.TestingCluster;
+import io.tidbbackup.operator.app.OperatorFactory;
+import io.tidbbackup.operator.settings.CleanJobPolicy;
+import io.tidbbackup.operator.settings.OperatorSettings;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.storage.BackupLayout;
 import java.time.Clock;
@@ -636,7 +636,7 @@ class BackupCleanReconcilerTest {
         io.tidbbackup.operator.job.CleanJobBuilder.build(
             get("again"),
             "s3://bkt/p/again",
-            io.tidbbackup.operator.OperatorSettings.defaults().jobs(),
+            io.tidbbackup.operator.settings.OperatorSettings.defaults().jobs(),
             0);
     stale
         .getMetadata()

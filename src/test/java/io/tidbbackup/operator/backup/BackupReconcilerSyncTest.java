@@ -16,12 +16,13 @@ import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
-import io.tidbbackup.operator.CleanJobPolicy;
-import io.tidbbackup.operator.ReconcileIntervals;
 import io.tidbbackup.operator.TestingContext;
 import io.tidbbackup.operator.TestingStatusWriter;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.job.JobSettings;
+import io.tidbbackup.operator.run.InProcessCleaner;
+import io.tidbbackup.operator.settings.CleanJobPolicy;
+import io.tidbbackup.operator.settings.ReconcileIntervals;
 import io.tidbbackup.operator.status.EventRecorder;
 import io.tidbbackup.storage.CleanMetrics;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class BackupReconcilerSyncTest {
             clock,
             writer,
             new EventRecorder(client, clock),
-            new io.tidbbackup.operator.ToolJobs(client),
+            new io.tidbbackup.operator.run.ToolJobs(client),
             JobSettings.defaults(),
             CleanJobPolicy.defaults(),
             new ClusterFactsResolver(client, "v8.5.0"),

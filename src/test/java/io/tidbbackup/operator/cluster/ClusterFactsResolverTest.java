@@ -37,14 +37,13 @@ class ClusterFactsResolverTest {
     client.resource(io.tidbbackup.operator.TestingCluster.tidbClusterCrd()).create();
     now[0] += ClusterFactsResolver.CRD_ABSENT_TTL_NS;
     assertThatThrownBy(() -> r.resolve("tidb", br, null))
-        .isInstanceOf(ClusterFactsResolver.ClusterNotFound.class)
+        .isInstanceOf(ClusterNotFound.class)
         .hasMessageContaining("TidbCluster tidb/basic (spec.br.cluster) was not found");
 
     // "present" is reused for longer: only the TidbCluster itself is read each time
     asked = server.getRequestCount();
     now[0] += ClusterFactsResolver.CRD_ABSENT_TTL_NS * 2;
-    assertThatThrownBy(() -> r.resolve("tidb", br, null))
-        .isInstanceOf(ClusterFactsResolver.ClusterNotFound.class);
+    assertThatThrownBy(() -> r.resolve("tidb", br, null)).isInstanceOf(ClusterNotFound.class);
     assertThat(server.getRequestCount()).isEqualTo(asked + 1);
   }
 }

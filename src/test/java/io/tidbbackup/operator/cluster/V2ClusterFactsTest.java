@@ -72,8 +72,7 @@ class V2ClusterFactsTest {
                 V2ClusterFacts.facts(
                     obj("Cluster", "c", null, Map.of()), List.of(), List.of(), "v"))
         .isInstanceOfSatisfying(
-            ClusterFactsResolver.ClusterNotFound.class,
-            e -> assertThat(e.reason()).isEqualTo(Reason.ClusterNotFound));
+            ClusterNotFound.class, e -> assertThat(e.reason()).isEqualTo(Reason.ClusterNotFound));
     assertThatThrownBy(
             () ->
                 V2ClusterFacts.facts(
@@ -86,7 +85,7 @@ class V2ClusterFactsTest {
                     List.of(),
                     "v"))
         .isInstanceOfSatisfying(
-            ClusterFactsResolver.ClusterNotFound.class,
+            ClusterNotFound.class,
             e -> {
               assertThat(e.reason()).isEqualTo(Reason.ClusterPaused);
               assertThat(e.getMessage()).contains("spec.suspendAction.suspendCompute");

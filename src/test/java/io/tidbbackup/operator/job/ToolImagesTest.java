@@ -27,13 +27,13 @@ class ToolImagesTest {
             null,
             "reg.local/mirror/");
     Backup br =
-        AgentProtocolTest.cr(Backup.class, "Backup", "  br: {cluster: c}\n" + AgentProtocolTest.S3);
+        AgentContractTest.cr(Backup.class, "Backup", "  br: {cluster: c}\n" + AgentContractTest.S3);
     Backup dumpling =
-        AgentProtocolTest.cr(
-            Backup.class, "Backup", "  from: {host: h, secretName: s}\n" + AgentProtocolTest.S3);
+        AgentContractTest.cr(
+            Backup.class, "Backup", "  from: {host: h, secretName: s}\n" + AgentContractTest.S3);
     Restore lightning =
-        AgentProtocolTest.cr(
-            Restore.class, "Restore", "  to: {host: h, secretName: s}\n" + AgentProtocolTest.S3);
+        AgentContractTest.cr(
+            Restore.class, "Restore", "  to: {host: h, secretName: s}\n" + AgentContractTest.S3);
     assertThat(initImage(BackupJobBuilder.build(br, null, FACTS, JobSettings.defaults())))
         .isEqualTo("pingcap/br:v8.5.0");
     assertThat(initImage(BackupJobBuilder.build(br, null, FACTS, mirror)))
@@ -43,10 +43,10 @@ class ToolImagesTest {
     assertThat(initImage(RestoreJobBuilder.build(lightning, false, FACTS, mirror)))
         .isEqualTo("reg.local/mirror/pingcap/tidb-lightning:v8.5.0");
     Backup own =
-        AgentProtocolTest.cr(
+        AgentContractTest.cr(
             Backup.class,
             "Backup",
-            "  toolImage: mine/br:v7\n  br: {cluster: c}\n" + AgentProtocolTest.S3);
+            "  toolImage: mine/br:v7\n  br: {cluster: c}\n" + AgentContractTest.S3);
     assertThat(initImage(BackupJobBuilder.build(own, null, FACTS, mirror))).isEqualTo("mine/br:v7");
   }
 }

@@ -2,7 +2,7 @@ package io.tidbbackup.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidbbackup.storage.PrefixGuard;
+import io.tidbbackup.storage.PrefixRefusal;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ReasonTest {
   @Test
   void everyPrefixRefusalIsAReason() {
-    for (PrefixGuard.Refusal r : PrefixGuard.Refusal.values()) {
+    for (PrefixRefusal r : PrefixRefusal.values()) {
       assertThat(Reason.valueOf(r.name()).name()).isEqualTo(r.name());
     }
   }

@@ -1,0 +1,447 @@
+package io.tidbbackup.operator.run;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.tidbbackup.operator.job.Names;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one life of a tool Job, for every kind and role (backup, log subcommand, restore, prune,
+ * compact, clean): find the Job that belongs to the object by UID, tell a Job of an earlier object
+ * of the same name (waited for) from a name taken by another object (reported, never adopted),
+ * notice a Job that vanished before it finished (the run is Failed with {@code JobDeleted}, never
+ * re-created), create a Job so that the next reconcile sees it, observe it, and delete it in the
+ * foreground.
+ *
+ * <p>A Job belongs to an object when its controller owner reference carries the object's UID; a
+ * clean Job, which has no owner reference (the Backup's foreground deletion must not collect it),
+ * when its {@link Names#BACKUP_UID_ANNOTATION} does.
+ */
+public final class ToolJobs {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ToolJobs.class);
+
+  /** What one reconcile found under one Job name. */
+  public enum Kind {
+    /** No Job, and none was expected: create it. */
+    ABSENT,
+    /**
+     * A Job of an earlier object of the same name, or this object's Job being deleted: look again
+     * later.
+     */
+    WAIT,
+    /**
+     * The Job was created (the status says so) and is gone before it finished: someone deleted it.
+     */
+    DELETED,
+    /** Another object's Job (or one made by hand) has the name. */
+    TAKEN,
+    /** This object's Job, observed. */
+    OBSERVED
+  }
+
+  /**
+   * A {@link Kind} with what goes with it: the Job and its observation (OBSERVED), or who holds the
+   * name (TAKEN).
+   */
+  public record Step(Kind kind, String name, Job job, JobObservation observation, String holder) {
+    public String takenMessage() {
+      return "Job " + name + " already exists and belongs to " + holder + ": rename this object";
+    }
+
+    public String deletedMessage(String what) {
+      return "Job "
+          + name
+          + " was deleted before it finished; the "
+          + what
+          + " is not run again (create a new "
+          + "object to run it again)";
+    }
+  }
+
+  /** What a create did. */
+  public enum Created {
+    CREATED,
+    WAIT,
+    TAKEN,
+    NAMESPACE_TERMINATING
+  }
+
+  /** A create's outcome, with the holder of the name when TAKEN. */
+  public record Creation(Created outcome, String name, String holder) {}
+
+  private final KubernetesClient client;
+  private final FailedCreates failedCreates;
+
+  /** One for the whole operator: it holds the watches of FailedCreate events. */
+  public ToolJobs(KubernetesClient client) {
+    this.client = client;
+    this.failedCreates = new FailedCreates(client);
+  }
+
+  /**
+   * Where the Job {@code name} of {@code owner} stands.
+   *
+   * @param container the agent's container, whose termination message is the result
+   * @param expected whether the status says this Job was created and has not finished: a missing
+   *     Job is then one that was deleted ({@link Kind#DELETED}), not one to create. {@link #create}
+   *     puts a new Job into the informer's cache, so a reconcile right after it sees the Job.
+   */
+  public <P extends HasMetadata> Step step(
+      Context<P> ctx, P owner, String name, String container, boolean expected) {
+    Job job = owned(ctx, owner, name);
+    if (job != null) {
+      if (job.getMetadata().getDeletionTimestamp() != null) {
+        return new Step(Kind.WAIT, name, job, null, null);
+      }
+      return new Step(Kind.OBSERVED, name, job, observe(job, container), null);
+    }
+    Job other =
+        ctx.getSecondaryResources(Job.class).stream()
+            .filter(j -> name.equals(j.getMetadata().getName()))
+            .findFirst()
+            .orElse(null);
+    if (other != null) {
+      return foreign(owner, other);
+    }
+    if (expected) {
+      LOG.info(
+          "{} {}/{}: Job {} was deleted before it finished: the run is Failed (JobDeleted)",
+          owner.getKind(),
+          owner.getMetadata().getNamespace(),
+          owner.getMetadata().getName(),
+          name);
+      return new Step(Kind.DELETED, name, null, null, null);
+    }
+    return new Step(Kind.ABSENT, name, null, null, null);
+  }
+
+  /** This object's Job of that name, whatever its state, or null. */
+  public static <P extends HasMetadata> Job owned(Context<P> ctx, P owner, String name) {
+    return ctx.getSecondaryResources(Job.class).stream()
+        .filter(j -> name.equals(j.getMetadata().getName()))
+        .filter(j -> belongsTo(j, owner))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Creates {@code job} for {@code owner}. A Job of the same name that is there already is
+   * classified as {@link #step} would: this object's own (CREATED: the cache had not seen it yet),
+   * an earlier object's (WAIT), or another's (TAKEN, never taken as success). A namespace being
+   * deleted refuses every create (NAMESPACE_TERMINATING). Any other error is thrown for JOSDK to
+   * retry.
+   */
+  public <P extends HasMetadata> Creation create(Context<P> ctx, P owner, Job job) {
+    String name = job.getMetadata().getName();
+    try {
+      Job created = client.resource(job).create();
+      remember(ctx, owner, created);
+      LOG.info(
+          "{} {}/{}: created Job {}",
+          owner.getKind(),
+          owner.getMetadata().getNamespace(),
+          owner.getMetadata().getName(),
+          name);
+      return new Creation(Created.CREATED, name, null);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("terminat")) {
+        return new Creation(Created.NAMESPACE_TERMINATING, name, null);
+      }
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+    // a list by name, not a get: the operator's RBAC grants the informers' list and watch on Jobs
+    Job there =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(owner.getMetadata().getNamespace())
+            .withField("metadata.name", name)
+            .list()
+            .getItems()
+            .stream()
+            .filter(j -> name.equals(j.getMetadata().getName()))
+            .findFirst()
+            .orElse(null);
+    if (there == null) {
+      return new Creation(Created.WAIT, name, null); // deleted in between: try again
+    }
+    if (belongsTo(there, owner)) {
+      remember(ctx, owner, there);
+      return new Creation(Created.CREATED, name, null);
+    }
+    Step s = foreign(owner, there);
+    return s.kind() == Kind.WAIT
+        ? new Creation(Created.WAIT, name, null)
+        : new Creation(Created.TAKEN, name, s.holder());
+  }
+
+  /**
+   * A Job of this name that is not {@code owner}'s. An earlier object's (same kind and name,
+   * another UID) is waited for: the garbage collector removes a Job whose owner is gone; a clean
+   * Job has no owner reference, so an earlier Backup's clean Job is deleted here (stopping a clean
+   * nobody waits for never loses data). Anything else holds the name.
+   */
+  private <P extends HasMetadata> Step foreign(P owner, Job job) {
+    String name = job.getMetadata().getName();
+    OwnerReference ref = controller(job);
+    String ns = owner.getMetadata().getNamespace();
+    // an earlier object is of the same group, kind and name: a same-named object of the other API
+    // group (pingcap.com, br.pingcap.com) holds the name, it is never waited for nor deleted
+    String group = io.tidbbackup.operator.surface.ApiSurface.of(owner).group();
+    boolean earlier =
+        ref != null
+            ? ref.getKind().equals(owner.getKind())
+                && ref.getName().equals(owner.getMetadata().getName())
+                && ref.getApiVersion().startsWith(group + "/")
+            : owner.getMetadata().getName().equals(annotation(job, Names.BACKUP_ANNOTATION))
+                && group.equals(
+                    java.util.Objects.requireNonNullElse(
+                        annotation(job, Names.BACKUP_GROUP_ANNOTATION),
+                        io.tidbbackup.operator.surface.ApiSurface.V1.group()));
+    if (!earlier) {
+      String holder =
+          ref != null
+              ? ref.getKind()
+                  // the group said when it is the other one (a same-named object of it)
+                  + (ref.getApiVersion().startsWith(group + "/")
+                      ? ""
+                      : "." + ref.getApiVersion().replaceAll("/.*", ""))
+                  + " "
+                  + ref.getName()
+              : annotation(job, Names.BACKUP_ANNOTATION) != null
+                  ? "the clean of another API group's Backup "
+                      + annotation(job, Names.BACKUP_ANNOTATION)
+                  : "no owner (created by hand?)";
+      LOG.warn(
+          "{} {}/{}: Job name {} is taken by {}",
+          owner.getKind(),
+          ns,
+          owner.getMetadata().getName(),
+          name,
+          holder);
+      return new Step(Kind.TAKEN, name, job, null, holder);
+    }
+    String uid = ref != null ? ref.getUid() : annotation(job, Names.BACKUP_UID_ANNOTATION);
+    if (ref == null && job.getMetadata().getDeletionTimestamp() == null) {
+      LOG.info(
+          "{} {}/{}: deleting Job {} left by an earlier object of the same name (uid {})",
+          owner.getKind(),
+          ns,
+          owner.getMetadata().getName(),
+          name,
+          uid);
+      deleteForeground(job);
+    } else {
+      LOG.info(
+          "{} {}/{}: waiting for Job {} of an earlier object of the same name (uid {}) to be removed",
+          owner.getKind(),
+          ns,
+          owner.getMetadata().getName(),
+          name,
+          uid);
+    }
+    return new Step(Kind.WAIT, name, job, null, null);
+  }
+
+  /** The next reconcile sees a Job just created, even before the informer's watch delivers it. */
+  private static <P extends HasMetadata> void remember(Context<P> ctx, P owner, Job job) {
+    try {
+      var source = ctx.eventSourceRetriever().getEventSourceFor(Job.class);
+      if (source instanceof InformerEventSource<?, ?> informer) {
+        @SuppressWarnings("unchecked")
+        InformerEventSource<Job, P> jobs = (InformerEventSource<Job, P>) informer;
+        jobs.handleRecentResourceCreate(ResourceID.fromResource(owner), job);
+      }
+    } catch (RuntimeException e) {
+      // no Job event source (a testing context): the status records the creation and the watch
+      // delivers the Job
+      LOG.debug(
+          "no Job event source to remember {}: {}", job.getMetadata().getName(), e.getMessage());
+    }
+  }
+
+  /**
+   * The Job and its pods, read as one observation. Pods are listed only once the Job has finished.
+   */
+  public JobObservation observe(Job job, String container) {
+    JobObservation first = JobObservation.of(job, List.of(), container);
+    if (first.state() != JobObservation.State.SUCCEEDED
+        && first.state() != JobObservation.State.FAILED) {
+      return first;
+    }
+    return JobObservation.of(job, pods(job), container);
+  }
+
+  /**
+   * Whether the pod of an unfinished Job has started, and what that means ({@link StartWatch};
+   * null: it started or the Job finished).
+   */
+  public StartWatch startWatch(Job job, java.time.Duration startDeadline, java.time.Instant now) {
+    return StartWatch.of(startProblem(job, startDeadline, now), startDeadline, now);
+  }
+
+  /**
+   * Why the pod of an unfinished Job has not started, or null. Pods are listed only while none of
+   * the Job's pods is ready and the Job is past its {@link StartProblem#FIRST_LOOK}, from the API
+   * server's watch cache (resourceVersion 0: a diagnosis, not worth a quorum read of etcd); the Job
+   * controller's FailedCreate events, which have no watch cache, are watched ({@link
+   * FailedCreates}) and asked only when the Job has no pod.
+   */
+  StartProblem startProblem(Job job, java.time.Duration startDeadline, java.time.Instant now) {
+    if (JobObservation.startedOrFinished(job)) {
+      return null;
+    }
+    // the namespace's watch gets its first list while the Job is young
+    failedCreates.watch(job.getMetadata().getNamespace());
+    StartProblem unread = StartProblem.unread(job, now, startDeadline);
+    if (unread != null) {
+      return unread;
+    }
+    List<Pod> pods = pods(job, cached());
+    String failedCreate =
+        JobObservation.latestPod(job, pods) == null ? failedCreates.latest(job) : null;
+    return StartProblem.of(job, pods, failedCreate);
+  }
+
+  /**
+   * A list served from the API server's watch cache rather than a quorum read of etcd. New for
+   * every list: fabric8 writes the request's selectors into the options it is given.
+   */
+  private static io.fabric8.kubernetes.api.model.ListOptions cached() {
+    return new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+        .withResourceVersion("0")
+        .build();
+  }
+
+  /**
+   * The pods of a Job (by the Job controller's label; {@link JobObservation} keeps those it owns by
+   * UID).
+   */
+  public List<Pod> pods(Job job) {
+    return pods(job, new io.fabric8.kubernetes.api.model.ListOptions());
+  }
+
+  private List<Pod> pods(Job job, io.fabric8.kubernetes.api.model.ListOptions options) {
+    return client
+        .pods()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withLabel(Names.JOB_NAME_LABEL, job.getMetadata().getName())
+        .list(options)
+        .getItems();
+  }
+
+  /** How many lines of a running pod's log are read for its progress. */
+  static final int PROGRESS_LINES = 300;
+
+  /**
+   * The progress of each step the agent of the Job's newest pod has printed (AgentProtocol's
+   * progress lines, the last of each step), from the tail of its log; empty when none can be read.
+   */
+  public java.util.List<io.tidbbackup.api.AgentProtocol.StepProgress> reportedSteps(
+      Job job, String container) {
+    return io.tidbbackup.api.AgentProtocol.StepProgress.latest(
+        logTail(job, container, PROGRESS_LINES));
+  }
+
+  /**
+   * The last {@code lines} lines of the log of the Job's newest pod owned by it, or null when there
+   * is no pod or its log cannot be read (a pod just started, a kubelet not answering): a log is
+   * read for progress only, never for a decision.
+   */
+  public String logTail(Job job, String container, int lines) {
+    try {
+      Pod pod = JobObservation.latestPod(job, pods(job, cached()));
+      if (pod == null) {
+        return null;
+      }
+      return client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .inContainer(container)
+          .tailingLines(lines)
+          .getLog();
+    } catch (KubernetesClientException e) {
+      LOG.debug(
+          "cannot read the log of Job {}/{}: {}",
+          job.getMetadata().getNamespace(),
+          job.getMetadata().getName(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Foreground: the Job stays until its pods are gone, so a retry never overlaps the old tool
+   * process.
+   */
+  public void deleteForeground(Job job) {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+        .delete();
+  }
+
+  /**
+   * Creates an object a tool Job needs (the Secret with an inline SAS token) unless it is there:
+   * its name is bound to its content, so one that exists is the same (no get, no update).
+   */
+  public void createOnce(HasMetadata object) {
+    try {
+      client.resource(object).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Whether {@code job} is {@code owner}'s: its controller owner reference carries the owner's UID,
+   * or (a Job with no owner reference: a clean Job) its {@link Names#BACKUP_UID_ANNOTATION} does. A
+   * Job without either is nobody's.
+   */
+  public static boolean belongsTo(Job job, HasMetadata owner) {
+    String uid = owner.getMetadata().getUid();
+    OwnerReference ref = controller(job);
+    if (ref != null) {
+      return Objects.equals(ref.getUid(), uid);
+    }
+    var refs = job.getMetadata().getOwnerReferences();
+    return (refs == null || refs.isEmpty())
+        && uid != null
+        && uid.equals(annotation(job, Names.BACKUP_UID_ANNOTATION));
+  }
+
+  private static OwnerReference controller(Job job) {
+    var refs = job.getMetadata().getOwnerReferences();
+    return refs == null
+        ? null
+        : refs.stream()
+            .filter(r -> Boolean.TRUE.equals(r.getController()))
+            .findFirst()
+            .orElse(null);
+  }
+
+  private static String annotation(Job job, String key) {
+    Map<String, String> a = job.getMetadata().getAnnotations();
+    return a == null ? null : a.get(key);
+  }
+}
