@@ -7,11 +7,19 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.tidbbackup.api.Timestamps;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Records core/v1 Events on our objects. A failure to record is logged, never thrown. */
+/**
+ * Records core/v1 Events on our objects, one per object and cause: the same type, reason and
+ * message on the same object again raises the count and last timestamp of the Event made before (as
+ * client-go's event correlator does), so that a cause said on every reconcile is one Event, not one
+ * per reconcile. A failure to record is logged, never thrown.
+ */
 public class EventRecorder {
   static final String COMPONENT = "tidb-backup-operator";
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
@@ -20,6 +28,18 @@ public class EventRecorder {
   private final KubernetesClient client;
   private final Clock clock;
   private final AtomicLong seq = new AtomicLong();
+
+  /** The Events made lately, by object and cause (the oldest forgotten first). */
+  private final Map<String, String> made =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+              return size() > MAX_REMEMBERED;
+            }
+          });
+
+  static final int MAX_REMEMBERED = 4096;
 
   public EventRecorder(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -77,8 +97,23 @@ public class EventRecorder {
     } else {
       LOG.info("{} {}: {}", what, reason, msg);
     }
+    String cause =
+        obj.getMetadata().getNamespace()
+            + "/"
+            + obj.getMetadata().getUid()
+            + "/"
+            + type
+            + "/"
+            + reason
+            + "/"
+            + msg;
     try {
+      String earlier = made.get(cause);
+      if (earlier != null && counted(obj.getMetadata().getNamespace(), earlier, now)) {
+        return;
+      }
       client.v1().events().inNamespace(obj.getMetadata().getNamespace()).resource(e).create();
+      made.put(cause, name);
     } catch (KubernetesClientException ex) {
       if (ex.getCode() == 403 && String.valueOf(ex.getMessage()).contains("being terminated")) {
         LOG.debug("{}: event {} not recorded: the namespace is being terminated", what, reason);
@@ -91,6 +126,33 @@ public class EventRecorder {
           ex.getStatus() != null && ex.getStatus().getMessage() != null
               ? ex.getStatus().getMessage()
               : ex.getMessage());
+    }
+  }
+
+  /**
+   * Raises the count of Event {@code name}; false when it is gone (expired by the API server's
+   * event TTL), so that a new one is made.
+   */
+  private boolean counted(String namespace, String name, String now) {
+    try {
+      Event raised =
+          client
+              .v1()
+              .events()
+              .inNamespace(namespace)
+              .withName(name)
+              .edit(
+                  ev -> {
+                    ev.setCount(ev.getCount() == null ? 2 : ev.getCount() + 1);
+                    ev.setLastTimestamp(now);
+                    return ev;
+                  });
+      return raised != null;
+    } catch (KubernetesClientException ex) {
+      if (ex.getCode() == 404) {
+        return false;
+      }
+      throw ex;
     }
   }
 }
