@@ -5,43 +5,29 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
+import io.tidbbackup.operator.kernel.ReconcileContext;
 import io.tidbbackup.operator.run.ToolJobs;
-import io.tidbbackup.operator.status.EventType;
-import io.tidbbackup.operator.status.Reason;
-import io.tidbbackup.operator.status.StatusBuffer;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
- * One reconcile of one Backup (the Flink operator's resource context is the model): the object,
- * JOSDK's context, the services, one clock reading, and the status as this reconcile has computed
- * it so far. Flows read and {@link #update} the status here; it is written once, by {@link #flush},
- * at the end of the reconcile (or before the finalizer is released, and before an error is thrown,
- * so that nothing computed is lost).
+ * One reconcile of one Backup: the kernel's {@link ReconcileContext} (the object, one clock
+ * reading, the status written once, the events) with the Backup flows' services, the finalizer
+ * release and the start watch.
  */
-final class BackupContext {
+final class BackupContext extends ReconcileContext<Backup, BackupStatus> {
   /** The main container of a Backup's Jobs. */
   static final String CONTAINER = io.tidbbackup.api.AgentProtocol.BACKUP;
 
-  private final Context<Backup> josdk;
   private final BackupServices services;
-  private final Instant now;
-  private final StatusBuffer<BackupStatus, Backup> status;
 
   BackupContext(Backup backup, Context<Backup> josdk, BackupServices services) {
-    this.status = new StatusBuffer<>(backup, josdk, services.writer());
-    this.josdk = josdk;
+    super(backup, josdk, services.writer(), services.events(), services.clock());
     this.services = services;
-    this.now = services.clock().instant();
   }
 
   /** The Backup as last written (its status is the one on the server, not {@link #status()}). */
   Backup backup() {
-    return status.resource();
-  }
-
-  Context<Backup> josdk() {
-    return josdk;
+    return resource();
   }
 
   BackupServices services() {
@@ -52,46 +38,13 @@ final class BackupContext {
     return services.jobs();
   }
 
-  /** The reconcile's one clock reading. */
-  Instant now() {
-    return now;
-  }
-
-  /** The status as computed so far in this reconcile. */
-  BackupStatus status() {
-    return status.status();
-  }
-
-  void update(BackupStatus next) {
-    status.update(next);
-  }
-
-  /**
-   * Writes the status computed in this reconcile, if it differs from the server's (the one status
-   * write).
-   */
-  void flush() {
-    status.flush();
-  }
-
-  void event(EventType type, Reason reason, String message) {
-    services.events().record(status.resource(), type, reason, message);
-  }
-
   /** Flushes the status, then removes the finalizer: the Backup goes. */
   void releaseFinalizer() {
-    Backup stored = status.flush();
+    Backup stored = flush();
     String finalizer = io.tidbbackup.operator.surface.ApiSurface.of(stored).finalizer();
     if (stored.hasFinalizer(finalizer)) {
       PrimaryUpdateAndCacheUtils.removeFinalizer(services.client(), stored, finalizer);
     }
-  }
-
-  /** "namespace/name", for log lines. */
-  String key() {
-    return status.resource().getMetadata().getNamespace()
-        + "/"
-        + status.resource().getMetadata().getName();
   }
 
   /**
@@ -102,15 +55,16 @@ final class BackupContext {
    */
   io.tidbbackup.operator.run.StartWatch watchStart(
       io.fabric8.kubernetes.api.model.batch.v1.Job job, String what) {
-    var w = jobs().startWatch(job, services.settings().podStartDeadline(), now);
+    var w = jobs().startWatch(job, services.settings().podStartDeadline(), now());
     BackupStatus st = status();
     if (w == null) {
       if (st != null && io.tidbbackup.operator.run.StartWatch.saidNotStarted(st.conditions)) {
         update(
-            BackupStatuses.withCondition(st, io.tidbbackup.operator.run.StartWatch.started(), now));
+            BackupStatuses.withCondition(
+                st, io.tidbbackup.operator.run.StartWatch.started(), now()));
       }
     } else if (!w.expired() && w.show() && (st == null || !w.alreadySaid(st.conditions))) {
-      update(BackupStatuses.withCondition(st, w.condition(what), now));
+      update(BackupStatuses.withCondition(st, w.condition(what), now()));
       event(
           io.tidbbackup.operator.status.EventType.WARNING,
           io.tidbbackup.operator.status.Reason.PodNotStarted,

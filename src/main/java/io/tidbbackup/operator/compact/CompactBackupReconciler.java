@@ -17,6 +17,7 @@ import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.CompactJobBuilder;
 import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.kernel.ReconcileContext;
 import io.tidbbackup.operator.run.JobObservation;
 import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.status.StatusWriter;
@@ -42,6 +43,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       new io.tidbbackup.operator.kernel.Throttle();
 
   private final Class<C> type;
+  private final java.time.Clock clock;
 
   /** A reconciler of v1 or v2 CompactBackups, a class of its own for each. */
   public static Reconciler<? extends CompactBackup> of(
@@ -77,7 +79,8 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
         d.jobs(),
         d.settings().jobs(),
         d.clusters(),
-        d.settings().intervals());
+        d.settings().intervals(),
+        d.clock());
   }
 
   /**
@@ -90,8 +93,10 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       ToolJobs jobs,
       JobSettings settings,
       ClusterFactsResolver clusters,
-      io.tidbbackup.operator.settings.ReconcileIntervals intervals) {
+      io.tidbbackup.operator.settings.ReconcileIntervals intervals,
+      java.time.Clock clock) {
     this.type = type;
+    this.clock = clock;
     this.writer = writer;
     this.events = events;
     this.settings = settings;
@@ -123,27 +128,36 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       progressReads.forget(cb.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
+    Compaction c = new Compaction(cb, ctx, writer, events, clock);
+    try {
+      return reconcile(c);
+    } finally {
+      c.flush(); // the one status write of this reconcile (also when an error is thrown)
+    }
+  }
+
+  private UpdateControl<CompactBackup> reconcile(Compaction c) {
+    CompactBackup cb = c.resource();
+    Context<CompactBackup> ctx = c.josdk();
     var unreadable = io.tidbbackup.api.TolerantReading.problems(cb);
     if (unreadable.isPresent()) {
-      writer.write(
-          cb,
-          ctx,
+      c.update(
           CompactStatuses.invalid(
-              cb.getStatus(),
+              c.status(),
               "this CompactBackup cannot be read: "
                   + unreadable.get()
                   + "; nothing is run for it"));
       return UpdateControl.noUpdate();
     }
     io.tidbbackup.api.CrdDefaults.apply(cb.getSpec());
-    CompactStatus st = cb.getStatus();
+    CompactStatus st = c.status();
     String state = st == null ? null : st.state;
     if (ConditionTypes.COMPLETE.equals(state) || ConditionTypes.FAILED.equals(state)) {
       return UpdateControl.noUpdate();
     }
     Optional<String> invalid = CompactValidator.validate(cb.getSpec());
     if (invalid.isPresent()) {
-      writer.write(cb, ctx, CompactStatuses.invalid(st, invalid.get()));
+      c.update(CompactStatuses.invalid(st, invalid.get()));
       return UpdateControl.noUpdate();
     }
     boolean expected =
@@ -155,32 +169,29 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
         return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.oldJob());
       }
       case TAKEN -> {
-        writer.write(cb, ctx, CompactStatuses.invalid(st, step.takenMessage()));
+        c.update(CompactStatuses.invalid(st, step.takenMessage()));
         return UpdateControl.noUpdate();
       }
       case DELETED -> {
-        writer.write(
-            cb, ctx, CompactStatuses.failed(st, step.deletedMessage("compaction"), null, null));
+        c.update(CompactStatuses.failed(st, step.deletedMessage("compaction"), null, null));
         return UpdateControl.noUpdate();
       }
       case ABSENT -> {
-        return createJob(cb, ctx);
+        return createJob(c);
       }
       default -> {}
     }
     JobObservation obs = step.observation();
     switch (obs.state()) {
       case PENDING -> {
-        return watchStart(cb, ctx, step.job());
+        return watchStart(c, step.job());
       }
       case RUNNING -> {
-        return running(cb, ctx, step.job(), obs);
+        return running(c, step.job(), obs);
       }
       case SUCCEEDED -> {
         progressReads.forget(cb.getMetadata().getUid());
-        writer.write(
-            cb,
-            ctx,
+        c.update(
             CompactStatuses.complete(
                 CompactStatuses.indexes(st, step.job().getStatus().getCompletedIndexes(), null),
                 cb.getSpec().endTs,
@@ -189,9 +200,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       }
       case FAILED -> {
         progressReads.forget(cb.getMetadata().getUid());
-        writer.write(
-            cb,
-            ctx,
+        c.update(
             CompactStatuses.failed(
                 st,
                 "tikv-ctl compact-log-backup failed: " + obs.failure(),
@@ -207,10 +216,10 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
    * once Kubernetes names why, failed with its Job deleted at the start deadline, looked at again
    * until then (nothing else wakes the reconcile while a pod waits).
    */
-  private UpdateControl<CompactBackup> watchStart(
-      CompactBackup cb, Context<CompactBackup> ctx, Job job) {
-    CompactStatus st = cb.getStatus();
-    java.time.Instant now = java.time.Instant.now();
+  private UpdateControl<CompactBackup> watchStart(Compaction c, Job job) {
+    CompactBackup cb = c.resource();
+    CompactStatus st = c.status();
+    java.time.Instant now = c.now();
     io.tidbbackup.operator.run.StartWatch w =
         jobs.startWatch(job, settings.podStartDeadline(), now);
     if (w == null) {
@@ -218,9 +227,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.startPoll());
     }
     if (w.expired()) {
-      writer.write(
-          cb,
-          ctx,
+      c.update(
           CompactStatuses.failed(
               st, "the compaction failed: " + w.failure(settings.podStartDeadline()), null, null));
       jobs.deleteForeground(job);
@@ -228,9 +235,8 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
     }
     String said = w.condition("compaction").message;
     if (w.show() && (st == null || !said.equals(st.message))) {
-      writer.write(cb, ctx, CompactStatuses.with(st, ConditionTypes.SCHEDULED, said));
-      events.record(
-          cb,
+      c.update(CompactStatuses.with(st, ConditionTypes.SCHEDULED, said));
+      c.event(
           io.tidbbackup.operator.status.EventType.WARNING,
           io.tidbbackup.operator.status.Reason.PodNotStarted,
           w.problem().message());
@@ -244,9 +250,9 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
    * failedIndexes) at every Job change, and, every progressPoll, tikv-ctl's progress read from the
    * pod's log (one pod's: a sharded compaction says how many shards are done instead).
    */
-  private UpdateControl<CompactBackup> running(
-      CompactBackup cb, Context<CompactBackup> ctx, Job job, JobObservation obs) {
-    CompactStatus n = CompactStatuses.running(cb.getStatus(), obs.startTime());
+  private UpdateControl<CompactBackup> running(Compaction c, Job job, JobObservation obs) {
+    CompactBackup cb = c.resource();
+    CompactStatus n = CompactStatuses.running(c.status(), obs.startTime());
     var js = job.getStatus();
     n =
         CompactStatuses.indexes(
@@ -254,8 +260,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
             js == null ? null : js.getCompletedIndexes(),
             js == null ? null : js.getFailedIndexes());
     java.time.Duration wait =
-        progressReads.wait(
-            cb.getMetadata().getUid(), java.time.Instant.now(), intervals.progressPoll());
+        progressReads.wait(cb.getMetadata().getUid(), c.now(), intervals.progressPoll());
     if (wait == null) {
       Integer shards = cb.getSpec().shardCount;
       if ("sharded".equals(cb.getSpec().mode) && shards != null) {
@@ -267,35 +272,35 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
         }
       }
     }
-    writer.write(cb, ctx, n);
+    c.update(n);
     return UpdateControl.<CompactBackup>noUpdate()
         .rescheduleAfter(wait != null ? wait : intervals.progressPoll());
   }
 
-  private UpdateControl<CompactBackup> createJob(CompactBackup cb, Context<CompactBackup> ctx) {
-    CompactStatus st = cb.getStatus();
+  private UpdateControl<CompactBackup> createJob(Compaction c) {
+    CompactBackup cb = c.resource();
+    Context<CompactBackup> ctx = c.josdk();
+    CompactStatus st = c.status();
     ClusterFacts facts;
     try {
       facts = clusters.resolve(cb, cb.getSpec().br, cb.getSpec().tikvImage);
     } catch (ClusterNotFound e) {
-      writer.write(cb, ctx, CompactStatuses.with(st, ConditionTypes.RETRY_FAILED, e.getMessage()));
+      c.update(CompactStatuses.with(st, ConditionTypes.RETRY_FAILED, e.getMessage()));
       return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.clusterRetry());
     }
     Optional<String> unsupported = CompactValidator.validateTool(cb.getSpec(), facts.tikvVersion());
     if (unsupported.isPresent()) {
-      writer.write(cb, ctx, CompactStatuses.invalid(st, unsupported.get()));
+      c.update(CompactStatuses.invalid(st, unsupported.get()));
       return UpdateControl.noUpdate();
     }
     ToolJobs.Creation created = jobs.create(ctx, cb, CompactJobBuilder.build(cb, facts, settings));
     return switch (created.outcome()) {
       case CREATED -> {
-        writer.write(cb, ctx, CompactStatuses.scheduled(st, created.name()));
+        c.update(CompactStatuses.scheduled(st, created.name()));
         yield UpdateControl.noUpdate();
       }
       case TAKEN -> {
-        writer.write(
-            cb,
-            ctx,
+        c.update(
             CompactStatuses.invalid(
                 st,
                 "Job "
@@ -307,5 +312,17 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       }
       default -> UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.oldJob());
     };
+  }
+
+  /** One reconcile of one CompactBackup: the kernel's context, its status written once. */
+  static final class Compaction extends ReconcileContext<CompactBackup, CompactStatus> {
+    Compaction(
+        CompactBackup cb,
+        Context<CompactBackup> ctx,
+        StatusWriter writer,
+        io.tidbbackup.operator.status.EventRecorder events,
+        java.time.Clock clock) {
+      super(cb, ctx, writer, events, clock);
+    }
   }
 }

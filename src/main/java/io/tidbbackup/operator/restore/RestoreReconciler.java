@@ -24,6 +24,7 @@ import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.job.OwnedSecrets;
 import io.tidbbackup.operator.job.RestoreJobBuilder;
+import io.tidbbackup.operator.kernel.ReconcileContext;
 import io.tidbbackup.operator.run.JobObservation;
 import io.tidbbackup.operator.run.StartWatch;
 import io.tidbbackup.operator.run.ToolJobs;
@@ -31,7 +32,6 @@ import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventRecorder;
 import io.tidbbackup.operator.status.EventType;
 import io.tidbbackup.operator.status.Reason;
-import io.tidbbackup.operator.status.StatusBuffer;
 import io.tidbbackup.operator.status.StatusWriter;
 import io.tidbbackup.operator.validation.RestoreValidator;
 import java.time.Clock;
@@ -157,7 +157,8 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
         api.holdsRunningRestores() && !RunningRestores.finished(input.getStatus())
             ? RunningRestores.hold(input, ctx)
             : input;
-    StatusBuffer<RestoreStatus, Restore> b = new StatusBuffer<>(restore, ctx, writer);
+    ReconcileContext<Restore, RestoreStatus> b =
+        new ReconcileContext<>(restore, ctx, writer, events, clock);
     try {
       return reconcileHeld(b, restore, ctx);
     } finally {
@@ -168,14 +169,14 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
   }
 
   private UpdateControl<Restore> reconcileHeld(
-      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Context<Restore> ctx) {
+      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Context<Restore> ctx) {
     var unreadable = io.tidbbackup.api.TolerantReading.problems(restore);
     if (unreadable.isPresent()) {
       b.update(
           RestoreStatuses.invalid(
               b.status(),
               "this Restore cannot be read: " + unreadable.get() + "; nothing is run for it",
-              now()));
+              b.now()));
       b.flush();
       return UpdateControl.noUpdate();
     }
@@ -186,7 +187,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
           && io.tidbbackup.operator.status.ReconcileErrors.pending(b.status().conditions)) {
         b.update(
             RestoreStatuses.withCondition(
-                b.status(), io.tidbbackup.operator.status.ReconcileErrors.recovered(), now()));
+                b.status(), io.tidbbackup.operator.status.ReconcileErrors.recovered(), b.now()));
       }
       return control;
     } finally {
@@ -210,11 +211,11 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
                 e,
                 writer,
                 events,
-                (st, c) -> RestoreStatuses.withCondition(st, c, now()));
+                (st, c) -> RestoreStatuses.withCondition(st, c, clockNow()));
   }
 
   private UpdateControl<Restore> reconcile(
-      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Context<Restore> ctx) {
+      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Context<Restore> ctx) {
     RestoreStatus st = b.status();
     String phase = st == null ? null : st.phase;
     if (ConditionTypes.COMPLETE.equals(phase)) {
@@ -229,7 +230,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     }
     Optional<String> invalid = RestoreValidator.validate(restore.getSpec(), null);
     if (invalid.isPresent()) {
-      b.update(RestoreStatuses.invalid(st, invalid.get(), now()));
+      b.update(RestoreStatuses.invalid(st, invalid.get(), b.now()));
       return UpdateControl.noUpdate();
     }
     boolean expected =
@@ -245,7 +246,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
                 st,
                 Conditions.of(
                     ConditionTypes.INVALID, TRUE, Reason.JobNameTaken, step.takenMessage()),
-                now()));
+                b.now()));
         yield UpdateControl.noUpdate();
       }
       case DELETED -> {
@@ -253,7 +254,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
         // worse
         b.update(
             RestoreStatuses.failed(
-                st, Reason.JobDeleted, step.deletedMessage("restore"), null, null, null, now()));
+                st, Reason.JobDeleted, step.deletedMessage("restore"), null, null, null, b.now()));
         yield restore.getSpec().prune == PruneType.AFTER_FAILED
             ? prune(b, restore, ctx)
             : UpdateControl.noUpdate();
@@ -264,13 +265,13 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
   }
 
   private UpdateControl<Restore> observe(
-      StatusBuffer<RestoreStatus, Restore> b,
+      ReconcileContext<Restore, RestoreStatus> b,
       Restore restore,
       Context<Restore> ctx,
       Job job,
       JobObservation obs) {
     RestoreStatus st = b.status();
-    Instant now = now();
+    Instant now = b.now();
     switch (obs.state()) {
       case PENDING -> {
         if (st == null || st.phase == null || ConditionTypes.RETRY_FAILED.equals(st.phase)) {
@@ -311,7 +312,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
    * only when a percentage does.
    */
   private UpdateControl<Restore> followProgress(
-      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Job job, Instant now) {
+      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Job job, Instant now) {
     java.time.Duration wait =
         progressReads.wait(restore.getMetadata().getUid(), now, intervals.progressPoll());
     if (wait != null) {
@@ -336,9 +337,9 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
    * a cluster someone is already repairing), looked at again until then.
    */
   private UpdateControl<Restore> watchStart(
-      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Context<Restore> ctx, Job job) {
+      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Context<Restore> ctx, Job job) {
     RestoreStatus st = b.status();
-    Instant now = now();
+    Instant now = b.now();
     StartWatch w = jobs.startWatch(job, settings.podStartDeadline(), now);
     if (w == null) {
       if (st != null && StartWatch.saidNotStarted(st.conditions)) {
@@ -368,10 +369,10 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
   }
 
   private UpdateControl<Restore> createJob(
-      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Context<Restore> ctx) {
+      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Context<Restore> ctx) {
     RestoreSpec spec = restore.getSpec();
     RestoreStatus st = b.status();
-    Instant now = now();
+    Instant now = b.now();
     ClusterFacts facts;
     try {
       facts = clusters.resolve(restore, spec.br, spec.toolImage);
@@ -438,13 +439,13 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
    * phase stays Failed.
    */
   private UpdateControl<Restore> prune(
-      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Context<Restore> ctx) {
+      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Context<Restore> ctx) {
     RestoreStatus st = b.status();
     if (Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_COMPLETE)
         || Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_FAILED)) {
       return UpdateControl.noUpdate();
     }
-    Instant now = now();
+    Instant now = b.now();
     String name = Names.restorePruneJob(restore.getMetadata().getName());
     ToolJobs.Step step =
         jobs.step(
@@ -524,7 +525,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     return spec.br == null ? "TiDB Lightning" : "BR";
   }
 
-  Instant now() {
+  Instant clockNow() {
     return clock.instant();
   }
 
@@ -532,10 +533,12 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
    * The prune cannot run, or its Job vanished: PruneFailed (the phase stays Failed) and a Warning.
    */
   private UpdateControl<Restore> pruneFailed(
-      StatusBuffer<RestoreStatus, Restore> b, Restore restore, Reason reason, String message) {
+      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Reason reason, String message) {
     b.update(
         RestoreStatuses.withCondition(
-            b.status(), Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE, reason, message), now()));
+            b.status(),
+            Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE, reason, message),
+            b.now()));
     events.record(restore, EventType.WARNING, Reason.PruneFailed, message);
     return UpdateControl.noUpdate();
   }
