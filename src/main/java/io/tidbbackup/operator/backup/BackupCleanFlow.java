@@ -530,8 +530,7 @@ final class BackupCleanFlow {
         return BackupContext.after(s.intervals().oldJob());
       }
       case TAKEN -> {
-        return nameTaken(
-            "Job " + created.name() + " already exists and belongs to " + created.holder());
+        return nameTaken(created.takenMessage(null));
       }
       default -> {
         update(next);

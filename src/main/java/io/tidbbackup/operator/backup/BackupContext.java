@@ -55,22 +55,15 @@ final class BackupContext extends ReconcileContext<Backup, BackupStatus> {
    */
   io.tidbbackup.operator.run.StartWatch watchStart(
       io.fabric8.kubernetes.api.model.batch.v1.Job job, String what) {
-    var w = jobs().startWatch(job, services.settings().podStartDeadline(), now());
-    BackupStatus st = status();
-    if (w == null) {
-      if (st != null && io.tidbbackup.operator.run.StartWatch.saidNotStarted(st.conditions)) {
-        update(
-            BackupStatuses.withCondition(
-                st, io.tidbbackup.operator.run.StartWatch.started(), now()));
-      }
-    } else if (!w.expired() && w.show() && (st == null || !w.alreadySaid(st.conditions))) {
-      update(BackupStatuses.withCondition(st, w.condition(what), now()));
-      event(
-          io.tidbbackup.operator.status.EventType.WARNING,
-          io.tidbbackup.operator.status.Reason.PodNotStarted,
-          w.problem().message());
-    }
-    return w;
+    return io.tidbbackup.operator.kernel.PodStart.follow(
+            this,
+            jobs(),
+            job,
+            services.settings().podStartDeadline(),
+            services.intervals().startPoll(),
+            io.tidbbackup.operator.kernel.PodStart.inConditions(
+                what, BackupStatuses::withCondition))
+        .watch();
   }
 
   static UpdateControl<Backup> done() {

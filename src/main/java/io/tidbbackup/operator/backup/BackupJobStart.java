@@ -73,11 +73,7 @@ final class BackupJobStart {
             command,
             ConditionTypes.INVALID,
             Reason.JobNameTaken,
-            "Job "
-                + created.name()
-                + " already exists and belongs to "
-                + created.holder()
-                + ": rename this Backup");
+            created.takenMessage("Backup"));
         return BackupContext.done();
       }
       case NAMESPACE_TERMINATING -> {

@@ -17,6 +17,7 @@ import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.CompactJobBuilder;
 import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.Names;
+import io.tidbbackup.operator.kernel.PodStart;
 import io.tidbbackup.operator.kernel.ReconcileContext;
 import io.tidbbackup.operator.run.JobObservation;
 import io.tidbbackup.operator.run.ToolJobs;
@@ -217,33 +218,50 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
    * until then (nothing else wakes the reconcile while a pod waits).
    */
   private UpdateControl<CompactBackup> watchStart(Compaction c, Job job) {
-    CompactBackup cb = c.resource();
-    CompactStatus st = c.status();
-    java.time.Instant now = c.now();
-    io.tidbbackup.operator.run.StartWatch w =
-        jobs.startWatch(job, settings.podStartDeadline(), now);
-    if (w == null) {
+    PodStart.Result r =
+        PodStart.follow(
+            c, jobs, job, settings.podStartDeadline(), intervals.startPoll(), IN_MESSAGE);
+    return switch (r.state()) {
       // its pod runs but is not ready yet: the Job's next change brings the reconcile back
-      return UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.startPoll());
-    }
-    if (w.expired()) {
-      c.update(
-          CompactStatuses.failed(
-              st, "the compaction failed: " + w.failure(settings.podStartDeadline()), null, null));
-      jobs.deleteForeground(job);
-      return UpdateControl.noUpdate();
-    }
-    String said = w.condition("compaction").message;
-    if (w.show() && (st == null || !said.equals(st.message))) {
-      c.update(CompactStatuses.with(st, ConditionTypes.SCHEDULED, said));
-      c.event(
-          io.tidbbackup.operator.status.EventType.WARNING,
-          io.tidbbackup.operator.status.Reason.PodNotStarted,
-          w.problem().message());
-    }
-    return UpdateControl.<CompactBackup>noUpdate()
-        .rescheduleAfter(w.recheck(intervals.startPoll(), now));
+      case STARTED ->
+          UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.startPoll());
+      case EXPIRED -> {
+        c.update(
+            CompactStatuses.failed(
+                c.status(),
+                "the compaction failed: " + r.watch().failure(settings.podStartDeadline()),
+                null,
+                null));
+        jobs.deleteForeground(job);
+        yield UpdateControl.noUpdate();
+      }
+      case WAITING -> UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(r.recheck());
+    };
   }
+
+  /**
+   * A CompactBackup's status has no conditions: a waiting pod is said in its message while it stays
+   * Scheduled.
+   */
+  static final PodStart.Saying<CompactStatus> IN_MESSAGE =
+      new PodStart.Saying<>() {
+        @Override
+        public boolean said(CompactStatus st, io.tidbbackup.operator.run.StartWatch w) {
+          return st != null && w.condition("compaction").message.equals(st.message);
+        }
+
+        @Override
+        public CompactStatus waiting(
+            CompactStatus st, io.tidbbackup.operator.run.StartWatch w, java.time.Instant now) {
+          return CompactStatuses.with(
+              st, ConditionTypes.SCHEDULED, w.condition("compaction").message);
+        }
+
+        @Override
+        public CompactStatus started(CompactStatus st, java.time.Instant now) {
+          return null;
+        }
+      };
 
   /**
    * A running compaction: the shards done and failed (an Indexed Job's completedIndexes and
@@ -300,14 +318,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
         yield UpdateControl.noUpdate();
       }
       case TAKEN -> {
-        c.update(
-            CompactStatuses.invalid(
-                st,
-                "Job "
-                    + created.name()
-                    + " already exists and belongs to "
-                    + created.holder()
-                    + ": rename this CompactBackup"));
+        c.update(CompactStatuses.invalid(st, created.takenMessage("CompactBackup")));
         yield UpdateControl.noUpdate();
       }
       default -> UpdateControl.<CompactBackup>noUpdate().rescheduleAfter(intervals.oldJob());

@@ -24,9 +24,9 @@ import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.Names;
 import io.tidbbackup.operator.job.OwnedSecrets;
 import io.tidbbackup.operator.job.RestoreJobBuilder;
+import io.tidbbackup.operator.kernel.PodStart;
 import io.tidbbackup.operator.kernel.ReconcileContext;
 import io.tidbbackup.operator.run.JobObservation;
-import io.tidbbackup.operator.run.StartWatch;
 import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventRecorder;
@@ -338,34 +338,38 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
    */
   private UpdateControl<Restore> watchStart(
       ReconcileContext<Restore, RestoreStatus> b, Restore restore, Context<Restore> ctx, Job job) {
-    RestoreStatus st = b.status();
     Instant now = b.now();
-    StartWatch w = jobs.startWatch(job, settings.podStartDeadline(), now);
-    if (w == null) {
-      if (st != null && StartWatch.saidNotStarted(st.conditions)) {
-        b.update(RestoreStatuses.withCondition(st, StartWatch.started(), now));
+    PodStart.Result r =
+        PodStart.follow(
+            b,
+            jobs,
+            job,
+            settings.podStartDeadline(),
+            intervals.startPoll(),
+            PodStart.inConditions("restore", RestoreStatuses::withCondition));
+    switch (r.state()) {
+      case STARTED -> {
+        return followProgress(b, restore, job, now);
       }
-      return followProgress(b, restore, job, now);
+      case EXPIRED -> {
+        b.update(
+            RestoreStatuses.failed(
+                b.status(),
+                Reason.PodNotStarted,
+                "the restore failed: " + r.watch().failure(settings.podStartDeadline()),
+                null,
+                null,
+                null,
+                now));
+        jobs.deleteForeground(job);
+        // BR never ran, so it left no checkpoint data for a prune (whose pod would wait the same
+        // way)
+        return UpdateControl.noUpdate();
+      }
+      default -> {
+        return UpdateControl.<Restore>noUpdate().rescheduleAfter(r.recheck());
+      }
     }
-    if (w.expired()) {
-      b.update(
-          RestoreStatuses.failed(
-              st,
-              Reason.PodNotStarted,
-              "the restore failed: " + w.failure(settings.podStartDeadline()),
-              null,
-              null,
-              null,
-              now));
-      jobs.deleteForeground(job);
-      // BR never ran, so it left no checkpoint data for a prune (whose pod would wait the same way)
-      return UpdateControl.noUpdate();
-    }
-    if (w.show() && (st == null || !w.alreadySaid(st.conditions))) {
-      b.update(RestoreStatuses.withCondition(st, w.condition("restore"), now));
-      events.record(restore, EventType.WARNING, Reason.PodNotStarted, w.problem().message());
-    }
-    return UpdateControl.<Restore>noUpdate().rescheduleAfter(w.recheck(intervals.startPoll(), now));
   }
 
   private UpdateControl<Restore> createJob(
@@ -422,11 +426,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
                     ConditionTypes.INVALID,
                     TRUE,
                     Reason.JobNameTaken,
-                    "Job "
-                        + created.name()
-                        + " already exists and belongs to "
-                        + created.holder()
-                        + ": rename this Restore"),
+                    created.takenMessage("Restore")),
                 now));
         yield UpdateControl.noUpdate();
       }

@@ -55,7 +55,7 @@ public final class ToolJobs {
    */
   public record Step(Kind kind, String name, Job job, JobObservation observation, String holder) {
     public String takenMessage() {
-      return "Job " + name + " already exists and belongs to " + holder + ": rename this object";
+      return taken(name, holder, "object");
     }
 
     public String deletedMessage(String what) {
@@ -77,7 +77,21 @@ public final class ToolJobs {
   }
 
   /** A create's outcome, with the holder of the name when TAKEN. */
-  public record Creation(Created outcome, String name, String holder) {}
+  public record Creation(Created outcome, String name, String holder) {
+    /** The TAKEN outcome said, naming what to rename ({@code kind}; null: no advice). */
+    public String takenMessage(String kind) {
+      return taken(name, holder, kind);
+    }
+  }
+
+  /** The one way a Job name held by another object is said. */
+  static String taken(String name, String holder, String rename) {
+    return "Job "
+        + name
+        + " already exists and belongs to "
+        + holder
+        + (rename == null ? "" : ": rename this " + rename);
+  }
 
   private final KubernetesClient client;
   private final FailedCreates failedCreates;
