@@ -71,8 +71,6 @@ class ArchitectureTest {
           // to split (issue: one reconcile kernel): each line here is a debt, and may only go
           "operator/backup/BackupCleanFlow.java",
           "to split: the clean flow's facts, decisions, effects and messages",
-          "operator/restore/RestoreReconciler.java",
-          "to split: Restore onto the shared reconcile context and Job run",
           "operator/run/ToolJobs.java",
           "to split: create, observe, start watch, progress",
           "storage/S3Store.java",

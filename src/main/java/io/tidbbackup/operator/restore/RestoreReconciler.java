@@ -4,7 +4,6 @@ import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -15,22 +14,14 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.PruneType;
 import io.tidbbackup.api.Restore;
-import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.api.RestoreStatus;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
-import io.tidbbackup.operator.cluster.ClusterNotFound;
-import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.job.Names;
-import io.tidbbackup.operator.job.OwnedSecrets;
-import io.tidbbackup.operator.job.RestoreJobBuilder;
-import io.tidbbackup.operator.kernel.PodStart;
 import io.tidbbackup.operator.kernel.ReconcileContext;
-import io.tidbbackup.operator.run.JobObservation;
 import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventRecorder;
-import io.tidbbackup.operator.status.EventType;
 import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.operator.status.StatusWriter;
 import io.tidbbackup.operator.validation.RestoreValidator;
@@ -57,10 +48,11 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
   private final ClusterFactsResolver clusters;
   private final ToolJobs jobs;
   private final io.tidbbackup.operator.settings.ReconcileIntervals intervals;
-  private final io.tidbbackup.operator.kernel.Throttle progressReads =
-      new io.tidbbackup.operator.kernel.Throttle();
 
   private final Class<R> type;
+  private final RestorePrune prune;
+  private final RestoreJobStart start;
+  private final RestoreRun run;
 
   /** A reconciler of v1 or v2 Restores, a class of its own for each (JOSDK's type argument). */
   public static Reconciler<? extends Restore> of(
@@ -120,6 +112,9 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     this.clusters = clusters;
     this.jobs = jobs;
     this.intervals = intervals;
+    this.prune = new RestorePrune(jobs, clusters, settings, intervals);
+    this.start = new RestoreJobStart(jobs, clusters, settings, intervals);
+    this.run = new RestoreRun(jobs, settings, intervals, prune);
   }
 
   @Override
@@ -143,7 +138,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     if (ctx.isPrimaryResourceDeleted()) {
       // gone: nothing to do but forget it
       writer.forget(input.getMetadata().getUid());
-      progressReads.forget(input.getMetadata().getUid());
+      run.forget(input.getMetadata().getUid());
       return UpdateControl.noUpdate();
     }
     var api = io.tidbbackup.operator.surface.ApiSurface.of(input);
@@ -225,7 +220,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
       return restore.getSpec() != null
               && restore.getSpec().prune == PruneType.AFTER_FAILED
               && !neverStarted(st)
-          ? prune(b, restore, ctx)
+          ? prune.run(b, restore, ctx)
           : UpdateControl.noUpdate();
     }
     Optional<String> invalid = RestoreValidator.validate(restore.getSpec(), null);
@@ -256,73 +251,12 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
             RestoreStatuses.failed(
                 st, Reason.JobDeleted, step.deletedMessage("restore"), null, null, null, b.now()));
         yield restore.getSpec().prune == PruneType.AFTER_FAILED
-            ? prune(b, restore, ctx)
+            ? prune.run(b, restore, ctx)
             : UpdateControl.noUpdate();
       }
-      case ABSENT -> createJob(b, restore, ctx);
-      case OBSERVED -> observe(b, restore, ctx, step.job(), step.observation());
+      case ABSENT -> start.run(b, restore, ctx);
+      case OBSERVED -> run.observe(b, restore, ctx, step.job(), step.observation());
     };
-  }
-
-  private UpdateControl<Restore> observe(
-      ReconcileContext<Restore, RestoreStatus> b,
-      Restore restore,
-      Context<Restore> ctx,
-      Job job,
-      JobObservation obs) {
-    RestoreStatus st = b.status();
-    Instant now = b.now();
-    switch (obs.state()) {
-      case PENDING -> {
-        if (st == null || st.phase == null || ConditionTypes.RETRY_FAILED.equals(st.phase)) {
-          b.update(RestoreStatuses.scheduled(st, job.getMetadata().getName(), now));
-        }
-        return watchStart(b, restore, ctx, job);
-      }
-      case RUNNING -> {
-        b.update(RestoreStatuses.running(st, obs.startTime(), now));
-        return watchStart(b, restore, ctx, job);
-      }
-      case SUCCEEDED -> {
-        progressReads.forget(restore.getMetadata().getUid());
-        b.update(
-            RestoreStatuses.complete(st, obs.result(), obs.startTime(), obs.completionTime(), now));
-      }
-      default -> {
-        progressReads.forget(restore.getMetadata().getUid());
-        b.update(
-            RestoreStatuses.failed(
-                st,
-                Reason.RestoreFailed,
-                tool(restore.getSpec()) + " failed: " + obs.failure(),
-                obs.result(),
-                obs.startTime(),
-                obs.completionTime(),
-                now));
-        if (restore.getSpec().prune == PruneType.AFTER_FAILED) {
-          return prune(b, restore, ctx);
-        }
-      }
-    }
-    return UpdateControl.noUpdate();
-  }
-
-  /**
-   * A started Job's progress, read from its pod's log every progressPoll: status.progresses changes
-   * only when a percentage does.
-   */
-  private UpdateControl<Restore> followProgress(
-      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Job job, Instant now) {
-    java.time.Duration wait =
-        progressReads.wait(restore.getMetadata().getUid(), now, intervals.progressPoll());
-    if (wait != null) {
-      return UpdateControl.<Restore>noUpdate().rescheduleAfter(wait);
-    }
-    var reported = io.tidbbackup.operator.status.Progresses.of(jobs.reportedSteps(job, CONTAINER));
-    if (!reported.isEmpty()) {
-      b.update(RestoreStatuses.progress(b.status(), reported, now));
-    }
-    return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.progressPoll());
   }
 
   /** Failed because its pod never started: BR never ran, so there is nothing to prune. */
@@ -331,215 +265,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     return failed != null && Reason.wire(Reason.PodNotStarted).equals(failed.reason);
   }
 
-  /**
-   * A Job whose pod has not started: said in PodStarted (one Warning event per cause), failed with
-   * its Job deleted at the start deadline (a restore that starts later, unwatched, could write into
-   * a cluster someone is already repairing), looked at again until then.
-   */
-  private UpdateControl<Restore> watchStart(
-      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Context<Restore> ctx, Job job) {
-    Instant now = b.now();
-    PodStart.Result r =
-        PodStart.follow(
-            b,
-            jobs,
-            job,
-            settings.podStartDeadline(),
-            intervals.startPoll(),
-            PodStart.inConditions("restore", RestoreStatuses::withCondition));
-    switch (r.state()) {
-      case STARTED -> {
-        return followProgress(b, restore, job, now);
-      }
-      case EXPIRED -> {
-        b.update(
-            RestoreStatuses.failed(
-                b.status(),
-                Reason.PodNotStarted,
-                "the restore failed: " + r.watch().failure(settings.podStartDeadline()),
-                null,
-                null,
-                null,
-                now));
-        jobs.deleteForeground(job);
-        // BR never ran, so it left no checkpoint data for a prune (whose pod would wait the same
-        // way)
-        return UpdateControl.noUpdate();
-      }
-      default -> {
-        return UpdateControl.<Restore>noUpdate().rescheduleAfter(r.recheck());
-      }
-    }
-  }
-
-  private UpdateControl<Restore> createJob(
-      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Context<Restore> ctx) {
-    RestoreSpec spec = restore.getSpec();
-    RestoreStatus st = b.status();
-    Instant now = b.now();
-    ClusterFacts facts;
-    try {
-      facts = clusters.resolve(restore, spec.br, spec.toolImage);
-    } catch (ClusterNotFound e) {
-      b.update(
-          RestoreStatuses.withCondition(
-              st,
-              Conditions.of(ConditionTypes.RETRY_FAILED, TRUE, e.reason(), e.getMessage()),
-              now));
-      return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.clusterRetry());
-    }
-    Optional<String> invalid = RestoreValidator.validate(spec, facts.tikvVersion());
-    if (invalid.isPresent()) {
-      b.update(RestoreStatuses.invalid(st, invalid.get(), now));
-      return UpdateControl.noUpdate();
-    }
-    if (RestoreJobBuilder.sasSecret(restore) != null) {
-      jobs.createOnce(OwnedSecrets.sasSecret(restore, "restore", spec.azblob.sasToken));
-    }
-    Job job = RestoreJobBuilder.build(restore, false, facts, settings);
-    ToolJobs.Creation created;
-    try {
-      created = jobs.create(ctx, restore, job);
-    } catch (KubernetesClientException e) {
-      b.update(
-          RestoreStatuses.withCondition(
-              st,
-              Conditions.of(
-                  ConditionTypes.RETRY_FAILED,
-                  TRUE,
-                  Reason.CreateRestoreJobFailed,
-                  "could not create Job " + job.getMetadata().getName() + ": " + e.getMessage()),
-              now));
-      throw e;
-    }
-    return switch (created.outcome()) {
-      case CREATED -> {
-        b.update(RestoreStatuses.scheduled(st, job.getMetadata().getName(), now));
-        // look again even if the Job never changes (no pod can be created for it): StartWatch
-        yield UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.startPoll());
-      }
-      case TAKEN -> {
-        b.update(
-            RestoreStatuses.withCondition(
-                st,
-                Conditions.of(
-                    ConditionTypes.INVALID,
-                    TRUE,
-                    Reason.JobNameTaken,
-                    created.takenMessage("Restore")),
-                now));
-        yield UpdateControl.noUpdate();
-      }
-      default -> UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.oldJob());
-    };
-  }
-
-  /**
-   * {@code prune: afterFailed}: one {@code br abort restore} Job; its outcome is recorded, the
-   * phase stays Failed.
-   */
-  private UpdateControl<Restore> prune(
-      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Context<Restore> ctx) {
-    RestoreStatus st = b.status();
-    if (Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_COMPLETE)
-        || Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_FAILED)) {
-      return UpdateControl.noUpdate();
-    }
-    Instant now = b.now();
-    String name = Names.restorePruneJob(restore.getMetadata().getName());
-    ToolJobs.Step step =
-        jobs.step(
-            ctx,
-            restore,
-            name,
-            CONTAINER,
-            Conditions.isTrue(st.conditions, ConditionTypes.PRUNE_SCHEDULED));
-    if (step.kind() == ToolJobs.Kind.WAIT) {
-      return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.oldJob());
-    }
-    if (step.kind() == ToolJobs.Kind.TAKEN || step.kind() == ToolJobs.Kind.DELETED) {
-      String msg =
-          step.kind() == ToolJobs.Kind.TAKEN
-              ? step.takenMessage() + "; nothing was pruned"
-              : step.deletedMessage("prune");
-      return pruneFailed(
-          b,
-          restore,
-          step.kind() == ToolJobs.Kind.TAKEN ? Reason.JobNameTaken : Reason.JobDeleted,
-          msg);
-    }
-    if (step.kind() == ToolJobs.Kind.ABSENT) {
-      ClusterFacts facts;
-      try {
-        facts = clusters.resolve(restore, restore.getSpec().br, restore.getSpec().toolImage);
-      } catch (ClusterNotFound e) {
-        return pruneFailed(b, restore, e.reason(), e.getMessage() + "; nothing was pruned");
-      }
-      ToolJobs.Creation created =
-          jobs.create(ctx, restore, RestoreJobBuilder.build(restore, true, facts, settings));
-      if (created.outcome() != ToolJobs.Created.CREATED) {
-        // another object's Job (or a terminating namespace): the next reconcile's step says which
-        return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.oldJob());
-      }
-      b.update(
-          RestoreStatuses.withCondition(
-              st,
-              Conditions.of(
-                  ConditionTypes.PRUNE_SCHEDULED,
-                  TRUE,
-                  Reason.JobCreated,
-                  "created Job " + name + " to run br abort restore"),
-              now));
-      events.record(
-          restore,
-          EventType.NORMAL,
-          Reason.PruneScheduled,
-          "created Job "
-              + name
-              + ": br abort restore removes the failed restore's checkpoint data");
-      return UpdateControl.noUpdate();
-    }
-    JobObservation obs = step.observation();
-    if (obs.state() == JobObservation.State.SUCCEEDED) {
-      b.update(
-          RestoreStatuses.withCondition(
-              st,
-              Conditions.of(
-                  ConditionTypes.PRUNE_COMPLETE,
-                  TRUE,
-                  Reason.PruneComplete,
-                  "br abort restore finished"),
-              now));
-      events.record(restore, EventType.NORMAL, Reason.PruneComplete, "br abort restore finished");
-    } else if (obs.state() == JobObservation.State.FAILED) {
-      String msg = "br abort restore failed: " + obs.failure();
-      b.update(
-          RestoreStatuses.withCondition(
-              st, Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE, Reason.PruneFailed, msg), now));
-      events.record(restore, EventType.WARNING, Reason.PruneFailed, msg);
-    }
-    return UpdateControl.noUpdate();
-  }
-
-  static String tool(RestoreSpec spec) {
-    return spec.br == null ? "TiDB Lightning" : "BR";
-  }
-
   Instant clockNow() {
     return clock.instant();
-  }
-
-  /**
-   * The prune cannot run, or its Job vanished: PruneFailed (the phase stays Failed) and a Warning.
-   */
-  private UpdateControl<Restore> pruneFailed(
-      ReconcileContext<Restore, RestoreStatus> b, Restore restore, Reason reason, String message) {
-    b.update(
-        RestoreStatuses.withCondition(
-            b.status(),
-            Conditions.of(ConditionTypes.PRUNE_FAILED, TRUE, reason, message),
-            b.now()));
-    events.record(restore, EventType.WARNING, Reason.PruneFailed, message);
-    return UpdateControl.noUpdate();
   }
 }
