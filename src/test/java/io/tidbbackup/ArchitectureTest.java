@@ -72,11 +72,7 @@ class ArchitectureTest {
           "operator/backup/BackupCleanFlow.java",
           "to split: the clean flow's facts, decisions, effects and messages",
           "operator/run/ToolJobs.java",
-          "to split: create, observe, start watch, progress",
-          "storage/S3Store.java",
-          "to split: listing, versioned listing, batch delete",
-          "cli/RenderCommand.java",
-          "to split: reading manifests apart from rendering");
+          "to split: create, observe, start watch, progress");
 
   static final Pattern QUALIFIED =
       Pattern.compile("\\bio\\.tidbbackup((?:\\.[a-z]\\w*)*)\\.([A-Z]\\w*)");

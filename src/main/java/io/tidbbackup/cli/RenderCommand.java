@@ -1,14 +1,10 @@
 package io.tidbbackup.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import io.tidbbackup.api.ApiConstants;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.Restore;
-import io.tidbbackup.api.Serde;
-import io.tidbbackup.api.Timestamps;
-import io.tidbbackup.operator.cluster.V2ClusterFacts;
 import io.tidbbackup.operator.job.ClusterFacts;
 import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.settings.OperatorSettings;
@@ -17,14 +13,15 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code render -f FILE}: print the Job (or with --command the tool command line) for every object
- * in FILE.
+ * in FILE. The file is read, each object checked and defaulted, by {@link ManifestReader}; this
+ * renders what it reads.
  */
 @Command(
     name = "render",
@@ -63,60 +60,14 @@ public class RenderCommand implements Callable<Integer> {
   PrintStream out = System.out;
   PrintStream err = System.err;
 
-  /** Our kinds, read as the operator reads them: an unknown field or value is written down. */
-  static final io.fabric8.kubernetes.client.utils.KubernetesSerialization READER =
-      io.tidbbackup.api.TolerantReading.serialization();
-
-  static final Map<String, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> KINDS =
-      Map.of(
-          "Backup", Backup.class,
-          "Restore", Restore.class,
-          "CompactBackup", CompactBackup.class,
-          "BackupSchedule", io.tidbbackup.api.BackupSchedule.class);
-
-  /** The same kinds of TiDB Operator v2's API, br.pingcap.com. */
-  static final Map<String, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata>> V2_KINDS =
-      Map.of(
-          "Backup", io.tidbbackup.api.v2.BrBackup.class,
-          "Restore", io.tidbbackup.api.v2.BrRestore.class,
-          "CompactBackup", io.tidbbackup.api.v2.BrCompactBackup.class,
-          "BackupSchedule", io.tidbbackup.api.v2.BrBackupSchedule.class);
-
-  /** TiDB Operator v2's cluster objects (core.pingcap.com) found in the input. */
-  final List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> v2Clusters =
-      new ArrayList<>();
-
-  final List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> v2Groups =
-      new ArrayList<>();
-
   /** How many firings of a BackupSchedule are listed. */
   static final int FIRINGS = 3;
 
   @Override
   public Integer call() throws Exception {
-    boolean stdin = file.getPath().equals("-");
-    String source = stdin ? "<stdin>" : file.getPath();
-    List<JsonNode> docs = new ArrayList<>();
-    try (MappingIterator<JsonNode> it =
-        stdin
-            ? Serde.YAML.readerFor(JsonNode.class).readValues(System.in)
-            : Serde.YAML.readerFor(JsonNode.class).readValues(file)) {
-      while (it.hasNextValue()) {
-        JsonNode n = it.nextValue();
-        if (n != null && !n.isNull() && !n.isMissingNode()) {
-          docs.add(n);
-        }
-      }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      var loc = e.getLocation();
-      err.println(
-          source
-              + (loc == null ? "" : ":" + loc.getLineNr())
-              + ": not YAML: "
-              + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", "; "));
-      return 1;
-    } catch (java.io.IOException e) {
-      err.println(source + ": cannot read it: " + e.getMessage());
+    ManifestReader input = new ManifestReader(file, err);
+    Optional<List<JsonNode>> docs = input.read();
+    if (docs.isEmpty()) {
       return 1;
     }
     ClusterFacts defaultFacts = new ClusterFacts(tikvVersion, clusterTls);
@@ -124,71 +75,20 @@ public class RenderCommand implements Callable<Integer> {
     int failures = 0;
     boolean first = true;
     int index = 0;
-    // v2 objects' clusters first: Cluster, PDGroup and TiKVGroup may come anywhere in the input
-    for (JsonNode doc : docs) {
-      if (doc.path("apiVersion").asText().equals(V2ClusterFacts.API_VERSION)) {
-        var r =
-            Serde.JSON.treeToValue(
-                doc, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
-        (doc.path("kind").asText().equals("Cluster") ? v2Clusters : v2Groups).add(r);
-      }
-    }
-    for (JsonNode doc : docs) {
+    for (JsonNode doc : docs.get()) {
       index++;
       String kind = doc.path("kind").asText();
       String name = doc.path("metadata").path("name").asText();
-      String where = source + ": document " + index + " (" + kind + " " + name + ")";
-      String apiVersion = doc.path("apiVersion").asText();
-      if (apiVersion.equals(V2ClusterFacts.API_VERSION)) {
-        continue; // read above, as the operator reads them
+      String where = input.source() + ": document " + index + " (" + kind + " " + name + ")";
+      if (ManifestReader.isV2Cluster(doc)) {
+        continue; // read with the input, as the operator reads them
       }
-      var type =
-          apiVersion.equals(ApiConstants.API_VERSION)
-              ? KINDS.get(kind)
-              : apiVersion.equals(io.tidbbackup.api.v2.V2.API_VERSION) ? V2_KINDS.get(kind) : null;
-      if (type == null) {
-        err.println(
-            where
-                + ": kind \""
-                + kind
-                + "\" of apiVersion \""
-                + doc.path("apiVersion").asText()
-                + "\" is not one this operator serves (Backup, Restore, BackupSchedule or"
-                + " CompactBackup of "
-                + ApiConstants.API_VERSION
-                + " or "
-                + io.tidbbackup.api.v2.V2.API_VERSION
-                + "; Cluster, PDGroup, TiKVGroup of "
-                + V2ClusterFacts.API_VERSION
-                + " for those)");
+      HasMetadata obj = input.object(doc, where);
+      if (obj == null) {
         failures++;
         continue;
       }
-      // the CRD's own bounds, as the API server applies them before anything else sees the object
-      String[] gv = apiVersion.split("/", 2);
-      List<String> outOfBounds =
-          SchemaBounds.problems(doc, gv[0], gv[1], kind.toLowerCase(java.util.Locale.ROOT) + "s");
-      if (!outOfBounds.isEmpty()) {
-        err.println(where + " is invalid: " + outOfBounds.get(0));
-        failures++;
-        continue;
-      }
-      io.fabric8.kubernetes.api.model.HasMetadata obj;
-      try {
-        obj = READER.unmarshal(Serde.json(doc), type);
-      } catch (RuntimeException e) {
-        err.println(where + " is invalid: " + wrongType(e));
-        failures++;
-        continue;
-      }
-      var unreadable = io.tidbbackup.api.TolerantReading.problems(obj);
-      if (unreadable.isPresent()) {
-        err.println(where + " is invalid: " + unreadable.get());
-        failures++;
-        continue;
-      }
-      defaults(obj);
-      ClusterFacts facts = facts(obj, defaultFacts, where);
+      ClusterFacts facts = input.facts(obj, defaultFacts, where);
       List<Render.Result> results = new ArrayList<>();
       if (obj instanceof Backup b) {
         results.add(
@@ -216,7 +116,7 @@ public class RenderCommand implements Callable<Integer> {
           continue;
         }
         for (Backup child : scheduleChildren(bs, Instant.now())) {
-          defaults(child);
+          ManifestReader.defaults(child);
           results.add(
               command
                   ? Render.backupCommand(child, facts, settings)
@@ -237,74 +137,6 @@ public class RenderCommand implements Callable<Integer> {
       }
     }
     return failures == 0 ? 0 : 1;
-  }
-
-  /**
-   * The cluster facts for {@code obj}: v1 objects (and v2 objects whose Cluster is not in the
-   * input, which is said on stderr) get the command line's; a v2 object whose Cluster is in the
-   * input gets what the operator would read from it, its PDGroup and its TiKVGroup.
-   */
-  ClusterFacts facts(
-      io.fabric8.kubernetes.api.model.HasMetadata obj, ClusterFacts given, String where) {
-    if (io.tidbbackup.operator.surface.ApiSurface.of(obj)
-        != io.tidbbackup.operator.surface.ApiSurface.V2) {
-      return given;
-    }
-    io.tidbbackup.api.BRConfig br =
-        obj instanceof Backup b
-            ? b.getSpec().br
-            : obj instanceof Restore r
-                ? r.getSpec().br
-                : obj instanceof CompactBackup c
-                    ? c.getSpec().br
-                    : ((io.tidbbackup.api.BackupSchedule) obj).getSpec().br;
-    if (br == null && obj instanceof io.tidbbackup.api.BackupSchedule bs) {
-      br = bs.getSpec().backupTemplate == null ? null : bs.getSpec().backupTemplate.br;
-    }
-    String ns = obj.getMetadata().getNamespace();
-    String cluster = br == null ? null : br.cluster;
-    String clusterNs =
-        br != null && br.clusterNamespace != null && !br.clusterNamespace.isEmpty()
-            ? br.clusterNamespace
-            : ns;
-    var found =
-        v2Clusters.stream()
-            .filter(
-                c ->
-                    c.getMetadata().getName().equals(cluster)
-                        && (clusterNs == null
-                            || c.getMetadata().getNamespace() == null
-                            || clusterNs.equals(c.getMetadata().getNamespace())))
-            .findFirst();
-    if (found.isEmpty()) {
-      err.println(
-          where
-              + ": no Cluster "
-              + cluster
-              + " (core.pingcap.com) in the input: assumed PD at "
-              + cluster
-              + "-pd."
-              + (clusterNs == null ? "<namespace>" : clusterNs)
-              + ":2379, TiKV "
-              + given.tikvVersion()
-              + (given.clusterTls() ? ", cluster TLS" : ", no cluster TLS")
-              + " (the operator reads them from the Cluster, its PDGroup and its TiKVGroup)");
-      return given;
-    }
-    var c = found.get();
-    if (c.getMetadata().getNamespace() == null) {
-      c.getMetadata().setNamespace(clusterNs == null ? "default" : clusterNs);
-    }
-    try {
-      return V2ClusterFacts.facts(c, ofKind("PDGroup"), ofKind("TiKVGroup"), given.tikvVersion());
-    } catch (io.tidbbackup.operator.cluster.ClusterNotFound e) {
-      err.println(where + ": " + e.getMessage() + " (the operator would wait: rendered anyway)");
-      return given;
-    }
-  }
-
-  private List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> ofKind(String kind) {
-    return v2Groups.stream().filter(g -> kind.equals(g.getKind())).toList();
   }
 
   /**
@@ -337,38 +169,5 @@ public class RenderCommand implements Callable<Integer> {
       out.add(io.tidbbackup.operator.schedule.ScheduleChildren.log(bs, now));
     }
     return out;
-  }
-
-  /** A field of the wrong type, named by its path, without a stack trace. */
-  static String wrongType(RuntimeException e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
-        StringBuilder path = new StringBuilder();
-        for (var ref : m.getPath()) {
-          if (ref.getFieldName() != null) {
-            path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
-          } else if (ref.getIndex() >= 0) {
-            path.append('[').append(ref.getIndex()).append(']');
-          }
-        }
-        String said = m.getOriginalMessage();
-        int nl = said.indexOf('\n');
-        return (path.length() == 0 ? "" : path + ": ") + (nl < 0 ? said : said.substring(0, nl));
-      }
-    }
-    return String.valueOf(e.getMessage());
-  }
-
-  /** What the API server would fill in: the namespace, the creation time, and the CRD defaults. */
-  static void defaults(io.fabric8.kubernetes.api.model.HasMetadata b) {
-    if (b instanceof io.fabric8.kubernetes.client.CustomResource<?, ?> cr) {
-      io.tidbbackup.api.CrdDefaults.apply(cr.getSpec());
-    }
-    if (b.getMetadata().getNamespace() == null) {
-      b.getMetadata().setNamespace("default");
-    }
-    if (b.getMetadata().getCreationTimestamp() == null) {
-      b.getMetadata().setCreationTimestamp(Timestamps.format(Instant.now()));
-    }
   }
 }

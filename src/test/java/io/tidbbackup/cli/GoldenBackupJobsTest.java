@@ -36,7 +36,7 @@ class GoldenBackupJobsTest {
 
   static Backup load(Path file) throws IOException {
     Backup b = Serde.YAML.readValue(file.toFile(), Backup.class);
-    RenderCommand.defaults(b);
+    ManifestReader.defaults(b);
     b.getMetadata().setCreationTimestamp(CREATED);
     return b;
   }

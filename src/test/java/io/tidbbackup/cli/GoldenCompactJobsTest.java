@@ -31,7 +31,7 @@ class GoldenCompactJobsTest {
 
   static CompactBackup load(Path file) throws IOException {
     CompactBackup c = Serde.YAML.readValue(file.toFile(), CompactBackup.class);
-    RenderCommand.defaults(c);
+    ManifestReader.defaults(c);
     c.getMetadata().setCreationTimestamp(GoldenBackupJobsTest.CREATED);
     return c;
   }

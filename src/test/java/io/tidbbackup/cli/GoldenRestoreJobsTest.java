@@ -34,7 +34,7 @@ class GoldenRestoreJobsTest {
 
   static Restore load(Path file) throws IOException {
     Restore r = Serde.YAML.readValue(file.toFile(), Restore.class);
-    RenderCommand.defaults(r);
+    ManifestReader.defaults(r);
     r.getMetadata().setCreationTimestamp(GoldenBackupJobsTest.CREATED);
     return r;
   }

@@ -416,7 +416,7 @@ class ToolLinePropertyTest {
             + "\nmetadata: {name: prop, namespace: tidb, uid: u-1}\nspec:\n"
             + spec.indent(2);
     T obj = Serde.YAML.convertValue(readTree(yaml), type);
-    RenderCommand.defaults(obj);
+    ManifestReader.defaults(obj);
     obj.getMetadata().setCreationTimestamp("2024-01-01T00:00:00Z");
     if (obj instanceof Backup b) {
       CrdDefaults.apply(b.getSpec());
