@@ -3,7 +3,6 @@ package io.tidbbackup.operator.run;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -11,9 +10,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tidbbackup.operator.job.Names;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * The one life of a tool Job, for every kind and role (backup, log subcommand, restore, prune,
@@ -94,12 +90,12 @@ public final class ToolJobs {
   }
 
   private final KubernetesClient client;
-  private final FailedCreates failedCreates;
+  private final JobPods pods;
 
   /** One for the whole operator: it holds the watches of FailedCreate events. */
   public ToolJobs(KubernetesClient client) {
     this.client = client;
-    this.failedCreates = new FailedCreates(client);
+    this.pods = new JobPods(client, new FailedCreates(client));
   }
 
   /**
@@ -210,35 +206,10 @@ public final class ToolJobs {
    */
   private <P extends HasMetadata> Step foreign(P owner, Job job) {
     String name = job.getMetadata().getName();
-    OwnerReference ref = controller(job);
+    OwnerReference ref = JobOwnership.controller(job);
     String ns = owner.getMetadata().getNamespace();
-    // an earlier object is of the same group, kind and name: a same-named object of the other API
-    // group (pingcap.com, br.pingcap.com) holds the name, it is never waited for nor deleted
-    String group = io.tidbbackup.operator.surface.ApiSurface.of(owner).group();
-    boolean earlier =
-        ref != null
-            ? ref.getKind().equals(owner.getKind())
-                && ref.getName().equals(owner.getMetadata().getName())
-                && ref.getApiVersion().startsWith(group + "/")
-            : owner.getMetadata().getName().equals(annotation(job, Names.BACKUP_ANNOTATION))
-                && group.equals(
-                    java.util.Objects.requireNonNullElse(
-                        annotation(job, Names.BACKUP_GROUP_ANNOTATION),
-                        io.tidbbackup.operator.surface.ApiSurface.V1.group()));
-    if (!earlier) {
-      String holder =
-          ref != null
-              ? ref.getKind()
-                  // the group said when it is the other one (a same-named object of it)
-                  + (ref.getApiVersion().startsWith(group + "/")
-                      ? ""
-                      : "." + ref.getApiVersion().replaceAll("/.*", ""))
-                  + " "
-                  + ref.getName()
-              : annotation(job, Names.BACKUP_ANNOTATION) != null
-                  ? "the clean of another API group's Backup "
-                      + annotation(job, Names.BACKUP_ANNOTATION)
-                  : "no owner (created by hand?)";
+    if (!JobOwnership.ofEarlierObject(job, owner)) {
+      String holder = JobOwnership.holder(job, owner);
       LOG.warn(
           "{} {}/{}: Job name {} is taken by {}",
           owner.getKind(),
@@ -248,7 +219,8 @@ public final class ToolJobs {
           holder);
       return new Step(Kind.TAKEN, name, job, null, holder);
     }
-    String uid = ref != null ? ref.getUid() : annotation(job, Names.BACKUP_UID_ANNOTATION);
+    String uid =
+        ref != null ? ref.getUid() : JobOwnership.annotation(job, Names.BACKUP_UID_ANNOTATION);
     if (ref == null && job.getMetadata().getDeletionTimestamp() == null) {
       LOG.info(
           "{} {}/{}: deleting Job {} left by an earlier object of the same name (uid {})",
@@ -291,12 +263,7 @@ public final class ToolJobs {
    * The Job and its pods, read as one observation. Pods are listed only once the Job has finished.
    */
   public JobObservation observe(Job job, String container) {
-    JobObservation first = JobObservation.of(job, List.of(), container);
-    if (first.state() != JobObservation.State.SUCCEEDED
-        && first.state() != JobObservation.State.FAILED) {
-      return first;
-    }
-    return JobObservation.of(job, pods(job), container);
+    return pods.observe(job, container);
   }
 
   /**
@@ -304,98 +271,13 @@ public final class ToolJobs {
    * null: it started or the Job finished).
    */
   public StartWatch startWatch(Job job, java.time.Duration startDeadline, java.time.Instant now) {
-    return StartWatch.of(startProblem(job, startDeadline, now), startDeadline, now);
+    return pods.startWatch(job, startDeadline, now);
   }
 
-  /**
-   * Why the pod of an unfinished Job has not started, or null. Pods are listed only while none of
-   * the Job's pods is ready and the Job is past its {@link StartProblem#FIRST_LOOK}, from the API
-   * server's watch cache (resourceVersion 0: a diagnosis, not worth a quorum read of etcd); the Job
-   * controller's FailedCreate events, which have no watch cache, are watched ({@link
-   * FailedCreates}) and asked only when the Job has no pod.
-   */
-  StartProblem startProblem(Job job, java.time.Duration startDeadline, java.time.Instant now) {
-    if (JobObservation.startedOrFinished(job)) {
-      return null;
-    }
-    // the namespace's watch gets its first list while the Job is young
-    failedCreates.watch(job.getMetadata().getNamespace());
-    StartProblem unread = StartProblem.unread(job, now, startDeadline);
-    if (unread != null) {
-      return unread;
-    }
-    List<Pod> pods = pods(job, cached());
-    String failedCreate =
-        JobObservation.latestPod(job, pods) == null ? failedCreates.latest(job) : null;
-    return StartProblem.of(job, pods, failedCreate);
-  }
-
-  /**
-   * A list served from the API server's watch cache rather than a quorum read of etcd. New for
-   * every list: fabric8 writes the request's selectors into the options it is given.
-   */
-  private static io.fabric8.kubernetes.api.model.ListOptions cached() {
-    return new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
-        .withResourceVersion("0")
-        .build();
-  }
-
-  /**
-   * The pods of a Job (by the Job controller's label; {@link JobObservation} keeps those it owns by
-   * UID).
-   */
-  public List<Pod> pods(Job job) {
-    return pods(job, new io.fabric8.kubernetes.api.model.ListOptions());
-  }
-
-  private List<Pod> pods(Job job, io.fabric8.kubernetes.api.model.ListOptions options) {
-    return client
-        .pods()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withLabel(Names.JOB_NAME_LABEL, job.getMetadata().getName())
-        .list(options)
-        .getItems();
-  }
-
-  /** How many lines of a running pod's log are read for its progress. */
-  static final int PROGRESS_LINES = 300;
-
-  /**
-   * The progress of each step the agent of the Job's newest pod has printed (AgentProtocol's
-   * progress lines, the last of each step), from the tail of its log; empty when none can be read.
-   */
+  /** The progress of each step the agent of the Job's newest pod has printed. */
   public java.util.List<io.tidbbackup.api.AgentProtocol.StepProgress> reportedSteps(
       Job job, String container) {
-    return io.tidbbackup.api.AgentProtocol.StepProgress.latest(
-        logTail(job, container, PROGRESS_LINES));
-  }
-
-  /**
-   * The last {@code lines} lines of the log of the Job's newest pod owned by it, or null when there
-   * is no pod or its log cannot be read (a pod just started, a kubelet not answering): a log is
-   * read for progress only, never for a decision.
-   */
-  public String logTail(Job job, String container, int lines) {
-    try {
-      Pod pod = JobObservation.latestPod(job, pods(job, cached()));
-      if (pod == null) {
-        return null;
-      }
-      return client
-          .pods()
-          .inNamespace(pod.getMetadata().getNamespace())
-          .withName(pod.getMetadata().getName())
-          .inContainer(container)
-          .tailingLines(lines)
-          .getLog();
-    } catch (KubernetesClientException e) {
-      LOG.debug(
-          "cannot read the log of Job {}/{}: {}",
-          job.getMetadata().getNamespace(),
-          job.getMetadata().getName(),
-          e.getMessage());
-      return null;
-    }
+    return pods.reportedSteps(job, container);
   }
 
   /**
@@ -427,35 +309,13 @@ public final class ToolJobs {
     }
   }
 
-  /**
-   * Whether {@code job} is {@code owner}'s: its controller owner reference carries the owner's UID,
-   * or (a Job with no owner reference: a clean Job) its {@link Names#BACKUP_UID_ANNOTATION} does. A
-   * Job without either is nobody's.
-   */
+  /** The last {@code lines} lines of the log of the Job's newest pod, or null. */
+  public String logTail(Job job, String container, int lines) {
+    return pods.logTail(job, container, lines);
+  }
+
+  /** Whether {@code job} is {@code owner}'s ({@link JobOwnership#belongsTo}). */
   public static boolean belongsTo(Job job, HasMetadata owner) {
-    String uid = owner.getMetadata().getUid();
-    OwnerReference ref = controller(job);
-    if (ref != null) {
-      return Objects.equals(ref.getUid(), uid);
-    }
-    var refs = job.getMetadata().getOwnerReferences();
-    return (refs == null || refs.isEmpty())
-        && uid != null
-        && uid.equals(annotation(job, Names.BACKUP_UID_ANNOTATION));
-  }
-
-  private static OwnerReference controller(Job job) {
-    var refs = job.getMetadata().getOwnerReferences();
-    return refs == null
-        ? null
-        : refs.stream()
-            .filter(r -> Boolean.TRUE.equals(r.getController()))
-            .findFirst()
-            .orElse(null);
-  }
-
-  private static String annotation(Job job, String key) {
-    Map<String, String> a = job.getMetadata().getAnnotations();
-    return a == null ? null : a.get(key);
+    return JobOwnership.belongsTo(job, owner);
   }
 }
