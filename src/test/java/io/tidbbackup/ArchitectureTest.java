@@ -49,6 +49,7 @@ class ArchitectureTest {
           List.of("cli"),
           List.of("operator.app"), // composition root: factory, lease guard, HTTP
           List.of("operator.backup", "operator.restore", "operator.compact", "operator.schedule"),
+          List.of("operator.backup.clean"), // the clean of a deleted Backup, behind its port
           List.of("operator.kernel"), // what every kind's reconcile shares
           List.of("operator.validation"),
           List.of("operator.cluster", "operator.run"), // cluster facts; the life of a tool run
@@ -63,14 +64,11 @@ class ArchitectureTest {
 
   static final int MAX_LINES = 350;
 
-  /** Files allowed over {@link #MAX_LINES}, each with why. */
+  /** Files allowed over {@link #MAX_LINES}, each with why (a file split comes off the list). */
   static final Map<String, String> LONG_FILES =
       Map.of(
           "storage/CleanEngine.java",
-          "the cleaner's one algorithm: pipelined listing, adaptive delete window, rounds, verify",
-          // to split (issue: one reconcile kernel): each line here is a debt, and may only go
-          "operator/backup/BackupCleanFlow.java",
-          "to split: the clean flow's facts, decisions, effects and messages");
+          "the cleaner's one algorithm: pipelined listing, adaptive delete window, rounds, verify");
 
   static final Pattern QUALIFIED =
       Pattern.compile("\\bio\\.tidbbackup((?:\\.[a-z]\\w*)*)\\.([A-Z]\\w*)");

@@ -33,8 +33,9 @@ import java.util.Set;
 
 /**
  * Reconciles a Backup: makes one {@link BackupContext} for the reconcile, hands it to the flow the
- * Backup is in (being deleted: {@link BackupCleanFlow}; log mode: {@link LogBackupFlow}; else
- * {@link SnapshotBackupFlow}), and writes the status the flow computed, once.
+ * Backup is in (being deleted: {@link io.tidbbackup.operator.backup.clean.BackupCleanFlow}; log
+ * mode: {@link LogBackupFlow}; else {@link SnapshotBackupFlow}), and writes the status the flow
+ * computed, once.
  */
 public class BackupReconciler<B extends Backup> implements Reconciler<B> {
 
@@ -174,7 +175,8 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
             input.isMarkedForDeletion() ? input : ensureFinalizer(input, ctx), ctx, services);
     UpdateControl<Backup> control;
     if (input.isMarkedForDeletion()) {
-      control = new BackupCleanFlow(c).run();
+      control =
+          new io.tidbbackup.operator.backup.clean.BackupCleanFlow(new BackupCleanPort(c)).run();
     } else if (input.getSpec() != null && input.getSpec().backupMode == BackupMode.LOG) {
       control = new LogBackupFlow(c).run();
     } else {
@@ -220,7 +222,9 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
     if (input.isMarkedForDeletion()) {
       if (input.hasFinalizer(io.tidbbackup.operator.surface.ApiSurface.of(input).finalizer())) {
         // a clean begun while the Backup was readable keeps no data the release says is kept
-        UpdateControl<Backup> stopping = BackupCleanFlow.stopRunningClean(c);
+        UpdateControl<Backup> stopping =
+            io.tidbbackup.operator.backup.clean.BackupCleanFlow.stopRunningClean(
+                new BackupCleanPort(c));
         if (stopping != null) {
           return stopping;
         }
@@ -254,7 +258,8 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
   static Backup ensureFinalizer(Backup backup, Context<Backup> ctx) {
     String finalizer = io.tidbbackup.operator.surface.ApiSurface.of(backup).finalizer();
     boolean has = backup.hasFinalizer(finalizer);
-    boolean needs = CleanPolicies.needsFinalizer(backup.getSpec());
+    boolean needs =
+        io.tidbbackup.operator.backup.clean.CleanPolicies.needsFinalizer(backup.getSpec());
     if (needs && !has) {
       return PrimaryUpdateAndCacheUtils.addFinalizer(ctx, finalizer);
     }

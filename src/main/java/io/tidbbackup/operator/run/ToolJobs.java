@@ -280,6 +280,17 @@ public final class ToolJobs {
     return pods.reportedSteps(job, container);
   }
 
+  /** Deletes a Job that has ended (its pod no longer runs): nothing to wait for. */
+  public void delete(Job job) {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .delete();
+  }
+
   /**
    * Foreground: the Job stays until its pods are gone, so a retry never overlaps the old tool
    * process.

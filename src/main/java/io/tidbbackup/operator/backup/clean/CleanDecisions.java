@@ -1,4 +1,4 @@
-package io.tidbbackup.operator.backup;
+package io.tidbbackup.operator.backup.clean;
 
 /**
  * Pure: what one reconcile of a Backup being deleted does, as a table read top to bottom (the first

@@ -1,4 +1,4 @@
-package io.tidbbackup.operator.backup;
+package io.tidbbackup.operator.backup.clean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.tidbbackup.operator.backup;
+package io.tidbbackup.operator.backup.clean;
 
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupMode;

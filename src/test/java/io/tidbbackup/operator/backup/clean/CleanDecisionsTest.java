@@ -1,11 +1,11 @@
-package io.tidbbackup.operator.backup;
+package io.tidbbackup.operator.backup.clean;
 
-import static io.tidbbackup.operator.backup.CleanDecisions.Action.*;
+import static io.tidbbackup.operator.backup.clean.CleanDecisions.Action.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidbbackup.operator.backup.CleanDecisions.Action;
-import io.tidbbackup.operator.backup.CleanDecisions.Clean;
-import io.tidbbackup.operator.backup.CleanDecisions.LogTask;
+import io.tidbbackup.operator.backup.clean.CleanDecisions.Action;
+import io.tidbbackup.operator.backup.clean.CleanDecisions.Clean;
+import io.tidbbackup.operator.backup.clean.CleanDecisions.LogTask;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.tidbbackup.operator.backup;
+package io.tidbbackup.operator.backup.clean;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,0 +1,71 @@
+package io.tidbbackup.operator.backup.clean;
+
+import static io.tidbbackup.api.ConditionTypes.TRUE;
+
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.BackupStatus;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.EventType;
+import io.tidbbackup.operator.status.Reason;
+import java.time.Duration;
+
+/**
+ * What every step of a clean says and how it ends, on the {@link CleanContext}: a condition (with
+ * exactly one Warning when it is one), the name of the clean Job held by another object, the
+ * release of the finalizer, a look again later.
+ */
+final class CleanSteps {
+  private final CleanContext c;
+
+  CleanSteps(CleanContext c) {
+    this.c = c;
+  }
+
+  static UpdateControl<Backup> after(Duration d) {
+    return UpdateControl.<Backup>noUpdate().rescheduleAfter(d);
+  }
+
+  /**
+   * The clean Job's name is held by a Job that is not this Backup's: said, and looked at again
+   * later.
+   */
+  UpdateControl<Backup> nameTaken(String message) {
+    writeWarning(
+        Conditions.of(
+            ConditionTypes.CLEAN_FAILED,
+            TRUE,
+            Reason.JobNameTaken,
+            message + "; the data is kept until that Job is removed"));
+    return CleanSteps.after(c.intervals().clusterRetry());
+  }
+
+  void write(io.tidbbackup.api.BackupCondition condition) {
+    c.update(c.withCondition(c.status(), condition));
+  }
+
+  /**
+   * Writes a Warning condition and makes sure exactly one Warning event says it: the status writer
+   * announces a phase change itself, so the event is recorded here only when the phase stays (a
+   * clean that failed before).
+   */
+  void writeWarning(io.tidbbackup.api.BackupCondition condition) {
+    String before = c.status() == null ? null : c.status().phase;
+    BackupStatus next = c.withCondition(c.status(), condition);
+    c.update(next);
+    if (java.util.Objects.equals(before, next.phase)) {
+      warn(Reason.valueOf(condition.reason), condition.message);
+    }
+  }
+
+  void warn(Reason reason, String message) {
+    c.event(EventType.WARNING, reason, message);
+  }
+
+  UpdateControl<Backup> release() {
+    c.inProcess().forget(c.backup().getMetadata().getUid());
+    c.releaseFinalizer();
+    return UpdateControl.noUpdate();
+  }
+}
