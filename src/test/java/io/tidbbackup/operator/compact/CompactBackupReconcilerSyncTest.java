@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * waiting.
  */
 @EnableKubernetesMockClient(crud = true)
-class CompactReconcilerSyncTest {
+class CompactBackupReconcilerSyncTest {
   static final String NS = "tidb";
   static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
 

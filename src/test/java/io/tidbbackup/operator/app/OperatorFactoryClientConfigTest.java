@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * watch share one connection, the bottleneck at thousands of Backups (docs/development.md). And the
  * operator's JOSDK configuration keeps a written status cached against late events.
  */
-class OperatorClientConfigTest {
+class OperatorFactoryClientConfigTest {
 
   @Test
   void theCallersConfigurationOverHttp11() {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * server.
  */
 @EnableKubernetesMockClient(crud = true)
-class LogBackupReconcilerTest {
+class LogBackupFlowTest {
   static final String NS = "tidb";
   static final Duration WAIT = Duration.ofSeconds(20);
 

@@ -1,4 +1,4 @@
-package io.tidbbackup.operator.backup;
+package io.tidbbackup.operator.backup.clean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * use s3proxy.
  */
 @EnableKubernetesMockClient(crud = true)
-class BackupCleanReconcilerTest {
+class BackupCleanFlowTest {
   static final String NS = "tidb";
   static final Duration WAIT = Duration.ofSeconds(20);
 
