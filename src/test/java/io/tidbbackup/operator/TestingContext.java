@@ -84,7 +84,41 @@ public final class TestingContext<P extends HasMetadata> implements Context<P> {
 
   @Override
   public IndexedResourceCache<P> getPrimaryCache() {
-    throw new UnsupportedOperationException("not in a testing context");
+    // the primary cache holds the primary alone (no other object of its kind)
+    return new IndexedResourceCache<>() {
+      @Override
+      public List<P> byIndex(String index, String key) {
+        return List.of();
+      }
+
+      @Override
+      public java.util.stream.Stream<P> list(
+          String namespace, java.util.function.Predicate<P> which) {
+        return list(which).filter(p -> namespace.equals(p.getMetadata().getNamespace()));
+      }
+
+      @Override
+      public Optional<P> get(io.javaoperatorsdk.operator.processing.event.ResourceID id) {
+        return list(p -> true)
+            .filter(
+                p ->
+                    id.equals(
+                        io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(p)))
+            .findFirst();
+      }
+
+      @Override
+      public java.util.stream.Stream<io.javaoperatorsdk.operator.processing.event.ResourceID>
+          keys() {
+        return list(p -> true)
+            .map(io.javaoperatorsdk.operator.processing.event.ResourceID::fromResource);
+      }
+
+      @Override
+      public java.util.stream.Stream<P> list(java.util.function.Predicate<P> which) {
+        return java.util.stream.Stream.of(primary).filter(which);
+      }
+    };
   }
 
   @Override
