@@ -1,0 +1,202 @@
+package io.tidbbackup.operator.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.tidbbackup.api.AgentResult;
+import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.Restore;
+import io.tidbbackup.api.RestoreStatus;
+import io.tidbbackup.api.Serde;
+import io.tidbbackup.operator.TestingContext;
+import io.tidbbackup.operator.TestingStatusWriter;
+import io.tidbbackup.operator.cluster.ClusterFactsResolver;
+import io.tidbbackup.operator.job.JobSettings;
+import io.tidbbackup.operator.run.ToolJobs;
+import io.tidbbackup.operator.settings.ReconcileIntervals;
+import io.tidbbackup.operator.status.Conditions;
+import io.tidbbackup.operator.status.EventRecorder;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link RestoreReconciler#reconcile} called directly with a fixed clock: a restore's life one
+ * status write a reconcile, Complete and Failed final, a failed restore's {@code prune:
+ * afterFailed} one {@code br abort restore} Job whose outcome is recorded with the phase kept.
+ */
+@EnableKubernetesMockClient(crud = true)
+class RestoreReconcilerSyncTest {
+  static final String NS = "tidb";
+  static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
+
+  KubernetesClient client;
+  TestingStatusWriter writer;
+  RestoreReconciler<Restore> reconciler;
+
+  @BeforeEach
+  void setUp() {
+    writer = new TestingStatusWriter();
+    Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+    reconciler =
+        new RestoreReconciler<>(
+            Restore.class,
+            client,
+            clock,
+            writer,
+            new EventRecorder(client, clock),
+            new ToolJobs(client),
+            JobSettings.defaults(),
+            new ClusterFactsResolver(client, "v8.5.5"),
+            ReconcileIntervals.defaults());
+  }
+
+  static Restore restore(String name, String extra) throws Exception {
+    return Serde.YAML.readValue(
+        """
+        apiVersion: pingcap.com/v1alpha1
+        kind: Restore
+        metadata: {name: %s, namespace: tidb, uid: uid-%s, creationTimestamp: '2024-05-01T09:59:00Z'}
+        spec:
+          br: {cluster: basic}
+          toolImage: pingcap/br:v8.5.5
+          s3: {provider: aws, bucket: bkt, prefix: full, secretName: s3}
+        """
+                .formatted(name, name)
+            + (extra == null ? "" : extra.indent(2)),
+        Restore.class);
+  }
+
+  UpdateControl<Restore> reconcile(Restore r, Object... jobs) {
+    return reconciler.reconcile(r, new TestingContext<>(r, client).with(jobs));
+  }
+
+  RestoreStatus last() {
+    return (RestoreStatus) writer.written.get(writer.written.size() - 1);
+  }
+
+  Job job(String name) {
+    return client.batch().v1().jobs().inNamespace(NS).withName(name).get();
+  }
+
+  static Job ended(Job job, String type) {
+    Job j = Serde.copy(job, Job.class);
+    j.setStatus(
+        new JobStatusBuilder()
+            .withStartTime("2024-05-01T10:00:05Z")
+            .withCompletionTime("2024-05-01T10:03:05Z")
+            .withSucceeded(type.equals("Complete") ? 1 : 0)
+            .withFailed(type.equals("Failed") ? 1 : 0)
+            .withConditions(
+                new JobConditionBuilder()
+                    .withType(type)
+                    .withStatus("True")
+                    .withLastTransitionTime("2024-05-01T10:03:05Z")
+                    .build())
+            .build());
+    return j;
+  }
+
+  void podOf(Job job, AgentResult result, int exitCode) {
+    client
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(job.getMetadata().getName() + "-abcde")
+                .withNamespace(NS)
+                .addToLabels("job-name", job.getMetadata().getName())
+                .addNewOwnerReference()
+                .withApiVersion("batch/v1")
+                .withKind("Job")
+                .withName(job.getMetadata().getName())
+                .withUid(job.getMetadata().getUid())
+                .withController(true)
+                .endOwnerReference()
+                .endMetadata()
+                .withNewStatus()
+                .withContainerStatuses(
+                    new ContainerStatusBuilder()
+                        .withName("restore")
+                        .withNewState()
+                        .withNewTerminated()
+                        .withExitCode(exitCode)
+                        .withMessage(Serde.json(result))
+                        .endTerminated()
+                        .endState()
+                        .build())
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  @Test
+  void aRestoresLifeIsOneStatusWriteAReconcileAndCompleteIsFinal() throws Exception {
+    Restore r = restore("life", null);
+    reconcile(r);
+    assertThat(writer.written).hasSize(1);
+    assertThat(last().phase).isEqualTo(ConditionTypes.SCHEDULED);
+    Job job = job("restore-life");
+    assertThat(job).isNotNull();
+
+    r.setStatus(last());
+    AgentResult ok = new AgentResult();
+    ok.success = true;
+    ok.commitTs = "449873470381293569";
+    podOf(job, ok, 0);
+    reconcile(r, ended(job, "Complete"));
+    assertThat(writer.written).hasSize(2);
+    assertThat(last().phase).isEqualTo(ConditionTypes.COMPLETE);
+    assertThat(last().commitTs).isEqualTo("449873470381293569");
+
+    r.setStatus(last());
+    client.batch().v1().jobs().inNamespace(NS).withName("restore-life").delete();
+    UpdateControl<Restore> again = reconcile(r);
+    assertThat(writer.written).hasSize(2);
+    assertThat(again.getScheduleDelay()).isEmpty();
+    assertThat(job("restore-life")).isNull();
+  }
+
+  @Test
+  void aFailedRestoreIsPrunedOnceAndItsPhaseStaysFailed() throws Exception {
+    Restore r = restore("pr", "prune: afterFailed");
+    reconcile(r);
+    Job job = job("restore-pr");
+    r.setStatus(last());
+    AgentResult failed = new AgentResult();
+    failed.success = false;
+    failed.exitCode = 1;
+    failed.error = "[BR:Restore:ErrRestoreFailed] cannot ingest";
+    podOf(job, failed, 1);
+
+    // the restore fails and, in the same reconcile, its prune Job is made
+    reconcile(r, ended(job, "Failed"));
+    assertThat(last().phase).isEqualTo(ConditionTypes.FAILED);
+    assertThat(Conditions.isTrue(last().conditions, ConditionTypes.PRUNE_SCHEDULED)).isTrue();
+    Job prune = job("restore-pr-prune");
+    assertThat(prune).isNotNull();
+    assertThat(prune.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .contains("--abort=true");
+
+    r.setStatus(last());
+    podOf(prune, new AgentResult(), 0);
+    reconcile(r, ended(job, "Failed"), ended(prune, "Complete"));
+    assertThat(last().phase).isEqualTo(ConditionTypes.FAILED);
+    assertThat(Conditions.isTrue(last().conditions, ConditionTypes.PRUNE_COMPLETE)).isTrue();
+
+    // recorded: nothing more is done or written
+    r.setStatus(last());
+    int writes = writer.written.size();
+    UpdateControl<Restore> again = reconcile(r, ended(job, "Failed"), ended(prune, "Complete"));
+    assertThat(writer.written).hasSize(writes);
+    assertThat(again.getScheduleDelay()).isEmpty();
+  }
+}
