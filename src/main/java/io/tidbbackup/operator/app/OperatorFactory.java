@@ -14,7 +14,7 @@ import io.tidbbackup.operator.kernel.Dependencies;
 import io.tidbbackup.operator.kernel.LeanItemStore;
 import io.tidbbackup.operator.restore.RestoreReconciler;
 import io.tidbbackup.operator.run.InProcessCleaner;
-import io.tidbbackup.operator.run.ToolJobs;
+import io.tidbbackup.operator.run.KubeToolJobs;
 import io.tidbbackup.operator.schedule.BackupScheduleReconciler;
 import io.tidbbackup.operator.settings.OperatorSettings;
 import io.tidbbackup.operator.status.EventRecorder;
@@ -164,7 +164,7 @@ public final class OperatorFactory {
             clock,
             writer,
             events,
-            new ToolJobs(client),
+            new KubeToolJobs(client),
             settings,
             clusters,
             inProcess,

@@ -1,14 +1,8 @@
 package io.tidbbackup.operator.run;
 
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tidbbackup.operator.job.Names;
 
 /**
@@ -17,15 +11,13 @@ import io.tidbbackup.operator.job.Names;
  * of the same name (waited for) from a name taken by another object (reported, never adopted),
  * notice a Job that vanished before it finished (the run is Failed with {@code JobDeleted}, never
  * re-created), create a Job so that the next reconcile sees it, observe it, and delete it in the
- * foreground.
+ * foreground. {@link KubeToolJobs} is the one on the API server; a test may fake it.
  *
  * <p>A Job belongs to an object when its controller owner reference carries the object's UID; a
  * clean Job, which has no owner reference (the Backup's foreground deletion must not collect it),
  * when its {@link Names#BACKUP_UID_ANNOTATION} does.
  */
-public final class ToolJobs {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ToolJobs.class);
-
+public interface ToolJobs {
   /** What one reconcile found under one Job name. */
   public enum Kind {
     /** No Job, and none was expected: create it. */
@@ -81,21 +73,12 @@ public final class ToolJobs {
   }
 
   /** The one way a Job name held by another object is said. */
-  static String taken(String name, String holder, String rename) {
+  private static String taken(String name, String holder, String rename) {
     return "Job "
         + name
         + " already exists and belongs to "
         + holder
         + (rename == null ? "" : ": rename this " + rename);
-  }
-
-  private final KubernetesClient client;
-  private final JobPods pods;
-
-  /** One for the whole operator: it holds the watches of FailedCreate events. */
-  public ToolJobs(KubernetesClient client) {
-    this.client = client;
-    this.pods = new JobPods(client, new FailedCreates(client));
   }
 
   /**
@@ -106,37 +89,48 @@ public final class ToolJobs {
    *     Job is then one that was deleted ({@link Kind#DELETED}), not one to create. {@link #create}
    *     puts a new Job into the informer's cache, so a reconcile right after it sees the Job.
    */
-  public <P extends HasMetadata> Step step(
-      Context<P> ctx, P owner, String name, String container, boolean expected) {
-    Job job = owned(ctx, owner, name);
-    if (job != null) {
-      if (job.getMetadata().getDeletionTimestamp() != null) {
-        return new Step(Kind.WAIT, name, job, null, null);
-      }
-      return new Step(Kind.OBSERVED, name, job, observe(job, container), null);
-    }
-    Job other =
-        ctx.getSecondaryResources(Job.class).stream()
-            .filter(j -> name.equals(j.getMetadata().getName()))
-            .findFirst()
-            .orElse(null);
-    if (other != null) {
-      return foreign(owner, other);
-    }
-    if (expected) {
-      LOG.info(
-          "{} {}/{}: Job {} was deleted before it finished: the run is Failed (JobDeleted)",
-          owner.getKind(),
-          owner.getMetadata().getNamespace(),
-          owner.getMetadata().getName(),
-          name);
-      return new Step(Kind.DELETED, name, null, null, null);
-    }
-    return new Step(Kind.ABSENT, name, null, null, null);
-  }
+  <P extends HasMetadata> Step step(
+      Context<P> ctx, P owner, String name, String container, boolean expected);
+
+  /**
+   * Creates {@code job} for {@code owner}: CREATED (also when the Job there is this object's own),
+   * WAIT (an earlier object's), TAKEN (another's, never taken as success), NAMESPACE_TERMINATING.
+   * Any other error is thrown for JOSDK to retry.
+   */
+  <P extends HasMetadata> Creation create(Context<P> ctx, P owner, Job job);
+
+  /** The Job and its pods, read as one observation. */
+  JobObservation observe(Job job, String container);
+
+  /**
+   * Whether the pod of an unfinished Job has started, and what that means ({@link StartWatch};
+   * null: it started or the Job finished).
+   */
+  StartWatch startWatch(Job job, java.time.Duration startDeadline, java.time.Instant now);
+
+  /** The progress of each step the agent of the Job's newest pod has printed. */
+  java.util.List<io.tidbbackup.api.AgentProtocol.StepProgress> reportedSteps(
+      Job job, String container);
+
+  /** The last {@code lines} lines of the log of the Job's newest pod, or null. */
+  String logTail(Job job, String container, int lines);
+
+  /** Deletes a Job that has ended (its pod no longer runs): nothing to wait for. */
+  void delete(Job job);
+
+  /**
+   * Foreground: the Job stays until its pods are gone, so a retry never overlaps the old tool
+   * process.
+   */
+  void deleteForeground(Job job);
+
+  /**
+   * Creates an object a tool Job needs (the Secret with an inline SAS token) unless it is there.
+   */
+  void createOnce(HasMetadata object);
 
   /** This object's Job of that name, whatever its state, or null. */
-  public static <P extends HasMetadata> Job owned(Context<P> ctx, P owner, String name) {
+  static <P extends HasMetadata> Job owned(Context<P> ctx, P owner, String name) {
     return ctx.getSecondaryResources(Job.class).stream()
         .filter(j -> name.equals(j.getMetadata().getName()))
         .filter(j -> belongsTo(j, owner))
@@ -145,188 +139,10 @@ public final class ToolJobs {
   }
 
   /**
-   * Creates {@code job} for {@code owner}. A Job of the same name that is there already is
-   * classified as {@link #step} would: this object's own (CREATED: the cache had not seen it yet),
-   * an earlier object's (WAIT), or another's (TAKEN, never taken as success). A namespace being
-   * deleted refuses every create (NAMESPACE_TERMINATING). Any other error is thrown for JOSDK to
-   * retry.
+   * Whether {@code job} is {@code owner}'s: its controller owner reference carries the owner's UID,
+   * or (a Job with no owner reference: a clean Job) its {@link Names#BACKUP_UID_ANNOTATION} does.
    */
-  public <P extends HasMetadata> Creation create(Context<P> ctx, P owner, Job job) {
-    String name = job.getMetadata().getName();
-    try {
-      Job created = client.resource(job).create();
-      remember(ctx, owner, created);
-      LOG.info(
-          "{} {}/{}: created Job {}",
-          owner.getKind(),
-          owner.getMetadata().getNamespace(),
-          owner.getMetadata().getName(),
-          name);
-      return new Creation(Created.CREATED, name, null);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("terminat")) {
-        return new Creation(Created.NAMESPACE_TERMINATING, name, null);
-      }
-      if (e.getCode() != 409) {
-        throw e;
-      }
-    }
-    // a list by name, not a get: the operator's RBAC grants the informers' list and watch on Jobs
-    Job there =
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(owner.getMetadata().getNamespace())
-            .withField("metadata.name", name)
-            .list()
-            .getItems()
-            .stream()
-            .filter(j -> name.equals(j.getMetadata().getName()))
-            .findFirst()
-            .orElse(null);
-    if (there == null) {
-      return new Creation(Created.WAIT, name, null); // deleted in between: try again
-    }
-    if (belongsTo(there, owner)) {
-      remember(ctx, owner, there);
-      return new Creation(Created.CREATED, name, null);
-    }
-    Step s = foreign(owner, there);
-    return s.kind() == Kind.WAIT
-        ? new Creation(Created.WAIT, name, null)
-        : new Creation(Created.TAKEN, name, s.holder());
-  }
-
-  /**
-   * A Job of this name that is not {@code owner}'s. An earlier object's (same kind and name,
-   * another UID) is waited for: the garbage collector removes a Job whose owner is gone; a clean
-   * Job has no owner reference, so an earlier Backup's clean Job is deleted here (stopping a clean
-   * nobody waits for never loses data). Anything else holds the name.
-   */
-  private <P extends HasMetadata> Step foreign(P owner, Job job) {
-    String name = job.getMetadata().getName();
-    OwnerReference ref = JobOwnership.controller(job);
-    String ns = owner.getMetadata().getNamespace();
-    if (!JobOwnership.ofEarlierObject(job, owner)) {
-      String holder = JobOwnership.holder(job, owner);
-      LOG.warn(
-          "{} {}/{}: Job name {} is taken by {}",
-          owner.getKind(),
-          ns,
-          owner.getMetadata().getName(),
-          name,
-          holder);
-      return new Step(Kind.TAKEN, name, job, null, holder);
-    }
-    String uid =
-        ref != null ? ref.getUid() : JobOwnership.annotation(job, Names.BACKUP_UID_ANNOTATION);
-    if (ref == null && job.getMetadata().getDeletionTimestamp() == null) {
-      LOG.info(
-          "{} {}/{}: deleting Job {} left by an earlier object of the same name (uid {})",
-          owner.getKind(),
-          ns,
-          owner.getMetadata().getName(),
-          name,
-          uid);
-      deleteForeground(job);
-    } else {
-      LOG.info(
-          "{} {}/{}: waiting for Job {} of an earlier object of the same name (uid {}) to be removed",
-          owner.getKind(),
-          ns,
-          owner.getMetadata().getName(),
-          name,
-          uid);
-    }
-    return new Step(Kind.WAIT, name, job, null, null);
-  }
-
-  /** The next reconcile sees a Job just created, even before the informer's watch delivers it. */
-  private static <P extends HasMetadata> void remember(Context<P> ctx, P owner, Job job) {
-    try {
-      var source = ctx.eventSourceRetriever().getEventSourceFor(Job.class);
-      if (source instanceof InformerEventSource<?, ?> informer) {
-        @SuppressWarnings("unchecked")
-        InformerEventSource<Job, P> jobs = (InformerEventSource<Job, P>) informer;
-        jobs.handleRecentResourceCreate(ResourceID.fromResource(owner), job);
-      }
-    } catch (RuntimeException e) {
-      // no Job event source (a testing context): the status records the creation and the watch
-      // delivers the Job
-      LOG.debug(
-          "no Job event source to remember {}: {}", job.getMetadata().getName(), e.getMessage());
-    }
-  }
-
-  /**
-   * The Job and its pods, read as one observation. Pods are listed only once the Job has finished.
-   */
-  public JobObservation observe(Job job, String container) {
-    return pods.observe(job, container);
-  }
-
-  /**
-   * Whether the pod of an unfinished Job has started, and what that means ({@link StartWatch};
-   * null: it started or the Job finished).
-   */
-  public StartWatch startWatch(Job job, java.time.Duration startDeadline, java.time.Instant now) {
-    return pods.startWatch(job, startDeadline, now);
-  }
-
-  /** The progress of each step the agent of the Job's newest pod has printed. */
-  public java.util.List<io.tidbbackup.api.AgentProtocol.StepProgress> reportedSteps(
-      Job job, String container) {
-    return pods.reportedSteps(job, container);
-  }
-
-  /** Deletes a Job that has ended (its pod no longer runs): nothing to wait for. */
-  public void delete(Job job) {
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName())
-        .delete();
-  }
-
-  /**
-   * Foreground: the Job stays until its pods are gone, so a retry never overlaps the old tool
-   * process.
-   */
-  public void deleteForeground(Job job) {
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName())
-        .withPropagationPolicy(DeletionPropagation.FOREGROUND)
-        .delete();
-  }
-
-  /**
-   * Creates an object a tool Job needs (the Secret with an inline SAS token) unless it is there:
-   * its name is bound to its content, so one that exists is the same (no get, no update).
-   */
-  public void createOnce(HasMetadata object) {
-    try {
-      client.resource(object).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-    }
-  }
-
-  /** The last {@code lines} lines of the log of the Job's newest pod, or null. */
-  public String logTail(Job job, String container, int lines) {
-    return pods.logTail(job, container, lines);
-  }
-
-  /** Whether {@code job} is {@code owner}'s ({@link JobOwnership#belongsTo}). */
-  public static boolean belongsTo(Job job, HasMetadata owner) {
+  static boolean belongsTo(Job job, HasMetadata owner) {
     return JobOwnership.belongsTo(job, owner);
   }
 }

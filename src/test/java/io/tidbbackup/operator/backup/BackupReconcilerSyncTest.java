@@ -62,7 +62,7 @@ class BackupReconcilerSyncTest {
             clock,
             writer,
             new EventRecorder(client, clock),
-            new io.tidbbackup.operator.run.ToolJobs(client),
+            new io.tidbbackup.operator.run.KubeToolJobs(client),
             JobSettings.defaults(),
             CleanJobPolicy.defaults(),
             new ClusterFactsResolver(client, "v8.5.0"),

@@ -18,7 +18,7 @@ import io.tidbbackup.operator.TestingContext;
 import io.tidbbackup.operator.TestingStatusWriter;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.job.JobSettings;
-import io.tidbbackup.operator.run.ToolJobs;
+import io.tidbbackup.operator.run.KubeToolJobs;
 import io.tidbbackup.operator.settings.ReconcileIntervals;
 import io.tidbbackup.operator.status.EventRecorder;
 import java.time.Clock;
@@ -51,7 +51,7 @@ class CompactBackupReconcilerSyncTest {
             CompactBackup.class,
             writer,
             new EventRecorder(client, clock),
-            new ToolJobs(client),
+            new KubeToolJobs(client),
             JobSettings.defaults(),
             new ClusterFactsResolver(client, "v8.5.5"),
             ReconcileIntervals.defaults(),
@@ -65,7 +65,7 @@ class CompactBackupReconcilerSyncTest {
         CompactBackup.class,
         writer,
         new EventRecorder(client, clock),
-        new ToolJobs(client),
+        new KubeToolJobs(client),
         JobSettings.defaults(),
         new ClusterFactsResolver(client, "v8.5.5"),
         ReconcileIntervals.defaults(),

@@ -19,7 +19,7 @@ import io.tidbbackup.operator.TestingContext;
 import io.tidbbackup.operator.TestingStatusWriter;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.job.JobSettings;
-import io.tidbbackup.operator.run.ToolJobs;
+import io.tidbbackup.operator.run.KubeToolJobs;
 import io.tidbbackup.operator.settings.ReconcileIntervals;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventRecorder;
@@ -54,7 +54,7 @@ class RestoreReconcilerSyncTest {
             clock,
             writer,
             new EventRecorder(client, clock),
-            new ToolJobs(client),
+            new KubeToolJobs(client),
             JobSettings.defaults(),
             new ClusterFactsResolver(client, "v8.5.5"),
             ReconcileIntervals.defaults());

@@ -17,6 +17,7 @@ import io.tidbbackup.operator.backup.BackupStatuses;
 import io.tidbbackup.operator.job.JobSettings;
 import io.tidbbackup.operator.run.InProcessCleaner;
 import io.tidbbackup.operator.run.JobObservation;
+import io.tidbbackup.operator.run.KubeToolJobs;
 import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.settings.CleanJobPolicy;
 import io.tidbbackup.operator.settings.ReconcileIntervals;
@@ -48,7 +49,7 @@ class BackupCleanFlowSyncTest {
     final Context<Backup> ctx;
     BackupStatus status;
     final List<String> events = new ArrayList<>();
-    final ToolJobs jobs = new ToolJobs(client);
+    final ToolJobs jobs = new KubeToolJobs(client);
     final InProcessCleaner inProcess = new InProcessCleaner();
     boolean released;
     int logStopsStarted;

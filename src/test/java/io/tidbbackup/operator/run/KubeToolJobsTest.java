@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The one tool-Job lifecycle: a Job belongs to an object by its UID, never by the name alone. */
 @EnableKubernetesMockClient(crud = true)
-class ToolJobsTest {
+class KubeToolJobsTest {
   KubernetesClient client;
 
   static Backup backup(String name, String uid) {
@@ -56,7 +56,7 @@ class ToolJobsTest {
   }
 
   ToolJobs.Step step(Backup owner, String name, boolean expected, Job... jobs) {
-    return new ToolJobs(client)
+    return new KubeToolJobs(client)
         .step(
             new TestingContext<>(owner, client).with((Object[]) jobs),
             owner,
@@ -163,7 +163,7 @@ class ToolJobsTest {
   @Test
   void createTellsOurOwnLateJobFromAnEarlierObjectsAndFromANameTaken() {
     Backup b = backup("rc", "uid-new");
-    ToolJobs jobs = new ToolJobs(client);
+    ToolJobs jobs = new KubeToolJobs(client);
     var ctx = new TestingContext<>(b, client);
 
     Job ours = ownedBy("backup-rc", "Backup", "rc", "uid-new");
