@@ -34,4 +34,20 @@ public final class TestingStatusWriter extends StatusWriter {
     copy.setStatus(newStatus);
     return copy;
   }
+
+  @Override
+  public io.tidbbackup.api.BackupSchedule writeSchedule(
+      io.tidbbackup.api.BackupSchedule schedule,
+      Context<io.tidbbackup.api.BackupSchedule> ctx,
+      io.tidbbackup.api.BackupScheduleStatus computed) {
+    var old = schedule.getStatus();
+    if (old != null && Serde.json(old).equals(Serde.json(computed))) {
+      return schedule;
+    }
+    written.add(computed);
+    io.tidbbackup.api.BackupSchedule copy =
+        Serde.fromJson(Serde.json(schedule), schedule.getClass());
+    copy.setStatus(computed);
+    return copy;
+  }
 }

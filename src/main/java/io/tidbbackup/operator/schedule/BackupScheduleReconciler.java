@@ -126,6 +126,7 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
     if (bs.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
+    Instant now = clock.instant(); // the reconcile's one clock reading
     io.tidbbackup.operator.surface.V2Status.readV2Names(bs);
     var unreadable = io.tidbbackup.api.TolerantReading.problems(bs);
     io.tidbbackup.api.CrdDefaults.apply(bs.getSpec());
@@ -144,7 +145,7 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
                   st.conditions,
                   null,
                   Conditions.of(ConditionTypes.INVALID, TRUE, Reason.InvalidSpec, problems.get(0)),
-                  clock.instant())
+                  now)
               .conditions();
       writer.writeSchedule(bs, ctx, st);
       if (!already) {
@@ -160,7 +161,6 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
                     name.equals(
                         b.getMetadata().getLabels().get(ApiConstants.LABEL_BACKUP_SCHEDULE)))
             .toList();
-    Instant now = clock.instant();
     List<CompactBackup> compacts =
         ctx.getSecondaryResources(api.<CompactBackup>compactClass()).stream()
             .filter(
@@ -207,7 +207,7 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
     create(bs, plan.create());
     create(bs, plan.createCompact());
     writer.writeSchedule(bs, ctx, plan.status());
-    Duration wait = Duration.between(clock.instant(), plan.wakeAt());
+    Duration wait = Duration.between(now, plan.wakeAt());
     return UpdateControl.<BackupSchedule>noUpdate()
         .rescheduleAfter(wait.compareTo(MIN_WAKE) < 0 ? MIN_WAKE : wait);
   }
