@@ -2,8 +2,6 @@ package io.tidbbackup.operator.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
@@ -17,6 +15,7 @@ import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.TestingContext;
+import io.tidbbackup.operator.TestingJobs;
 import io.tidbbackup.operator.TestingStatusWriter;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.job.JobSettings;
@@ -104,44 +103,6 @@ class BackupReconcilerSyncTest {
     return client.batch().v1().jobs().inNamespace(NS).withName(name).get();
   }
 
-  static Job withStatus(Job job, JobStatusBuilder status) {
-    Job j = Serde.copy(job, Job.class);
-    j.setStatus(status.build());
-    return j;
-  }
-
-  void podOf(Job job, AgentResult result, int exitCode) {
-    client
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(job.getMetadata().getName() + "-abcde")
-                .withNamespace(NS)
-                .addToLabels("job-name", job.getMetadata().getName())
-                .addNewOwnerReference()
-                .withApiVersion("batch/v1")
-                .withKind("Job")
-                .withName(job.getMetadata().getName())
-                .withUid(job.getMetadata().getUid())
-                .withController(true)
-                .endOwnerReference()
-                .endMetadata()
-                .withNewStatus()
-                .withContainerStatuses(
-                    new ContainerStatusBuilder()
-                        .withName("backup")
-                        .withNewState()
-                        .withNewTerminated()
-                        .withExitCode(exitCode)
-                        .withMessage(Serde.json(result))
-                        .endTerminated()
-                        .endState()
-                        .build())
-                .endStatus()
-                .build())
-        .create();
-  }
-
   @Test
   void aSnapshotBackupsLifeStatusByStatus() throws Exception {
     List<String> life = new ArrayList<>();
@@ -161,14 +122,14 @@ class BackupReconcilerSyncTest {
     int before = writer.written.size();
     reconcile(
         b,
-        withStatus(
+        TestingJobs.withStatus(
             job, new JobStatusBuilder().withActive(1).withStartTime("2024-05-01T10:00:05Z")));
     assertThat(writer.written).as("nothing to say while the pod starts").hasSize(before);
     assertThat(last().phase).isEqualTo(ConditionTypes.SCHEDULED);
 
     reconcile(
         b,
-        withStatus(
+        TestingJobs.withStatus(
             job,
             new JobStatusBuilder()
                 .withActive(1)
@@ -182,9 +143,9 @@ class BackupReconcilerSyncTest {
     ok.success = true;
     ok.commitTs = "449873470381293569";
     ok.backupSize = 1536L;
-    podOf(job, ok, 0);
+    TestingJobs.endedPod(client, job, "backup", ok, 0);
     Job done =
-        withStatus(
+        TestingJobs.withStatus(
             job,
             new JobStatusBuilder()
                 .withStartTime("2024-05-01T10:00:05Z")
@@ -261,9 +222,9 @@ class BackupReconcilerSyncTest {
     AgentResult bad = new AgentResult();
     bad.success = false;
     bad.error = "[ERROR] connection refused";
-    podOf(job, bad, 1);
+    TestingJobs.endedPod(client, job, "backup", bad, 1);
     Job failed =
-        withStatus(
+        TestingJobs.withStatus(
             job,
             new JobStatusBuilder()
                 .withFailed(1)

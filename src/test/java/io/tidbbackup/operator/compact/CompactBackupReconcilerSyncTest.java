@@ -15,6 +15,7 @@ import io.tidbbackup.api.CompactStatus;
 import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.TestingContext;
+import io.tidbbackup.operator.TestingJobs;
 import io.tidbbackup.operator.TestingStatusWriter;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.job.JobSettings;
@@ -101,12 +102,6 @@ class CompactBackupReconcilerSyncTest {
     return client.batch().v1().jobs().inNamespace(NS).withName(name).get();
   }
 
-  static Job withStatus(Job job, JobStatusBuilder status) {
-    Job j = Serde.copy(job, Job.class);
-    j.setStatus(status.build());
-    return j;
-  }
-
   @Test
   void aCompactionsLifeIsOneStatusWriteAReconcileAndCompleteIsFinal() throws Exception {
     CompactBackup cb = compaction("life", null);
@@ -120,7 +115,7 @@ class CompactBackupReconcilerSyncTest {
     UpdateControl<CompactBackup> running =
         reconcile(
             cb,
-            withStatus(
+            TestingJobs.withStatus(
                 job,
                 new JobStatusBuilder()
                     .withActive(1)
@@ -134,7 +129,7 @@ class CompactBackupReconcilerSyncTest {
     cb.setStatus(last());
     reconcile(
         cb,
-        withStatus(
+        TestingJobs.withStatus(
             job,
             new JobStatusBuilder()
                 .withStartTime("2024-05-01T10:00:05Z")
@@ -212,7 +207,8 @@ class CompactBackupReconcilerSyncTest {
                 .getCreationTimestamp());
     cb.setStatus(last());
     Job pending =
-        withStatus(job, new JobStatusBuilder().withActive(1).withStartTime("2024-05-01T09:59:01Z"));
+        TestingJobs.withStatus(
+            job, new JobStatusBuilder().withActive(1).withStartTime("2024-05-01T09:59:01Z"));
     int before = writer.written.size();
     UpdateControl<CompactBackup> said =
         at(podMade.plusSeconds(60)).reconcile(cb, new TestingContext<>(cb, client).with(pending));

@@ -2,11 +2,7 @@ package io.tidbbackup.operator.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -16,6 +12,7 @@ import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.RestoreStatus;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.TestingContext;
+import io.tidbbackup.operator.TestingJobs;
 import io.tidbbackup.operator.TestingStatusWriter;
 import io.tidbbackup.operator.cluster.ClusterFactsResolver;
 import io.tidbbackup.operator.job.JobSettings;
@@ -88,56 +85,6 @@ class RestoreReconcilerSyncTest {
     return client.batch().v1().jobs().inNamespace(NS).withName(name).get();
   }
 
-  static Job ended(Job job, String type) {
-    Job j = Serde.copy(job, Job.class);
-    j.setStatus(
-        new JobStatusBuilder()
-            .withStartTime("2024-05-01T10:00:05Z")
-            .withCompletionTime("2024-05-01T10:03:05Z")
-            .withSucceeded(type.equals("Complete") ? 1 : 0)
-            .withFailed(type.equals("Failed") ? 1 : 0)
-            .withConditions(
-                new JobConditionBuilder()
-                    .withType(type)
-                    .withStatus("True")
-                    .withLastTransitionTime("2024-05-01T10:03:05Z")
-                    .build())
-            .build());
-    return j;
-  }
-
-  void podOf(Job job, AgentResult result, int exitCode) {
-    client
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName(job.getMetadata().getName() + "-abcde")
-                .withNamespace(NS)
-                .addToLabels("job-name", job.getMetadata().getName())
-                .addNewOwnerReference()
-                .withApiVersion("batch/v1")
-                .withKind("Job")
-                .withName(job.getMetadata().getName())
-                .withUid(job.getMetadata().getUid())
-                .withController(true)
-                .endOwnerReference()
-                .endMetadata()
-                .withNewStatus()
-                .withContainerStatuses(
-                    new ContainerStatusBuilder()
-                        .withName("restore")
-                        .withNewState()
-                        .withNewTerminated()
-                        .withExitCode(exitCode)
-                        .withMessage(Serde.json(result))
-                        .endTerminated()
-                        .endState()
-                        .build())
-                .endStatus()
-                .build())
-        .create();
-  }
-
   @Test
   void aRestoresLifeIsOneStatusWriteAReconcileAndCompleteIsFinal() throws Exception {
     Restore r = restore("life", null);
@@ -151,8 +98,8 @@ class RestoreReconcilerSyncTest {
     AgentResult ok = new AgentResult();
     ok.success = true;
     ok.commitTs = "449873470381293569";
-    podOf(job, ok, 0);
-    reconcile(r, ended(job, "Complete"));
+    TestingJobs.endedPod(client, job, "restore", ok, 0);
+    reconcile(r, TestingJobs.ended(job, "Complete"));
     assertThat(writer.written).hasSize(2);
     assertThat(last().phase).isEqualTo(ConditionTypes.COMPLETE);
     assertThat(last().commitTs).isEqualTo("449873470381293569");
@@ -175,10 +122,10 @@ class RestoreReconcilerSyncTest {
     failed.success = false;
     failed.exitCode = 1;
     failed.error = "[BR:Restore:ErrRestoreFailed] cannot ingest";
-    podOf(job, failed, 1);
+    TestingJobs.endedPod(client, job, "restore", failed, 1);
 
     // the restore fails and, in the same reconcile, its prune Job is made
-    reconcile(r, ended(job, "Failed"));
+    reconcile(r, TestingJobs.ended(job, "Failed"));
     assertThat(last().phase).isEqualTo(ConditionTypes.FAILED);
     assertThat(Conditions.isTrue(last().conditions, ConditionTypes.PRUNE_SCHEDULED)).isTrue();
     Job prune = job("restore-pr-prune");
@@ -187,15 +134,16 @@ class RestoreReconcilerSyncTest {
         .contains("--abort=true");
 
     r.setStatus(last());
-    podOf(prune, new AgentResult(), 0);
-    reconcile(r, ended(job, "Failed"), ended(prune, "Complete"));
+    TestingJobs.endedPod(client, prune, "restore", new AgentResult(), 0);
+    reconcile(r, TestingJobs.ended(job, "Failed"), TestingJobs.ended(prune, "Complete"));
     assertThat(last().phase).isEqualTo(ConditionTypes.FAILED);
     assertThat(Conditions.isTrue(last().conditions, ConditionTypes.PRUNE_COMPLETE)).isTrue();
 
     // recorded: nothing more is done or written
     r.setStatus(last());
     int writes = writer.written.size();
-    UpdateControl<Restore> again = reconcile(r, ended(job, "Failed"), ended(prune, "Complete"));
+    UpdateControl<Restore> again =
+        reconcile(r, TestingJobs.ended(job, "Failed"), TestingJobs.ended(prune, "Complete"));
     assertThat(writer.written).hasSize(writes);
     assertThat(again.getScheduleDelay()).isEmpty();
   }
