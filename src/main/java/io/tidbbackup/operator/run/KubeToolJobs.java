@@ -205,13 +205,7 @@ public final class KubeToolJobs implements ToolJobs {
   /** Deletes a Job that has ended (its pod no longer runs): nothing to wait for. */
   @Override
   public void delete(Job job) {
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName())
-        .delete();
+    named(job).delete();
   }
 
   /**
@@ -220,14 +214,7 @@ public final class KubeToolJobs implements ToolJobs {
    */
   @Override
   public void deleteForeground(Job job) {
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName())
-        .withPropagationPolicy(DeletionPropagation.FOREGROUND)
-        .delete();
+    named(job).withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
   }
 
   /**
@@ -249,5 +236,14 @@ public final class KubeToolJobs implements ToolJobs {
   @Override
   public String logTail(Job job, String container, int lines) {
     return pods.logTail(job, container, lines);
+  }
+
+  private io.fabric8.kubernetes.client.dsl.ScalableResource<Job> named(Job job) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName());
   }
 }
