@@ -31,6 +31,11 @@ public final class PodStart {
 
     /** {@code status} once the pod started after it was said not to; null when nothing changes. */
     S started(S status, Instant now);
+
+    /** The Warning's message (Kubernetes' words for the cause, by default). */
+    default String warning(StartWatch watch) {
+      return watch.problem().message();
+    }
   }
 
   /** How a kind adds a condition to its status. */
@@ -99,10 +104,18 @@ public final class PodStart {
     if (w.expired()) {
       return new Result(State.EXPIRED, w, null);
     }
+    say(c, w, saying);
+    return new Result(State.WAITING, w, w.recheck(poll, c.now()));
+  }
+
+  /**
+   * A wait said: once Kubernetes names its cause (or past the grace), the status says it and one
+   * Warning is recorded, unless the status says it already.
+   */
+  public static <S> void say(StatusAndEvents<S> c, StartWatch w, Saying<S> saying) {
     if (w.show() && !saying.said(c.status(), w)) {
       c.update(saying.waiting(c.status(), w, c.now()));
-      c.event(EventType.WARNING, Reason.PodNotStarted, w.problem().message());
+      c.event(EventType.WARNING, Reason.PodNotStarted, saying.warning(w));
     }
-    return new Result(State.WAITING, w, w.recheck(poll, c.now()));
   }
 }

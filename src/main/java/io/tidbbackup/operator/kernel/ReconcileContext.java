@@ -18,7 +18,8 @@ import java.time.Instant;
  * by {@link #flush}, at the end of the reconcile (or earlier where the next step needs the stored
  * object: before a finalizer is released, before an error is thrown).
  */
-public class ReconcileContext<P extends CustomResource<?, S>, S extends HasPhase> {
+public class ReconcileContext<P extends CustomResource<?, S>, S extends HasPhase>
+    implements StatusAndEvents<S> {
   private final Context<P> josdk;
   private final Instant now;
   private final StatusBuffer<S, P> status;
@@ -42,15 +43,18 @@ public class ReconcileContext<P extends CustomResource<?, S>, S extends HasPhase
   }
 
   /** The reconcile's one clock reading. */
+  @Override
   public Instant now() {
     return now;
   }
 
   /** The status as computed so far in this reconcile. */
+  @Override
   public S status() {
     return status.status();
   }
 
+  @Override
   public void update(S next) {
     status.update(next);
   }
@@ -64,6 +68,7 @@ public class ReconcileContext<P extends CustomResource<?, S>, S extends HasPhase
   }
 
   /** An Event on the object (one per cause: a repeat raises its count). */
+  @Override
   public void event(EventType type, Reason reason, String message) {
     events.record(status.resource(), type, reason, message);
   }

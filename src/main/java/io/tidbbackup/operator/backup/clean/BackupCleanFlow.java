@@ -8,7 +8,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
-import io.tidbbackup.api.BackupCondition;
 import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.CleanReport;
 import io.tidbbackup.api.ConditionTypes;
@@ -239,24 +238,7 @@ public final class BackupCleanFlow {
    * deadline.
    */
   private UpdateControl<Backup> waitingToStart(StartWatch w, StorageLocation target) {
-    BackupStatus st = c.status();
-    BackupCondition now = Conditions.find(st == null ? null : st.conditions, ConditionTypes.CLEAN);
-    String message =
-        "the clean of "
-            + target.url()
-            + " cannot start: "
-            + w.problem().message()
-            + (w.deadline() == null
-                ? ""
-                : "; the Backup is released with its data kept at "
-                    + Timestamps.format(w.deadline())
-                    + " unless it starts");
-    if (now == null || !message.equals(now.message)) {
-      steps.write(Conditions.of(ConditionTypes.CLEAN, FALSE, Reason.PodNotStarted, message));
-      if (now == null || !Reason.wire(Reason.PodNotStarted).equals(now.reason)) {
-        steps.warn(Reason.PodNotStarted, message);
-      }
-    }
+    io.tidbbackup.operator.kernel.PodStart.say(c, w, steps.notStarting(target));
     return CleanSteps.after(w.recheck(c.intervals().cleanPoll(), c.now()));
   }
 

@@ -6,15 +6,13 @@ import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupCondition;
 import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.operator.job.JobSettings;
+import io.tidbbackup.operator.kernel.StatusAndEvents;
 import io.tidbbackup.operator.run.InProcessCleaner;
 import io.tidbbackup.operator.run.JobObservation;
 import io.tidbbackup.operator.run.ToolJobs;
 import io.tidbbackup.operator.settings.CleanJobPolicy;
 import io.tidbbackup.operator.settings.ReconcileIntervals;
-import io.tidbbackup.operator.status.EventType;
-import io.tidbbackup.operator.status.Reason;
 import io.tidbbackup.storage.CleanMetrics;
-import java.time.Instant;
 
 /**
  * What the clean flow is given by the Backup's reconcile (the port this room owns; the Backup
@@ -23,23 +21,13 @@ import java.time.Instant;
  * arithmetic the clean needs. Nothing here is read from or written to the API server but through
  * these.
  */
-public interface CleanContext {
+public interface CleanContext extends StatusAndEvents<BackupStatus> {
   Backup backup();
 
   Context<Backup> josdk();
 
-  /** The reconcile's one clock reading. */
-  Instant now();
-
   /** "namespace/name", for log lines. */
   String key();
-
-  /** The status as computed so far in this reconcile. */
-  BackupStatus status();
-
-  void update(BackupStatus next);
-
-  void event(EventType type, Reason reason, String message);
 
   ToolJobs jobs();
 

@@ -1,15 +1,21 @@
 package io.tidbbackup.operator.backup.clean;
 
+import static io.tidbbackup.api.ConditionTypes.FALSE;
 import static io.tidbbackup.api.ConditionTypes.TRUE;
 
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.tidbbackup.api.Backup;
+import io.tidbbackup.api.BackupCondition;
 import io.tidbbackup.api.BackupStatus;
 import io.tidbbackup.api.ConditionTypes;
+import io.tidbbackup.api.Timestamps;
+import io.tidbbackup.operator.run.StartWatch;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.EventType;
 import io.tidbbackup.operator.status.Reason;
+import io.tidbbackup.storage.StorageLocation;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * What every step of a clean says and how it ends, on the {@link CleanContext}: a condition (with
@@ -67,5 +73,41 @@ final class CleanSteps {
     c.inProcess().forget(c.backup().getMetadata().getUid());
     c.releaseFinalizer();
     return UpdateControl.noUpdate();
+  }
+
+  /** How the clean says its pod's start: in its Clean condition (the Backup's phase is kept). */
+  io.tidbbackup.operator.kernel.PodStart.Saying<BackupStatus> notStarting(StorageLocation target) {
+    return new io.tidbbackup.operator.kernel.PodStart.Saying<>() {
+      @Override
+      public boolean said(BackupStatus st, StartWatch w) {
+        BackupCondition now =
+            Conditions.find(st == null ? null : st.conditions, ConditionTypes.CLEAN);
+        return now != null && warning(w).equals(now.message);
+      }
+
+      @Override
+      public BackupStatus waiting(BackupStatus st, StartWatch w, Instant now) {
+        return c.withCondition(
+            st, Conditions.of(ConditionTypes.CLEAN, FALSE, Reason.PodNotStarted, warning(w)));
+      }
+
+      @Override
+      public BackupStatus started(BackupStatus st, Instant now) {
+        return null;
+      }
+
+      @Override
+      public String warning(StartWatch w) {
+        return "the clean of "
+            + target.url()
+            + " cannot start: "
+            + w.problem().message()
+            + (w.deadline() == null
+                ? ""
+                : "; the Backup is released with its data kept at "
+                    + Timestamps.format(w.deadline())
+                    + " unless it starts");
+      }
+    };
   }
 }
