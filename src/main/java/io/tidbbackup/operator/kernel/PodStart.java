@@ -15,8 +15,9 @@ import java.time.Instant;
  * The one handling of a tool Job whose pod may not have started, for every kind: once its pod
  * started after it was said not to, the kind's status says so; while it waits for a cause
  * Kubernetes names (or past {@link StartWatch#UNNAMED_GRACE}), the status says it and one Warning
- * is recorded per cause; at the start deadline the caller fails the object and deletes the Job. How
- * each kind says it in its status is its {@link Saying}.
+ * is recorded per cause; at the start deadline the status says the cause (whether or not it was
+ * said before) and the caller fails the object and deletes the Job. How each kind says it in its
+ * status is its {@link Saying}.
  */
 public final class PodStart {
   private PodStart() {}
@@ -102,6 +103,11 @@ public final class PodStart {
       return new Result(State.STARTED, null, null);
     }
     if (w.expired()) {
+      // the cause goes into the status with the failure, even when no reconcile between the first
+      // look at the pods and the deadline saw it (a slow kubelet); its Warning is the failure's
+      if (!saying.said(c.status(), w)) {
+        c.update(saying.waiting(c.status(), w, c.now()));
+      }
       return new Result(State.EXPIRED, w, null);
     }
     say(c, w, saying);

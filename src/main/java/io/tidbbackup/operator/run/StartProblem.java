@@ -126,9 +126,17 @@ public record StartProblem(String reason, String message, Instant since, boolean
       return null;
     }
     return new StartProblem(
-        "Pending",
+        UNREAD,
         "Job " + job.getMetadata().getName() + " was just created; its pod is not looked at yet",
         since,
         false);
+  }
+
+  /** The reason of {@link #unread}: never shown (it never lasts {@code UNNAMED_GRACE}). */
+  static final String UNREAD = "NotLookedAtYet";
+
+  /** Whether the Job was too young for its pods to be read: the first look is worth making soon. */
+  public boolean unread() {
+    return UNREAD.equals(reason);
   }
 }

@@ -84,6 +84,14 @@ public record StartWatch(StartProblem problem, Instant deadline, boolean expired
 
   /** When to look again: the poll, or the deadline if it comes first. */
   public Duration recheck(Duration poll, Instant now) {
+    if (problem.unread() && problem.since() != null) {
+      // the pods are read from the first look on: look then, not a whole poll later
+      Duration look =
+          Duration.between(now, problem.since().plus(StartProblem.FIRST_LOOK)).plusMillis(100);
+      if (!look.isNegative() && look.compareTo(poll) < 0) {
+        poll = look;
+      }
+    }
     if (deadline == null) {
       return poll;
     }

@@ -147,4 +147,81 @@ class RestoreReconcilerSyncTest {
     assertThat(writer.written).hasSize(writes);
     assertThat(again.getScheduleDelay()).isEmpty();
   }
+
+  /**
+   * A pod whose Secret is missing, first looked at only past the deadline (a slow kubelet, a
+   * reconcile that came late): the restore fails and its status still says why the pod did not
+   * start, in PodStarted, not only in the failure's words.
+   */
+  @Test
+  void aPodFirstSeenPastTheDeadlineFailsWithItsCauseInPodStarted() throws Exception {
+    Restore r = restore("late", null);
+    reconcile(r);
+    Job job = job("restore-late");
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName("restore-late-abcde")
+                .withNamespace(NS)
+                .addToLabels("job-name", "restore-late")
+                .addNewOwnerReference()
+                .withApiVersion("batch/v1")
+                .withKind("Job")
+                .withName("restore-late")
+                .withUid(job.getMetadata().getUid())
+                .withController(true)
+                .endOwnerReference()
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Pending")
+                .addNewContainerStatus()
+                .withName("restore")
+                .withNewState()
+                .withNewWaiting()
+                .withReason("CreateContainerConfigError")
+                .withMessage("secret \"not-there\" not found")
+                .endWaiting()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build())
+        .create();
+    Instant podMade =
+        Instant.parse(
+            client
+                .pods()
+                .inNamespace(NS)
+                .withName("restore-late-abcde")
+                .get()
+                .getMetadata()
+                .getCreationTimestamp());
+    r.setStatus(last());
+    Clock late =
+        Clock.fixed(
+            podMade.plus(JobSettings.DEFAULT_POD_START_DEADLINE).plusSeconds(1), ZoneOffset.UTC);
+    new RestoreReconciler<>(
+            Restore.class,
+            client,
+            late,
+            writer,
+            new EventRecorder(client, late),
+            new KubeToolJobs(client),
+            JobSettings.defaults(),
+            new ClusterFactsResolver(client, "v8.5.5"),
+            ReconcileIntervals.defaults())
+        .reconcile(
+            r,
+            new TestingContext<>(r, client)
+                .with(
+                    TestingJobs.withStatus(
+                        job,
+                        new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
+                            .withActive(1))));
+    assertThat(last().phase).isEqualTo(ConditionTypes.FAILED);
+    var said = Conditions.find(last().conditions, ConditionTypes.POD_STARTED);
+    assertThat(said).isNotNull();
+    assertThat(said.reason).isEqualTo("CreateContainerConfigError");
+    assertThat(job("restore-late")).as("its Job is deleted").isNull();
+  }
 }

@@ -188,6 +188,10 @@ class StartProblemTest {
     assertThat(young.message()).contains("backup-b1", "not looked at yet");
     StartWatch w = StartWatch.of(young, Duration.ofMinutes(10), JOB_CREATED.plusSeconds(3));
     assertThat(w.show()).isFalse();
+    // the pods are worth reading at the first look: the reconcile comes back then, not a poll later
+    assertThat(young.unread()).isTrue();
+    assertThat(w.recheck(Duration.ofSeconds(15), JOB_CREATED.plusSeconds(3)))
+        .isEqualTo(StartProblem.FIRST_LOOK.minusSeconds(3).plusMillis(100));
     assertThat(w.expired()).isFalse();
 
     assertThat(
