@@ -80,4 +80,45 @@ public final class TestingJobs {
                 .build())
         .create();
   }
+
+  /**
+   * The pod of {@code job}, created on the API server, Pending with {@code container} waiting for
+   * {@code reason}; returns when the API server says it was made (the start deadline counts from
+   * then).
+   */
+  public static java.time.Instant waitingPod(
+      KubernetesClient client, Job job, String container, String reason, String message) {
+    io.fabric8.kubernetes.api.model.Pod made =
+        client
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName(job.getMetadata().getName() + "-abcde")
+                    .withNamespace(job.getMetadata().getNamespace())
+                    .addToLabels("job-name", job.getMetadata().getName())
+                    .addNewOwnerReference()
+                    .withApiVersion("batch/v1")
+                    .withKind("Job")
+                    .withName(job.getMetadata().getName())
+                    .withUid(job.getMetadata().getUid())
+                    .withController(true)
+                    .endOwnerReference()
+                    .endMetadata()
+                    .withNewStatus()
+                    .withPhase("Pending")
+                    .withContainerStatuses(
+                        new ContainerStatusBuilder()
+                            .withName(container)
+                            .withNewState()
+                            .withNewWaiting()
+                            .withReason(reason)
+                            .withMessage(message)
+                            .endWaiting()
+                            .endState()
+                            .build())
+                    .endStatus()
+                    .build())
+            .create();
+    return java.time.Instant.parse(made.getMetadata().getCreationTimestamp());
+  }
 }

@@ -2,8 +2,6 @@ package io.tidbbackup.operator.compact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
@@ -165,46 +163,13 @@ class CompactBackupReconcilerSyncTest {
     reconcile(cb);
     Job job = job("compact-stuck");
     job.getMetadata().setCreationTimestamp("2024-05-01T09:59:00Z");
-    client
-        .resource(
-            new PodBuilder()
-                .withNewMetadata()
-                .withName("compact-stuck-abcde")
-                .withNamespace(NS)
-                .withCreationTimestamp("2024-05-01T09:59:00Z")
-                .addToLabels("job-name", "compact-stuck")
-                .addNewOwnerReference()
-                .withApiVersion("batch/v1")
-                .withKind("Job")
-                .withName("compact-stuck")
-                .withUid(job.getMetadata().getUid())
-                .withController(true)
-                .endOwnerReference()
-                .endMetadata()
-                .withNewStatus()
-                .withPhase("Pending")
-                .withContainerStatuses(
-                    new ContainerStatusBuilder()
-                        .withName("compact")
-                        .withNewState()
-                        .withNewWaiting()
-                        .withReason("ImagePullBackOff")
-                        .withMessage("Back-off pulling image \"pingcap/tikv:v8.5.5\"")
-                        .endWaiting()
-                        .endState()
-                        .build())
-                .endStatus()
-                .build())
-        .create();
     Instant podMade =
-        Instant.parse(
-            client
-                .pods()
-                .inNamespace(NS)
-                .withName("compact-stuck-abcde")
-                .get()
-                .getMetadata()
-                .getCreationTimestamp());
+        TestingJobs.waitingPod(
+            client,
+            job,
+            "compact",
+            "ImagePullBackOff",
+            "Back-off pulling image \"pingcap/tikv:v8.5.5\"");
     cb.setStatus(last());
     Job pending =
         TestingJobs.withStatus(

@@ -158,44 +158,9 @@ class RestoreReconcilerSyncTest {
     Restore r = restore("late", null);
     reconcile(r);
     Job job = job("restore-late");
-    client
-        .resource(
-            new io.fabric8.kubernetes.api.model.PodBuilder()
-                .withNewMetadata()
-                .withName("restore-late-abcde")
-                .withNamespace(NS)
-                .addToLabels("job-name", "restore-late")
-                .addNewOwnerReference()
-                .withApiVersion("batch/v1")
-                .withKind("Job")
-                .withName("restore-late")
-                .withUid(job.getMetadata().getUid())
-                .withController(true)
-                .endOwnerReference()
-                .endMetadata()
-                .withNewStatus()
-                .withPhase("Pending")
-                .addNewContainerStatus()
-                .withName("restore")
-                .withNewState()
-                .withNewWaiting()
-                .withReason("CreateContainerConfigError")
-                .withMessage("secret \"not-there\" not found")
-                .endWaiting()
-                .endState()
-                .endContainerStatus()
-                .endStatus()
-                .build())
-        .create();
     Instant podMade =
-        Instant.parse(
-            client
-                .pods()
-                .inNamespace(NS)
-                .withName("restore-late-abcde")
-                .get()
-                .getMetadata()
-                .getCreationTimestamp());
+        TestingJobs.waitingPod(
+            client, job, "restore", "CreateContainerConfigError", "secret \"not-there\" not found");
     r.setStatus(last());
     Clock late =
         Clock.fixed(
