@@ -88,10 +88,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: ["secrets"]
   verbs: ["create"]
 # list, watch: the Job controller's FailedCreate events say why a Job has no pod (a missing ServiceAccount, a
-# quota); watched per namespace, since the API server has no watch cache of events and every list reads them all
+# quota); watched per namespace, since the API server has no watch cache of events and every list reads them all.
+# patch: a cause said again raises the count of its one Event (one merge patch, no read)
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "list", "watch"]
+  verbs: ["create", "list", "watch", "patch"]
 {{- end -}}
 
 {{/* Cluster-scoped reads: whether the TidbCluster CRD exists, whether our CRDs are this release's, whether a namespace is terminating; JOSDK's own check

@@ -56,7 +56,10 @@ class RbacIT {
               "a schedule with compactInterval creates them; the tour's runs snapshots",
           "delete pingcap.com/compactbackups", "as create",
           "update coordination.k8s.io/leases",
-              "JOSDK refuses to start leader election without it (it renews by patch)");
+              "JOSDK refuses to start leader election without it (it renews by patch)",
+          "patch /events",
+              "a cause said again raises its Event's count (EventRecorderTest); the tour says each"
+                  + " cause once");
 
   @Test
   void theOperatorNeedsEveryGrantOfTheChartAndNoMore() throws Exception {

@@ -50,7 +50,52 @@ public final class TestingJobs {
    */
   public static void endedPod(
       KubernetesClient client, Job job, String container, AgentResult result, int exitCode) {
-    client
+    pod(
+        client,
+        job,
+        null,
+        new ContainerStatusBuilder()
+            .withName(container)
+            .withNewState()
+            .withNewTerminated()
+            .withExitCode(exitCode)
+            .withMessage(Serde.json(result))
+            .endTerminated()
+            .endState()
+            .build());
+  }
+
+  /**
+   * The pod of {@code job}, created on the API server, Pending with {@code container} waiting for
+   * {@code reason}; returns when the API server says it was made (the start deadline counts from
+   * then).
+   */
+  public static java.time.Instant waitingPod(
+      KubernetesClient client, Job job, String container, String reason, String message) {
+    return java.time.Instant.parse(
+        pod(
+                client,
+                job,
+                "Pending",
+                new ContainerStatusBuilder()
+                    .withName(container)
+                    .withNewState()
+                    .withNewWaiting()
+                    .withReason(reason)
+                    .withMessage(message)
+                    .endWaiting()
+                    .endState()
+                    .build())
+            .getMetadata()
+            .getCreationTimestamp());
+  }
+
+  private static io.fabric8.kubernetes.api.model.Pod pod(
+      KubernetesClient client,
+      Job job,
+      String phase,
+      io.fabric8.kubernetes.api.model.ContainerStatus container) {
+    return client
         .resource(
             new PodBuilder()
                 .withNewMetadata()
@@ -66,59 +111,10 @@ public final class TestingJobs {
                 .endOwnerReference()
                 .endMetadata()
                 .withNewStatus()
-                .withContainerStatuses(
-                    new ContainerStatusBuilder()
-                        .withName(container)
-                        .withNewState()
-                        .withNewTerminated()
-                        .withExitCode(exitCode)
-                        .withMessage(Serde.json(result))
-                        .endTerminated()
-                        .endState()
-                        .build())
+                .withPhase(phase)
+                .withContainerStatuses(container)
                 .endStatus()
                 .build())
         .create();
-  }
-
-  /**
-   * The pod of {@code job}, created on the API server, Pending with {@code container} waiting for
-   * {@code reason}; returns when the API server says it was made (the start deadline counts from
-   * then).
-   */
-  public static java.time.Instant waitingPod(
-      KubernetesClient client, Job job, String container, String reason, String message) {
-    io.fabric8.kubernetes.api.model.Pod made =
-        client
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName(job.getMetadata().getName() + "-abcde")
-                    .withNamespace(job.getMetadata().getNamespace())
-                    .addToLabels("job-name", job.getMetadata().getName())
-                    .addNewOwnerReference()
-                    .withApiVersion("batch/v1")
-                    .withKind("Job")
-                    .withName(job.getMetadata().getName())
-                    .withUid(job.getMetadata().getUid())
-                    .withController(true)
-                    .endOwnerReference()
-                    .endMetadata()
-                    .withNewStatus()
-                    .withPhase("Pending")
-                    .withContainerStatuses(
-                        new ContainerStatusBuilder()
-                            .withName(container)
-                            .withNewState()
-                            .withNewWaiting()
-                            .withReason(reason)
-                            .withMessage(message)
-                            .endWaiting()
-                            .endState()
-                            .build())
-                    .endStatus()
-                    .build())
-            .create();
-    return java.time.Instant.parse(made.getMetadata().getCreationTimestamp());
   }
 }
