@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  *   <li>No circle between files, inside a room or across.
  *   <li>Cloud SDKs (AWS, Google Cloud, Azure) only in {@code storage}.
  *   <li>No file over {@value #MAX_LINES} lines but the one cohesive algorithm named in {@link
- *       #LONG_FILES}, and the files still to be split (named with what they hold, to shrink).
+ *       #LONG_FILES} (a file added there says why it is one algorithm, not a file to split).
  * </ul>
  */
 class ArchitectureTest {

@@ -44,9 +44,10 @@ import java.util.function.Predicate;
  * the status subresource. A bound pod that is deleted is stopped and then removed with grace period
  * 0, as a kubelet does.
  *
- * <p>On request ({@link #inject}) a pod is left in {@code ImagePullBackOff} (a real pull would need
- * a registry), evicted, or held running until {@link Hold#release()} (a point a real container
- * cannot be stopped at on demand), so that those paths can be tested.
+ * <p>On request ({@link #inject}) a pod is left in {@code ImagePullBackOff} (one pod of an image
+ * the node has and other pods run, which a real kubelet would pull fine), evicted, or held running
+ * until {@link Hold#release()} (a point a real container cannot be stopped at on demand), so that
+ * those paths can be tested.
  */
 public final class LocalKubelet implements AutoCloseable {
   public static final String NODE = "local-kubelet";
