@@ -1,6 +1,7 @@
 package io.tidbbackup;
 
 import io.tidbbackup.cli.AgentCommand;
+import io.tidbbackup.cli.AgentWarmUp;
 import io.tidbbackup.cli.OperatorCommand;
 import io.tidbbackup.cli.RenderCommand;
 import picocli.CommandLine;
@@ -32,6 +33,9 @@ public class Main {
   static final String LOGBACK_CONFIG = "logback.configurationFile";
 
   public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    CommandLine cli = new CommandLine(new Main());
+    // hidden: the image build's class-data sharing training run (the Dockerfile)
+    cli.getSubcommands().get("agent").addSubcommand("warm-up", new AgentWarmUp());
+    return cli.execute(args);
   }
 }
