@@ -17,20 +17,12 @@ import picocli.CommandLine.Command;
 public class Main {
 
   public static void main(String[] args) {
-    // before the first logger exists: LOG_FORMAT=json picks the JSON encoder (one object per line
-    // on stderr)
-    if ("json".equalsIgnoreCase(System.getenv("LOG_FORMAT"))
-        && System.getProperty(LOGBACK_CONFIG) == null) {
-      System.setProperty(LOGBACK_CONFIG, "logback-json.xml");
-    }
     // an agent prints nothing, an SDK's exception or a stack trace included, that is not redacted
     if (args.length > 0 && args[0].equals("agent")) {
       io.tidbbackup.agent.RedactingOutput.install(System.getenv());
     }
     System.exit(run(args));
   }
-
-  static final String LOGBACK_CONFIG = "logback.configurationFile";
 
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());

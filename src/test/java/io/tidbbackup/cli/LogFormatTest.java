@@ -3,7 +3,6 @@ package io.tidbbackup.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The operator's two log formats, as shipped (src/main/resources): a reconcile's line names the
+ * The operator's two log formats, as {@link LogSetup} sets them up: a reconcile's line names the
  * object (JOSDK puts it in the MDC) as {@code [Backup tidb/b1]} in text and as fields in JSON;
  * fabric8's warning on every use of a v1alpha1 resource is not printed.
  */
@@ -23,21 +22,19 @@ class LogFormatTest {
   @AfterEach
   void restore() throws Exception {
     System.setErr(stderr);
-    configure("logback.xml");
+    configure(false);
   }
 
-  static void configure(String resource) throws Exception {
+  static void configure(boolean json) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
-    JoranConfigurator c = new JoranConfigurator();
-    c.setContext(ctx);
-    c.doConfigure(LogFormatTest.class.getClassLoader().getResource(resource));
+    LogSetup.apply(ctx, json, null);
   }
 
-  String logLines(String config) throws Exception {
+  String logLines(boolean json) throws Exception {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    configure(config);
+    configure(json);
     var log = LoggerFactory.getLogger("io.tidbbackup.operator.status.EventRecorder");
     MDC.put("resource.kind", "Backup");
     MDC.put("resource.namespace", "tidb");
@@ -55,7 +52,7 @@ class LogFormatTest {
 
   @Test
   void textNamesTheObjectOfAReconcile() throws Exception {
-    String out = logLines("logback.xml");
+    String out = logLines(false);
     assertThat(out)
         .contains("EventRecorder [Backup tidb/b1] - Backup tidb/b1 JobCreated")
         .contains("EventRecorder - operator started")
@@ -65,7 +62,7 @@ class LogFormatTest {
 
   @Test
   void jsonCarriesTheObjectAsFields() throws Exception {
-    String out = logLines("logback-json.xml");
+    String out = logLines(true);
     String first = out.lines().findFirst().orElseThrow();
     assertThat(first)
         .contains("\"resource.kind\":\"Backup\"")
