@@ -42,7 +42,9 @@ public final class Redactor {
       "sas-token|sas_token|sastoken|sig|signature|x-amz-signature|password|passwd|pwd"
           + "|secret[-_]?access[-_]?key|access[-_]?key|accountkey|account[-_]key|client[-_]?secret"
           + "|private[-_]key|private[-_]key[-_]id|refresh[-_]token|x-amz-security-token"
-          + "|x-amz-credential|aws[-_]session[-_]token|azure[-_]storage[-_]key";
+          + "|x-amz-credential|aws[-_]session[-_]token|azure[-_]storage[-_]key"
+          // BR's keys given inline (br.options): --crypter.key=…, --log.crypter.key=…
+          + "|crypter\\.key";
 
   /**
    * A credential name, an optional closing quote, a separator ({@code =}, {@code :}, URL-encoded
