@@ -59,6 +59,10 @@ public final class Redactor {
               + ")[\"']?\\s*(?:=|:|%3D|%3A)\\s*)"
               + "(?:\"((?:\\\\.|[^\"\\\\])+)\"|'([^']+)'|((?:\\\\.|[^&\\s\"',;\\]\\\\<>])+))");
 
+  /** BR's inline key flags in their two-argument form: {@code --crypter.key 0123…}. */
+  private static final Pattern KEY_FLAG_ARGUMENT =
+      Pattern.compile("(?<![A-Za-z0-9.])(--?(?:log\\.)?crypter\\.key\\s+)(?!-)([^\\s\"']+)");
+
   private static final Set<String> JSON_SECRET_FIELDS =
       Set.of("private_key", "private_key_id", "client_secret", "refresh_token");
 
@@ -168,6 +172,8 @@ public final class Redactor {
         out = out.replace(s, MASK);
       }
     }
+    out =
+        KEY_FLAG_ARGUMENT.matcher(out).replaceAll(r -> Matcher.quoteReplacement(r.group(1) + MASK));
     Matcher m = PATTERNS.matcher(out);
     return m.replaceAll(
         r -> {
