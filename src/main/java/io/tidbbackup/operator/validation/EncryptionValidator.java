@@ -54,6 +54,7 @@ final class EncryptionValidator {
     if (!parts(e, errors)) {
       return;
     }
+    readable(spec.podSecurityContext, errors);
     boolean log = spec.backupMode == BackupMode.LOG;
     if (log && e.snapshot != null) {
       errors.add(
@@ -81,6 +82,7 @@ final class EncryptionValidator {
     if (!parts(e, errors)) {
       return;
     }
+    readable(spec.podSecurityContext, errors);
     boolean pitr = spec.restoreMode == RestoreMode.PITR;
     if (!pitr) {
       onlyFor(e, "pitr restores (restoreMode: pitr)", errors);
@@ -123,6 +125,27 @@ final class EncryptionValidator {
               + " a master key together)");
     }
     return errors.size() == before;
+  }
+
+  /**
+   * The key files are mode 0400 and owned by root; the kubelet gives the pod's fsGroup read on
+   * them. Without spec.podSecurityContext the pod has one ({@code ToolPod.RUN_AS}); a user's
+   * context without one runs the agent as a user that could not read the keys, unless as root.
+   */
+  static void readable(
+      io.fabric8.kubernetes.api.model.PodSecurityContext psc, List<String> errors) {
+    if (psc == null || psc.getFsGroup() != null) {
+      return;
+    }
+    Long uid = psc.getRunAsUser();
+    if (uid != null && uid == 0L) {
+      return;
+    }
+    errors.add(
+        "spec.podSecurityContext has no fsGroup: the key files of spec.encryption are mode 0400,"
+            + " read by their owner (root) and the pod's fsGroup only, so BR running as uid "
+            + (uid == null ? "of the image" : uid.toString())
+            + " could not read them; set spec.podSecurityContext.fsGroup");
   }
 
   /** The log parts, where the object reads no log data. */

@@ -114,6 +114,28 @@ class EncryptionValidatorTest {
     assertThat(backup("br: {cluster: c}\nencryption: {}\n", "v6.5.0")).isNull();
   }
 
+  /** The key file is 0400, root's: readable by uid 0 or the pod's fsGroup (the default has one). */
+  @Test
+  void aPodThatCouldNotReadTheKeyFileIsInvalid() throws Exception {
+    String enc = "encryption: {snapshot: " + KEY + "}\n";
+    assertThat(backup("br: {cluster: c}\npodSecurityContext: {runAsUser: 1000}\n" + enc, null))
+        .isEqualTo(
+            "spec.podSecurityContext has no fsGroup: the key files of spec.encryption are mode"
+                + " 0400, read by their owner (root) and the pod's fsGroup only, so BR running as"
+                + " uid 1000 could not read them; set spec.podSecurityContext.fsGroup");
+    assertThat(restore("br: {cluster: c}\npodSecurityContext: {runAsNonRoot: true}\n" + enc, null))
+        .startsWith("spec.podSecurityContext has no fsGroup")
+        .contains("uid of the image");
+    assertThat(
+            backup(
+                "br: {cluster: c}\npodSecurityContext: {runAsUser: 1000, fsGroup: 2000}\n" + enc,
+                null))
+        .isNull();
+    assertThat(backup("br: {cluster: c}\npodSecurityContext: {runAsUser: 0}\n" + enc, null))
+        .isNull();
+    assertThat(backup("br: {cluster: c}\npodSecurityContext: {runAsUser: 1000}\n", null)).isNull();
+  }
+
   /** A key in br.options beside the field would be in the command line: refused, naming both. */
   @Test
   void brOptionsWithAnEncryptionFlagBesideTheFieldAreInvalid() throws Exception {
