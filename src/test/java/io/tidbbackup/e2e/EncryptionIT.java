@@ -270,17 +270,14 @@ class EncryptionIT {
             snapshot: {method: aes192-ctr, secretKeyRef: {name: %s, key: snapshot.key}}
         """
             .formatted(ns, SECRET);
-    k.resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
-    GenericKubernetesResource read =
-        k.genericKubernetesResources("br.pingcap.com/v1alpha1", "Restore")
-            .inNamespace(ns)
-            .withName("v2-enc")
-            .get();
+    v2Restores().resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
+    GenericKubernetesResource read = v2Restores().withName("v2-enc").get();
     assertThat(Serde.json(read.getAdditionalProperties().get("spec")))
         .contains("\"encryption\":{\"snapshot\":{\"method\":\"aes192-ctr\"");
     assertThatThrownBy(
             () ->
-                k.resource(
+                v2Restores()
+                    .resource(
                         Serialization.unmarshal(
                             yaml.replace("v2-enc", "v2-bad").replace("aes192-ctr", "plaintext"),
                             GenericKubernetesResource.class))
@@ -290,6 +287,14 @@ class EncryptionIT {
   }
 
   // ---- helpers
+
+  static io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+          GenericKubernetesResource,
+          io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+          io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
+      v2Restores() {
+    return k.genericKubernetesResources("br.pingcap.com/v1alpha1", "Restore").inNamespace(ns);
+  }
 
   static String decrypt(String hexKey, byte[] meta) throws Exception {
     Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
