@@ -1,17 +1,13 @@
 package io.tidbbackup.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupCondition;
 import io.tidbbackup.api.Restore;
@@ -40,7 +36,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * exactly that key; a Restore naming the same key restores it, one without a key or with another
  * fails as BR does; a key file that is not hex fails the run with BR's message; a BR release
  * without log encryption is Invalid before any Job. The key is never in a Job's args or env, a
- * status, an event, the operator's log or the tool's output.
+ * status, an event, the operator's log or the tool's output. (br.pingcap.com: V2ApiIT.)
  */
 class EncryptionIT {
   static final String BUCKET = "encryption";
@@ -255,46 +251,7 @@ class EncryptionIT {
     assertThat(E2E.jobs(k, ns)).noneMatch(j -> j.getMetadata().getName().endsWith("-opt"));
   }
 
-  /** The br.pingcap.com CRDs carry the field too, with the same schema. */
-  @Test
-  void theV2GroupAdmitsTheFieldAndItsSchema() {
-    String yaml =
-        """
-        apiVersion: br.pingcap.com/v1alpha1
-        kind: Restore
-        metadata: {name: v2-enc, namespace: %s}
-        spec:
-          br: {cluster: demo1}
-          s3: {provider: aws, secretName: s3-secret, bucket: b, prefix: p}
-          encryption:
-            snapshot: {method: aes192-ctr, secretKeyRef: {name: %s, key: snapshot.key}}
-        """
-            .formatted(ns, SECRET);
-    v2Restores().resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
-    GenericKubernetesResource read = v2Restores().withName("v2-enc").get();
-    assertThat(Serde.json(read.getAdditionalProperties().get("spec")))
-        .contains("\"encryption\":{\"snapshot\":{\"method\":\"aes192-ctr\"");
-    assertThatThrownBy(
-            () ->
-                v2Restores()
-                    .resource(
-                        Serialization.unmarshal(
-                            yaml.replace("v2-enc", "v2-bad").replace("aes192-ctr", "plaintext"),
-                            GenericKubernetesResource.class))
-                    .create())
-        .isInstanceOf(KubernetesClientException.class)
-        .hasMessageContaining("spec.encryption.snapshot.method");
-  }
-
   // ---- helpers
-
-  static io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
-          GenericKubernetesResource,
-          io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-          io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
-      v2Restores() {
-    return k.genericKubernetesResources("br.pingcap.com/v1alpha1", "Restore").inNamespace(ns);
-  }
 
   static String decrypt(String hexKey, byte[] meta) throws Exception {
     Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
