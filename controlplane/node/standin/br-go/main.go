@@ -10,6 +10,10 @@
 //	br log start              writes the log backup's marker files and prints its start-ts
 //	br log …, br abort …      succeed
 //
+// Every command first reads BR's encryption flags as BR does (crypter.go): a key file that is missing or
+// unreadable fails the run with BR's message; a snapshot backup's backupmeta is encrypted with the key, and a
+// restore must give the same key to read it (a pitr restore with --crypter.* reads the full backup's).
+//
 // A storage path with a segment "fail" (s3://bucket/team/fail) fails as BR does; one with a segment "slow"
 // runs for two minutes first (until SIGTERM), for the tests that stop a run midway. S3 only (path style, Signature V4 from AWS_ACCESS_KEY_ID
 // and AWS_SECRET_ACCESS_KEY, the endpoint from --s3.endpoint): the test node's storage is an S3 server.
@@ -53,18 +57,18 @@ func main() {
 		os.Exit(1)
 	}
 	flags := parseFlags(args[2:])
-	var err error
+	keys, err := parseCrypters(flags)
+	if err != nil {
+		fmt.Printf("[ERROR] [main.go:58] [\"br failed\"] [error=%q]\n", err.Error())
+		os.Exit(1)
+	}
 	switch args[0] + " " + args[1] {
 	case "backup full", "backup db", "backup table":
-		err = backup(flags)
+		err = backup(flags, keys)
 	case "restore point":
-		ts := flags["restored-ts"]
-		if ts == "" {
-			ts = tso(time.Now())
-		}
-		fmt.Printf("[INFO] [collector.go:77] [\"restore log success summary\"] [restore-to=%s]\n", ts)
+		err = restorePoint(flags, keys)
 	case "restore full", "restore db", "restore table":
-		err = restore(flags)
+		err = restore(flags, keys)
 	case "log start":
 		err = logStart(flags)
 	default:
@@ -113,7 +117,7 @@ func tso(t time.Time) string {
 	return strconv.FormatInt(t.UnixMilli()<<18, 10)
 }
 
-func backup(flags map[string]string) error {
+func backup(flags map[string]string, ck *crypters) error {
 	st, err := storageOf(flags)
 	if err != nil {
 		return err
@@ -154,7 +158,11 @@ func backup(flags map[string]string) error {
 	if err := st.put("backup.lock", []byte("stand-in br")); err != nil {
 		return err
 	}
-	if err := st.put("backupmeta", []byte(ts)); err != nil {
+	meta, err := encryptMeta(ck.snapshot, []byte(ts))
+	if err != nil {
+		return err
+	}
+	if err := st.put("backupmeta", meta); err != nil {
 		return err
 	}
 	size := (n - 2) * len(sst)
@@ -164,18 +172,51 @@ func backup(flags map[string]string) error {
 	return nil
 }
 
-func restore(flags map[string]string) error {
-	st, err := storageOf(flags)
+func restore(flags map[string]string, keys *crypters) error {
+	ts, err := readBackupTS(flags, flags["storage"], keys)
 	if err != nil {
 		return err
 	}
+	fmt.Println(`[INFO] [progress.go:1] [progress] [step="Full Restore"] [progress=100.00%]`)
+	fmt.Printf("[INFO] [collector.go:77] [\"Full Restore success summary\"] [total-ranges=1] [BackupTS=%s] [Size=1024]\n", ts)
+	return nil
+}
+
+// readBackupTS reads the backupmeta under a storage URL, decrypted with the snapshot key when one is given.
+func readBackupTS(flags map[string]string, storage string, keys *crypters) (string, error) {
+	st, err := storageAt(storage, flags)
+	if err != nil {
+		return "", err
+	}
 	meta, err := st.get("backupmeta")
 	if err != nil {
-		return fmt.Errorf("[BR:ExternalStorage:ErrStorageInvalidConfig] %s/backupmeta not found: %v", flags["storage"], err)
+		return "", fmt.Errorf("[BR:ExternalStorage:ErrStorageInvalidConfig] %s/backupmeta not found: %v", storage, err)
 	}
-	fmt.Println(`[INFO] [progress.go:1] [progress] [step="Full Restore"] [progress=100.00%]`)
-	fmt.Printf("[INFO] [collector.go:77] [\"Full Restore success summary\"] [total-ranges=1] [BackupTS=%s] [Size=1024]\n",
-		strings.TrimSpace(string(meta)))
+	ts, err := backupTS(keys.snapshot, meta)
+	if err != nil {
+		return "", fmt.Errorf("load backupmeta of %s: %v", storage, err)
+	}
+	return ts, nil
+}
+
+// restorePoint prints the restore-to TS. With a snapshot key it reads the full backup's backupmeta first,
+// with a master key its file (BR's encryption manager reads it for the log's data keys).
+func restorePoint(flags map[string]string, keys *crypters) error {
+	if keys.snapshot != nil && flags["full-backup-storage"] != "" {
+		if _, err := readBackupTS(flags, flags["full-backup-storage"], keys); err != nil {
+			return err
+		}
+	}
+	if keys.masterKeyPath != "" {
+		if err := readMasterKey(keys.masterKeyPath); err != nil {
+			return err
+		}
+	}
+	ts := flags["restored-ts"]
+	if ts == "" || ts == "0" {
+		ts = tso(time.Now())
+	}
+	fmt.Printf("[INFO] [collector.go:77] [\"restore log success summary\"] [restore-to=%s]\n", ts)
 	return nil
 }
 
@@ -199,9 +240,13 @@ type s3 struct {
 }
 
 func storageOf(flags map[string]string) (*s3, error) {
-	u, err := url.Parse(flags["storage"])
+	return storageAt(flags["storage"], flags)
+}
+
+func storageAt(storage string, flags map[string]string) (*s3, error) {
+	u, err := url.Parse(storage)
 	if err != nil || u.Scheme != "s3" {
-		return nil, fmt.Errorf("the stand-in br writes to s3:// storage only, not %q", flags["storage"])
+		return nil, fmt.Errorf("the stand-in br writes to s3:// storage only, not %q", storage)
 	}
 	endpoint := flags["s3.endpoint"]
 	if endpoint == "" {

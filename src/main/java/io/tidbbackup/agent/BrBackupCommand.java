@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * Builds the {@code br backup …} and {@code br log …} command lines, in TiDB Operator v1's order:
- * subcommand, {@code --pd}, TLS, global flags, storage, filters, performance flags, {@code
- * br.options}; unlike TiDB Operator, each line carries only flags its BR subcommand defines
+ * subcommand, {@code --pd}, TLS, global flags, storage, encryption, filters, performance flags,
+ * {@code br.options}; unlike TiDB Operator, each line carries only flags its BR subcommand defines
  * (tools/br.tsv), and every timestamp is a TSO.
  */
 public final class BrBackupCommand {
@@ -54,6 +54,8 @@ public final class BrBackupCommand {
     }
     args.addAll(clusterArgs(br, inv.pd(), inv.clusterTls()));
     args.addAll(StorageFlags.forBr(spec, StorageLocation.of(spec), presentEnv));
+    // the Job's agent spec holds only the parts this subcommand reads (none for log stop, …)
+    args.addAll(EncryptionFlags.forBr(spec.encryption));
     if (log == null) {
       args.addAll(filterArgs(spec.tableFilter, spec.backupType, br));
       args.addAll(perfArgs(br));

@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * Builds {@code br restore …} (and {@code br abort restore …} for pruning) in TiDB Operator v1's
- * order: subcommand, {@code --pd}, TLS, global flags, storage, filters, performance flags, {@code
- * br.options}; a PiTR restore ends with {@code --restored-ts} and {@code --full-backup-storage} or
- * {@code --start-ts}.
+ * order: subcommand, {@code --pd}, TLS, global flags, storage, encryption, filters, performance
+ * flags, {@code br.options}; a PiTR restore ends with {@code --restored-ts} and {@code
+ * --full-backup-storage} or {@code --start-ts}.
  */
 public final class BrRestoreCommand {
 
@@ -31,6 +31,8 @@ public final class BrRestoreCommand {
         Arg.of(pitr ? "point" : BrBackupCommand.subcommand(spec.tableFilter, spec.backupType)));
     args.addAll(BrBackupCommand.clusterArgs(br, inv.pd(), inv.clusterTls()));
     args.addAll(StorageFlags.forBr(spec, StorageLocation.of(spec), presentEnv));
+    // abort restore reads the backupmeta too (late v8.5: RunRestoreAbort → ReadBackupMeta)
+    args.addAll(EncryptionFlags.forBr(spec.encryption));
     args.addAll(BrBackupCommand.filterArgs(spec.tableFilter, pitr ? null : spec.backupType, br));
     if (!inv.abort()) {
       StorageFlags.add(args, "--concurrency=", br.concurrency);

@@ -42,7 +42,9 @@ public final class Redactor {
       "sas-token|sas_token|sastoken|sig|signature|x-amz-signature|password|passwd|pwd"
           + "|secret[-_]?access[-_]?key|access[-_]?key|accountkey|account[-_]key|client[-_]?secret"
           + "|private[-_]key|private[-_]key[-_]id|refresh[-_]token|x-amz-security-token"
-          + "|x-amz-credential|aws[-_]session[-_]token|azure[-_]storage[-_]key";
+          + "|x-amz-credential|aws[-_]session[-_]token|azure[-_]storage[-_]key"
+          // BR's keys given inline (br.options): --crypter.key=…, --log.crypter.key=…
+          + "|crypter\\.key";
 
   /**
    * A credential name, an optional closing quote, a separator ({@code =}, {@code :}, URL-encoded
@@ -56,6 +58,10 @@ public final class Redactor {
               + NAMES
               + ")[\"']?\\s*(?:=|:|%3D|%3A)\\s*)"
               + "(?:\"((?:\\\\.|[^\"\\\\])+)\"|'([^']+)'|((?:\\\\.|[^&\\s\"',;\\]\\\\<>])+))");
+
+  /** BR's inline key flags in their two-argument form: {@code --crypter.key 0123…}. */
+  private static final Pattern KEY_FLAG_ARGUMENT =
+      Pattern.compile("(?<![A-Za-z0-9.])(--?(?:log\\.)?crypter\\.key\\s+)(?!-)([^\\s\"']+)");
 
   private static final Set<String> JSON_SECRET_FIELDS =
       Set.of("private_key", "private_key_id", "client_secret", "refresh_token");
@@ -166,6 +172,8 @@ public final class Redactor {
         out = out.replace(s, MASK);
       }
     }
+    out =
+        KEY_FLAG_ARGUMENT.matcher(out).replaceAll(r -> Matcher.quoteReplacement(r.group(1) + MASK));
     Matcher m = PATTERNS.matcher(out);
     return m.replaceAll(
         r -> {

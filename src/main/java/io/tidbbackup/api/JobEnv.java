@@ -42,6 +42,17 @@ public final class JobEnv {
   public static final String LIGHTNING_BIN_DIR = "/var/lib/lightning-bin";
   public static final String TIKV_BIN_DIR = "/var/lib/tikv-bin";
 
+  /**
+   * Where the keys of spec.encryption are mounted, one directory per part ({@code snapshot}, {@code
+   * log}, {@code master-key}), each holding one file, {@code key}.
+   */
+  public static final String ENCRYPTION_DIR = "/var/lib/br-encryption";
+
+  /** The file a part's key is mounted as: {@code <ENCRYPTION_DIR>/<part>/key}. */
+  public static String encryptionKeyFile(String part) {
+    return ENCRYPTION_DIR + "/" + part + "/key";
+  }
+
   /** Set by Kubernetes in the pods of an Indexed Job (a sharded compaction). */
   public static final String JOB_COMPLETION_INDEX = "JOB_COMPLETION_INDEX";
 

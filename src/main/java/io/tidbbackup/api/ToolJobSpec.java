@@ -48,6 +48,11 @@ public class ToolJobSpec extends StorageProvider {
   public Affinity affinity;
   public Boolean useKMS;
 
+  /**
+   * BR's backup encryption from Secrets: each key reaches BR as a file, never in its command line.
+   */
+  public Encryption encryption;
+
   /** Default tidb-backup-manager. */
   public String serviceAccount;
 

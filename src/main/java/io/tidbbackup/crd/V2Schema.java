@@ -22,14 +22,17 @@ final class V2Schema {
 
   private static final Set<String> PROVIDERS = Set.of("s3", "gcs", "azblob", "local");
 
-  /** TiDB Operator v2's BackupSpec (api/br/v1alpha1), less its EBS-only field. */
+  /**
+   * TiDB Operator v2's BackupSpec (api/br/v1alpha1), less its EBS-only field, plus this operator's
+   * additive {@code encryption} (as in v1).
+   */
   static final Set<String> BACKUP_SPEC =
       withProviders(
           "resources env backupType backupMode br storageClassName storageSize commitTs"
               + " logSubcommand logTruncateUntil logStop tolerations toolImage imagePullSecrets"
               + " tableFilter affinity useKMS serviceAccount cleanPolicy cleanOption"
               + " podSecurityContext priorityClassName backoffRetryPolicy additionalVolumes"
-              + " additionalVolumeMounts");
+              + " additionalVolumeMounts encryption");
 
   static final Set<String> RESTORE_SPEC =
       withProviders(
@@ -37,7 +40,7 @@ final class V2Schema {
               + " pitrFullBackupStorageProvider storageClassName storageSize tolerations affinity"
               + " useKMS serviceAccount toolImage imagePullSecrets tableFilter podSecurityContext"
               + " priorityClassName additionalVolumes additionalVolumeMounts"
-              + " tolerateSingleTiKVOutage backoffLimit");
+              + " tolerateSingleTiKVOutage backoffLimit encryption");
 
   static final Set<String> COMPACT_SPEC =
       withProviders(

@@ -54,6 +54,14 @@ class ToolOutputTest {
     assertThat(r.redact("--password=topsecret --user=root"))
         .isEqualTo("--password=****** --user=root");
     assertThat(r.redact("AccountKey=Eby8vdM02x==;BlobEndpoint")).doesNotContain("Eby8vdM02x");
+    // a BR key given inline through br.options; a key file's path is no secret
+    assertThat(
+            r.redact(
+                "br backup full --crypter.key=0123456789abcdef0123456789abcdef"
+                    + " --log.crypter.key 00ff00ff --crypter.key-file=/var/lib/br-encryption/snapshot/key"))
+        .isEqualTo(
+            "br backup full --crypter.key=****** --log.crypter.key ******"
+                + " --crypter.key-file=/var/lib/br-encryption/snapshot/key");
   }
 
   @Test

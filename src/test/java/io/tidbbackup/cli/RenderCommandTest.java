@@ -154,6 +154,58 @@ class RenderCommandTest {
     assertThat(bad.err()).contains("(BackupSchedule x) is invalid:");
   }
 
+  /**
+   * render shows spec.encryption as the operator would run it: a schedule's child inherits it, its
+   * Job mounts the key and BR gets the file; a release without log encryption is refused.
+   */
+  @Test
+  void encryptionRendersAsTheKeyFileAndARefusalByRelease() throws Exception {
+    String schedule =
+        """
+        apiVersion: pingcap.com/v1alpha1
+        kind: BackupSchedule
+        metadata: {name: enc}
+        spec:
+          schedule: "0 2 * * *"
+          backupTemplate:
+            br: {cluster: basic}
+            s3: {provider: aws, bucket: b, prefix: nightly}
+            encryption:
+              snapshot: {method: aes128-ctr, secretKeyRef: {name: keys, key: snap}}
+        """;
+    Out job = render(schedule);
+    assertThat(job.code()).as(job.err()).isZero();
+    assertThat(job.out())
+        .contains("name: encryption-snapshot", "secretName: keys", "key: snap", "defaultMode: 256")
+        .contains("mountPath: /var/lib/br-encryption/snapshot");
+    Out line = render(schedule, "--command");
+    assertThat(line.out())
+        .contains(
+            " --crypter.method=aes128-ctr --crypter.key-file=/var/lib/br-encryption/snapshot/key");
+    String log =
+        """
+        apiVersion: pingcap.com/v1alpha1
+        kind: Backup
+        metadata: {name: lb}
+        spec:
+          backupMode: log
+          br: {cluster: basic}
+          s3: {provider: aws, bucket: b, prefix: log}
+          encryption:
+            masterKey: {method: aes256-ctr, secretKeyRef: {name: keys, key: master}}
+        """;
+    assertThat(render(log, "--command", "--tikv-version", "v8.5.0").out())
+        .contains(
+            " --master-key-crypter-method=aes256-ctr"
+                + " --master-key=local:///var/lib/br-encryption/master-key/key");
+    Out old = render(log, "--tikv-version", "v8.1.1");
+    assertThat(old.code()).isEqualTo(1);
+    assertThat(old.err())
+        .contains(
+            "Backup lb is invalid: spec.encryption.masterKey: BR v8.1.1 (the Job's br log start)"
+                + " has no --master-key-crypter-method and --master-key");
+  }
+
   @Test
   void readsStandardInputWithADash() throws Exception {
     var in = System.in;

@@ -102,7 +102,10 @@ class ToolLinePropertyTest {
             "ts zoned",
             "ts rfc3339",
             "ts tso",
-            "filter")) {
+            "filter",
+            "encryption snapshot",
+            "encryption log",
+            "encryption master-key")) {
       assertThat(built.getOrDefault(key, 0)).as("lines built for %s", key).isGreaterThan(20);
     }
   }
@@ -229,6 +232,58 @@ class ToolLinePropertyTest {
     return y.toString();
   }
 
+  /**
+   * spec.encryption: sometimes, with the parts the kind reads (log data: a key or a master key).
+   */
+  String encryption(Random r, boolean snapshotData, boolean logData) {
+    if (r.nextInt(3) != 0) {
+      return "";
+    }
+    StringBuilder y = new StringBuilder("encryption:\n");
+    String method = "{method: " + pick(r, List.of("aes128-ctr", "aes192-ctr", "aes256-ctr"));
+    if (snapshotData && (!logData || r.nextBoolean())) {
+      y.append("  snapshot: ").append(method).append(", secretKeyRef: {name: k, key: s}}\n");
+    }
+    if (logData) {
+      String part = pick(r, List.of("log", "masterKey"));
+      y.append("  ").append(part).append(": ").append(method);
+      y.append(", secretKeyRef: {name: k, key: l}}\n");
+    }
+    return y.toString();
+  }
+
+  /**
+   * Each part of spec.encryption the line's command reads arrives as its method and the path of the
+   * mounted key file; a part it does not read, and any key itself, never.
+   */
+  void assertEncryption(
+      ParsedLine line,
+      io.tidbbackup.api.Encryption e,
+      boolean snapshotData,
+      boolean logData,
+      CharSequence spec) {
+    assertThat(line.has("crypter.key")).as(spec.toString()).isFalse();
+    assertThat(line.has("log.crypter.key")).as(spec.toString()).isFalse();
+    String[][] parts = {
+      {"snapshot", "crypter.method", "crypter.key-file", ""},
+      {"log", "log.crypter.method", "log.crypter.key-file", ""},
+      {"master-key", "master-key-crypter-method", "master-key", "local://"}
+    };
+    for (String[] p : parts) {
+      io.tidbbackup.api.EncryptionKey k = e == null ? null : e.parts().get(p[0]);
+      boolean read = p[0].equals("snapshot") ? snapshotData : logData;
+      if (k == null || !read) {
+        assertThat(line.has(p[1]) || line.has(p[2])).as(spec.toString()).isFalse();
+        continue;
+      }
+      count("encryption " + p[0]);
+      assertThat(line.last(p[1])).as(spec.toString()).isEqualTo(k.method.value());
+      assertThat(line.last(p[2]))
+          .as(spec.toString())
+          .isEqualTo(p[3] + JobEnv.encryptionKeyFile(p[0]));
+    }
+  }
+
   ClusterFacts facts(Random r, String release) {
     boolean tls = r.nextBoolean();
     boolean v2 = r.nextBoolean();
@@ -272,6 +327,7 @@ class ToolLinePropertyTest {
       y.append(filter(r));
       y.append(br(r, kind.equals("log") ? null : type));
       y.append(storage(r, "", true));
+      y.append(encryption(r, !kind.equals("log"), kind.equals("log")));
     }
     Backup b = load(Backup.class, y.toString());
     ClusterFacts facts = facts(r, release);
@@ -303,6 +359,8 @@ class ToolLinePropertyTest {
     } else if (line.command().equals("log start") && !"0".equals(spec.commitTs)) {
       assertTso(line.last("start-ts"), spec.commitTs, y);
     }
+    boolean logData = line.command().equals("log start");
+    assertEncryption(line, spec.encryption, inv.logSubcommand() == null, logData, y);
   }
 
   void restore(Random r, String release) {
@@ -333,6 +391,7 @@ class ToolLinePropertyTest {
       y.append(filter(r));
       y.append(br(r, kind.equals("pitr") ? null : type));
       y.append(storage(r, "", true));
+      y.append(encryption(r, true, kind.equals("pitr")));
     }
     Restore rt = load(Restore.class, y.toString());
     ClusterFacts facts = facts(r, release);
@@ -356,6 +415,7 @@ class ToolLinePropertyTest {
         continue;
       }
       assertThat(line.last("storage")).as(y.toString()).startsWith(StorageLocation.of(spec).url());
+      assertEncryption(line, spec.encryption, true, line.command().endsWith("point"), y);
       if (line.command().endsWith("point")) {
         assertTso(
             line.last("restored-ts"), spec.pitrRestoredTs == null ? "0" : spec.pitrRestoredTs, y);

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupSpec;
+import io.tidbbackup.api.Encryption;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.LogSubCommand;
 import io.tidbbackup.api.Serde;
@@ -82,6 +83,8 @@ public final class BackupJobBuilder {
       volumes.add(ToolPod.secretVolume("tidb-client-tls", spec.from.tlsClientSecretName));
       mounts.add(ToolPod.mount("tidb-client-tls", JobEnv.CLIENT_TLS_DIR, true));
     }
+    Encryption encryption = EncryptionVolumes.forBackup(spec, log);
+    EncryptionVolumes.add(encryption, volumes, mounts);
     ToolPod.addUserVolumes(spec, volumes, mounts);
 
     String image =
@@ -99,7 +102,7 @@ public final class BackupJobBuilder {
             .withImage(settings.agentImage())
             .withImagePullPolicy(settings.imagePullPolicy())
             .withArgs(args)
-            .withEnv(env(backup))
+            .withEnv(env(backup, encryption))
             .withResources(spec.resources)
             .withVolumeMounts(mounts)
             .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -118,11 +121,13 @@ public final class BackupJobBuilder {
   }
 
   /** Generated env, then spec.env overriding by name. Credentials only as secretKeyRef. */
-  static List<EnvVar> env(Backup backup) {
+  static List<EnvVar> env(Backup backup, Encryption encryption) {
     BackupSpec spec = backup.getSpec();
     List<EnvVar> env = new ArrayList<>();
     env.add(StorageEnv.plain(JobEnv.BR_LOG_TO_TERM, "1"));
-    env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(agentSpec(spec))));
+    BackupSpec agent = agentSpec(spec);
+    agent.encryption = EncryptionVolumes.forAgent(encryption);
+    env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(agent)));
     String sas =
         spec.azblob == null ? null : Names.sasSecret("backup", backup, spec.azblob.sasToken);
     env.addAll(StorageEnv.of(spec, sas));
@@ -139,7 +144,8 @@ public final class BackupJobBuilder {
    * What the agent needs ({@code TIDB_BACKUP_SPEC}), and nothing else: a whitelist, so a field
    * added to the CRD reaches the pod only when it is added here. Storage without secrets (the
    * inline SAS token reaches the pod through a Secret), the tool's configuration, the log task
-   * fields, and cleanOption for {@code agent clean}.
+   * fields, and cleanOption for {@code agent clean}. Not spec.encryption: a Job is given the
+   * methods of the parts it mounts ({@link EncryptionVolumes}).
    */
   public static BackupSpec agentSpec(BackupSpec spec) {
     BackupSpec s = ToolPod.agentCommon(spec, new BackupSpec());

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.tidbbackup.api.Encryption;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.Restore;
 import io.tidbbackup.api.RestoreMode;
@@ -79,6 +80,8 @@ public final class RestoreJobBuilder {
       volumes.add(ToolPod.secretVolume("tidb-client-tls", spec.to.tlsClientSecretName));
       mounts.add(ToolPod.mount("tidb-client-tls", JobEnv.CLIENT_TLS_DIR, true));
     }
+    Encryption encryption = EncryptionVolumes.forRestore(spec);
+    EncryptionVolumes.add(encryption, volumes, mounts);
     if (lightning && spec.lightningFromArchive()) {
       volumes.add(restoreData(spec));
       mounts.add(ToolPod.mount(RESTORE_DATA_VOLUME, JobEnv.RESTORE_DATA_DIR, false));
@@ -105,7 +108,7 @@ public final class RestoreJobBuilder {
             .withImage(settings.agentImage())
             .withImagePullPolicy(settings.imagePullPolicy())
             .withArgs(args)
-            .withEnv(env(restore))
+            .withEnv(env(restore, encryption))
             .withResources(spec.resources)
             .withVolumeMounts(mounts)
             .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -124,11 +127,13 @@ public final class RestoreJobBuilder {
   }
 
   /** Generated env, then spec.env overriding by name. Credentials only as secretKeyRef. */
-  static List<EnvVar> env(Restore restore) {
+  static List<EnvVar> env(Restore restore, Encryption encryption) {
     RestoreSpec spec = restore.getSpec();
     List<EnvVar> env = new ArrayList<>();
     env.add(StorageEnv.plain(JobEnv.BR_LOG_TO_TERM, "1"));
-    env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(agentSpec(spec))));
+    RestoreSpec agent = agentSpec(spec);
+    agent.encryption = EncryptionVolumes.forAgent(encryption);
+    env.add(StorageEnv.plain(JobEnv.SPEC, Serde.json(agent)));
     env.addAll(StorageEnv.of(spec, sasSecret(restore)));
     if (spec.to != null && spec.br == null) {
       env.add(

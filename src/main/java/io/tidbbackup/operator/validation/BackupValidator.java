@@ -64,6 +64,7 @@ public final class BackupValidator {
       errors.add("spec.commitTs \"" + spec.commitTs + "\" is neither a TSO nor a datetime");
     }
     ToolValidator.backup(spec, errors);
+    EncryptionValidator.backup(spec, tikvVersion, errors);
     BackoffRetryPolicy p = spec.backoffRetryPolicy;
     if (p != null) {
       SpecValidator.duration(

@@ -86,6 +86,7 @@ public final class RestoreValidator {
       errors.add("spec.backoffLimit must not be negative");
     }
     ToolValidator.restore(spec, tikvVersion, errors);
+    EncryptionValidator.restore(spec, tikvVersion, errors);
     return errors;
   }
 
