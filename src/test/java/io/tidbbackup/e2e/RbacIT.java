@@ -90,7 +90,8 @@ class RbacIT {
             io.tidbbackup.operator.settings.ReconcileIntervals.defaults(),
             null,
             null,
-            java.util.EnumSet.of(io.tidbbackup.operator.surface.ApiSurface.V1));
+            java.util.EnumSet.of(io.tidbbackup.operator.surface.ApiSurface.V1),
+            true);
     Operator operator =
         OperatorFactory.create(client, settings, Clock.systemUTC(), new SimpleMeterRegistry());
     try {
