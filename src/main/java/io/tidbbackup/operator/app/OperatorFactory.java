@@ -171,7 +171,7 @@ public final class OperatorFactory {
             cleanMetrics,
             logTasks,
             new io.tidbbackup.operator.run.SecretHolds(
-                io.tidbbackup.operator.run.SecretHolds.kube(client),
+                new io.tidbbackup.operator.run.KubeSecretHolds(client),
                 settings.holdSecrets(),
                 clock,
                 settings.intervals().secretHoldRecheck()));

@@ -16,7 +16,7 @@ import java.util.Map;
  * replaces the list, so a finalizer someone else adds at the same moment is never lost; both need
  * only the {@code patch} verb.
  */
-final class KubeSecretHolds implements SecretHolds.Port {
+public final class KubeSecretHolds implements SecretHolds.Port {
   static final String ADD =
       Serde.json(Map.of("metadata", Map.of("finalizers", List.of(Names.SECRET_HOLD_FINALIZER))));
   static final String REMOVE =
@@ -30,7 +30,7 @@ final class KubeSecretHolds implements SecretHolds.Port {
 
   private final KubernetesClient client;
 
-  KubeSecretHolds(KubernetesClient client) {
+  public KubeSecretHolds(KubernetesClient client) {
     this.client = client;
   }
 

@@ -80,11 +80,6 @@ public final class SecretHolds {
     this.recheck = recheck;
   }
 
-  /** On the API server, with strategic merge patches of the finalizer list only. */
-  public static Port kube(io.fabric8.kubernetes.client.KubernetesClient client) {
-    return new KubeSecretHolds(client);
-  }
-
   public boolean enabled() {
     return enabled;
   }
