@@ -111,6 +111,7 @@ public final class BackupAgent {
       result.error = output.errorText();
     }
     result.progresses = output.progresses();
+    result.brOperations = output.brOperations();
     return TerminationMessage.report(terminationLog, result, out);
   }
 }

@@ -118,6 +118,7 @@ public final class RestoreAgent {
       result.error = output.errorText();
     }
     result.progresses = output.progresses();
+    result.brOperations = output.brOperations();
     return TerminationMessage.report(terminationLog, result, out);
   }
 }

@@ -25,6 +25,16 @@ public final class TerminationMessage {
       result.error = "…" + result.error.substring(result.error.length() / 4);
       json = Serde.json(result);
     }
+    while (json.getBytes(StandardCharsets.UTF_8).length > AgentResult.MAX_BYTES
+        && result.brOperations != null
+        && !result.brOperations.isEmpty()) {
+      // the newest operations are the ones status keeps
+      result.brOperations =
+          result.brOperations.size() == 1
+              ? null
+              : result.brOperations.subList(1, result.brOperations.size());
+      json = Serde.json(result);
+    }
     return json;
   }
 

@@ -47,6 +47,9 @@ public final class ToolOutput {
   private final Map<String, Double> progress = new LinkedHashMap<>();
   private final Map<String, Double> reported = new LinkedHashMap<>();
   private AgentProtocol.StepProgress toReport;
+  private final java.util.List<io.tidbbackup.api.BrOperation> operations =
+      new java.util.ArrayList<>();
+  private io.tidbbackup.api.BrOperation operationToReport;
   private final Deque<String> errors = new ArrayDeque<>();
   private final Deque<String> tail = new ArrayDeque<>();
 
@@ -89,6 +92,11 @@ public final class ToolOutput {
     }
     if (line.startsWith("{") && line.contains(COMPACTION_DONE)) {
       compaction(line);
+    }
+    io.tidbbackup.api.BrOperation op = BrOperationLine.parse(line, java.time.Instant.now());
+    if (op != null) {
+      operations.add(op);
+      operationToReport = op;
     }
     if (line.contains("success summary") || line.contains("Success summary")) {
       summarySeen = true;
@@ -147,6 +155,21 @@ public final class ToolOutput {
     AgentProtocol.StepProgress p = toReport;
     toReport = null;
     return p;
+  }
+
+  /** The BR operation to print now (once), or null. */
+  public io.tidbbackup.api.BrOperation takeOperation() {
+    io.tidbbackup.api.BrOperation op = operationToReport;
+    operationToReport = null;
+    return op;
+  }
+
+  /** The BR operations seen, oldest first (the last ten), or null when none. */
+  public java.util.List<io.tidbbackup.api.BrOperation> brOperations() {
+    return operations.isEmpty()
+        ? null
+        : java.util.List.copyOf(
+            operations.subList(Math.max(0, operations.size() - 10), operations.size()));
   }
 
   private static void push(Deque<String> q, String line) {

@@ -96,6 +96,10 @@ public final class ToolRunner {
         if (progress != null) {
           out.println(progress.line());
         }
+        var operation = output.takeOperation();
+        if (operation != null) {
+          out.println(io.tidbbackup.api.AgentProtocol.operationLine(operation));
+        }
       }
       return p.waitFor();
     } finally {

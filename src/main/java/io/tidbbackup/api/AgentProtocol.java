@@ -121,6 +121,46 @@ public final class AgentProtocol {
     }
   }
 
+  private static final String BR_OPERATION = "tidb-backup-operator br-operation ";
+
+  /**
+   * A BR operation the agent saw start (BR's "BR operation started" line), as it prints it on
+   * stdout, a line of its own, once per operation; the operator reads them from the pod log while
+   * the Job runs (and from {@link AgentResult#brOperations} when it has ended).
+   */
+  public static String operationLine(BrOperation op) {
+    return BR_OPERATION + Serde.json(op);
+  }
+
+  /** The operations printed in a log, in the order they were printed. */
+  public static java.util.List<BrOperation> operations(String log) {
+    java.util.List<BrOperation> out = new java.util.ArrayList<>();
+    for (String line : (log == null ? "" : log).split("\n")) {
+      int at = line.indexOf(BR_OPERATION);
+      if (at < 0) {
+        continue;
+      }
+      try {
+        BrOperation op =
+            Serde.fromJson(line.substring(at + BR_OPERATION.length()).trim(), BrOperation.class);
+        if (op != null && op.operationID != null && !op.operationID.isEmpty()) {
+          out.add(op);
+        }
+      } catch (RuntimeException ignored) {
+        // a line cut in the middle
+      }
+    }
+    return out;
+  }
+
+  /** What a running Job's agent has printed so far: each step's last progress, the operations. */
+  public record Reported(
+      java.util.List<StepProgress> steps, java.util.List<BrOperation> operations) {
+    public static Reported of(String log) {
+      return new Reported(StepProgress.latest(log), AgentProtocol.operations(log));
+    }
+  }
+
   /**
    * The termination message of a clean that ran: success only when the prefix was verified empty.
    */

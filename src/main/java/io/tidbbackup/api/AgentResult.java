@@ -23,6 +23,12 @@ public class AgentResult {
 
   public String error;
 
+  /**
+   * BR runs: the operations BR said it started ("BR operation started"), oldest first; TiDB
+   * Operator 1.6.6's {@code status.brOperations}.
+   */
+  public java.util.List<BrOperation> brOperations;
+
   /** Cleans: what the clean did ({@link AgentProtocol#cleanResult}). */
   public CleanReport clean;
 }

@@ -127,6 +127,16 @@ public class OperatorCommand implements Callable<Integer> {
   }
 
   @Option(
+      names = "--hold-secrets",
+      negatable = true,
+      defaultValue = "${env:HOLD_SECRETS:-true}",
+      description =
+          "keep a finalizer of the operator on the Secrets that Backups' cleans need until no clean "
+              + "needs them, so that a namespace deletion cannot remove credentials before the clean "
+              + "(needs patch on Secrets; env HOLD_SECRETS)")
+  boolean holdSecrets;
+
+  @Option(
       names = "--server-side-apply",
       negatable = true,
       defaultValue = "${env:SERVER_SIDE_APPLY:-true}",
@@ -197,7 +207,8 @@ public class OperatorCommand implements Callable<Integer> {
             io.tidbbackup.operator.settings.ReconcileIntervals.defaults(),
             pdEndpoint == null || pdEndpoint.isBlank() ? null : pdEndpoint.trim(),
             selector == null || selector.isBlank() ? null : selector.trim(),
-            apiGroups(apiGroups));
+            apiGroups(apiGroups),
+            holdSecrets);
     KubernetesClient client = new KubernetesClientBuilder().build();
     // the installed CRDs must be this operator's: say what to run when they are not
     List<io.tidbbackup.crd.CrdCheck.Problem> crds =

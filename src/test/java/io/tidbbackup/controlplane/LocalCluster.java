@@ -346,7 +346,8 @@ public final class LocalCluster {
         io.tidbbackup.operator.settings.ReconcileIntervals.defaults(),
         null,
         null,
-        OperatorSettings.V1_ONLY);
+        OperatorSettings.V1_ONLY,
+        true);
   }
 
   /** The operator with these settings. */

@@ -216,9 +216,9 @@ class HelmChartTest {
   }
 
   /**
-   * By default the operator may read no Secret anywhere (Secrets: create only). Asked for, the read
-   * is a ClusterRole of its own: a Role in a namespace would be deleted with it, in the same pass
-   * as the Backups whose in-process clean needs it.
+   * By default the operator may read no Secret anywhere (Secrets: create, and patch for the holds
+   * alone). Asked for, the read is a ClusterRole of its own: a Role in a namespace would be deleted
+   * with it, in the same pass as the Backups whose in-process clean needs it.
    */
   @Test
   void secretReadsAreOffByDefaultAndThenAClusterRoleOfTheirOwn() throws Exception {
@@ -228,9 +228,12 @@ class HelmChartTest {
       assertThat(docs.stream().filter(d -> d.path("kind").asText().endsWith("Role")))
           .allSatisfy(
               role -> {
+                boolean hold =
+                    role.path("metadata").path("name").asText().endsWith("-hold-secrets");
                 for (JsonNode rule : role.path("rules")) {
                   if (texts(rule.path("resources")).contains("secrets")) {
-                    assertThat(texts(rule.path("verbs"))).containsExactly("create");
+                    assertThat(texts(rule.path("verbs")))
+                        .containsExactly(hold ? "patch" : "create");
                   }
                 }
               });
@@ -241,6 +244,44 @@ class HelmChartTest {
     assertThat(texts(reader.path("rules").get(0).path("verbs"))).containsExactly("get");
     assertThat(one(asked, "ClusterRoleBinding", "tbo-tidb-backup-operator-read-secrets"))
         .isNotNull();
+  }
+
+  /**
+   * The holds on the Secrets cleans need (on by default): patch alone, on Secrets alone, from a
+   * ClusterRole of its own (a Role would go with its namespace, before the hold it must release),
+   * and the operator told. Off: no grant, and the operator told to leave Secrets alone.
+   */
+  @Test
+  void secretHoldsGrantPatchAloneAndTurnOff() throws Exception {
+    for (List<JsonNode> docs :
+        List.of(
+            HelmChart.render(Map.of()), HelmChart.render(Map.of("watchNamespaces[0]", "team-a")))) {
+      JsonNode role = one(docs, "ClusterRole", "tbo-tidb-backup-operator-hold-secrets");
+      assertThat(role.path("rules")).hasSize(1);
+      assertThat(texts(role.path("rules").get(0).path("resources"))).containsExactly("secrets");
+      assertThat(texts(role.path("rules").get(0).path("verbs"))).containsExactly("patch");
+      assertThat(one(docs, "ClusterRoleBinding", "tbo-tidb-backup-operator-hold-secrets"))
+          .isNotNull();
+      JsonNode c =
+          one(docs, "Deployment", "tbo-tidb-backup-operator")
+              .path("spec")
+              .path("template")
+              .path("spec")
+              .path("containers")
+              .get(0);
+      assertThat(env(c, "HOLD_SECRETS").path("value").asText()).isEqualTo("true");
+    }
+    List<JsonNode> off = HelmChart.render(Map.of("holdSecrets", false));
+    assertThat(off)
+        .noneMatch(d -> d.path("metadata").path("name").asText().endsWith("-hold-secrets"));
+    JsonNode c =
+        one(off, "Deployment", "tbo-tidb-backup-operator")
+            .path("spec")
+            .path("template")
+            .path("spec")
+            .path("containers")
+            .get(0);
+    assertThat(env(c, "HOLD_SECRETS").path("value").asText()).isEqualTo("false");
   }
 
   /** Without leader election an upgrade must not run the old and the new operator side by side. */

@@ -83,7 +83,8 @@ final class E2E {
         fastPolls(),
         pdEndpoint,
         selector,
-        io.tidbbackup.operator.settings.OperatorSettings.V1_ONLY);
+        io.tidbbackup.operator.settings.OperatorSettings.V1_ONLY,
+        true);
   }
 
   /**
@@ -102,7 +103,8 @@ final class E2E {
         i.errorRetryStart(),
         i.errorRetryCap(),
         Duration.ofSeconds(1),
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        i.secretHoldRecheck());
   }
 
   static Backup createBackup(KubernetesClient k, String yaml) {

@@ -33,11 +33,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The chart's RBAC, exactly: the operator runs a tour of everything it does (backups with a clean
  * on delete and an inline SAS token, a restore, a compaction, a schedule whose retention deletes a
- * child, a namespace deletion that forces an in-process clean, leader election) as a ServiceAccount
- * bound only by the chart's own rendered roles (release {@value #RELEASE}). The API server's audit
- * log then says what it really asked for: no request may be refused (a missing grant), and every
- * verb the chart grants must have been used (an excess grant), unless it is listed below with the
- * reason the tour cannot reach it.
+ * child, a namespace deletion that forces an in-process clean with the Secret it held, leader
+ * election) as a ServiceAccount bound only by the chart's own rendered roles (release {@value
+ * #RELEASE}). The API server's audit log then says what it really asked for: no request may be
+ * refused (a missing grant), and every verb the chart grants must have been used (an excess grant),
+ * unless it is listed below with the reason the tour cannot reach it.
  */
 class RbacIT {
   static final String RELEASE = "tbo-audit";
@@ -90,7 +90,8 @@ class RbacIT {
             io.tidbbackup.operator.settings.ReconcileIntervals.defaults(),
             null,
             null,
-            java.util.EnumSet.of(io.tidbbackup.operator.surface.ApiSurface.V1));
+            java.util.EnumSet.of(io.tidbbackup.operator.surface.ApiSurface.V1),
+            true);
     Operator operator =
         OperatorFactory.create(client, settings, Clock.systemUTC(), new SimpleMeterRegistry());
     try {
@@ -302,27 +303,13 @@ class RbacIT {
             });
     k.resources(io.tidbbackup.api.BackupSchedule.class).inNamespace(ns).withName("s1").delete();
     // a namespace deletion: no Job may run there, so the operator cleans a Delete-policy backup
-    // in-process
-    k.secrets()
-        .inNamespace(doomed)
-        .withName("s3-secret")
-        .edit(
-            s -> {
-              s.getMetadata().getFinalizers().add("e2e.tidbbackup.io/hold");
-              return s;
-            });
+    // in-process, with the credentials it held (its finalizer on their Secret, by patch), then
+    // releases them and the namespace goes
     E2E.createBackup(
         k, E2E.backupYaml(cluster, doomed, "d1", BUCKET, "t/d1", "cleanPolicy: Delete"));
     awaitBackup(k, doomed, "d1", phase("Complete"));
     k.namespaces().withName(doomed).delete();
     E2E.awaitGone(k, Backup.class, doomed, "d1", E2E.WAIT);
-    k.secrets()
-        .inNamespace(doomed)
-        .withName("s3-secret")
-        .edit(
-            s -> {
-              s.getMetadata().getFinalizers().clear();
-              return s;
-            });
+    await().atMost(E2E.WAIT).until(() -> k.namespaces().withName(doomed).get() == null);
   }
 }

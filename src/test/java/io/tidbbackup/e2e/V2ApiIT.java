@@ -81,7 +81,8 @@ class V2ApiIT {
             d.errorRetryStart(),
             d.errorRetryCap(),
             d.checkpointPoll(),
-            d.progressPoll());
+            d.progressPoll(),
+            d.secretHoldRecheck());
     var settings = E2E.settings(ns, null, null);
     settings =
         new io.tidbbackup.operator.settings.OperatorSettings(
@@ -94,7 +95,8 @@ class V2ApiIT {
             fast,
             settings.pdEndpointOverride(),
             settings.selector(),
-            io.tidbbackup.operator.settings.OperatorSettings.BOTH_GROUPS);
+            io.tidbbackup.operator.settings.OperatorSettings.BOTH_GROUPS,
+            settings.holdSecrets());
     operator =
         cluster.startOperator(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }

@@ -45,6 +45,8 @@ final class BackupContext extends ReconcileContext<Backup, BackupStatus> {
     if (stored.hasFinalizer(finalizer)) {
       PrimaryUpdateAndCacheUtils.removeFinalizer(services.client(), stored, finalizer);
     }
+    // no deletion needs its credentials now (unless another Backup's does)
+    BackupSecretHolds.released(stored, services);
   }
 
   /**

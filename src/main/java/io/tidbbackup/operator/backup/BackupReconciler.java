@@ -82,7 +82,8 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
         d.inProcess(),
         d.cleanMetrics(),
         d.settings().intervals(),
-        d.logTasks());
+        d.logTasks(),
+        d.holds());
   }
 
   /**
@@ -102,7 +103,8 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
       InProcessCleaner inProcess,
       CleanMetrics metrics,
       ReconcileIntervals intervals,
-      LogTasks logTasks) {
+      LogTasks logTasks,
+      io.tidbbackup.operator.run.SecretHolds holds) {
     this.type = type;
     this.services =
         new BackupServices(
@@ -118,11 +120,18 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
             metrics,
             intervals,
             logTasks,
-            new io.tidbbackup.operator.kernel.Throttle());
+            new io.tidbbackup.operator.kernel.Throttle(),
+            holds);
+  }
+
+  /** What its flows work with (for the tests of this room). */
+  BackupServices services() {
+    return services;
   }
 
   @Override
   public List<EventSource<?, B>> prepareEventSources(EventSourceContext<B> ctx) {
+    BackupSecretHolds.index(ctx.getPrimaryCache(), services);
     SecondaryToPrimaryMapper<Job> owners = io.tidbbackup.operator.kernel.Owners.mapper(type);
     var config =
         InformerEventSourceConfiguration.from(Job.class, type)
@@ -162,6 +171,7 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
       services.reads().forget(LogBackupFlow.CHECKPOINT + input.getMetadata().getUid());
       services.writer().forget(input.getMetadata().getUid());
       services.reads().forget(SnapshotBackupFlow.PROGRESS + input.getMetadata().getUid());
+      BackupSecretHolds.released(input, services);
       return UpdateControl.noUpdate();
     }
     java.util.Optional<String> unreadable = io.tidbbackup.api.TolerantReading.problems(input);
@@ -170,6 +180,8 @@ public class BackupReconciler<B extends Backup> implements Reconciler<B> {
     }
     // JOSDK hands us a copy: fill in what a server without the CRD's defaults left out
     CrdDefaults.apply(input.getSpec());
+    // the Secrets its clean needs held before anything that may start a clean
+    BackupSecretHolds.follow(input, services);
     BackupContext c =
         new BackupContext(
             input.isMarkedForDeletion() ? input : ensureFinalizer(input, ctx), ctx, services);

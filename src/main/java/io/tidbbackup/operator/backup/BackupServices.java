@@ -31,4 +31,5 @@ record BackupServices(
     CleanMetrics metrics,
     ReconcileIntervals intervals,
     LogTasks logTasks,
-    Throttle reads) {}
+    Throttle reads,
+    io.tidbbackup.operator.run.SecretHolds holds) {}

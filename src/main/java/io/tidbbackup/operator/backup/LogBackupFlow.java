@@ -86,6 +86,7 @@ final class LogBackupFlow {
                 Reason.LogSubcommandFailed,
                 "br log " + cmd.brVerb() + " failed: " + obs.failure(),
                 obs.completionTime());
+            c.update(LogStatuses.operations(c.status(), cmd, obs.result()));
           }
         }
       }

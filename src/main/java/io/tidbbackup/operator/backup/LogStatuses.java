@@ -109,9 +109,29 @@ public final class LogStatuses {
       n.logSuccessTruncateUntil = sub.logTruncatingUntil;
       // its own Scheduled/Running moved the phase: back to the task's
       n = withTaskPhase(n, now);
+      n = operations(n, cmd, result);
     }
     return withSub(
         n, sub, Conditions.ofCommand(cmd.value(), ConditionTypes.COMPLETE, TRUE, null, null), now);
+  }
+
+  /**
+   * A {@code log truncate}'s BR operations merged into status.brOperations (TiDB Operator 1.6.6
+   * writes them for that subcommand alone, whether it succeeded or failed); {@code s} itself
+   * otherwise or when none is new.
+   */
+  public static BackupStatus operations(BackupStatus s, LogSubCommand cmd, AgentResult result) {
+    if (cmd != LogSubCommand.TRUNCATE || result == null || s == null) {
+      return s;
+    }
+    var after =
+        io.tidbbackup.operator.status.BrOperations.merge(s.brOperations, result.brOperations);
+    if (after == s.brOperations) {
+      return s;
+    }
+    BackupStatus n = BackupStatuses.copy(s);
+    n.brOperations = after;
+    return n;
   }
 
   /** A stop asked of a task that never started: nothing to stop. */

@@ -130,7 +130,7 @@ final class SnapshotBackupFlow {
     }
     var reported =
         io.tidbbackup.operator.status.Progresses.of(
-            c.jobs().reportedSteps(job, BackupContext.CONTAINER));
+            c.jobs().reported(job, BackupContext.CONTAINER).steps());
     if (!reported.isEmpty()) {
       c.update(BackupStatuses.progress(c.status(), reported, c.now()));
     }

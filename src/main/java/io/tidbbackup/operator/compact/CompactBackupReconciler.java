@@ -284,7 +284,7 @@ public class CompactBackupReconciler<C extends CompactBackup> implements Reconci
       if ("sharded".equals(cb.getSpec().mode) && shards != null) {
         n = CompactStatuses.shardProgress(n, shards);
       } else {
-        var steps = jobs.reportedSteps(job, CONTAINER);
+        var steps = jobs.reported(job, CONTAINER).steps();
         if (!steps.isEmpty() && steps.get(steps.size() - 1).detail() != null) {
           n = CompactStatuses.progress(n, steps.get(steps.size() - 1).detail());
         }

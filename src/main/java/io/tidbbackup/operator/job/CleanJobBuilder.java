@@ -115,4 +115,49 @@ public final class CleanJobBuilder {
     job.getSpec().setActiveDeadlineSeconds(activeDeadlineSeconds);
     return job;
   }
+
+  /**
+   * The Secrets the clean Job of {@code backup} refers to, read from the Job this class builds (so
+   * they are exactly what it mounts): the env's secretKeyRefs and envFrom, secret and projected
+   * volumes, and the image pull Secrets. Sorted, without duplicates.
+   */
+  public static java.util.SortedSet<String> secretNames(Backup backup, JobSettings settings) {
+    String path = backup.getStatus() == null ? null : backup.getStatus().backupPath;
+    io.fabric8.kubernetes.api.model.PodSpec pod =
+        build(backup, path == null ? "" : path, settings, 0).getSpec().getTemplate().getSpec();
+    java.util.SortedSet<String> out =
+        new java.util.TreeSet<>(
+            java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+    List<Container> containers = new ArrayList<>(pod.getContainers());
+    if (pod.getInitContainers() != null) {
+      containers.addAll(pod.getInitContainers());
+    }
+    for (Container c : containers) {
+      for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
+        if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+          out.add(e.getValueFrom().getSecretKeyRef().getName());
+        }
+      }
+      if (c.getEnvFrom() != null) {
+        c.getEnvFrom().stream()
+            .filter(f -> f.getSecretRef() != null)
+            .forEach(f -> out.add(f.getSecretRef().getName()));
+      }
+    }
+    for (Volume v : pod.getVolumes() == null ? List.<Volume>of() : pod.getVolumes()) {
+      if (v.getSecret() != null) {
+        out.add(v.getSecret().getSecretName());
+      }
+      if (v.getProjected() != null && v.getProjected().getSources() != null) {
+        v.getProjected().getSources().stream()
+            .filter(src -> src.getSecret() != null)
+            .forEach(src -> out.add(src.getSecret().getName()));
+      }
+    }
+    if (pod.getImagePullSecrets() != null) {
+      pod.getImagePullSecrets().forEach(r -> out.add(r.getName()));
+    }
+    out.removeIf(n -> n == null || n.isEmpty());
+    return out;
+  }
 }

@@ -50,6 +50,14 @@ public final class Names {
    */
   public static final String BACKUP_GROUP_ANNOTATION = "tidb-backup-operator/backup-group";
 
+  /**
+   * The operator's own finalizer on a Secret that a Backup's clean needs (its credentials): held
+   * while a Backup with {@code cleanPolicy: Delete}, or a clean in flight, needs it, so that a
+   * namespace deletion cannot remove the credentials before the clean that uses them. Added and
+   * removed by patches that touch only this entry.
+   */
+  public static final String SECRET_HOLD_FINALIZER = "tidb-backup-operator/secret-hold";
+
   /** The label the Job controller puts on a Job's pods. */
   public static final String JOB_NAME_LABEL = "job-name";
 

@@ -14,7 +14,7 @@ import java.time.Clock;
 /**
  * What every reconciler is made with, made once by {@code OperatorFactory} and shared by both API
  * groups' reconcilers (one status writer, one in-process cleaner, one PD client per address, one
- * watch of FailedCreate events per namespace).
+ * watch of FailedCreate events per namespace, one memory of the Secrets held).
  */
 public record Dependencies(
     KubernetesClient client,
@@ -26,4 +26,5 @@ public record Dependencies(
     ClusterFactsResolver clusters,
     InProcessCleaner inProcess,
     CleanMetrics cleanMetrics,
-    LogTasks logTasks) {}
+    LogTasks logTasks,
+    io.tidbbackup.operator.run.SecretHolds holds) {}

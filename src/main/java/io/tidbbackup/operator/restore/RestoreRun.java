@@ -96,11 +96,14 @@ final class RestoreRun {
     if (wait != null) {
       return UpdateControl.<Restore>noUpdate().rescheduleAfter(wait);
     }
-    var reported =
-        io.tidbbackup.operator.status.Progresses.of(
-            jobs.reportedSteps(job, io.tidbbackup.api.AgentProtocol.RESTORE));
+    var printed = jobs.reported(job, io.tidbbackup.api.AgentProtocol.RESTORE);
+    var reported = io.tidbbackup.operator.status.Progresses.of(printed.steps());
     if (!reported.isEmpty()) {
       b.update(RestoreStatuses.progress(b.status(), reported, now));
+    }
+    if (!printed.operations().isEmpty()) {
+      // the BR operations seen so far, as TiDB Operator writes them while BR runs
+      b.update(RestoreStatuses.operations(b.status(), printed.operations()));
     }
     return UpdateControl.<Restore>noUpdate().rescheduleAfter(intervals.progressPoll());
   }

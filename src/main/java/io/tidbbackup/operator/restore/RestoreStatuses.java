@@ -10,6 +10,7 @@ import io.tidbbackup.api.Progress;
 import io.tidbbackup.api.RestoreStatus;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.api.Timestamps;
+import io.tidbbackup.operator.status.BrOperations;
 import io.tidbbackup.operator.status.Conditions;
 import io.tidbbackup.operator.status.Progresses;
 import io.tidbbackup.operator.status.Reason;
@@ -68,6 +69,7 @@ public final class RestoreStatuses {
         n.commitTs = result.commitTs;
       }
       n.progresses = Progresses.merge(n.progresses, result.progresses, now);
+      n.brOperations = BrOperations.merge(n.brOperations, result.brOperations);
     }
     finish(n, start, end, now);
     return n;
@@ -85,8 +87,24 @@ public final class RestoreStatuses {
         withCondition(s, Conditions.of(ConditionTypes.FAILED, TRUE, reason, message), now);
     if (result != null) {
       n.progresses = Progresses.merge(n.progresses, result.progresses, now);
+      n.brOperations = BrOperations.merge(n.brOperations, result.brOperations);
     }
     finish(n, start, end, now);
+    return n;
+  }
+
+  /**
+   * The BR operations observed while the restore runs, merged as TiDB Operator does ({@link
+   * BrOperations}); {@code s} itself when none is new.
+   */
+  public static RestoreStatus operations(RestoreStatus s, List<io.tidbbackup.api.BrOperation> ops) {
+    List<io.tidbbackup.api.BrOperation> before = s == null ? null : s.brOperations;
+    List<io.tidbbackup.api.BrOperation> after = BrOperations.merge(before, ops);
+    if (after == before) {
+      return s;
+    }
+    RestoreStatus n = copy(s);
+    n.brOperations = after;
     return n;
   }
 

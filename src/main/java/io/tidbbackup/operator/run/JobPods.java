@@ -99,10 +99,8 @@ final class JobPods {
    * The progress of each step the agent of the Job's newest pod has printed (AgentProtocol's
    * progress lines, the last of each step), from the tail of its log; empty when none can be read.
    */
-  java.util.List<io.tidbbackup.api.AgentProtocol.StepProgress> reportedSteps(
-      Job job, String container) {
-    return io.tidbbackup.api.AgentProtocol.StepProgress.latest(
-        logTail(job, container, PROGRESS_LINES));
+  io.tidbbackup.api.AgentProtocol.Reported reported(Job job, String container) {
+    return io.tidbbackup.api.AgentProtocol.Reported.of(logTail(job, container, PROGRESS_LINES));
   }
 
   /**

@@ -197,9 +197,8 @@ public final class KubeToolJobs implements ToolJobs {
 
   /** The progress of each step the agent of the Job's newest pod has printed. */
   @Override
-  public java.util.List<io.tidbbackup.api.AgentProtocol.StepProgress> reportedSteps(
-      Job job, String container) {
-    return pods.reportedSteps(job, container);
+  public io.tidbbackup.api.AgentProtocol.Reported reported(Job job, String container) {
+    return pods.reported(job, container);
   }
 
   /** Deletes a Job that has ended (its pod no longer runs): nothing to wait for. */

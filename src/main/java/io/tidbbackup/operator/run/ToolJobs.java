@@ -108,9 +108,11 @@ public interface ToolJobs {
    */
   StartWatch startWatch(Job job, java.time.Duration startDeadline, java.time.Instant now);
 
-  /** The progress of each step the agent of the Job's newest pod has printed. */
-  java.util.List<io.tidbbackup.api.AgentProtocol.StepProgress> reportedSteps(
-      Job job, String container);
+  /**
+   * What the agent of the Job's newest pod has printed so far: the progress of each step, the BR
+   * operations it saw start.
+   */
+  io.tidbbackup.api.AgentProtocol.Reported reported(Job job, String container);
 
   /** The last {@code lines} lines of the log of the Job's newest pod, or null. */
   String logTail(Job job, String container, int lines);

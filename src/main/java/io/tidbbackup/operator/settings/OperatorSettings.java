@@ -20,6 +20,9 @@ import java.util.Set;
  *     backup's checkpoint) instead of {@code <cluster>-pd.<namespace>:2379}; null in a cluster
  * @param selector a label selector: only the Backups, Restores, BackupSchedules and CompactBackups
  *     it matches are served (a move staged object by object, docs/migration.md); null serves all
+ * @param apiGroups the API groups served
+ * @param holdSecrets whether the operator keeps its finalizer on the Secrets that Backups' cleans
+ *     need until no clean needs them (chart value holdSecrets); false: Secrets are never touched
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -31,7 +34,8 @@ public record OperatorSettings(
     ReconcileIntervals intervals,
     String pdEndpointOverride,
     String selector,
-    Set<ApiSurface> apiGroups) {
+    Set<ApiSurface> apiGroups,
+    boolean holdSecrets) {
   /** The Lease that elects the one active replica. */
   public static final String LEASE_NAME = "tidb-backup-operator";
 
@@ -60,7 +64,8 @@ public record OperatorSettings(
         intervals,
         pdEndpointOverride,
         selector,
-        groups);
+        groups,
+        holdSecrets);
   }
 
   public static OperatorSettings defaults() {
@@ -74,7 +79,8 @@ public record OperatorSettings(
         ReconcileIntervals.defaults(),
         null,
         null,
-        V1_ONLY);
+        V1_ONLY,
+        true);
   }
 
   public OperatorSettings withServerSideApply(boolean ssa) {
@@ -88,7 +94,8 @@ public record OperatorSettings(
         intervals,
         pdEndpointOverride,
         selector,
-        apiGroups);
+        apiGroups,
+        holdSecrets);
   }
 
   public OperatorSettings withClean(CleanJobPolicy policy) {
@@ -102,7 +109,8 @@ public record OperatorSettings(
         intervals,
         pdEndpointOverride,
         selector,
-        apiGroups);
+        apiGroups,
+        holdSecrets);
   }
 
   public OperatorSettings withJobs(JobSettings settings) {
@@ -116,7 +124,8 @@ public record OperatorSettings(
         intervals,
         pdEndpointOverride,
         selector,
-        apiGroups);
+        apiGroups,
+        holdSecrets);
   }
 
   public OperatorSettings withLeaderElection(String namespace) {
@@ -130,6 +139,23 @@ public record OperatorSettings(
         intervals,
         pdEndpointOverride,
         selector,
-        apiGroups);
+        apiGroups,
+        holdSecrets);
+  }
+
+  /** Holds the Secrets cleans need, or never touches a Secret. */
+  public OperatorSettings withHoldSecrets(boolean hold) {
+    return new OperatorSettings(
+        watchNamespaces,
+        jobs,
+        defaultTikvVersion,
+        serverSideApply,
+        clean,
+        leaseNamespace,
+        intervals,
+        pdEndpointOverride,
+        selector,
+        apiGroups,
+        hold);
   }
 }

@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param checkpointPoll a started log backup's checkpoint, read from PD's etcd (TiDB Operator's
  *     tracker reads it every minute too)
  * @param progressPoll a running tool Job's progress, read from its pod's log
+ * @param secretHoldRecheck how long a hold on a Secret, once placed, is taken as there before it is
+ *     asserted again (one request per Secret; a finalizer removed by hand comes back no sooner)
  */
 public record ReconcileIntervals(
     Duration oldJob,
@@ -30,7 +32,8 @@ public record ReconcileIntervals(
     Duration errorRetryStart,
     Duration errorRetryCap,
     Duration checkpointPoll,
-    Duration progressPoll) {
+    Duration progressPoll,
+    Duration secretHoldRecheck) {
 
   public static ReconcileIntervals defaults() {
     return new ReconcileIntervals(
@@ -43,6 +46,7 @@ public record ReconcileIntervals(
         Duration.ofSeconds(2),
         Duration.ofMinutes(5),
         Duration.ofMinutes(1),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(10));
   }
 }

@@ -70,7 +70,8 @@ class BackupReconcilerSyncTest {
             ReconcileIntervals.defaults(),
             (pd, task) -> {
               throw new java.io.IOException("no PD in this test");
-            });
+            },
+            SecretHoldsSyncTest.off());
   }
 
   static Backup backup(String name, BackupStatus status) throws Exception {

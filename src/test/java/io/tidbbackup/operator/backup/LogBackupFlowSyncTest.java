@@ -58,7 +58,8 @@ class LogBackupFlowSyncTest {
             ReconcileIntervals.defaults(),
             (pd, task) -> {
               throw new java.io.IOException("no PD in this test");
-            });
+            },
+            SecretHoldsSyncTest.off());
   }
 
   static Backup logBackup(String name) throws Exception {

@@ -103,4 +103,46 @@ class LogStatusesTest {
     assertThat(s.phase).isEqualTo(ConditionTypes.STOPPED);
     assertThat(s.conditions).noneMatch(c -> ConditionTypes.COMPLETE.equals(c.type));
   }
+
+  /**
+   * TiDB Operator 1.6.6 writes status.brOperations for a log truncate alone: its operations are
+   * kept whether it succeeded or failed, a log-start's never.
+   */
+  @Test
+  void aTruncatesBrOperationsAreWrittenAndALogStartsAreNot() {
+    AgentResult withOps = new AgentResult();
+    withOps.success = true;
+    io.tidbbackup.api.BrOperation op = new io.tidbbackup.api.BrOperation();
+    op.operationID = "op-a";
+    op.command = "log truncate";
+    op.observedAt = "2024-01-01T00:01:30Z";
+    withOps.brOperations = java.util.List.of(op);
+    BackupSpec spec = new BackupSpec();
+    BackupStatus s = LogStatuses.scheduled(null, LogSubCommand.START, spec, "s3://b/log", "j", T);
+    s =
+        LogStatuses.complete(
+            s, LogSubCommand.START, withOps, "2024-01-01T00:00:01Z", "2024-01-01T00:00:02Z", T);
+    assertThat(s.brOperations).as("not written for log start").isNull();
+
+    s = LogStatuses.scheduled(s, LogSubCommand.TRUNCATE, spec, "s3://b/log", "j", T);
+    BackupStatus done =
+        LogStatuses.complete(
+            s, LogSubCommand.TRUNCATE, withOps, "2024-01-01T00:01:00Z", "2024-01-01T00:02:00Z", T);
+    assertThat(done.brOperations).extracting(o -> o.operationID).containsExactly("op-a");
+    assertThat(done.brOperations.get(0).command).isEqualTo("log truncate");
+
+    BackupStatus failed =
+        LogStatuses.operations(
+            LogStatuses.failed(
+                s,
+                LogSubCommand.TRUNCATE,
+                Reason.LogSubcommandFailed,
+                "br log truncate failed",
+                null,
+                T),
+            LogSubCommand.TRUNCATE,
+            withOps);
+    assertThat(failed.brOperations).extracting(o -> o.operationID).containsExactly("op-a");
+    assertThat(LogStatuses.operations(s, LogSubCommand.PAUSE, withOps)).isSameAs(s);
+  }
 }

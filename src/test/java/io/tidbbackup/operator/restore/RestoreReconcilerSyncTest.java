@@ -23,6 +23,7 @@ import io.tidbbackup.operator.status.EventRecorder;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +111,46 @@ class RestoreReconcilerSyncTest {
     assertThat(writer.written).hasSize(2);
     assertThat(again.getScheduleDelay()).isEmpty();
     assertThat(job("restore-life")).isNull();
+  }
+
+  /**
+   * status.brOperations as TiDB Operator 1.6.6 writes it for a BR restore: the operations BR said
+   * it started, newest first, one entry per operationID; those seen while it ran are kept and
+   * refreshed by the agent's final report. The statuses are pinned by a golden file.
+   */
+  @Test
+  void aBrRestoreWritesTheOperationsBrStarted() throws Exception {
+    Restore r = restore("ops", null);
+    reconcile(r);
+    Job job = job("restore-ops");
+    RestoreStatus running = RestoreStatuses.copy(last());
+    // what the operator read from the running pod's log: the first operation
+    running =
+        RestoreStatuses.operations(
+            running, List.of(operation("op-a", "restore full", "2024-05-01T10:00:30Z")));
+    r.setStatus(running);
+    AgentResult ok = new AgentResult();
+    ok.success = true;
+    ok.commitTs = "449873470381293569";
+    ok.brOperations =
+        List.of(
+            operation("op-a", "restore full", "2024-05-01T10:00:30Z"),
+            operation("op-b", "restore full", "2024-05-01T10:02:00Z"));
+    TestingJobs.endedPod(client, job, "restore", ok, 0);
+    reconcile(r, TestingJobs.ended(job, "Complete"));
+    assertThat(last().brOperations).extracting(o -> o.operationID).containsExactly("op-b", "op-a");
+    io.tidbbackup.Golden.check(
+        java.nio.file.Path.of("src/test/resources/golden/status/restore-br-operations.yaml"),
+        Serde.YAML.writeValueAsString(
+            java.util.Map.of("1 seen in its log while it runs", running, "2 complete", last())));
+  }
+
+  static io.tidbbackup.api.BrOperation operation(String id, String command, String at) {
+    io.tidbbackup.api.BrOperation o = new io.tidbbackup.api.BrOperation();
+    o.operationID = id;
+    o.command = command;
+    o.observedAt = at;
+    return o;
   }
 
   @Test
