@@ -43,7 +43,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * synthetic:1000000:0} and {@code synthetic:1000000:20} ({@link SyntheticS3}, a fresh endpoint per
  * run, 0 or 20 ms added to every request). Each case runs {@code -Dbench.peer.rounds} rounds
  * (default 2), the order alternating. A run fails when its process exits non-zero, an object is
- * left under the prefix, a sentinel is gone, or a delete strays outside the prefix.
+ * left under the prefix, a sentinel is gone, or a delete strays outside the prefix. {@code
+ * -Dbench.peer.ourJar=<jar>} runs another build's agent as ours (an A/B of a change to the cleaner
+ * against the same peer).
  */
 public final class PeerCleanBenchmark {
   static final String NS = "peer-bench";
@@ -67,12 +69,17 @@ public final class PeerCleanBenchmark {
     }
   }
 
-  /** One clean: wall time, requests the server saw, the process's peak RSS, and what it left. */
+  /**
+   * One clean: wall time (process start to exit), the time inside the process (ours: the clean's
+   * own report; theirs: its first log line to its last, the Backup's read included), requests the
+   * server saw, the process's peak RSS, and what it left.
+   */
   record Run(
       Case c,
       String side,
       int round,
       double seconds,
+      double inProcess,
       long lists,
       long deletes,
       long other,
@@ -85,6 +92,10 @@ public final class PeerCleanBenchmark {
       return exit == 0 && left == 0 && lostSentinels.isEmpty() && stray == 0;
     }
   }
+
+  /** Ours: the production jar, or another build's (-Dbench.peer.ourJar). */
+  static final Path OUR_JAR =
+      Path.of(System.getProperty("bench.peer.ourJar", ScaleCleanBenchmark.JAR.toString()));
 
   public static void main(String[] args) throws Exception {
     String bin = System.getProperty("bench.peer.bin", "").trim();
@@ -106,8 +117,8 @@ public final class PeerCleanBenchmark {
                 + " (build-tidb-operator.sh puts it there)");
       }
     }
-    if (!Files.exists(ScaleCleanBenchmark.JAR)) {
-      throw new IllegalStateException(ScaleCleanBenchmark.JAR + " is missing: run after package");
+    if (!Files.exists(OUR_JAR)) {
+      throw new IllegalStateException(OUR_JAR + " is missing: run after package");
     }
     List<Case> cases = new ArrayList<>();
     String spec =
@@ -186,19 +197,20 @@ public final class PeerCleanBenchmark {
     Run run(Case c, String side, int round) throws Exception {
       if (c.store().equals("synthetic")) {
         try (SyntheticS3 s3 = new SyntheticS3(BUCKET, PREFIX, c.objects(), 0, c.latencyMs())) {
-          long[] ran = clean(c, side, s3.uri());
+          Ran ran = clean(c, side, s3.uri());
           long other = s3.otherRequests.get();
           return report(
               new Run(
                   c,
                   side,
                   round,
-                  ran[0] / 1e9,
+                  ran.nanos() / 1e9,
+                  ran.inProcess(),
                   s3.lists.get(),
                   s3.deleteRequests.get(),
                   other,
-                  ran[1],
-                  (int) ran[2],
+                  ran.rssKib(),
+                  ran.exit(),
                   s3.remaining(),
                   List.of(),
                   s3.strayDeletes.get()));
@@ -211,7 +223,7 @@ public final class PeerCleanBenchmark {
       List<String> sentinels = BackupLayout.siblingSentinels(PARENT, NAME);
       plant(c.objects(), sentinels);
       try (FaultProxy counter = new FaultProxy(s3proxyUri)) {
-        long[] ran = clean(c, side, counter.uri());
+        Ran ran = clean(c, side, counter.uri());
         Set<String> all = new HashSet<>();
         TestingS3.keys(admin, BUCKET).forEach(all::add);
         long left = all.stream().filter(k -> k.startsWith(PREFIX + "/")).count();
@@ -223,12 +235,13 @@ public final class PeerCleanBenchmark {
                 c,
                 side,
                 round,
-                ran[0] / 1e9,
+                ran.nanos() / 1e9,
+                ran.inProcess(),
                 lists,
                 deletes,
                 counter.requests.get() - lists - deletes,
-                ran[1],
-                (int) ran[2],
+                ran.rssKib(),
+                ran.exit(),
                 left,
                 lost,
                 0));
@@ -238,11 +251,13 @@ public final class PeerCleanBenchmark {
     static Run report(Run r) {
       System.err.printf(
           Locale.ROOT,
-          "peer-clean: %s %s round %d: %.2f s, exit %d, %d left, %d lists, %d deletes, %.0f MiB%s%n",
+          "peer-clean: %s %s round %d: %.2f s (%.2f s in process), exit %d, %d left, %d lists,"
+              + " %d deletes, %.0f MiB%s%n",
           r.c().key(),
           r.side(),
           r.round(),
           r.seconds(),
+          r.inProcess(),
           r.exit(),
           r.left(),
           r.lists(),
@@ -275,15 +290,17 @@ public final class PeerCleanBenchmark {
           (System.nanoTime() - t) / 1e9);
     }
 
-    /** Runs one side against {@code endpoint}: {nanoseconds, peak RSS KiB, exit code}. */
-    long[] clean(Case c, String side, String endpoint) throws Exception {
+    record Ran(long nanos, long rssKib, int exit, double inProcess) {}
+
+    /** Runs one side against {@code endpoint}. */
+    Ran clean(Case c, String side, String endpoint) throws Exception {
       String name = "clean-" + (++seq);
       Map<String, Object> backup = backup(name, endpoint);
       List<String> cmd;
       if (side.equals("ours")) {
         Path manifest = work.resolve(name + ".yaml");
         Files.writeString(manifest, io.tidbbackup.api.Serde.json(backup));
-        cmd = ScaleCleanBenchmark.agentClean(ScaleCleanBenchmark.JAR, manifest);
+        cmd = ScaleCleanBenchmark.agentClean(OUR_JAR, manifest);
       } else {
         GenericKubernetesResource r =
             io.tidbbackup.api.Serde.JSON.convertValue(backup, GenericKubernetesResource.class);
@@ -313,8 +330,8 @@ public final class PeerCleanBenchmark {
         hwm = Math.max(hwm, ScaleCleanBenchmark.vmHwm(p.pid()));
       }
       long nanos = System.nanoTime() - t;
+      List<String> lines = Files.readAllLines(log);
       if (p.exitValue() != 0) {
-        List<String> lines = Files.readAllLines(log);
         System.err.println(
             "peer-clean: "
                 + side
@@ -325,7 +342,36 @@ public final class PeerCleanBenchmark {
                 + "):\n  "
                 + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
       }
-      return new long[] {nanos, hwm, p.exitValue()};
+      return new Ran(nanos, hwm, p.exitValue(), inProcess(side, lines));
+    }
+
+    static final java.util.regex.Pattern SECONDS =
+        java.util.regex.Pattern.compile("\"seconds\":([0-9.]+)");
+    static final java.util.regex.Pattern KLOG =
+        java.util.regex.Pattern.compile("^[IWEF]\\d{4} (\\d{2}):(\\d{2}):(\\d{2}\\.\\d+)");
+
+    /** Ours: the clean's report ("seconds"); theirs: from its first klog line to its last. */
+    static double inProcess(String side, List<String> lines) {
+      if (side.equals("ours")) {
+        String last = lines.stream().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("");
+        java.util.regex.Matcher m = SECONDS.matcher(last);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+      }
+      List<Double> at = new ArrayList<>();
+      for (String l : lines) {
+        java.util.regex.Matcher m = KLOG.matcher(l);
+        if (m.find()) {
+          at.add(
+              Integer.parseInt(m.group(1)) * 3600
+                  + Integer.parseInt(m.group(2)) * 60
+                  + Double.parseDouble(m.group(3)));
+        }
+      }
+      if (at.size() < 2) {
+        return 0;
+      }
+      double d = at.get(at.size() - 1) - at.get(0);
+      return d < 0 ? d + 86400 : d;
     }
 
     /** The Backup both sides read: the agent from a file, backup-manager from the API server. */
