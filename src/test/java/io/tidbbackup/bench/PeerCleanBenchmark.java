@@ -80,6 +80,7 @@ public final class PeerCleanBenchmark {
       int round,
       double seconds,
       double inProcess,
+      double cpuSeconds,
       long lists,
       long deletes,
       long other,
@@ -206,6 +207,7 @@ public final class PeerCleanBenchmark {
                   round,
                   ran.nanos() / 1e9,
                   ran.inProcess(),
+                  ran.cpuSeconds(),
                   s3.lists.get(),
                   s3.deleteRequests.get(),
                   other,
@@ -237,6 +239,7 @@ public final class PeerCleanBenchmark {
                 round,
                 ran.nanos() / 1e9,
                 ran.inProcess(),
+                ran.cpuSeconds(),
                 lists,
                 deletes,
                 counter.requests.get() - lists - deletes,
@@ -251,13 +254,14 @@ public final class PeerCleanBenchmark {
     static Run report(Run r) {
       System.err.printf(
           Locale.ROOT,
-          "peer-clean: %s %s round %d: %.2f s (%.2f s in process), exit %d, %d left, %d lists,"
+          "peer-clean: %s %s round %d: %.2f s (%.2f s in process, %.1f s CPU), exit %d, %d left, %d lists,"
               + " %d deletes, %.0f MiB%s%n",
           r.c().key(),
           r.side(),
           r.round(),
           r.seconds(),
           r.inProcess(),
+          r.cpuSeconds(),
           r.exit(),
           r.left(),
           r.lists(),
@@ -290,7 +294,7 @@ public final class PeerCleanBenchmark {
           (System.nanoTime() - t) / 1e9);
     }
 
-    record Ran(long nanos, long rssKib, int exit, double inProcess) {}
+    record Ran(long nanos, long rssKib, int exit, double inProcess, double cpuSeconds) {}
 
     /** Runs one side against {@code endpoint}. */
     Ran clean(Case c, String side, String endpoint) throws Exception {
@@ -326,8 +330,10 @@ public final class PeerCleanBenchmark {
       long t = System.nanoTime();
       Process p = pb.start();
       long hwm = 0;
+      long ticks = 0;
       while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
         hwm = Math.max(hwm, ScaleCleanBenchmark.vmHwm(p.pid()));
+        ticks = Math.max(ticks, cpuTicks(p.pid()));
       }
       long nanos = System.nanoTime() - t;
       List<String> lines = Files.readAllLines(log);
@@ -342,7 +348,18 @@ public final class PeerCleanBenchmark {
                 + "):\n  "
                 + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
       }
-      return new Ran(nanos, hwm, p.exitValue(), inProcess(side, lines));
+      return new Ran(nanos, hwm, p.exitValue(), inProcess(side, lines), ticks / 100.0);
+    }
+
+    /** User and system CPU of a process in clock ticks (1/100 s), from /proc; 0 once it is gone. */
+    static long cpuTicks(long pid) {
+      try {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14 and 15
+      } catch (Exception e) {
+        return 0;
+      }
     }
 
     static final java.util.regex.Pattern SECONDS =

@@ -69,13 +69,14 @@ final class PeerCleanReport {
         rounds);
     System.out.printf(
         Locale.ROOT,
-        "%-22s %-7s %8s %8s %8s %10s %7s %8s %6s %8s %5s %6s%n",
+        "%-22s %-7s %8s %8s %8s %10s %6s %7s %8s %6s %8s %5s %6s%n",
         "case",
         "side",
         "min s",
         "median",
         "max s",
         "in-process",
+        "CPU s",
         "lists",
         "deletes",
         "other",
@@ -88,13 +89,14 @@ final class PeerCleanReport {
         double[] t = stats(rs, Run::seconds);
         System.out.printf(
             Locale.ROOT,
-            "%-22s %-7s %8.2f %8.2f %8.2f %10.2f %7.0f %8.0f %6.0f %8.0f %5d %6d%n",
+            "%-22s %-7s %8.2f %8.2f %8.2f %10.2f %6.1f %7.0f %8.0f %6.0f %8.0f %5d %6d%n",
             c.key(),
             side,
             t[0],
             t[1],
             t[2],
             stats(rs, Run::inProcess)[1],
+            stats(rs, Run::cpuSeconds)[1],
             stats(rs, Run::lists)[1],
             stats(rs, Run::deletes)[1],
             stats(rs, Run::other)[1],
@@ -115,7 +117,8 @@ final class PeerCleanReport {
     }
     System.out.println(
         "in-process: median time inside the process (ours: the clean's own report; theirs: first"
-            + " to last log line), the rest of the wall time is start-up; lists: ListObjectsV2 requests; deletes: DeleteObjects (and single DELETE) requests; other:"
+            + " to last log line), the rest of the wall time is start-up; CPU s: the process's user and"
+            + " system CPU; lists: ListObjectsV2 requests; deletes: DeleteObjects (and single DELETE) requests; other:"
             + " the rest (e.g. GetBucketVersioning); RSS: the highest VmHWM of a run; a failed run"
             + " exited non-zero, left objects, lost a sentinel or deleted outside the prefix");
   }
@@ -171,6 +174,7 @@ final class PeerCleanReport {
     m.put("seconds_max", CleanerBenchmark.round(t[2]));
     m.put("seconds", rs.stream().map(r -> CleanerBenchmark.round(r.seconds())).toList());
     m.put("in_process_s_median", CleanerBenchmark.round(stats(rs, Run::inProcess)[1]));
+    m.put("cpu_s_median", CleanerBenchmark.round(stats(rs, Run::cpuSeconds)[1]));
     m.put("lists", Math.round(stats(rs, Run::lists)[1]));
     m.put("delete_requests", Math.round(stats(rs, Run::deletes)[1]));
     m.put("other_requests", Math.round(stats(rs, Run::other)[1]));

@@ -11,7 +11,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,10 +99,12 @@ public final class SyntheticS3 implements AutoCloseable {
       return prefix + (i == ssts ? META_1 : i == ssts + 1 ? META_2 : META_3);
     }
     int store = 1 + (int) ((long) i * 5 / ssts);
+    String digits = Integer.toString(i);
     return prefix
         + store
         + "/"
-        + String.format(Locale.ROOT, "%010d", i)
+        + "0000000000".substring(digits.length()) // %010d without the formatter's cost
+        + digits
         + "_7_"
         + Integer.toHexString((int) (i * 2654435761L))
         + "_"
