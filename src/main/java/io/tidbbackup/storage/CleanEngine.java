@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,16 +17,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Deletes everything under a backup's prefix, applying cleanOption: list page by page, the next
- * page listed while the current one is deleted; S3 deletes with DeleteObjects in chunks of at most
- * 1000 keys, listed 1000 at a time (so the first delete does not wait for a whole {@code
- * pageSize}), {@code batchConcurrency} requests in flight across pages; every other store (and S3
- * with {@code disableBatchConcurrency}) lists {@code pageSize} keys a page and deletes one object
- * per call, at most {@code routineConcurrency} in flight. A round ends with a listing that must
- * come back empty; failed keys are retried by the next round, up to {@code retryCount} rounds.
+ * page listed while the current one is deleted (on S3, the first round lists the prefix a level at
+ * a time, its sub-prefixes side by side: {@link ListingStreams}); S3 deletes with DeleteObjects in
+ * chunks of at most 1000 keys, listed 1000 at a time (so the first delete does not wait for a whole
+ * {@code pageSize}), {@code batchConcurrency} requests in flight across pages; every other store
+ * (and S3 with {@code disableBatchConcurrency}) lists {@code pageSize} keys a page and deletes one
+ * object per call, at most {@code routineConcurrency} in flight. A round ends with a listing that
+ * must come back empty; failed keys are retried by the next round, up to {@code retryCount} rounds.
  * Nothing outside the prefix is ever deleted: every key passes {@link PrefixGuard}.
  */
 public final class CleanEngine {
   public static final int BATCH_LIMIT = 1000;
+
+  /**
+   * List calls in flight at once when a prefix is listed a level at a time (never more than {@code
+   * batchConcurrency}): a listing's requests go one after the other, so at a store's round trip of
+   * 20 ms one listing gives about 40,000 keys a second, while ten DeleteObjects in flight take ten
+   * times that.
+   */
+  static final int LIST_STREAMS = 4;
 
   /** Called after every page. */
   public interface Progress {
@@ -60,7 +68,8 @@ public final class CleanEngine {
     // adapted to the store for the whole clean: a throttling store is asked less often
     int concurrency = batch ? s.batchConcurrency() : s.routineConcurrency();
     c.window = new AdaptiveWindow(concurrency);
-    ExecutorService lister = Executors.newSingleThreadExecutor(daemon("clean-list"));
+    int listers = batch ? Math.min(LIST_STREAMS, concurrency) : 1;
+    ExecutorService lister = Executors.newFixedThreadPool(listers, daemon("clean-list"));
     ExecutorService workers = Executors.newFixedThreadPool(concurrency, daemon("clean-delete"));
     int round = 0;
     Duration roundBackoff = CleanSettings.BACKOFF_START;
@@ -71,7 +80,10 @@ public final class CleanEngine {
         round++;
         c.roundFailed.set(0);
         try {
-          verified = round(store, dir, s, dryRun, batch, lister, workers, c);
+          // by level in the first round only: a later round lists what is left as one listing, so a
+          // store whose levels mislead cannot fail every round
+          boolean split = round == 1 && batch && listers > 1 && dir.exact() == null;
+          verified = round(store, dir, s, dryRun, batch, split, listers, lister, workers, c);
           if (!verified && !dryRun && c.roundFailed.get() > 0 && s.backoffEnabled()) {
             // the store refused keys (throttling, say): wait before the next round asks again
             sleeper.sleep(roundBackoff);
@@ -144,6 +156,8 @@ public final class CleanEngine {
       CleanSettings s,
       boolean dryRun,
       boolean batch,
+      boolean split,
+      int listers,
       ExecutorService lister,
       ExecutorService workers,
       Counters c)
@@ -153,11 +167,21 @@ public final class CleanEngine {
     int pageSize = batch ? (int) Math.min(s.pageSize(), BATCH_LIMIT) : (int) s.pageSize();
     // at most c.window delete calls in flight, across pages: no page waits for the one before
     java.util.ArrayDeque<Future<?>> inFlight = new java.util.ArrayDeque<>();
+    ListingStreams listing =
+        new ListingStreams(
+            store,
+            dir.listPrefix(),
+            dir.dir(),
+            split && store.listsByLevel(),
+            pageSize,
+            listers,
+            lister);
     try {
-      pages(store, dir, s, dryRun, batch, lister, workers, c, directories, inFlight, pageSize);
+      pages(store, dir, s, dryRun, batch, listing, workers, c, directories, inFlight, pageSize);
     } catch (IOException | RuntimeException e) {
-      // a listing failed, or a key outside the prefix came back: the deletes already sent answer
-      // first, so that what the caller says was deleted is what was
+      // a listing failed, or a key outside the prefix came back: no more lists, and the deletes
+      // already sent answer first, so that what the caller says was deleted is what was
+      listing.cancel();
       drain(inFlight);
       throw e;
     }
@@ -176,24 +200,22 @@ public final class CleanEngine {
       CleanSettings s,
       boolean dryRun,
       boolean batch,
-      ExecutorService lister,
+      ListingStreams listing,
       ExecutorService workers,
       Counters c,
       List<String> directories,
       java.util.ArrayDeque<Future<?>> inFlight,
-      int pageSize)
+      int chunk)
       throws IOException, InterruptedException {
-    java.util.Set<String> tokens = new java.util.HashSet<>();
-    Future<ListPage> next = lister.submit(() -> list(store, dir, null, pageSize));
     Duration backoff = CleanSettings.BACKOFF_START;
-    while (next != null) {
-      ListPage page = get(next);
-      String token = page.nextToken();
-      // a token seen on an earlier page would list the same pages for ever: the round fails
-      ListPage.requireNewToken(tokens, token);
-      next = token == null ? null : lister.submit(listCall(store, dir, token, pageSize));
-      List<String> keys = new ArrayList<>(page.keys().size());
-      for (String k : dir.inScope(page.keys())) {
+    // batch deletes of whole chunks: pages of several listings (a sub-prefix's last page is short)
+    // are gathered, so that a DeleteObjects still carries up to a page of keys
+    List<String> gathered = new ArrayList<>();
+    List<String> page;
+    // the next pages are listed meanwhile; a token seen before in a listing fails the round
+    while ((page = listing.next()) != null) {
+      List<String> keys = new ArrayList<>(page.size());
+      for (String k : dir.inScope(page)) {
         dir.requireInside(k);
         if (store.isDirectoryEntry(k)) {
           directories.add(k);
@@ -203,8 +225,16 @@ public final class CleanEngine {
       }
       c.listed.addAndGet(keys.size());
       long failedBefore = c.roundFailed.get();
-      if (!dryRun && !keys.isEmpty()) {
-        submitDeletes(store, keys, batch && !c.fallback.get(), workers, c, inFlight);
+      if (!dryRun && !keys.isEmpty() && batch) {
+        gathered.addAll(keys);
+        int whole = gathered.size() - gathered.size() % chunk;
+        if (whole > 0) {
+          List<String> send = new ArrayList<>(gathered.subList(0, whole));
+          gathered.subList(0, whole).clear();
+          submitDeletes(store, send, !c.fallback.get(), chunk, workers, c, inFlight);
+        }
+      } else if (!dryRun && !keys.isEmpty()) {
+        submitDeletes(store, keys, false, chunk, workers, c, inFlight);
       }
       progress.update(c.listed.get(), c.deleted.get(), c.roundFailed.get());
       if (c.roundFailed.get() > failedBefore && s.backoffEnabled()) {
@@ -213,6 +243,9 @@ public final class CleanEngine {
       } else {
         backoff = CleanSettings.BACKOFF_START;
       }
+    }
+    if (!gathered.isEmpty()) {
+      submitDeletes(store, gathered, !c.fallback.get(), chunk, workers, c, inFlight);
     }
   }
 
@@ -235,23 +268,25 @@ public final class CleanEngine {
   }
 
   /**
-   * Submits a page's deletes (chunks of {@value #BATCH_LIMIT} keys, or one key each) without
-   * waiting for them, keeping at most the adaptive window of calls in flight: when it is full, the
-   * oldest is waited for first.
+   * Submits a page's deletes (chunks of {@code chunk} keys, at most {@value #BATCH_LIMIT}, or one
+   * key each) without waiting for them, keeping at most the adaptive window of calls in flight:
+   * when it is full, the oldest is waited for first.
    */
   private void submitDeletes(
       ObjectStore store,
       List<String> keys,
       boolean batch,
+      int chunk,
       ExecutorService workers,
       Counters c,
       java.util.ArrayDeque<Future<?>> inFlight)
       throws InterruptedException, IOException {
     if (batch) {
-      for (int i = 0; i < keys.size(); i += BATCH_LIMIT) {
-        List<String> chunk = keys.subList(i, Math.min(keys.size(), i + BATCH_LIMIT));
+      int size = Math.min(chunk, BATCH_LIMIT);
+      for (int i = 0; i < keys.size(); i += size) {
+        List<String> part = keys.subList(i, Math.min(keys.size(), i + size));
         makeRoom(inFlight, c.window);
-        inFlight.addLast(workers.submit(() -> deleteChunk(store, chunk, c)));
+        inFlight.addLast(workers.submit(() -> deleteChunk(store, part, c)));
       }
     } else {
       for (String k : keys) {
@@ -430,10 +465,6 @@ public final class CleanEngine {
   private static ListPage list(ObjectStore store, Scope dir, String token, int max)
       throws IOException {
     return store.list(dir.listPrefix(), token, max);
-  }
-
-  private static Callable<ListPage> listCall(ObjectStore store, Scope dir, String token, int max) {
-    return () -> list(store, dir, token, max);
   }
 
   /**

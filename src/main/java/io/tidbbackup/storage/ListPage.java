@@ -7,11 +7,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One page of a listing: keys (full object names) and the token of the next page, null at the end.
+ * One page of a listing: keys (full object names) and the token of the next page, null at the end;
+ * for a listing by level ({@link ObjectStore#listLevel}) also the sub-prefixes it rolled up (each
+ * ending in '/'), whose keys are not in {@code keys}.
  */
-public record ListPage(List<String> keys, String nextToken) {
+public record ListPage(List<String> keys, String nextToken, List<String> subPrefixes) {
   public ListPage {
     keys = List.copyOf(keys);
+    subPrefixes = List.copyOf(subPrefixes);
+  }
+
+  /** A page of a recursive listing: no sub-prefixes. */
+  public ListPage(List<String> keys, String nextToken) {
+    this(keys, nextToken, List.of());
   }
 
   /** One list request of a store: at most {@code want} keys after {@code token}. */

@@ -19,6 +19,23 @@ public interface ObjectStore extends AutoCloseable {
    */
   ListPage list(String keyPrefix, String token, int max) throws IOException;
 
+  /**
+   * True when {@link #listLevel} works here (S3 without versioning); the cleaner then lists a
+   * prefix's sub-prefixes side by side. A store that cannot say without asking may ask here.
+   */
+  default boolean listsByLevel() throws IOException {
+    return false;
+  }
+
+  /**
+   * One page of one level under {@code dir} (a key prefix ending in '/'): at most {@code max}
+   * entries, the keys directly in it, and in {@link ListPage#subPrefixes} the prefixes of what lies
+   * deeper, each once (S3: ListObjectsV2 with the delimiter '/'). Only when {@link #listsByLevel}.
+   */
+  default ListPage listLevel(String dir, String token, int max) throws IOException {
+    throw new UnsupportedOperationException(describe() + " does not list by level");
+  }
+
   /** True when {@link #deleteBatch} deletes many keys in one request (S3 DeleteObjects). */
   boolean supportsBatchDelete();
 

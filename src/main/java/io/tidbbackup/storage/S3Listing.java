@@ -133,6 +133,41 @@ final class S3Listing {
   }
 
   /**
+   * One request of ListObjectsV2 with the delimiter '/': the keys directly under {@code dir} and
+   * the common prefixes below it (a bucket without versions only: {@link S3Store#listsByLevel}).
+   */
+  ListPage listLevel(String dir, String token, int max) throws IOException {
+    requests.listed();
+    try {
+      ListObjectsV2Response r =
+          client.listObjectsV2(
+              b ->
+                  b.bucket(bucket)
+                      .prefix(dir)
+                      .delimiter("/")
+                      .maxKeys(Math.min(max, 1000))
+                      .continuationToken(token)
+                      .encodingType(software.amazon.awssdk.services.s3.model.EncodingType.URL));
+      List<String> keys = new ArrayList<>(r.contents().size());
+      r.contents().forEach(o -> keys.add(o.key()));
+      List<String> prefixes = new ArrayList<>(r.commonPrefixes().size());
+      r.commonPrefixes().forEach(p -> prefixes.add(p.prefix()));
+      boolean truncated = Boolean.TRUE.equals(r.isTruncated());
+      if (truncated && r.nextContinuationToken() == null) {
+        throw new IOException(
+            "listing "
+                + where
+                + "/"
+                + dir
+                + ": the store said the listing is truncated but sent no continuation token");
+      }
+      return new ListPage(keys, truncated ? r.nextContinuationToken() : null, prefixes);
+    } catch (SdkException e) {
+      throw new IOException("listing " + where + "/" + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Versions and delete markers, each as {@code key + '\0' + versionId}; the token is the two
    * markers.
    */

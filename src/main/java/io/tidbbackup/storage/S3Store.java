@@ -55,6 +55,17 @@ public final class S3Store implements ObjectStore {
     return listing.list(keyPrefix, token, max);
   }
 
+  /** A bucket that keeps versions is listed by ListObjectVersions, never by level. */
+  @Override
+  public boolean listsByLevel() throws IOException {
+    return !listing.versioned();
+  }
+
+  @Override
+  public ListPage listLevel(String dir, String token, int max) throws IOException {
+    return listing.listLevel(dir, token, max);
+  }
+
   @Override
   public boolean supportsBatchDelete() {
     return true;

@@ -102,22 +102,7 @@ public final class ScaleCleanBenchmark {
             backupPath: s3://%s/%s
           """
               .formatted(s3.uri(), BUCKET, PREFIX, BUCKET, PREFIX));
-      List<String> cmd =
-          new ArrayList<>(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  // the image's JAVA_TOOL_OPTIONS, in a 512 MiB container
-                  "-XX:+UseSerialGC",
-                  "-XX:MaxRAMPercentage=50",
-                  "-XX:MaxRAM=512m",
-                  "-Xss512k",
-                  "-XX:+ExitOnOutOfMemoryError",
-                  "-jar",
-                  jar.toString(),
-                  "agent",
-                  "clean",
-                  "-f",
-                  manifest.toString()));
+      List<String> cmd = agentClean(jar, manifest);
       Path log = dir.resolve("agent.log");
       ProcessBuilder pb =
           new ProcessBuilder(cmd)
@@ -158,6 +143,24 @@ public final class ScaleCleanBenchmark {
           s3.slowDowns.get(),
           s3.strayDeletes.get());
     }
+  }
+
+  /** {@code agent clean -f manifest} from {@code jar}, with the image's JVM flags. */
+  static List<String> agentClean(Path jar, Path manifest) {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // the image's JAVA_TOOL_OPTIONS, in a 512 MiB container
+        "-XX:+UseSerialGC",
+        "-XX:MaxRAMPercentage=50",
+        "-XX:MaxRAM=512m",
+        "-Xss512k",
+        "-XX:+ExitOnOutOfMemoryError",
+        "-jar",
+        jar.toString(),
+        "agent",
+        "clean",
+        "-f",
+        manifest.toString());
   }
 
   /** The peak resident set of a process (VmHWM), in KiB; 0 once it is gone. */

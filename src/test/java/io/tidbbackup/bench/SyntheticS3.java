@@ -11,7 +11,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * continuation tokens, GetBucketVersioning, DeleteObjects, DeleteObject) and can hold deletes to a
  * rate of keys per second, answering {@code 503 SlowDown} above it as S3 does per prefix. It counts
  * every request, every SlowDown, and any delete of a key that is not one of its own (a cleaner that
- * strays outside the prefix).
+ * strays outside the prefix). It can add a remote store's round trip to every request ({@code
+ * latencyMs}). A listing names each key with LastModified, ETag, Size and StorageClass, as S3 does
+ * (TiDB Operator's gocloud client fails on an answer without them), and rolls keys up into
+ * CommonPrefixes when asked with a delimiter.
  */
 public final class SyntheticS3 implements AutoCloseable {
   static final String META_1 = "backup.lock";
@@ -42,6 +44,9 @@ public final class SyntheticS3 implements AutoCloseable {
   /** Deleted keys per second allowed (0: no limit), with one second's worth as burst. */
   private final double rate;
 
+  /** Added to every request before it is answered: a remote store's round trip. */
+  private final long latencyMs;
+
   private double tokens;
   private long lastRefill = System.nanoTime();
 
@@ -52,6 +57,15 @@ public final class SyntheticS3 implements AutoCloseable {
   final AtomicLong otherRequests = new AtomicLong();
 
   public SyntheticS3(String bucket, String prefix, int n, double keysPerSecond) throws IOException {
+    this(bucket, prefix, n, keysPerSecond, 0);
+  }
+
+  /**
+   * @param latencyMs added to every request (each on a thread of its own, so that concurrent
+   *     requests wait together, as on a remote store)
+   */
+  public SyntheticS3(String bucket, String prefix, int n, double keysPerSecond, long latencyMs)
+      throws IOException {
     if (n < 4) {
       throw new IllegalArgumentException("at least 4 keys");
     }
@@ -61,8 +75,10 @@ public final class SyntheticS3 implements AutoCloseable {
     this.deleted = new BitSet(n);
     this.rate = keysPerSecond;
     this.tokens = keysPerSecond;
+    this.latencyMs = latencyMs;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-    this.pool = Executors.newFixedThreadPool(32);
+    // with a latency, a thread per waiting request: the pool must not be what limits concurrency
+    this.pool = Executors.newFixedThreadPool(latencyMs > 0 ? 256 : 32);
     server.setExecutor(pool);
     server.createContext("/", this::handle);
     server.start();
@@ -83,15 +99,35 @@ public final class SyntheticS3 implements AutoCloseable {
       return prefix + (i == ssts ? META_1 : i == ssts + 1 ? META_2 : META_3);
     }
     int store = 1 + (int) ((long) i * 5 / ssts);
+    String digits = Integer.toString(i);
     return prefix
         + store
         + "/"
-        + String.format(Locale.ROOT, "%010d", i)
+        + "0000000000".substring(digits.length()) // %010d without the formatter's cost
+        + digits
         + "_7_"
         + Integer.toHexString((int) (i * 2654435761L))
         + "_"
         + (400036290571534337L + i)
         + (i % 2 == 0 ? "_default.sst" : "_write.sst");
+  }
+
+  /**
+   * The index of the first key at or after {@code s} in listing order (the keys are generated
+   * sorted), n when there is none.
+   */
+  int lowerBound(String s) {
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (key(mid).compareTo(s) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** The index of one of our keys, else -1. */
@@ -123,6 +159,14 @@ public final class SyntheticS3 implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
+      if (latencyMs > 0) {
+        try {
+          Thread.sleep(latencyMs);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       String path = ex.getRequestURI().getRawPath();
       Map<String, String> q = query(ex.getRequestURI().getRawQuery());
       String method = ex.getRequestMethod();
@@ -170,15 +214,19 @@ public final class SyntheticS3 implements AutoCloseable {
 
   private void list(HttpExchange ex, Map<String, String> q) throws IOException {
     String want = q.getOrDefault("prefix", "");
+    String delimiter = q.getOrDefault("delimiter", "");
     int max = Math.min(1000, Integer.parseInt(q.getOrDefault("max-keys", "1000")));
     boolean url = "url".equals(q.get("encoding-type"));
     StringBuilder xml =
-        new StringBuilder(64 + max * 120)
+        new StringBuilder(64 + max * 200)
             .append("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>")
             .append(bucket)
             .append("</Name><Prefix>")
             .append(want)
             .append("</Prefix>");
+    if (!delimiter.isEmpty()) {
+      xml.append("<Delimiter>").append(delimiter).append("</Delimiter>");
+    }
     if (url) {
       xml.append("<EncodingType>url</EncodingType>");
     }
@@ -186,31 +234,46 @@ public final class SyntheticS3 implements AutoCloseable {
     if (q.containsKey("continuation-token")) {
       from = Integer.parseInt(q.get("continuation-token"));
     } else if (q.containsKey("start-after")) {
-      int i = index(q.get("start-after"));
-      from = i < 0 ? 0 : i + 1;
+      from = lowerBound(q.get("start-after") + "\0");
     }
     int count = 0;
     int next = -1;
-    // only our prefix, or a prefix of it, holds keys (the listing of a sibling is empty)
+    StringBuilder rolledUp = new StringBuilder();
+    // only our prefix, or a prefix of it, holds keys (the listing of a sibling is empty); the keys
+    // are sorted, so the listing starts at the first one at or after the prefix asked for
     if (prefix.startsWith(want) || want.startsWith(prefix)) {
       synchronized (this) {
-        int i = deleted.nextClearBit(from);
+        int i = deleted.nextClearBit(Math.max(from, lowerBound(want)));
         while (i < n) {
           String k = key(i);
-          if (k.startsWith(want)) {
-            if (count == max) {
-              next = i;
-              break;
-            }
-            xml.append("<Contents><Key>")
-                .append(k)
-                .append("</Key><Size>1</Size><StorageClass>STANDARD</StorageClass></Contents>");
-            count++;
+          if (!k.startsWith(want)) {
+            break;
           }
+          if (count == max) {
+            next = i;
+            break;
+          }
+          int cut = delimiter.isEmpty() ? -1 : k.indexOf(delimiter, want.length());
+          if (cut >= 0) {
+            // a common prefix stands for all its keys: the listing goes on after the last of them
+            String common = k.substring(0, cut + delimiter.length());
+            rolledUp.append("<CommonPrefixes><Prefix>").append(common);
+            rolledUp.append("</Prefix></CommonPrefixes>");
+            count++;
+            i = deleted.nextClearBit(lowerBound(common + Character.MAX_VALUE));
+            continue;
+          }
+          xml.append("<Contents><Key>")
+              .append(k)
+              .append("</Key><LastModified>2026-12-01T00:00:00.000Z</LastModified><ETag>")
+              .append("&quot;8b1a9953c4611296a827abf8c47804d7&quot;</ETag><Size>1</Size>")
+              .append("<StorageClass>STANDARD</StorageClass></Contents>");
+          count++;
           i = deleted.nextClearBit(i + 1);
         }
       }
     }
+    xml.append(rolledUp);
     xml.append("<KeyCount>").append(count).append("</KeyCount><MaxKeys>").append(max);
     xml.append("</MaxKeys><IsTruncated>").append(next >= 0).append("</IsTruncated>");
     if (q.containsKey("continuation-token")) {

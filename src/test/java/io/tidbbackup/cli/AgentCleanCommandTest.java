@@ -116,8 +116,10 @@ class AgentCleanCommandTest {
     assertThat(r.path("deleted").asLong()).isEqualTo(N);
     assertThat(r.path("failed").asLong()).isZero();
     assertThat(r.path("requests").path("delete").asLong())
-        .isEqualTo(3); // 3 pages of 300, one DeleteObjects each
-    assertThat(r.path("requests").path("list").asLong()).isEqualTo(4);
+        .isEqualTo(3); // 3 chunks of up to 300 keys, one DeleteObjects each
+    // the prefix listed a level at a time: its own level, then 1/ to 5/ and checkpoints/ (one
+    // request each), then the verification listing
+    assertThat(r.path("requests").path("list").asLong()).isEqualTo(1 + 6 + 1);
     assertThat(r.has("seconds")).isTrue();
     // the numbers are in the report (stdout, the termination message): no Prometheus text on stderr
     assertThat(real.err()).contains("progress listed=").doesNotContain("tidb_backup_");
