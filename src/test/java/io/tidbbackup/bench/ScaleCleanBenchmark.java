@@ -145,8 +145,12 @@ public final class ScaleCleanBenchmark {
     }
   }
 
-  /** {@code agent clean -f manifest} from {@code jar}, with the image's JVM flags. */
+  /**
+   * {@code agent clean -f manifest} from {@code jar}, with the image's JVM flags and, as the image
+   * has, a class-data sharing archive recorded by the same training run ({@link #archive}).
+   */
   static List<String> agentClean(Path jar, Path manifest) {
+    Path jsa = archive(jar);
     return List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // the image's JAVA_TOOL_OPTIONS, in a 512 MiB container
@@ -155,12 +159,54 @@ public final class ScaleCleanBenchmark {
         "-XX:MaxRAM=512m",
         "-Xss512k",
         "-XX:+ExitOnOutOfMemoryError",
+        jsa == null ? "-Xshare:auto" : "-XX:SharedArchiveFile=" + jsa,
         "-jar",
         jar.toString(),
         "agent",
         "clean",
         "-f",
         manifest.toString());
+  }
+
+  /**
+   * The class-data sharing archive of {@code jar} (beside it, {@code <jar>.jsa}), recorded as the
+   * Dockerfile records the image's: {@code agent warm-up} under {@code -XX:ArchiveClassesAtExit};
+   * again when the jar is newer than the archive (a JVM does not use an archive of another jar).
+   * Null for a jar from before the image had one (no {@code agent warm-up}): it runs without.
+   */
+  static synchronized Path archive(Path jar) {
+    Path jsa = jar.resolveSibling(jar.getFileName() + ".jsa");
+    try {
+      if (Files.exists(jsa)
+          && Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+        return jsa;
+      }
+      Files.deleteIfExists(jsa);
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-XX:+UseSerialGC",
+                  "-Xss512k",
+                  "-Xlog:cds=error",
+                  "-XX:ArchiveClassesAtExit=" + jsa,
+                  "-jar",
+                  jar.toString(),
+                  "agent",
+                  "warm-up")
+              .inheritIO()
+              .start();
+      if (p.waitFor() != 0) {
+        System.err.println(jar + " has no agent warm-up: it runs without a class-data archive");
+        Files.deleteIfExists(jsa);
+        return null;
+      }
+      return jsa;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The peak resident set of a process (VmHWM), in KiB; 0 once it is gone. */
