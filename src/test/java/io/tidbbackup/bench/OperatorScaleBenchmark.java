@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
-import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.backup.BackupStatuses;
 import io.tidbbackup.operator.job.BackupJobBuilder;
@@ -54,12 +53,37 @@ public final class OperatorScaleBenchmark {
   static final String API = System.getProperty("bench.api", "real");
 
   /**
-   * The image's JAVA_TOOL_OPTIONS (Dockerfile) as they resolve under the chart's default memory
-   * limit of 512 MiB: MaxRAMPercentage=50 of 512 MiB is a 256 MiB heap. Override with
-   * -Dbench.jvm="…".
+   * The image's JAVA_TOOL_OPTIONS (the Dockerfile's ENV line, read at run time so that the two
+   * cannot drift) as they resolve under the chart's default memory limit of 512 MiB ({@code
+   * -XX:MaxRAM=512m}: MaxRAMPercentage and the initial heap resolve as in the container). Override
+   * with -Dbench.jvm="…"; -Dbench.jvm.extra="…" adds to them (e.g. {@code
+   * -XX:NativeMemoryTracking=detail}: what each resident MiB is, {@link JvmMemory}).
    */
   static final String JVM_OPTIONS =
-      System.getProperty("bench.jvm", "-XX:+UseSerialGC -Xmx256m -Xss512k");
+      (System.getProperty("bench.jvm", "-XX:MaxRAM=512m " + imageEnv("JAVA_TOOL_OPTIONS"))
+              + " "
+              + System.getProperty("bench.jvm.extra", ""))
+          .trim();
+
+  /**
+   * The operator's environment from the image: the Dockerfile's ENV of {@code MALLOC_ARENA_MAX}.
+   */
+  static java.util.Map<String, String> imageEnvironment() {
+    String arenas = imageEnv("MALLOC_ARENA_MAX");
+    return arenas.isEmpty() ? java.util.Map.of() : java.util.Map.of("MALLOC_ARENA_MAX", arenas);
+  }
+
+  /** The value the Dockerfile's runtime stage gives {@code name} by ENV, or "". */
+  static String imageEnv(String name) {
+    try {
+      Matcher m =
+          Pattern.compile("^ENV .*?\\b" + name + "=\"?([^\"\\n]*)\"?", Pattern.MULTILINE)
+              .matcher(Files.readString(Path.of("Dockerfile")));
+      return m.find() ? m.group(1).trim() : "";
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     io.tidbbackup.sandbox.Sandbox.quietLogs();
@@ -76,7 +100,11 @@ public final class OperatorScaleBenchmark {
     List<java.util.Map<String, Object>> rows = new ArrayList<>();
     String baseline = System.getProperty("bench.operator.baselineJar", "");
     for (int n : sizes) {
-      Floor floor = floor(n);
+      // -Dbench.skip.floor=true: the operator alone (memory work; no ratio to the floor)
+      Floor floor =
+          Boolean.getBoolean("bench.skip.floor")
+              ? new Floor(Double.NaN, java.util.Map.of())
+              : floor(n);
       if (!baseline.isEmpty()) {
         // another build's operator on the same data, in the same run (A/B)
         Operator before = operator(n, Path.of(baseline));
@@ -88,14 +116,23 @@ public final class OperatorScaleBenchmark {
       print(n, floor, op);
       java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
       row.put("n", n);
-      row.put("floor_s", CleanerBenchmark.round(floor.seconds()));
+      row.put(
+          "floor_s",
+          Double.isNaN(floor.seconds()) ? null : CleanerBenchmark.round(floor.seconds()));
       row.put("operator_s", CleanerBenchmark.round(op.seconds()));
-      row.put("vs_floor", CleanerBenchmark.round(op.seconds() / floor.seconds()));
+      row.put(
+          "vs_floor",
+          Double.isNaN(floor.seconds())
+              ? null
+              : CleanerBenchmark.round(op.seconds() / floor.seconds()));
       row.put("floor_requests", floor.requests());
       row.put("operator_requests", op.requests());
       row.put("rss_mib", Math.round(op.peakRssMiB()));
       row.put("heap_mib", Math.round(op.peakHeapMiB()));
       row.put("ready_s", CleanerBenchmark.round(op.readySeconds()));
+      if (!op.memoryMiB().isEmpty()) {
+        row.put("memory_mib", op.memoryMiB());
+      }
       rows.add(row);
     }
     summary(rows);
@@ -131,11 +168,12 @@ public final class OperatorScaleBenchmark {
     System.out.printf(
         Locale.ROOT,
         "operator scale benchmark: %d Backups, %s API server on loopback, %d threads, "
-            + "operator JVM: %s%n",
+            + "operator JVM: %s %s%n",
         n,
         API,
         THREADS,
-        JVM_OPTIONS);
+        JVM_OPTIONS,
+        imageEnvironment());
     System.out.printf(
         Locale.ROOT,
         "  %-58s %8.2f s%n",
@@ -211,7 +249,7 @@ public final class OperatorScaleBenchmark {
   static Floor floor(int n) throws Exception {
     // the same watchers as the operator's run has: what they cost the machine counts on both sides
     try (Api api = Api.start("floor-" + n);
-        Progress progress = Progress.watch(api.client(), n)) {
+        ScaleProgress progress = ScaleProgress.watch(api.client(), n)) {
       KubernetesClient c = api.client();
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       long t = System.nanoTime();
@@ -268,11 +306,21 @@ public final class OperatorScaleBenchmark {
       double seconds,
       double peakRssMiB,
       double peakHeapMiB,
-      java.util.Map<String, Long> requests) {}
+      java.util.Map<String, Long> requests,
+      java.util.Map<String, Long> memoryMiB) {}
 
   static Operator operator(int n, Path jar) throws Exception {
-    try (Api api = Api.start("operator-" + n);
-        Progress progress = Progress.watch(api.client(), n)) {
+    return operator(n, jar, Api.OUR_CRDS);
+  }
+
+  /**
+   * The operator from {@code jar} on a fresh API server set up by {@code setup} (the CRDs and
+   * anything else its Backups need), as in {@link #operator(int, Path)}.
+   */
+  static Operator operator(int n, Path jar, java.util.function.Consumer<KubernetesClient> setup)
+      throws Exception {
+    try (Api api = Api.start("operator-" + n, setup);
+        ScaleProgress progress = ScaleProgress.watch(api.client(), n)) {
       KubernetesClient c = api.client();
       Path kubeconfig =
           api.writeKubeconfig(Files.createTempDirectory("scale-bench").resolve("kubeconfig"));
@@ -291,6 +339,7 @@ public final class OperatorScaleBenchmark {
               .redirectErrorStream(true)
               .redirectOutput(Path.of("target", "scale-bench-operator.log").toFile());
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
+      pb.environment().putAll(imageEnvironment());
       pb.environment().put("LOG_LEVEL", System.getProperty("bench.operator.logLevel", "WARN"));
       long t0 = System.nanoTime();
       Process p = pb.start();
@@ -344,95 +393,19 @@ public final class OperatorScaleBenchmark {
             "  operator's CPU time until then: %.1f s (%.1f ms per Backup)%n",
             cpuSeconds(p.pid()),
             cpuSeconds(p.pid()) * 1000 / n);
+        double rss = peakRssMiB(p.pid());
+        // -Dbench.jvm="… -XX:NativeMemoryTracking=detail": what each resident MiB is
+        java.util.Map<String, Long> memory =
+            JVM_OPTIONS.contains("NativeMemoryTracking")
+                ? JvmMemory.nativeMemory(
+                    p.pid(), Path.of("target", "scale-bench-nmt-" + n + ".txt"))
+                : java.util.Map.of();
         histogram(p.pid(), n);
-        return new Operator(ready, seconds, peakRssMiB(p.pid()), peakHeap, requests(c));
+        return new Operator(ready, seconds, rss, peakHeap, requests(c), memory);
       } finally {
         p.destroy();
         p.waitFor();
       }
-    }
-  }
-
-  /**
-   * Watches (informers in this process, so nothing lists 10,000 objects in a loop) until every Job
-   * exists and every Backup says Scheduled; {@link #doneAt} is when the last event arrived.
-   */
-  static final class Progress implements AutoCloseable {
-    private final int n;
-    private final java.util.Set<String> jobs = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.Set<String> scheduled =
-        java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> informers =
-        new ArrayList<>();
-    private volatile long doneAt;
-
-    private Progress(int n) {
-      this.n = n;
-    }
-
-    static Progress watch(KubernetesClient c, int n) {
-      Progress p = new Progress(n);
-      p.informers.add(c.batch().v1().jobs().inNamespace(NS).inform(p.handler(j -> true, p.jobs)));
-      p.informers.add(
-          c.resources(Backup.class)
-              .inNamespace(NS)
-              .inform(
-                  p.handler(
-                      b ->
-                          b.getStatus() != null
-                              && ConditionTypes.SCHEDULED.equals(b.getStatus().phase),
-                      p.scheduled)));
-      return p;
-    }
-
-    private <T extends io.fabric8.kubernetes.api.model.HasMetadata>
-        io.fabric8.kubernetes.client.informers.ResourceEventHandler<T> handler(
-            java.util.function.Predicate<T> counts, java.util.Set<String> into) {
-      return new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
-        @Override
-        public void onAdd(T o) {
-          seen(o);
-        }
-
-        @Override
-        public void onUpdate(T old, T o) {
-          seen(o);
-        }
-
-        @Override
-        public void onDelete(T o, boolean unknown) {}
-
-        private void seen(T o) {
-          if (counts.test(o) && into.add(o.getMetadata().getName()) && finished()) {
-            doneAt = System.nanoTime();
-          }
-        }
-      };
-    }
-
-    private boolean finished() {
-      return jobs.size() >= n && scheduled.size() >= n;
-    }
-
-    boolean done() {
-      return doneAt != 0;
-    }
-
-    int jobs() {
-      return jobs.size();
-    }
-
-    int scheduled() {
-      return scheduled.size();
-    }
-
-    long doneAt() {
-      return doneAt;
-    }
-
-    @Override
-    public void close() {
-      informers.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::close);
     }
   }
 
@@ -445,7 +418,27 @@ public final class OperatorScaleBenchmark {
     @Override
     void close();
 
+    /** Our CRDs of group pingcap.com (the v1 kinds), as the operator bench installs them. */
+    java.util.function.Consumer<KubernetesClient> OUR_CRDS =
+        c -> {
+          try {
+            io.tidbbackup.controlplane.LocalCluster.installCrds(
+                c, Path.of("crds"), f -> !f.endsWith(".br.pingcap.com.yaml"));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+
     static Api start(String tag) throws Exception {
+      return start(tag, OUR_CRDS);
+    }
+
+    /**
+     * A fresh API server (or mock) with namespace {@link #NS}, the Jobs' ServiceAccount, and what
+     * {@code setup} installs (on the real API server; the mock reads our CRDs itself).
+     */
+    static Api start(String tag, java.util.function.Consumer<KubernetesClient> setup)
+        throws Exception {
       Api api;
       if (API.equals("mock")) {
         MockApiServer mock = MockApiServer.start(0, Path.of("crds"));
@@ -468,8 +461,7 @@ public final class OperatorScaleBenchmark {
             Path.of("target", "controlplane", "bench-" + tag + "-" + ProcessHandle.current().pid());
         io.tidbbackup.controlplane.ControlPlane cp =
             io.tidbbackup.controlplane.ControlPlane.startPrivate(dir, System.out::println);
-        io.tidbbackup.controlplane.LocalCluster.installCrds(
-            cp.admin(), Path.of("crds"), f -> !f.endsWith(".br.pingcap.com.yaml"));
+        setup.accept(cp.admin());
         // the floor's client speaks HTTP/1.1 as the operator's does (OperatorFactory.clientConfig)
         KubernetesClient admin =
             new io.fabric8.kubernetes.client.KubernetesClientBuilder()
