@@ -301,11 +301,17 @@ public final class OperatorScaleBenchmark {
     }
   }
 
+  /**
+   * One operator's run: process start to ready, Backups created to all Jobs and all Scheduled
+   * ({@code seconds}) and to all Jobs ({@code jobsSeconds}), peak RSS, peak heap, CPU seconds.
+   */
   record Operator(
       double readySeconds,
       double seconds,
+      double jobsSeconds,
       double peakRssMiB,
       double peakHeapMiB,
+      double cpuSeconds,
       java.util.Map<String, Long> requests,
       java.util.Map<String, Long> memoryMiB) {}
 
@@ -359,7 +365,7 @@ public final class OperatorScaleBenchmark {
         List<Future<?>> fs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           String name = "b" + i;
-          fs.add(pool.submit(() -> c.resource(backup(name)).create()));
+          fs.add(pool.submit(() -> c.resource(genericBackup(name)).create()));
         }
         for (Future<?> f : fs) {
           f.get();
@@ -387,6 +393,7 @@ public final class OperatorScaleBenchmark {
           Thread.sleep(20);
         }
         double seconds = (progress.doneAt() - t) / 1e9;
+        double jobsSeconds = (progress.jobsDoneAt() - t) / 1e9;
         peakHeap = Math.max(peakHeap, heapMiB(http, port));
         System.out.printf(
             Locale.ROOT,
@@ -401,7 +408,8 @@ public final class OperatorScaleBenchmark {
                     p.pid(), Path.of("target", "scale-bench-nmt-" + n + ".txt"))
                 : java.util.Map.of();
         histogram(p.pid(), n);
-        return new Operator(ready, seconds, rss, peakHeap, requests(c), memory);
+        return new Operator(
+            ready, seconds, jobsSeconds, rss, peakHeap, cpuSeconds(p.pid()), requests(c), memory);
       } finally {
         p.destroy();
         p.waitFor();
@@ -512,9 +520,27 @@ public final class OperatorScaleBenchmark {
   }
 
   static Backup backup(String name) {
+    return read(backupYaml(name), Backup.class);
+  }
+
+  /**
+   * Backup {@code name} as the API server is sent it: the same object for our CRD and TiDB
+   * Operator's.
+   */
+  static io.fabric8.kubernetes.api.model.GenericKubernetesResource genericBackup(String name) {
+    return read(backupYaml(name), io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+  }
+
+  static <T> T read(String yaml, Class<T> type) {
     try {
-      return Serde.YAML.readValue(
-          """
+      return Serde.YAML.readValue(yaml, type);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String backupYaml(String name) {
+    return """
           apiVersion: pingcap.com/v1alpha1
           kind: Backup
           metadata: {name: %s, namespace: %s}
@@ -522,11 +548,7 @@ public final class OperatorScaleBenchmark {
             br: {cluster: basic}
             s3: {provider: aws, bucket: bench, prefix: scale/%s, secretName: s3-secret}
           """
-              .formatted(name, NS, name),
-          Backup.class);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+        .formatted(name, NS, name);
   }
 
   static boolean ready(HttpClient http, int port) {
