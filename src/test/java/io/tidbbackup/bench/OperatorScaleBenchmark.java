@@ -408,6 +408,13 @@ public final class OperatorScaleBenchmark {
                     p.pid(), Path.of("target", "scale-bench-nmt-" + n + ".txt"))
                 : java.util.Map.of();
         histogram(p.pid(), n);
+        if (Boolean.getBoolean("bench.heapdump")) {
+          // the live heap as it is at the end, for a look at who holds what
+          JvmMemory.jcmd(
+              p.pid(),
+              "GC.heap_dump",
+              Path.of("target", "scale-bench-" + n + ".hprof").toAbsolutePath().toString());
+        }
         return new Operator(
             ready, seconds, jobsSeconds, rss, peakHeap, cpuSeconds(p.pid()), requests(c), memory);
       } finally {
