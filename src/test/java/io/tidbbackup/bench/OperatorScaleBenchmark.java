@@ -53,33 +53,34 @@ public final class OperatorScaleBenchmark {
   static final String API = System.getProperty("bench.api", "real");
 
   /**
-   * The image's JAVA_TOOL_OPTIONS (the Dockerfile's ENV line, read at run time so that the two
-   * cannot drift) as they resolve under the chart's default memory limit of 512 MiB ({@code
-   * -XX:MaxRAM=512m}: MaxRAMPercentage and the initial heap resolve as in the container). Override
-   * with -Dbench.jvm="…"; -Dbench.jvm.extra="…" adds to them (e.g. {@code
+   * The operator container's JAVA_TOOL_OPTIONS as the chart sets them (values.yaml's {@code
+   * jvmOptions}, read at run time so that the two cannot drift) under the chart's default memory
+   * limit of 512 MiB ({@code -XX:MaxRAM=512m}: MaxRAMPercentage and the initial heap resolve as in
+   * the container). Override with -Dbench.jvm="…"; -Dbench.jvm.extra="…" adds to them (e.g. {@code
    * -XX:NativeMemoryTracking=detail}: what each resident MiB is, {@link JvmMemory}).
    */
   static final String JVM_OPTIONS =
-      (System.getProperty("bench.jvm", "-XX:MaxRAM=512m " + imageEnv("JAVA_TOOL_OPTIONS"))
+      (System.getProperty("bench.jvm", "-XX:MaxRAM=512m " + chartValue("jvmOptions"))
               + " "
               + System.getProperty("bench.jvm.extra", ""))
           .trim();
 
-  /**
-   * The operator's environment from the image: the Dockerfile's ENV of {@code MALLOC_ARENA_MAX}.
-   */
+  /** The operator container's environment from the chart: MALLOC_ARENA_MAX. */
   static java.util.Map<String, String> imageEnvironment() {
-    String arenas = imageEnv("MALLOC_ARENA_MAX");
+    String arenas = chartValue("mallocArenaMax");
     return arenas.isEmpty() ? java.util.Map.of() : java.util.Map.of("MALLOC_ARENA_MAX", arenas);
   }
 
-  /** The value the Dockerfile's runtime stage gives {@code name} by ENV, or "". */
-  static String imageEnv(String name) {
+  /** A top-level scalar of the chart's values.yaml (a folded {@code >-} one joined), or "". */
+  static String chartValue(String key) {
     try {
-      Matcher m =
-          Pattern.compile("^ENV .*?\\b" + name + "=\"?([^\"\\n]*)\"?", Pattern.MULTILINE)
-              .matcher(Files.readString(Path.of("Dockerfile")));
-      return m.find() ? m.group(1).trim() : "";
+      java.util.Map<String, Object> values =
+          Serde.YAML.readValue(
+              Path.of("deploy", "helm", "tidb-backup-operator", "values.yaml").toFile(),
+              new com.fasterxml.jackson.core.type.TypeReference<
+                  java.util.Map<String, Object>>() {});
+      Object v = values.get(key);
+      return v == null ? "" : v.toString().trim();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -476,7 +477,6 @@ public final class OperatorScaleBenchmark {
             Path.of("target", "controlplane", "bench-" + tag + "-" + ProcessHandle.current().pid());
         io.tidbbackup.controlplane.ControlPlane cp =
             io.tidbbackup.controlplane.ControlPlane.startPrivate(dir, System.out::println);
-        setup.accept(cp.admin());
         // the floor's client speaks HTTP/1.1 as the operator's does (OperatorFactory.clientConfig)
         KubernetesClient admin =
             new io.fabric8.kubernetes.client.KubernetesClientBuilder()
@@ -511,6 +511,7 @@ public final class OperatorScaleBenchmark {
         // FailedCreate per pod, and the operator says so in every Backup's status (the mock
         // has no Job controller)
         io.tidbbackup.controlplane.LocalCluster.jobServiceAccount(api.client(), NS);
+        setup.accept(api.client());
       }
       return api;
     }
