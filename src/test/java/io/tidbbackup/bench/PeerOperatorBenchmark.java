@@ -165,7 +165,16 @@ public final class PeerOperatorBenchmark {
    */
   static void namespaceObjects(KubernetesClient c) {
     String ns = OperatorScaleBenchmark.NS;
-    c.resource(
+    c.genericKubernetesResources(
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                .withGroup("pingcap.com")
+                .withVersion("v1alpha1")
+                .withKind("TidbCluster")
+                .withPlural("tidbclusters")
+                .withNamespaced(true)
+                .build())
+        .inNamespace(ns)
+        .resource(
             OperatorScaleBenchmark.read(
                 """
                 apiVersion: pingcap.com/v1alpha1
@@ -231,8 +240,7 @@ public final class PeerOperatorBenchmark {
         List<Future<?>> fs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           String name = "b" + i;
-          fs.add(
-              pool.submit(() -> c.resource(OperatorScaleBenchmark.genericBackup(name)).create()));
+          fs.add(pool.submit(() -> OperatorScaleBenchmark.createBackup(c, name)));
         }
         for (Future<?> f : fs) {
           f.get();
