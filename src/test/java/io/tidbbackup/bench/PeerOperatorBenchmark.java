@@ -103,7 +103,8 @@ public final class PeerOperatorBenchmark {
         OperatorScaleBenchmark.Operator ours = null;
         OperatorScaleBenchmark.Operator theirs = null;
         for (int turn = 0; turn < 2; turn++) {
-          if ((turn + round) % 2 == 0) {
+          // -Dbench.peer.theirsFirst=true: theirs opens the first round (a second run's order)
+          if ((turn + round + (Boolean.getBoolean("bench.peer.theirsFirst") ? 1 : 0)) % 2 == 0) {
             ours = OperatorScaleBenchmark.operator(n, jar, PeerOperatorBenchmark::forOurs);
           } else {
             theirs = theirs(n, bin);
