@@ -38,6 +38,8 @@ public final class TolerantReading {
   public static KubernetesSerialization serialization() {
     ObjectMapper mapper = new ObjectMapper();
     mapper.addHandler(new Handler());
+    // what the informers cache is read by this mapper: a value that repeats is held once
+    mapper.registerModule(SharedStrings.module());
     return new KubernetesSerialization(mapper, true);
   }
 

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupStatus;
-import io.tidbbackup.api.ConditionTypes;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.operator.backup.BackupStatuses;
 import io.tidbbackup.operator.job.BackupJobBuilder;
@@ -54,12 +53,40 @@ public final class OperatorScaleBenchmark {
   static final String API = System.getProperty("bench.api", "real");
 
   /**
-   * The image's JAVA_TOOL_OPTIONS (Dockerfile) as they resolve under the chart's default memory
-   * limit of 512 MiB: MaxRAMPercentage=50 of 512 MiB is a 256 MiB heap. Override with
-   * -Dbench.jvm="…".
+   * The operator container's JAVA_TOOL_OPTIONS as the chart sets them (values.yaml's {@code
+   * jvmOptions}, read at run time so that the two cannot drift) under the chart's default memory
+   * limit of 512 MiB ({@code -XX:MaxRAM=512m}: MaxRAMPercentage and the initial heap resolve as in
+   * the container). Override with -Dbench.jvm="…"; -Dbench.jvm.extra="…" adds to them (e.g. {@code
+   * -XX:NativeMemoryTracking=detail}: what each resident MiB is, {@link JvmMemory}).
    */
   static final String JVM_OPTIONS =
-      System.getProperty("bench.jvm", "-XX:+UseSerialGC -Xmx256m -Xss512k");
+      (System.getProperty("bench.jvm", "-XX:MaxRAM=512m " + chartValue("jvmOptions"))
+              + " "
+              + System.getProperty("bench.jvm.extra", ""))
+          .trim();
+
+  static final String IMAGE_ARCHIVE = "-XX:SharedArchiveFile=";
+
+  /** The operator container's environment from the chart: MALLOC_ARENA_MAX. */
+  static java.util.Map<String, String> imageEnvironment() {
+    String arenas = chartValue("mallocArenaMax");
+    return arenas.isEmpty() ? java.util.Map.of() : java.util.Map.of("MALLOC_ARENA_MAX", arenas);
+  }
+
+  /** A top-level scalar of the chart's values.yaml (a folded {@code >-} one joined), or "". */
+  static String chartValue(String key) {
+    try {
+      java.util.Map<String, Object> values =
+          Serde.YAML.readValue(
+              Path.of("deploy", "helm", "tidb-backup-operator", "values.yaml").toFile(),
+              new com.fasterxml.jackson.core.type.TypeReference<
+                  java.util.Map<String, Object>>() {});
+      Object v = values.get(key);
+      return v == null ? "" : v.toString().trim();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     io.tidbbackup.sandbox.Sandbox.quietLogs();
@@ -76,7 +103,11 @@ public final class OperatorScaleBenchmark {
     List<java.util.Map<String, Object>> rows = new ArrayList<>();
     String baseline = System.getProperty("bench.operator.baselineJar", "");
     for (int n : sizes) {
-      Floor floor = floor(n);
+      // -Dbench.skip.floor=true: the operator alone (memory work; no ratio to the floor)
+      Floor floor =
+          Boolean.getBoolean("bench.skip.floor")
+              ? new Floor(Double.NaN, java.util.Map.of())
+              : floor(n);
       if (!baseline.isEmpty()) {
         // another build's operator on the same data, in the same run (A/B)
         Operator before = operator(n, Path.of(baseline));
@@ -88,14 +119,23 @@ public final class OperatorScaleBenchmark {
       print(n, floor, op);
       java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
       row.put("n", n);
-      row.put("floor_s", CleanerBenchmark.round(floor.seconds()));
+      row.put(
+          "floor_s",
+          Double.isNaN(floor.seconds()) ? null : CleanerBenchmark.round(floor.seconds()));
       row.put("operator_s", CleanerBenchmark.round(op.seconds()));
-      row.put("vs_floor", CleanerBenchmark.round(op.seconds() / floor.seconds()));
+      row.put(
+          "vs_floor",
+          Double.isNaN(floor.seconds())
+              ? null
+              : CleanerBenchmark.round(op.seconds() / floor.seconds()));
       row.put("floor_requests", floor.requests());
       row.put("operator_requests", op.requests());
       row.put("rss_mib", Math.round(op.peakRssMiB()));
       row.put("heap_mib", Math.round(op.peakHeapMiB()));
       row.put("ready_s", CleanerBenchmark.round(op.readySeconds()));
+      if (!op.memoryMiB().isEmpty()) {
+        row.put("memory_mib", op.memoryMiB());
+      }
       rows.add(row);
     }
     summary(rows);
@@ -131,11 +171,12 @@ public final class OperatorScaleBenchmark {
     System.out.printf(
         Locale.ROOT,
         "operator scale benchmark: %d Backups, %s API server on loopback, %d threads, "
-            + "operator JVM: %s%n",
+            + "operator JVM: %s %s%n",
         n,
         API,
         THREADS,
-        JVM_OPTIONS);
+        JVM_OPTIONS,
+        imageEnvironment());
     System.out.printf(
         Locale.ROOT,
         "  %-58s %8.2f s%n",
@@ -211,7 +252,7 @@ public final class OperatorScaleBenchmark {
   static Floor floor(int n) throws Exception {
     // the same watchers as the operator's run has: what they cost the machine counts on both sides
     try (Api api = Api.start("floor-" + n);
-        Progress progress = Progress.watch(api.client(), n)) {
+        ScaleProgress progress = ScaleProgress.watch(api.client(), n)) {
       KubernetesClient c = api.client();
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       long t = System.nanoTime();
@@ -263,16 +304,32 @@ public final class OperatorScaleBenchmark {
     }
   }
 
+  /**
+   * One operator's run: process start to ready, Backups created to all Jobs and all Scheduled
+   * ({@code seconds}) and to all Jobs ({@code jobsSeconds}), peak RSS, peak heap, CPU seconds.
+   */
   record Operator(
       double readySeconds,
       double seconds,
+      double jobsSeconds,
       double peakRssMiB,
       double peakHeapMiB,
-      java.util.Map<String, Long> requests) {}
+      double cpuSeconds,
+      java.util.Map<String, Long> requests,
+      java.util.Map<String, Long> memoryMiB) {}
 
   static Operator operator(int n, Path jar) throws Exception {
-    try (Api api = Api.start("operator-" + n);
-        Progress progress = Progress.watch(api.client(), n)) {
+    return operator(n, jar, Api.OUR_CRDS);
+  }
+
+  /**
+   * The operator from {@code jar} on a fresh API server set up by {@code setup} (the CRDs and
+   * anything else its Backups need), as in {@link #operator(int, Path)}.
+   */
+  static Operator operator(int n, Path jar, java.util.function.Consumer<KubernetesClient> setup)
+      throws Exception {
+    try (Api api = Api.start("operator-" + n, setup);
+        ScaleProgress progress = ScaleProgress.watch(api.client(), n)) {
       KubernetesClient c = api.client();
       Path kubeconfig =
           api.writeKubeconfig(Files.createTempDirectory("scale-bench").resolve("kubeconfig"));
@@ -280,7 +337,11 @@ public final class OperatorScaleBenchmark {
       List<String> cmd =
           new ArrayList<>(
               List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-      cmd.addAll(List.of(JVM_OPTIONS.split(" ")));
+      Path jsa = ScaleCleanBenchmark.archive(jar);
+      for (String o : JVM_OPTIONS.split(" ")) {
+        // the image's class-data sharing archive: here, the same training run's of this jar
+        cmd.add(o.startsWith(IMAGE_ARCHIVE) && jsa != null ? IMAGE_ARCHIVE + jsa : o);
+      }
       cmd.addAll(List.of("-jar", jar.toString(), "operator", "--http-port=" + port));
       if (API.equals("mock")) {
         // the mock has no server-side apply; a real API server runs the operator's defaults
@@ -291,6 +352,7 @@ public final class OperatorScaleBenchmark {
               .redirectErrorStream(true)
               .redirectOutput(Path.of("target", "scale-bench-operator.log").toFile());
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
+      pb.environment().putAll(imageEnvironment());
       pb.environment().put("LOG_LEVEL", System.getProperty("bench.operator.logLevel", "WARN"));
       long t0 = System.nanoTime();
       Process p = pb.start();
@@ -310,7 +372,7 @@ public final class OperatorScaleBenchmark {
         List<Future<?>> fs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           String name = "b" + i;
-          fs.add(pool.submit(() -> c.resource(backup(name)).create()));
+          fs.add(pool.submit(() -> createBackup(c, name)));
         }
         for (Future<?> f : fs) {
           f.get();
@@ -338,101 +400,34 @@ public final class OperatorScaleBenchmark {
           Thread.sleep(20);
         }
         double seconds = (progress.doneAt() - t) / 1e9;
+        double jobsSeconds = (progress.jobsDoneAt() - t) / 1e9;
         peakHeap = Math.max(peakHeap, heapMiB(http, port));
         System.out.printf(
             Locale.ROOT,
             "  operator's CPU time until then: %.1f s (%.1f ms per Backup)%n",
             cpuSeconds(p.pid()),
             cpuSeconds(p.pid()) * 1000 / n);
+        double rss = peakRssMiB(p.pid());
+        // -Dbench.jvm="… -XX:NativeMemoryTracking=detail": what each resident MiB is
+        java.util.Map<String, Long> memory =
+            JVM_OPTIONS.contains("NativeMemoryTracking")
+                ? JvmMemory.nativeMemory(
+                    p.pid(), Path.of("target", "scale-bench-nmt-" + n + ".txt"))
+                : java.util.Map.of();
         histogram(p.pid(), n);
-        return new Operator(ready, seconds, peakRssMiB(p.pid()), peakHeap, requests(c));
+        if (Boolean.getBoolean("bench.heapdump")) {
+          // the live heap as it is at the end, for a look at who holds what
+          JvmMemory.jcmd(
+              p.pid(),
+              "GC.heap_dump",
+              Path.of("target", "scale-bench-" + n + ".hprof").toAbsolutePath().toString());
+        }
+        return new Operator(
+            ready, seconds, jobsSeconds, rss, peakHeap, cpuSeconds(p.pid()), requests(c), memory);
       } finally {
         p.destroy();
         p.waitFor();
       }
-    }
-  }
-
-  /**
-   * Watches (informers in this process, so nothing lists 10,000 objects in a loop) until every Job
-   * exists and every Backup says Scheduled; {@link #doneAt} is when the last event arrived.
-   */
-  static final class Progress implements AutoCloseable {
-    private final int n;
-    private final java.util.Set<String> jobs = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.Set<String> scheduled =
-        java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final List<io.fabric8.kubernetes.client.informers.SharedIndexInformer<?>> informers =
-        new ArrayList<>();
-    private volatile long doneAt;
-
-    private Progress(int n) {
-      this.n = n;
-    }
-
-    static Progress watch(KubernetesClient c, int n) {
-      Progress p = new Progress(n);
-      p.informers.add(c.batch().v1().jobs().inNamespace(NS).inform(p.handler(j -> true, p.jobs)));
-      p.informers.add(
-          c.resources(Backup.class)
-              .inNamespace(NS)
-              .inform(
-                  p.handler(
-                      b ->
-                          b.getStatus() != null
-                              && ConditionTypes.SCHEDULED.equals(b.getStatus().phase),
-                      p.scheduled)));
-      return p;
-    }
-
-    private <T extends io.fabric8.kubernetes.api.model.HasMetadata>
-        io.fabric8.kubernetes.client.informers.ResourceEventHandler<T> handler(
-            java.util.function.Predicate<T> counts, java.util.Set<String> into) {
-      return new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
-        @Override
-        public void onAdd(T o) {
-          seen(o);
-        }
-
-        @Override
-        public void onUpdate(T old, T o) {
-          seen(o);
-        }
-
-        @Override
-        public void onDelete(T o, boolean unknown) {}
-
-        private void seen(T o) {
-          if (counts.test(o) && into.add(o.getMetadata().getName()) && finished()) {
-            doneAt = System.nanoTime();
-          }
-        }
-      };
-    }
-
-    private boolean finished() {
-      return jobs.size() >= n && scheduled.size() >= n;
-    }
-
-    boolean done() {
-      return doneAt != 0;
-    }
-
-    int jobs() {
-      return jobs.size();
-    }
-
-    int scheduled() {
-      return scheduled.size();
-    }
-
-    long doneAt() {
-      return doneAt;
-    }
-
-    @Override
-    public void close() {
-      informers.forEach(io.fabric8.kubernetes.client.informers.SharedIndexInformer::close);
     }
   }
 
@@ -445,7 +440,27 @@ public final class OperatorScaleBenchmark {
     @Override
     void close();
 
+    /** Our CRDs of group pingcap.com (the v1 kinds), as the operator bench installs them. */
+    java.util.function.Consumer<KubernetesClient> OUR_CRDS =
+        c -> {
+          try {
+            io.tidbbackup.controlplane.LocalCluster.installCrds(
+                c, Path.of("crds"), f -> !f.endsWith(".br.pingcap.com.yaml"));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+
     static Api start(String tag) throws Exception {
+      return start(tag, OUR_CRDS);
+    }
+
+    /**
+     * A fresh API server (or mock) with namespace {@link #NS}, the Jobs' ServiceAccount, and what
+     * {@code setup} installs (on the real API server; the mock reads our CRDs itself).
+     */
+    static Api start(String tag, java.util.function.Consumer<KubernetesClient> setup)
+        throws Exception {
       Api api;
       if (API.equals("mock")) {
         MockApiServer mock = MockApiServer.start(0, Path.of("crds"));
@@ -468,8 +483,6 @@ public final class OperatorScaleBenchmark {
             Path.of("target", "controlplane", "bench-" + tag + "-" + ProcessHandle.current().pid());
         io.tidbbackup.controlplane.ControlPlane cp =
             io.tidbbackup.controlplane.ControlPlane.startPrivate(dir, System.out::println);
-        io.tidbbackup.controlplane.LocalCluster.installCrds(
-            cp.admin(), Path.of("crds"), f -> !f.endsWith(".br.pingcap.com.yaml"));
         // the floor's client speaks HTTP/1.1 as the operator's does (OperatorFactory.clientConfig)
         KubernetesClient admin =
             new io.fabric8.kubernetes.client.KubernetesClientBuilder()
@@ -504,6 +517,7 @@ public final class OperatorScaleBenchmark {
         // FailedCreate per pod, and the operator says so in every Backup's status (the mock
         // has no Job controller)
         io.tidbbackup.controlplane.LocalCluster.jobServiceAccount(api.client(), NS);
+        setup.accept(api.client());
       }
       return api;
     }
@@ -520,9 +534,45 @@ public final class OperatorScaleBenchmark {
   }
 
   static Backup backup(String name) {
+    return read(backupYaml(name), Backup.class);
+  }
+
+  /**
+   * Backup {@code name} as the API server is sent it: the same object for our CRD and TiDB
+   * Operator's.
+   */
+  static io.fabric8.kubernetes.api.model.GenericKubernetesResource genericBackup(String name) {
+    return read(backupYaml(name), io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+  }
+
+  /** pingcap.com's Backup, named here: a client's discovery can lag a CRD just installed. */
+  static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext BACKUPS =
+      new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+          .withGroup("pingcap.com")
+          .withVersion("v1alpha1")
+          .withKind("Backup")
+          .withPlural("backups")
+          .withNamespaced(true)
+          .build();
+
+  /** Creates Backup {@link #genericBackup}{@code (name)}. */
+  static Object createBackup(KubernetesClient c, String name) {
+    return c.genericKubernetesResources(BACKUPS)
+        .inNamespace(NS)
+        .resource(genericBackup(name))
+        .create();
+  }
+
+  static <T> T read(String yaml, Class<T> type) {
     try {
-      return Serde.YAML.readValue(
-          """
+      return Serde.YAML.readValue(yaml, type);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String backupYaml(String name) {
+    return """
           apiVersion: pingcap.com/v1alpha1
           kind: Backup
           metadata: {name: %s, namespace: %s}
@@ -530,11 +580,7 @@ public final class OperatorScaleBenchmark {
             br: {cluster: basic}
             s3: {provider: aws, bucket: bench, prefix: scale/%s, secretName: s3-secret}
           """
-              .formatted(name, NS, name),
-          Backup.class);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+        .formatted(name, NS, name);
   }
 
   static boolean ready(HttpClient http, int port) {

@@ -177,6 +177,12 @@ class HelmChartTest {
         .isEqualTo(2);
     assertThat(env(c, "WATCH_NAMESPACES").path("value").asText()).isEqualTo("team-a,team-b");
     assertThat(env(c, "LOG_FORMAT").path("value").asText()).isEqualTo("json");
+    // the operator's own JVM flags (measured at 10,000 Backups), not the image's, which stay the
+    // agent's
+    assertThat(env(c, "JAVA_TOOL_OPTIONS").path("value").asText())
+        .contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:TieredStopAtLevel=1")
+        .doesNotContain("\n");
+    assertThat(env(c, "MALLOC_ARENA_MAX").path("value").asText()).isEqualTo("2");
 
     List<JsonNode> roles =
         ofKind(docs, "Role").stream()
