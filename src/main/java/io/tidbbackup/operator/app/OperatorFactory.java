@@ -169,7 +169,8 @@ public final class OperatorFactory {
             clusters,
             inProcess,
             cleanMetrics,
-            logTasks);
+            logTasks,
+            new io.tidbbackup.operator.run.StoragePreflight());
     for (ApiSurface api : settings.apiGroups()) {
       // one reconciler per kind and group, the same flows; v1's controllers keep their names
       String suffix = api == ApiSurface.V1 ? "" : "." + api.group();

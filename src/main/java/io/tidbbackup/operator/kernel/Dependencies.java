@@ -26,4 +26,5 @@ public record Dependencies(
     ClusterFactsResolver clusters,
     InProcessCleaner inProcess,
     CleanMetrics cleanMetrics,
-    LogTasks logTasks) {}
+    LogTasks logTasks,
+    io.tidbbackup.operator.run.StoragePreflight preflight) {}
