@@ -37,7 +37,7 @@ final class V2Schema {
               + " pitrFullBackupStorageProvider storageClassName storageSize tolerations affinity"
               + " useKMS serviceAccount toolImage imagePullSecrets tableFilter podSecurityContext"
               + " priorityClassName additionalVolumes additionalVolumeMounts"
-              + " tolerateSingleTiKVOutage backoffLimit");
+              + " tolerateSingleTiKVOutage backoffLimit backupSource");
 
   static final Set<String> COMPACT_SPEC =
       withProviders(
