@@ -66,10 +66,12 @@ public final class ObjectMetrics {
   private final Set<List<String>> successGauges = ConcurrentHashMap.newKeySet();
   private final Set<List<String>> lagGauges = ConcurrentHashMap.newKeySet();
   private final Set<List<String>> intervalGauges = ConcurrentHashMap.newKeySet();
+  private final WindowMetrics windows;
 
   public ObjectMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
     this.clock = clock;
+    this.windows = new WindowMetrics(registry, clock);
     for (String kind : PhaseMetrics.KINDS) {
       Gauge.builder("tidb_backup_in_flight", () -> count(kind, ObjectMetrics::inFlight))
           .tag("kind", kind)
@@ -111,6 +113,7 @@ public final class ObjectMetrics {
     }
     Seen s = seen(resource, clock);
     objects.put(uid, s);
+    windows.observed(resource);
     if (s.kind().equals("backupschedule")) {
       List<String> key = List.of(s.namespace(), s.name());
       if (intervalGauges.add(key)) {
@@ -164,6 +167,7 @@ public final class ObjectMetrics {
   /** The object is gone. */
   public void forget(String uid) {
     objects.remove(uid);
+    windows.forget(uid);
   }
 
   private double count(String kind, Predicate<Seen> p) {
