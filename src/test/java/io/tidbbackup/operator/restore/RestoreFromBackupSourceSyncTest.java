@@ -237,4 +237,79 @@ class RestoreFromBackupSourceSyncTest {
     assertThat(c.message).contains("nightly-6's backupmeta");
     assertThat(job("restore-gone")).isNull();
   }
+
+  /** br.pingcap.com: the same choice over v2's Backups and BackupSchedule. */
+  @Test
+  void aV2RestoreNamingAV2ScheduleIsRefusedOutsideItsWindowToo() throws Exception {
+    client
+        .resource(
+            Serde.YAML.readValue(
+                """
+                apiVersion: br.pingcap.com/v1alpha1
+                kind: BackupSchedule
+                metadata: {name: v2s, namespace: tidb}
+                spec:
+                  schedule: "0 */6 * * *"
+                  backupTemplate:
+                    br: {cluster: basic}
+                    s3: {provider: aws, bucket: bkt, prefix: v2, secretName: s3}
+                """,
+                io.tidbbackup.api.v2.BrBackupSchedule.class))
+        .create();
+    client
+        .resource(
+            Serde.YAML.readValue(
+                """
+                apiVersion: br.pingcap.com/v1alpha1
+                kind: Backup
+                metadata:
+                  name: v2s-0
+                  namespace: tidb
+                  labels: {tidb.pingcap.com/backup-schedule: v2s}
+                spec:
+                  br: {cluster: basic}
+                  s3: {provider: aws, bucket: bkt, prefix: v2/0, secretName: s3}
+                status: {phase: Complete, commitTs: '%d'}
+                """
+                    .formatted(ts(0)),
+                io.tidbbackup.api.v2.BrBackup.class))
+        .create();
+    io.tidbbackup.api.v2.BrRestore r =
+        client
+            .resource(
+                Serde.YAML.readValue(
+                    """
+                    apiVersion: br.pingcap.com/v1alpha1
+                    kind: Restore
+                    metadata: {name: v2r, namespace: tidb}
+                    spec:
+                      br: {cluster: basic}
+                      restoreMode: pitr
+                      pitrRestoredTs: '2024-05-01T03:00:00Z'
+                      backupSource: {backupSchedule: v2s}
+                    """,
+                    io.tidbbackup.api.v2.BrRestore.class))
+            .create();
+    Clock clock = Clock.fixed(DAY.plusSeconds(86400), ZoneOffset.UTC);
+    new RestoreReconciler<>(
+            io.tidbbackup.api.v2.BrRestore.class,
+            client,
+            clock,
+            writer,
+            new EventRecorder(client, clock),
+            new KubeToolJobs(client),
+            JobSettings.defaults(),
+            new ClusterFactsResolver(client, "v8.5.5"),
+            ReconcileIntervals.defaults(),
+            new Listings())
+        .reconcile(r, new TestingContext<>(r, client));
+    var c = Conditions.find(last().conditions, ConditionTypes.INVALID);
+    assertThat(c.reason).isEqualTo("OutsideRecoveryWindow");
+    // only v2's backups count: the v1 schedule nightly's are not v2s'
+    assertThat(c.message)
+        .contains("BackupSchedule v2s", "2024-05-01T00:00:00Z only (snapshot v2s-0)")
+        .doesNotContain("nightly");
+    assertThat(job("restore-v2r")).isNull();
+    assertThat(listed).isEmpty();
+  }
 }
