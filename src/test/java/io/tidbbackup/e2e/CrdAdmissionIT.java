@@ -185,15 +185,15 @@ class CrdAdmissionIT {
   }
 
   /**
-   * {@code spec.backupSource}, both groups: admitted without a storage provider, refused with one,
-   * refused naming both a schedule and a cluster; a schedule's window and backup-now answer are
-   * kept by the status subresource (not pruned).
+   * {@code spec.backupSource} (v1 here; br.pingcap.com's CRDs are V2ApiIT's): admitted without a
+   * storage provider, refused with one, refused naming both a schedule and a cluster; a schedule's
+   * window and backup-now answer are kept by the status subresource (not pruned).
    */
   @Test
   void aRestoreNamingItsBackupsIsAdmittedWithoutStorageAndTheWindowIsKeptInStatus() {
-    for (String group : List.of("pingcap.com", "br.pingcap.com")) {
+    for (String group : List.of("pingcap.com")) {
       String name = group.startsWith("br") ? "by-schedule-v2" : "by-schedule";
-      GenericKubernetesResource ok =
+      io.tidbbackup.api.Restore ok =
           Serialization.unmarshal(
               """
               apiVersion: %s/v1alpha1
@@ -206,7 +206,10 @@ class CrdAdmissionIT {
                 backupSource: {backupSchedule: nightly}
               """
                   .formatted(group, name, ns),
-              GenericKubernetesResource.class);
+              (Class<? extends io.tidbbackup.api.Restore>)
+                  (group.startsWith("br")
+                      ? io.tidbbackup.api.v2.BrRestore.class
+                      : io.tidbbackup.api.Restore.class));
       assertThat(admin.resource(ok).create().getMetadata().getUid()).isNotNull();
     }
     assertRejected(
