@@ -241,7 +241,7 @@ public final class ObjectMetrics {
     }
     Double interval = null;
     if ((Object) r instanceof io.tidbbackup.api.BackupSchedule bs && bs.getSpec() != null) {
-      interval = interval(bs.getSpec(), clock.instant());
+      interval = WindowMetrics.interval(bs.getSpec(), clock.instant());
     }
     return new Seen(
         kind,
@@ -256,24 +256,6 @@ public final class ObjectMetrics {
         null,
         null,
         interval);
-  }
-
-  /** Seconds between the schedule's next two firings; null when its cron cannot be read. */
-  static Double interval(io.tidbbackup.api.BackupScheduleSpec spec, Instant now) {
-    try {
-      var cron = io.tidbbackup.api.Cron.parse(spec.schedule);
-      java.time.ZoneId zone =
-          spec.timeZone == null || spec.timeZone.isEmpty()
-              ? java.time.ZoneOffset.UTC
-              : java.time.ZoneId.of(spec.timeZone);
-      var first = cron.next(now.atZone(zone), zone);
-      var second = cron.next(first, zone);
-      return first == null || second == null
-          ? null
-          : (double) java.time.Duration.between(first, second).toSeconds();
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   static Instant tsoTime(String ts) {

@@ -156,7 +156,25 @@ public final class WindowMetrics {
     if (spec.logBackupTemplate != null) {
       return (double) keep.toSeconds();
     }
-    Double interval = ObjectMetrics.interval(spec, now);
+    Double interval = interval(spec, now);
     return interval == null ? null : Math.max(0, keep.toSeconds() - 2 * interval);
+  }
+
+  /** Seconds between the schedule's next two firings; null when its cron cannot be read. */
+  static Double interval(io.tidbbackup.api.BackupScheduleSpec spec, Instant now) {
+    try {
+      var cron = io.tidbbackup.api.Cron.parse(spec.schedule);
+      java.time.ZoneId zone =
+          spec.timeZone == null || spec.timeZone.isEmpty()
+              ? java.time.ZoneOffset.UTC
+              : java.time.ZoneId.of(spec.timeZone);
+      var first = cron.next(now.atZone(zone), zone);
+      var second = cron.next(first, zone);
+      return first == null || second == null
+          ? null
+          : (double) java.time.Duration.between(first, second).toSeconds();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 }
