@@ -57,6 +57,7 @@ class ArchitectureTest {
           List.of("operator.job"), // pure Job builders
           List.of("operator.status"),
           List.of("operator.surface"), // the two API groups' differences
+          List.of("operator.recovery"), // pure: what Backups can restore to, and from what
           List.of("agent"),
           List.of("crd", "storage", "tools"),
           List.of("api.v2"),

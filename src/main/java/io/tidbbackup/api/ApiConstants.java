@@ -27,5 +27,16 @@ public final class ApiConstants {
    */
   public static final String SKIP_CLEAN_ANNOTATION = "tidb-backup-operator/skip-clean";
 
+  /**
+   * Set on a BackupSchedule (any new value, such as a time or a request id) to make one snapshot
+   * Backup from its template at once; the value answered is kept in status.backupNow, so one value
+   * makes at most one Backup.
+   */
+  public static final String BACKUP_NOW_ANNOTATION = "tidb-backup-operator/backup-now";
+
+  /** On the Backup made for a backup-now request: the request's value. */
+  public static final String BACKUP_NOW_REQUEST_ANNOTATION =
+      "tidb-backup-operator/backup-now-request";
+
   private ApiConstants() {}
 }

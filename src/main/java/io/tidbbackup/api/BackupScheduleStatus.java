@@ -24,6 +24,12 @@ public class BackupScheduleStatus {
    */
   public String nextCompactEndTs;
 
+  /** Additive: what can be restored from this schedule's backups (docs/usage.md, Recovering). */
+  public RecoveryWindow recoveryWindow;
+
+  /** Additive: the last backup-now request answered. */
+  public BackupNowStatus backupNow;
+
   /** Additive: {@code Invalid} (with the field at fault) while the spec cannot be acted on. */
   public java.util.List<BackupCondition> conditions;
 }

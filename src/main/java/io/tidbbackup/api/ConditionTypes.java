@@ -37,6 +37,18 @@ public final class ConditionTypes {
    */
   public static final String RECONCILE_ERROR = "ReconcileError";
 
+  /**
+   * A BackupSchedule's last backup-now request: True when its Backup was made, False when it was
+   * refused (a backup of the schedule was running). Not a phase.
+   */
+  public static final String BACKUP_NOW = "BackupNow";
+
+  /**
+   * A Restore from spec.backupSource: True once the snapshot and log backup were chosen and checked
+   * before the Job. Not a phase.
+   */
+  public static final String BACKUP_SOURCE_CHOSEN = "BackupSourceChosen";
+
   public static final String PRUNE_SCHEDULED = "PruneScheduled";
   public static final String PRUNE_COMPLETE = "PruneComplete";
   public static final String PRUNE_FAILED = "PruneFailed";

@@ -43,6 +43,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(
     value =
         "has(self.spec) && (has(self.spec.s3) ? 1 : 0) + (has(self.spec.gcs) ? 1 : 0)"
-            + " + (has(self.spec.azblob) ? 1 : 0) + (has(self.spec.local) ? 1 : 0) == 1",
-    message = "spec: set exactly one storage provider of s3, gcs, azblob and local")
+            + " + (has(self.spec.azblob) ? 1 : 0) + (has(self.spec.local) ? 1 : 0)"
+            + " == (has(self.spec.backupSource) ? 0 : 1)",
+    message =
+        "spec: set exactly one storage provider of s3, gcs, azblob and local (none with backupSource)")
 public class Restore extends CustomResource<RestoreSpec, RestoreStatus> implements Namespaced {}

@@ -16,9 +16,9 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "set at most one storage provider of s3, gcs, azblob and local")
 @ValidationRule(
     value =
-        "!has(self.restoreMode) || self.restoreMode != 'pitr' || (has(self.pitrFullBackupStorageProvider) != has(self.logRestoreStartTs))",
+        "!has(self.restoreMode) || self.restoreMode != 'pitr' || has(self.backupSource) || (has(self.pitrFullBackupStorageProvider) != has(self.logRestoreStartTs))",
     message =
-        "a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs")
+        "a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs (or backupSource)")
 @ValidationRule(
     value = "has(self.br) || has(self.to)",
     message = "a TiDB Lightning restore (no br) needs to")
@@ -55,6 +55,14 @@ public class RestoreSpec extends ToolJobSpec {
   public Integer backoffLimit;
 
   public ReplicationConfig replicationConfig;
+
+  /**
+   * Additive: a pitr restore to {@link #pitrRestoredTs} from the backups this names; the operator
+   * picks the snapshot and the log backup (no storage provider is given then).
+   */
+  @com.fasterxml.jackson.annotation.JsonPropertyDescription(
+      "Additive: restore to pitrRestoredTs (empty: the latest restorable point) from the backups of a BackupSchedule or a cluster; the operator picks the newest Complete snapshot at or before the target and the log backup covering it, checks them before any Job, and says its choice in status.backupSource. Needs restoreMode pitr and no storage provider, pitrFullBackupStorageProvider or logRestoreStartTs.")
+  public BackupSource backupSource;
 
   /**
    * What names the Dumpling export a TiDB Lightning restore reads: {@code <provider>.path} when

@@ -17,6 +17,9 @@ public class RestoreStatus implements HasPhase {
   public List<BrOperation> brOperations;
   public String replicationStep;
 
+  /** Additive: what the operator chose for spec.backupSource. */
+  public RestoreSourceStatus backupSource;
+
   @Override
   @JsonIgnore
   public String currentPhase() {

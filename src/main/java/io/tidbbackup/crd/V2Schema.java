@@ -40,7 +40,7 @@ final class V2Schema {
               + " pitrFullBackupStorageProvider storageClassName storageSize tolerations affinity"
               + " useKMS serviceAccount toolImage imagePullSecrets tableFilter podSecurityContext"
               + " priorityClassName additionalVolumes additionalVolumeMounts"
-              + " tolerateSingleTiKVOutage backoffLimit encryption");
+              + " tolerateSingleTiKVOutage backoffLimit encryption backupSource");
 
   static final Set<String> COMPACT_SPEC =
       withProviders(

@@ -261,7 +261,8 @@ class CelRulesTest {
   @Test
   void pitrNeedsExactlyOneOfFullBackupStorageAndLogRestoreStartTs() throws Exception {
     String msg =
-        "a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs";
+        "a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs"
+            + " (or backupSource)";
     assertThat(restoreFailures("  restoreMode: pitr\n  br: {cluster: c}\n" + S3))
         .containsExactly(msg);
     assertThat(
@@ -277,5 +278,15 @@ class CelRulesTest {
         .isEmpty();
     assertThat(restoreFailures("  br: {cluster: c}\n" + S3)).isEmpty();
     assertThat(restoreFailures(S3)).containsExactly("a TiDB Lightning restore (no br) needs to");
+    // the operator picks the backups: neither is needed, and a schedule or a cluster, not both
+    assertThat(
+            restoreFailures(
+                "  restoreMode: pitr\n  br: {cluster: c}\n  backupSource: {backupSchedule: n}\n"))
+        .isEmpty();
+    assertThat(
+            restoreFailures(
+                "  restoreMode: pitr\n  br: {cluster: c}\n"
+                    + "  backupSource: {backupSchedule: n, cluster: c}\n"))
+        .containsExactly("backupSource: set exactly one of backupSchedule and cluster");
   }
 }

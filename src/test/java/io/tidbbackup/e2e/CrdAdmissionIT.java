@@ -184,6 +184,93 @@ class CrdAdmissionIT {
         .hasMessageContaining("pitrFullBackupStorageProvider");
   }
 
+  /**
+   * {@code spec.backupSource} (v1 here; br.pingcap.com's CRDs are V2ApiIT's): admitted without a
+   * storage provider, refused with one, refused naming both a schedule and a cluster; a schedule's
+   * window and backup-now answer are kept by the status subresource (not pruned).
+   */
+  @Test
+  void aRestoreNamingItsBackupsIsAdmittedWithoutStorageAndTheWindowIsKeptInStatus() {
+    for (String group : List.of("pingcap.com")) {
+      String name = group.startsWith("br") ? "by-schedule-v2" : "by-schedule";
+      io.tidbbackup.api.Restore ok =
+          Serialization.unmarshal(
+              """
+              apiVersion: %s/v1alpha1
+              kind: Restore
+              metadata: {name: %s, namespace: %s}
+              spec:
+                br: {cluster: basic}
+                restoreMode: pitr
+                pitrRestoredTs: "2024-05-01 12:00:00"
+                backupSource: {backupSchedule: nightly}
+              """
+                  .formatted(group, name, ns),
+              (Class<? extends io.tidbbackup.api.Restore>)
+                  (group.startsWith("br")
+                      ? io.tidbbackup.api.v2.BrRestore.class
+                      : io.tidbbackup.api.Restore.class));
+      assertThat(admin.resource(ok).create().getMetadata().getUid()).isNotNull();
+    }
+    assertRejected(
+        resource(
+            "Restore",
+            "both",
+            """
+            br: {cluster: basic}
+            restoreMode: pitr
+            backupSource: {backupSchedule: nightly, cluster: basic}
+            """),
+        "set exactly one of backupSchedule and cluster");
+    assertRejected(
+        resource(
+            "Restore",
+            "with-storage",
+            """
+            br: {cluster: basic}
+            restoreMode: pitr
+            backupSource: {cluster: basic}
+            s3: {provider: aws, bucket: b, prefix: log}
+            """),
+        "none with backupSource");
+
+    GenericKubernetesResource bs =
+        admin
+            .resource(
+                resource(
+                    "BackupSchedule",
+                    "windowed",
+                    """
+                    schedule: "0 0 * * *"
+                    backupTemplate:
+                      br: {cluster: basic}
+                      s3: {provider: aws, bucket: b, prefix: p}
+                    """))
+            .create();
+    bs.setAdditionalProperty(
+        "status",
+        Map.of(
+            "recoveryWindow",
+            Map.of(
+                "earliestTs", "449873470381293569",
+                "ranges", List.of(Map.of("snapshot", "a", "fromTs", "449873470381293569")),
+                "gaps", List.of(Map.of("reason", "NoLogBackup", "message", "no log backup"))),
+            "backupNow",
+            Map.of("request", "r1", "outcome", "Created", "backup", "windowed-x")));
+    admin.resource(bs).updateStatus();
+    Map<?, ?> status =
+        (Map<?, ?>)
+            admin
+                .genericKubernetesResources("pingcap.com/v1alpha1", "BackupSchedule")
+                .inNamespace(ns)
+                .withName("windowed")
+                .get()
+                .getAdditionalProperties()
+                .get("status");
+    assertThat(status.toString())
+        .contains("earliestTs=449873470381293569", "NoLogBackup", "request=r1", "outcome=Created");
+  }
+
   @Test
   void kubectlExplainDescribesOurFields() throws Exception {
     var r =

@@ -80,7 +80,7 @@ class DashboardIT {
       dashboard
           .path("panels")
           .forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
-      assertThat(exprs).hasSizeGreaterThanOrEqualTo(9);
+      assertThat(exprs).hasSizeGreaterThanOrEqualTo(12);
       for (String expr : exprs) {
         await()
             .atMost(E2E.WAIT)
@@ -102,7 +102,7 @@ class DashboardIT {
                     .rules()
                     .forEach(
                         g -> g.path("rules").forEach(r -> health.add(r.path("health").asText())));
-                return health.size() == 9 && health.stream().allMatch("ok"::equals);
+                return health.size() == 10 && health.stream().allMatch("ok"::equals);
               });
     } finally {
       try (Client etcd =

@@ -590,4 +590,45 @@ class V2ApiIT {
               assertThat(bs.getStatus().conditions).isNull();
             });
   }
+
+  /**
+   * A br.pingcap.com Restore that names its backups is admitted without storage, and one naming a
+   * schedule that is not there is Invalid before any Job.
+   */
+  @Test
+  void aV2RestoreNamingAMissingScheduleIsInvalidBeforeAnyJob() {
+    k.resource(
+            io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                """
+                apiVersion: br.pingcap.com/v1alpha1
+                kind: Restore
+                metadata: {name: by-name, namespace: %s}
+                spec:
+                  br: {cluster: demo1}
+                  restoreMode: pitr
+                  backupSource: {backupSchedule: not-there}
+                """
+                    .formatted(ns),
+                io.tidbbackup.api.v2.BrRestore.class))
+        .create();
+    org.awaitility.Awaitility.await()
+        .atMost(E2E.WAIT)
+        .until(
+            () -> {
+              var r =
+                  k.resources(io.tidbbackup.api.v2.BrRestore.class)
+                      .inNamespace(ns)
+                      .withName("by-name")
+                      .get();
+              return r.getStatus() != null && "Invalid".equals(r.getStatus().phase);
+            });
+    var r =
+        k.resources(io.tidbbackup.api.v2.BrRestore.class).inNamespace(ns).withName("by-name").get();
+    assertThat(r.getStatus().conditions)
+        .anyMatch(
+            c ->
+                "BackupSourceNotFound".equals(c.reason)
+                    && c.message.contains("no BackupSchedule not-there"));
+    assertThat(E2E.jobs(k, ns)).noneMatch(j -> j.getMetadata().getName().equals("restore-by-name"));
+  }
 }

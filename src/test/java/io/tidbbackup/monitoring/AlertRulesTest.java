@@ -64,7 +64,7 @@ class AlertRulesTest {
     String[] r = renderRules(dir);
     String job = r[1];
     String check = promtool("check", "rules", r[0]);
-    assertThat(check).contains("SUCCESS: 9 rules found");
+    assertThat(check).contains("SUCCESS: 10 rules found");
 
     Files.writeString(
         dir.resolve("tests.yaml"),
@@ -115,6 +115,19 @@ class AlertRulesTest {
               - {eval_time: 120m, alertname: TiDBBackupScheduleMissed,
                  exp_alerts: [{exp_labels: {severity: critical, namespace: tidb, schedule: hourly}, exp_annotations: {summary: 'A backup schedule has not succeeded within its interval', description: 'The newest successful backup of schedule tidb/hourly ended 2h 0m 0s ago, more than 1.5 times the schedule''s interval.'}}]}
               - {eval_time: 120m, alertname: TiDBBackupOperatorDown, exp_alerts: []}
+          - interval: 1m
+            input_series:
+              # short: a 72h promise, a window that fell to 24h at 10m; kept: 80h; young: no promise yet
+              - {series: 'tidb_backup_schedule_restorable_window_seconds{namespace="tidb",schedule="short"}', values: '300000x9 86400x60'}
+              - {series: 'tidb_backup_schedule_promised_window_seconds{namespace="tidb",schedule="short"}', values: '259200x70'}
+              - {series: 'tidb_backup_schedule_restorable_window_seconds{namespace="tidb",schedule="kept"}', values: '288000x70'}
+              - {series: 'tidb_backup_schedule_promised_window_seconds{namespace="tidb",schedule="kept"}', values: '259200x70'}
+              - {series: 'tidb_backup_schedule_restorable_window_seconds{namespace="tidb",schedule="young"}', values: '3600x70'}
+              - {series: 'up{job="%1$s"}', values: '1x70'}
+            alert_rule_test:
+              - {eval_time: 30m, alertname: TiDBRecoveryWindowShort, exp_alerts: []}
+              - {eval_time: 45m, alertname: TiDBRecoveryWindowShort,
+                 exp_alerts: [{exp_labels: {severity: critical, namespace: tidb, schedule: short}, exp_annotations: {summary: 'A schedule''s recovery window is shorter than its retention promises', description: 'Schedule tidb/short can restore only 1d 0h 0m 0s back, less than its maxReservedTime promises. `kubectl get bks short -n tidb -o jsonpath=''{.status.recoveryWindow.gaps}''` says what is missing (a failed log backup, truncated log data, a failed snapshot).'}}]}
         """
             .formatted(job));
     String test = promtool("test", "rules", dir.resolve("tests.yaml").toString());

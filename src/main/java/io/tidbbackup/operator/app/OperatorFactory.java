@@ -174,7 +174,8 @@ public final class OperatorFactory {
                 new io.tidbbackup.operator.run.KubeSecretHolds(client),
                 settings.holdSecrets(),
                 clock,
-                settings.intervals().secretHoldRecheck()));
+                settings.intervals().secretHoldRecheck()),
+            new io.tidbbackup.operator.run.StoragePreflight());
     for (ApiSurface api : settings.apiGroups()) {
       // one reconciler per kind and group, the same flows; v1's controllers keep their names
       String suffix = api == ApiSurface.V1 ? "" : "." + api.group();

@@ -27,4 +27,5 @@ public record Dependencies(
     InProcessCleaner inProcess,
     CleanMetrics cleanMetrics,
     LogTasks logTasks,
-    io.tidbbackup.operator.run.SecretHolds holds) {}
+    io.tidbbackup.operator.run.SecretHolds holds,
+    io.tidbbackup.operator.run.StoragePreflight preflight) {}

@@ -33,15 +33,19 @@ final class RestorePrune {
   private final JobSettings settings;
   private final ReconcileIntervals intervals;
 
+  private final RestoreSources sources;
+
   RestorePrune(
       ToolJobs jobs,
       ClusterFactsResolver clusters,
       JobSettings settings,
-      ReconcileIntervals intervals) {
+      ReconcileIntervals intervals,
+      RestoreSources sources) {
     this.jobs = jobs;
     this.clusters = clusters;
     this.settings = settings;
     this.intervals = intervals;
+    this.sources = sources;
   }
 
   /**
@@ -79,6 +83,18 @@ final class RestorePrune {
           msg);
     }
     if (step.kind() == ToolJobs.Kind.ABSENT) {
+      if (restore.getSpec().backupSource != null) {
+        // the storage the restore read is the Backups' its status names
+        Restore ran = sources.recorded(restore, st);
+        if (ran == null) {
+          return pruneFailed(
+              b,
+              restore,
+              Reason.BackupSourceNotFound,
+              "the Backups status.backupSource names are gone; nothing was pruned");
+        }
+        restore = ran;
+      }
       ClusterFacts facts;
       try {
         facts = clusters.resolve(restore, restore.getSpec().br, restore.getSpec().toolImage);

@@ -53,6 +53,7 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
   private final RestorePrune prune;
   private final RestoreJobStart start;
   private final RestoreRun run;
+  private final RestoreSources sources;
 
   /** A reconciler of v1 or v2 Restores, a class of its own for each (JOSDK's type argument). */
   public static Reconciler<? extends Restore> of(
@@ -87,7 +88,8 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
         d.jobs(),
         d.settings().jobs(),
         d.clusters(),
-        d.settings().intervals());
+        d.settings().intervals(),
+        d.preflight());
   }
 
   /**
@@ -103,6 +105,33 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
       JobSettings settings,
       ClusterFactsResolver clusters,
       io.tidbbackup.operator.settings.ReconcileIntervals intervals) {
+    this(
+        type,
+        client,
+        clock,
+        writer,
+        events,
+        jobs,
+        settings,
+        clusters,
+        intervals,
+        new io.tidbbackup.operator.run.StoragePreflight());
+  }
+
+  /**
+   * @param preflight the storage listings made before a Job of a Restore with spec.backupSource
+   */
+  public RestoreReconciler(
+      Class<R> type,
+      KubernetesClient client,
+      Clock clock,
+      StatusWriter writer,
+      EventRecorder events,
+      ToolJobs jobs,
+      JobSettings settings,
+      ClusterFactsResolver clusters,
+      io.tidbbackup.operator.settings.ReconcileIntervals intervals,
+      io.tidbbackup.operator.run.StoragePreflight preflight) {
     this.type = type;
     this.client = client;
     this.clock = clock;
@@ -112,7 +141,8 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
     this.clusters = clusters;
     this.jobs = jobs;
     this.intervals = intervals;
-    this.prune = new RestorePrune(jobs, clusters, settings, intervals);
+    this.sources = new RestoreSources(client, preflight, intervals);
+    this.prune = new RestorePrune(jobs, clusters, settings, intervals, sources);
     this.start = new RestoreJobStart(jobs, clusters, settings, intervals);
     this.run = new RestoreRun(jobs, settings, intervals, prune);
   }
@@ -254,7 +284,14 @@ public class RestoreReconciler<R extends Restore> implements Reconciler<R> {
             ? prune.run(b, restore, ctx)
             : UpdateControl.noUpdate();
       }
-      case ABSENT -> start.run(b, restore, ctx);
+      case ABSENT -> {
+        if (restore.getSpec().backupSource == null) {
+          yield start.run(b, restore, ctx);
+        }
+        // the backups chosen and checked before any Job
+        RestoreSources.Resolution r = sources.resolve(b, restore);
+        yield r.control() != null ? r.control() : start.run(b, r.resolved(), ctx);
+      }
       case OBSERVED -> run.observe(b, restore, ctx, step.job(), step.observation());
     };
   }

@@ -203,10 +203,45 @@ public class BackupScheduleReconciler<S extends BackupSchedule> implements Recon
               + plan.truncateLogTo()
               + ", the commitTs of the oldest snapshot kept as the PiTR base");
     }
+    BackupNowRequests.Answer asked =
+        BackupNowRequests.answer(bs, children, plan.create(), now); // before: it may mark create
     create(bs, plan.createLog());
     create(bs, plan.create());
     create(bs, plan.createCompact());
-    writer.writeSchedule(bs, ctx, plan.status());
+    BackupScheduleStatus st = plan.status();
+    if (asked != null) {
+      create(bs, asked.create());
+      st.backupNow = asked.status();
+      boolean made = BackupNowRequests.CREATED.equals(asked.status().outcome);
+      String msg =
+          made
+              ? "backup-now request "
+                  + asked.status().request
+                  + ": created Backup "
+                  + asked.status().backup
+              : "backup-now request "
+                  + asked.status().request
+                  + " refused: "
+                  + asked.status().message;
+      st.conditions =
+          Conditions.upsert(
+                  st.conditions,
+                  null,
+                  Conditions.of(
+                      ConditionTypes.BACKUP_NOW,
+                      made ? TRUE : ConditionTypes.FALSE,
+                      made ? Reason.BackupNowCreated : Reason.BackupNowRefused,
+                      msg),
+                  now)
+              .conditions();
+      events.record(
+          bs,
+          made ? EventType.NORMAL : EventType.WARNING,
+          made ? Reason.BackupNowCreated : Reason.BackupNowRefused,
+          msg);
+    }
+    st.recoveryWindow = ScheduleWindow.of(children, compacts);
+    writer.writeSchedule(bs, ctx, st);
     Duration wait = Duration.between(now, plan.wakeAt());
     return UpdateControl.<BackupSchedule>noUpdate()
         .rescheduleAfter(wait.compareTo(MIN_WAKE) < 0 ? MIN_WAKE : wait);

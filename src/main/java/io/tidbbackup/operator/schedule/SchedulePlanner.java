@@ -223,7 +223,12 @@ public final class SchedulePlanner {
         bs.getStatus() == null
             ? new BackupScheduleStatus()
             : Serde.copy(bs.getStatus(), BackupScheduleStatus.class);
-    st.conditions = null;
+    // Invalid is said again by each reconcile that finds it; the backup-now answer stays
+    st.conditions =
+        st.conditions == null
+            ? null
+            : st.conditions.stream().filter(c -> ConditionTypes.BACKUP_NOW.equals(c.type)).toList();
+    st.conditions = st.conditions == null || st.conditions.isEmpty() ? null : st.conditions;
     boolean paused = Boolean.TRUE.equals(spec.pause);
     String logName = ScheduleChildren.logName(bs);
     Backup log =

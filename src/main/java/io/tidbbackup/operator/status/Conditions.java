@@ -27,6 +27,8 @@ public final class Conditions {
           ConditionTypes.POD_STARTED,
           ConditionTypes.LOG_CHECKPOINT,
           ConditionTypes.RECONCILE_ERROR,
+          ConditionTypes.BACKUP_NOW,
+          ConditionTypes.BACKUP_SOURCE_CHOSEN,
           ConditionTypes.PRUNE_SCHEDULED,
           ConditionTypes.PRUNE_COMPLETE,
           ConditionTypes.PRUNE_FAILED);

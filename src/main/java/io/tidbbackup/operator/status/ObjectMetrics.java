@@ -66,10 +66,12 @@ public final class ObjectMetrics {
   private final Set<List<String>> successGauges = ConcurrentHashMap.newKeySet();
   private final Set<List<String>> lagGauges = ConcurrentHashMap.newKeySet();
   private final Set<List<String>> intervalGauges = ConcurrentHashMap.newKeySet();
+  private final WindowMetrics windows;
 
   public ObjectMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
     this.clock = clock;
+    this.windows = new WindowMetrics(registry, clock);
     for (String kind : PhaseMetrics.KINDS) {
       Gauge.builder("tidb_backup_in_flight", () -> count(kind, ObjectMetrics::inFlight))
           .tag("kind", kind)
@@ -111,6 +113,7 @@ public final class ObjectMetrics {
     }
     Seen s = seen(resource, clock);
     objects.put(uid, s);
+    windows.observed(resource);
     if (s.kind().equals("backupschedule")) {
       List<String> key = List.of(s.namespace(), s.name());
       if (intervalGauges.add(key)) {
@@ -164,6 +167,7 @@ public final class ObjectMetrics {
   /** The object is gone. */
   public void forget(String uid) {
     objects.remove(uid);
+    windows.forget(uid);
   }
 
   private double count(String kind, Predicate<Seen> p) {
@@ -237,7 +241,7 @@ public final class ObjectMetrics {
     }
     Double interval = null;
     if ((Object) r instanceof io.tidbbackup.api.BackupSchedule bs && bs.getSpec() != null) {
-      interval = interval(bs.getSpec(), clock.instant());
+      interval = WindowMetrics.interval(bs.getSpec(), clock.instant());
     }
     return new Seen(
         kind,
@@ -252,24 +256,6 @@ public final class ObjectMetrics {
         null,
         null,
         interval);
-  }
-
-  /** Seconds between the schedule's next two firings; null when its cron cannot be read. */
-  static Double interval(io.tidbbackup.api.BackupScheduleSpec spec, Instant now) {
-    try {
-      var cron = io.tidbbackup.api.Cron.parse(spec.schedule);
-      java.time.ZoneId zone =
-          spec.timeZone == null || spec.timeZone.isEmpty()
-              ? java.time.ZoneOffset.UTC
-              : java.time.ZoneId.of(spec.timeZone);
-      var first = cron.next(now.atZone(zone), zone);
-      var second = cron.next(first, zone);
-      return first == null || second == null
-          ? null
-          : (double) java.time.Duration.between(first, second).toSeconds();
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   static Instant tsoTime(String ts) {

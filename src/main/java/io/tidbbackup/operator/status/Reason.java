@@ -72,7 +72,24 @@ public enum Reason {
   BackupCreated,
   CompactBackupCreated,
   BackupExpired,
-  LogBackupTruncated;
+  LogBackupTruncated,
+  /** A backup-now request made its Backup. */
+  BackupNowCreated,
+  /** A backup-now request was refused: a backup of the schedule was running. */
+  BackupNowRefused,
+  // restores from spec.backupSource
+  /** The snapshot and log backup were chosen and checked. */
+  BackupSourceChosen,
+  /** The target is outside what the named backups can restore to. */
+  OutsideRecoveryWindow,
+  /** The BackupSchedule or cluster named in spec.backupSource has no usable backups. */
+  BackupSourceNotFound,
+  /** The chosen snapshot's backupmeta (or the log backup's metadata) is not on the storage. */
+  BackupDataMissing,
+  /** The storage could not be listed before the Job: retried. */
+  PreflightFailed,
+  /** The operator could not list the storage itself (no readable static credentials). */
+  PreflightSkipped;
 
   /** The reason of a condition read back from status (null stays null). */
   public static String wire(Reason r) {

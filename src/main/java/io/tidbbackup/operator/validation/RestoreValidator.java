@@ -22,8 +22,13 @@ public final class RestoreValidator {
       errors.add("spec is required");
       return errors;
     }
-    // a TiDB Lightning restore may name its Dumpling export by path alone (s3.path, gcs.path)
-    SpecValidator.storage("spec", spec, errors, spec.br == null);
+    boolean picked = spec.backupSource != null;
+    if (picked) {
+      backupSource(spec, errors);
+    } else {
+      // a TiDB Lightning restore may name its Dumpling export by path alone (s3.path, gcs.path)
+      SpecValidator.storage("spec", spec, errors, spec.br == null);
+    }
     SpecValidator.common("spec", spec, errors);
     boolean pitr = spec.restoreMode == RestoreMode.PITR;
     if (spec.br == null) {
@@ -55,7 +60,7 @@ public final class RestoreValidator {
           spec.pitrFullBackupStorageProvider != null
               && spec.pitrFullBackupStorageProvider.providerCount() > 0;
       boolean start = !empty(spec.logRestoreStartTs);
-      if (full == start) {
+      if (full == start && !picked) {
         errors.add(
             "spec: a pitr restore needs exactly one of pitrFullBackupStorageProvider and logRestoreStartTs");
       }
@@ -88,6 +93,43 @@ public final class RestoreValidator {
     ToolValidator.restore(spec, tikvVersion, errors);
     EncryptionValidator.restore(spec, tikvVersion, errors);
     return errors;
+  }
+
+  /**
+   * {@code spec.backupSource}: the operator picks the storage, so the spec names none; a pitr
+   * restore with BR.
+   */
+  static void backupSource(RestoreSpec spec, List<String> errors) {
+    var src = spec.backupSource;
+    if (empty(src.backupSchedule) == empty(src.cluster)) {
+      errors.add("spec.backupSource: set exactly one of backupSchedule and cluster");
+    }
+    if (!empty(src.clusterNamespace) && empty(src.cluster)) {
+      errors.add("spec.backupSource.clusterNamespace is only for spec.backupSource.cluster");
+    }
+    if (spec.restoreMode != RestoreMode.PITR) {
+      errors.add("spec.backupSource needs restoreMode: pitr (it restores to spec.pitrRestoredTs)");
+    }
+    if (spec.br == null) {
+      errors.add("spec.backupSource needs spec.br: the restore runs BR");
+    }
+    if (spec.providerCount() > 0) {
+      errors.add(
+          "spec."
+              + (spec.storageType() == null ? "s3" : spec.storageType().field())
+              + ": leave the storage unset with spec.backupSource (the operator takes the storage"
+              + " of the backups it picks)");
+    }
+    if (spec.pitrFullBackupStorageProvider != null) {
+      errors.add(
+          "spec.pitrFullBackupStorageProvider: leave it unset with spec.backupSource (the operator"
+              + " picks the snapshot)");
+    }
+    if (!empty(spec.logRestoreStartTs)) {
+      errors.add(
+          "spec.logRestoreStartTs: leave it unset with spec.backupSource (the restore starts at"
+              + " the snapshot the operator picks)");
+    }
   }
 
   /** The first problem, if any: the message of the Invalid condition. */
