@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code kubectl tidb-backup describe kind/name}: an object's story in one place: its phase and
@@ -26,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
     description =
         "Phase, conditions, progress, events and the command line of a Backup, Restore, CompactBackup or BackupSchedule.")
 final class Describe implements Callable<Integer> {
-  @ParentCommand PluginCommand parent;
+  @picocli.CommandLine.Mixin KubeOptions parent;
 
   @Parameters(index = "0", paramLabel = "KIND/NAME")
   String ref;
@@ -37,7 +36,7 @@ final class Describe implements Callable<Integer> {
       String ns = parent.namespace(k);
       HasMetadata o;
       try {
-        o = PluginCommand.find(k, ns, ref);
+        o = KubeOptions.find(k, ns, ref);
       } catch (IllegalArgumentException e) {
         System.err.println(e.getMessage());
         return 1;
@@ -47,7 +46,7 @@ final class Describe implements Callable<Integer> {
               .filter(e -> Objects.equals(o.getMetadata().getUid(), e.getInvolvedObject().getUid()))
               .sorted(Comparator.comparing(e -> Objects.toString(e.getLastTimestamp(), "")))
               .toList();
-      System.out.print(render(o, events, PluginCommand.jobsOf(k, o)));
+      System.out.print(render(o, events, KubeOptions.jobsOf(k, o)));
       return 0;
     }
   }

@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code kubectl tidb-backup logs kind/name}: the logs of the pods of every Job the object owns
@@ -21,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
     name = "logs",
     description = "The logs of the Jobs' pods of a Backup, Restore or CompactBackup.")
 final class Logs implements Callable<Integer> {
-  @ParentCommand PluginCommand parent;
+  @picocli.CommandLine.Mixin KubeOptions parent;
 
   @Parameters(index = "0", paramLabel = "KIND/NAME")
   String ref;
@@ -35,12 +34,12 @@ final class Logs implements Callable<Integer> {
       String ns = parent.namespace(k);
       HasMetadata o;
       try {
-        o = PluginCommand.find(k, ns, ref);
+        o = KubeOptions.find(k, ns, ref);
       } catch (IllegalArgumentException e) {
         System.err.println(e.getMessage());
         return 1;
       }
-      List<Job> jobs = PluginCommand.jobsOf(k, o);
+      List<Job> jobs = KubeOptions.jobsOf(k, o);
       if (jobs.isEmpty()) {
         System.err.println(
             o.getKind() + " " + ns + "/" + o.getMetadata().getName() + " has no Job");

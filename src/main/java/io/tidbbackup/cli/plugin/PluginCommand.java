@@ -1,25 +1,18 @@
 package io.tidbbackup.cli.plugin;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.tidbbackup.api.ApiConstants;
 import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.BackupSchedule;
-import io.tidbbackup.api.CompactBackup;
 import io.tidbbackup.api.Restore;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code kubectl tidb-backup …} (the executable {@code kubectl-tidb_backup} the build writes beside
@@ -39,26 +32,6 @@ import picocli.CommandLine.ParentCommand;
       Logs.class
     })
 public final class PluginCommand {
-  @Option(
-      names = {"-n", "--namespace"},
-      scope = picocli.CommandLine.ScopeType.INHERIT,
-      description = "the namespace (default: the kubeconfig context's)")
-  String namespace;
-
-  @Option(
-      names = "--context",
-      scope = picocli.CommandLine.ScopeType.INHERIT,
-      description = "the kubeconfig context")
-  String context;
-
-  KubernetesClient client() {
-    return new KubernetesClientBuilder().withConfig(Config.autoConfigure(context)).build();
-  }
-
-  String namespace(KubernetesClient k) {
-    return namespace != null ? namespace : Objects.toString(k.getNamespace(), "default");
-  }
-
   static PrintStream out() {
     return System.out;
   }
@@ -69,7 +42,7 @@ public final class PluginCommand {
           "Per TiDB cluster: what can be restored (earliest and latest points, the snapshot each restores from,"
               + " gaps), the last backups, log backup lag, running work, stuck cleans.")
   static final class Status implements Callable<Integer> {
-    @ParentCommand PluginCommand parent;
+    @picocli.CommandLine.Mixin KubeOptions parent;
 
     @Override
     public Integer call() {
@@ -90,7 +63,7 @@ public final class PluginCommand {
       description =
           "Ask a BackupSchedule for one backup now (its template; counted by its retention); waits for the answer.")
   static final class BackupNow implements Callable<Integer> {
-    @ParentCommand PluginCommand parent;
+    @picocli.CommandLine.Mixin KubeOptions parent;
 
     @Parameters(index = "0", paramLabel = "SCHEDULE")
     String schedule;
@@ -151,7 +124,7 @@ public final class PluginCommand {
           "Restore a cluster to a time from the backups of a schedule or a cluster: prints the Restore and what it"
               + " will read, and applies it unless --dry-run.")
   static final class RestoreTo implements Callable<Integer> {
-    @ParentCommand PluginCommand parent;
+    @picocli.CommandLine.Mixin KubeOptions parent;
 
     @Option(
         names = "--to",
@@ -238,47 +211,5 @@ public final class PluginCommand {
         return 0;
       }
     }
-  }
-
-  /** kind/name → the object, for describe and logs. */
-  static HasMetadata find(KubernetesClient k, String ns, String ref) {
-    String[] p = ref.split("/", 2);
-    if (p.length != 2) {
-      throw new IllegalArgumentException(ref + ": expected kind/name, e.g. backup/nightly-1");
-    }
-    Class<? extends HasMetadata> type =
-        switch (p[0].toLowerCase(java.util.Locale.ROOT)) {
-          case "backup", "bk" -> Backup.class;
-          case "restore", "rt" -> Restore.class;
-          case "compactbackup", "cpbk" -> CompactBackup.class;
-          case "backupschedule", "bks" -> BackupSchedule.class;
-          default ->
-              throw new IllegalArgumentException(
-                  p[0] + ": not one of backup, restore, compactbackup, backupschedule");
-        };
-    HasMetadata o = k.resources(type).inNamespace(ns).withName(p[1]).get();
-    if (o == null) {
-      throw new IllegalArgumentException("no " + type.getSimpleName() + " " + ns + "/" + p[1]);
-    }
-    return o;
-  }
-
-  /** The Jobs an object owns (by its UID), oldest first. */
-  static List<Job> jobsOf(KubernetesClient k, HasMetadata o) {
-    String uid = o.getMetadata().getUid();
-    return k
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(o.getMetadata().getNamespace())
-        .list()
-        .getItems()
-        .stream()
-        .filter(
-            j ->
-                j.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid())))
-        .sorted(
-            Comparator.comparing(j -> Objects.toString(j.getMetadata().getCreationTimestamp(), "")))
-        .toList();
   }
 }
