@@ -85,6 +85,9 @@ public final class PluginCommand {
         String request = "kubectl-" + Instant.now().toEpochMilli();
         res.edit(
             bs -> {
+              if (bs.getMetadata().getAnnotations() == null) {
+                bs.getMetadata().setAnnotations(new java.util.HashMap<>());
+              }
               bs.getMetadata().getAnnotations().put(ApiConstants.BACKUP_NOW_ANNOTATION, request);
               return bs;
             });
