@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "0.1.0",
     description = "Backs up and restores TiDB clusters on Kubernetes (pingcap.com/v1alpha1).",
-    subcommands = {OperatorCommand.class, AgentCommand.class, RenderCommand.class})
+    subcommands = {
+      OperatorCommand.class,
+      AgentCommand.class,
+      RenderCommand.class,
+      io.tidbbackup.cli.plugin.PluginCommand.class
+    })
 public class Main {
 
   public static void main(String[] args) {

@@ -46,7 +46,7 @@ class ArchitectureTest {
   static final List<List<String>> FLOORS =
       List.of(
           List.of(""), // Main
-          List.of("cli"),
+          List.of("cli", "cli.plugin"), // the commands of the jar; kubectl tidb-backup
           List.of("operator.app"), // composition root: factory, lease guard, HTTP
           List.of("operator.backup", "operator.restore", "operator.compact", "operator.schedule"),
           List.of("operator.backup.clean"), // the clean of a deleted Backup, behind its port
