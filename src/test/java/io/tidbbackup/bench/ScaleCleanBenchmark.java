@@ -284,21 +284,6 @@ public final class ScaleCleanBenchmark {
     add.put("throttled_slowdowns", throttled.slowDowns());
     add.put("throttled_delete_requests", throttled.deletes());
     add.put("throttled_exit", throttled.exit());
-    Path out = Path.of("target", "bench-summary.json");
-    Map<String, Object> all = new LinkedHashMap<>();
-    if (Files.exists(out)) {
-      all.putAll(
-          io.tidbbackup.api.Serde.JSON.readValue(
-              out.toFile(),
-              new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> cleaner =
-        (Map<String, Object>) all.computeIfAbsent("cleaner", k -> new LinkedHashMap<>());
-    cleaner.putAll(add);
-    Files.createDirectories(out.getParent());
-    Files.writeString(
-        out, io.tidbbackup.api.Serde.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(all));
-    System.out.println("wrote " + out + ": " + io.tidbbackup.api.Serde.json(add));
+    BenchSummary.merge("cleaner", add);
   }
 }

@@ -34,11 +34,8 @@ final class Describe implements Callable<Integer> {
   public Integer call() {
     try (KubernetesClient k = parent.client()) {
       String ns = parent.namespace(k);
-      HasMetadata o;
-      try {
-        o = KubeOptions.find(k, ns, ref);
-      } catch (IllegalArgumentException e) {
-        System.err.println(e.getMessage());
+      HasMetadata o = KubeOptions.findOrSay(k, ns, ref);
+      if (o == null) {
         return 1;
       }
       List<Event> events =

@@ -59,6 +59,16 @@ final class KubeOptions {
     return o;
   }
 
+  /** {@link #find}, or null with why said on stderr. */
+  static HasMetadata findOrSay(KubernetesClient k, String ns, String ref) {
+    try {
+      return find(k, ns, ref);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return null;
+    }
+  }
+
   /** The Jobs an object owns (by its UID), oldest first. */
   static List<Job> jobsOf(KubernetesClient k, HasMetadata o) {
     String uid = o.getMetadata().getUid();

@@ -32,11 +32,8 @@ final class Logs implements Callable<Integer> {
   public Integer call() {
     try (KubernetesClient k = parent.client()) {
       String ns = parent.namespace(k);
-      HasMetadata o;
-      try {
-        o = KubeOptions.find(k, ns, ref);
-      } catch (IllegalArgumentException e) {
-        System.err.println(e.getMessage());
+      HasMetadata o = KubeOptions.findOrSay(k, ns, ref);
+      if (o == null) {
         return 1;
       }
       List<Job> jobs = KubeOptions.jobsOf(k, o);
