@@ -123,7 +123,9 @@ class S3FaultCleanTest {
     proxy.deleteObjectsErrorEvery = 2;
     CleanReport r = clean(settings(5, false), new CleanEngine());
     assertThat(r.verified()).isTrue();
-    assertThat(r.rounds()).isGreaterThan(1);
+    // some keys were refused (in the next round or, with the side-by-side listings, the same one
+    // they are sent again: when depends on which keys share a request)
+    assertThat(proxy.faults.get()).as(proxy.summary().toString()).isPositive();
     assertThat(r.deleted()).isEqualTo(N);
     assertOnlySentinelsLeft();
   }
