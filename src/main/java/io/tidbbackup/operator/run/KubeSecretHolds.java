@@ -36,12 +36,28 @@ public final class KubeSecretHolds implements SecretHolds.Port {
 
   @Override
   public String add(String namespace, String name) {
-    Secret after = client.secrets().inNamespace(namespace).withName(name).patch(STRATEGIC, ADD);
+    Secret after = named(namespace, name).patch(STRATEGIC, ADD);
     return after.getMetadata().getResourceVersion();
   }
 
   @Override
   public void remove(String namespace, String name) {
-    client.secrets().inNamespace(namespace).withName(name).patch(STRATEGIC, REMOVE);
+    named(namespace, name).patch(STRATEGIC, REMOVE);
+  }
+
+  /**
+   * The Secret by name, as a resource in hand: fabric8 patches a resource given by name only after
+   * reading it (a {@code get}, which the chart does not grant on Secrets); given the resource, it
+   * sends the one patch.
+   */
+  private io.fabric8.kubernetes.client.dsl.Resource<Secret> named(String namespace, String name) {
+    Secret ref =
+        new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata()
+            .withNamespace(namespace)
+            .withName(name)
+            .endMetadata()
+            .build();
+    return client.secrets().inNamespace(namespace).resource(ref);
   }
 }

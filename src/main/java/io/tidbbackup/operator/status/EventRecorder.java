@@ -147,7 +147,14 @@ public class EventRecorder {
           .v1()
           .events()
           .inNamespace(namespace)
-          .withName(made.name())
+          // the Event in hand: by name only, fabric8 would read it first (a get, not granted)
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withNamespace(namespace)
+                  .withName(made.name())
+                  .endMetadata()
+                  .build())
           .patch(
               io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                   io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
