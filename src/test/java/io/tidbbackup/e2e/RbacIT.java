@@ -61,6 +61,13 @@ class RbacIT {
               "a cause said again raises its Event's count (EventRecorderTest); the tour says each"
                   + " cause once");
 
+  /**
+   * Grants of NOT_REACHED that the tour reaches when an object another test left in the shared
+   * cluster says its cause twice (the operator here serves every namespace): a repeated Event's
+   * count patch.
+   */
+  static final Set<String> MAY_BE_REACHED = Set.of("patch /events");
+
   @Test
   void theOperatorNeedsEveryGrantOfTheChartAndNoMore() throws Exception {
     LocalCluster cluster = LocalCluster.get();
@@ -153,7 +160,8 @@ class RbacIT {
         .isEmpty();
     assertThat(unused.keySet())
         .as("NOT_REACHED lists only grants of the chart that went unused")
-        .containsAll(NOT_REACHED.keySet());
+        .containsAll(
+            NOT_REACHED.keySet().stream().filter(g -> !MAY_BE_REACHED.contains(g)).toList());
   }
 
   /**
