@@ -1,5 +1,6 @@
 package io.tidbbackup.agent;
 
+import io.tidbbackup.api.CleanSpec;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.storage.KmsSecrets;
@@ -58,12 +59,27 @@ public final class AgentEnvironment {
    * The spec of the CR this Job works on, from {@code TIDB_BACKUP_SPEC} (JSON, without secrets).
    */
   public <T> T spec(Class<T> type) {
+    return io.tidbbackup.api.CrdDefaults.apply(Serde.fromJson(specJson(), type));
+  }
+
+  /** What a clean reads of the same spec: its storage and cleanOption only ({@link CleanSpec}). */
+  public CleanSpec cleanSpec() {
+    com.fasterxml.jackson.databind.JsonNode tree;
+    try {
+      tree = Serde.JSON.readTree(specJson());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(JobEnv.SPEC + ": not JSON: " + e.getOriginalMessage());
+    }
+    return CleanSpec.of(tree, JobEnv.SPEC);
+  }
+
+  private String specJson() {
     String json = env.get(JobEnv.SPEC);
     if (json == null || json.isEmpty()) {
       throw new IllegalArgumentException(
           JobEnv.SPEC + " is not set: the agent runs inside Jobs the operator creates");
     }
-    return io.tidbbackup.api.CrdDefaults.apply(Serde.fromJson(json, type));
+    return json;
   }
 
   /** Names of the variables that are set and not empty. */

@@ -1,8 +1,8 @@
 package io.tidbbackup.agent;
 
 import io.tidbbackup.api.AgentProtocol;
-import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.CleanReport;
+import io.tidbbackup.api.CleanSpec;
 import io.tidbbackup.api.Serde;
 import io.tidbbackup.storage.CleanEngine;
 import io.tidbbackup.storage.CleanSettings;
@@ -35,7 +35,7 @@ public final class CleanAgent {
    * Cleans and returns the report; throws {@link UnsafePrefixException} before deleting anything
    * unsafe.
    */
-  public CleanReport clean(BackupSpec spec, String backupPath, boolean dryRun) throws Exception {
+  public CleanReport clean(CleanSpec spec, String backupPath, boolean dryRun) throws Exception {
     StorageLocation target = StorageLocation.target(spec, backupPath);
     PrefixGuard.directory(target);
     CleanSettings settings = CleanSettings.of(spec.cleanOption);

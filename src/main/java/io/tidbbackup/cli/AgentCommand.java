@@ -10,8 +10,8 @@ import io.tidbbackup.agent.RestoreInvocation;
 import io.tidbbackup.agent.TerminationMessage;
 import io.tidbbackup.api.AgentProtocol;
 import io.tidbbackup.api.AgentResult;
-import io.tidbbackup.api.BackupSpec;
 import io.tidbbackup.api.CleanReport;
+import io.tidbbackup.api.CleanSpec;
 import io.tidbbackup.api.JobEnv;
 import io.tidbbackup.api.RestoreSpec;
 import io.tidbbackup.api.Serde;
@@ -162,26 +162,21 @@ public class AgentCommand {
 
     @Override
     public Integer call() throws Exception {
-      BackupSpec spec;
-      String path;
       boolean inJob = file == null;
       try {
-        if (inJob) {
-          spec =
-              BackupAgent.specFromEnv(
-                  new AgentEnvironment(System.getenv(), Path.of(JobEnv.SCRATCH_DIR)));
-          path = backupPath;
-        } else {
-          io.tidbbackup.api.Backup b = readBackup(file);
-          spec = io.tidbbackup.api.CrdDefaults.apply(b.getSpec());
-          path = b.getStatus() == null ? null : b.getStatus().backupPath;
-          if (path == null || path.isEmpty()) {
-            throw new IllegalArgumentException(
-                file + ": status.backupPath is empty: the backup wrote no data to clean");
-          }
+        Target t =
+            inJob
+                ? new Target(
+                    new AgentEnvironment(System.getenv(), Path.of(JobEnv.SCRATCH_DIR)).cleanSpec(),
+                    backupPath)
+                : readBackup(file);
+        if (!inJob && (t.backupPath() == null || t.backupPath().isEmpty())) {
+          throw new IllegalArgumentException(
+              file + ": status.backupPath is empty: the backup wrote no data to clean");
         }
         CleanReport r =
-            new CleanAgent(System.getenv(), System.out, System.err).clean(spec, path, dryRun);
+            new CleanAgent(System.getenv(), System.out, System.err)
+                .clean(t.spec(), t.backupPath(), dryRun);
         AgentResult result = AgentProtocol.cleanResult(r);
         writeTermination(inJob, result);
         return result.exitCode;
@@ -193,12 +188,16 @@ public class AgentCommand {
       }
     }
 
+    /** What a clean works on: the spec's storage and cleanOption, and status.backupPath. */
+    record Target(CleanSpec spec, String backupPath) {}
+
     /**
-     * The Backup in {@code file}, or a refusal that names what is wrong: a manifest that does not
-     * parse (with its line), an empty file, another kind, a field of the wrong type (by its path),
-     * no spec, not exactly one storage provider. Never a stack trace.
+     * The clean's part of the Backup in {@code file} ({@link CleanSpec}: the rest of the spec is
+     * not read), or a refusal that names what is wrong: a manifest that does not parse (with its
+     * line), an empty file, another kind, a field of the wrong type (by its path), no spec, not
+     * exactly one storage provider. Never a stack trace.
      */
-    static io.tidbbackup.api.Backup readBackup(Path file) {
+    static Target readBackup(Path file) {
       com.fasterxml.jackson.databind.JsonNode doc;
       try {
         doc = Serde.YAML.readTree(file.toFile());
@@ -233,30 +232,12 @@ public class AgentCommand {
                 + io.tidbbackup.api.v2.V2.API_VERSION
                 + ") can be cleaned");
       }
-      io.tidbbackup.api.Backup b;
-      try {
-        b = Serde.JSON.treeToValue(doc, io.tidbbackup.api.Backup.class);
-      } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-        String field =
-            e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .reduce((x, y) -> y.startsWith("[") ? x + y : x + "." + y)
-                .orElse("(document)");
-        throw new IllegalArgumentException(
-            file + ": " + field + ": " + e.getOriginalMessage().split("\n")[0]);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalArgumentException(file + ": " + e.getOriginalMessage().split("\n")[0]);
+      CleanSpec spec = CleanSpec.of(doc.get("spec"), file.toString());
+      com.fasterxml.jackson.databind.JsonNode path = doc.path("status").path("backupPath");
+      if (!path.isMissingNode() && !path.isNull() && !path.isTextual()) {
+        throw new IllegalArgumentException(file + ": status.backupPath: expected a string");
       }
-      if (b.getSpec() == null) {
-        throw new IllegalArgumentException(file + ": spec is missing");
-      }
-      if (b.getSpec().providerCount() != 1) {
-        throw new IllegalArgumentException(
-            file
-                + ": spec: set exactly one storage provider of s3, gcs, azblob and local, found "
-                + b.getSpec().providerCount());
-      }
-      return b;
+      return new Target(spec, path.isTextual() ? path.asText() : null);
     }
 
     static void writeTermination(boolean inJob, AgentResult result) {

@@ -3,9 +3,7 @@ package io.tidbbackup.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tidbbackup.agent.CleanAgent;
-import io.tidbbackup.api.Backup;
 import io.tidbbackup.api.CleanReport;
-import io.tidbbackup.api.CrdDefaults;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -77,7 +75,7 @@ public final class AgentWarmUp implements Callable<Integer> {
       Path file = dir.resolve("backup.yaml");
       String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
       Files.writeString(file, MANIFEST.formatted(endpoint, BUCKET, BUCKET));
-      Backup b = AgentCommand.Clean.readBackup(file);
+      AgentCommand.Clean.Target t = AgentCommand.Clean.readBackup(file);
       PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
       PrintStream out = System.out;
       System.setOut(quiet);
@@ -89,9 +87,7 @@ public final class AgentWarmUp implements Callable<Integer> {
       }
       Map<String, String> env =
           Map.of("AWS_ACCESS_KEY_ID", "warm-up", "AWS_SECRET_ACCESS_KEY", "warm-up");
-      CleanReport r =
-          new CleanAgent(env, quiet, quiet)
-              .clean(CrdDefaults.apply(b.getSpec()), b.getStatus().backupPath, false);
+      CleanReport r = new CleanAgent(env, quiet, quiet).clean(t.spec(), t.backupPath(), false);
       System.err.println(
           "agent warm-up: cleaned a sample backup on a loopback endpoint in "
               + requests.get()

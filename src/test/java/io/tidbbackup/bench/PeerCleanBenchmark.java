@@ -304,7 +304,12 @@ public final class PeerCleanBenchmark {
       if (side.equals("ours")) {
         Path manifest = work.resolve(name + ".yaml");
         Files.writeString(manifest, io.tidbbackup.api.Serde.json(backup));
-        cmd = ScaleCleanBenchmark.agentClean(OUR_JAR, manifest);
+        cmd = new ArrayList<>(ScaleCleanBenchmark.agentClean(OUR_JAR, manifest));
+        // -Dbench.peer.ourJvm="<flags>": more JVM flags for ours (a profile, a flag tried)
+        String extra = System.getProperty("bench.peer.ourJvm", "").trim();
+        if (!extra.isEmpty()) {
+          cmd.addAll(1, List.of(extra.replace("{run}", name).split("\\s+")));
+        }
       } else {
         GenericKubernetesResource r =
             io.tidbbackup.api.Serde.JSON.convertValue(backup, GenericKubernetesResource.class);

@@ -146,26 +146,40 @@ public final class ScaleCleanBenchmark {
   }
 
   /**
-   * {@code agent clean -f manifest} from {@code jar}, with the image's JVM flags and, as the image
-   * has, a class-data sharing archive recorded by the same training run ({@link #archive}).
+   * {@code agent clean -f manifest} from {@code jar}, with the image's JVM flags ({@link
+   * #imageJvmFlags}) in a 512 MiB container ({@code -XX:MaxRAM=512m}) and, as the image has, a
+   * class-data sharing archive recorded by the same training run ({@link #archive}).
    */
   static List<String> agentClean(Path jar, Path manifest) {
     Path jsa = archive(jar);
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // the image's JAVA_TOOL_OPTIONS, in a 512 MiB container
-        "-XX:+UseSerialGC",
-        "-XX:MaxRAMPercentage=50",
-        "-XX:MaxRAM=512m",
-        "-Xss512k",
-        "-XX:+ExitOnOutOfMemoryError",
-        jsa == null ? "-Xshare:auto" : "-XX:SharedArchiveFile=" + jsa,
-        "-jar",
-        jar.toString(),
-        "agent",
-        "clean",
-        "-f",
-        manifest.toString());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-XX:MaxRAM=512m");
+    for (String flag : imageJvmFlags()) {
+      // the image's archive is of the image's jar: this jar's own stands in for it
+      cmd.add(
+          flag.startsWith("-XX:SharedArchiveFile=")
+              ? (jsa == null ? "-Xshare:auto" : "-XX:SharedArchiveFile=" + jsa)
+              : flag);
+    }
+    cmd.addAll(List.of("-jar", jar.toString(), "agent", "clean", "-f", manifest.toString()));
+    return cmd;
+  }
+
+  /** The flags of the Dockerfile's {@code ENV JAVA_TOOL_OPTIONS}: the agent's JVM in every Job. */
+  static List<String> imageJvmFlags() {
+    try {
+      for (String line : Files.readAllLines(Path.of("Dockerfile"))) {
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"").matcher(line);
+        if (m.find()) {
+          return List.of(m.group(1).trim().split("\\s+"));
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    throw new IllegalStateException("the Dockerfile has no ENV JAVA_TOOL_OPTIONS=\"…\" line");
   }
 
   /**
