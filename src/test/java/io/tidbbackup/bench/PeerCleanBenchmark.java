@@ -305,10 +305,11 @@ public final class PeerCleanBenchmark {
         Path manifest = work.resolve(name + ".yaml");
         Files.writeString(manifest, io.tidbbackup.api.Serde.json(backup));
         cmd = new ArrayList<>(ScaleCleanBenchmark.agentClean(OUR_JAR, manifest));
-        // -Dbench.peer.ourJvm="<flags>": more JVM flags for ours (a profile, a flag tried)
+        // -Dbench.peer.ourJvm="<flags>": more JVM flags for ours (a profile, a flag tried), after
+        // the image's, so that one of the same name wins
         String extra = System.getProperty("bench.peer.ourJvm", "").trim();
         if (!extra.isEmpty()) {
-          cmd.addAll(1, List.of(extra.replace("{run}", name).split("\\s+")));
+          cmd.addAll(cmd.indexOf("-jar"), List.of(extra.replace("{run}", name).split("\\s+")));
         }
       } else {
         GenericKubernetesResource r =
