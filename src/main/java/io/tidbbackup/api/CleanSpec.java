@@ -1,8 +1,8 @@
 package io.tidbbackup.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /**
  * What a clean reads of a Backup's spec (either API group's: the fields are the same): its storage
@@ -49,14 +49,8 @@ public final class CleanSpec extends StorageProvider {
     }
     try {
       return Serde.JSON.treeToValue(n, type);
-    } catch (MismatchedInputException e) {
-      String path =
-          e.getPath().stream()
-              .map(
-                  r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
-              .reduce("spec." + name, String::concat);
-      throw new IllegalArgumentException(
-          where + ": " + path + ": " + e.getOriginalMessage().split("\n")[0]);
+    } catch (JsonMappingException e) {
+      throw new IllegalArgumentException(where + ": " + Serde.wrongType(e, "spec." + name));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           where + ": spec." + name + ": " + e.getOriginalMessage().split("\n")[0]);

@@ -51,6 +51,25 @@ public final class Serde {
     }
   }
 
+  /**
+   * A value of the wrong type, named by its path below {@code root} ("" for the document's top),
+   * and the first line of what Jackson said: {@code spec.cleanOption.pageSize: Cannot ...}.
+   */
+  public static String wrongType(
+      com.fasterxml.jackson.databind.JsonMappingException m, String root) {
+    StringBuilder path = new StringBuilder(root);
+    for (var ref : m.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    String said = String.valueOf(m.getOriginalMessage());
+    int nl = said.indexOf('\n');
+    return (path.length() == 0 ? "" : path + ": ") + (nl < 0 ? said : said.substring(0, nl));
+  }
+
   /** A deep copy through JSON. */
   public static <T> T copy(T o, Class<T> type) {
     return JSON.convertValue(o, type);

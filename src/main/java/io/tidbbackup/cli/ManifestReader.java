@@ -240,17 +240,7 @@ final class ManifestReader {
   static String wrongType(RuntimeException e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
-        StringBuilder path = new StringBuilder();
-        for (var ref : m.getPath()) {
-          if (ref.getFieldName() != null) {
-            path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
-          } else if (ref.getIndex() >= 0) {
-            path.append('[').append(ref.getIndex()).append(']');
-          }
-        }
-        String said = m.getOriginalMessage();
-        int nl = said.indexOf('\n');
-        return (path.length() == 0 ? "" : path + ": ") + (nl < 0 ? said : said.substring(0, nl));
+        return Serde.wrongType(m, "");
       }
     }
     return String.valueOf(e.getMessage());
